@@ -1,0 +1,156 @@
+"""Administration: init, the database, the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import JsonOpt, state
+
+db_app = typer.Typer(help="The database: where it is, its schema, its health.", no_args_is_help=True)
+
+
+def _upgrade(ctx: typer.Context, register_admin: bool):
+    from receptionctl.domain import setup
+    from receptionctl.store.migrations import SCHEMA_HEAD
+
+    st = state(ctx)
+    result = setup.InitResult()
+    # The key file is made (when RECEPTIONCTL_KEY is unset) before the transaction, so a
+    # concurrent init reads the same key.
+    cipher = st.cipher(create=register_admin)
+
+    def seed(session, before):
+        result.created = before is None
+        result.upgraded_from = before
+        setup.check_upgrade_allowed(session, st.actor, schema_pending=before != SCHEMA_HEAD)
+        if register_admin:
+            setup.seed(session, st.actor, cipher, result)
+        else:
+            setup.seed_policy(session, st.actor, result)
+
+    st.db.upgrade(seed)
+    result.revision = SCHEMA_HEAD
+    return st, result
+
+
+def init(ctx: typer.Context) -> None:
+    from receptionctl.render.output import note
+    from receptionctl.store.db import describe
+
+    st, result = _upgrade(ctx, register_admin=True)
+    where = describe(st.db.url)
+    if result.created:
+        note(f"created database {where} (schema {result.revision})")
+    elif result.upgraded_from != result.revision:
+        note(f"upgraded database {where} from schema {result.upgraded_from} to {result.revision}")
+    else:
+        note(f"database {where} is ready (schema {result.revision})")
+    if result.admin_registered:
+        note(f"registered {result.admin_registered} as admin")
+    if result.key_checked and st.key_source() == "file":
+        note(f"encryption key for sensitive fields: {st.key_file()} (keep it safe, back it up)")
+
+
+@db_app.command("path", help="Print the database in use (a file path or a URL without password).")
+def db_path(ctx: typer.Context) -> None:
+    from receptionctl.render.output import say
+    from receptionctl.store.db import describe
+
+    say(describe(state(ctx).db.url))
+
+
+@db_app.command("migrate", help="Apply pending schema migrations (admin only once staff exist).")
+def db_migrate(ctx: typer.Context) -> None:
+    from receptionctl.render.output import note
+
+    st, result = _upgrade(ctx, register_admin=False)
+    if result.upgraded_from == result.revision:
+        note(f"schema is current ({result.revision})")
+    elif result.upgraded_from is None:
+        note(f"created schema {result.revision}")
+    else:
+        note(f"migrated from schema {result.upgraded_from} to {result.revision}")
+
+
+@db_app.command("check", help="Run the database's integrity check and report the schema revision. Exit 5 on a problem.")
+def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.errors import StorageError
+    from receptionctl.render.output import print_fields, print_json
+    from receptionctl.store.db import describe
+    from receptionctl.store.migrations import SCHEMA_HEAD, known_revisions
+
+    db = state(ctx).db
+    rev = db.revision()
+    problems = db.integrity()
+    status = "current" if rev == SCHEMA_HEAD else ("not initialised" if rev is None else
+                                                   "needs db migrate" if rev in known_revisions() else "unknown")
+    report = {
+        "database": describe(db.url),
+        "revision": rev,
+        "head": SCHEMA_HEAD,
+        "schema": status,
+        "integrity": "ok" if not problems else "failed",
+        "problems": problems,
+    }
+    if as_json:
+        print_json(report)
+    else:
+        print_fields([(k, v) for k, v in report.items() if k != "problems"] + [("problem", p) for p in problems])
+    if problems:
+        raise StorageError(f"integrity check failed: {problems[0]}")
+    if status != "current":
+        raise StorageError(f"schema is {rev or 'missing'}, expected {SCHEMA_HEAD}",
+                           hint="run `receptionctl db migrate`" if rev else "run `receptionctl init`")
+
+
+@db_app.command("backup", help="Copy the SQLite database, consistently, to FILE (mode 0600).")
+def db_backup(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="Where to write the copy; must not exist.")],
+) -> None:
+    from receptionctl.render.output import say
+
+    target = state(ctx).db.backup(file)
+    say(f"backed up to {target}")
+
+
+def audit(
+    ctx: typer.Context,
+    visit: Annotated[Optional[int], typer.Option("--visit", help="Only events of this visit.")] = None,
+    entity: Annotated[Optional[str], typer.Option("--entity", help="Only events on this kind of record (client, contact, staff, policy, ...).")] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", help="Only events by this username.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment: an ISO date, today, yesterday, a weekday name, or an offset such as -7d.")] = None,
+    last: Annotated[Optional[int], typer.Option("--last", min=1, help="Only the last N events.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.cli.common import when
+    from receptionctl.domain import audit as audit_log
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        start = when(since, session) if since else None
+        events = audit_log.list_events(session, visit_id=visit, entity=entity, actor=actor, limit=last, since=start)
+    if as_json:
+        print_json(events)
+        return
+
+    def change(e) -> str:
+        import json
+
+        parts = []
+        if e.before is not None:
+            parts.append("before " + json.dumps(e.before, ensure_ascii=False, sort_keys=True))
+        if e.after is not None:
+            parts.append("after " + json.dumps(e.after, ensure_ascii=False, sort_keys=True))
+        return "; ".join(parts)
+
+    rows = [
+        {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
+         "record": f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity,
+         "visit": e.visit_id, "change": change(e)}
+        for e in events
+    ]
+    print_table(rows, [("id", "#"), ("at", "When"), ("actor", "Who"), ("action", "What"),
+                       ("record", "Record"), ("visit", "Visit"), ("change", "Change")])

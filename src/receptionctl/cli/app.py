@@ -1,0 +1,117 @@
+"""The root command: global options, the error contract, the sub-commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from receptionctl import __version__
+from receptionctl.cli import admin, clients, staff
+from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
+
+
+def _debug() -> bool:
+    return os.environ.get("RECEPTIONCTL_DEBUG", "") not in ("", "0", "false", "no")
+
+
+def _fail(message: str, hint: str | None, code: int) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    if hint:
+        sys.stderr.write(f"hint: {hint}\n")
+    sys.stderr.flush()
+    raise SystemExit(int(code))
+
+
+class ReceptionGroup(TyperGroup):
+    """Runs the command and turns every failure into one `error:` line and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any):
+        from receptionctl.domain.errors import ReceptionError
+
+        try:
+            rv = super().main(
+                args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra
+            )
+        except ReceptionError as exc:
+            if _debug():
+                import traceback
+
+                traceback.print_exc()
+            _fail(exc.message, exc.hint, exc.code)
+        except typer.TyperException as exc:  # usage errors: unknown option, bad choice, missing argument
+            hint = None
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                hint = f"see `{ctx.command_path} --help`"
+            _fail(exc.format_message().replace("Value error, ", ""), hint, getattr(exc, "exit_code", 2))
+        except typer.Abort:
+            _fail("aborted", None, 1)
+        except BrokenPipeError:
+            # the reader went away (`| head`): not an error of ours
+            sys.stderr.close()
+            raise SystemExit(0)
+        except Exception as exc:  # a bug: say so in one line, traceback on demand
+            if _debug():
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc}", "run again with RECEPTIONCTL_DEBUG=1 for a traceback", 1)
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            raise SystemExit(code)
+        return code
+
+
+app = typer.Typer(
+    cls=ReceptionGroup,
+    name="receptionctl",
+    help="Run a company's client-reception procedure: before, during and after each visit.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"receptionctl {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            metavar="PATH_OR_URL",
+            help="Database: a SQLite file path or a SQLAlchemy URL. Default: $RECEPTIONCTL_DB, "
+            "else reception.db in the user data folder.",
+        ),
+    ] = None,
+    as_user: Annotated[
+        Optional[str],
+        typer.Option("--as", metavar="USERNAME", help="Act as this staff member. Default: $RECEPTIONCTL_USER, else the login name."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    configure_clock()
+    ctx.obj = State(db_target=resolve_db(db), actor=resolve_actor(as_user))
+
+
+app.command("init", help="Create or upgrade the database, load the default policy, and register "
+            "the acting user as admin when the staff table is empty. Idempotent.")(admin.init)
+app.add_typer(admin.db_app, name="db")
+app.add_typer(staff.app, name="staff")
+app.add_typer(clients.client_app, name="client")
+app.add_typer(clients.contact_app, name="contact")
+app.command("audit", help="The audit log: every change, who made it, when, before and after.")(admin.audit)
+
+
+def main() -> None:
+    app()

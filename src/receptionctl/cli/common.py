@@ -1,0 +1,169 @@
+"""What every command shares: the root options' state, the database, the key, output flags.
+
+Module level imports typer (and the standard library) only: start-up stays light.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+import typer
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+RevealOpt = Annotated[
+    bool, typer.Option("--reveal", help="Show identity numbers in clear (admin only; each reveal is audited).")
+]
+
+APP_NAME = "receptionctl"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME) / "reception.db"
+
+
+@dataclass
+class State:
+    """The root options, resolved: which database, who acts."""
+
+    db_target: str
+    actor: str
+    _db: Any = field(default=None, repr=False)
+
+    @property
+    def db(self):
+        if self._db is None:
+            from receptionctl.store.db import Database
+
+            self._db = Database(self.db_target)
+        return self._db
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Any]:
+        with self.db.session(write=write) as session:
+            yield session
+
+    # -- the key of sensitive fields --------------------------------------------------
+    def key_file(self) -> Path:
+        db = self.db
+        if db.is_sqlite and db.path is not None:
+            return db.path.with_name(db.path.name + ".key")
+        import platformdirs
+
+        return platformdirs.user_data_path(APP_NAME) / "receptionctl.key"
+
+    def key_source(self) -> str | None:
+        if os.environ.get("RECEPTIONCTL_KEY"):
+            return "env"
+        return "file" if self.key_file().exists() else None
+
+    def cipher(self, create: bool = False):
+        """The cipher from RECEPTIONCTL_KEY, else the key file (made with mode 0600 when
+        `create`); None when there is no key."""
+        from receptionctl.domain.errors import StorageError
+        from receptionctl.domain.secrets import Cipher, new_key
+
+        env = os.environ.get("RECEPTIONCTL_KEY")
+        if env:
+            return Cipher(env.strip(), "RECEPTIONCTL_KEY")
+        path = self.key_file()
+        if not path.exists():
+            if not create:
+                return None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(new_key() + b"\n")
+            except FileExistsError:
+                pass  # a concurrent init wrote it
+            except OSError as exc:
+                raise StorageError(f"cannot write key file {path}: {exc.strerror}") from None
+        try:
+            key = path.read_bytes().strip()
+        except OSError as exc:
+            raise StorageError(f"cannot read key file {path}: {exc.strerror}") from None
+        return Cipher(key, f"key file {path}")
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):  # a sub-app invoked on its own (tests)
+        root.obj = State(db_target=resolve_db(None), actor=resolve_actor(None))
+    return root.obj
+
+
+def resolve_db(option: str | None) -> str:
+    if option:
+        return option
+    env = os.environ.get("RECEPTIONCTL_DB")
+    if env:
+        return env
+    return str(default_db_path())
+
+
+def resolve_actor(option: str | None) -> str:
+    if option:
+        return option
+    env = os.environ.get("RECEPTIONCTL_USER")
+    if env:
+        return env
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers)
+        return "unknown"
+
+
+def configure_clock() -> None:
+    """RECEPTIONCTL_NOW pins the clock; RECEPTIONCTL_TZ sets the zone."""
+    from datetime import datetime
+
+    from receptionctl.domain import clock
+    from receptionctl.domain.errors import BadInput
+
+    tz_name = os.environ.get("RECEPTIONCTL_TZ")
+    if tz_name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            clock.set_zone(ZoneInfo(tz_name))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BadInput(
+                f"RECEPTIONCTL_TZ {tz_name!r} is not a time zone: expected an IANA name such as Asia/Shanghai"
+            ) from None
+    else:
+        clock.set_zone(None)
+    pinned = os.environ.get("RECEPTIONCTL_NOW")
+    if pinned:
+        try:
+            moment = datetime.fromisoformat(pinned.strip().replace(" ", "T", 1))
+        except ValueError:
+            raise BadInput(
+                f"RECEPTIONCTL_NOW {pinned!r} is not a moment: expected ISO 8601 such as 2026-11-25T09:00+08:00"
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=clock.zone())
+        clock.pin(moment)
+    else:
+        clock.pin(None)
+
+
+def when(value: str, session=None):
+    """Parse a moment given on the command line (CLI.md "dates in")."""
+    from receptionctl.domain import clock
+    from receptionctl.domain.calendar import calendar_for
+    from receptionctl.domain.when import parse_when
+
+    country = "CN"
+    if session is not None:
+        from receptionctl.domain import policy
+
+        country = policy.load(session)["country"]
+    return parse_when(value, clock.now(), clock.zone(), calendar_for(country))

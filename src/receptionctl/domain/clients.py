@@ -1,0 +1,202 @@
+"""Clients (organisations) and their contact people."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import access, audit, clock
+from receptionctl.domain.errors import BadInput, NotFound, Refused
+from receptionctl.domain.secrets import Cipher, clean_id_number, mask, verify
+from receptionctl.domain.vocab import Tier
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-./]{2,30}$")
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    client_id: int
+    name: str
+    title: str | None
+    phone: str | None
+    email: str | None
+    diet: str | None
+    transport: str | None
+    needs: str | None
+    id_number: str | None  # masked unless revealed
+
+
+@dataclass(frozen=True)
+class ClientView:
+    id: int
+    name: str
+    tier: str
+    industry: str | None
+    created_at: datetime
+    contacts: int
+
+
+@dataclass(frozen=True)
+class ClientDetail:
+    id: int
+    name: str
+    tier: str
+    industry: str | None
+    created_at: datetime
+    contacts: tuple[ContactView, ...]
+
+
+def _name(value: str, what: str) -> str:
+    value = " ".join(value.split())
+    if not value or len(value) > 300:
+        raise BadInput(f"{what} {value!r} is not valid: expected 1 to 300 characters")
+    return value
+
+
+def _optional(value: str | None, limit: int = 2000) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise BadInput(f"value {value[:20]!r}… is too long: expected at most {limit} characters")
+    return value or None
+
+
+def resolve_client(session: Session, ref: str):
+    """A client row by id or exact name (case-insensitive)."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Client
+
+    ref = ref.strip()
+    row = None
+    if ref.isdigit():
+        row = session.get(Client, int(ref))
+    if row is None:
+        row = session.scalars(select(Client).where(Client.name_key == " ".join(ref.split()).casefold())).first()
+    if row is None:
+        raise NotFound(f"no client {ref!r}", hint="give a client id or exact name; see `receptionctl client list`")
+    return row
+
+
+def add_client(session: Session, actor: str, name: str, tier: str = "normal", industry: str | None = None) -> ClientView:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Client
+
+    access.require(session, actor, access.CLIENT_WRITE, "add clients")
+    name = _name(name, "client name")
+    if name.isdigit():
+        raise BadInput(f"client name {name!r} is not valid: expected a name, not a number (numbers are ids)")
+    if tier not in {t.value for t in Tier}:
+        raise BadInput(f"tier {tier!r} is not valid: expected one of vip, key, normal")
+    key = name.casefold()
+    existing = session.scalars(select(Client).where(Client.name_key == key)).first()
+    if existing is not None:
+        raise Refused(f"client {name!r} already exists (id {existing.id})")
+    row = Client(name=name, name_key=key, tier=tier, industry=_optional(industry, 200), created_at=clock.now())
+    session.add(row)
+    session.flush()
+    view = ClientView(row.id, row.name, row.tier, row.industry, row.created_at, 0)
+    audit.record(session, actor, "client.add", "client", row.id,
+                 after={"name": row.name, "tier": row.tier, "industry": row.industry})
+    return view
+
+
+def list_clients(session: Session, tier: str | None = None) -> list[ClientView]:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from receptionctl.store.models import Client, Contact
+
+    q = (
+        select(Client, func.count(Contact.id))
+        .outerjoin(Contact, Contact.client_id == Client.id)
+        .group_by(Client.id)
+        .order_by(Client.name_key)
+    )
+    if tier is not None:
+        q = q.where(Client.tier == tier)
+    return [ClientView(c.id, c.name, c.tier, c.industry, c.created_at, n) for c, n in session.execute(q).all()]
+
+
+def _contact_view(row, id_number: str | None) -> ContactView:
+    return ContactView(row.id, row.client_id, row.name, row.title, row.phone, row.email, row.diet,
+                       row.transport, row.needs, id_number)
+
+
+def show_client(
+    session: Session, actor: str, ref: str, *, reveal: bool = False, cipher: Cipher | None = None
+) -> ClientDetail:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Contact
+
+    client = resolve_client(session, ref)
+    if reveal:
+        access.require(session, actor, access.REVEAL, "reveal identity numbers")
+        cipher = verify(session, cipher)
+    contacts = []
+    for row in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
+        shown = row.id_number_mask
+        if reveal and row.id_number_enc:
+            shown = cipher.decrypt(row.id_number_enc)
+            audit.record(session, actor, "contact.reveal", "contact", row.id,
+                         after={"client": client.name, "field": "id_number"})
+        contacts.append(_contact_view(row, shown))
+    return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts))
+
+
+def add_contact(
+    session: Session,
+    actor: str,
+    client_ref: str,
+    name: str,
+    *,
+    title: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    diet: str | None = None,
+    transport: str | None = None,
+    needs: str | None = None,
+    id_number: str | None = None,
+    cipher: Cipher | None = None,
+) -> ContactView:
+    from receptionctl.store.models import Contact
+
+    access.require(session, actor, access.CLIENT_WRITE, "add contacts")
+    client = resolve_client(session, client_ref)
+    name = _name(name, "contact name")
+    if phone is not None and not _PHONE.match(phone.strip()):
+        raise BadInput(f"phone {phone!r} is not valid: expected digits, optionally with +, spaces or dashes")
+    if email is not None and not _EMAIL.match(email.strip()):
+        raise BadInput(f"email {email!r} is not valid: expected an address such as name@example.com")
+    enc = masked = None
+    if id_number is not None:
+        cleaned = clean_id_number(id_number)
+        enc = verify(session, cipher).encrypt(cleaned)
+        masked = mask(cleaned)
+    row = Contact(
+        client_id=client.id,
+        name=name,
+        title=_optional(title, 200),
+        phone=phone.strip() if phone else None,
+        email=email.strip() if email else None,
+        diet=_optional(diet),
+        transport=_optional(transport),
+        needs=_optional(needs),
+        id_number_enc=enc,
+        id_number_mask=masked,
+        created_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    view = _contact_view(row, masked)
+    after = {k: v for k, v in view.__dict__.items() if v is not None}
+    audit.record(session, actor, "contact.add", "contact", row.id, after=after)
+    return view

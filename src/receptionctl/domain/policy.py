@@ -1,0 +1,115 @@
+"""The company policy: every number of the procedure, with its default from the seeds.
+
+Values are stored as text in the `policy` table and typed here; a missing row means
+the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain.errors import BadInput
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    source: str
+
+
+def _int(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            raise ValueError(f"a whole number from {lo} to {hi}") from None
+        if not lo <= value <= hi:
+            raise ValueError(f"a whole number from {lo} to {hi}")
+        return value
+
+    return parse
+
+
+def _amount_or_none(text: str) -> Decimal | None:
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("an amount such as 150 or 150.50, or 'none'") from None
+    if value < 0 or not value.is_finite():
+        raise ValueError("an amount such as 150 or 150.50, or 'none'")
+    return value
+
+
+def _country(text: str) -> str:
+    text = str(text).strip().upper()
+    from receptionctl.domain.calendar import calendar_for
+
+    try:
+        calendar_for(text)
+    except Exception:
+        raise ValueError("an ISO 3166 country code the holidays package knows, such as CN") from None
+    return text
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in [
+        Setting("lead_working_days", 3, _int(0, 60), "working days of preparation before a visit", "002"),
+        Setting("urgent_lead_hours", 24, _int(0, 720), "hours of notice for an urgent reception", "002"),
+        Setting("host_early_minutes", 10, _int(0, 240), "the host is at the meeting point this early", "002"),
+        Setting("callback_hours", 24, _int(1, 720), "call the client back within these hours", "002"),
+        Setting("proposal_days", 3, _int(1, 90), "proposal draft within these days", "002"),
+        Setting("second_meeting_days", 7, _int(1, 180), "second meeting within these days", "002"),
+        Setting("update_interval_days", 7, _int(1, 90), "progress update every these days", "002"),
+        Setting("conversion_window_days", 30, _int(1, 365), "a deal or intention within these days converts", "002"),
+        Setting("excellent_score", 90, _int(0, 100), "a feedback score at or above this is excellent", "002"),
+        Setting("red_line_score", 60, _int(0, 100), "a feedback score below this starts an investigation", "001"),
+        Setting("deduction_min", 2, _int(0, 100), "fewest points deducted for a mistake", "002"),
+        Setting("deduction_max", 5, _int(0, 100), "most points deducted for a mistake", "002"),
+        Setting("equipment_response_minutes", 5, _int(1, 1440), "IT on site within these minutes of an equipment failure", "002"),
+        Setting("incident_response_minutes", 30, _int(1, 1440), "a serious incident is escalated within these minutes", "001"),
+        Setting("lookahead_working_days", 3, _int(0, 30), "working days the daily report looks ahead", "002"),
+        Setting("per_person_limit", None, _amount_or_none, "most a plan may spend per person on meals ('none': no limit)", "000"),
+        Setting("country", "CN", _country, "country of the working-day calendar", "002"),
+    ]
+}
+
+
+def parse_value(key: str, text: str) -> Any:
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise BadInput(f"unknown policy key {key!r}", hint="known keys: " + ", ".join(sorted(SETTINGS)))
+    try:
+        return setting.parse(text)
+    except ValueError as exc:
+        raise BadInput(f"policy {key} cannot be {text!r}: expected {exc}") from None
+
+
+def to_text(value: Any) -> str:
+    return "none" if value is None else str(value)
+
+
+def load(session: Session) -> dict[str, Any]:
+    """Every setting, typed: the stored value where there is one, else the default."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Policy
+
+    values = {k: s.default for k, s in SETTINGS.items()}
+    for row in session.execute(select(Policy.key, Policy.value)):
+        if row.key in SETTINGS:
+            try:
+                values[row.key] = SETTINGS[row.key].parse(row.value)
+            except ValueError:
+                pass  # a value edited by hand into nonsense: keep the default
+    return values

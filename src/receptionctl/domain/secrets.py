@@ -1,0 +1,81 @@
+"""Sensitive fields (identity numbers): Fernet-encrypted at rest, shown masked, revealed
+only to an admin who asks, and each reveal audited."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain.errors import BadInput, StorageError
+
+_CHECK = b"receptionctl key check"
+KEY_CHECK = "key_check"
+
+
+class Cipher:
+    def __init__(self, key: bytes | str, source: str) -> None:
+        from cryptography.fernet import Fernet
+
+        self.source = source
+        try:
+            self._fernet = Fernet(key)
+        except (ValueError, TypeError):
+            raise StorageError(
+                f"the encryption key from {source} is not a valid key",
+                hint="a key is 32 url-safe base64-encoded bytes, as `receptionctl init` writes it",
+            ) from None
+
+    def encrypt(self, value: str) -> str:
+        return self._fernet.encrypt(value.encode()).decode()
+
+    def decrypt(self, token: str) -> str:
+        from cryptography.fernet import InvalidToken
+
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise StorageError(
+                f"the encryption key from {self.source} does not open this database's sensitive fields",
+                hint="use the key this database was initialised with (RECEPTIONCTL_KEY or its key file)",
+            ) from None
+
+    def check_token(self) -> str:
+        return self.encrypt(_CHECK.decode())
+
+
+def new_key() -> bytes:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key()
+
+
+def mask(value: str) -> str:
+    """First 4 and last 4 characters; shorter values are masked whole."""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def clean_id_number(value: str) -> str:
+    cleaned = "".join(value.split())
+    if not cleaned or len(cleaned) > 64 or not all(c.isalnum() or c in "-/" for c in cleaned):
+        raise BadInput(
+            f"identity number {value!r} is not valid: expected letters and digits (and - or /), at most 64"
+        )
+    return cleaned
+
+
+def verify(session: Session, cipher: Cipher | None) -> Cipher:
+    """The cipher, checked against the token stored at `init`; a clear error if missing or wrong."""
+    from receptionctl.store.models import Meta
+
+    if cipher is None:
+        raise StorageError(
+            "no encryption key for sensitive fields",
+            hint="set RECEPTIONCTL_KEY, or keep the key file that `receptionctl init` wrote beside the database",
+        )
+    stored = session.get(Meta, KEY_CHECK)
+    if stored is None:
+        session.add(Meta(key=KEY_CHECK, value=cipher.check_token()))
+        return cipher
+    cipher.decrypt(stored.value)  # raises the clear error on a wrong key
+    return cipher

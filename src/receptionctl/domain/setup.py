@@ -1,0 +1,93 @@
+"""`init`: what a new (or upgraded) database is given besides its schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import audit, clock
+from receptionctl.domain.errors import NotAllowed
+from receptionctl.domain.policy import SETTINGS, to_text
+from receptionctl.domain.secrets import KEY_CHECK, Cipher
+
+
+@dataclass
+class InitResult:
+    created: bool = False  # the schema was made from nothing
+    upgraded_from: str | None = None
+    revision: str | None = None
+    policy_added: tuple[str, ...] = ()
+    admin_registered: str | None = None
+    key_checked: bool = False
+
+
+def missing_policy(session: Session) -> list[str]:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Policy
+
+    have = set(session.scalars(select(Policy.key)))
+    return [key for key in SETTINGS if key not in have]
+
+
+def has_staff(session: Session) -> bool:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Staff
+
+    return session.scalars(select(Staff.id).limit(1)).first() is not None
+
+
+def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) -> None:
+    """Once staff exist, only an admin may change the schema or add policy rows."""
+    from receptionctl.domain import access
+
+    if not has_staff(session) or not (schema_pending or missing_policy(session)):
+        return
+    who = access.find_actor(session, actor)
+    if who is None or not who.has():
+        raise NotAllowed(f"{actor!r} cannot upgrade this database: only an admin can",
+                         hint="run it with --as ADMIN_USERNAME")
+
+
+def seed_policy(session: Session, actor: str, result: InitResult) -> None:
+    """A row for every policy setting that has none, with its default (audited)."""
+    from receptionctl.store.models import Policy
+
+    now = clock.now()
+    added = missing_policy(session)
+    for key in added:
+        session.add(Policy(key=key, value=to_text(SETTINGS[key].default), updated_at=now, updated_by=actor))
+    if added:
+        audit.record(session, actor, "policy.defaults", "policy", None,
+                     after={k: to_text(SETTINGS[k].default) for k in added})
+    result.policy_added = tuple(added)
+
+
+def seed(session: Session, actor: str, cipher: Cipher | None, result: InitResult) -> None:
+    """Default policy rows, the first admin (when the staff table is empty), the key check.
+
+    Runs inside the schema upgrade's transaction, so two concurrent `init` runs see each
+    other's work and do it once."""
+    from receptionctl.store.models import Meta, Staff, StaffRole
+
+    now = clock.now()
+    seed_policy(session, actor, result)
+    if not has_staff(session):
+        row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now)
+        session.add(row)
+        session.flush()
+        session.add(StaffRole(staff_id=row.id, role="admin"))
+        audit.record(session, actor, "staff.add", "staff", row.id,
+                     after={"username": actor, "roles": ["admin"], "reason": "first user, at init"})
+        result.admin_registered = actor
+
+    if cipher is not None:
+        stored = session.get(Meta, KEY_CHECK)
+        if stored is None:
+            session.add(Meta(key=KEY_CHECK, value=cipher.check_token()))
+        else:
+            cipher.decrypt(stored.value)  # a wrong key is a clear error at init too
+        result.key_checked = True
+    session.flush()

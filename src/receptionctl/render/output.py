@@ -1,0 +1,128 @@
+"""Output: JSON for programs, rich tables in a terminal, plain untruncated text in a pipe.
+
+Never opens a session: it is given read models (dataclasses) and plain values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Iterable, Sequence
+
+from receptionctl.domain import clock
+
+Column = tuple[str, str]  # (key, header)
+
+
+def jsonable(value: Any) -> Any:
+    """Read models to JSON values: datetimes ISO 8601 with offset in the display zone,
+    enums as their lower-case value, amounts as numbers."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return clock.local(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral() else int(value)
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def text(value: Any) -> str:
+    """A value as a person reads it in a table cell."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return clock.local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(text(v) for v in value) or "-"
+    return str(value)
+
+
+def _cells(row: Any, columns: Sequence[Column]) -> list[str]:
+    get = row.get if isinstance(row, dict) else (lambda k: getattr(row, k, None))
+    return [text(get(key)) for key, _ in columns]
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | None = None) -> None:
+    """A rich table on a terminal; aligned plain text, never truncated, otherwise."""
+    rows = list(rows)
+    cells = [_cells(r, columns) for r in rows]
+    if is_tty():
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False, header_style="bold")
+        for _, header in columns:
+            table.add_column(header, overflow="fold")
+        for c in cells:
+            table.add_row(*c)
+        console().print(table)
+        return
+    headers = [h for _, h in columns]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    out = sys.stdout
+    if title:
+        out.write(title + "\n")
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip() + "\n"
+
+    out.write(line(headers))
+    for c in cells:
+        out.write(line(c))
+
+
+def print_fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
+    """A record as 'label: value' lines."""
+    out = sys.stdout
+    if title:
+        out.write(title + "\n")
+    width = max((len(k) for k, _ in pairs), default=0)
+    for key, value in pairs:
+        out.write(f"{key.ljust(width)}  {text(value)}\n")
+
+
+def say(message: str) -> None:
+    """A confirmation of what a command did, on stdout."""
+    sys.stdout.write(message + "\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def note(message: str) -> None:
+    sys.stderr.write(message + "\n")

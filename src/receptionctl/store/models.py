@@ -1,0 +1,103 @@
+"""The tables. Schema changes go through Alembic migrations in migrations/versions/."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from receptionctl.store.types import UTCDateTime
+
+
+def _at(nullable: bool = False, index: bool = False):
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Meta(SQLModel, table=True):
+    """Facts about the database itself (the encryption key check, the creation time)."""
+
+    __tablename__ = "meta"
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    dept: str = Field(sa_column=Column(String(200), nullable=False))
+    active: bool = Field(default=True, nullable=False)
+    created_at: datetime = _at()
+
+
+class StaffRole(SQLModel, table=True):
+    __tablename__ = "staff_role"
+    staff_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: str = Field(sa_column=Column(String(32), primary_key=True))
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "client"
+    __table_args__ = (Index("ix_client_name_lower", "name_key", unique=True),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(300), nullable=False))
+    name_key: str = Field(sa_column=Column(String(300), nullable=False))  # casefolded, for uniqueness
+    tier: str = Field(sa_column=Column(String(16), nullable=False))
+    industry: Optional[str] = Field(default=None, sa_column=Column(String(200)))
+    created_at: datetime = _at()
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    client_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    title: Optional[str] = Field(default=None, sa_column=Column(String(200)))
+    phone: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    email: Optional[str] = Field(default=None, sa_column=Column(String(320)))
+    diet: Optional[str] = Field(default=None, sa_column=Column(Text))
+    transport: Optional[str] = Field(default=None, sa_column=Column(Text))
+    needs: Optional[str] = Field(default=None, sa_column=Column(Text))
+    id_number_enc: Optional[str] = Field(default=None, sa_column=Column(Text))
+    id_number_mask: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    created_at: datetime = _at()
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = _at(index=True)
+    actor: str = Field(sa_column=Column(String(64), nullable=False))
+    action: str = Field(sa_column=Column(String(64), nullable=False))
+    entity: str = Field(sa_column=Column(String(32), nullable=False))
+    entity_id: Optional[int] = Field(default=None)
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, index=True))
+    before: Optional[str] = Field(default=None, sa_column=Column(Text))
+    after: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class Policy(SQLModel, table=True):
+    __tablename__ = "policy"
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = _at()
+    updated_by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+__all__ = [
+    "AuditEvent",
+    "Client",
+    "Contact",
+    "Meta",
+    "Policy",
+    "Staff",
+    "StaffRole",
+    "UniqueConstraint",
+]
