@@ -38,9 +38,18 @@ class State:
     @property
     def db(self):
         if self._db is None:
-            from receptionctl.store.db import Database
+            from receptionctl.store.db import BUSY_TIMEOUT_S, Database
 
-            self._db = Database(self.db_target)
+            timeout = os.environ.get("RECEPTIONCTL_BUSY_TIMEOUT")
+            try:
+                seconds = float(timeout) if timeout else BUSY_TIMEOUT_S
+                if seconds < 0:
+                    raise ValueError
+            except ValueError:
+                from receptionctl.domain.errors import BadInput
+
+                raise BadInput(f"RECEPTIONCTL_BUSY_TIMEOUT {timeout!r} is not valid: expected seconds, such as 15") from None
+            self._db = Database(self.db_target, busy_timeout=seconds)
         return self._db
 
     @contextmanager

@@ -122,7 +122,7 @@ class Database:
         except IntegrityError as exc:
             raise Refused(f"refused by the database: {_first_line(exc.orig)}") from None
         except OperationalError as exc:
-            raise _storage_error(exc, self.url) from None
+            raise _storage_error(exc, self.url, self.busy_timeout) from None
         except DBAPIError as exc:
             raise StorageError(f"database error: {_first_line(exc.orig)}") from None
 
@@ -254,7 +254,7 @@ def _first_line(exc: BaseException | None) -> str:
     return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else type(exc).__name__
 
 
-def _storage_error(exc: OperationalError, url: str) -> StorageError:
+def _storage_error(exc: OperationalError, url: str, timeout: float) -> StorageError:
     msg = _first_line(exc.orig)
     if "locked" in msg or "busy" in msg:
         return StorageError(

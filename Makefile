@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BENCH_VISITS ?= 10000
+
+.PHONY: install demo test test-pg bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# The same suite on a throwaway local PostgreSQL server (Debian's).
+test-pg: $(STAMP)
+	scripts/with-pg $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .hypothesis
