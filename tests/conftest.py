@@ -15,6 +15,7 @@ import pytest
 
 PG_URL = os.environ.get("RECEPTIONCTL_TEST_PG")
 NOW = "2026-11-24T09:00:00+08:00"  # a Tuesday
+PG_KEY = "n0eGyzyjlbaQtmL7HXy0TFF3nD-QN9clq4QZxbzjLkE="  # a fixed test key for PostgreSQL runs
 TZ = "Asia/Shanghai"
 
 
@@ -51,6 +52,8 @@ def reception_env(monkeypatch, tmp_path, db_target):
     monkeypatch.setenv("NO_COLOR", "1")
     for var in ("RECEPTIONCTL_KEY", "RECEPTIONCTL_DEBUG", "RECEPTIONCTL_BUSY_TIMEOUT"):
         monkeypatch.delenv(var, raising=False)
+    if PG_URL:  # a server database keeps no key file: the team shares RECEPTIONCTL_KEY
+        monkeypatch.setenv("RECEPTIONCTL_KEY", PG_KEY)
     yield
     from receptionctl.domain import clock
 

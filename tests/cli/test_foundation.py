@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from receptionctl.store.migrations import SCHEMA_HEAD
 from tests.conftest import PG_URL, snapshot
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="about the SQLite file")
@@ -38,6 +39,11 @@ def test_init_twice_is_idempotent(ok, db_target):
     assert [(s["username"], s["roles"]) for s in staff] == [("admin", ["admin"])]
 
 
+def test_bad_acting_username_exits_2(cli, unchanged):
+    one_error_line(cli("--as", "Robert'); DROP x", "init"), 2, "username")
+    one_error_line(cli("--as", "x" * 65, "client", "list"), 2, "username")
+
+
 @sqlite_only
 def test_new_database_and_key_file_are_private(ok, db_target):
     ok("init")
@@ -45,18 +51,19 @@ def test_new_database_and_key_file_are_private(ok, db_target):
     assert stat.S_IMODE(os.stat(db_target + ".key").st_mode) == 0o600
 
 
-def test_init_twice_at_once_leaves_one_schema(db_target, tmp_path):
+@pytest.mark.parametrize("round_", range(3))
+def test_init_twice_at_once_leaves_one_schema(db_target, tmp_path, round_):
     env = {**os.environ, "RECEPTIONCTL_DB": db_target}
     cmd = [sys.executable, "-m", "receptionctl", "init"]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(3)]
+             for _ in range(4)]
     results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     for code, err in results:
         assert code == 0, err
     assert sum("created database" in err for _, err in results) == 1
     assert sum("registered admin" in err for _, err in results) == 1
     rows = snapshot(db_target)
-    assert rows["alembic_version"] == [("0001",)]
+    assert rows["alembic_version"] == [(SCHEMA_HEAD,)]
     assert len(rows["staff"]) == 1
     assert len(rows["meta"]) == 1
 
@@ -98,7 +105,7 @@ def test_command_on_missing_database_is_a_storage_error(cli, tmp_path):
 
 def test_db_check_reports_revision(initdb, cli):
     report = initdb("db", "check", "--json").json()
-    assert report["revision"] == report["head"] == "0001"
+    assert report["revision"] == report["head"] == SCHEMA_HEAD
     assert report["integrity"] == "ok"
 
 
@@ -118,6 +125,7 @@ def test_db_check_on_old_schema_exits_5(initdb, cli, db_target):
 
 @sqlite_only
 def test_locked_database_exits_5(initdb, cli, db_target):
+    """The message names the wait actually configured."""
     import sqlite3
 
     holder = sqlite3.connect(db_target, isolation_level=None)
@@ -127,7 +135,7 @@ def test_locked_database_exits_5(initdb, cli, db_target):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    one_error_line(run, 5, "locked")
+    one_error_line(run, 5, "locked", "0.2 s")
     assert initdb("client", "list", "--json").json() == []
 
 
@@ -214,6 +222,54 @@ def test_bad_tier_exits_2(initdb, cli, unchanged):
 
 def test_bad_date_exits_2(initdb, cli):
     one_error_line(cli("audit", "--since", "next blursday"), 2, "next blursday")
+    one_error_line(cli("audit", "--since", "0001-01-01T00:00+01:00"), 2, "0001-01-01")
+    one_error_line(cli("audit", "--since", "+99999wd"), 2, "99999wd")
+
+
+def test_odd_client_references_are_not_found(initdb, cli):
+    initdb("client", "add", "Acme")
+    for ref in ("²", "١", "99999999999999999999999"):
+        one_error_line(cli("client", "show", ref), 3, ref)
+
+
+def test_field_lengths_are_checked_before_the_database(initdb, cli, unchanged):
+    initdb("client", "add", "Acme")
+    with unchanged():
+        one_error_line(cli("contact", "add", "Acme", "N" * 250), 2, "1 to 200")
+        one_error_line(cli("client", "add", "C" * 301), 2, "1 to 300")
+        one_error_line(cli("contact", "add", "Acme", "Li", "--email", "a" * 320 + "@x.org"), 2, "email")
+
+
+def test_control_characters_do_not_break_plain_rows(initdb):
+    initdb("client", "add", "Acme")
+    initdb("contact", "add", "Acme", "Li", "--diet", "no pork\nno nuts\x1b[31m")
+    out = initdb("client", "show", "Acme").stdout
+    assert "\x1b" not in out
+    assert [l for l in out.splitlines() if l.startswith("1 ")][0].count("no nuts") == 1
+
+
+def test_markup_in_data_is_printed_as_it_is(monkeypatch, capsys):
+    from receptionctl.render import output
+
+    monkeypatch.setattr(output, "is_tty", lambda: True)
+    output.print_table([{"name": "Bad [/] Markup [bold]X[/bold]"}], [("name", "Client")])
+    assert "Bad [/] Markup [bold]X[/bold]" in capsys.readouterr().out
+
+
+def test_plain_columns_align_with_wide_characters(initdb):
+    initdb("client", "add", "华信精密机械", "--industry", "制造")
+    initdb("client", "add", "Beta", "--industry", "Food")
+    lines = initdb("client", "list").stdout.splitlines()
+    from rich.cells import cell_len
+
+    cols = [cell_len(l[: l.index(word)]) for l, word in zip(lines[1:], ("Food", "制造"))]
+    assert cols[0] == cols[1]
+
+
+def test_bare_group_prints_help_without_error(cli):
+    for args in ((), ("db",), ("client",)):
+        run = cli(*args)
+        assert run.exit_code == 0 and "error" not in run.stderr and "Usage" in run.stdout
 
 
 def test_unknown_option_exits_2(initdb, cli):
@@ -246,7 +302,7 @@ def test_reveal_is_admin_only_and_audited(initdb, cli, unchanged):
     assert events[-1]["action"] == "contact.reveal" and events[-1]["actor"] == "admin"
 
 
-def test_wrong_or_missing_key_is_a_clear_error(initdb, cli, db_target, unchanged):
+def test_wrong_key_is_a_clear_error(initdb, cli, unchanged):
     from receptionctl.domain.secrets import new_key
 
     initdb("client", "add", "Acme")
@@ -256,14 +312,51 @@ def test_wrong_or_missing_key_is_a_clear_error(initdb, cli, db_target, unchanged
         one_error_line(cli("contact", "add", "Acme", "Zhang", "--id-number", "X1234567890", env=wrong), 5, "key")
         one_error_line(cli("client", "show", "Acme", "--reveal", env=wrong), 5, "key")
         one_error_line(cli("client", "show", "Acme", "--reveal", env={"RECEPTIONCTL_KEY": "garbage"}), 5, "key")
-    key_file = initdb("init").stderr
-    from receptionctl.cli.common import State
+        one_error_line(cli("init", env=wrong), 5, "key")
 
-    path = State(db_target, "admin").key_file()
-    path.rename(str(path) + ".moved")
+
+def test_reveal_checks_the_role_before_the_key(initdb, cli, unchanged):
+    initdb("client", "add", "Acme")
+    initdb("staff", "add", "wang", "--name", "Wang", "--dept", "Sales", "--role", "coordinator")
+    with unchanged():
+        one_error_line(cli("--as", "wang", "client", "show", "Acme", "--reveal",
+                           env={"RECEPTIONCTL_KEY": "garbage"}), 4, "wang")
+        one_error_line(cli("--as", "wang", "client", "show", "Nobody", "--reveal"), 4, "wang")
+
+
+@sqlite_only
+def test_missing_key_file_is_a_clear_error_and_init_does_not_replace_it(initdb, cli, db_target, unchanged):
+    from pathlib import Path
+
+    initdb("client", "add", "Acme")
+    initdb("contact", "add", "Acme", "Li Wei", "--id-number", "110101199003077777")
+    key = Path(db_target + ".key")
+    key.rename(str(key) + ".moved")
     with unchanged():
         one_error_line(cli("contact", "add", "Acme", "Zhang", "--id-number", "X1234567890"), 5, "no encryption key")
-    assert key_file
+    run = initdb("init")
+    assert "no encryption key" in run.stderr
+    assert not key.exists(), "init must not write a new key for a database that has one"
+
+
+@sqlite_only
+def test_init_with_key_from_environment_writes_no_key_file(ok, db_target):
+    from pathlib import Path
+
+    from receptionctl.domain.secrets import new_key
+
+    ok("init", env={"RECEPTIONCTL_KEY": new_key().decode()})
+    run = ok("init")
+    assert "no encryption key" in run.stderr
+    assert not Path(db_target + ".key").exists()
+
+
+def test_invalid_identity_number_is_not_echoed(initdb, cli, unchanged):
+    initdb("client", "add", "Acme")
+    with unchanged():
+        run = cli("contact", "add", "Acme", "Bob", "--id-number", "31010119800101123X!")
+    one_error_line(run, 2, "identity number")
+    assert "31010119800101123X" not in run.stderr
 
 
 def test_key_from_environment(cli, ok):
@@ -310,6 +403,7 @@ def test_exit_code_0_and_json_only_on_stdout(initdb):
 def test_bad_environment_values_exit_2(cli):
     one_error_line(cli("db", "path", env={"RECEPTIONCTL_TZ": "Mars/Olympus"}), 2, "Mars/Olympus")
     one_error_line(cli("db", "path", env={"RECEPTIONCTL_NOW": "soon"}), 2, "soon")
+    one_error_line(cli("db", "path", env={"RECEPTIONCTL_NOW": "9999-12-31T23:00-05:00"}), 2, "out of range")
 
 
 def test_debug_shows_traceback(initdb, cli):

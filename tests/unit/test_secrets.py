@@ -6,7 +6,14 @@ from receptionctl.domain.secrets import Cipher, clean_id_number, mask, new_key
 
 def test_mask_keeps_first_and_last_four():
     assert mask("110101199003077777") == "1101" + "*" * 10 + "7777"
-    assert mask("12345678") == "********"
+    assert mask("1234567890123456") == "1234********3456"
+
+
+@pytest.mark.parametrize("value", ["E12345678", "C12345678DE", "12345678", "1234567", "ABC", "X"])
+def test_short_numbers_keep_at_least_half_hidden(value):
+    masked = mask(value)
+    assert len(masked) == len(value)
+    assert masked.count("*") * 2 >= len(value)
 
 
 def test_round_trip_and_wrong_key():

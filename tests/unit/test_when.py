@@ -33,6 +33,8 @@ def p(text: str) -> datetime:
         ("+4h", NOW + timedelta(hours=4)),
         ("+30m", NOW + timedelta(minutes=30)),
         ("-1d", NOW - timedelta(days=1)),
+        ("+4wd 10:00", datetime(2026, 11, 30, 10, 0, tzinfo=SH)),
+        ("+2d 14:30", datetime(2026, 11, 26, 14, 30, tzinfo=SH)),
     ],
 )
 def test_accepted_forms(text, expected):
@@ -51,7 +53,7 @@ def test_working_day_offset_keeps_time_and_skips_weekend():
 
 
 @pytest.mark.parametrize(
-    "text", ["next blursday", "", "25/11/2026", "today 25:00", "mon 9", "+3x", "2026-13-01", "tomorrow noon"]
+    "text", ["next blursday", "", "25/11/2026", "today 25:00", "mon 9", "+3x", "2026-13-01", "tomorrow noon", "+4h 10:00", "+2wd noon"]
 )
 def test_rejected_forms_name_the_value_and_the_forms(text):
     with pytest.raises(BadInput) as err:
@@ -71,3 +73,10 @@ def test_parse_day():
 @given(st.integers(min_value=-500, max_value=500))
 def test_day_offsets_are_calendar_days(n):
     assert p(f"{n:+d}d").date() == NOW.date() + timedelta(days=n)
+
+
+def test_hours_are_elapsed_time_across_daylight_saving():
+    berlin = ZoneInfo("Europe/Berlin")
+    before = datetime(2026, 3, 29, 0, 30, tzinfo=berlin)  # clocks go forward at 02:00
+    moved = parse_when("+4h", before, berlin, CAL)
+    assert (moved.astimezone(ZoneInfo("UTC")) - before.astimezone(ZoneInfo("UTC"))) == timedelta(hours=4)

@@ -17,16 +17,13 @@ def _upgrade(ctx: typer.Context, register_admin: bool):
 
     st = state(ctx)
     result = setup.InitResult()
-    # The key file is made (when RECEPTIONCTL_KEY is unset) before the transaction, so a
-    # concurrent init reads the same key.
-    cipher = st.cipher(create=register_admin)
 
     def seed(session, before):
         result.created = before is None
         result.upgraded_from = before
         setup.check_upgrade_allowed(session, st.actor, schema_pending=before != SCHEMA_HEAD)
         if register_admin:
-            setup.seed(session, st.actor, cipher, result)
+            setup.seed(session, st.actor, lambda create: st.cipher(create=create), result)
         else:
             setup.seed_policy(session, st.actor, result)
 
@@ -51,14 +48,22 @@ def init(ctx: typer.Context) -> None:
         note(f"registered {result.admin_registered} as admin")
     if result.key_checked and st.key_source() == "file":
         note(f"encryption key for sensitive fields: {st.key_file()} (keep it safe, back it up)")
+    if result.key_missing:
+        from receptionctl.render.output import warn
+
+        if st.key_file() is None:
+            warn("no encryption key: set RECEPTIONCTL_KEY (the same for the whole team) to store identity numbers")
+        else:
+            warn(f"no encryption key: set RECEPTIONCTL_KEY or restore the key file {st.key_file()}; "
+                 "identity numbers cannot be stored or revealed without it")
 
 
 @db_app.command("path", help="Print the database in use (a file path or a URL without password).")
 def db_path(ctx: typer.Context) -> None:
     from receptionctl.render.output import say
-    from receptionctl.store.db import describe
+    from receptionctl.store.db import describe, url_for
 
-    say(describe(state(ctx).db.url))
+    say(describe(url_for(state(ctx).db_target)))
 
 
 @db_app.command("migrate", help="Apply pending schema migrations (admin only once staff exist).")

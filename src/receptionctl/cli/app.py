@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from receptionctl import __version__
-from receptionctl.cli import admin, clients, staff
+from receptionctl.cli import admin, clients, plans, staff, visits
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
 
@@ -43,8 +43,11 @@ class ReceptionGroup(TyperGroup):
                 traceback.print_exc()
             _fail(exc.message, exc.hint, exc.code)
         except typer.TyperException as exc:  # usage errors: unknown option, bad choice, missing argument
-            hint = None
             ctx = getattr(exc, "ctx", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+                sys.stdout.write(ctx.get_help() + "\n")  # a bare group: its help, not an error
+                raise SystemExit(0)
+            hint = None
             if ctx is not None:
                 hint = f"see `{ctx.command_path} --help`"
             _fail(exc.format_message().replace("Value error, ", ""), hint, getattr(exc, "exit_code", 2))
@@ -57,7 +60,8 @@ class ReceptionGroup(TyperGroup):
         except Exception as exc:  # a bug: say so in one line, traceback on demand
             if _debug():
                 raise
-            _fail(f"unexpected {type(exc).__name__}: {exc}", "run again with RECEPTIONCTL_DEBUG=1 for a traceback", 1)
+            first = (str(exc).strip().splitlines() or [""])[0]
+            _fail(f"unexpected {type(exc).__name__}: {first}", "run again with RECEPTIONCTL_DEBUG=1 for a traceback", 1)
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             raise SystemExit(code)
@@ -110,6 +114,8 @@ app.add_typer(admin.db_app, name="db")
 app.add_typer(staff.app, name="staff")
 app.add_typer(clients.client_app, name="client")
 app.add_typer(clients.contact_app, name="contact")
+app.add_typer(visits.app, name="visit")
+app.add_typer(plans.app, name="plan")
 app.command("audit", help="The audit log: every change, who made it, when, before and after.")(admin.audit)
 
 

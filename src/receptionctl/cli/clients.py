@@ -65,7 +65,7 @@ def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_js
 
     st = state(ctx)
     with st.session(write=reveal) as session:
-        detail = show_client(session, st.actor, client, reveal=reveal, cipher=st.cipher() if reveal else None)
+        detail = show_client(session, st.actor, client, reveal=reveal, cipher=st.cipher)
     if as_json:
         print_json(detail)
         return
@@ -102,7 +102,7 @@ def contact_add(
         view = add_contact(
             session, st.actor, client, name, title=title, phone=phone, email=email, diet=diet,
             transport=transport, needs=needs, id_number=id_number,
-            cipher=st.cipher() if id_number is not None else None,
+            cipher=st.cipher,
         )
     if as_json:
         print_json(view)

@@ -58,22 +58,22 @@ class State:
             yield session
 
     # -- the key of sensitive fields --------------------------------------------------
-    def key_file(self) -> Path:
+    def key_file(self) -> Path | None:
+        """Beside a SQLite database; none for a server database (use RECEPTIONCTL_KEY)."""
         db = self.db
         if db.is_sqlite and db.path is not None:
             return db.path.with_name(db.path.name + ".key")
-        import platformdirs
-
-        return platformdirs.user_data_path(APP_NAME) / "receptionctl.key"
+        return None
 
     def key_source(self) -> str | None:
         if os.environ.get("RECEPTIONCTL_KEY"):
             return "env"
-        return "file" if self.key_file().exists() else None
+        path = self.key_file()
+        return "file" if path is not None and path.exists() else None
 
     def cipher(self, create: bool = False):
-        """The cipher from RECEPTIONCTL_KEY, else the key file (made with mode 0600 when
-        `create`); None when there is no key."""
+        """The cipher from RECEPTIONCTL_KEY, else the key file; None when there is no key.
+        With `create`, a missing key file is written (mode 0600, atomically)."""
         from receptionctl.domain.errors import StorageError
         from receptionctl.domain.secrets import Cipher, new_key
 
@@ -81,23 +81,42 @@ class State:
         if env:
             return Cipher(env.strip(), "RECEPTIONCTL_KEY")
         path = self.key_file()
+        if path is None:
+            return None
         if not path.exists():
             if not create:
                 return None
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(new_key() + b"\n")
-            except FileExistsError:
-                pass  # a concurrent init wrote it
-            except OSError as exc:
-                raise StorageError(f"cannot write key file {path}: {exc.strerror}") from None
+            _write_new_file(path, new_key() + b"\n")
         try:
             key = path.read_bytes().strip()
         except OSError as exc:
             raise StorageError(f"cannot read key file {path}: {exc.strerror}") from None
         return Cipher(key, f"key file {path}")
+
+
+def _write_new_file(path: Path, data: bytes) -> None:
+    """Write `path` (mode 0600) whole or not at all; if it appears meanwhile, keep that one."""
+    import tempfile
+
+    from receptionctl.domain.errors import StorageError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # a concurrent init wrote it first: theirs is the key
+        finally:
+            os.unlink(tmp)
+    except OSError as exc:
+        raise StorageError(f"cannot write key file {path}: {exc.strerror}") from None
 
 
 def state(ctx: typer.Context) -> State:
@@ -117,16 +136,18 @@ def resolve_db(option: str | None) -> str:
 
 
 def resolve_actor(option: str | None) -> str:
+    from receptionctl.domain.staff import check_username
+
     if option:
-        return option
+        return check_username(option, "--as")
     env = os.environ.get("RECEPTIONCTL_USER")
     if env:
-        return env
+        return check_username(env, "RECEPTIONCTL_USER")
     import getpass
 
     try:
-        return getpass.getuser()
-    except Exception:  # no login name (containers)
+        return check_username(getpass.getuser(), "the login name")
+    except Exception:  # no usable login name (containers)
         return "unknown"
 
 
@@ -159,7 +180,10 @@ def configure_clock() -> None:
             ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=clock.zone())
-        clock.pin(moment)
+        try:
+            clock.pin(moment)
+        except OverflowError:
+            raise BadInput(f"RECEPTIONCTL_NOW {pinned!r} is out of range: expected a moment between years 1 and 9999") from None
     else:
         clock.pin(None)
 

@@ -51,10 +51,13 @@ class ClientDetail:
     contacts: tuple[ContactView, ...]
 
 
-def _name(value: str, what: str) -> str:
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _name(value: str, what: str, limit: int = 300) -> str:
     value = " ".join(value.split())
-    if not value or len(value) > 300:
-        raise BadInput(f"{what} {value!r} is not valid: expected 1 to 300 characters")
+    if not value or len(value) > limit:
+        raise BadInput(f"{what} {value[:40]!r} is not valid: expected 1 to {limit} characters")
     return value
 
 
@@ -75,7 +78,7 @@ def resolve_client(session: Session, ref: str):
 
     ref = ref.strip()
     row = None
-    if ref.isdigit():
+    if _ID.fullmatch(ref):
         row = session.get(Client, int(ref))
     if row is None:
         row = session.scalars(select(Client).where(Client.name_key == " ".join(ref.split()).casefold())).first()
@@ -91,7 +94,7 @@ def add_client(session: Session, actor: str, name: str, tier: str = "normal", in
 
     access.require(session, actor, access.CLIENT_WRITE, "add clients")
     name = _name(name, "client name")
-    if name.isdigit():
+    if _ID.fullmatch(name):
         raise BadInput(f"client name {name!r} is not valid: expected a name, not a number (numbers are ids)")
     if tier not in {t.value for t in Tier}:
         raise BadInput(f"tier {tier!r} is not valid: expected one of vip, key, normal")
@@ -131,15 +134,17 @@ def _contact_view(row, id_number: str | None) -> ContactView:
 
 
 def show_client(
-    session: Session, actor: str, ref: str, *, reveal: bool = False, cipher: Cipher | None = None
+    session: Session, actor: str, ref: str, *, reveal: bool = False, cipher=None
 ) -> ClientDetail:
+    """`cipher` is a Cipher or a callable returning one, asked for only when revealing."""
     from sqlmodel import select
 
     from receptionctl.store.models import Contact
 
-    client = resolve_client(session, ref)
     if reveal:
         access.require(session, actor, access.REVEAL, "reveal identity numbers")
+    client = resolve_client(session, ref)
+    if reveal:
         cipher = verify(session, cipher)
     contacts = []
     for row in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
@@ -165,16 +170,16 @@ def add_contact(
     transport: str | None = None,
     needs: str | None = None,
     id_number: str | None = None,
-    cipher: Cipher | None = None,
+    cipher=None,
 ) -> ContactView:
     from receptionctl.store.models import Contact
 
     access.require(session, actor, access.CLIENT_WRITE, "add contacts")
     client = resolve_client(session, client_ref)
-    name = _name(name, "contact name")
+    name = _name(name, "contact name", 200)
     if phone is not None and not _PHONE.match(phone.strip()):
         raise BadInput(f"phone {phone!r} is not valid: expected digits, optionally with +, spaces or dashes")
-    if email is not None and not _EMAIL.match(email.strip()):
+    if email is not None and (len(email.strip()) > 320 or not _EMAIL.match(email.strip())):
         raise BadInput(f"email {email!r} is not valid: expected an address such as name@example.com")
     enc = masked = None
     if id_number is not None:

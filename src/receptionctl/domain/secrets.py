@@ -3,6 +3,8 @@ only to an admin who asks, and each reveal audited."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy.orm import Session
 
 from receptionctl.domain.errors import BadInput, StorageError
@@ -49,29 +51,34 @@ def new_key() -> bytes:
 
 
 def mask(value: str) -> str:
-    """First 4 and last 4 characters; shorter values are masked whole."""
-    if len(value) <= 8:
+    """First 4 and last 4 characters of a full-length number (16 or more); a shorter one
+    shows less, so that at least half of it stays hidden."""
+    keep = min(4, len(value) // 4)
+    if keep == 0:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
 
 
 def clean_id_number(value: str) -> str:
     cleaned = "".join(value.split())
     if not cleaned or len(cleaned) > 64 or not all(c.isalnum() or c in "-/" for c in cleaned):
-        raise BadInput(
-            f"identity number {value!r} is not valid: expected letters and digits (and - or /), at most 64"
+        raise BadInput(  # the value is not echoed: it is sensitive
+            "the identity number given is not valid: expected letters and digits (and - or /), at most 64"
         )
     return cleaned
 
 
-def verify(session: Session, cipher: Cipher | None) -> Cipher:
-    """The cipher, checked against the token stored at `init`; a clear error if missing or wrong."""
+def verify(session: Session, keys: "Callable[[], Cipher | None] | Cipher | None") -> Cipher:
+    """The cipher, checked against the token stored at `init`; a clear error if missing or wrong.
+    `keys` may be a callable, so that the key is only looked for once it is needed."""
     from receptionctl.store.models import Meta
 
+    cipher = keys() if callable(keys) else keys
     if cipher is None:
         raise StorageError(
             "no encryption key for sensitive fields",
-            hint="set RECEPTIONCTL_KEY, or keep the key file that `receptionctl init` wrote beside the database",
+            hint="set RECEPTIONCTL_KEY (always, for a PostgreSQL database), or keep the key file "
+            "that `receptionctl init` wrote beside the SQLite database",
         )
     stored = session.get(Meta, KEY_CHECK)
     if stored is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ class InitResult:
     policy_added: tuple[str, ...] = ()
     admin_registered: str | None = None
     key_checked: bool = False
+    key_missing: bool = False
 
 
 def missing_policy(session: Session) -> list[str]:
@@ -65,7 +67,7 @@ def seed_policy(session: Session, actor: str, result: InitResult) -> None:
     result.policy_added = tuple(added)
 
 
-def seed(session: Session, actor: str, cipher: Cipher | None, result: InitResult) -> None:
+def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], result: InitResult) -> None:
     """Default policy rows, the first admin (when the staff table is empty), the key check.
 
     Runs inside the schema upgrade's transaction, so two concurrent `init` runs see each
@@ -75,6 +77,9 @@ def seed(session: Session, actor: str, cipher: Cipher | None, result: InitResult
     now = clock.now()
     seed_policy(session, actor, result)
     if not has_staff(session):
+        from receptionctl.domain.staff import check_username
+
+        check_username(actor, "the acting user")
         row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now)
         session.add(row)
         session.flush()
@@ -83,11 +88,16 @@ def seed(session: Session, actor: str, cipher: Cipher | None, result: InitResult
                      after={"username": actor, "roles": ["admin"], "reason": "first user, at init"})
         result.admin_registered = actor
 
-    if cipher is not None:
-        stored = session.get(Meta, KEY_CHECK)
-        if stored is None:
-            session.add(Meta(key=KEY_CHECK, value=cipher.check_token()))
-        else:
-            cipher.decrypt(stored.value)  # a wrong key is a clear error at init too
+    # A key is made only for a database that has none yet; one that has a key check keeps
+    # its key, and a wrong key is a clear error at init too.
+    stored = session.get(Meta, KEY_CHECK)
+    cipher = keys(stored is None)
+    if cipher is None:
+        result.key_missing = True
+    elif stored is None:
+        session.add(Meta(key=KEY_CHECK, value=cipher.check_token()))
+        result.key_checked = True
+    else:
+        cipher.decrypt(stored.value)
         result.key_checked = True
     session.flush()

@@ -24,6 +24,14 @@ class StaffView:
     active: bool
 
 
+def check_username(username: str, what: str = "username") -> str:
+    if not _USERNAME.match(username or ""):
+        raise BadInput(
+            f"{what} {username!r} is not a valid username: expected letters, digits, '.', '_' or '-', at most 64"
+        )
+    return username
+
+
 def _text(value: str, what: str, limit: int = 200) -> str:
     value = value.strip()
     if not value or len(value) > limit:
@@ -39,10 +47,7 @@ def add_staff(
     from receptionctl.store.models import Staff, StaffRole as RoleRow
 
     access.require(session, actor, access.STAFF_WRITE, "add staff")
-    if not _USERNAME.match(username):
-        raise BadInput(
-            f"username {username!r} is not valid: expected letters, digits, '.', '_' or '-', at most 64"
-        )
+    check_username(username)
     known = {r.value for r in StaffRole}
     bad = [r for r in roles if r not in known]
     if bad:

@@ -20,3 +20,39 @@ class StaffRole(str, Enum):
     staff = "staff"
     desk = "desk"
     security = "security"
+
+
+class Purpose(str, Enum):
+    talk = "talk"
+    tour = "tour"
+    tech = "tech"
+    signing = "signing"
+    other = "other"
+
+
+class VisitRole(str, Enum):
+    host = "host"
+    greeter = "greeter"
+    guide = "guide"
+    recorder = "recorder"
+    logistics = "logistics"
+    tech = "tech"
+    security = "security"
+    driver = "driver"
+
+
+class VisitStatus(str, Enum):
+    planning = "planning"
+    submitted = "submitted"
+    approved = "approved"
+    in_progress = "in_progress"
+    completed = "completed"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class PlanStatus(str, Enum):
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"

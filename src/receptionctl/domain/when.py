@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from receptionctl.domain.calendar import WorkCalendar
 from receptionctl.domain.errors import BadInput
 
 FORMS = (
     "ISO (2026-11-25 10:00, 2026-11-25T10:00+08:00), today/tomorrow [HH:MM], "
-    "a weekday name [HH:MM] (mon 10:00), or an offset +3d, +2wd, +4h, +30m"
+    "a weekday name [HH:MM] (mon 10:00), or an offset +3d, +2wd, +4h, +30m "
+    "(day offsets take a time: +2wd 10:00)"
 )
 
 _WEEKDAYS = {
@@ -59,23 +60,34 @@ def parse_when(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -
     if not text:
         raise _bad(original)
     local_now = now.astimezone(zone)
-    m = _OFFSET.match(text)
+    head, _, rest = text.partition(" ")
+    m = _OFFSET.match(head)
+    if m and rest:  # a day offset with a time of day: "+3wd 10:00"
+        if m.group(3) not in ("d", "wd", "w"):
+            raise _bad(original)
+        day = parse_when(head, now, zone, calendar).astimezone(zone).date()
+        return _checked(_at(day, _clock_time(rest, original), zone), original)
     if m:
         sign = 1 if m.group(1) == "+" else -1
         n, unit = int(m.group(2)) * sign, m.group(3)
         if unit == "wd":
-            return calendar.shift(local_now, n)
+            if abs(n) > 1000:
+                raise BadInput(f"{original!r} is too far: expected at most 1000 working days")
+            return _checked(calendar.shift(local_now, n), original)
         delta = {
             "m": timedelta(minutes=n),
             "h": timedelta(hours=n),
             "d": timedelta(days=n),
             "w": timedelta(weeks=n),
         }[unit]
-        if unit in ("d", "w"):
-            # calendar days keep the wall-clock time across daylight-saving changes
-            return (local_now.replace(tzinfo=None) + delta).replace(tzinfo=zone)
-        return local_now + delta
-    head, _, rest = text.partition(" ")
+        try:
+            if unit in ("d", "w"):
+                # calendar days keep the wall-clock time across daylight-saving changes
+                return _checked((local_now.replace(tzinfo=None) + delta).replace(tzinfo=zone), original)
+            # hours and minutes are elapsed time
+            return _checked((now.astimezone(timezone.utc) + delta).astimezone(zone), original)
+        except OverflowError:
+            raise _bad(original) from None
     if head in ("today", "tomorrow", "yesterday") or head in _WEEKDAYS:
         at = _clock_time(rest, original) if rest else time(0, 0)
         day = local_now.date()
@@ -86,13 +98,24 @@ def parse_when(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -
         elif head in _WEEKDAYS:
             ahead = (_WEEKDAYS[head] - day.weekday()) % 7 or 7
             day += timedelta(days=ahead)
-        return _at(day, at, zone)
+        return _checked(_at(day, at, zone), original)
     try:
         moment = datetime.fromisoformat(text.upper().replace(" ", "T", 1) if " " in text else text.upper())
     except ValueError:
         raise _bad(original) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    return _checked(moment, original)
+
+
+def _checked(moment: datetime, original: str) -> datetime:
+    """Refuse moments that cannot be stored (beyond the calendar once in UTC)."""
+    try:
+        moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise _bad(original) from None
+    if not 1900 <= moment.year <= 2999:
+        raise BadInput(f"{original!r} is out of range: expected a year from 1900 to 2999")
     return moment
 
 

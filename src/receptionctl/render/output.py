@@ -49,8 +49,15 @@ def is_tty() -> bool:
         return False
 
 
+_CONTROL = {c: " " for c in range(32)} | {127: " "}
+
+
 def text(value: Any) -> str:
-    """A value as a person reads it in a table cell."""
+    """A value as a person reads it in a table cell: one line, no control characters."""
+    return _text(value).translate(_CONTROL)
+
+
+def _text(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -87,18 +94,23 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
         table = Table(title=title, show_lines=False, header_style="bold")
         for _, header in columns:
             table.add_column(header, overflow="fold")
+        from rich.text import Text
+
         for c in cells:
-            table.add_row(*c)
+            table.add_row(*(Text(v) for v in c))  # data is never markup
         console().print(table)
         return
+    from rich.cells import cell_len  # display width: CJK characters take two columns
+
     headers = [h for _, h in columns]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    widths = [max(cell_len(h), *(cell_len(c[i]) for c in cells)) if cells else cell_len(h)
+              for i, h in enumerate(headers)]
     out = sys.stdout
     if title:
         out.write(title + "\n")
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip() + "\n"
+        return "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(values, widths)).rstrip() + "\n"
 
     out.write(line(headers))
     for c in cells:
@@ -110,7 +122,7 @@ def print_fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> 
     out = sys.stdout
     if title:
         out.write(title + "\n")
-    width = max((len(k) for k, _ in pairs), default=0)
+    width = max((len(k) for k, _ in pairs), default=0)  # labels are ASCII
     for key, value in pairs:
         out.write(f"{key.ljust(width)}  {text(value)}\n")
 

@@ -258,7 +258,7 @@ def _storage_error(exc: OperationalError, url: str, timeout: float) -> StorageEr
     msg = _first_line(exc.orig)
     if "locked" in msg or "busy" in msg:
         return StorageError(
-            f"database {describe(url)} is locked (waited {BUSY_TIMEOUT_S} s)",
+            f"database {describe(url)} is locked (waited {timeout:g} s)",
             hint="another receptionctl is writing; try again",
         )
     if "no such table" in msg or "no such column" in msg or "does not exist" in msg and "relation" in msg:

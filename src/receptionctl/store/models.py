@@ -101,3 +101,82 @@ __all__ = [
     "StaffRole",
     "UniqueConstraint",
 ]
+
+
+class Visit(SQLModel, table=True):
+    __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_starts_at", "starts_at"), Index("ix_visit_status", "status"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    client_id: int = Field(sa_column=Column(Integer, ForeignKey("client.id"), nullable=False, index=True))
+    purpose: str = Field(sa_column=Column(String(16), nullable=False))
+    level: int = Field(nullable=False)
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    starts_at: datetime = _at()
+    ends_at: datetime = _at()
+    headcount: int = Field(nullable=False)
+    venue: Optional[str] = Field(default=None, sa_column=Column(String(300)))
+    venue_key: Optional[str] = Field(default=None, sa_column=Column(String(300), index=True))
+    offsite: bool = Field(default=False, nullable=False)
+    urgent: bool = Field(default=False, nullable=False)
+    short_notice: bool = Field(default=False, nullable=False)
+    notice_had: Optional[int] = Field(default=None)  # working days (or hours when urgent) of notice given
+    notice_needed: Optional[int] = Field(default=None)
+    cancel_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _at()
+    created_by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class Plan(SQLModel, table=True):
+    """The reception plan of a visit (one per visit)."""
+
+    __tablename__ = "plan"
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    budget: Optional[str] = Field(default=None, sa_column=Column(String(32)))  # decimal as text
+    per_person: Optional[str] = Field(default=None, sa_column=Column(String(32)))
+    catering: Optional[str] = Field(default=None, sa_column=Column(Text))
+    lodging: Optional[str] = Field(default=None, sa_column=Column(Text))
+    transport: Optional[str] = Field(default=None, sa_column=Column(Text))
+    nda: bool = Field(default=False, nullable=False)
+    reapproval: Optional[str] = Field(default=None, sa_column=Column(Text))  # why re-approval is needed
+    submitted_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    submitted_at: Optional[datetime] = _at(nullable=True)
+    approved_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    approved_at: Optional[datetime] = _at(nullable=True)
+
+
+class PlanItem(SQLModel, table=True):
+    """An agenda item."""
+
+    __tablename__ = "plan_item"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
+    starts_at: datetime = _at()
+    ends_at: Optional[datetime] = _at(nullable=True)
+    title: str = Field(sa_column=Column(String(300), nullable=False))
+    place: Optional[str] = Field(default=None, sa_column=Column(String(300)))
+    owner_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+
+
+class Assignment(SQLModel, table=True):
+    """Who plays a role on a visit, and their backup (A/B roles)."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("visit_id", "role", name="uq_assignment_visit_role"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
+    role: str = Field(sa_column=Column(String(32), nullable=False))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False, index=True))
+    backup_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id"), index=True))
+
+
+class PlanEvent(SQLModel, table=True):
+    """The approval trail: submitted, approved, rejected, reopened."""
+
+    __tablename__ = "plan_event"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
+    at: datetime = _at()
+    actor: str = Field(sa_column=Column(String(64), nullable=False))
+    action: str = Field(sa_column=Column(String(16), nullable=False))
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))

@@ -1,0 +1,136 @@
+"""Reception plans: agenda, roles, budget, approval."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import JsonOpt, state, when
+from receptionctl.cli.visits import VisitArg, report
+from receptionctl.domain.vocab import VisitRole
+
+app = typer.Typer(help="Reception plans: agenda, who does what, budget, approval by the leadership.",
+                  no_args_is_help=True)
+
+
+@app.command("show", help="The reception sheet: agenda, roles and backups, guests' needs, budget, NDA, approval trail.")
+def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.plans import show_plan
+    from receptionctl.render.output import print_json
+    from receptionctl.render.sheets import print_plan
+
+    with state(ctx).session() as session:
+        sheet = show_plan(session, visit)
+    if as_json:
+        print_json(sheet)
+    else:
+        print_plan(sheet)
+
+
+@app.command("item", help="Add an agenda item. Changing an approved plan sends it back for approval.")
+def item(
+    ctx: typer.Context,
+    visit: VisitArg,
+    at: Annotated[str, typer.Option("--at", metavar="WHEN", help="When the item starts.")],
+    title: Annotated[str, typer.Option("--title", help="What happens: welcome, presentation, tour, lunch ...")],
+    until: Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="When it ends.")] = None,
+    place: Annotated[Optional[str], typer.Option("--place", help="Where: meeting room, showroom, tour route.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Who is responsible.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.plans import add_item
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = add_item(session, st.actor, visit, starts_at=when(at, session),
+                        ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"agenda item {done.view.id} added to visit {visit}: {done.view.title}")
+    report(done)
+
+
+@app.command("assign", help="Assign a visit role to a person, with a backup (A/B roles). Warns about clashes.")
+def assign(
+    ctx: typer.Context,
+    visit: VisitArg,
+    role: Annotated[VisitRole, typer.Option("--role", help="The visit role.")],
+    staff: Annotated[str, typer.Option("--staff", metavar="USERNAME", help="Who plays it.")],
+    backup: Annotated[Optional[str], typer.Option("--backup", metavar="USERNAME", help="Who stands in if they are absent.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.plans import assign as do_assign
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = do_assign(session, st.actor, visit, role=role.value, staff=staff, backup=backup)
+    a = done.view
+    if as_json:
+        print_json(a)
+    else:
+        say(f"visit {visit}: {a.role} {a.staff}" + (f", backup {a.backup}" if a.backup else ""))
+    report(done)
+
+
+@app.command("set", help="Set the plan's budget, per-person meal standard, catering, lodging, transport, NDA.")
+def set_(
+    ctx: typer.Context,
+    visit: VisitArg,
+    budget: Annotated[Optional[str], typer.Option("--budget", metavar="AMOUNT", help="The reception budget.")] = None,
+    per_person: Annotated[Optional[str], typer.Option("--per-person", metavar="AMOUNT", help="Meal standard per person.")] = None,
+    catering: Annotated[Optional[str], typer.Option("--catering", help="Meals and refreshments.")] = None,
+    lodging: Annotated[Optional[str], typer.Option("--lodging", help="Hotel arrangements.")] = None,
+    transport: Annotated[Optional[str], typer.Option("--transport", help="Pick-up, vehicles, drivers.")] = None,
+    nda: Annotated[Optional[bool], typer.Option("--nda/--no-nda", help="The client signs an NDA before core technology or data is shown.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.plans import set_plan
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = set_plan(session, st.actor, visit, budget=budget, per_person=per_person, catering=catering,
+                        lodging=lodging, transport=transport, nda=nda)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"plan of visit {visit} updated (plan {done.view.plan_status})")
+    report(done)
+
+
+def _transition(ctx: typer.Context, visit: int, action: str, as_json: bool, **kw) -> None:
+    from receptionctl.domain import plans
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = getattr(plans, action)(session, st.actor, visit, **kw)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"plan of visit {visit} {done.view.plan_status}; visit {done.view.status.replace('_', ' ')}")
+    report(done)
+
+
+@app.command("submit", help="Submit the plan for approval: needs a host, an agenda item, a standard within the limit, "
+             "and for level 1 a backup host.")
+def submit(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+    _transition(ctx, visit, "submit", as_json)
+
+
+@app.command("approve", help="Approve a submitted plan (approver role; not your own submission).")
+def approve(ctx: typer.Context, visit: VisitArg,
+            note: Annotated[Optional[str], typer.Option("--note", help="A remark for the trail.")] = None,
+            as_json: JsonOpt = False) -> None:
+    _transition(ctx, visit, "approve", as_json, note=note)
+
+
+@app.command("reject", help="Reject a submitted plan, with a reason; it can be changed and submitted again.")
+def reject(ctx: typer.Context, visit: VisitArg,
+           reason: Annotated[str, typer.Option("--reason", help="What must change.")],
+           as_json: JsonOpt = False) -> None:
+    _transition(ctx, visit, "reject", as_json, reason=reason)

@@ -1,0 +1,159 @@
+"""Visits: record, list, show, reschedule, cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import JsonOpt, state, when
+from receptionctl.domain.vocab import Purpose, VisitStatus
+
+app = typer.Typer(help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
+                  no_args_is_help=True)
+
+VisitArg = Annotated[int, typer.Argument(metavar="VISIT", help="The visit id.")]
+AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start: 2026-11-25 10:00, tomorrow 14:00, mon 10:00, +3wd ...")]
+HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", help="Length in hours (default 2).")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours.")]
+
+COLUMNS = [("id", "ID"), ("starts_at", "Start"), ("ends_at", "End"), ("client", "Client"), ("purpose", "Purpose"),
+           ("level", "Lvl"), ("headcount", "Guests"), ("venue", "Venue"), ("host", "Host"), ("status", "Status"),
+           ("plan_status", "Plan"), ("flags", "Flags")]
+
+
+def flags(v) -> str:
+    out = []
+    if v.urgent:
+        out.append("urgent")
+    if v.short_notice:
+        out.append("short notice")
+    if v.offsite:
+        out.append("off-site")
+    if v.reapproval:
+        out.append("re-approval needed")
+    if v.host is None and v.status not in ("cancelled", "closed"):
+        out.append("no host")
+    return ", ".join(out)
+
+
+def row(v) -> dict:
+    return {**v.__dict__, "flags": flags(v)}
+
+
+def report(done) -> None:
+    from receptionctl.render.output import warn
+
+    for w in done.warnings:
+        warn(w)
+
+
+@app.command("new", help="Record a visit; it gets a draft reception plan. Warns when the notice is short.")
+def new(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Option("--client", help="Client id or exact name.")],
+    at: AtOpt,
+    purpose: Annotated[Purpose, typer.Option("--purpose", help="Why the client comes.")],
+    headcount: Annotated[int, typer.Option("--headcount", min=1, help="Number of visitors (at least 1).")],
+    hours: HoursOpt = None,
+    until: UntilOpt = None,
+    level: Annotated[int, typer.Option("--level", min=1, max=3, help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
+    venue: Annotated[Optional[str], typer.Option("--venue", help="Meeting room, showroom, or the off-site place.")] = None,
+    offsite: Annotated[bool, typer.Option("--offsite", help="The reception is away from the company (fair, event, client's premises).")] = False,
+    host: Annotated[Optional[str], typer.Option("--host", metavar="USERNAME", help="The primary host.")] = None,
+    urgent: Annotated[bool, typer.Option("--urgent", help="An urgent reception: hours of notice instead of working days.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.visits import create_visit, span
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        start = when(at, session)
+        end = span(start, hours, when(until, session) if until else None)
+        done = create_visit(session, st.actor, client=client, starts_at=start, ends_at=end, purpose=purpose.value,
+                            headcount=headcount, level=level, venue=venue, offsite=offsite, host=host, urgent=urgent)
+    v = done.view
+    if as_json:
+        print_json(v)
+    else:
+        from receptionctl.render.output import text
+
+        say(f"visit {v.id} recorded: {v.client}, {v.purpose}, {text(v.starts_at)}–{text(v.ends_at)[-5:]}, "
+            f"level {v.level}, plan {v.plan_status}")
+    report(done)
+
+
+@app.command("list", help="List visits by start time, with their status, plan status and flags.")
+def list_(
+    ctx: typer.Context,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="WHEN", help="Only visits still going on at or after this moment.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="Only visits starting before this moment.")] = None,
+    status: Annotated[Optional[VisitStatus], typer.Option("--status", help="Only visits in this status.")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's visits (id or name).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.visits import list_visits
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        views = list_visits(session, start=when(start, session) if start else None,
+                            end=when(end, session) if end else None,
+                            status=status.value if status else None, client=client)
+    if as_json:
+        print_json(views)
+    else:
+        print_table([row(v) for v in views], COLUMNS)
+
+
+@app.command("show", help="Show a visit: details, roles, notice, clashes.")
+def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.visits import show_visit
+    from receptionctl.render.output import print_json
+    from receptionctl.render.sheets import print_visit
+
+    with state(ctx).session() as session:
+        detail = show_visit(session, visit)
+    if as_json:
+        print_json(detail)
+    else:
+        print_visit(detail)
+
+
+@app.command("reschedule", help="Move a visit; its agenda moves with it and an approved plan needs approval again.")
+def reschedule(ctx: typer.Context, visit: VisitArg, at: AtOpt, hours: HoursOpt = None, until: UntilOpt = None,
+               as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import visits
+    from receptionctl.render.output import print_json, say, text
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        start = when(at, session)
+        if hours is None and until is None:
+            old = visits.get_view(session, visit)
+            end = start + (old.ends_at - old.starts_at)
+        else:
+            end = visits.span(start, hours, when(until, session) if until else None)
+        done = visits.reschedule(session, st.actor, visit, start, end)
+    v = done.view
+    if as_json:
+        print_json(v)
+    else:
+        say(f"visit {v.id} rescheduled to {text(v.starts_at)}–{text(v.ends_at)[-5:]}, plan {v.plan_status}")
+    report(done)
+
+
+@app.command("cancel", help="Cancel a visit that has not taken place, with a reason.")
+def cancel(ctx: typer.Context, visit: VisitArg,
+           reason: Annotated[str, typer.Option("--reason", help="Why the visit is cancelled.")],
+           as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import visits
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = visits.cancel(session, st.actor, visit, reason)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"visit {visit} cancelled")

@@ -1,0 +1,80 @@
+"""Clashes: one person (main or backup) on two visits that overlap in time, or one venue
+booked for overlapping visits. Found in SQL, in a fixed number of statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Clash:
+    kind: str  # "person" | "venue"
+    visit_id: int
+    other_visit_id: int
+    subject: str  # the username or the venue
+    other_starts_at: datetime
+    other_ends_at: datetime
+
+    @property
+    def text(self) -> str:
+        who = f"{self.subject} is also on" if self.kind == "person" else f"venue {self.subject!r} is also booked for"
+        return f"visit {self.visit_id}: {who} visit {self.other_visit_id}"
+
+
+def find(
+    session: Session,
+    visit_ids: Iterable[int] | None = None,
+    window: tuple[datetime, datetime] | None = None,
+) -> list[Clash]:
+    """Clashes of the given visits (or of every visit starting in `window`), in 2 queries."""
+    from sqlalchemy import and_, union_all
+    from sqlalchemy.orm import aliased
+    from sqlmodel import select
+
+    from receptionctl.store.models import Assignment, Staff, Visit
+
+    ids = list(visit_ids) if visit_ids is not None else None
+    if ids is not None and not ids:
+        return []
+    people = union_all(
+        select(Assignment.visit_id.label("visit_id"), Assignment.staff_id.label("staff_id")),
+        select(Assignment.visit_id, Assignment.backup_id).where(Assignment.backup_id.is_not(None)),
+    ).cte("people")
+    p1, p2 = people.alias("p1"), people.alias("p2")
+    v1, v2 = aliased(Visit, name="v1"), aliased(Visit, name="v2")
+
+    def scoped(q):
+        q = q.where(
+            v1.starts_at < v2.ends_at,
+            v2.starts_at < v1.ends_at,
+            v1.status != "cancelled",
+            v2.status != "cancelled",
+        )
+        if ids is not None:
+            q = q.where(v1.id.in_(ids))
+        if window is not None:
+            q = q.where(v1.starts_at >= window[0], v1.starts_at < window[1])
+        return q
+
+    person_q = scoped(
+        select(v1.id, v2.id, Staff.username, v2.starts_at, v2.ends_at)
+        .distinct()
+        .select_from(p1)
+        .join(p2, and_(p1.c.staff_id == p2.c.staff_id, p1.c.visit_id != p2.c.visit_id))
+        .join(v1, v1.id == p1.c.visit_id)
+        .join(v2, v2.id == p2.c.visit_id)
+        .join(Staff, Staff.id == p1.c.staff_id)
+    )
+    venue_q = scoped(
+        select(v1.id, v2.id, v1.venue, v2.starts_at, v2.ends_at)
+        .select_from(v1)
+        .join(v2, and_(v1.venue_key == v2.venue_key, v1.id != v2.id))
+        .where(v1.venue_key.is_not(None))
+    )
+    found = [Clash("person", *row) for row in session.execute(person_q)]
+    found += [Clash("venue", *row) for row in session.execute(venue_q)]
+    return sorted(found, key=lambda c: (c.visit_id, c.kind, c.subject, c.other_visit_id))

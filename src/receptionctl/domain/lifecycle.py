@@ -1,0 +1,73 @@
+"""The state machines of a visit and of its plan, as tables.
+
+A visit moves planning → submitted → approved → in_progress → completed → closed, or to
+cancelled; its plan moves draft → submitted → approved, or to rejected. An action that the
+current state does not allow is refused (exit 1) naming the state and what would allow it.
+"""
+
+from __future__ import annotations
+
+from receptionctl.domain.errors import Refused
+
+# action -> {from state: to state}
+VISIT: dict[str, dict[str, str]] = {
+    "submit": {"planning": "submitted"},
+    "approve": {"submitted": "approved"},
+    "reject": {"submitted": "planning"},
+    # a plan change or a reschedule: back to planning (approval needed again)
+    "edit": {"planning": "planning", "submitted": "planning", "approved": "planning", "in_progress": "in_progress"},
+    "reschedule": {"planning": "planning", "submitted": "planning", "approved": "planning"},
+    "checkin": {"approved": "in_progress", "in_progress": "in_progress"},
+    "checkout": {"in_progress": "in_progress"},
+    "complete": {"in_progress": "completed", "approved": "completed"},
+    "close": {"completed": "closed"},
+    "cancel": {"planning": "cancelled", "submitted": "cancelled", "approved": "cancelled"},
+}
+
+PLAN: dict[str, dict[str, str]] = {
+    "submit": {"draft": "submitted", "rejected": "submitted"},
+    "approve": {"submitted": "approved"},
+    "reject": {"submitted": "rejected"},
+    "edit": {"draft": "draft", "rejected": "rejected", "submitted": "draft", "approved": "draft"},
+}
+
+# What to do to reach a state from which an action is allowed.
+_HOW = {
+    "planning": "edit the plan (plan item / assign / set)",
+    "submitted": "submit the plan first (`receptionctl plan submit VISIT`)",
+    "approved": "get the plan approved first (`receptionctl plan approve VISIT`)",
+    "in_progress": "check a guest in first (`receptionctl checkin VISIT --guest NAME`)",
+    "completed": "complete the visit first (`receptionctl visit complete VISIT`)",
+    "draft": "edit the plan",
+    "rejected": "",
+}
+
+
+def _allowed_text(sources: list[str]) -> str:
+    return " or ".join(sources)
+
+
+def step(machine: dict[str, dict[str, str]], what: str, state: str, action: str) -> str:
+    """The state after `action`, or Refused naming the state and what would allow it."""
+    moves = machine[action]
+    if state in moves:
+        return moves[state]
+    sources = sorted(moves)
+    hint = next((_HOW[s] for s in sources if _HOW.get(s)), None)
+    if state in ("completed", "closed", "cancelled") and action not in ("close",):
+        hint = f"a {state} visit can no longer be changed" if action != "cancel" else None
+    raise Refused(
+        f"{what} is {state.replace('_', ' ')}: `{action}` needs it {_allowed_text([s.replace('_', ' ') for s in sources])}",
+        hint=hint,
+    )
+
+
+def visit_step(visit_id: int, state: str, action: str) -> str:
+    return step(VISIT, f"visit {visit_id}", state, action)
+
+
+def plan_step(visit_id: int, state: str, action: str) -> str:
+    return step(PLAN, f"the plan of visit {visit_id}", state, action)
+
+
+ACTIVE = ("planning", "submitted", "approved", "in_progress")

@@ -1,0 +1,353 @@
+"""Reception plans: agenda, roles with backups, budget and standards, approval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import access, audit, clashes, clock, lifecycle, policy
+from receptionctl.domain.errors import BadInput, NotAllowed, Refused
+from receptionctl.domain.visits import (
+    VISIT_WRITE,
+    Assigned,
+    Done,
+    VisitView,
+    _staff_id,
+    assignments,
+    get_view,
+    load_for_change,
+    reopen_plan,
+    required_text,
+)
+from receptionctl.domain.vocab import VisitRole
+
+APPROVE = frozenset({"approver"})
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: int
+    starts_at: datetime
+    ends_at: datetime | None
+    title: str
+    place: str | None
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    at: datetime
+    actor: str
+    action: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class GuestNeeds:
+    name: str
+    title: str | None
+    phone: str | None
+    diet: str | None
+    transport: str | None
+    needs: str | None
+
+
+@dataclass(frozen=True)
+class PlanSheet:
+    visit: VisitView
+    plan_status: str
+    reapproval: str | None
+    items: tuple[ItemView, ...]
+    assignments: tuple[Assigned, ...]
+    contacts: tuple[GuestNeeds, ...]
+    budget: Decimal | None
+    per_person: Decimal | None
+    meals_total: Decimal | None  # per-person standard × headcount
+    per_person_limit: Decimal | None
+    over_limit: bool
+    catering: str | None
+    lodging: str | None
+    transport: str | None
+    nda: bool
+    trail: tuple[TrailEntry, ...]
+    clashes: tuple[str, ...]
+    missing: tuple[str, ...]  # what stops a submission
+
+
+def amount(text: str | None, what: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise BadInput(f"{what} {text!r} is not an amount: expected a number such as 5000 or 150.50") from None
+    if not value.is_finite() or value < 0:
+        raise BadInput(f"{what} {text!r} is not valid: expected a number of 0 or more")
+    return value.quantize(Decimal("0.01"))
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+def _plan_for_change(session: Session, actor: str, visit_id: int, doing: str):
+    access.require(session, actor, VISIT_WRITE, doing)
+    return load_for_change(session, visit_id)
+
+
+def add_item(
+    session: Session,
+    actor: str,
+    visit_id: int,
+    *,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    title: str,
+    place: str | None = None,
+    owner: str | None = None,
+) -> Done:
+    from receptionctl.store.models import PlanItem
+
+    visit, plan = _plan_for_change(session, actor, visit_id, "change plans")
+    title = " ".join(title.split())
+    if not title or len(title) > 300:
+        raise BadInput(f"title {title!r} is not valid: expected 1 to 300 characters")
+    if ends_at is not None and ends_at <= starts_at:
+        raise BadInput(f"--until {clock.local(ends_at):%Y-%m-%d %H:%M} is not after --at "
+                       f"{clock.local(starts_at):%Y-%m-%d %H:%M}")
+    owner_id = _staff_id(session, owner, "the agenda item's owner") if owner else None
+    reopen_plan(session, actor, visit, plan, f"agenda item {title!r} added")
+    item = PlanItem(visit_id=visit_id, starts_at=starts_at, ends_at=ends_at, title=title,
+                    place=" ".join(place.split()) if place else None, owner_id=owner_id)
+    session.add(item)
+    session.flush()
+    view = ItemView(item.id, item.starts_at, item.ends_at, item.title, item.place, owner)
+    audit.record(session, actor, "plan.item", "plan_item", item.id, visit_id=visit_id, after=view.__dict__)
+    warnings = []
+    if starts_at < visit.starts_at or starts_at >= visit.ends_at:
+        warnings.append(f"agenda item {title!r} is outside the visit's time "
+                        f"({clock.local(visit.starts_at):%Y-%m-%d %H:%M}–{clock.local(visit.ends_at):%H:%M})")
+    return Done(view, warnings)
+
+
+def assign(
+    session: Session, actor: str, visit_id: int, *, role: str, staff: str, backup: str | None = None
+) -> Done:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Assignment
+
+    visit, plan = _plan_for_change(session, actor, visit_id, "assign roles")
+    if role not in {r.value for r in VisitRole}:
+        raise BadInput(f"role {role!r} is not valid: expected one of " + ", ".join(r.value for r in VisitRole))
+    staff_id = _staff_id(session, staff, role)
+    backup_id = _staff_id(session, backup, f"{role} backup") if backup else None
+    if backup_id == staff_id:
+        raise Refused(f"{staff} cannot be their own backup as {role}", hint="name another person with --backup")
+    row = session.scalars(select(Assignment).where(Assignment.visit_id == visit_id, Assignment.role == role)).first()
+    before = None
+    if row is not None:
+        old = {a.role: a for a in assignments(session, visit_id)}[role]
+        before = {"role": role, "staff": old.staff, "backup": old.backup}
+        if (row.staff_id, row.backup_id) == (staff_id, backup_id):
+            return Done(next(a for a in assignments(session, visit_id) if a.role == role))
+    what = f"{role} {'changed' if row else 'assigned'}: {staff}" + (f" (backup {backup})" if backup else "")
+    reopen_plan(session, actor, visit, plan, what)
+    if row is None:
+        session.add(Assignment(visit_id=visit_id, role=role, staff_id=staff_id, backup_id=backup_id))
+    else:
+        row.staff_id, row.backup_id = staff_id, backup_id
+    session.flush()
+    view = next(a for a in assignments(session, visit_id) if a.role == role)
+    audit.record(session, actor, "plan.assign", "visit", visit_id, visit_id=visit_id, before=before,
+                 after={"role": role, "staff": staff, "backup": backup})
+    people = {staff, backup} - {None}
+    warnings = [c.text for c in clashes.find(session, [visit_id]) if c.kind == "person" and c.subject in people]
+    return Done(view, warnings)
+
+
+def set_plan(
+    session: Session,
+    actor: str,
+    visit_id: int,
+    *,
+    budget: str | None = None,
+    per_person: str | None = None,
+    catering: str | None = None,
+    lodging: str | None = None,
+    transport: str | None = None,
+    nda: bool | None = None,
+) -> Done:
+    visit, plan = _plan_for_change(session, actor, visit_id, "change plans")
+    changes: dict[str, object] = {}
+    if budget is not None:
+        changes["budget"] = str(amount(budget, "--budget"))
+    if per_person is not None:
+        changes["per_person"] = str(amount(per_person, "--per-person"))
+    for key, value in (("catering", catering), ("lodging", lodging), ("transport", transport)):
+        if value is not None:
+            changes[key] = value.strip() or None
+    if nda is not None:
+        changes["nda"] = nda
+    if not changes:
+        raise BadInput("nothing to set: give at least one of --budget, --per-person, --catering, "
+                       "--lodging, --transport, --nda/--no-nda")
+    before = {k: getattr(plan, k) for k in changes}
+    changed = {k: v for k, v in changes.items() if before[k] != v}
+    warnings = []
+    if changed:
+        reopen_plan(session, actor, visit, plan, ", ".join(f"{k} set" for k in changed))
+        for key, value in changed.items():
+            setattr(plan, key, value)
+        session.flush()
+        audit.record(session, actor, "plan.set", "plan", visit_id, visit_id=visit_id,
+                     before={k: before[k] for k in changed}, after=changed)
+    limit = policy.load(session)["per_person_limit"]
+    if plan.per_person is not None and limit is not None and Decimal(plan.per_person) > limit:
+        warnings.append(f"per-person standard {plan.per_person} is over the policy limit {limit}: "
+                        "the plan cannot be submitted like this")
+    return Done(show_plan(session, visit_id), warnings)
+
+
+def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...], n_items: int) -> list[str]:
+    missing = []
+    host = next((a for a in roles if a.role == "host"), None)
+    if host is None:
+        missing.append("no primary host (`plan assign VISIT --role host --staff USERNAME`)")
+    elif visit.level == 1 and host.backup is None:
+        missing.append("a level-1 visit needs a backup for the host (`plan assign ... --backup USERNAME`)")
+    if n_items == 0:
+        missing.append("no agenda item (`plan item VISIT --at WHEN --title TEXT`)")
+    limit = policy.load(session)["per_person_limit"]
+    if plan.per_person is not None and limit is not None and Decimal(plan.per_person) > limit:
+        missing.append(f"per-person standard {plan.per_person} is over the policy limit {limit}")
+    return missing
+
+
+def _steps(visit, plan, action: str) -> tuple[str, str]:
+    """The visit's and the plan's next states. Before the visit the plan's state says more
+    (a draft, a rejected plan); after it, the visit's (in progress, completed ...)."""
+    if visit.status in ("planning", "submitted", "approved"):
+        new_plan = lifecycle.plan_step(visit.id, plan.status, action)
+        return lifecycle.visit_step(visit.id, visit.status, action), new_plan
+    new_visit = lifecycle.visit_step(visit.id, visit.status, action)
+    return new_visit, lifecycle.plan_step(visit.id, plan.status, action)
+
+
+def _count_items(session: Session, visit_id: int) -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from receptionctl.store.models import PlanItem
+
+    return session.scalar(select(func.count(PlanItem.id)).where(PlanItem.visit_id == visit_id)) or 0
+
+
+def submit(session: Session, actor: str, visit_id: int) -> Done:
+    from receptionctl.store.models import PlanEvent
+
+    visit, plan = _plan_for_change(session, actor, visit_id, "submit plans")
+    new_visit, new_plan = _steps(visit, plan, "submit")
+    missing = missing_for_submit(session, visit, plan, assignments(session, visit_id), _count_items(session, visit_id))
+    if missing:
+        raise Refused(f"cannot submit the plan of visit {visit_id}: " + "; ".join(missing))
+    before = plan.status
+    plan.status, visit.status = new_plan, new_visit
+    plan.submitted_by, plan.submitted_at = actor, clock.now()
+    plan.approved_by = plan.approved_at = None
+    session.add(PlanEvent(visit_id=visit_id, at=clock.now(), actor=actor, action="submitted", note=None))
+    session.flush()
+    audit.record(session, actor, "plan.submit", "plan", visit_id, visit_id=visit_id,
+                 before={"status": before}, after={"status": plan.status})
+    return Done(get_view(session, visit_id))
+
+
+def approve(session: Session, actor: str, visit_id: int, note: str | None = None) -> Done:
+    from receptionctl.store.models import PlanEvent
+
+    access.require(session, actor, APPROVE, "approve plans")
+    visit, plan = load_for_change(session, visit_id)
+    new_visit, new_plan = _steps(visit, plan, "approve")
+    if plan.submitted_by == actor:
+        raise NotAllowed(f"{actor} submitted the plan of visit {visit_id} and cannot approve it too",
+                         hint="another approver must approve it")
+    plan.status, visit.status = new_plan, new_visit
+    plan.approved_by, plan.approved_at = actor, clock.now()
+    reapproval = plan.reapproval
+    plan.reapproval = None
+    session.add(PlanEvent(visit_id=visit_id, at=clock.now(), actor=actor, action="approved",
+                          note=(note or "").strip() or None))
+    session.flush()
+    audit.record(session, actor, "plan.approve", "plan", visit_id, visit_id=visit_id,
+                 before={"status": "submitted", "reapproval": reapproval},
+                 after={"status": "approved", "note": note})
+    return Done(get_view(session, visit_id))
+
+
+def reject(session: Session, actor: str, visit_id: int, reason: str) -> Done:
+    from receptionctl.store.models import PlanEvent
+
+    access.require(session, actor, APPROVE, "reject plans")
+    reason = required_text(reason, "--reason", "why the plan is rejected")
+    visit, plan = load_for_change(session, visit_id)
+    new_visit, new_plan = _steps(visit, plan, "reject")
+    plan.status, visit.status = new_plan, new_visit
+    session.add(PlanEvent(visit_id=visit_id, at=clock.now(), actor=actor, action="rejected", note=reason))
+    session.flush()
+    audit.record(session, actor, "plan.reject", "plan", visit_id, visit_id=visit_id,
+                 before={"status": "submitted"}, after={"status": "rejected", "reason": reason})
+    return Done(get_view(session, visit_id))
+
+
+def show_plan(session: Session, visit_id: int) -> PlanSheet:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Contact, Plan, PlanEvent, PlanItem, Staff, Visit
+
+    view = get_view(session, visit_id)
+    plan = session.get(Plan, visit_id)
+    visit = session.get(Visit, visit_id)
+    items = tuple(
+        ItemView(i.id, i.starts_at, i.ends_at, i.title, i.place, owner)
+        for i, owner in session.execute(
+            select(PlanItem, Staff.username)
+            .outerjoin(Staff, Staff.id == PlanItem.owner_id)
+            .where(PlanItem.visit_id == visit_id)
+            .order_by(PlanItem.starts_at, PlanItem.id)
+        )
+    )
+    roles = assignments(session, visit_id)
+    contacts = tuple(
+        GuestNeeds(c.name, c.title, c.phone, c.diet, c.transport, c.needs)
+        for c in session.scalars(select(Contact).where(Contact.client_id == view.client_id).order_by(Contact.id))
+    )
+    trail = tuple(
+        TrailEntry(e.at, e.actor, e.action, e.note)
+        for e in session.scalars(select(PlanEvent).where(PlanEvent.visit_id == visit_id).order_by(PlanEvent.id))
+    )
+    per_person = _dec(plan.per_person)
+    limit = policy.load(session)["per_person_limit"]
+    missing = tuple(missing_for_submit(session, visit, plan, roles, len(items))) if plan.status in ("draft", "rejected") else ()
+    return PlanSheet(
+        visit=view,
+        plan_status=plan.status,
+        reapproval=plan.reapproval,
+        items=items,
+        assignments=roles,
+        contacts=contacts,
+        budget=_dec(plan.budget),
+        per_person=per_person,
+        meals_total=per_person * view.headcount if per_person is not None else None,
+        per_person_limit=limit,
+        over_limit=per_person is not None and limit is not None and per_person > limit,
+        catering=plan.catering,
+        lodging=plan.lodging,
+        transport=plan.transport,
+        nda=plan.nda,
+        trail=trail,
+        clashes=tuple(c.text for c in clashes.find(session, [visit_id])),
+        missing=missing,
+    )

@@ -1,0 +1,365 @@
+"""Visits: recorded the moment a client announces one, each with a draft plan."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import access, audit, clashes, clock, lifecycle, policy
+from receptionctl.domain.calendar import calendar_for
+from receptionctl.domain.errors import BadInput, NotFound
+from receptionctl.domain.vocab import Purpose, VisitStatus
+
+VISIT_WRITE = frozenset({"coordinator", "host"})
+MAX_HOURS = 24 * 14
+
+
+@dataclass(frozen=True)
+class VisitView:
+    id: int
+    client: str
+    client_id: int
+    purpose: str
+    level: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    headcount: int
+    venue: str | None
+    offsite: bool
+    urgent: bool
+    short_notice: bool
+    host: str | None
+    plan_status: str
+    reapproval: str | None
+
+
+@dataclass(frozen=True)
+class Assigned:
+    role: str
+    staff: str
+    staff_name: str
+    backup: str | None
+    backup_name: str | None
+
+
+@dataclass(frozen=True)
+class VisitDetail(VisitView):
+    notice: str | None
+    cancel_reason: str | None
+    assignments: tuple[Assigned, ...]
+    clashes: tuple[str, ...]
+
+
+@dataclass
+class Done:
+    """What a use case returns: the read model and the warnings to show."""
+
+    view: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- reading ----------------------------------------------------------------------------
+def _visit_query():
+    from sqlalchemy import and_
+    from sqlalchemy.orm import aliased
+    from sqlmodel import select
+
+    from receptionctl.store.models import Assignment, Client, Plan, Staff, Visit
+
+    host = aliased(Assignment, name="host")
+    host_staff = aliased(Staff, name="host_staff")
+    return (
+        select(Visit, Client.name, Plan.status, Plan.reapproval, host_staff.username)
+        .join(Client, Client.id == Visit.client_id)
+        .join(Plan, Plan.visit_id == Visit.id)
+        .outerjoin(host, and_(host.visit_id == Visit.id, host.role == "host"))
+        .outerjoin(host_staff, host_staff.id == host.staff_id)
+    )
+
+
+def _view(row) -> VisitView:
+    v, client, plan_status, reapproval, host = row
+    return VisitView(
+        id=v.id, client=client, client_id=v.client_id, purpose=v.purpose, level=v.level, status=v.status,
+        starts_at=v.starts_at, ends_at=v.ends_at, headcount=v.headcount, venue=v.venue, offsite=v.offsite,
+        urgent=v.urgent, short_notice=v.short_notice, host=host, plan_status=plan_status, reapproval=reapproval,
+    )
+
+
+def get_view(session: Session, visit_id: int) -> VisitView:
+    from receptionctl.store.models import Visit
+
+    row = session.execute(_visit_query().where(Visit.id == visit_id)).first()
+    if row is None:
+        raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
+    return _view(row)
+
+
+def list_visits(
+    session: Session,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | None = None,
+    client: str | None = None,
+) -> list[VisitView]:
+    from receptionctl.domain.clients import resolve_client
+    from receptionctl.store.models import Visit
+
+    q = _visit_query()
+    if start is not None:
+        q = q.where(Visit.ends_at > start)
+    if end is not None:
+        q = q.where(Visit.starts_at < end)
+    if status is not None:
+        if status not in {s.value for s in VisitStatus}:
+            raise BadInput(f"status {status!r} is not valid: expected one of "
+                           + ", ".join(s.value for s in VisitStatus))
+        q = q.where(Visit.status == status)
+    if client is not None:
+        q = q.where(Visit.client_id == resolve_client(session, client).id)
+    return [_view(r) for r in session.execute(q.order_by(Visit.starts_at, Visit.id))]
+
+
+def assignments(session: Session, visit_id: int) -> tuple[Assigned, ...]:
+    from sqlalchemy.orm import aliased
+    from sqlmodel import select
+
+    from receptionctl.domain.vocab import VisitRole
+    from receptionctl.store.models import Assignment, Staff
+
+    main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
+    rows = session.execute(
+        select(Assignment.role, main.username, main.name, backup.username, backup.name)
+        .join(main, main.id == Assignment.staff_id)
+        .outerjoin(backup, backup.id == Assignment.backup_id)
+        .where(Assignment.visit_id == visit_id)
+    ).all()
+    order = {r.value: i for i, r in enumerate(VisitRole)}
+    return tuple(sorted((Assigned(*r) for r in rows), key=lambda a: order.get(a.role, 99)))
+
+
+def show_visit(session: Session, visit_id: int) -> VisitDetail:
+    from receptionctl.store.models import Visit
+
+    view = get_view(session, visit_id)
+    row = session.get(Visit, visit_id)
+    notice = None
+    if row.notice_needed is not None:
+        unit = "hours" if row.urgent else "working days"
+        notice = f"{row.notice_had} of {row.notice_needed} {unit}"
+    return VisitDetail(
+        **view.__dict__,
+        notice=notice,
+        cancel_reason=row.cancel_reason,
+        assignments=assignments(session, visit_id),
+        clashes=tuple(c.text for c in clashes.find(session, [visit_id])),
+    )
+
+
+# -- the notice period ------------------------------------------------------------------
+def notice(session: Session, start: datetime, urgent: bool) -> tuple[int, int, bool]:
+    """(notice had, notice needed, short?) for a visit starting at `start`, asked for now.
+    Working days (hours when urgent) on the policy's country calendar."""
+    rules = policy.load(session)
+    now = clock.now()
+    if urgent:
+        needed = rules["urgent_lead_hours"]
+        had = max(0, math.floor((start - now).total_seconds() / 3600))
+        return had, needed, start - now < timedelta(hours=needed)
+    needed = rules["lead_working_days"]
+    cal = calendar_for(rules["country"])
+    zone = clock.zone()
+    had = cal.count_before(start.astimezone(zone), now.astimezone(zone), cap=needed)
+    return had, needed, had < needed
+
+
+def notice_warning(visit_id: int, had: int, needed: int, urgent: bool) -> str:
+    if urgent:
+        return (f"visit {visit_id} is short notice: {had} hour{'s' if had != 1 else ''} before the start, "
+                f"an urgent reception needs {needed} (policy urgent_lead_hours)")
+    return (f"visit {visit_id} is short notice: {had} working day{'s' if had != 1 else ''} of notice, "
+            f"the procedure needs {needed} (policy lead_working_days)")
+
+
+# -- changing ---------------------------------------------------------------------------
+def span(start: datetime, hours: float | None, until: datetime | None) -> datetime:
+    """The end of a visit from --hours or --until (default 2 hours)."""
+    if hours is not None and until is not None:
+        raise BadInput("give --hours or --until, not both")
+    if until is not None:
+        if until <= start:
+            raise BadInput(f"end {clock.local(until):%Y-%m-%d %H:%M} is not after the start "
+                           f"{clock.local(start):%Y-%m-%d %H:%M}: expected a later --until")
+        return until
+    if hours is None:
+        hours = 2
+    if not (0 < hours <= MAX_HOURS) or math.isnan(hours):
+        raise BadInput(f"--hours {hours:g} is not valid: expected more than 0 and at most {MAX_HOURS}")
+    return start + timedelta(hours=hours)
+
+
+def required_text(value: str | None, option: str, expected: str, limit: int = 2000) -> str:
+    """A free-text option that must say something (a reason, a note)."""
+    value = (value or "").strip()
+    if not value:
+        raise BadInput(f"{option} is empty: expected {expected}")
+    if len(value) > limit:
+        raise BadInput(f"{option} is too long: expected at most {limit} characters")
+    return value
+
+
+def _staff_id(session: Session, username: str, what: str) -> int:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Staff
+
+    sid = session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(True)))
+    if sid is None:
+        raise NotFound(f"no staff member {username!r} (for {what})", hint="see `receptionctl staff list`")
+    return sid
+
+
+def venue_key(venue: str | None) -> str | None:
+    return " ".join(venue.split()).casefold() if venue and venue.strip() else None
+
+
+def create_visit(
+    session: Session,
+    actor: str,
+    *,
+    client: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    purpose: str,
+    headcount: int,
+    level: int = 3,
+    venue: str | None = None,
+    offsite: bool = False,
+    host: str | None = None,
+    urgent: bool = False,
+) -> Done:
+    from receptionctl.domain.clients import resolve_client
+    from receptionctl.store.models import Assignment, Plan, PlanEvent, Visit
+
+    access.require(session, actor, VISIT_WRITE, "record visits")
+    client_row = resolve_client(session, client)
+    if purpose not in {p.value for p in Purpose}:
+        raise BadInput(f"purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
+    if level not in (1, 2, 3):
+        raise BadInput(f"level {level} is not valid: expected 1, 2 or 3")
+    if headcount < 1:
+        raise BadInput(f"headcount {headcount} is not valid: expected at least 1")
+    if starts_at <= clock.now():
+        raise BadInput(f"start {clock.local(starts_at):%Y-%m-%d %H:%M} is in the past: expected a future --at")
+    if ends_at <= starts_at:
+        raise BadInput("the end is not after the start")
+    host_id = _staff_id(session, host, "host") if host else None
+    had, needed, short = notice(session, starts_at, urgent)
+    now = clock.now()
+    venue = " ".join(venue.split()) if venue and venue.strip() else None
+    row = Visit(
+        client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
+        ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
+        urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed, created_at=now, created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    session.add(Plan(visit_id=row.id, status="draft", nda=False))
+    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
+    if host_id is not None:
+        session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
+    session.flush()
+    view = get_view(session, row.id)
+    audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id, after=_audit_fields(view))
+    warnings = [notice_warning(row.id, had, needed, urgent)] if short else []
+    warnings += [c.text for c in clashes.find(session, [row.id])]
+    return Done(view, warnings)
+
+
+def _audit_fields(view: VisitView) -> dict:
+    return {k: v for k, v in view.__dict__.items() if k not in ("client_id", "reapproval")}
+
+
+def load_for_change(session: Session, visit_id: int):
+    """The visit and plan rows, for a change (NotFound when missing)."""
+    from receptionctl.store.models import Plan, Visit
+
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
+    return visit, session.get(Plan, visit_id)
+
+
+def reopen_plan(session: Session, actor: str, visit, plan, what: str, action: str = "edit") -> None:
+    """A change to the plan (or a reschedule): a submitted or approved plan goes back to
+    draft, and "re-approval needed" is recorded when it had been approved."""
+    from receptionctl.store.models import PlanEvent
+
+    new_visit_status = lifecycle.visit_step(visit.id, visit.status, action)
+    if visit.status == "in_progress":
+        session.add(PlanEvent(visit_id=visit.id, at=clock.now(), actor=actor, action="amended", note=what))
+        return
+    if plan.status in ("submitted", "approved"):
+        was = plan.status
+        plan.status = lifecycle.plan_step(visit.id, plan.status, "edit")
+        if was == "approved":
+            plan.reapproval = f"changed after approval: {what}"
+        session.add(PlanEvent(visit_id=visit.id, at=clock.now(), actor=actor, action="reopened",
+                              note=f"{what} (was {was})"))
+    visit.status = new_visit_status
+
+
+def reschedule(
+    session: Session, actor: str, visit_id: int, starts_at: datetime, ends_at: datetime
+) -> Done:
+    from sqlmodel import select
+
+    from receptionctl.store.models import PlanItem
+
+    access.require(session, actor, VISIT_WRITE, "reschedule visits")
+    visit, plan = load_for_change(session, visit_id)
+    lifecycle.visit_step(visit.id, visit.status, "reschedule")
+    if starts_at <= clock.now():
+        raise BadInput(f"start {clock.local(starts_at):%Y-%m-%d %H:%M} is in the past: expected a future --at")
+    before = get_view(session, visit_id)
+    delta = starts_at - visit.starts_at
+    if delta:
+        for item in session.scalars(select(PlanItem).where(PlanItem.visit_id == visit_id)):
+            item.starts_at += delta
+            if item.ends_at is not None:
+                item.ends_at += delta
+    what = (f"rescheduled from {clock.local(visit.starts_at):%Y-%m-%d %H:%M} "
+            f"to {clock.local(starts_at):%Y-%m-%d %H:%M}")
+    reopen_plan(session, actor, visit, plan, what, action="reschedule")
+    had, needed, short = notice(session, starts_at, visit.urgent)
+    visit.starts_at, visit.ends_at = starts_at, ends_at
+    visit.short_notice, visit.notice_had, visit.notice_needed = short, had, needed
+    session.flush()
+    view = get_view(session, visit_id)
+    audit.record(session, actor, "visit.reschedule", "visit", visit_id, visit_id=visit_id,
+                 before={"starts_at": before.starts_at, "ends_at": before.ends_at, "plan_status": before.plan_status},
+                 after={"starts_at": view.starts_at, "ends_at": view.ends_at, "plan_status": view.plan_status})
+    warnings = [notice_warning(visit_id, had, needed, visit.urgent)] if short else []
+    if before.plan_status == "approved":
+        warnings.append(f"the plan of visit {visit_id} needs approval again")
+    warnings += [c.text for c in clashes.find(session, [visit_id])]
+    return Done(view, warnings)
+
+
+def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:
+    access.require(session, actor, VISIT_WRITE, "cancel visits")
+    reason = required_text(reason, "--reason", "why the visit is cancelled")
+    visit, _plan = load_for_change(session, visit_id)
+    before = visit.status
+    visit.status = lifecycle.visit_step(visit.id, visit.status, "cancel")
+    visit.cancel_reason = reason
+    session.flush()
+    audit.record(session, actor, "visit.cancel", "visit", visit_id, visit_id=visit_id,
+                 before={"status": before}, after={"status": visit.status, "reason": reason})
+    return Done(get_view(session, visit_id))

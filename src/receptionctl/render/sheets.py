@@ -1,0 +1,105 @@
+"""Printable sheets: a visit, a reception plan."""
+
+from __future__ import annotations
+
+import sys
+
+from receptionctl.render.output import print_fields, print_table, text
+
+
+def _gap() -> None:
+    sys.stdout.write("\n")
+
+
+def _when(v) -> str:
+    return f"{text(v.starts_at)} – {text(v.ends_at)[-5:] if v.starts_at.date() == v.ends_at.date() else text(v.ends_at)}"
+
+
+def _roles(assignments) -> None:
+    print_table(
+        [{"role": a.role, "who": f"{a.staff_name} ({a.staff})",
+          "backup": f"{a.backup_name} ({a.backup})" if a.backup else None} for a in assignments],
+        [("role", "Role"), ("who", "Person"), ("backup", "Backup")],
+        title="Who does what",
+    )
+
+
+def print_visit(d) -> None:
+    pairs = [
+        ("visit", d.id), ("client", d.client), ("when", _when(d)), ("purpose", d.purpose), ("level", d.level),
+        ("headcount", d.headcount), ("venue", (d.venue or "-") + (" (off-site)" if d.offsite else "")),
+        ("host", d.host), ("status", d.status.replace("_", " ")), ("plan", d.plan_status),
+    ]
+    if d.notice:
+        pairs.append(("notice", d.notice + (" – SHORT NOTICE" if d.short_notice else "") + (" (urgent)" if d.urgent else "")))
+    if d.reapproval:
+        pairs.append(("re-approval needed", d.reapproval))
+    if d.cancel_reason:
+        pairs.append(("cancelled because", d.cancel_reason))
+    for extra in ("archive_label",):
+        if getattr(d, extra, None):
+            pairs.append((extra.replace("_", " "), getattr(d, extra)))
+    print_fields(pairs)
+    if d.assignments:
+        _gap()
+        _roles(d.assignments)
+    if d.clashes:
+        _gap()
+        sys.stdout.write("Clashes\n" + "".join(f"  ! {c}\n" for c in d.clashes))
+
+
+def print_plan(s) -> None:
+    v = s.visit
+    sys.stdout.write(f"RECEPTION PLAN – visit {v.id}: {v.client}\n")
+    pairs = [
+        ("when", _when(v)), ("purpose", v.purpose), ("level", v.level), ("headcount", v.headcount),
+        ("venue", (v.venue or "-") + (" (off-site)" if v.offsite else "")), ("host", v.host),
+        ("plan", s.plan_status), ("visit status", v.status.replace("_", " ")),
+    ]
+    if s.reapproval:
+        pairs.append(("RE-APPROVAL NEEDED", s.reapproval))
+    print_fields(pairs)
+    _gap()
+    if s.items:
+        print_table(
+            [{"time": text(i.starts_at)[-5:] + (f"–{text(i.ends_at)[-5:]}" if i.ends_at else ""),
+              "day": text(i.starts_at)[:10], "title": i.title, "place": i.place, "owner": i.owner} for i in s.items],
+            [("day", "Day"), ("time", "Time"), ("title", "Agenda"), ("place", "Place"), ("owner", "Owner")],
+            title="Agenda",
+        )
+    else:
+        sys.stdout.write("Agenda: none yet\n")
+    _gap()
+    if s.assignments:
+        _roles(s.assignments)
+    else:
+        sys.stdout.write("Who does what: nobody assigned yet\n")
+    if s.contacts:
+        _gap()
+        print_table(s.contacts, [("name", "Guest"), ("title", "Title"), ("phone", "Phone"), ("diet", "Diet"),
+                                 ("transport", "Transport"), ("needs", "Special needs")],
+                    title="Guests and their needs")
+    _gap()
+    money = [("budget", s.budget)]
+    if s.per_person is not None:
+        meals = f"{s.per_person} per person × {v.headcount} = {s.meals_total}"
+        if s.per_person_limit is not None:
+            meals += f" (limit {s.per_person_limit} per person{': OVER' if s.over_limit else ''})"
+        money.append(("meals", meals))
+        if s.budget is not None and s.meals_total is not None and s.meals_total > s.budget:
+            money.append(("warning", "meals alone exceed the budget"))
+    money += [("catering", s.catering), ("lodging", s.lodging), ("transport", s.transport),
+              ("NDA", "required before core technology or data is shown" if s.nda else "no")]
+    print_fields(money)
+    if s.missing:
+        _gap()
+        sys.stdout.write("Before it can be submitted\n" + "".join(f"  - {m}\n" for m in s.missing))
+    if s.clashes:
+        _gap()
+        sys.stdout.write("Clashes\n" + "".join(f"  ! {c}\n" for c in s.clashes))
+    _gap()
+    print_table(
+        [{"at": t.at, "who": t.actor, "what": t.action, "note": t.note} for t in s.trail],
+        [("at", "When"), ("who", "Who"), ("what", "What"), ("note", "Note")],
+        title="Approval trail",
+    )
