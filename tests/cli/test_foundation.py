@@ -384,8 +384,8 @@ def test_every_change_is_audited(initdb):
     initdb("staff", "add", "wang", "--name", "Wang", "--dept", "Sales")
     events = initdb("audit", "--json").json()
     actions = [e["action"] for e in events]
-    assert actions == ["policy.defaults", "staff.add", "client.add", "contact.add", "staff.add"]
-    client_event = events[2]
+    assert actions == ["policy.defaults", "procedure.load", "staff.add", "client.add", "contact.add", "staff.add"]
+    client_event = events[3]
     assert client_event["actor"] == "admin"
     assert client_event["after"]["tier"] == "key"
     assert client_event["at"] == "2026-11-24T09:00:00+08:00"

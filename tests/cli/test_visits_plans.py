@@ -231,18 +231,9 @@ def test_submit_needs_host_item_and_level1_backup(team, cli, unchanged):
 
 
 def test_per_person_standard_within_policy_limit(team, cli):
-    team("policy", "set", "per_person_limit", "120") if False else None
-    from receptionctl.store.db import url_for  # noqa: F401
-
     vid = new_visit(team)["id"]
     ready(team, vid)
-    import os
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url_for(os.environ["RECEPTIONCTL_DB"]))
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE policy SET value = '120' WHERE key = 'per_person_limit'"))
-    engine.dispose()
+    team("policy", "set", "per_person_limit", "120")
     run = team("--as", "li", "plan", "set", str(vid), "--per-person", "150")
     assert "over the policy limit 120" in run.stderr
     one_error_line(cli("--as", "li", "plan", "submit", str(vid)), 1, "over the policy limit")
@@ -438,3 +429,77 @@ def test_visit_changes_are_audited(team):
     vid = approved(team)
     actions = [e["action"] for e in team("audit", "--visit", str(vid), "--json").json()]
     assert actions == ["visit.new", "plan.assign", "plan.item", "plan.submit", "plan.approve"]
+
+
+# -- found in review ----------------------------------------------------------------------
+def test_notice_is_counted_in_the_company_zone_whatever_the_display_zone(team):
+    asked = {"RECEPTIONCTL_NOW": "2026-09-28T09:00:00+08:00"}
+    for tz in ("Asia/Shanghai", "UTC", "America/New_York"):
+        v = team("--as", "li", "visit", "new", "--client", "Acme", "--at", "2026-10-08T07:30+08:00",
+                 "--purpose", "talk", "--headcount", "2", "--json", env={**asked, "RECEPTIONCTL_TZ": tz})
+        assert v.json()["short_notice"] is True, tz
+        assert "2 working days of notice" in v.stderr, (tz, v.stderr)
+
+
+def test_reschedule_to_the_same_time_changes_nothing(team):
+    vid = approved(team)
+    run = team("--as", "li", "visit", "reschedule", str(vid), "--at", "2026-12-01 10:00", "--json")
+    assert run.json()["plan_status"] == "approved" and "nothing changed" in run.stderr
+
+
+def test_reschedule_keeps_the_length_unless_told(team):
+    vid = new_visit(team, "--hours", "3")["id"]
+    run = team("--as", "li", "visit", "reschedule", str(vid), "--at", "2026-12-02 09:00", "--hours", "1", "--json")
+    assert run.json()["ends_at"] == "2026-12-02T10:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--headcount", "99999999999999999999"], "headcount"),
+        (["--headcount", "10001"], "headcount"),
+        (["--venue", "V" * 301], "too long"),
+        (["--until", "2028-10-12 10:00"], "too far"),
+    ],
+)
+def test_visit_new_limits(team, cli, unchanged, args, needle):
+    with unchanged():
+        run = cli("--as", "li", "visit", "new", "--client", "Acme", "--at", "2026-12-01 10:00", "--purpose", "talk",
+                  *(["--headcount", "2"] if "--headcount" not in args else []), *args)
+    one_error_line(run, 2, needle)
+
+
+def test_huge_ids_are_bad_input_or_not_found(team, cli):
+    one_error_line(cli("visit", "show", "99999999999999999999"), 2, "99999999999999999999")
+    one_error_line(cli("visit", "show", "3000000000"), 2, "3000000000")
+    one_error_line(cli("task", "done", "3000000000"), 2, "3000000000")
+    one_error_line(cli("client", "show", "3000000000"), 3, "3000000000")
+
+
+@pytest.mark.parametrize("value", ["1e26", "1,5", "0.001", "NaN", "-1"])
+def test_bad_amounts(team, cli, unchanged, value):
+    vid = new_visit(team)["id"]
+    with unchanged():
+        one_error_line(cli("--as", "li", "plan", "set", str(vid), "--budget", value), 2, value)
+
+
+def test_place_length(team, cli, unchanged):
+    vid = new_visit(team)["id"]
+    with unchanged():
+        one_error_line(cli("--as", "li", "plan", "item", str(vid), "--at", "2026-12-01 10:00", "--title", "x",
+                           "--place", "P" * 301), 2, "too long")
+
+
+def test_confirmation_shows_both_dates_for_a_long_visit(team):
+    run = team("--as", "li", "visit", "new", "--client", "Acme", "--at", "2026-12-01 10:00", "--hours", "48",
+               "--purpose", "tour", "--headcount", "2")
+    assert "2026-12-01 10:00 – 2026-12-03 10:00" in run.stdout
+
+
+def test_no_change_to_a_cancelled_plan_even_with_the_same_values(team, cli, unchanged):
+    vid = new_visit(team)["id"]
+    team("--as", "li", "plan", "set", str(vid), "--budget", "100")
+    team("--as", "li", "visit", "cancel", str(vid), "--reason", "postponed")
+    with unchanged():
+        one_error_line(cli("--as", "li", "plan", "set", str(vid), "--budget", "100"), 1, "cancelled")
+    assert "Before it can be submitted" not in team("plan", "show", str(vid)).stdout

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, state
+from receptionctl.cli.common import JsonOpt, record_id, state
 
 db_app = typer.Typer(help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
@@ -123,7 +123,7 @@ def db_backup(
 
 def audit(
     ctx: typer.Context,
-    visit: Annotated[Optional[int], typer.Option("--visit", help="Only events of this visit.")] = None,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only events of this visit.")] = None,
     entity: Annotated[Optional[str], typer.Option("--entity", help="Only events on this kind of record (client, contact, staff, policy, ...).")] = None,
     actor: Annotated[Optional[str], typer.Option("--actor", help="Only events by this username.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment: an ISO date, today, yesterday, a weekday name, or an offset such as -7d.")] = None,

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from receptionctl import __version__
-from receptionctl.cli import admin, clients, plans, staff, visits
+from receptionctl.cli import admin, clients, plans, policy, staff, tasks, visits
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
 
@@ -116,6 +116,10 @@ app.add_typer(clients.client_app, name="client")
 app.add_typer(clients.contact_app, name="contact")
 app.add_typer(visits.app, name="visit")
 app.add_typer(plans.app, name="plan")
+app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open; readiness and blockers.")(tasks.checklist)
+app.add_typer(tasks.app, name="task")
+app.add_typer(policy.policy_app, name="policy")
+app.add_typer(policy.procedure_app, name="procedure")
 app.command("audit", help="The audit log: every change, who made it, when, before and after.")(admin.audit)
 
 

@@ -19,6 +19,15 @@ RevealOpt = Annotated[
 ]
 
 APP_NAME = "receptionctl"
+MAX_ID = 2**31 - 1
+
+
+def record_id(text: str) -> int:
+    """An id on the command line: a whole number from 1 to 2147483647, named when it is not."""
+    value = str(text).strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID:
+        return int(value)
+    raise typer.BadParameter(f"{text!r} is not an id: expected a whole number from 1 to {MAX_ID}")
 
 
 def default_db_path() -> Path:

@@ -6,13 +6,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, state, when
+from receptionctl.cli.common import JsonOpt, record_id, state, when
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
 app = typer.Typer(help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
                   no_args_is_help=True)
 
-VisitArg = Annotated[int, typer.Argument(metavar="VISIT", help="The visit id.")]
+VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.")]
 AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start: 2026-11-25 10:00, tomorrow 14:00, mon 10:00, +3wd ...")]
 HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", help="Length in hours (default 2).")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours.")]
@@ -54,7 +54,7 @@ def new(
     client: Annotated[str, typer.Option("--client", help="Client id or exact name.")],
     at: AtOpt,
     purpose: Annotated[Purpose, typer.Option("--purpose", help="Why the client comes.")],
-    headcount: Annotated[int, typer.Option("--headcount", min=1, help="Number of visitors (at least 1).")],
+    headcount: Annotated[int, typer.Option("--headcount", min=1, max=10000, help="Number of visitors (1 to 10000).")],
     hours: HoursOpt = None,
     until: UntilOpt = None,
     level: Annotated[int, typer.Option("--level", min=1, max=3, help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
@@ -77,9 +77,9 @@ def new(
     if as_json:
         print_json(v)
     else:
-        from receptionctl.render.output import text
+        from receptionctl.render.output import span_text
 
-        say(f"visit {v.id} recorded: {v.client}, {v.purpose}, {text(v.starts_at)}–{text(v.ends_at)[-5:]}, "
+        say(f"visit {v.id} recorded: {v.client}, {v.purpose}, {span_text(v.starts_at, v.ends_at)}, "
             f"level {v.level}, plan {v.plan_status}")
     report(done)
 
@@ -120,26 +120,28 @@ def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
         print_visit(detail)
 
 
-@app.command("reschedule", help="Move a visit; its agenda moves with it and an approved plan needs approval again.")
-def reschedule(ctx: typer.Context, visit: VisitArg, at: AtOpt, hours: HoursOpt = None, until: UntilOpt = None,
-               as_json: JsonOpt = False) -> None:
+@app.command("reschedule", help="Move a visit; its agenda and open tasks move with it and an approved plan "
+             "needs approval again.")
+def reschedule(
+    ctx: typer.Context,
+    visit: VisitArg,
+    at: AtOpt,
+    hours: Annotated[Optional[float], typer.Option("--hours", metavar="N", help="New length in hours (default: keep the length).")] = None,
+    until: UntilOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     from receptionctl.domain import visits
-    from receptionctl.render.output import print_json, say, text
+    from receptionctl.render.output import print_json, say, span_text
 
     st = state(ctx)
     with st.session(write=True) as session:
-        start = when(at, session)
-        if hours is None and until is None:
-            old = visits.get_view(session, visit)
-            end = start + (old.ends_at - old.starts_at)
-        else:
-            end = visits.span(start, hours, when(until, session) if until else None)
-        done = visits.reschedule(session, st.actor, visit, start, end)
+        done = visits.reschedule(session, st.actor, visit, when(at, session), hours,
+                                 when(until, session) if until else None)
     v = done.view
     if as_json:
         print_json(v)
     else:
-        say(f"visit {v.id} rescheduled to {text(v.starts_at)}–{text(v.ends_at)[-5:]}, plan {v.plan_status}")
+        say(f"visit {v.id} at {span_text(v.starts_at, v.ends_at)}, plan {v.plan_status}")
     report(done)
 
 

@@ -13,6 +13,7 @@ from receptionctl.domain.errors import NotAllowed
 CLIENT_WRITE = frozenset({"coordinator", "host", "desk"})
 STAFF_WRITE = frozenset()  # admin only
 REVEAL = frozenset()  # admin only
+ANY_STAFF = frozenset({"approver", "coordinator", "host", "staff", "desk", "security"})
 
 
 @dataclass(frozen=True)

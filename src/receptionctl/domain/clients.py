@@ -78,7 +78,7 @@ def resolve_client(session: Session, ref: str):
 
     ref = ref.strip()
     row = None
-    if _ID.fullmatch(ref):
+    if _ID.fullmatch(ref) and int(ref) < 2**31:
         row = session.get(Client, int(ref))
     if row is None:
         row = session.scalars(select(Client).where(Client.name_key == " ".join(ref.split()).casefold())).first()

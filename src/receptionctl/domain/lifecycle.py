@@ -43,6 +43,10 @@ _HOW = {
 }
 
 
+# The order states are reached in: a hint points only forward.
+_ORDER = ["draft", "rejected", "planning", "submitted", "approved", "in_progress", "completed", "closed"]
+
+
 def _allowed_text(sources: list[str]) -> str:
     return " or ".join(sources)
 
@@ -52,10 +56,12 @@ def step(machine: dict[str, dict[str, str]], what: str, state: str, action: str)
     moves = machine[action]
     if state in moves:
         return moves[state]
-    sources = sorted(moves)
-    hint = next((_HOW[s] for s in sources if _HOW.get(s)), None)
-    if state in ("completed", "closed", "cancelled") and action not in ("close",):
-        hint = f"a {state} visit can no longer be changed" if action != "cancel" else None
+    sources = sorted(moves, key=lambda s: _ORDER.index(s) if s in _ORDER else 99)
+    here = _ORDER.index(state) if state in _ORDER else 99
+    ahead = [s for s in sources if s in _ORDER and _ORDER.index(s) > here]
+    hint = _HOW.get(ahead[0]) if ahead else None
+    if state in ("cancelled", "closed") or (state == "completed" and action != "close"):
+        hint = None
     raise Refused(
         f"{what} is {state.replace('_', ' ')}: `{action}` needs it {_allowed_text([s.replace('_', ' ') for s in sources])}",
         hint=hint,

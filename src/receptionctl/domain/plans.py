@@ -17,6 +17,7 @@ from receptionctl.domain.visits import (
     VisitView,
     _staff_id,
     assignments,
+    clean_place,
     get_view,
     load_for_change,
     reopen_plan,
@@ -77,15 +78,20 @@ class PlanSheet:
     missing: tuple[str, ...]  # what stops a submission
 
 
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
 def amount(text: str | None, what: str) -> Decimal | None:
     if text is None:
         return None
     try:
-        value = Decimal(text.strip().replace(",", ""))
+        value = Decimal(text.strip())
     except InvalidOperation:
         raise BadInput(f"{what} {text!r} is not an amount: expected a number such as 5000 or 150.50") from None
-    if not value.is_finite() or value < 0:
-        raise BadInput(f"{what} {text!r} is not valid: expected a number of 0 or more")
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        raise BadInput(f"{what} {text!r} is not valid: expected a number from 0 to {MAX_AMOUNT}")
+    if value != value.quantize(Decimal("0.01")):
+        raise BadInput(f"{what} {text!r} has more than two decimals: expected an amount such as 150.50")
     return value.quantize(Decimal("0.01"))
 
 
@@ -121,13 +127,13 @@ def add_item(
     owner_id = _staff_id(session, owner, "the agenda item's owner") if owner else None
     reopen_plan(session, actor, visit, plan, f"agenda item {title!r} added")
     item = PlanItem(visit_id=visit_id, starts_at=starts_at, ends_at=ends_at, title=title,
-                    place=" ".join(place.split()) if place else None, owner_id=owner_id)
+                    place=clean_place(place, "--place"), owner_id=owner_id)
     session.add(item)
     session.flush()
     view = ItemView(item.id, item.starts_at, item.ends_at, item.title, item.place, owner)
     audit.record(session, actor, "plan.item", "plan_item", item.id, visit_id=visit_id, after=view.__dict__)
     warnings = []
-    if starts_at < visit.starts_at or starts_at >= visit.ends_at:
+    if starts_at < visit.starts_at or starts_at >= visit.ends_at or (ends_at is not None and ends_at > visit.ends_at):
         warnings.append(f"agenda item {title!r} is outside the visit's time "
                         f"({clock.local(visit.starts_at):%Y-%m-%d %H:%M}–{clock.local(visit.ends_at):%H:%M})")
     return Done(view, warnings)
@@ -182,6 +188,7 @@ def set_plan(
     nda: bool | None = None,
 ) -> Done:
     visit, plan = _plan_for_change(session, actor, visit_id, "change plans")
+    lifecycle.visit_step(visit_id, visit.status, "edit")  # even a change to the same values
     changes: dict[str, object] = {}
     if budget is not None:
         changes["budget"] = str(amount(budget, "--budget"))
@@ -202,6 +209,10 @@ def set_plan(
         reopen_plan(session, actor, visit, plan, ", ".join(f"{k} set" for k in changed))
         for key, value in changed.items():
             setattr(plan, key, value)
+        if "nda" in changed:
+            from receptionctl.domain.tasks import nda_changed
+
+            nda_changed(session, visit, bool(changed["nda"]), actor)
         session.flush()
         audit.record(session, actor, "plan.set", "plan", visit_id, visit_id=visit_id,
                      before={k: before[k] for k in changed}, after=changed)
@@ -330,7 +341,8 @@ def show_plan(session: Session, visit_id: int) -> PlanSheet:
     )
     per_person = _dec(plan.per_person)
     limit = policy.load(session)["per_person_limit"]
-    missing = tuple(missing_for_submit(session, visit, plan, roles, len(items))) if plan.status in ("draft", "rejected") else ()
+    missing = (tuple(missing_for_submit(session, visit, plan, roles, len(items)))
+               if visit.status == "planning" and plan.status in ("draft", "rejected") else ())
     return PlanSheet(
         visit=view,
         plan_status=plan.status,

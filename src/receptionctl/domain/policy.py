@@ -50,6 +50,17 @@ def _amount_or_none(text: str) -> Decimal | None:
     return value
 
 
+def _zone_name(text: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text = str(text).strip()
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("an IANA time zone such as Asia/Shanghai") from None
+    return text
+
+
 def _country(text: str) -> str:
     text = str(text).strip().upper()
     from receptionctl.domain.calendar import calendar_for
@@ -81,6 +92,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("lookahead_working_days", 3, _int(0, 30), "working days the daily report looks ahead", "002"),
         Setting("per_person_limit", None, _amount_or_none, "most a plan may spend per person on meals ('none': no limit)", "000"),
         Setting("country", "CN", _country, "country of the working-day calendar", "002"),
+        Setting("work_zone", "Asia/Shanghai", _zone_name, "time zone in which working days and due dates are counted", "002"),
     ]
 }
 
@@ -113,3 +125,55 @@ def load(session: Session) -> dict[str, Any]:
             except ValueError:
                 pass  # a value edited by hand into nonsense: keep the default
     return values
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    key: str
+    value: Any
+    default: Any
+    help: str
+    source: str
+    updated_at: Any
+    updated_by: str | None
+
+
+def show(session: Session) -> list[PolicyView]:
+    from sqlmodel import select
+
+    from receptionctl.store.models import Policy
+
+    rows = {r.key: r for r in session.scalars(select(Policy))}
+    values = load(session)
+    return [
+        PolicyView(k, values[k], s.default, s.help, s.source,
+                   rows[k].updated_at if k in rows else None, rows[k].updated_by if k in rows else None)
+        for k, s in SETTINGS.items()
+    ]
+
+
+def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
+    """Change one setting (admin only), validated and typed, with an audit event."""
+    from receptionctl.domain import access, audit, clock
+    from receptionctl.store.models import Policy
+
+    access.require(session, actor, frozenset(), "change the policy")
+    value = parse_value(key, text)
+    before = load(session)[key]
+    row = session.get(Policy, key)
+    if row is None:
+        row = Policy(key=key, value=to_text(value), updated_at=clock.now(), updated_by=actor)
+        session.add(row)
+    else:
+        row.value, row.updated_at, row.updated_by = to_text(value), clock.now(), actor
+    session.flush()
+    audit.record(session, actor, "policy.set", "policy", None, before={key: to_text(before)},
+                 after={key: to_text(value)})
+    return next(v for v in show(session) if v.key == key)
+
+
+def work_zone(rules: dict[str, Any]):
+    """The zone in which the company's days begin and end (working days, due dates)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(rules["work_zone"])

@@ -22,6 +22,15 @@ class InitResult:
     admin_registered: str | None = None
     key_checked: bool = False
     key_missing: bool = False
+    procedure_loaded: bool = False
+
+
+def missing_procedure(session: Session) -> bool:
+    from sqlmodel import select
+
+    from receptionctl.store.models import ProcedureVersion
+
+    return session.scalars(select(ProcedureVersion.id).limit(1)).first() is None
 
 
 def missing_policy(session: Session) -> list[str]:
@@ -45,7 +54,7 @@ def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) ->
     """Once staff exist, only an admin may change the schema or add policy rows."""
     from receptionctl.domain import access
 
-    if not has_staff(session) or not (schema_pending or missing_policy(session)):
+    if not has_staff(session) or not (schema_pending or missing_policy(session) or missing_procedure(session)):
         return
     who = access.find_actor(session, actor)
     if who is None or not who.has():
@@ -54,6 +63,15 @@ def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) ->
 
 
 def seed_policy(session: Session, actor: str, result: InitResult) -> None:
+    """Policy rows, and the default procedure when none is loaded (for `db migrate` too)."""
+    _seed_policy(session, actor, result)
+    from receptionctl.domain.procedure import seed_default
+
+    if seed_default(session, actor) is not None:
+        result.procedure_loaded = True
+
+
+def _seed_policy(session: Session, actor: str, result: InitResult) -> None:
     """A row for every policy setting that has none, with its default (audited)."""
     from receptionctl.store.models import Policy
 

@@ -16,6 +16,7 @@ from receptionctl.domain.vocab import Purpose, VisitStatus
 
 VISIT_WRITE = frozenset({"coordinator", "host"})
 MAX_HOURS = 24 * 14
+MAX_HEADCOUNT = 10000
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def notice(session: Session, start: datetime, urgent: bool) -> tuple[int, int, b
         return had, needed, start - now < timedelta(hours=needed)
     needed = rules["lead_working_days"]
     cal = calendar_for(rules["country"])
-    zone = clock.zone()
+    zone = policy.work_zone(rules)
     had = cal.count_before(start.astimezone(zone), now.astimezone(zone), cap=needed)
     return had, needed, had < needed
 
@@ -196,6 +197,9 @@ def span(start: datetime, hours: float | None, until: datetime | None) -> dateti
         if until <= start:
             raise BadInput(f"end {clock.local(until):%Y-%m-%d %H:%M} is not after the start "
                            f"{clock.local(start):%Y-%m-%d %H:%M}: expected a later --until")
+        if until - start > timedelta(hours=MAX_HOURS):
+            raise BadInput(f"end {clock.local(until):%Y-%m-%d %H:%M} is too far: a visit lasts at most "
+                           f"{MAX_HOURS // 24} days")
         return until
     if hours is None:
         hours = 2
@@ -223,6 +227,16 @@ def _staff_id(session: Session, username: str, what: str) -> int:
     if sid is None:
         raise NotFound(f"no staff member {username!r} (for {what})", hint="see `receptionctl staff list`")
     return sid
+
+
+def clean_place(value: str | None, what: str) -> str | None:
+    """A venue or place: spaces folded, at most 300 characters."""
+    if value is None or not value.strip():
+        return None
+    value = " ".join(value.split())
+    if len(value) > 300:
+        raise BadInput(f"{what} {value[:40]!r}… is too long: expected at most 300 characters")
+    return value
 
 
 def venue_key(venue: str | None) -> str | None:
@@ -262,7 +276,9 @@ def create_visit(
     host_id = _staff_id(session, host, "host") if host else None
     had, needed, short = notice(session, starts_at, urgent)
     now = clock.now()
-    venue = " ".join(venue.split()) if venue and venue.strip() else None
+    venue = clean_place(venue, "--venue")
+    if headcount > MAX_HEADCOUNT:
+        raise BadInput(f"headcount {headcount} is not valid: expected at most {MAX_HEADCOUNT}")
     row = Visit(
         client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
         ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
@@ -274,6 +290,9 @@ def create_visit(
     session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
     if host_id is not None:
         session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
+    from receptionctl.domain.tasks import start_visit_tasks
+
+    start_visit_tasks(session, row)
     session.flush()
     view = get_view(session, row.id)
     audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id, after=_audit_fields(view))
@@ -316,8 +335,14 @@ def reopen_plan(session: Session, actor: str, visit, plan, what: str, action: st
 
 
 def reschedule(
-    session: Session, actor: str, visit_id: int, starts_at: datetime, ends_at: datetime
+    session: Session,
+    actor: str,
+    visit_id: int,
+    starts_at: datetime,
+    hours: float | None = None,
+    until: datetime | None = None,
 ) -> Done:
+    """Move a visit; without --hours or --until it keeps its length."""
     from sqlmodel import select
 
     from receptionctl.store.models import PlanItem
@@ -327,7 +352,13 @@ def reschedule(
     lifecycle.visit_step(visit.id, visit.status, "reschedule")
     if starts_at <= clock.now():
         raise BadInput(f"start {clock.local(starts_at):%Y-%m-%d %H:%M} is in the past: expected a future --at")
+    if hours is None and until is None:
+        ends_at = starts_at + (visit.ends_at - visit.starts_at)
+    else:
+        ends_at = span(starts_at, hours, until)
     before = get_view(session, visit_id)
+    if (starts_at, ends_at) == (visit.starts_at, visit.ends_at):
+        return Done(before, [f"visit {visit_id} is already at that time: nothing changed"])
     delta = starts_at - visit.starts_at
     if delta:
         for item in session.scalars(select(PlanItem).where(PlanItem.visit_id == visit_id)):
@@ -340,6 +371,9 @@ def reschedule(
     had, needed, short = notice(session, starts_at, visit.urgent)
     visit.starts_at, visit.ends_at = starts_at, ends_at
     visit.short_notice, visit.notice_had, visit.notice_needed = short, had, needed
+    from receptionctl.domain.tasks import move_open_tasks
+
+    move_open_tasks(session, visit)
     session.flush()
     view = get_view(session, visit_id)
     audit.record(session, actor, "visit.reschedule", "visit", visit_id, visit_id=visit_id,
@@ -359,6 +393,9 @@ def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:
     before = visit.status
     visit.status = lifecycle.visit_step(visit.id, visit.status, "cancel")
     visit.cancel_reason = reason
+    from receptionctl.domain.tasks import close_open_tasks
+
+    close_open_tasks(session, visit_id, f"visit cancelled: {reason}", by=actor)
     session.flush()
     audit.record(session, actor, "visit.cancel", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status, "reason": reason})

@@ -56,3 +56,16 @@ class PlanStatus(str, Enum):
     submitted = "submitted"
     approved = "approved"
     rejected = "rejected"
+
+
+class Stage(str, Enum):
+    prepare = "prepare"
+    receive = "receive"
+    followup = "followup"
+
+
+class TaskStateFilter(str, Enum):
+    open = "open"
+    done = "done"
+    skipped = "skipped"
+    all = "all"

@@ -73,6 +73,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def span_text(start: datetime, end: datetime) -> str:
+    """2026-12-01 10:00–12:00, or with both dates when it runs over a day."""
+    a, b = clock.local(start), clock.local(end)
+    return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}" if a.date() == b.date() else f"{a:%Y-%m-%d %H:%M} – {b:%Y-%m-%d %H:%M}"
+
+
 def _cells(row: Any, columns: Sequence[Column]) -> list[str]:
     get = row.get if isinstance(row, dict) else (lambda k: getattr(row, k, None))
     return [text(get(key)) for key, _ in columns]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from receptionctl.render.output import print_fields, print_table, text
+from receptionctl.render.output import print_fields, print_table, span_text, text
 
 
 def _gap() -> None:
@@ -12,7 +12,7 @@ def _gap() -> None:
 
 
 def _when(v) -> str:
-    return f"{text(v.starts_at)} – {text(v.ends_at)[-5:] if v.starts_at.date() == v.ends_at.date() else text(v.ends_at)}"
+    return span_text(v.starts_at, v.ends_at)
 
 
 def _roles(assignments) -> None:
@@ -103,3 +103,21 @@ def print_plan(s) -> None:
         [("at", "When"), ("who", "Who"), ("what", "What"), ("note", "Note")],
         title="Approval trail",
     )
+
+
+def print_checklist(c) -> None:
+    ready = "-" if c.readiness is None else f"{round(c.readiness * 100)}% ({c.prepared} of {c.to_prepare} preparation tasks done)"
+    print_fields([("visit", f"{c.visit_id}: {c.client}, {text(c.starts_at)}"),
+                  ("status", f"{c.status.replace('_', ' ')}, plan {c.plan_status}"), ("readiness", ready)])
+    if c.blockers:
+        sys.stdout.write("blockers\n" + "".join(f"  ! {b}\n" for b in c.blockers))
+    names = {"prepare": "Before the visit", "receive": "Reception day", "followup": "After the visit"}
+    for stage, items in c.stages.items():
+        if not items:
+            continue
+        _gap()
+        sys.stdout.write(names[stage] + "\n")
+        for i in items:
+            t = i.task
+            sys.stdout.write(f"  {i.mark} [{t.id}] {text(t.title)}\n")
+            sys.stdout.write(f"      {text(t.due_at)} ({t.due_in_words}) · {t.who}\n")

@@ -124,6 +124,10 @@ class Visit(SQLModel, table=True):
     cancel_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_at: datetime = _at()
     created_by: str = Field(sa_column=Column(String(64), nullable=False))
+    procedure_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("procedure_version.id"), index=True)
+    )
+    outcome: Optional[str] = Field(default=None, sa_column=Column(String(16)))  # won | lost | intent
 
 
 class Plan(SQLModel, table=True):
@@ -180,3 +184,45 @@ class PlanEvent(SQLModel, table=True):
     actor: str = Field(sa_column=Column(String(64), nullable=False))
     action: str = Field(sa_column=Column(String(16), nullable=False))
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class ProcedureVersion(SQLModel, table=True):
+    """One loaded version of the procedure: the procedure's update log."""
+
+    __tablename__ = "procedure_version"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    version: str = Field(sa_column=Column(String(64), nullable=False))
+    description: Optional[str] = Field(default=None, sa_column=Column(Text))
+    tasks: str = Field(sa_column=Column(Text, nullable=False))  # the validated task specs, as JSON
+    source_text: str = Field(sa_column=Column(Text, nullable=False))
+    source_name: Optional[str] = Field(default=None, sa_column=Column(String(300)))
+    checksum: str = Field(sa_column=Column(String(64), nullable=False))
+    loaded_at: datetime = _at()
+    loaded_by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class Task(SQLModel, table=True):
+    """One step of the procedure for one visit."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_state_due", "state", "due_at"),
+        Index("ix_task_visit_key", "visit_id", "key"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False))
+    key: str = Field(sa_column=Column(String(64), nullable=False))
+    stage: str = Field(sa_column=Column(String(16), nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    title_zh: Optional[str] = Field(default=None, sa_column=Column(Text))
+    owner: str = Field(sa_column=Column(String(32), nullable=False))  # a visit role or a staff role
+    due_expr: str = Field(sa_column=Column(String(64), nullable=False))
+    repeat: Optional[str] = Field(default=None, sa_column=Column(String(32)))
+    seq: int = Field(default=1, nullable=False)  # 2, 3 ... for repeats
+    due_at: datetime = _at()
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    done_at: Optional[datetime] = _at(nullable=True)
+    done_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _at()

@@ -1,0 +1,100 @@
+"""The checklist of a visit, and tasks: list, done, skip."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import JsonOpt, state
+from receptionctl.cli.common import record_id
+from receptionctl.cli.visits import VisitArg
+from receptionctl.domain.vocab import Stage, TaskStateFilter as State
+
+app = typer.Typer(help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
+
+TaskArg = Annotated[int, typer.Argument(metavar="TASK", parser=record_id, help="The task id.")]
+
+
+TASK_COLUMNS = [("id", "ID"), ("due", "Due"), ("mark", ""), ("when", "When"), ("visit", "Visit"),
+                ("client", "Client"), ("stage", "Stage"), ("title", "Task"), ("who", "Owner")]
+
+
+def task_rows(views):
+    from receptionctl.domain.tasks import mark
+
+    return [
+        {"id": t.id, "due": t.due_at, "mark": mark(t), "when": t.due_in_words, "visit": t.visit_id,
+         "client": t.client, "stage": t.stage, "title": t.title, "who": t.who}
+        for t in views
+    ]
+
+
+def checklist(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.tasks import checklist as build
+    from receptionctl.render.output import print_json
+    from receptionctl.render.sheets import print_checklist
+
+    with state(ctx).session() as session:
+        sheet = build(session, visit)
+    if as_json:
+        print_json(sheet)
+    else:
+        print_checklist(sheet)
+
+
+@app.command("list", help="List tasks (open ones unless --state says otherwise), by due time.")
+def list_(
+    ctx: typer.Context,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's tasks.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Only tasks that fall to this person (as owner, backup, or by staff role).")] = None,
+    stage: Annotated[Optional[Stage], typer.Option("--stage", help="Only this stage.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
+    state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped or all.")] = State.open,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.tasks import list_tasks
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        views = list_tasks(session, visit_id=visit, owner=owner, stage=stage.value if stage else None,
+                           overdue=overdue, state=state_.value)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(task_rows(views), TASK_COLUMNS)
+
+
+@app.command("done", help="Mark a task done (its owner, the backup, a coordinator or an admin). "
+             "A repeating task gets its next one.")
+def done(ctx: typer.Context, task: TaskArg,
+         note: Annotated[Optional[str], typer.Option("--note", help="What was done.")] = None,
+         as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import tasks
+    from receptionctl.render.output import print_json, say, text
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view, nxt = tasks.done(session, st.actor, task, note)
+    if as_json:
+        print_json(view)
+        return
+    say(f"task {view.id} done: {view.title}")
+    if nxt is not None:
+        say(f"next: task {nxt.id} due {text(nxt.due_at)}")
+
+
+@app.command("skip", help="Skip a task that is not needed, with a reason.")
+def skip(ctx: typer.Context, task: TaskArg,
+         reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
+         as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import tasks
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = tasks.skip(session, st.actor, task, reason)
+    if as_json:
+        print_json(view)
+    else:
+        say(f"task {view.id} skipped: {view.title}")

@@ -1,0 +1,96 @@
+"""The due-offset language of the procedure file: `start-3wd`, `start-30m`, `end+24h`,
+`end+7d`, and repeat intervals such as `7d`.
+
+A number may name a policy setting in braces (`end+{callback_hours}h`), so that the
+company's policy, not the file, says how many: change the policy and the next tasks
+follow it.
+
+Units: m (minutes) and h (hours) are elapsed time; d (calendar days) and wd (working days
+on the policy country's calendar) keep the anchor's wall-clock time of day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Mapping
+
+from receptionctl.domain.calendar import WorkCalendar
+
+UNITS = ("m", "h", "d", "wd")
+_NUMBER = r"(\d{1,4}|\{[a-z_]+\})"
+_DUE = re.compile(rf"^(start|end)(?:([+-]){_NUMBER}(m|h|d|wd))?$")
+_EVERY = re.compile(rf"^{_NUMBER}(m|h|d|wd)$")
+
+
+class OffsetError(ValueError):
+    """A due or repeat expression that does not parse."""
+
+
+@dataclass(frozen=True)
+class Offset:
+    sign: int
+    amount: str  # digits, or "{policy_key}"
+    unit: str
+
+    def number(self, policy: Mapping[str, object]) -> int:
+        if self.amount.startswith("{"):
+            key = self.amount[1:-1]
+            value = policy.get(key)
+            if not isinstance(value, int):
+                raise OffsetError(f"policy {key!r} is not a whole-number setting")
+            return value
+        return int(self.amount)
+
+    def apply(self, moment: datetime, policy: Mapping[str, object], cal: WorkCalendar, zone: tzinfo) -> datetime:
+        n = self.sign * self.number(policy)
+        local = moment.astimezone(zone)
+        if self.unit == "wd":
+            return cal.shift(local, n).astimezone(timezone.utc)
+        if self.unit == "d":
+            return (local.replace(tzinfo=None) + timedelta(days=n)).replace(tzinfo=zone).astimezone(timezone.utc)
+        delta = timedelta(minutes=n) if self.unit == "m" else timedelta(hours=n)
+        return (moment.astimezone(timezone.utc) + delta)
+
+
+@dataclass(frozen=True)
+class Due:
+    anchor: str  # "start" | "end"
+    offset: Offset | None
+
+    def at(self, start: datetime, end: datetime, policy, cal: WorkCalendar, zone: tzinfo) -> datetime:
+        base = start if self.anchor == "start" else end
+        if self.offset is None:
+            return base.astimezone(timezone.utc)
+        return self.offset.apply(base, policy, cal, zone)
+
+
+def _policy_keys(amount: str, known: set[str] | None) -> None:
+    if amount.startswith("{") and known is not None and amount[1:-1] not in known:
+        raise OffsetError(f"unknown policy setting {amount[1:-1]!r} in braces")
+
+
+def parse_due(text: str, policy_keys: set[str] | None = None) -> Due:
+    m = _DUE.match(str(text).strip())
+    if not m:
+        raise OffsetError(
+            f"due {text!r} is not an offset: expected start|end, a sign, a number and a unit m|h|d|wd, "
+            "such as start-3wd or end+24h"
+        )
+    anchor, sign, amount, unit = m.groups()
+    if sign is None:
+        return Due(anchor, None)
+    _policy_keys(amount, policy_keys)
+    return Due(anchor, Offset(1 if sign == "+" else -1, amount, unit))
+
+
+def parse_every(text: str, policy_keys: set[str] | None = None) -> Offset:
+    m = _EVERY.match(str(text).strip())
+    if not m:
+        raise OffsetError(f"repeat {text!r} is not an interval: expected a number and a unit m|h|d|wd, such as 7d")
+    amount, unit = m.groups()
+    _policy_keys(amount, policy_keys)
+    if amount.isdigit() and int(amount) == 0:
+        raise OffsetError(f"repeat {text!r} must be more than zero")
+    return Offset(1, amount, unit)

@@ -1,0 +1,275 @@
+"""The procedure: what must be done before, during and after a visit, by whom and by when,
+as data. A TOML file is validated whole (file, line and reason for the first fault),
+loaded into the database and versioned; each visit keeps the version it started with."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import access, audit, clock
+from receptionctl.domain.due import OffsetError, parse_due, parse_every
+from receptionctl.domain.errors import BadInput, NotFound
+from receptionctl.domain.policy import SETTINGS
+from receptionctl.domain.vocab import Purpose, Stage, StaffRole, VisitRole
+
+STAGES = tuple(s.value for s in Stage)
+OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
+TASK_KEYS = {
+    "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "nda", "repeat",
+    "source", "notes",
+}
+REQUIRED = ("key", "stage", "title", "owner", "due")
+TOP_KEYS = {"name", "version", "description", "tasks"}
+_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    key: str
+    stage: str
+    title: str
+    owner: str
+    due: str
+    title_zh: str | None = None
+    levels: tuple[int, ...] = (1, 2, 3)
+    purposes: tuple[str, ...] | None = None  # None: every purpose
+    offsite: bool | None = None  # None: on-site and off-site alike
+    nda: bool | None = None
+    repeat: str | None = None
+    source: str | None = None
+    notes: str | None = None
+
+    def applies(self, level: int, purpose: str, offsite: bool, nda: bool) -> bool:
+        return (
+            level in self.levels
+            and (self.purposes is None or purpose in self.purposes)
+            and (self.offsite is None or self.offsite == offsite)
+            and (self.nda is None or self.nda == nda)
+        )
+
+
+@dataclass(frozen=True)
+class Procedure:
+    name: str
+    version: str
+    tasks: tuple[TaskSpec, ...]
+    description: str | None = None
+    id: int | None = None
+    loaded_at: datetime | None = None
+    loaded_by: str | None = None
+
+    def for_stage(self, stage: str) -> list[TaskSpec]:
+        return [t for t in self.tasks if t.stage == stage]
+
+
+class ProcedureError(BadInput):
+    pass
+
+
+def _line_of(lines: list[str], index: int, key: str | None) -> int:
+    """The line of the index-th [[tasks]] table, or of `key` inside it (1-based)."""
+    starts = [i for i, l in enumerate(lines) if l.strip().startswith("[[tasks]]")]
+    if index >= len(starts):
+        return 1
+    start = starts[index]
+    end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+    if key is not None:
+        pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start, end):
+            if pat.match(lines[i]):
+                return i + 1
+    return start + 1
+
+
+def parse(text: str, source: str = "<procedure>") -> Procedure:
+    """Validate a whole procedure file; the first fault is a ProcedureError naming the
+    file, the line and the reason."""
+    import tomllib
+
+    lines = text.splitlines()
+
+    def fail(line: int, reason: str):
+        raise ProcedureError(f"{source}, line {line}: {reason}",
+                             hint="fix the file and load it again; the procedure in use is unchanged")
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        fail(int(m.group(1)) if m else 1, f"not valid TOML: {exc}")
+    for key in data:
+        if key not in TOP_KEYS:
+            m = next((i + 1 for i, l in enumerate(lines) if re.match(rf"^\s*\[?{re.escape(key)}\b", l)), 1)
+            fail(m, f"unknown top-level key {key!r} (expected name, version, description, [[tasks]])")
+    for key in ("name", "version"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            fail(1, f"missing top-level {key!r} (a non-empty string)")
+    raw_tasks = data.get("tasks")
+    if not isinstance(raw_tasks, list) or not raw_tasks:
+        fail(1, "no [[tasks]]: a procedure needs at least one task")
+    keys = {s for s in SETTINGS}
+    specs: list[TaskSpec] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_tasks):
+        at = lambda k=None: _line_of(lines, i, k)  # noqa: E731
+        for k in raw:
+            if k not in TASK_KEYS:
+                fail(at(k), f"unknown key {k!r} in a task (expected {', '.join(sorted(TASK_KEYS))})")
+        for k in REQUIRED:
+            if not isinstance(raw.get(k), str) or not raw[k].strip():
+                fail(at(), f"task #{i + 1} has no {k!r} (a non-empty string)")
+        key = raw["key"].strip()
+        if not _KEY.match(key):
+            fail(at("key"), f"task key {key!r} is not valid: expected lower-case letters, digits, '-' or '_'")
+        if key in seen:
+            fail(at("key"), f"duplicate task key {key!r} (first at line {seen[key]})")
+        seen[key] = at("key")
+        if raw["stage"] not in STAGES:
+            fail(at("stage"), f"unknown stage {raw['stage']!r} (expected prepare, receive or followup)")
+        if raw["owner"] not in OWNERS:
+            fail(at("owner"), f"unknown owner role {raw['owner']!r} (expected one of {', '.join(sorted(OWNERS))})")
+        try:
+            parse_due(raw["due"], keys)
+        except OffsetError as exc:
+            fail(at("due"), str(exc))
+        repeat = raw.get("repeat")
+        if repeat is not None:
+            if not isinstance(repeat, str):
+                fail(at("repeat"), "repeat must be a string such as \"7d\"")
+            try:
+                parse_every(repeat, keys)
+            except OffsetError as exc:
+                fail(at("repeat"), str(exc))
+        levels = raw.get("levels", [1, 2, 3])
+        if not isinstance(levels, list) or not levels or any(l not in (1, 2, 3) or isinstance(l, bool) for l in levels):
+            fail(at("levels"), f"levels {levels!r} must be a list of 1, 2 and 3")
+        purposes = raw.get("purposes")
+        if purposes is not None:
+            known = {p.value for p in Purpose}
+            if not isinstance(purposes, list) or not purposes or any(p not in known for p in purposes):
+                fail(at("purposes"), f"purposes {purposes!r} must be a list of {', '.join(sorted(known))}")
+        for flag in ("offsite", "nda"):
+            if flag in raw and not isinstance(raw[flag], bool):
+                fail(at(flag), f"{flag} must be true or false")
+        for text_key in ("title", "title_zh", "source", "notes"):
+            if text_key in raw and not isinstance(raw[text_key], str):
+                fail(at(text_key), f"{text_key} must be a string")
+        specs.append(TaskSpec(
+            key=key, stage=raw["stage"], title=raw["title"].strip(), owner=raw["owner"], due=raw["due"].strip(),
+            title_zh=raw.get("title_zh"), levels=tuple(sorted(set(levels))),
+            purposes=tuple(purposes) if purposes is not None else None, offsite=raw.get("offsite"),
+            nda=raw.get("nda"), repeat=repeat, source=raw.get("source"), notes=raw.get("notes"),
+        ))
+    return Procedure(name=data["name"].strip(), version=data["version"].strip(), tasks=tuple(specs),
+                     description=data.get("description"))
+
+
+def default_text() -> str:
+    return (Path(__file__).resolve().parent.parent / "procedures" / "default.toml").read_text(encoding="utf-8")
+
+
+def _to_json(proc: Procedure) -> str:
+    return json.dumps([asdict(t) for t in proc.tasks], ensure_ascii=False)
+
+
+def _from_row(row) -> Procedure:
+    tasks = tuple(
+        TaskSpec(**{**t, "levels": tuple(t["levels"]), "purposes": tuple(t["purposes"]) if t["purposes"] else None})
+        for t in json.loads(row.tasks)
+    )
+    return Procedure(name=row.name, version=row.version, tasks=tasks, description=row.description, id=row.id,
+                     loaded_at=row.loaded_at, loaded_by=row.loaded_by)
+
+
+def store(session: Session, actor: str, proc: Procedure, text: str, source: str) -> Procedure:
+    from receptionctl.store.models import ProcedureVersion
+
+    row = ProcedureVersion(
+        name=proc.name, version=proc.version, description=proc.description, tasks=_to_json(proc), source_text=text,
+        source_name=source, checksum=hashlib.sha256(text.encode()).hexdigest(), loaded_at=clock.now(),
+        loaded_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "procedure.load", "procedure", row.id,
+                 after={"name": proc.name, "version": proc.version, "tasks": len(proc.tasks), "file": source})
+    return _from_row(row)
+
+
+def load_file(session: Session, actor: str, path: str) -> Procedure:
+    """Validate and load a procedure file (admin): it applies to visits created afterwards."""
+    access.require(session, actor, frozenset(), "load procedures")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read procedure file {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    proc = parse(text, path)
+    return store(session, actor, proc, text, Path(path).name)
+
+
+def seed_default(session: Session, actor: str) -> Procedure | None:
+    """Load the shipped default procedure when the database has none."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import ProcedureVersion
+
+    if session.scalars(select(ProcedureVersion.id).limit(1)).first() is not None:
+        return None
+    text = default_text()
+    return store(session, actor, parse(text, "default.toml"), text, "default.toml")
+
+
+def current(session: Session) -> Procedure:
+    from sqlmodel import select
+
+    from receptionctl.store.models import ProcedureVersion
+
+    row = session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound("no procedure is loaded", hint="run `receptionctl init` (it loads the default procedure)")
+    return _from_row(row)
+
+
+def by_id(session: Session, procedure_id: int) -> Procedure:
+    from receptionctl.store.models import ProcedureVersion
+
+    row = session.get(ProcedureVersion, procedure_id)
+    if row is None:
+        raise NotFound(f"no procedure version {procedure_id}")
+    return _from_row(row)
+
+
+@dataclass(frozen=True)
+class VersionView:
+    id: int
+    name: str
+    version: str
+    tasks: int
+    loaded_at: datetime
+    loaded_by: str
+    file: str | None
+    checksum: str
+    in_use: bool = False
+    visits: int = 0
+
+
+def history(session: Session) -> list[VersionView]:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from receptionctl.store.models import ProcedureVersion, Visit
+
+    counts = dict(session.execute(select(Visit.procedure_id, func.count(Visit.id)).group_by(Visit.procedure_id)).all())
+    rows = list(session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id)))
+    return [
+        VersionView(r.id, r.name, r.version, len(json.loads(r.tasks)), r.loaded_at, r.loaded_by, r.source_name,
+                    r.checksum[:12], in_use=(r is rows[-1]), visits=counts.get(r.id, 0))
+        for r in rows
+    ]

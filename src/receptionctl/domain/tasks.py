@@ -1,0 +1,404 @@
+"""Tasks: the procedure turned into a dated checklist for each visit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import access, audit, clock, policy
+from receptionctl.domain.calendar import WorkCalendar, calendar_for
+from receptionctl.domain.due import parse_due, parse_every
+from receptionctl.domain.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.domain.procedure import STAGES, Procedure, by_id
+from receptionctl.domain.vocab import VisitRole
+
+VISIT_ROLES = {r.value for r in VisitRole}
+# Roles that only mean something on one visit: an unassigned one falls to nobody. The other
+# owners (coordinator, approver, desk, and security when none is assigned) fall to anyone
+# holding that staff role.
+PER_VISIT = VISIT_ROLES - {"security"}
+CLOSE_ANY = frozenset({"coordinator"})  # besides admin, the owner and the backup
+TASK_STATES = ("open", "done", "skipped")
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    visit_id: int
+    key: str
+    stage: str
+    title: str
+    title_zh: str | None
+    owner: str | None  # the person it falls to (username), when a visit role is assigned
+    owner_role: str
+    backup: str | None
+    owner_name: str | None
+    due_at: datetime
+    done_at: datetime | None
+    done_by: str | None
+    state: str
+    overdue: bool
+    note: str | None
+    seq: int
+    client: str
+    visit_starts_at: datetime
+    due_in_words: str
+
+    @property
+    def who(self) -> str:
+        """The owner in words: the person and backup, or the role."""
+        if self.owner:
+            return f"{self.owner_name or self.owner} ({self.owner})" + (f", backup {self.backup}" if self.backup else "")
+        if self.owner_role in PER_VISIT:
+            return f"{self.owner_role} (unassigned)"
+        return f"any {self.owner_role}"
+
+
+# -- generation ---------------------------------------------------------------------------
+def _context(session: Session) -> tuple[dict, WorkCalendar]:
+    rules = policy.load(session)
+    return rules, calendar_for(rules["country"])
+
+
+class _Days:
+    """The calendar and zone that due dates are read in (one policy read per command)."""
+
+    def __init__(self, session: Session) -> None:
+        self.rules, self.cal = _context(session)
+        self.zone = policy.work_zone(self.rules)
+
+
+def due_for(expr: str, visit, rules: dict, cal: WorkCalendar) -> datetime:
+    return parse_due(expr).at(visit.starts_at, visit.ends_at, rules, cal, policy.work_zone(rules))
+
+
+def generate(session: Session, visit, proc: Procedure, stages: tuple[str, ...], nda: bool,
+             only: set[str] | None = None) -> list[str]:
+    """Add the tasks of `stages` that apply to this visit and that it does not have yet.
+    Returns the keys added."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Task
+
+    rules, cal = _context(session)
+    have = set(session.scalars(select(Task.key).where(Task.visit_id == visit.id)))
+    now = clock.now()
+    added = []
+    for spec in proc.tasks:
+        if spec.stage not in stages or spec.key in have or (only is not None and spec.key not in only):
+            continue
+        if not spec.applies(visit.level, visit.purpose, visit.offsite, nda):
+            continue
+        session.add(Task(
+            visit_id=visit.id, key=spec.key, stage=spec.stage, title=spec.title, title_zh=spec.title_zh,
+            owner=spec.owner, due_expr=spec.due, repeat=spec.repeat, seq=1,
+            due_at=due_for(spec.due, visit, rules, cal), state="open", created_at=now,
+        ))
+        added.append(spec.key)
+    session.flush()
+    return added
+
+
+def start_visit_tasks(session: Session, visit) -> list[str]:
+    """At creation: the visit takes the procedure in use and its prepare and receive tasks."""
+    from receptionctl.domain.procedure import current
+
+    proc = current(session)
+    visit.procedure_id = proc.id
+    return generate(session, visit, proc, ("prepare", "receive"), nda=False)
+
+
+def followup_tasks(session: Session, visit, nda: bool) -> list[str]:
+    """At completion: the follow-up tasks of the visit's procedure."""
+    return generate(session, visit, by_id(session, visit.procedure_id), ("followup",), nda=nda)
+
+
+def move_open_tasks(session: Session, visit) -> int:
+    """After a reschedule: open tasks are due relative to the new times."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Task
+
+    rules, cal = _context(session)
+    moved = 0
+    for task in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.seq == 1)):
+        task.due_at = due_for(task.due_expr, visit, rules, cal)
+        moved += 1
+    return moved
+
+
+def close_open_tasks(session: Session, visit_id: int, why: str, keys: set[str] | None = None,
+                     stage: str | None = None, by: str | None = None) -> int:
+    """Mark open tasks as skipped (a cancelled visit, an NDA no longer needed, a chain ended)."""
+    from sqlmodel import update
+
+    from receptionctl.store.models import Task
+
+    q = update(Task).where(Task.visit_id == visit_id, Task.state == "open")
+    if keys is not None:
+        q = q.where(Task.key.in_(keys))
+    if stage is not None:
+        q = q.where(Task.stage == stage)
+    result = session.execute(q.values(state="skipped", note=why, done_at=clock.now(), done_by=by)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def nda_changed(session: Session, visit, nda: bool, actor: str) -> list[str]:
+    """The plan now does (or no longer does) require an NDA: add (or close) its tasks."""
+    proc = by_id(session, visit.procedure_id)
+    nda_keys = {t.key for t in proc.tasks if t.nda is True}
+    stages = ("prepare", "receive") if visit.status not in ("completed", "closed") else STAGES
+    if nda:
+        return generate(session, visit, proc, stages, nda=True, only=nda_keys)
+    close_open_tasks(session, visit.id, "the plan no longer requires an NDA", keys=nda_keys, by=actor)
+    return []
+
+
+# -- reading ------------------------------------------------------------------------------
+def _task_query():
+    from sqlalchemy import and_
+    from sqlalchemy.orm import aliased
+    from sqlmodel import select
+
+    from receptionctl.store.models import Assignment, Client, Staff, Task, Visit
+
+    main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
+    return (
+        select(Task, main.username, main.name, backup.username, Client.name, Visit.starts_at)
+        .join(Visit, Visit.id == Task.visit_id)
+        .join(Client, Client.id == Visit.client_id)
+        .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
+        .outerjoin(main, main.id == Assignment.staff_id)
+        .outerjoin(backup, backup.id == Assignment.backup_id)
+    ), Assignment
+
+
+def _view(row, now: datetime, days: "_Days") -> TaskView:
+    t, owner, owner_name, backup, client, starts = row
+    state, overdue = t.state, t.state == "open" and t.due_at < now
+    return TaskView(
+        id=t.id, visit_id=t.visit_id, key=t.key, stage=t.stage, title=t.title, title_zh=t.title_zh, owner=owner,
+        owner_role=t.owner, backup=backup, owner_name=owner_name, due_at=t.due_at, done_at=t.done_at,
+        done_by=t.done_by, state=state, overdue=overdue, note=t.note, seq=t.seq,
+        client=client, visit_starts_at=starts,
+        due_in_words=in_words(state, t.due_at, t.done_at, t.done_by, now, days.cal, days.zone),
+    )
+
+
+def list_tasks(
+    session: Session,
+    *,
+    visit_id: int | None = None,
+    owner: str | None = None,
+    stage: str | None = None,
+    overdue: bool = False,
+    state: str | None = "open",
+    due_before: datetime | None = None,
+    due_from: datetime | None = None,
+    stages: tuple[str, ...] | None = None,
+) -> list[TaskView]:
+    """Tasks filtered and ordered in SQL (one statement, two with --owner)."""
+    from sqlalchemy import and_, or_
+    from sqlmodel import select
+
+    from receptionctl.store.models import Staff, StaffRole, Task
+
+    now = clock.now()
+    q, Assignment = _task_query()
+    if visit_id is not None:
+        q = q.where(Task.visit_id == visit_id)
+    if stage is not None:
+        if stage not in STAGES:
+            raise BadInput(f"stage {stage!r} is not valid: expected prepare, receive or followup")
+        q = q.where(Task.stage == stage)
+    if stages is not None:
+        q = q.where(Task.stage.in_(stages))
+    if state is not None and state != "all":
+        if state not in TASK_STATES:
+            raise BadInput(f"state {state!r} is not valid: expected open, done, skipped or all")
+        q = q.where(Task.state == state)
+    if overdue:
+        q = q.where(Task.state == "open", Task.due_at < now)
+    if due_before is not None:
+        q = q.where(Task.due_at < due_before)
+    if due_from is not None:
+        q = q.where(Task.due_at >= due_from)
+    if owner is not None:
+        uid = session.scalar(select(Staff.id).where(Staff.username == owner))
+        if uid is None:
+            raise NotFound(f"no staff member {owner!r}", hint="see `receptionctl staff list`")
+        roles = select(StaffRole.role).where(StaffRole.staff_id == uid)
+        q = q.where(or_(
+            Assignment.staff_id == uid,
+            Assignment.backup_id == uid,
+            and_(Assignment.id.is_(None), Task.owner.in_(roles), Task.owner.not_in(PER_VISIT)),
+        ))
+    days = _Days(session)
+    return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id))]
+
+
+def get_task(session: Session, task_id: int) -> TaskView:
+    from receptionctl.store.models import Task
+
+    q, _ = _task_query()
+    row = session.execute(q.where(Task.id == task_id)).first()
+    if row is None:
+        raise NotFound(f"no task {task_id}", hint="see `receptionctl task list`")
+    return _view(row, clock.now(), _Days(session))
+
+
+# -- closing ------------------------------------------------------------------------------
+def _may_close(session: Session, actor: str, view: TaskView) -> None:
+    who = access.require(session, actor, access.ANY_STAFF, "close tasks")
+    if who.has(*CLOSE_ANY):
+        return
+    if actor in (view.owner, view.backup):
+        return
+    if view.owner is None and view.owner_role not in PER_VISIT and view.owner_role in who.roles:
+        return
+    raise NotAllowed(
+        f"{actor} cannot close task {view.id}: it is {view.who}'s "
+        f"(the owner, the backup, a coordinator or an admin may)"
+    )
+
+
+def _load_open(session: Session, actor: str, task_id: int):
+    from receptionctl.store.models import Task
+
+    view = get_task(session, task_id)
+    _may_close(session, actor, view)
+    row = session.get(Task, task_id)
+    if row.state != "open":
+        raise Refused(f"task {task_id} is {row.state} already"
+                      + (f" ({row.done_by}, {clock.local(row.done_at):%Y-%m-%d %H:%M})" if row.done_at else ""))
+    return view, row
+
+
+def done(session: Session, actor: str, task_id: int, note: str | None = None) -> tuple[TaskView, TaskView | None]:
+    """Mark a task done; a repeating task gets its next one, due an interval after now,
+    until the visit's outcome is won or lost."""
+    from receptionctl.store.models import Task, Visit
+
+    view, row = _load_open(session, actor, task_id)
+    now = clock.now()
+    row.state, row.done_at, row.done_by = "done", now, actor
+    row.note = (note or "").strip() or None
+    nxt = None
+    visit = session.get(Visit, row.visit_id)
+    if row.repeat and visit.outcome not in ("won", "lost") and visit.status != "cancelled":
+        rules, cal = _context(session)
+        due = parse_every(row.repeat).apply(now, rules, cal, policy.work_zone(rules))
+        nxt_row = Task(visit_id=row.visit_id, key=row.key, stage=row.stage, title=row.title, title_zh=row.title_zh,
+                       owner=row.owner, due_expr=row.due_expr, repeat=row.repeat, seq=row.seq + 1, due_at=due,
+                       state="open", created_at=now)
+        session.add(nxt_row)
+        session.flush()
+        nxt = get_task(session, nxt_row.id)
+    session.flush()
+    audit.record(session, actor, "task.done", "task", task_id, visit_id=row.visit_id,
+                 before={"state": "open"}, after={"state": "done", "note": row.note, "key": row.key})
+    return get_task(session, task_id), nxt
+
+
+def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
+    from receptionctl.domain.visits import required_text
+
+    reason = required_text(reason, "--reason", "why the task is not needed")
+    view, row = _load_open(session, actor, task_id)
+    row.state, row.done_at, row.done_by, row.note = "skipped", clock.now(), actor, reason
+    session.flush()
+    audit.record(session, actor, "task.skip", "task", task_id, visit_id=row.visit_id,
+                 before={"state": "open"}, after={"state": "skipped", "reason": reason, "key": row.key})
+    return get_task(session, task_id)
+
+
+# -- the checklist ------------------------------------------------------------------------
+def in_words(state: str, due_at: datetime, done_at: datetime | None, done_by: str | None, now: datetime,
+             cal: WorkCalendar, zone=None) -> str:
+    """The due time in words: "in 2 working days", "in 3 h", "3 h overdue", "done 2026-11-25 10:00 by li"."""
+    if state != "open":
+        word = "done" if state == "done" else "skipped"
+        if done_at is None:
+            return word
+        return f"{word} {clock.local(done_at):%Y-%m-%d %H:%M}" + (f" by {done_by}" if done_by else "")
+    delta = due_at - now
+    late = delta < timedelta(0)
+    span = abs(delta)
+    if span < timedelta(hours=1):
+        amount = f"{max(1, int(span.total_seconds() // 60))} min"
+    elif span < timedelta(hours=24):
+        amount = f"{int(span.total_seconds() // 3600)} h"
+    elif late:
+        days = span.days
+        amount = f"{days} day{'s' if days != 1 else ''}"
+    else:
+        zone = zone or clock.zone()
+        start, end = now.astimezone(zone).date(), due_at.astimezone(zone).date()
+        wd = sum(1 for i in range(1, (end - start).days + 1) if cal.is_working_day(start + timedelta(days=i)))
+        return f"in {wd} working day{'s' if wd != 1 else ''}" if wd else f"in {(end - start).days} days"
+    return f"{amount} overdue" if late else f"in {amount}"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    task: TaskView
+    mark: str  # ✓ done, ✗ overdue, • open, – skipped
+
+
+@dataclass(frozen=True)
+class Checklist:
+    visit_id: int
+    client: str
+    starts_at: datetime
+    status: str
+    plan_status: str
+    readiness: float | None  # share of the preparation tasks done (skipped ones left out)
+    prepared: int
+    to_prepare: int
+    blockers: tuple[str, ...]
+    stages: dict[str, tuple[ChecklistItem, ...]]
+
+
+def mark(view: TaskView) -> str:
+    if view.state == "done":
+        return "✓"
+    if view.state == "skipped":
+        return "–"
+    return "✗" if view.overdue else "•"
+
+
+def readiness(tasks: list[TaskView]) -> tuple[float | None, int, int]:
+    prep = [t for t in tasks if t.stage == "prepare" and t.state != "skipped"]
+    done_n = sum(1 for t in prep if t.state == "done")
+    return (done_n / len(prep) if prep else None), done_n, len(prep)
+
+
+def blockers_of(visit_view, tasks: list[TaskView]) -> list[str]:
+    out = []
+    if visit_view.status in ("planning", "submitted") and visit_view.plan_status != "approved":
+        out.append(f"plan is {visit_view.plan_status}, not approved")
+    if visit_view.reapproval:
+        out.append(f"re-approval needed: {visit_view.reapproval}")
+    overdue = [t for t in tasks if t.stage == "prepare" and t.overdue]
+    if overdue:
+        out.append(f"{len(overdue)} preparation task{'s' if len(overdue) != 1 else ''} overdue: "
+                   + ", ".join(t.key for t in overdue))
+    unassigned = sorted({t.owner_role for t in tasks if t.state == "open" and t.owner is None
+                         and t.owner_role in PER_VISIT})
+    if unassigned:
+        out.append("no one assigned as " + ", ".join(unassigned))
+    return out
+
+
+def checklist(session: Session, visit_id: int) -> Checklist:
+    from receptionctl.domain.visits import get_view
+
+    v = get_view(session, visit_id)
+    tasks = list_tasks(session, visit_id=visit_id, state="all")
+    share, done_n, total = readiness(tasks)
+    stages = {stage: tuple(ChecklistItem(t, mark(t)) for t in tasks if t.stage == stage) for stage in STAGES}
+    return Checklist(visit_id, v.client, v.starts_at, v.status, v.plan_status, share, done_n, total,
+                     tuple(blockers_of(v, tasks)), stages)
