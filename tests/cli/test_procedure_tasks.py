@@ -79,6 +79,9 @@ def test_nda_task_comes_with_the_nda(team):
     assert "nda" not in {t["key"] for t in team("task", "list", "--visit", str(vid), "--json").json()}
     skipped = team("task", "list", "--visit", str(vid), "--state", "skipped", "--json").json()
     assert [t["key"] for t in skipped] == ["nda"] and "no longer requires an NDA" in skipped[0]["note"]
+    team("--as", "li", "plan", "set", str(vid), "--nda")  # and back on: the task is needed again
+    open_nda = [t for t in team("task", "list", "--visit", str(vid), "--json").json() if t["key"] == "nda"]
+    assert len(open_nda) == 1 and open_nda[0]["state"] == "open"
 
 
 def test_custom_procedure_applies_to_later_visits_only(team, tmp_path):
@@ -98,6 +101,12 @@ def test_custom_procedure_applies_to_later_visits_only(team, tmp_path):
         ("standard-client-reception", 1, False), ("lean", 1, True)]
     assert team("procedure", "show", "--json").json()["name"] == "lean"
     assert "致電客戶" in team("procedure", "show").stdout
+
+
+def test_procedure_file_with_a_bom_loads(team, tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes("\ufeff".encode() + CUSTOM.encode())
+    team("procedure", "load", str(path))
 
 
 def test_broken_procedure_file_changes_nothing(team, cli, tmp_path, unchanged):
@@ -190,6 +199,7 @@ def test_task_list_filters(team):
 def test_task_list_bad_input(team, cli):
     one_error_line(cli("task", "list", "--stage", "during"), 2, "during")
     one_error_line(cli("task", "list", "--owner", "ghost"), 3, "ghost")
+    one_error_line(cli("task", "list", "--visit", "999"), 3, "999")
 
 
 # -- the checklist ------------------------------------------------------------------------
@@ -241,6 +251,8 @@ def test_policy_show_and_set(team, cli, unchanged):
         one_error_line(cli("policy", "set", "country", "XX"), 2, "XX")
         one_error_line(cli("policy", "set", "coffee", "1"), 2, "coffee")
         one_error_line(cli("--as", "li", "policy", "set", "lead_working_days", "2"), 4, "li")
+        one_error_line(cli("policy", "set", "deduction_min", "9"), 2, "deduction_max")
+        one_error_line(cli("policy", "set", "red_line_score", "95"), 2, "excellent_score")
 
 
 def test_policy_numbers_drive_the_procedure(team):

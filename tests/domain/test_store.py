@@ -103,3 +103,49 @@ def test_sqlite_connections_are_configured(db_target):
     db.dispose()
     begins = [s for s in statements if s.startswith("BEGIN")]
     assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+def _alembic(conn):
+    from receptionctl.store.db import _alembic_config
+
+    return _alembic_config(conn)
+
+
+def test_upgrading_a_populated_database_keeps_every_row(db_target):
+    """Each migration after the first runs on a database with data in it; nothing is lost
+    (a copy-and-drop rebuild of `visit` on SQLite would cascade-delete its children)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    db = Database(db_target)
+    db.create_file()
+    with db.connection(write=True) as conn:
+        command.upgrade(_alembic(conn), "0002")
+    now = "2026-11-24 01:00:00"
+    rows = {
+        "staff": "INSERT INTO staff (id, username, name, dept, active, created_at) VALUES (1, 'li', 'Li', 'CS', true, :now)",
+        "client": "INSERT INTO client (id, name, name_key, tier, created_at) VALUES (1, 'Acme', 'acme', 'vip', :now)",
+        "visit": "INSERT INTO visit (id, client_id, purpose, level, status, starts_at, ends_at, headcount, offsite, "
+                 "urgent, short_notice, created_at, created_by) VALUES (1, 1, 'talk', 3, 'approved', :now, :now, 2, "
+                 "false, false, false, :now, 'li')",
+        "plan": "INSERT INTO plan (visit_id, status, nda) VALUES (1, 'approved', false)",
+        "assignment": "INSERT INTO assignment (visit_id, role, staff_id) VALUES (1, 'host', 1)",
+        "plan_item": "INSERT INTO plan_item (visit_id, starts_at, title) VALUES (1, :now, 'Welcome')",
+        "plan_event": "INSERT INTO plan_event (visit_id, at, actor, action) VALUES (1, :now, 'li', 'approved')",
+    }
+    with db.connection(write=True) as conn:
+        for sql in rows.values():
+            conn.execute(text(sql), {"now": now})
+    db.dispose()
+    from receptionctl.domain import setup
+
+    db = Database(db_target)
+    db.upgrade(lambda session, before: setup.seed_policy(session, "admin", setup.InitResult()))
+    with db.connection(write=False) as conn:
+        for table in rows:
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1, table
+        # the visit from before the procedure engine adopts the procedure in use, with its tasks
+        assert conn.execute(text("SELECT procedure_id FROM visit")).scalar() is not None
+        assert conn.execute(text("SELECT count(*) FROM task WHERE visit_id = 1")).scalar() > 0
+    assert db.integrity() == []
+    db.dispose()

@@ -62,6 +62,11 @@ def test_default_procedure_is_complete():
         (('levels = [1]', 'levels = [4]'), 18, "levels"),
         (('version = "1"', 'version = '), 2, "not valid TOML"),
         (('due = "end+7d"', 'due = "end+{coffee_breaks}d"'), 16, "unknown policy setting"),
+        (('due = "end+7d"', 'due = "end+{country}d"'), 16, "unknown policy setting"),
+        (('levels = [1]', 'levels = [1.0]'), 18, "levels"),
+        (('levels = [1]', 'purposes = [["tech"]]'), 18, "purposes"),
+        (('version = "1"', 'version = 2026.1'), 2, "version must be a string"),
+        (('[[tasks]]\nkey = "b"', '[[ tasks ]]\nkey = "b"\ncolour = 1'), 13, "unknown key 'colour'"),
     ],
 )
 def test_faults_name_the_line(change, line, reason):
@@ -78,3 +83,14 @@ def test_missing_required_key_and_no_tasks():
         parse(GOOD.replace('due = "start-1wd"\n', ""), "x.toml")
     with pytest.raises(ProcedureError, match="no \\[\\[tasks\\]\\]"):
         parse('name = "p"\nversion = "1"\n', "x.toml")
+
+
+def test_tasks_that_are_not_tables():
+    with pytest.raises(ProcedureError, match="not a table"):
+        parse('name = "p"\nversion = "1"\ntasks = [1]\n', "x.toml")
+
+
+def test_a_bom_is_fine(tmp_path):
+    from receptionctl.domain.procedure import parse as p2  # noqa: F401
+
+    assert parse(GOOD, "p.toml").name == "p"

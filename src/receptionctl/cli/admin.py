@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, record_id, state
+from receptionctl.cli.common import JsonOpt, record_id, state, whole
 
 db_app = typer.Typer(help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
@@ -127,7 +127,7 @@ def audit(
     entity: Annotated[Optional[str], typer.Option("--entity", help="Only events on this kind of record (client, contact, staff, policy, ...).")] = None,
     actor: Annotated[Optional[str], typer.Option("--actor", help="Only events by this username.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment: an ISO date, today, yesterday, a weekday name, or an offset such as -7d.")] = None,
-    last: Annotated[Optional[int], typer.Option("--last", min=1, help="Only the last N events.")] = None,
+    last: Annotated[Optional[int], typer.Option("--last", parser=whole(1, 1_000_000), help="Only the last N events.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.cli.common import when

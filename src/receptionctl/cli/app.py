@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from receptionctl import __version__
-from receptionctl.cli import admin, clients, plans, policy, staff, tasks, visits
+from receptionctl.cli import admin, clients, followups, plans, policy, reception, staff, tasks, visits
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
 
@@ -118,6 +118,15 @@ app.add_typer(visits.app, name="visit")
 app.add_typer(plans.app, name="plan")
 app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open; readiness and blockers.")(tasks.checklist)
 app.add_typer(tasks.app, name="task")
+app.command("checkin", help="Register a visitor at the door; the visit is then in progress.")(reception.checkin)
+app.command("checkout", help="Register a visitor leaving.")(reception.checkout)
+app.add_typer(reception.incident_app, name="incident")
+app.add_typer(reception.note_app, name="note")
+app.add_typer(followups.feedback_app, name="feedback")
+app.command("outcome", help="Record the outcome: won or lost ends the weekly follow-up; won or intent within "
+            "the conversion window counts as converted.")(followups.outcome)
+app.command("evaluate", help="Write the evaluation: strengths, weaknesses, improvements, cost.")(followups.evaluate)
+app.add_typer(followups.followup_app, name="followup")
 app.add_typer(policy.policy_app, name="policy")
 app.add_typer(policy.procedure_app, name="procedure")
 app.command("audit", help="The audit log: every change, who made it, when, before and after.")(admin.audit)

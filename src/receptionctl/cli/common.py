@@ -22,6 +22,36 @@ APP_NAME = "receptionctl"
 MAX_ID = 2**31 - 1
 
 
+def whole(lo: int, hi: int):
+    """A parser for a whole-number option that names the value and the range when wrong."""
+
+    def parse(text: str) -> int:
+        value = str(text).strip()
+        digits = value[1:] if value[:1] in "+-" else value
+        if digits.isascii() and digits.isdigit() and len(digits) < 12 and lo <= int(value) <= hi:
+            return int(value)
+        raise typer.BadParameter(f"{text!r} is not valid: expected a whole number from {lo} to {hi}")
+
+    return parse
+
+
+def number(lo: float, hi: float):
+    """A parser for a decimal option (hours) that names the value and the range when wrong."""
+
+    def parse(text: str) -> float:
+        import math
+
+        try:
+            value = float(str(text).strip())
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value) and lo < value <= hi:
+            return value
+        raise typer.BadParameter(f"{text!r} is not valid: expected a number more than {lo:g} and at most {hi:g}")
+
+    return parse
+
+
 def record_id(text: str) -> int:
     """An id on the command line: a whole number from 1 to 2147483647, named when it is not."""
     value = str(text).strip()

@@ -47,7 +47,7 @@ def policy_set(
 @procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions.")
 def procedure_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.procedure import current
-    from receptionctl.render.output import print_fields, print_json, print_table
+    from receptionctl.render.output import print_fields, print_json, print_table, text
 
     with state(ctx).session() as session:
         proc = current(session)
@@ -55,7 +55,7 @@ def procedure_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         print_json(proc)
         return
     print_fields([("procedure", f"{proc.name} {proc.version} (version id {proc.id})"),
-                  ("loaded", f"{proc.loaded_at:%Y-%m-%d %H:%M} by {proc.loaded_by}" if proc.loaded_at else None)])
+                  ("loaded", f"{text(proc.loaded_at)} by {proc.loaded_by}" if proc.loaded_at else None)])
     import sys
 
     sys.stdout.write("\n")

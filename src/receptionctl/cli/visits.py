@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, record_id, state, when
+from receptionctl.cli.common import JsonOpt, RevealOpt, number, record_id, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
 app = typer.Typer(help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
@@ -14,7 +14,7 @@ app = typer.Typer(help="Visits: record one the moment a client announces it; lis
 
 VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.")]
 AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start: 2026-11-25 10:00, tomorrow 14:00, mon 10:00, +3wd ...")]
-HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", help="Length in hours (default 2).")]
+HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="Length in hours (default 2).")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours.")]
 
 COLUMNS = [("id", "ID"), ("starts_at", "Start"), ("ends_at", "End"), ("client", "Client"), ("purpose", "Purpose"),
@@ -54,10 +54,10 @@ def new(
     client: Annotated[str, typer.Option("--client", help="Client id or exact name.")],
     at: AtOpt,
     purpose: Annotated[Purpose, typer.Option("--purpose", help="Why the client comes.")],
-    headcount: Annotated[int, typer.Option("--headcount", min=1, max=10000, help="Number of visitors (1 to 10000).")],
+    headcount: Annotated[int, typer.Option("--headcount", parser=whole(1, 10000), help="Number of visitors (1 to 10000).")],
     hours: HoursOpt = None,
     until: UntilOpt = None,
-    level: Annotated[int, typer.Option("--level", min=1, max=3, help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
+    level: Annotated[int, typer.Option("--level", parser=whole(1, 3), help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
     venue: Annotated[Optional[str], typer.Option("--venue", help="Meeting room, showroom, or the off-site place.")] = None,
     offsite: Annotated[bool, typer.Option("--offsite", help="The reception is away from the company (fair, event, client's premises).")] = False,
     host: Annotated[Optional[str], typer.Option("--host", metavar="USERNAME", help="The primary host.")] = None,
@@ -106,14 +106,16 @@ def list_(
         print_table([row(v) for v in views], COLUMNS)
 
 
-@app.command("show", help="Show a visit: details, roles, notice, clashes.")
-def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+@app.command("show", help="Show a visit: details, roles, notice, clashes, guests, incidents, notes, feedback, "
+             "outcome, evaluation, archive label.")
+def show(ctx: typer.Context, visit: VisitArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.visits import show_visit
     from receptionctl.render.output import print_json
     from receptionctl.render.sheets import print_visit
 
-    with state(ctx).session() as session:
-        detail = show_visit(session, visit)
+    st = state(ctx)
+    with st.session(write=reveal) as session:
+        detail = show_visit(session, visit, actor=st.actor, reveal=reveal, cipher=st.cipher)
     if as_json:
         print_json(detail)
     else:
@@ -126,7 +128,7 @@ def reschedule(
     ctx: typer.Context,
     visit: VisitArg,
     at: AtOpt,
-    hours: Annotated[Optional[float], typer.Option("--hours", metavar="N", help="New length in hours (default: keep the length).")] = None,
+    hours: Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="New length in hours (default: keep the length).")] = None,
     until: UntilOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -159,3 +161,18 @@ def cancel(ctx: typer.Context, visit: VisitArg,
         print_json(done.view)
     else:
         say(f"visit {visit} cancelled")
+
+
+@app.command("complete", help="The visit took place: it is completed and gets the follow-up tasks.")
+def complete(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.followups import complete as do
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = do(session, st.actor, visit)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)")
+    report(done)

@@ -49,6 +49,7 @@ class ClientDetail:
     industry: str | None
     created_at: datetime
     contacts: tuple[ContactView, ...]
+    open_promises: tuple = ()  # promises made to the client and not yet kept
 
 
 _ID = re.compile(r"[0-9]{1,18}")
@@ -154,7 +155,11 @@ def show_client(
             audit.record(session, actor, "contact.reveal", "contact", row.id,
                          after={"client": client.name, "field": "id_number"})
         contacts.append(_contact_view(row, shown))
-    return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts))
+    from receptionctl.domain.reception import list_notes
+
+    promises = tuple(list_notes(session, client_id=client.id, open_promises=True))
+    return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts),
+                        promises)
 
 
 def add_contact(

@@ -76,6 +76,7 @@ class PlanSheet:
     trail: tuple[TrailEntry, ...]
     clashes: tuple[str, ...]
     missing: tuple[str, ...]  # what stops a submission
+    open_promises: tuple = ()  # promises made to this client and not yet kept
 
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -316,6 +317,7 @@ def reject(session: Session, actor: str, visit_id: int, reason: str) -> Done:
 def show_plan(session: Session, visit_id: int) -> PlanSheet:
     from sqlmodel import select
 
+    from receptionctl.domain.reception import list_notes
     from receptionctl.store.models import Contact, Plan, PlanEvent, PlanItem, Staff, Visit
 
     view = get_view(session, visit_id)
@@ -362,4 +364,5 @@ def show_plan(session: Session, visit_id: int) -> PlanSheet:
         trail=trail,
         clashes=tuple(c.text for c in clashes.find(session, [visit_id])),
         missing=missing,
+        open_promises=tuple(list_notes(session, client_id=view.client_id, open_promises=True)),
     )

@@ -85,6 +85,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("conversion_window_days", 30, _int(1, 365), "a deal or intention within these days converts", "002"),
         Setting("excellent_score", 90, _int(0, 100), "a feedback score at or above this is excellent", "002"),
         Setting("red_line_score", 60, _int(0, 100), "a feedback score below this starts an investigation", "001"),
+        Setting("investigation_days", 3, _int(1, 60), "days the cross-department investigation of a red-line feedback has", "001"),
         Setting("deduction_min", 2, _int(0, 100), "fewest points deducted for a mistake", "002"),
         Setting("deduction_max", 5, _int(0, 100), "most points deducted for a mistake", "002"),
         Setting("equipment_response_minutes", 5, _int(1, 1440), "IT on site within these minutes of an equipment failure", "002"),
@@ -159,7 +160,12 @@ def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
 
     access.require(session, actor, frozenset(), "change the policy")
     value = parse_value(key, text)
-    before = load(session)[key]
+    current = load(session)
+    before = current[key]
+    after = {**current, key: value}
+    for low, high in (("deduction_min", "deduction_max"), ("red_line_score", "excellent_score")):
+        if after[low] > after[high]:
+            raise BadInput(f"policy {key} cannot be {text!r}: {low} ({after[low]}) must not exceed {high} ({after[high]})")
     row = session.get(Policy, key)
     if row is None:
         row = Policy(key=key, value=to_text(value), updated_at=clock.now(), updated_by=actor)

@@ -28,6 +28,7 @@ TASK_KEYS = {
 REQUIRED = ("key", "stage", "title", "owner", "due")
 TOP_KEYS = {"name", "version", "description", "tasks"}
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_HEADER = re.compile(r"^\s*\[\[\s*tasks\s*\]\]")
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,10 @@ class ProcedureError(BadInput):
 
 def _line_of(lines: list[str], index: int, key: str | None) -> int:
     """The line of the index-th [[tasks]] table, or of `key` inside it (1-based)."""
-    starts = [i for i, l in enumerate(lines) if l.strip().startswith("[[tasks]]")]
+    starts = [i for i, l in enumerate(lines) if _HEADER.match(l)]
     if index >= len(starts):
-        return 1
+        inline = next((i for i, l in enumerate(lines) if re.match(r"^\s*tasks\s*=", l)), 0)
+        return inline + 1
     start = starts[index]
     end = starts[index + 1] if index + 1 < len(starts) else len(lines)
     if key is not None:
@@ -108,17 +110,22 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
         if key not in TOP_KEYS:
             m = next((i + 1 for i, l in enumerate(lines) if re.match(rf"^\s*\[?{re.escape(key)}\b", l)), 1)
             fail(m, f"unknown top-level key {key!r} (expected name, version, description, [[tasks]])")
-    for key in ("name", "version"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
+    for key, limit in (("name", 200), ("version", 64)):
+        line = next((i + 1 for i, l in enumerate(lines) if re.match(rf"^\s*{key}\s*=", l)), 1)
+        if key not in data:
             fail(1, f"missing top-level {key!r} (a non-empty string)")
+        if not isinstance(data[key], str) or not data[key].strip() or len(data[key]) > limit:
+            fail(line, f"{key} must be a string of 1 to {limit} characters, such as \"2026.1\"")
     raw_tasks = data.get("tasks")
     if not isinstance(raw_tasks, list) or not raw_tasks:
         fail(1, "no [[tasks]]: a procedure needs at least one task")
-    keys = {s for s in SETTINGS}
+    keys = {k for k, setting in SETTINGS.items() if isinstance(setting.default, int)}
     specs: list[TaskSpec] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_tasks):
         at = lambda k=None: _line_of(lines, i, k)  # noqa: E731
+        if not isinstance(raw, dict):
+            fail(at(), f"task #{i + 1} is not a table: expected [[tasks]] with keys")
         for k in raw:
             if k not in TASK_KEYS:
                 fail(at(k), f"unknown key {k!r} in a task (expected {', '.join(sorted(TASK_KEYS))})")
@@ -148,19 +155,20 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
             except OffsetError as exc:
                 fail(at("repeat"), str(exc))
         levels = raw.get("levels", [1, 2, 3])
-        if not isinstance(levels, list) or not levels or any(l not in (1, 2, 3) or isinstance(l, bool) for l in levels):
+        if not isinstance(levels, list) or not levels or any(type(l) is not int or l not in (1, 2, 3) for l in levels):
             fail(at("levels"), f"levels {levels!r} must be a list of 1, 2 and 3")
         purposes = raw.get("purposes")
         if purposes is not None:
             known = {p.value for p in Purpose}
-            if not isinstance(purposes, list) or not purposes or any(p not in known for p in purposes):
+            if (not isinstance(purposes, list) or not purposes
+                    or any(not isinstance(p, str) or p not in known for p in purposes)):
                 fail(at("purposes"), f"purposes {purposes!r} must be a list of {', '.join(sorted(known))}")
         for flag in ("offsite", "nda"):
             if flag in raw and not isinstance(raw[flag], bool):
                 fail(at(flag), f"{flag} must be true or false")
         for text_key in ("title", "title_zh", "source", "notes"):
-            if text_key in raw and not isinstance(raw[text_key], str):
-                fail(at(text_key), f"{text_key} must be a string")
+            if text_key in raw and (not isinstance(raw[text_key], str) or len(raw[text_key]) > 1000):
+                fail(at(text_key), f"{text_key} must be a string of at most 1000 characters")
         specs.append(TaskSpec(
             key=key, stage=raw["stage"], title=raw["title"].strip(), owner=raw["owner"], due=raw["due"].strip(),
             title_zh=raw.get("title_zh"), levels=tuple(sorted(set(levels))),
@@ -207,7 +215,7 @@ def load_file(session: Session, actor: str, path: str) -> Procedure:
     """Validate and load a procedure file (admin): it applies to visits created afterwards."""
     access.require(session, actor, frozenset(), "load procedures")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read procedure file {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
     proc = parse(text, path)
@@ -273,3 +281,27 @@ def history(session: Session) -> list[VersionView]:
                     r.checksum[:12], in_use=(r is rows[-1]), visits=counts.get(r.id, 0))
         for r in rows
     ]
+
+
+def adopt_orphans(session: Session, actor: str) -> int:
+    """Visits recorded before the procedure engine existed take the procedure in use; those
+    still ahead get its tasks. Run by `init` and `db migrate`."""
+    from sqlmodel import select
+
+    from receptionctl.domain.tasks import followup_tasks, generate
+    from receptionctl.store.models import Plan, Visit
+
+    orphans = list(session.scalars(select(Visit).where(Visit.procedure_id.is_(None))))
+    if not orphans:
+        return 0
+    proc = current(session)
+    for visit in orphans:
+        visit.procedure_id = proc.id
+        nda = bool(session.get(Plan, visit.id).nda)
+        if visit.status in ("planning", "submitted", "approved", "in_progress"):
+            generate(session, visit, proc, ("prepare", "receive"), nda=nda)
+        elif visit.status == "completed":
+            followup_tasks(session, visit, nda=nda)
+    audit.record(session, actor, "procedure.adopt", "procedure", proc.id,
+                 after={"visits": [v.id for v in orphans]})
+    return len(orphans)

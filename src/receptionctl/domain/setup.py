@@ -65,10 +65,11 @@ def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) ->
 def seed_policy(session: Session, actor: str, result: InitResult) -> None:
     """Policy rows, and the default procedure when none is loaded (for `db migrate` too)."""
     _seed_policy(session, actor, result)
-    from receptionctl.domain.procedure import seed_default
+    from receptionctl.domain.procedure import adopt_orphans, seed_default
 
     if seed_default(session, actor) is not None:
         result.procedure_loaded = True
+    adopt_orphans(session, actor)
 
 
 def _seed_policy(session: Session, actor: str, result: InitResult) -> None:

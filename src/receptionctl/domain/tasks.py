@@ -115,6 +115,30 @@ def followup_tasks(session: Session, visit, nda: bool) -> list[str]:
     return generate(session, visit, by_id(session, visit.procedure_id), ("followup",), nda=nda)
 
 
+FIXED = "fixed"  # the due_expr of a task made by an event (an escalation), not by the procedure
+
+
+def add_task(session: Session, visit_id: int, *, key: str, stage: str, title: str, owner: str,
+             due_at: datetime, title_zh: str | None = None):
+    """A task raised by an event (an incident, a feedback under the red line)."""
+    from receptionctl.store.models import Task
+
+    row = Task(visit_id=visit_id, key=key, stage=stage, title=title, title_zh=title_zh, owner=owner,
+               due_expr=FIXED, repeat=None, seq=1, due_at=due_at, state="open", created_at=clock.now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def close_task(session: Session, task_id: int, actor: str, note: str, state: str = "done") -> None:
+    """Close a task as a side effect of another action (the feedback form closes the callback)."""
+    from receptionctl.store.models import Task
+
+    row = session.get(Task, task_id)
+    if row is not None and row.state == "open":
+        row.state, row.done_at, row.done_by, row.note = state, clock.now(), actor, note
+
+
 def move_open_tasks(session: Session, visit) -> int:
     """After a reschedule: open tasks are due relative to the new times."""
     from sqlmodel import select
@@ -123,20 +147,24 @@ def move_open_tasks(session: Session, visit) -> int:
 
     rules, cal = _context(session)
     moved = 0
-    for task in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.seq == 1)):
+    for task in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.seq == 1,
+                                                   Task.due_expr != FIXED)):
         task.due_at = due_for(task.due_expr, visit, rules, cal)
         moved += 1
     return moved
 
 
 def close_open_tasks(session: Session, visit_id: int, why: str, keys: set[str] | None = None,
-                     stage: str | None = None, by: str | None = None) -> int:
-    """Mark open tasks as skipped (a cancelled visit, an NDA no longer needed, a chain ended)."""
+                     stage: str | None = None, by: str | None = None, procedure_only: bool = False) -> int:
+    """Mark open tasks as skipped (a cancelled visit, an NDA no longer needed, a chain ended).
+    With `procedure_only`, tasks raised by events (escalations) stay open."""
     from sqlmodel import update
 
     from receptionctl.store.models import Task
 
     q = update(Task).where(Task.visit_id == visit_id, Task.state == "open")
+    if procedure_only:
+        q = q.where(Task.due_expr != FIXED)
     if keys is not None:
         q = q.where(Task.key.in_(keys))
     if stage is not None:
@@ -152,6 +180,13 @@ def nda_changed(session: Session, visit, nda: bool, actor: str) -> list[str]:
     nda_keys = {t.key for t in proc.tasks if t.nda is True}
     stages = ("prepare", "receive") if visit.status not in ("completed", "closed") else STAGES
     if nda:
+        from sqlmodel import select
+
+        from receptionctl.store.models import Task
+
+        for row in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.key.in_(nda_keys),
+                                                      Task.state == "skipped")):
+            row.state, row.done_at, row.done_by, row.note = "open", None, None, None  # needed again
         return generate(session, visit, proc, stages, nda=True, only=nda_keys)
     close_open_tasks(session, visit.id, "the plan no longer requires an NDA", keys=nda_keys, by=actor)
     return []
@@ -209,6 +244,10 @@ def list_tasks(
     now = clock.now()
     q, Assignment = _task_query()
     if visit_id is not None:
+        from receptionctl.store.models import Visit
+
+        if session.get(Visit, visit_id) is None:
+            raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
         q = q.where(Task.visit_id == visit_id)
     if stage is not None:
         if stage not in STAGES:
@@ -300,6 +339,10 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None) ->
     session.flush()
     audit.record(session, actor, "task.done", "task", task_id, visit_id=row.visit_id,
                  before={"state": "open"}, after={"state": "done", "note": row.note, "key": row.key})
+    if row.stage == "followup":
+        from receptionctl.domain.followups import maybe_close
+
+        maybe_close(session, actor, visit)
     return get_task(session, task_id), nxt
 
 
@@ -312,6 +355,11 @@ def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
     session.flush()
     audit.record(session, actor, "task.skip", "task", task_id, visit_id=row.visit_id,
                  before={"state": "open"}, after={"state": "skipped", "reason": reason, "key": row.key})
+    if row.stage == "followup":
+        from receptionctl.domain.followups import maybe_close
+        from receptionctl.store.models import Visit
+
+        maybe_close(session, actor, session.get(Visit, row.visit_id))
     return get_task(session, task_id)
 
 
@@ -338,7 +386,8 @@ def in_words(state: str, due_at: datetime, done_at: datetime | None, done_by: st
         zone = zone or clock.zone()
         start, end = now.astimezone(zone).date(), due_at.astimezone(zone).date()
         wd = sum(1 for i in range(1, (end - start).days + 1) if cal.is_working_day(start + timedelta(days=i)))
-        return f"in {wd} working day{'s' if wd != 1 else ''}" if wd else f"in {(end - start).days} days"
+        days = (end - start).days
+        return f"in {wd} working day{'s' if wd != 1 else ''}" if wd else f"in {days} day{'s' if days != 1 else ''}"
     return f"{amount} overdue" if late else f"in {amount}"
 
 

@@ -54,6 +54,17 @@ class VisitDetail(VisitView):
     cancel_reason: str | None
     assignments: tuple[Assigned, ...]
     clashes: tuple[str, ...]
+    guests: tuple = ()
+    incidents: tuple = ()
+    notes: tuple = ()
+    open_promises: tuple = ()  # the client's promises not yet kept, from any visit
+    feedback: Any = None
+    evaluation: Any = None
+    outcome: Any = None
+    completed_at: datetime | None = None
+    closed_at: datetime | None = None
+    archive_label: str | None = None  # "client name – reception date", once closed
+    keeps_open: tuple[str, ...] = ()  # what a completed visit still waits for
 
 
 @dataclass
@@ -145,8 +156,10 @@ def assignments(session: Session, visit_id: int) -> tuple[Assigned, ...]:
     return tuple(sorted((Assigned(*r) for r in rows), key=lambda a: order.get(a.role, 99)))
 
 
-def show_visit(session: Session, visit_id: int) -> VisitDetail:
-    from receptionctl.store.models import Visit
+def show_visit(session: Session, visit_id: int, *, actor: str | None = None, reveal: bool = False,
+               cipher=None) -> VisitDetail:
+    from receptionctl.domain import followups, reception
+    from receptionctl.store.models import Evaluation, Feedback, Visit
 
     view = get_view(session, visit_id)
     row = session.get(Visit, visit_id)
@@ -154,12 +167,28 @@ def show_visit(session: Session, visit_id: int) -> VisitDetail:
     if row.notice_needed is not None:
         unit = "hours" if row.urgent else "working days"
         notice = f"{row.notice_had} of {row.notice_needed} {unit}"
+    rules = policy.load(session)
+    fb = session.get(Feedback, visit_id)
+    ev = session.get(Evaluation, visit_id)
     return VisitDetail(
         **view.__dict__,
         notice=notice,
         cancel_reason=row.cancel_reason,
         assignments=assignments(session, visit_id),
         clashes=tuple(c.text for c in clashes.find(session, [visit_id])),
+        guests=reception.guests(session, visit_id, actor=actor, reveal=reveal, cipher=cipher),
+        incidents=tuple(reception.list_incidents(session, visit_id=visit_id)),
+        notes=tuple(reception.list_notes(session, visit_id=visit_id)),
+        open_promises=tuple(reception.list_notes(session, client_id=row.client_id, open_promises=True)),
+        feedback=followups._feedback_view(fb, rules) if fb else None,
+        evaluation=(followups.EvaluationView(ev.visit_id, ev.strengths, ev.weaknesses, ev.improvements,
+                                             float(ev.cost) if ev.cost else None, ev.at, ev.by) if ev else None),
+        outcome=followups.outcome_view(session, visit_id) if row.outcome else None,
+        completed_at=row.completed_at,
+        closed_at=row.closed_at,
+        archive_label=(followups.archive_label(view.client, row.starts_at, policy.work_zone(rules))
+                       if row.status == "closed" else None),
+        keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
     )
 
 

@@ -69,3 +69,45 @@ class TaskStateFilter(str, Enum):
     done = "done"
     skipped = "skipped"
     all = "all"
+
+
+class IncidentKind(str, Enum):
+    itinerary = "itinerary"
+    equipment = "equipment"
+    safety = "safety"
+    health = "health"
+    other = "other"
+
+
+class Severity(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+class NoteKind(str, Enum):
+    question = "question"
+    suggestion = "suggestion"
+    intent = "intent"
+    promise = "promise"
+
+
+class Channel(str, Enum):
+    phone = "phone"
+    email = "email"
+    form = "form"
+    visit = "visit"
+
+
+class Intent(str, Enum):
+    none = "none"
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class Outcome(str, Enum):
+    won = "won"
+    lost = "lost"
+    intent = "intent"

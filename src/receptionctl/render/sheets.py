@@ -36,9 +36,18 @@ def print_visit(d) -> None:
         pairs.append(("re-approval needed", d.reapproval))
     if d.cancel_reason:
         pairs.append(("cancelled because", d.cancel_reason))
-    for extra in ("archive_label",):
-        if getattr(d, extra, None):
-            pairs.append((extra.replace("_", " "), getattr(d, extra)))
+    if d.outcome:
+        pairs.append(("outcome", f"{d.outcome.outcome}" + (" (converted)" if d.outcome.converted else "")
+                      + (f": {d.outcome.note}" if d.outcome.note else "")))
+    if d.feedback:
+        f = d.feedback
+        pairs.append(("feedback", f"{f.score} by {f.channel}" + (" – excellent" if f.excellent else "")
+                      + (" – UNDER THE RED LINE" if f.below_red_line else "")
+                      + (f", intent {f.intent}" if f.intent else "")))
+    if d.keeps_open:
+        pairs.append(("closes when", "; ".join(d.keeps_open)))
+    if d.archive_label:
+        pairs.append(("archive label", d.archive_label))
     print_fields(pairs)
     if d.assignments:
         _gap()
@@ -46,6 +55,34 @@ def print_visit(d) -> None:
     if d.clashes:
         _gap()
         sys.stdout.write("Clashes\n" + "".join(f"  ! {c}\n" for c in d.clashes))
+    if d.guests:
+        _gap()
+        print_table([{**g.__dict__, "out": g.checked_out_at} for g in d.guests],
+                    [("name", "Guest"), ("title", "Title"), ("id_number", "ID number"), ("checked_in_at", "In"),
+                     ("out", "Out")], title="Guests")
+    if d.incidents:
+        _gap()
+        print_table([{**i.__dict__, "status": "open" if i.open else f"resolved: {i.resolution}"} for i in d.incidents],
+                    [("id", "ID"), ("at", "When"), ("kind", "Kind"), ("severity", "Severity"),
+                     ("text", "What happened"), ("status", "Status")], title="Incidents")
+    if d.notes:
+        _gap()
+        print_table([{**n.__dict__, "status": ("OPEN" if n.open else "kept") if n.kind == "promise" else ""}
+                     for n in d.notes],
+                    [("id", "ID"), ("kind", "Kind"), ("text", "Note"), ("by", "By"), ("status", "")], title="Notes")
+    _promises(d.open_promises, exclude_visit=None)
+    if d.evaluation:
+        _gap()
+        e = d.evaluation
+        print_fields([("strengths", e.strengths), ("weaknesses", e.weaknesses), ("improvements", e.improvements),
+                      ("cost", e.cost)], title="Evaluation")
+
+
+def _promises(promises, exclude_visit=None) -> None:
+    if promises:
+        _gap()
+        sys.stdout.write("Promises to keep\n" + "".join(
+            f"  ! [{p.id}] {text(p.text)} (visit {p.visit_id}, {text(p.at)[:10]})\n" for p in promises))
 
 
 def print_plan(s) -> None:
@@ -91,6 +128,7 @@ def print_plan(s) -> None:
     money += [("catering", s.catering), ("lodging", s.lodging), ("transport", s.transport),
               ("NDA", "required before core technology or data is shown" if s.nda else "no")]
     print_fields(money)
+    _promises(s.open_promises)
     if s.missing:
         _gap()
         sys.stdout.write("Before it can be submitted\n" + "".join(f"  - {m}\n" for m in s.missing))

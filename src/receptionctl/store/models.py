@@ -128,6 +128,10 @@ class Visit(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("procedure_version.id"), index=True)
     )
     outcome: Optional[str] = Field(default=None, sa_column=Column(String(16)))  # won | lost | intent
+    outcome_at: Optional[datetime] = _at(nullable=True)
+    outcome_note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    completed_at: Optional[datetime] = _at(nullable=True)
+    closed_at: Optional[datetime] = _at(nullable=True)
 
 
 class Plan(SQLModel, table=True):
@@ -226,3 +230,77 @@ class Task(SQLModel, table=True):
     done_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_at: datetime = _at()
+
+
+class Guest(SQLModel, table=True):
+    """A visitor registered at the door (identity number encrypted, as for contacts)."""
+
+    __tablename__ = "guest"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    name_key: str = Field(sa_column=Column(String(200), nullable=False))
+    title: Optional[str] = Field(default=None, sa_column=Column(String(200)))
+    id_number_enc: Optional[str] = Field(default=None, sa_column=Column(Text))
+    id_number_mask: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    checked_in_at: datetime = _at()
+    checked_in_by: str = Field(sa_column=Column(String(64), nullable=False))
+    checked_out_at: Optional[datetime] = _at(nullable=True)
+
+
+class Incident(SQLModel, table=True):
+    __tablename__ = "incident"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    severity: str = Field(sa_column=Column(String(16), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    task_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("task.id")))
+    resolved_at: Optional[datetime] = _at(nullable=True)
+    resolved_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    resolution: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class Note(SQLModel, table=True):
+    """A question, suggestion, cooperation intention or promise recorded during a visit."""
+
+    __tablename__ = "note"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
+    client_id: int = Field(sa_column=Column(Integer, ForeignKey("client.id"), nullable=False, index=True))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    fulfilled_at: Optional[datetime] = _at(nullable=True)
+    fulfilled_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    fulfilment: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class Feedback(SQLModel, table=True):
+    """The client-reception feedback form (one per visit; a replaced one stays in the audit log)."""
+
+    __tablename__ = "feedback"
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True))
+    score: int = Field(nullable=False)
+    channel: str = Field(sa_column=Column(String(16), nullable=False))
+    intent: Optional[str] = Field(default=None, sa_column=Column(String(16)))
+    comment: Optional[str] = Field(default=None, sa_column=Column(Text))
+    suggestion: Optional[str] = Field(default=None, sa_column=Column(Text))
+    at: datetime = _at(index=True)
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class Evaluation(SQLModel, table=True):
+    """The execution group's evaluation of a reception."""
+
+    __tablename__ = "evaluation"
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True))
+    strengths: str = Field(sa_column=Column(Text, nullable=False))
+    weaknesses: str = Field(sa_column=Column(Text, nullable=False))
+    improvements: str = Field(sa_column=Column(Text, nullable=False))
+    cost: Optional[str] = Field(default=None, sa_column=Column(String(32)))
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))

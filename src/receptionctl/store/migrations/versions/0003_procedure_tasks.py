@@ -28,11 +28,16 @@ def upgrade() -> None:
         sa.Column("loaded_at", AT, nullable=False),
         sa.Column("loaded_by", sa.String(64), nullable=False),
     )
-    with op.batch_alter_table("visit") as batch:
-        batch.add_column(sa.Column("procedure_id", sa.Integer()))
-        batch.add_column(sa.Column("outcome", sa.String(16)))
-        batch.create_foreign_key("fk_visit_procedure_id", "procedure_version", ["procedure_id"], ["id"])
-        batch.create_index("ix_visit_procedure_id", ["procedure_id"])
+    # Plain ADD COLUMN, never a batch (copy-and-drop) rebuild: on SQLite, dropping the old
+    # visit table would cascade-delete every plan, assignment and plan event.
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite can add a column with a REFERENCES clause; Alembic only offers a rebuild.
+        op.execute("ALTER TABLE visit ADD COLUMN procedure_id INTEGER REFERENCES procedure_version (id)")
+    else:
+        op.add_column("visit", sa.Column("procedure_id", sa.Integer()))
+        op.create_foreign_key("fk_visit_procedure_id", "visit", "procedure_version", ["procedure_id"], ["id"])
+    op.add_column("visit", sa.Column("outcome", sa.String(16)))
+    op.create_index("ix_visit_procedure_id", "visit", ["procedure_id"])
     op.create_table(
         "task",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -58,9 +63,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("task")
-    with op.batch_alter_table("visit") as batch:
-        batch.drop_index("ix_visit_procedure_id")
-        batch.drop_constraint("fk_visit_procedure_id", type_="foreignkey")
-        batch.drop_column("outcome")
-        batch.drop_column("procedure_id")
+    op.drop_index("ix_visit_procedure_id", "visit")
+    op.drop_column("visit", "outcome")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("fk_visit_procedure_id", "visit", type_="foreignkey")
+    op.drop_column("visit", "procedure_id")
     op.drop_table("procedure_version")

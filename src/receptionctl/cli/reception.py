@@ -1,0 +1,192 @@
+"""Reception day: check-in and check-out, incidents, notes and promises."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import JsonOpt, record_id, state
+from receptionctl.cli.visits import VisitArg, report
+from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
+
+incident_app = typer.Typer(help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
+note_app = typer.Typer(help="Notes of a visit: questions, suggestions, cooperation intentions, promises.",
+                       no_args_is_help=True)
+
+GuestOpt = Annotated[str, typer.Option("--guest", help="The visitor's full name.")]
+
+
+def checkin(
+    ctx: typer.Context,
+    visit: VisitArg,
+    guest: GuestOpt,
+    title: Annotated[Optional[str], typer.Option("--title", help="The visitor's job title.")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted, shown masked.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.reception import checkin as do
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = do(session, st.actor, visit, guest, title, id_number, cipher=st.cipher)
+    g = done.view
+    if as_json:
+        print_json(g)
+    else:
+        say(f"{g.name} checked in to visit {visit}" + (f" (ID {g.id_number})" if g.id_number else ""))
+    report(done)
+
+
+def checkout(ctx: typer.Context, visit: VisitArg, guest: GuestOpt, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.reception import checkout as do
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = do(session, st.actor, visit, guest)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"{done.view.name} checked out of visit {visit}")
+
+
+INCIDENT_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "Kind"), ("severity", "Severity"),
+                    ("text", "What happened"), ("status", "Status"), ("task_id", "Task")]
+
+
+def incident_rows(views):
+    return [{**i.__dict__, "status": "open" if i.open else f"resolved: {i.resolution}"} for i in views]
+
+
+@incident_app.command("add", help="Record an incident. High or critical ones raise an escalation task for the coordinator.")
+def incident_add(
+    ctx: typer.Context,
+    visit: VisitArg,
+    kind: Annotated[IncidentKind, typer.Option("--kind", help="What kind of incident.")],
+    severity: Annotated[Severity, typer.Option("--severity", help="How serious it is.")],
+    text: Annotated[str, typer.Option("--text", help="What happened.")],
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.reception import add_incident
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = add_incident(session, st.actor, visit, kind.value, severity.value, text)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"incident {done.view.id} recorded on visit {visit}: {done.view.severity} {done.view.kind}")
+    report(done)
+
+
+@incident_app.command("resolve", help="Resolve an incident; its escalation task is closed with it.")
+def incident_resolve(
+    ctx: typer.Context,
+    incident: Annotated[int, typer.Argument(metavar="INCIDENT", parser=record_id, help="The incident id.")],
+    text: Annotated[str, typer.Option("--text", help="How it was resolved.")],
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.reception import resolve_incident
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = resolve_incident(session, st.actor, incident, text)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"incident {incident} resolved")
+
+
+@incident_app.command("list", help="List incidents (all, or only open ones).")
+def incident_list(
+    ctx: typer.Context,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's incidents.")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only unresolved incidents.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.reception import list_incidents
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        views = list_incidents(session, visit_id=visit, open_only=open_only)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(incident_rows(views), INCIDENT_COLUMNS)
+
+
+NOTE_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "Kind"), ("text", "Note"),
+                ("by", "By"), ("status", "Status")]
+
+
+def note_rows(views):
+    return [{**n.__dict__, "status": ("OPEN" if n.open else f"kept {n.fulfilled_at:%Y-%m-%d}") if n.kind == "promise"
+             else ""} for n in views]
+
+
+@note_app.command("add", help="Record a question, suggestion, cooperation intention or promise. "
+                  "A promise stays open until kept.")
+def note_add(
+    ctx: typer.Context,
+    visit: VisitArg,
+    kind: Annotated[NoteKind, typer.Option("--kind", help="What kind of note.")],
+    text: Annotated[str, typer.Option("--text", help="What was said or promised.")],
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.reception import add_note
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = add_note(session, st.actor, visit, kind.value, text)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"note {done.view.id} ({done.view.kind}) added to visit {visit}")
+    report(done)
+
+
+@note_app.command("keep", help="Mark a promise as kept.")
+def note_keep(
+    ctx: typer.Context,
+    note: Annotated[int, typer.Argument(metavar="NOTE", parser=record_id, help="The promise's note id.")],
+    text: Annotated[Optional[str], typer.Option("--text", help="How it was kept.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.reception import keep_promise
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = keep_promise(session, st.actor, note, text)
+    if as_json:
+        print_json(done.view)
+    else:
+        say(f"promise {note} kept")
+
+
+@note_app.command("list", help="List notes of a visit or a client; --promises for the promises not yet kept.")
+def note_list(
+    ctx: typer.Context,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's notes.")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's notes (id or name).")] = None,
+    kind: Annotated[Optional[NoteKind], typer.Option("--kind", help="Only this kind.")] = None,
+    promises: Annotated[bool, typer.Option("--promises", help="Only promises not yet kept.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.clients import resolve_client
+    from receptionctl.domain.reception import list_notes
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        client_id = resolve_client(session, client).id if client else None
+        views = list_notes(session, visit_id=visit, client_id=client_id, kind=kind.value if kind else None,
+                           open_promises=promises)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(note_rows(views), NOTE_COLUMNS)

@@ -1,0 +1,287 @@
+"""After the visit: completion, the feedback form, the outcome, the evaluation, closing,
+and the follow-up work that is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import access, audit, clock, lifecycle, policy
+from receptionctl.domain.errors import BadInput, NotFound, Refused
+from receptionctl.domain.visits import VISIT_WRITE, Done, get_view, load_for_change, required_text
+from receptionctl.domain.vocab import Channel, Intent, Outcome
+
+AFTER = frozenset({"coordinator", "host"})
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    visit_id: int
+    score: int
+    channel: str
+    intent: str | None
+    comment: str | None
+    suggestion: str | None
+    at: datetime
+    by: str
+    excellent: bool
+    below_red_line: bool
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    visit_id: int
+    strengths: str
+    weaknesses: str
+    improvements: str
+    cost: float | None
+    at: datetime
+    by: str
+
+
+def archive_label(client: str, starts_at: datetime, zone) -> str:
+    """Records are archived per "client name – reception date"."""
+    return f"{client} – {starts_at.astimezone(zone):%Y-%m-%d}"
+
+
+def complete(session: Session, actor: str, visit_id: int) -> Done:
+    """The visit took place: it is completed and gets the procedure's follow-up tasks."""
+    from receptionctl.domain.tasks import close_open_tasks, followup_tasks
+    from receptionctl.store.models import Plan
+
+    access.require(session, actor, VISIT_WRITE, "complete visits")
+    visit, plan = load_for_change(session, visit_id)
+    before = visit.status
+    visit.status = lifecycle.visit_step(visit_id, visit.status, "complete")
+    now = clock.now()
+    warnings = []
+    if now < visit.starts_at:
+        raise Refused(f"visit {visit_id} starts at {clock.local(visit.starts_at):%Y-%m-%d %H:%M}: "
+                      "it cannot be completed before it begins")
+    visit.completed_at = now
+    added = followup_tasks(session, visit, nda=session.get(Plan, visit_id).nda)
+    # what was for the day and was not done is no longer to be done
+    skipped = close_open_tasks(session, visit_id, "visit completed", stage="receive", by=actor, procedure_only=True)
+    if skipped:
+        warnings.append(f"{skipped} reception-day task{'s' if skipped != 1 else ''} left open were skipped")
+    session.flush()
+    audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
+                 before={"status": before}, after={"status": visit.status, "followup_tasks": added})
+    return Done(get_view(session, visit_id), warnings)
+
+
+def _text(value: str | None, option: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if len(value) > 4000:
+        raise BadInput(f"{option} is too long: expected at most 4000 characters")
+    return value.strip()
+
+
+def _feedback_view(f, rules) -> FeedbackView:
+    return FeedbackView(f.visit_id, f.score, f.channel, f.intent, f.comment, f.suggestion, f.at, f.by,
+                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"])
+
+
+def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, channel: str,
+                 intent: str | None = None, comment: str | None = None, suggestion: str | None = None,
+                 replace: bool = False) -> Done:
+    """The client-reception feedback form. It closes the callback task; a score under the
+    red line raises an alert and an investigation task for the coordinator."""
+    from sqlmodel import select
+
+    from receptionctl.domain.tasks import add_task, close_task
+    from receptionctl.store.models import Feedback, Task
+
+    access.require(session, actor, AFTER, "record feedback")
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
+        raise BadInput(f"score {score!r} is not valid: expected a whole number from 0 to 100")
+    if channel not in {c.value for c in Channel}:
+        raise BadInput(f"channel {channel!r} is not valid: expected phone, email, form or visit")
+    if intent is not None and intent not in {i.value for i in Intent}:
+        raise BadInput(f"intent {intent!r} is not valid: expected none, low, medium or high")
+    comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in ("completed", "closed"):
+        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: feedback is collected after the visit",
+                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+    rules = policy.load(session)
+    old = session.get(Feedback, visit_id)
+    before = None
+    if old is not None:
+        if not replace:
+            raise Refused(f"visit {visit_id} has a feedback form already (score {old.score}, "
+                          f"{clock.local(old.at):%Y-%m-%d})", hint="give --replace to replace it (the old one stays in the audit log)")
+        before = {k: getattr(old, k) for k in ("score", "channel", "intent", "comment", "suggestion", "at", "by")}
+        session.delete(old)
+        session.flush()
+    now = clock.now()
+    row = Feedback(visit_id=visit_id, score=score, channel=channel, intent=intent, comment=comment,
+                   suggestion=suggestion, at=now, by=actor)
+    session.add(row)
+    session.flush()
+    view = _feedback_view(row, rules)
+    warnings = []
+    callback = session.scalars(select(Task.id).where(Task.visit_id == visit_id, Task.key == "callback",
+                                                     Task.state == "open")).first()
+    if callback is not None:
+        close_task(session, callback, actor, f"feedback form received by {channel}")
+    if view.below_red_line:
+        client = get_view(session, visit_id).client
+        task = add_task(session, visit_id, key="investigate-feedback", stage="followup",
+                        title=f"Investigate the feedback of {client} (score {score}, under the red line "
+                              f"{rules['red_line_score']}) with the departments concerned",
+                        title_zh="客戶反饋低於紅線：跨部門調查", owner="coordinator",
+                        due_at=now + timedelta(days=rules["investigation_days"]))
+        warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
+                        f"investigation task {task.id} for the coordinator")
+    audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
+                 visit_id=visit_id, before=before,
+                 after={"score": score, "channel": channel, "intent": intent, "comment": comment,
+                        "suggestion": suggestion})
+    if maybe_close(session, actor, visit):
+        warnings.append(f"visit {visit_id} is closed: everything after it is done")
+    return Done(view, warnings)
+
+
+def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note: str | None = None) -> Done:
+    """won or lost ends the weekly chain; won or intent within the conversion window converts."""
+    from receptionctl.domain.tasks import close_open_tasks
+    from sqlmodel import select
+
+    from receptionctl.store.models import Task
+
+    access.require(session, actor, AFTER, "record outcomes")
+    if outcome not in {o.value for o in Outcome}:
+        raise BadInput(f"outcome {outcome!r} is not valid: expected won, lost or intent")
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in ("completed", "closed"):
+        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: the outcome is recorded after the visit",
+                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+    before = {"outcome": visit.outcome, "outcome_at": visit.outcome_at}
+    visit.outcome, visit.outcome_at = outcome, clock.now()
+    visit.outcome_note = (note or "").strip() or None
+    warnings = []
+    if outcome in ("won", "lost"):
+        chain = set(session.scalars(select(Task.key).where(Task.visit_id == visit_id, Task.repeat.is_not(None),
+                                                           Task.state == "open")))
+        if chain:
+            n = close_open_tasks(session, visit_id, f"not needed: the outcome is {outcome}", keys=chain, by=actor)
+            warnings.append(f"{n} open progress update{'s' if n != 1 else ''} closed as not needed")
+    session.flush()
+    audit.record(session, actor, "visit.outcome", "visit", visit_id, visit_id=visit_id, before=before,
+                 after={"outcome": outcome, "outcome_at": visit.outcome_at, "note": visit.outcome_note})
+    if maybe_close(session, actor, visit):
+        warnings.append(f"visit {visit_id} is closed: everything after it is done")
+    return Done(outcome_view(session, visit_id), warnings)
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    visit_id: int
+    outcome: str | None
+    outcome_at: datetime | None
+    note: str | None
+    converted: bool  # won or intent within the conversion window after the visit
+
+
+def converted(outcome: str | None, outcome_at: datetime | None, ends_at: datetime, window_days: int) -> bool:
+    return outcome in ("won", "intent") and outcome_at is not None and outcome_at <= ends_at + timedelta(days=window_days)
+
+
+def outcome_view(session: Session, visit_id: int) -> OutcomeView:
+    from receptionctl.store.models import Visit
+
+    v = session.get(Visit, visit_id)
+    window = policy.load(session)["conversion_window_days"]
+    return OutcomeView(v.id, v.outcome, v.outcome_at, v.outcome_note,
+                       converted(v.outcome, v.outcome_at, v.ends_at, window))
+
+
+def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, weaknesses: str, improvements: str,
+             cost: str | None = None) -> Done:
+    from sqlmodel import select
+
+    from receptionctl.domain.plans import amount
+    from receptionctl.domain.tasks import close_task
+    from receptionctl.store.models import Evaluation, Task
+
+    access.require(session, actor, AFTER, "write evaluations")
+    strengths = required_text(strengths, "--strengths", "what went well", 4000)
+    weaknesses = required_text(weaknesses, "--weaknesses", "what went less well", 4000)
+    improvements = required_text(improvements, "--improvements", "what to do better", 4000)
+    cost_value = amount(cost, "--cost")
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in ("completed", "closed"):
+        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: the evaluation is written after the visit",
+                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+    row = session.get(Evaluation, visit_id)
+    before = None
+    if row is None:
+        row = Evaluation(visit_id=visit_id, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
+                         cost=str(cost_value) if cost_value is not None else None, at=clock.now(), by=actor)
+        session.add(row)
+    else:
+        before = {"strengths": row.strengths, "weaknesses": row.weaknesses, "improvements": row.improvements,
+                  "cost": row.cost}
+        row.strengths, row.weaknesses, row.improvements = strengths, weaknesses, improvements
+        row.cost = str(cost_value) if cost_value is not None else row.cost
+        row.at, row.by = clock.now(), actor
+    task = session.scalars(select(Task.id).where(Task.visit_id == visit_id, Task.key == "evaluation",
+                                                 Task.state == "open")).first()
+    if task is not None:
+        close_task(session, task, actor, "evaluation written")
+    session.flush()
+    audit.record(session, actor, "visit.evaluate", "evaluation", visit_id, visit_id=visit_id, before=before,
+                 after={"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements,
+                        "cost": row.cost})
+    warnings = []
+    if maybe_close(session, actor, visit):
+        warnings.append(f"visit {visit_id} is closed: everything after it is done")
+    else:
+        warnings.append(f"visit {visit_id} stays open until {', '.join(what_keeps_open(session, visit))}")
+    return Done(EvaluationView(visit_id, row.strengths, row.weaknesses, row.improvements,
+                               float(row.cost) if row.cost else None, row.at, row.by), warnings)
+
+
+def what_keeps_open(session: Session, visit) -> list[str]:
+    """What still stands between a completed visit and its closing."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from receptionctl.store.models import Evaluation, Feedback, Task
+
+    missing = []
+    if session.get(Feedback, visit.id) is None:
+        missing.append("the feedback form is in")
+    if session.get(Evaluation, visit.id) is None:
+        missing.append("the evaluation is written")
+    open_n = session.scalar(select(func.count(Task.id)).where(
+        Task.visit_id == visit.id, Task.stage == "followup", Task.state == "open")) or 0
+    if open_n:
+        missing.append(f"{open_n} follow-up task{'s' if open_n != 1 else ''} {'are' if open_n != 1 else 'is'} done")
+    return missing
+
+
+def maybe_close(session: Session, actor: str, visit) -> bool:
+    """A completed visit closes when feedback, evaluation and every follow-up are done."""
+    if visit.status != "completed" or what_keeps_open(session, visit):
+        return False
+    visit.status = lifecycle.visit_step(visit.id, visit.status, "close")
+    visit.closed_at = clock.now()
+    session.flush()
+    audit.record(session, actor, "visit.close", "visit", visit.id, visit_id=visit.id,
+                 before={"status": "completed"}, after={"status": "closed"})
+    return True
+
+
+def followup_due(session: Session, *, owner: str | None = None, within_days: int = 3):
+    """Open follow-up tasks overdue or due within the window: overdue first, then by due time."""
+    from receptionctl.domain.tasks import list_tasks
+
+    if within_days < 0 or within_days > 366:
+        raise BadInput(f"--within {within_days} is not valid: expected 0 to 366 days")
+    return list_tasks(session, owner=owner, stage="followup", state="open",
+                      due_before=clock.now() + timedelta(days=within_days))
