@@ -25,5 +25,9 @@ test: $(STAMP)
 test-pg: $(STAMP)
 	scripts/with-pg $(BIN)/python -m pytest -q
 
+# A synthetic database of $(BENCH_VISITS) visits; times the morning's commands end to end.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --visits $(BENCH_VISITS)
+
 clean:
 	rm -rf $(VENV) demo .pytest_cache .hypothesis

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Build a demo database through the command line itself, then print the main report.
+# Build a demo database through the command line itself, then print the daily report.
+# Last week's receptions are recorded with the clock pinned in the past (RECEPTIONCTL_NOW),
+# so that every section of the report has something to show.
 # Run by `make demo`; the database is demo/reception.db (recreated every time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ unset RECEPTIONCTL_KEY
 rm -rf demo && mkdir -p demo
 
 q() { receptionctl "$@" >/dev/null; }
+v() { receptionctl --as li.na visit new --json "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 # RECEPTIONCTL_NOW may pin the demo's clock (for a reproducible run)
 
 receptionctl init
@@ -35,45 +38,87 @@ q contact add "Blue Harbor Logistics" "Anna Schmidt" --title "Procurement direct
     --needs "English-speaking guide" --id-number C12345678DE
 q contact add "Greenfield Foods" "He Ping" --title "Buyer" --phone "021-5555-0101"
 
-# Visits, relative to today so that the demo always looks ahead.
-v() { receptionctl --as li.na visit new --json "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
-tour=$(v --client "Huaxin Precision Machinery" --at "+5wd 09:30" --hours 4 --purpose tour --headcount 6 --level 1 \
+# Days relative to today, in the company's zone: D -3 -> 2026-11-22
+D() { python3 -c "import datetime as d, zoneinfo as z, sys; t=d.datetime.now(z.ZoneInfo('Asia/Shanghai')).date(); print(t+d.timedelta(days=int(sys.argv[1])))" "$1"; }
+# Run as someone at a given moment: at "2026-11-22T10:05" li.na checkin ...
+at() { local when=$1 who=$2; shift 2; RECEPTIONCTL_NOW="$when+08:00" receptionctl --as "$who" "$@" >/dev/null 2>&1; }
+vid() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+# Mark tasks of a visit done by key: done_keys WHEN WHO VISIT key...
+done_keys() {
+  local when=$1 who=$2 visit=$3; shift 3
+  for key in "$@"; do
+    for id in $(RECEPTIONCTL_NOW="$when+08:00" receptionctl task list --visit "$visit" --json |
+                python3 -c 'import json,sys; k=sys.argv[1]; print(" ".join(str(t["id"]) for t in json.load(sys.stdin) if t["key"]==k))' "$key"); do
+      at "$when" "$who" task done "$id"
+    done
+  done
+}
+
+# ---- last week: two receptions that took place ------------------------------------------
+W="$(D -8)T09:00"
+tour=$(RECEPTIONCTL_NOW="$W+08:00" receptionctl --as li.na visit new --json --client "Huaxin Precision Machinery" \
+        --at "$(D -3) 10:00" --hours 4 --purpose tour --headcount 6 --level 2 --venue Showroom --host li.na 2>/dev/null | vid)
+at "$W" li.na plan assign "$tour" --role host --staff li.na --backup wang.lei
+at "$W" li.na plan assign "$tour" --role guide --staff chen.jie --backup zhao.yun
+at "$W" li.na plan item "$tour" --at "$(D -3) 10:00" --until "$(D -3) 10:30" --title "Welcome, introductions" --place Lobby --owner li.na
+at "$W" li.na plan item "$tour" --at "$(D -3) 10:30" --until "$(D -3) 12:00" --title "Production line tour" --place "Workshop 2" --owner chen.jie
+at "$W" li.na plan set "$tour" --budget 9000 --per-person 150 --catering "Lunch in the guest dining room"
+at "$W" li.na plan submit "$tour"
+at "$W" gm plan approve "$tour"
+talk=$(RECEPTIONCTL_NOW="$W+08:00" receptionctl --as li.na visit new --json --client "Greenfield Foods" \
+        --at "$(D -2) 14:00" --hours 2 --purpose talk --headcount 2 --venue "Room 301" --host wang.lei 2>/dev/null | vid)
+at "$W" li.na plan item "$talk" --at "$(D -2) 14:00" --title "Needs discussion" --owner wang.lei
+at "$W" li.na plan submit "$talk"
+at "$W" gm plan approve "$talk"
+
+at "$(D -3)T10:05" sun.li checkin "$tour" --guest "Liu Yang" --title "General manager" --id-number 310101198001011234
+at "$(D -3)T10:06" sun.li checkin "$tour" --guest "Ma Jun" --title "Chief engineer"
+at "$(D -3)T10:40" chen.jie incident add "$tour" --kind equipment --severity high --text "Projector in the showroom failed"
+at "$(D -3)T10:44" chen.jie incident resolve 1 --text "Spare projector from room 302"
+at "$(D -3)T11:00" li.na note add "$tour" --kind question --text "Lead time for 500 units?"
+at "$(D -3)T11:30" li.na note add "$tour" --kind promise --text "Send the maintenance schedule with the proposal"
+at "$(D -3)T14:30" li.na visit complete "$tour"
+at "$(D -2)T10:00" li.na feedback add "$tour" --score 95 --channel phone --intent high --comment "Well organised"
+at "$(D -2)T10:00" li.na outcome "$tour" intent --note "Framework agreement under discussion"
+
+at "$(D -2)T14:05" sun.li checkin "$talk" --guest "He Ping" --title Buyer
+at "$(D -2)T14:20" sun.li incident add "$talk" --kind safety --severity critical --text "Wet floor in the lobby, a guest slipped"
+at "$(D -2)T16:30" li.na visit complete "$talk"
+at "$(D -1)T11:00" wang.lei feedback add "$talk" --score 45 --channel form --comment "Nobody met us at the gate"
+
+# ---- today and the days ahead -----------------------------------------------------------
+R="$(D -6)T09:00"
+today=$(RECEPTIONCTL_NOW="$R+08:00" receptionctl --as li.na visit new --json --client "Blue Harbor Logistics" \
+        --at "$(D 0) 15:00" --hours 2 --purpose talk --headcount 3 --venue "Room 301" --host wang.lei 2>/dev/null | vid)
+at "$R" li.na plan assign "$today" --role host --staff wang.lei --backup li.na
+at "$R" li.na plan item "$today" --at "$(D 0) 15:00" --title "Contract terms" --place "Room 301" --owner wang.lei
+at "$R" li.na plan submit "$today"
+at "$R" gm plan approve "$today"
+done_keys "$(D -1)T17:00" li.na "$today" confirm-details brief-departments draft-plan emergency-plan
+done_keys "$(D -1)T17:00" gm "$today" approve-plan
+
+big=$(v --client "Huaxin Precision Machinery" --at "+2wd 09:30" --hours 4 --purpose signing --headcount 8 --level 1 \
         --venue "Showroom" --host li.na)
-talk=$(v --client "Blue Harbor Logistics" --at "+4wd 10:00" --hours 2 --purpose talk --headcount 3 --venue "Room 301" \
-        --host wang.lei)
-tech=$(v --client "Greenfield Foods" --at "tomorrow 14:00" --hours 2 --purpose tech --headcount 2 \
-        --venue "Room 301" --host chen.jie 2>/dev/null)
-fair=$(v --client "Blue Harbor Logistics" --at "+8wd 09:00" --hours 6 --purpose signing --headcount 4 --offsite \
-        --venue "Expo Centre, hall 2")
+q --as li.na plan assign "$big" --role host --staff li.na --backup wang.lei
+q --as li.na plan assign "$big" --role security --staff guo.qiang
+q --as li.na plan assign "$big" --role greeter --staff sun.li
+q --as li.na plan item "$big" --at "+2wd 09:30" --until "+2wd 10:00" --title "Welcome at the gate" --place "Main gate" --owner li.na
+q --as li.na plan item "$big" --at "+2wd 10:00" --until "+2wd 11:30" --title "Signing ceremony" --place Showroom --owner li.na
+q --as li.na plan set "$big" --budget 20000 --per-person 200 --catering "Banquet" --nda
+q --as li.na plan submit "$big"
+q --as gm plan approve "$big"
+q --as li.na plan set "$big" --lodging "Two nights, Jinjiang Hotel" 2>/dev/null   # changed after approval
 
-# The level-1 tour: a full plan, submitted and approved.
-q --as li.na plan assign "$tour" --role host --staff li.na --backup wang.lei
-q --as li.na plan assign "$tour" --role guide --staff chen.jie --backup zhao.yun
-q --as li.na plan assign "$tour" --role security --staff guo.qiang
-q --as li.na plan assign "$tour" --role greeter --staff sun.li
-q --as li.na plan item "$tour" --at "+5wd 09:30" --until "+5wd 10:00" --title "Welcome at the gate, introductions" --place "Main gate" --owner li.na
-q --as li.na plan item "$tour" --at "+5wd 10:00" --until "+5wd 11:30" --title "Production line tour" --place "Workshop 2" --owner chen.jie
-q --as li.na plan set "$tour" --budget 12000 --per-person 180 --catering "Lunch in the guest dining room" \
-    --lodging "Two nights, Jinjiang Hotel" --transport "Pick-up at Hongqiao station" --nda
-q --as li.na plan submit "$tour"
-q --as gm plan approve "$tour" --note "Approved; keep the route clear"
-
-# The talk: approved, then changed, so it needs approval again.
-q --as li.na plan item "$talk" --at "+4wd 10:00" --title "Needs discussion" --place "Room 301" --owner wang.lei
-q --as li.na plan submit "$talk"
-q --as gm plan approve "$talk"
-q --as li.na plan set "$talk" --per-person 120 --catering "Working lunch" 2>/dev/null
-
-# The technical exchange tomorrow: short notice, and it shares a person with nothing yet.
-q --as li.na plan item "$tech" --at "tomorrow 14:00" --title "Process demo" --owner chen.jie
-q --as li.na plan assign "$tech" --role tech --staff chen.jie --backup zhao.yun
-
-# The fair: no host yet.
+short=$(v --client "Greenfield Foods" --at "+1wd 10:00" --hours 2 --purpose tech --headcount 2 --venue "Room 301")
+tech=$(v --client "Blue Harbor Logistics" --at "+1wd 11:00" --hours 2 --purpose tech --headcount 3 \
+        --venue "Room 301" --host chen.jie)
+fair=$(v --client "Blue Harbor Logistics" --at "+8wd 09:00" --hours 6 --purpose other --headcount 4 --offsite \
+        --venue "Expo Centre, hall 2" --host wang.lei)
 q --as li.na plan set "$fair" --transport "Company van" --lodging "One night near the expo"
 
 echo
 echo "== Visits"
-receptionctl visit list
+receptionctl visit list --from "$(D -7)"
 echo
-echo "== Reception sheet of visit $tour"
-receptionctl plan show "$tour"
+echo "== Daily report"
+receptionctl report daily

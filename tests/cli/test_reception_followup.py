@@ -177,10 +177,90 @@ def test_weekly_update_repeats_until_won(team, held):
 
 
 def test_conversion_window(team, held):
-    late = {"RECEPTIONCTL_NOW": "2027-01-15T10:00:00+08:00"}  # more than 30 days after
-    assert team("--as", "li", "outcome", str(held), "intent", "--json", env=late).json()["converted"] is False
+    late = {"RECEPTIONCTL_NOW": "2027-01-15T10:00:00+08:00"}  # more than 30 days after the visit
+    # an intention within the window counts, even if the deal is only won later
     assert team("--as", "li", "outcome", str(held), "intent", "--json", env=AFTER).json()["converted"] is True
+    assert team("--as", "li", "outcome", str(held), "won", "--json", env=late).json()["converted"] is True
+
+
+def test_conversion_too_late_and_lost(team, held):
+    late = {"RECEPTIONCTL_NOW": "2027-01-15T10:00:00+08:00"}
     assert team("--as", "li", "outcome", str(held), "lost", "--json", env=AFTER).json()["converted"] is False
+    assert team("--as", "li", "outcome", str(held), "intent", "--json", env=late).json()["converted"] is False
+
+
+def test_back_to_intent_restarts_the_weekly_chain(team, held):
+    when = {"RECEPTIONCTL_NOW": "2026-12-03T09:00:00+08:00"}
+    team("--as", "li", "outcome", str(held), "won", env=when)
+    assert "progress-update" not in tasks_by_key(team, held, env=when)
+    run = team("--as", "li", "outcome", str(held), "intent", env=when)
+    assert "starts again" in run.stderr
+    chain = tasks_by_key(team, held, env=when)["progress-update"]
+    assert len(chain) == 1 and chain[0]["due_at"] == "2026-12-10T09:00:00+08:00" and chain[0]["seq"] == 2
+
+
+def finish_followups(ok, vid, env):
+    """Mark every open follow-up task done but the weekly update (the outcome ends that)."""
+    for t in ok("task", "list", "--visit", str(vid), "--stage", "followup", "--json", env=env).json():
+        if t["key"] != "progress-update":
+            ok("--as", "li", "task", "done", str(t["id"]), env=env)
+
+
+def test_a_visit_does_not_close_with_an_open_incident(team):
+    vid = approved(team)
+    team("--as", "li", "checkin", str(vid), "--guest", "Liu Yang", env=DAY)
+    inc = team("--as", "li", "incident", "add", str(vid), "--kind", "equipment", "--severity", "high",
+               "--text", "Projector failed", "--json", env=DAY).json()
+    team("--as", "li", "visit", "complete", str(vid), env=AFTER)
+    env = {"RECEPTIONCTL_NOW": "2026-12-02T10:00:00+08:00"}
+    team("--as", "li", "feedback", "add", str(vid), "--score", "95", "--channel", "phone", env=env)
+    team("--as", "li", "evaluate", str(vid), "--strengths", "a", "--weaknesses", "b", "--improvements", "c", env=env)
+    finish_followups(team, vid, env)
+    team("--as", "li", "outcome", str(vid), "won", env=env)
+    shown = team("visit", "show", str(vid), "--json", env=env).json()
+    assert shown["status"] == "completed" and any("incident" in k for k in shown["keeps_open"])
+    team("--as", "li", "incident", "resolve", str(inc["id"]), "--text", "fixed", env=env)
+    team("--as", "li", "task", "list", "--visit", str(vid), "--json", env=env)
+    # resolving closes the escalation; the next follow-up action closes the visit
+    team("--as", "li", "outcome", str(vid), "won", env=env)
+    assert team("visit", "show", str(vid), "--json", env=env).json()["status"] == "closed"
+
+
+def test_replacing_feedback_under_the_red_line_reopens_a_closed_visit_once(team, held):
+    env = {"RECEPTIONCTL_NOW": "2026-12-02T10:00:00+08:00"}
+    team("--as", "li", "feedback", "add", str(held), "--score", "95", "--channel", "phone", env=env)
+    team("--as", "li", "evaluate", str(held), "--strengths", "a", "--weaknesses", "b", "--improvements", "c", env=env)
+    finish_followups(team, held, env)
+    team("--as", "li", "outcome", str(held), "lost", env=env)
+    assert team("visit", "show", str(held), "--json", env=env).json()["status"] == "closed"
+    run = team("--as", "li", "feedback", "add", str(held), "--score", "30", "--channel", "phone", "--replace", env=env)
+    assert "open again" in run.stderr
+    assert team("visit", "show", str(held), "--json", env=env).json()["status"] == "completed"
+    team("--as", "li", "feedback", "add", str(held), "--score", "20", "--channel", "phone", "--replace", env=env)
+    assert len(tasks_by_key(team, held, env=env)["investigate-feedback"]) == 1
+
+
+def test_checkin_far_from_the_visit_needs_force(team, cli, unchanged):
+    vid = approved(team)
+    with unchanged():
+        one_error_line(cli("--as", "li", "checkin", str(vid), "--guest", "Liu"), 1, "not now")
+    team("--as", "li", "checkin", str(vid), "--guest", "Liu", "--force")
+
+
+def test_preparation_left_open_is_skipped_at_completion(team, held):
+    assert [t for t in team("task", "list", "--visit", str(held), "--json", env=AFTER).json()
+            if t["stage"] != "followup"] == []
+
+
+def test_approving_and_submitting_close_their_procedure_steps(team):
+    vid = approved(team)
+    done = {t["key"]: t for t in team("task", "list", "--visit", str(vid), "--state", "done", "--json").json()}
+    assert done["draft-plan"]["done_by"] == "li" and done["approve-plan"]["done_by"] == "gm"
+
+
+def test_unknown_visit_in_lists(team, cli):
+    one_error_line(cli("incident", "list", "--visit", "99"), 3, "99")
+    one_error_line(cli("note", "list", "--visit", "99"), 3, "99")
 
 
 @pytest.mark.parametrize("score", ["101", "-1", "ninety", "50.5"])

@@ -19,6 +19,7 @@ V = {  # action: {state: next} for allowed pairs; everything else is refused
     "checkout": {"in_progress": "in_progress"},
     "complete": {"approved": "completed", "in_progress": "completed"},
     "close": {"completed": "closed"},
+    "reopen": {"closed": "completed", "completed": "completed"},
     "cancel": {"planning": "cancelled", "submitted": "cancelled", "approved": "cancelled"},
 }
 P = {

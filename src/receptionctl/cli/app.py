@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from receptionctl import __version__
-from receptionctl.cli import admin, clients, followups, plans, policy, reception, staff, tasks, visits
+from receptionctl.cli import admin, clients, followups, plans, policy, reception, reports, staff, tasks, visits
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
 
@@ -127,6 +127,7 @@ app.command("outcome", help="Record the outcome: won or lost ends the weekly fol
             "the conversion window counts as converted.")(followups.outcome)
 app.command("evaluate", help="Write the evaluation: strengths, weaknesses, improvements, cost.")(followups.evaluate)
 app.add_typer(followups.followup_app, name="followup")
+app.add_typer(reports.app, name="report")
 app.add_typer(policy.policy_app, name="policy")
 app.add_typer(policy.procedure_app, name="procedure")
 app.command("audit", help="The audit log: every change, who made it, when, before and after.")(admin.audit)

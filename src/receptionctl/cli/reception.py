@@ -23,6 +23,7 @@ def checkin(
     guest: GuestOpt,
     title: Annotated[Optional[str], typer.Option("--title", help="The visitor's job title.")] = None,
     id_number: Annotated[Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted, shown masked.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Check in even though the visit is not scheduled for now.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.reception import checkin as do
@@ -30,7 +31,7 @@ def checkin(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        done = do(session, st.actor, visit, guest, title, id_number, cipher=st.cipher)
+        done = do(session, st.actor, visit, guest, title, id_number, cipher=st.cipher, force=force)
     g = done.view
     if as_json:
         print_json(g)
@@ -124,7 +125,9 @@ NOTE_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "K
 
 
 def note_rows(views):
-    return [{**n.__dict__, "status": ("OPEN" if n.open else f"kept {n.fulfilled_at:%Y-%m-%d}") if n.kind == "promise"
+    from receptionctl.render.output import text
+
+    return [{**n.__dict__, "status": ("OPEN" if n.open else f"kept {text(n.fulfilled_at)[:10]}") if n.kind == "promise"
              else ""} for n in views]
 
 

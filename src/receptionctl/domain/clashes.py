@@ -4,7 +4,7 @@ booked for overlapping visits. Found in SQL, in a fixed number of statements."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Iterable
 
 from sqlalchemy.orm import Session
@@ -35,25 +35,35 @@ def find(
     from sqlalchemy.orm import aliased
     from sqlmodel import select
 
+    from receptionctl.domain.visits import MAX_HOURS
     from receptionctl.store.models import Assignment, Staff, Visit
 
     ids = list(visit_ids) if visit_ids is not None else None
     if ids is not None and not ids:
         return []
-    people = union_all(
-        select(Assignment.visit_id.label("visit_id"), Assignment.staff_id.label("staff_id")),
-        select(Assignment.visit_id, Assignment.backup_id).where(Assignment.backup_id.is_not(None)),
-    ).cte("people")
-    p1, p2 = people.alias("p1"), people.alias("p2")
+
+    def people(scope):
+        """(visit, person) pairs, main and backup, of the visits `scope` selects."""
+        main = select(Assignment.visit_id.label("visit_id"), Assignment.staff_id.label("staff_id")).where(scope)
+        backup = select(Assignment.visit_id, Assignment.backup_id).where(scope, Assignment.backup_id.is_not(None))
+        return union_all(main, backup)
+
+    live = Visit.status != "cancelled"
+    if ids is not None:
+        mine = Assignment.visit_id.in_(ids)
+        others = Assignment.visit_id.in_(select(Visit.id).where(live))
+    else:
+        lo, hi = window
+        mine = Assignment.visit_id.in_(select(Visit.id).where(live, Visit.starts_at >= lo, Visit.starts_at < hi))
+        # a visit lasts at most MAX_HOURS, so only those near the window can overlap one in it
+        others = Assignment.visit_id.in_(select(Visit.id).where(
+            live, Visit.ends_at > lo, Visit.starts_at < hi + timedelta(hours=MAX_HOURS)))
+    p1, p2 = people(mine).cte("p1"), people(others).cte("p2")
     v1, v2 = aliased(Visit, name="v1"), aliased(Visit, name="v2")
 
     def scoped(q):
-        q = q.where(
-            v1.starts_at < v2.ends_at,
-            v2.starts_at < v1.ends_at,
-            v1.status != "cancelled",
-            v2.status != "cancelled",
-        )
+        q = q.where(v1.starts_at < v2.ends_at, v2.starts_at < v1.ends_at, v1.status != "cancelled",
+                    v2.status != "cancelled")
         if ids is not None:
             q = q.where(v1.id.in_(ids))
         if window is not None:

@@ -48,7 +48,7 @@ def archive_label(client: str, starts_at: datetime, zone) -> str:
 
 def complete(session: Session, actor: str, visit_id: int) -> Done:
     """The visit took place: it is completed and gets the procedure's follow-up tasks."""
-    from receptionctl.domain.tasks import close_open_tasks, followup_tasks
+    from receptionctl.domain.tasks import close_open_tasks, event_done, followup_tasks
     from receptionctl.store.models import Plan
 
     access.require(session, actor, VISIT_WRITE, "complete visits")
@@ -62,10 +62,13 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
                       "it cannot be completed before it begins")
     visit.completed_at = now
     added = followup_tasks(session, visit, nda=session.get(Plan, visit_id).nda)
-    # what was for the day and was not done is no longer to be done
-    skipped = close_open_tasks(session, visit_id, "visit completed", stage="receive", by=actor, procedure_only=True)
+    event_done(session, visit, "complete", actor, "visit completed")
+    # what was to be done before and on the day, and was not, is no longer to be done
+    skipped = sum(close_open_tasks(session, visit_id, "not done before the visit was completed", stage=stage,
+                                   by=actor, procedure_only=True) for stage in ("prepare", "receive"))
     if skipped:
-        warnings.append(f"{skipped} reception-day task{'s' if skipped != 1 else ''} left open were skipped")
+        warnings.append(f"{skipped} preparation or reception-day task{'s' if skipped != 1 else ''} left open "
+                        f"{'were' if skipped != 1 else 'was'} skipped")
     session.flush()
     audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status, "followup_tasks": added})
@@ -92,8 +95,8 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
     red line raises an alert and an investigation task for the coordinator."""
     from sqlmodel import select
 
-    from receptionctl.domain.tasks import add_task, close_task
-    from receptionctl.store.models import Feedback, Task
+    from receptionctl.domain.tasks import add_task, event_done
+    from receptionctl.store.models import Feedback
 
     access.require(session, actor, AFTER, "record feedback")
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
@@ -124,12 +127,24 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
     session.flush()
     view = _feedback_view(row, rules)
     warnings = []
-    callback = session.scalars(select(Task.id).where(Task.visit_id == visit_id, Task.key == "callback",
-                                                     Task.state == "open")).first()
-    if callback is not None:
-        close_task(session, callback, actor, f"feedback form received by {channel}")
-    if view.below_red_line:
+    event_done(session, visit, "feedback", actor, f"feedback form received by {channel}")
+    from sqlmodel import select
+
+    from receptionctl.store.models import Task
+
+    investigating = session.scalars(select(Task.id).where(
+        Task.visit_id == visit_id, Task.key == "investigate-feedback", Task.state == "open")).first()
+    if view.below_red_line and investigating is not None:
+        warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
+                        f"investigation task {investigating} is still open")
+    elif view.below_red_line:
         client = get_view(session, visit_id).client
+        if visit.status == "closed":
+            visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
+            visit.closed_at = None
+            audit.record(session, actor, "visit.reopen", "visit", visit_id, visit_id=visit_id,
+                         before={"status": "closed"}, after={"status": "completed", "why": "feedback under the red line"})
+            warnings.append(f"visit {visit_id} is open again until the investigation is done")
         task = add_task(session, visit_id, key="investigate-feedback", stage="followup",
                         title=f"Investigate the feedback of {client} (score {score}, under the red line "
                               f"{rules['red_line_score']}) with the departments concerned",
@@ -161,9 +176,21 @@ def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note:
         raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: the outcome is recorded after the visit",
                       hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
     before = {"outcome": visit.outcome, "outcome_at": visit.outcome_at}
+    was = visit.outcome
     visit.outcome, visit.outcome_at = outcome, clock.now()
-    visit.outcome_note = (note or "").strip() or None
+    visit.outcome_note = required_text(note, "--note", "a remark") if note and note.strip() else None
+    if outcome in ("won", "intent") and visit.converted_at is None:
+        visit.converted_at = visit.outcome_at  # the first deal or intention counts for conversion
     warnings = []
+    if outcome == "intent" and was in ("won", "lost"):
+        from receptionctl.domain.tasks import restart_chains
+
+        restarted = restart_chains(session, visit)
+        if restarted:
+            if visit.status == "closed":
+                visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
+                visit.closed_at = None
+            warnings.append(f"the weekly follow-up starts again: {', '.join(restarted)}")
     if outcome in ("won", "lost"):
         chain = set(session.scalars(select(Task.key).where(Task.visit_id == visit_id, Task.repeat.is_not(None),
                                                            Task.state == "open")))
@@ -197,16 +224,14 @@ def outcome_view(session: Session, visit_id: int) -> OutcomeView:
     v = session.get(Visit, visit_id)
     window = policy.load(session)["conversion_window_days"]
     return OutcomeView(v.id, v.outcome, v.outcome_at, v.outcome_note,
-                       converted(v.outcome, v.outcome_at, v.ends_at, window))
+                       converted("won" if v.converted_at else None, v.converted_at, v.ends_at, window))
 
 
 def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, weaknesses: str, improvements: str,
              cost: str | None = None) -> Done:
-    from sqlmodel import select
-
     from receptionctl.domain.plans import amount
-    from receptionctl.domain.tasks import close_task
-    from receptionctl.store.models import Evaluation, Task
+    from receptionctl.domain.tasks import event_done
+    from receptionctl.store.models import Evaluation
 
     access.require(session, actor, AFTER, "write evaluations")
     strengths = required_text(strengths, "--strengths", "what went well", 4000)
@@ -229,10 +254,7 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
         row.strengths, row.weaknesses, row.improvements = strengths, weaknesses, improvements
         row.cost = str(cost_value) if cost_value is not None else row.cost
         row.at, row.by = clock.now(), actor
-    task = session.scalars(select(Task.id).where(Task.visit_id == visit_id, Task.key == "evaluation",
-                                                 Task.state == "open")).first()
-    if task is not None:
-        close_task(session, task, actor, "evaluation written")
+    event_done(session, visit, "evaluation", actor, "evaluation written")
     session.flush()
     audit.record(session, actor, "visit.evaluate", "evaluation", visit_id, visit_id=visit_id, before=before,
                  after={"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements,
@@ -240,7 +262,7 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
     warnings = []
     if maybe_close(session, actor, visit):
         warnings.append(f"visit {visit_id} is closed: everything after it is done")
-    else:
+    elif visit.status == "completed":
         warnings.append(f"visit {visit_id} stays open until {', '.join(what_keeps_open(session, visit))}")
     return Done(EvaluationView(visit_id, row.strengths, row.weaknesses, row.improvements,
                                float(row.cost) if row.cost else None, row.at, row.by), warnings)
@@ -258,10 +280,19 @@ def what_keeps_open(session: Session, visit) -> list[str]:
         missing.append("the feedback form is in")
     if session.get(Evaluation, visit.id) is None:
         missing.append("the evaluation is written")
+    from receptionctl.domain.tasks import FIXED
+    from receptionctl.store.models import Incident
+    from sqlalchemy import or_
+
     open_n = session.scalar(select(func.count(Task.id)).where(
-        Task.visit_id == visit.id, Task.stage == "followup", Task.state == "open")) or 0
+        Task.visit_id == visit.id, Task.state == "open", or_(Task.stage == "followup", Task.due_expr == FIXED))) or 0
     if open_n:
-        missing.append(f"{open_n} follow-up task{'s' if open_n != 1 else ''} {'are' if open_n != 1 else 'is'} done")
+        missing.append(f"{open_n} follow-up or escalation task{'s' if open_n != 1 else ''} "
+                       f"{'are' if open_n != 1 else 'is'} done")
+    incidents = session.scalar(select(func.count(Incident.id)).where(
+        Incident.visit_id == visit.id, Incident.resolved_at.is_(None))) or 0
+    if incidents:
+        missing.append(f"{incidents} open incident{'s' if incidents != 1 else ''} {'are' if incidents != 1 else 'is'} resolved")
     return missing
 
 
@@ -284,4 +315,4 @@ def followup_due(session: Session, *, owner: str | None = None, within_days: int
     if within_days < 0 or within_days > 366:
         raise BadInput(f"--within {within_days} is not valid: expected 0 to 366 days")
     return list_tasks(session, owner=owner, stage="followup", state="open",
-                      due_before=clock.now() + timedelta(days=within_days))
+                      due_before=clock.now() + timedelta(days=within_days, microseconds=1))

@@ -21,6 +21,7 @@ VISIT: dict[str, dict[str, str]] = {
     "checkout": {"in_progress": "in_progress"},
     "complete": {"in_progress": "completed", "approved": "completed"},
     "close": {"completed": "closed"},
+    "reopen": {"closed": "completed", "completed": "completed"},
     "cancel": {"planning": "cancelled", "submitted": "cancelled", "approved": "cancelled"},
 }
 

@@ -271,6 +271,9 @@ def submit(session: Session, actor: str, visit_id: int) -> Done:
     plan.submitted_by, plan.submitted_at = actor, clock.now()
     plan.approved_by = plan.approved_at = None
     session.add(PlanEvent(visit_id=visit_id, at=clock.now(), actor=actor, action="submitted", note=None))
+    from receptionctl.domain.tasks import event_done
+
+    event_done(session, visit, "plan.submit", actor, "plan submitted")
     session.flush()
     audit.record(session, actor, "plan.submit", "plan", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": plan.status})
@@ -292,6 +295,9 @@ def approve(session: Session, actor: str, visit_id: int, note: str | None = None
     plan.reapproval = None
     session.add(PlanEvent(visit_id=visit_id, at=clock.now(), actor=actor, action="approved",
                           note=(note or "").strip() or None))
+    from receptionctl.domain.tasks import event_done
+
+    event_done(session, visit, "plan.approve", actor, "plan approved")
     session.flush()
     audit.record(session, actor, "plan.approve", "plan", visit_id, visit_id=visit_id,
                  before={"status": "submitted", "reapproval": reapproval},

@@ -23,8 +23,10 @@ STAGES = tuple(s.value for s in Stage)
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {
     "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "nda", "repeat",
-    "source", "notes",
+    "source", "notes", "done_when",
 }
+# Actions of the tool that complete a task whose `done_when` names them.
+EVENTS = ("plan.submit", "plan.approve", "checkin", "complete", "feedback", "evaluation")
 REQUIRED = ("key", "stage", "title", "owner", "due")
 TOP_KEYS = {"name", "version", "description", "tasks"}
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -46,6 +48,7 @@ class TaskSpec:
     repeat: str | None = None
     source: str | None = None
     notes: str | None = None
+    done_when: str | None = None  # an event of EVENTS that completes the task
 
     def applies(self, level: int, purpose: str, offsite: bool, nda: bool) -> bool:
         return (
@@ -163,6 +166,9 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
             if (not isinstance(purposes, list) or not purposes
                     or any(not isinstance(p, str) or p not in known for p in purposes)):
                 fail(at("purposes"), f"purposes {purposes!r} must be a list of {', '.join(sorted(known))}")
+        done_when = raw.get("done_when")
+        if done_when is not None and done_when not in EVENTS:
+            fail(at("done_when"), f"done_when {done_when!r} is not an event (expected one of {', '.join(EVENTS)})")
         for flag in ("offsite", "nda"):
             if flag in raw and not isinstance(raw[flag], bool):
                 fail(at(flag), f"{flag} must be true or false")
@@ -174,6 +180,7 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
             title_zh=raw.get("title_zh"), levels=tuple(sorted(set(levels))),
             purposes=tuple(purposes) if purposes is not None else None, offsite=raw.get("offsite"),
             nda=raw.get("nda"), repeat=repeat, source=raw.get("source"), notes=raw.get("notes"),
+            done_when=done_when,
         ))
     return Procedure(name=data["name"].strip(), version=data["version"].strip(), tasks=tuple(specs),
                      description=data.get("description"))
@@ -191,7 +198,7 @@ def _from_row(row) -> Procedure:
     tasks = tuple(
         TaskSpec(**{**t, "levels": tuple(t["levels"]), "purposes": tuple(t["purposes"]) if t["purposes"] else None})
         for t in json.loads(row.tasks)
-    )
+    )  # versions stored before a key existed take its default
     return Procedure(name=row.name, version=row.version, tasks=tasks, description=row.description, id=row.id,
                      loaded_at=row.loaded_at, loaded_by=row.loaded_by)
 

@@ -73,7 +73,7 @@ def _guest_view(g, shown: str | None = None) -> GuestView:
 
 
 def checkin(session: Session, actor: str, visit_id: int, name: str, title: str | None = None,
-            id_number: str | None = None, cipher=None) -> Done:
+            id_number: str | None = None, cipher=None, force: bool = False) -> Done:
     """Register a visitor at the door: the visit is then in progress."""
     from sqlmodel import select
 
@@ -82,6 +82,10 @@ def checkin(session: Session, actor: str, visit_id: int, name: str, title: str |
     access.require(session, actor, RECEPTION, "check guests in")
     visit, _plan = load_for_change(session, visit_id)
     new_status = lifecycle.visit_step(visit_id, visit.status, "checkin")
+    now = clock.now()
+    if not force and not (visit.starts_at - timedelta(hours=12) <= now <= visit.ends_at + timedelta(hours=12)):
+        raise Refused(f"visit {visit_id} is scheduled for {clock.local(visit.starts_at):%Y-%m-%d %H:%M}, not now: "
+                      "check the visit number", hint="give --force to check in all the same")
     name = _name(name)
     key = name.casefold()
     present = session.scalars(select(Guest).where(Guest.visit_id == visit_id, Guest.name_key == key,
@@ -95,22 +99,20 @@ def checkin(session: Session, actor: str, visit_id: int, name: str, title: str |
         enc, masked = verify(session, cipher).encrypt(cleaned), mask(cleaned)
     if title is not None and len(title.strip()) > 200:
         raise BadInput("--title is too long: expected at most 200 characters")
-    now = clock.now()
     row = Guest(visit_id=visit_id, name=name, name_key=key, title=(title or "").strip() or None, id_number_enc=enc,
                 id_number_mask=masked, checked_in_at=now, checked_in_by=actor)
     session.add(row)
     before = visit.status
     visit.status = new_status
+    from receptionctl.domain.tasks import event_done
+
+    event_done(session, visit, "checkin", actor, f"{name} registered")
     session.flush()
     view = _guest_view(row)
     audit.record(session, actor, "guest.checkin", "guest", row.id, visit_id=visit_id,
                  after={k: v for k, v in view.__dict__.items() if v is not None},
                  before={"visit_status": before} if before != new_status else None)
-    warnings = []
-    if not (visit.starts_at - timedelta(hours=12) <= now <= visit.ends_at + timedelta(hours=12)):
-        warnings.append(f"visit {visit_id} is scheduled for {clock.local(visit.starts_at):%Y-%m-%d %H:%M}, "
-                        "not now: check the visit number")
-    return Done(view, warnings)
+    return Done(view)
 
 
 def checkout(session: Session, actor: str, visit_id: int, name: str) -> Done:
@@ -232,6 +234,7 @@ def list_incidents(session: Session, *, visit_id: int | None = None, open_only: 
 
     q = select(Incident).order_by(Incident.at, Incident.id)
     if visit_id is not None:
+        load_for_change(session, visit_id)  # exit 3 for an unknown visit
         q = q.where(Incident.visit_id == visit_id)
     if open_only:
         q = q.where(Incident.resolved_at.is_(None))
@@ -275,7 +278,7 @@ def keep_promise(session: Session, actor: str, note_id: int, text: str | None = 
         raise Refused(f"promise {note_id} is kept already ({row.fulfilled_by}, "
                       f"{clock.local(row.fulfilled_at):%Y-%m-%d %H:%M})")
     row.fulfilled_at, row.fulfilled_by = clock.now(), actor
-    row.fulfilment = (text or "").strip() or None
+    row.fulfilment = required_text(text, "--text", "how it was kept") if text and text.strip() else None
     session.flush()
     audit.record(session, actor, "note.keep", "note", row.id, visit_id=row.visit_id,
                  before={"open": True}, after={"open": False, "how": row.fulfilment})
@@ -290,6 +293,7 @@ def list_notes(session: Session, *, visit_id: int | None = None, client_id: int 
 
     q = select(Note).order_by(Note.at, Note.id)
     if visit_id is not None:
+        load_for_change(session, visit_id)  # exit 3 for an unknown visit
         q = q.where(Note.visit_id == visit_id)
     if client_id is not None:
         q = q.where(Note.client_id == client_id)

@@ -139,6 +139,53 @@ def close_task(session: Session, task_id: int, actor: str, note: str, state: str
         row.state, row.done_at, row.done_by, row.note = state, clock.now(), actor, note
 
 
+def event_done(session: Session, visit, event: str, actor: str, note: str) -> int:
+    """An action happened (the plan was approved, the feedback form came in): the open
+    tasks whose procedure step says `done_when = event` are done."""
+    from sqlmodel import update
+
+    from receptionctl.store.models import Task
+
+    keys = {t.key for t in by_id(session, visit.procedure_id).tasks if t.done_when == event}
+    if not keys:
+        return 0
+    result = session.execute(
+        update(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.key.in_(keys))
+        .values(state="done", done_at=clock.now(), done_by=actor, note=note)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def restart_chains(session: Session, visit) -> list[str]:
+    """The deal is open again: each repeating follow-up step gets a new task, due one
+    interval from now, unless one is open already."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from receptionctl.store.models import Plan, Task
+
+    rules, cal = _context(session)
+    nda = bool(session.get(Plan, visit.id).nda)
+    started = []
+    for spec in by_id(session, visit.procedure_id).tasks:
+        if not spec.repeat or spec.stage != "followup" or not spec.applies(visit.level, visit.purpose, visit.offsite, nda):
+            continue
+        open_one = session.scalars(select(Task.id).where(Task.visit_id == visit.id, Task.key == spec.key,
+                                                         Task.state == "open")).first()
+        if open_one is not None:
+            continue
+        seq = (session.scalar(select(func.max(Task.seq)).where(Task.visit_id == visit.id, Task.key == spec.key)) or 0) + 1
+        now = clock.now()
+        session.add(Task(visit_id=visit.id, key=spec.key, stage=spec.stage, title=spec.title, title_zh=spec.title_zh,
+                         owner=spec.owner, due_expr=spec.due, repeat=spec.repeat, seq=seq,
+                         due_at=parse_every(spec.repeat).apply(now, rules, cal, policy.work_zone(rules)),
+                         state="open", created_at=now))
+        started.append(spec.key)
+    session.flush()
+    return started
+
+
 def move_open_tasks(session: Session, visit) -> int:
     """After a reschedule: open tasks are due relative to the new times."""
     from sqlmodel import select

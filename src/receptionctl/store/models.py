@@ -130,6 +130,7 @@ class Visit(SQLModel, table=True):
     outcome: Optional[str] = Field(default=None, sa_column=Column(String(16)))  # won | lost | intent
     outcome_at: Optional[datetime] = _at(nullable=True)
     outcome_note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    converted_at: Optional[datetime] = _at(nullable=True)  # the first won or intent
     completed_at: Optional[datetime] = _at(nullable=True)
     closed_at: Optional[datetime] = _at(nullable=True)
 

@@ -1,0 +1,62 @@
+"""Reports: the daily report that cron sends every morning."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import state
+
+app = typer.Typer(help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+@app.command("daily", help="Today's visits, the look-ahead, due and overdue work by owner, alerts, month to date. "
+             "Plain text when piped (cron); exit 6 with --fail-on-overdue when anything is overdue.")
+def daily(
+    ctx: typer.Context,
+    day: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day to report on (default today): 2026-11-25, tomorrow, mon ...")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text (default), markdown, html or json.")] = Format.text,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
+) -> None:
+    from receptionctl.domain import clock, policy
+    from receptionctl.domain.calendar import calendar_for
+    from receptionctl.domain.report import daily as build
+    from receptionctl.domain.when import parse_day
+    from receptionctl.render import report as render
+
+    with state(ctx).session() as session:
+        target = None
+        if day:
+            rules = policy.load(session)
+            target = parse_day(day, clock.now(), policy.work_zone(rules), calendar_for(rules["country"]))
+        r = build(session, target)
+    if as_json or fmt is Format.json:
+        import json
+        import sys
+
+        sys.stdout.write(json.dumps(render.as_json(r), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is Format.markdown:
+        import sys
+
+        sys.stdout.write(render.markdown(r) + "\n")
+    elif fmt is Format.html:
+        import sys
+
+        sys.stdout.write(render.html_page(r))
+    else:
+        render.print_text(r)
+    if fail_on_overdue and r.overdue:
+        import sys
+
+        sys.stderr.write(f"attention: {len(r.overdue)} task{'s' if len(r.overdue) != 1 else ''} overdue\n")
+        raise typer.Exit(6)

@@ -1,0 +1,220 @@
+"""The daily report: what a reception team lead reads before the day starts.
+
+Built in a fixed number of SQL statements whatever the number of visits and tasks: the
+filtering, the counting and the averages happen in the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import clashes, clock, policy
+from receptionctl.domain.calendar import calendar_for
+from receptionctl.domain.tasks import TaskView, list_tasks
+from receptionctl.domain.visits import VisitView, _view, _visit_query
+
+ACTIVE = ("planning", "submitted", "approved", "in_progress")
+
+
+@dataclass(frozen=True)
+class ReportVisit:
+    visit: VisitView
+    readiness: float | None
+    prepared: int
+    to_prepare: int
+    open_preparation: tuple[str, ...]  # titles of the open preparation tasks
+    overdue_preparation: int
+    flags: tuple[str, ...]  # why a look-ahead visit is listed
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # red_line | incident | reapproval | no_host | overdue
+    text: str
+    visit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MonthToDate:
+    month: str
+    visits_received: int
+    feedback_collected: int
+    average_score: float | None
+    excellent_share: float | None
+    converted: int
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    date: date
+    generated_at: datetime
+    lookahead_until: date
+    today: tuple[ReportVisit, ...]
+    lookahead: tuple[ReportVisit, ...]
+    clashes: tuple[str, ...]
+    due_today: tuple[TaskView, ...]
+    overdue: tuple[TaskView, ...]
+    alerts: tuple[Alert, ...]
+    month: MonthToDate
+
+    @property
+    def visits(self) -> tuple[ReportVisit, ...]:
+        return self.today + self.lookahead
+
+
+def _preparation(session: Session, visit_ids: list[int], now: datetime) -> dict[int, tuple]:
+    """Per visit: (done, total, open titles, overdue count) of its preparation tasks, in one query."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Task
+
+    out: dict[int, list] = {v: [0, 0, [], 0] for v in visit_ids}
+    if not visit_ids:
+        return {}
+    rows = session.execute(
+        select(Task.visit_id, Task.state, Task.title, Task.due_at)
+        .where(Task.visit_id.in_(visit_ids), Task.stage == "prepare", Task.state != "skipped")
+        .order_by(Task.due_at, Task.id)
+    )
+    for visit_id, state, title, due_at in rows:
+        entry = out[visit_id]
+        entry[1] += 1
+        if state == "done":
+            entry[0] += 1
+        else:
+            entry[2].append(title)
+            if due_at < now:
+                entry[3] += 1
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _report_visit(v: VisitView, prep: tuple, flags: list[str]) -> ReportVisit:
+    done, total, open_titles, overdue = prep if prep else (0, 0, [], 0)
+    return ReportVisit(v, (done / total) if total else None, done, total, tuple(open_titles), overdue, tuple(flags))
+
+
+def daily(session: Session, day: date | None = None) -> DailyReport:
+    from sqlalchemy import case, func
+    from sqlmodel import select
+
+    from receptionctl.domain.followups import converted
+    from receptionctl.store.models import Client, Feedback, Incident, Plan, Visit
+
+    rules = policy.load(session)
+    zone = policy.work_zone(rules)
+    cal = calendar_for(rules["country"])
+    now = clock.now()
+    today = now.astimezone(zone).date()
+    day = day or today
+    start = datetime.combine(day, time(0, 0), zone)
+    end = start + timedelta(days=1)
+    # "now" for an as-of report of another day is the start of that day
+    cutoff = now if day == today else start
+    ahead_until = cal.add(day, rules["lookahead_working_days"])
+    ahead_end = datetime.combine(ahead_until, time(0, 0), zone) + timedelta(days=1)
+
+    # 1. the day's and the look-ahead's visits, with client, plan and host
+    rows = session.execute(
+        _visit_query()
+        .where(Visit.starts_at < ahead_end, Visit.ends_at > start, Visit.status != "cancelled")
+        .order_by(Visit.starts_at, Visit.id)
+    ).all()
+    views = [_view(r) for r in rows]
+    # 2. their preparation tasks
+    prep = _preparation(session, [v.id for v in views], cutoff)
+    # 3+4. clashes among the visits of the window
+    found = clashes.find(session, window=(start, ahead_end))
+    clash_ids = {c.visit_id for c in found}
+
+    todays, ahead = [], []
+    for v in views:
+        p = prep.get(v.id)
+        if v.starts_at < end:
+            todays.append(_report_visit(v, p, []))
+            continue
+        flags = []
+        if v.plan_status != "approved":
+            flags.append(f"plan {v.plan_status}")
+        if p and p[3]:
+            flags.append(f"{p[3]} preparation task{'s' if p[3] != 1 else ''} overdue")
+        if v.short_notice:
+            flags.append("short notice")
+        if v.id in clash_ids:
+            flags.append("clash")
+        if v.host is None:
+            flags.append("no host")
+        if flags:
+            ahead.append(_report_visit(v, p, flags))
+
+    # 5. due today and overdue (open tasks due before the end of the day)
+    due = list_tasks(session, state="open", due_before=end)
+    overdue = tuple(t for t in due if t.due_at < cutoff)
+    due_today = tuple(t for t in due if t.due_at >= cutoff)
+
+    alerts: list[Alert] = []
+    # 6. feedback under the red line, in the last 30 days
+    for visit_id, client, score, at in session.execute(
+        select(Feedback.visit_id, Client.name, Feedback.score, Feedback.at)
+        .join(Visit, Visit.id == Feedback.visit_id)
+        .join(Client, Client.id == Visit.client_id)
+        .where(Feedback.score < rules["red_line_score"], Feedback.at >= start - timedelta(days=30), Feedback.at < end)
+        .order_by(Feedback.at)
+    ):
+        alerts.append(Alert("red_line", f"visit {visit_id} ({client}): feedback score {score} under the red line "
+                                        f"{rules['red_line_score']} ({clock.local(at):%Y-%m-%d})", visit_id))
+    # 7. open high or critical incidents
+    for inc_id, visit_id, client, severity, kind, text_ in session.execute(
+        select(Incident.id, Incident.visit_id, Client.name, Incident.severity, Incident.kind, Incident.text)
+        .join(Visit, Visit.id == Incident.visit_id)
+        .join(Client, Client.id == Visit.client_id)
+        .where(Incident.resolved_at.is_(None), Incident.severity.in_(("high", "critical")), Incident.at < end)
+        .order_by(Incident.at)
+    ):
+        alerts.append(Alert("incident", f"visit {visit_id} ({client}): open {severity} {kind} incident "
+                                        f"#{inc_id}: {text_}", visit_id))
+    # 8. plans needing re-approval
+    for visit_id, client, why in session.execute(
+        select(Visit.id, Client.name, Plan.reapproval)
+        .join(Plan, Plan.visit_id == Visit.id)
+        .join(Client, Client.id == Visit.client_id)
+        .where(Plan.reapproval.is_not(None), Visit.status.in_(ACTIVE))
+        .order_by(Visit.starts_at)
+    ):
+        alerts.append(Alert("reapproval", f"visit {visit_id} ({client}): plan needs approval again ({why})", visit_id))
+    # visits with no host (from the window's visits)
+    for v in views:
+        if v.host is None and v.status in ACTIVE:
+            alerts.append(Alert("no_host", f"visit {v.id} ({v.client}, {clock.local(v.starts_at):%Y-%m-%d %H:%M}): "
+                                           "no primary host", v.id))
+
+    # 9. month to date
+    month_start = datetime.combine(day.replace(day=1), time(0, 0), zone)
+    received = session.scalar(
+        select(func.count(Visit.id)).where(Visit.starts_at >= month_start, Visit.starts_at < end,
+                                           Visit.status.in_(("in_progress", "completed", "closed")))
+    ) or 0
+    n, avg, excellent = session.execute(
+        select(func.count(Feedback.visit_id), func.avg(Feedback.score),
+               func.sum(case((Feedback.score >= rules["excellent_score"], 1), else_=0)))
+        .where(Feedback.at >= month_start, Feedback.at < end)
+    ).one()
+    conv = sum(
+        converted("won", converted_at, ends_at, rules["conversion_window_days"])
+        for converted_at, ends_at in session.execute(
+            select(Visit.converted_at, Visit.ends_at).where(
+                Visit.starts_at >= month_start, Visit.starts_at < end, Visit.converted_at.is_not(None))
+        )
+    )
+    month = MonthToDate(
+        month=f"{day:%Y-%m}", visits_received=received, feedback_collected=n or 0,
+        average_score=round(float(avg), 1) if avg is not None else None,
+        excellent_share=(int(excellent or 0) / n) if n else None, converted=conv,
+    )
+    return DailyReport(
+        date=day, generated_at=now, lookahead_until=ahead_until, today=tuple(todays), lookahead=tuple(ahead),
+        clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
+    )
+

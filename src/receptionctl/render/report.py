@@ -1,0 +1,211 @@
+"""The daily report in four formats: text, markdown, html (one self-contained page for a
+mail client) and json. Given a DailyReport read model; never touches the database."""
+
+from __future__ import annotations
+
+import html
+import sys
+from collections import OrderedDict
+
+from receptionctl.domain import clock
+from receptionctl.render.output import is_tty, jsonable, text
+
+ALERT_NAMES = {"red_line": "red line", "incident": "incident", "reapproval": "re-approval", "no_host": "no host"}
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{round(x * 100)}%"
+
+
+def _hm(moment) -> str:
+    return clock.local(moment).strftime("%H:%M")
+
+
+def _by_owner(tasks) -> "OrderedDict[str, list]":
+    groups: OrderedDict[str, list] = OrderedDict()
+    for t in sorted(tasks, key=lambda t: (t.who, t.due_at)):
+        groups.setdefault(t.who, []).append(t)
+    return groups
+
+
+def _visit_line(rv, with_day: bool) -> str:
+    v = rv.visit
+    when = (f"{text(v.starts_at)}" if with_day else f"{_hm(v.starts_at)}–{_hm(v.ends_at)}")
+    ready = f"readiness {_pct(rv.readiness)} ({rv.prepared}/{rv.to_prepare})" if rv.to_prepare else "readiness -"
+    return (f"{when}  #{v.id} {v.client} · level {v.level} {v.purpose} · host {v.host or '-'} · "
+            f"plan {v.plan_status} · {ready}")
+
+
+def _month_line(m) -> str:
+    avg = "-" if m.average_score is None else f"{m.average_score:g}"
+    return (f"{m.visits_received} visits received · {m.feedback_collected} feedback forms · average score {avg} · "
+            f"{_pct(m.excellent_share)} excellent · {m.converted} converted")
+
+
+# -- text ---------------------------------------------------------------------------------
+def lines(r) -> list[tuple[str, str]]:
+    """(line, style) pairs; the style is used on a terminal only."""
+    out: list[tuple[str, str]] = [(f"Daily reception report – {r.date:%Y-%m-%d %A}", "bold")]
+    if r.today:
+        out += [("", ""), (f"Today's visits ({len(r.today)})", "bold underline")]
+        for rv in r.today:
+            out.append(("  " + _visit_line(rv, False), "red" if rv.overdue_preparation else ""))
+            for title in rv.open_preparation:
+                out.append((f"      open: {text(title)}", "dim"))
+    if r.lookahead:
+        out += [("", ""), (f"Look-ahead to {r.lookahead_until:%Y-%m-%d} ({len(r.lookahead)} need attention)",
+                           "bold underline")]
+        for rv in r.lookahead:
+            out.append(("  " + _visit_line(rv, True) + " · " + ", ".join(rv.flags), "yellow"))
+    if r.clashes:
+        out += [("", ""), ("Clashes", "bold underline")]
+        out += [(f"  ! {c}", "yellow") for c in r.clashes]
+    for title, tasks, style, mark in (("Due today", r.due_today, "", "•"), ("Overdue", r.overdue, "red", "✗")):
+        if not tasks:
+            continue
+        out += [("", ""), (f"{title} ({len(tasks)}), by owner", "bold underline")]
+        for who, group in _by_owner(tasks).items():
+            out.append((f"  {who}", "bold"))
+            for t in group:
+                out.append((f"    {mark} {text(t.due_at)} ({t.due_in_words}) [task {t.id}] visit {t.visit_id} "
+                            f"{t.client}: {text(t.title)}", style))
+    if r.alerts:
+        out += [("", ""), (f"Alerts ({len(r.alerts)})", "bold underline")]
+        out += [(f"  ! {ALERT_NAMES.get(a.kind, a.kind)}: {text(a.text)}", "red") for a in r.alerts]
+    out += [("", ""), (f"Month to date ({r.month.month})", "bold underline"), ("  " + _month_line(r.month), "")]
+    return out
+
+
+def print_text(r) -> None:
+    if is_tty():
+        from rich.text import Text
+
+        from receptionctl.render.output import console
+
+        con = console()
+        for line, style in lines(r):
+            con.print(Text(line, style=style or ""), soft_wrap=True)
+        return
+    sys.stdout.write("".join(line + "\n" for line, _ in lines(r)))
+
+
+# -- markdown -----------------------------------------------------------------------------
+def _md(value) -> str:
+    return text(value).replace("|", "\\|")
+
+
+def markdown(r) -> str:
+    out = [f"# Daily reception report – {r.date:%Y-%m-%d %A}", ""]
+    if r.today:
+        out += ["## Today's visits", "", "| Time | Visit | Client | Level | Purpose | Host | Plan | Readiness | Open preparation |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for rv in r.today:
+            v = rv.visit
+            out.append(f"| {_hm(v.starts_at)}–{_hm(v.ends_at)} | {v.id} | {_md(v.client)} | {v.level} | {v.purpose} | "
+                       f"{_md(v.host)} | {v.plan_status} | {_pct(rv.readiness)} | {_md('; '.join(rv.open_preparation)) or '-'} |")
+        out.append("")
+    if r.lookahead:
+        out += [f"## Look-ahead to {r.lookahead_until:%Y-%m-%d}", "", "| Start | Visit | Client | Host | Plan | Readiness | Why |",
+                "|---|---|---|---|---|---|---|"]
+        for rv in r.lookahead:
+            v = rv.visit
+            out.append(f"| {text(v.starts_at)} | {v.id} | {_md(v.client)} | {_md(v.host)} | {v.plan_status} | "
+                       f"{_pct(rv.readiness)} | {_md(', '.join(rv.flags))} |")
+        out.append("")
+    if r.clashes:
+        out += ["## Clashes", ""] + [f"- {_md(c)}" for c in r.clashes] + [""]
+    for title, tasks in (("Due today", r.due_today), ("Overdue", r.overdue)):
+        if not tasks:
+            continue
+        out += [f"## {title}", ""]
+        for who, group in _by_owner(tasks).items():
+            out += [f"### {_md(who)}", ""]
+            out += [f"- {text(t.due_at)} ({t.due_in_words}) – task {t.id}, visit {t.visit_id} {_md(t.client)}: "
+                    f"{_md(t.title)}" for t in group]
+            out.append("")
+    if r.alerts:
+        out += ["## Alerts", ""] + [f"- **{ALERT_NAMES.get(a.kind, a.kind)}**: {_md(a.text)}" for a in r.alerts] + [""]
+    out += [f"## Month to date ({r.month.month})", "", _month_line(r.month), ""]
+    return "\n".join(out)
+
+
+# -- html ---------------------------------------------------------------------------------
+_CSS = """
+body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,'PingFang SC','Microsoft YaHei',sans-serif;color:#222;
+max-width:960px;margin:0 auto;padding:16px;font-size:14px;line-height:1.4}
+h1{font-size:20px;margin:0 0 12px}h2{font-size:16px;margin:20px 0 6px;border-bottom:2px solid #ddd;padding-bottom:3px}
+h3{font-size:14px;margin:10px 0 4px}table{border-collapse:collapse;width:100%;margin:4px 0}
+th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f4f4f4}
+.late{color:#b00020}.warn{color:#8a5a00}.muted{color:#777}ul{margin:4px 0;padding-left:20px}
+.mtd{background:#f4f8ff;border:1px solid #cfe0ff;padding:8px}
+""".strip()
+
+
+def _h(value) -> str:
+    return html.escape(text(value), quote=True)
+
+
+def _table(headers, rows) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td{cls}>{cell}</td>" for cls, cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_page(r) -> str:
+    title = f"Daily reception report – {r.date:%Y-%m-%d %A}"
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    if r.today:
+        parts.append("<h2>Today's visits</h2>")
+        parts.append(_table(
+            ["Time", "Visit", "Client", "Level", "Purpose", "Host", "Plan", "Readiness", "Open preparation"],
+            [[("", f"{_hm(rv.visit.starts_at)}–{_hm(rv.visit.ends_at)}"), ("", str(rv.visit.id)), ("", _h(rv.visit.client)),
+              ("", str(rv.visit.level)), ("", _h(rv.visit.purpose)), ("", _h(rv.visit.host)), ("", _h(rv.visit.plan_status)),
+              (' class="late"' if rv.overdue_preparation else "", _pct(rv.readiness)),
+              ("", "<br/>".join(_h(t) for t in rv.open_preparation) or "-")] for rv in r.today]))
+    if r.lookahead:
+        parts.append(f"<h2>Look-ahead to {r.lookahead_until:%Y-%m-%d}</h2>")
+        parts.append(_table(
+            ["Start", "Visit", "Client", "Host", "Plan", "Readiness", "Why"],
+            [[("", _h(rv.visit.starts_at)), ("", str(rv.visit.id)), ("", _h(rv.visit.client)), ("", _h(rv.visit.host)),
+              ("", _h(rv.visit.plan_status)), ("", _pct(rv.readiness)), (' class="warn"', _h(", ".join(rv.flags)))]
+             for rv in r.lookahead]))
+    if r.clashes:
+        parts.append("<h2>Clashes</h2><ul>" + "".join(f'<li class="warn">{_h(c)}</li>' for c in r.clashes) + "</ul>")
+    for name, tasks, cls in (("Due today", r.due_today, ""), ("Overdue", r.overdue, ' class="late"')):
+        if not tasks:
+            continue
+        parts.append(f"<h2>{name} ({len(tasks)})</h2>")
+        for who, group in _by_owner(tasks).items():
+            parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(
+                f"<li{cls}>{_h(t.due_at)} ({_h(t.due_in_words)}) – task {t.id}, visit {t.visit_id} {_h(t.client)}: "
+                f"{_h(t.title)}</li>" for t in group) + "</ul>")
+    if r.alerts:
+        parts.append("<h2>Alerts</h2><ul>" + "".join(
+            f'<li class="late"><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>'
+            for a in r.alerts) + "</ul>")
+    parts.append(f"<h2>Month to date ({html.escape(r.month.month)})</h2><p class=\"mtd\">{_h(_month_line(r.month))}</p>")
+    parts.append(f'<p class="muted">Generated {_h(r.generated_at)} by receptionctl.</p>')
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
+            f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(parts) + "\n</body>\n</html>\n")
+
+
+# -- json ---------------------------------------------------------------------------------
+def as_json(r) -> dict:
+    def visit(rv) -> dict:
+        return {**jsonable(rv.visit), "readiness": rv.readiness, "prepared": rv.prepared, "to_prepare": rv.to_prepare,
+                "open_preparation": list(rv.open_preparation), "flags": list(rv.flags),
+                "section": "today" if rv in r.today else "lookahead"}
+
+    return {
+        "date": r.date.isoformat(),
+        "generated_at": jsonable(r.generated_at),
+        "lookahead_until": r.lookahead_until.isoformat(),
+        "visits": [visit(rv) for rv in r.visits],
+        "clashes": list(r.clashes),
+        "due_today": jsonable(r.due_today),
+        "overdue": jsonable(r.overdue),
+        "alerts": jsonable(r.alerts),
+        "month": jsonable(r.month),
+    }

@@ -1,0 +1,176 @@
+"""Issue 6: the daily report."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.cli.test_foundation import one_error_line
+from tests.cli.test_visits_plans import approved, new_visit, ready, team  # noqa: F401  (fixture)
+
+DAY = {"RECEPTIONCTL_NOW": "2026-12-01T08:00:00+08:00"}  # the morning of the visits
+
+
+@pytest.fixture
+def busy(team):
+    """A morning with something in every section."""
+    ok = team
+    today = approved(ok)  # 2026-12-01 10:00, host li, approved
+    ok("--as", "li", "plan", "set", str(today), "--budget", "100")  # re-approval needed
+    ahead = new_visit(ok, "--venue", "Room A", at="2026-12-02 10:00")["id"]  # no host, plan draft
+    new_visit(ok, "--venue", "room a", "--host", "wang", at="2026-12-02 11:00")  # clash on the venue
+    # an earlier visit this month, with feedback under the red line and an open high incident
+    past = new_visit(ok, "--host", "li", at="2026-11-26 10:00")["id"]
+    ready(ok, past)
+    ok("--as", "li", "plan", "submit", str(past))
+    ok("--as", "gm", "plan", "approve", str(past))
+    mid = {"RECEPTIONCTL_NOW": "2026-11-26T10:30:00+08:00"}
+    ok("--as", "li", "checkin", str(past), "--guest", "Liu Yang", env=mid)
+    ok("--as", "li", "incident", "add", str(past), "--kind", "safety", "--severity", "critical",
+       "--text", "Wet floor in the lobby", env=mid)
+    ok("--as", "li", "visit", "complete", str(past), env={"RECEPTIONCTL_NOW": "2026-11-26T12:30:00+08:00"})
+    ok("--as", "li", "feedback", "add", str(past), "--score", "40", "--channel", "phone",
+       "--comment", "A very long complaint about the reception that goes on and on " * 3,
+       env={"RECEPTIONCTL_NOW": "2026-11-27T09:00:00+08:00"})
+    return {"today": today, "ahead": ahead, "past": past}
+
+
+def report(ok, *args, env=DAY):
+    return ok("report", "daily", *args, env=env)
+
+
+def test_json_has_the_contract_fields(busy, team):
+    r = report(team, "--format", "json").json()
+    assert r["date"] == "2026-12-01"
+    assert {"date", "visits", "due_today", "overdue", "alerts"} <= set(r)
+    visits = {v["id"]: v for v in r["visits"]}
+    assert busy["today"] in visits and busy["ahead"] in visits
+    assert all("readiness" in v for v in r["visits"])
+    assert visits[busy["today"]]["section"] == "today" and visits[busy["ahead"]]["section"] == "lookahead"
+    kinds = {a["kind"] for a in r["alerts"]}
+    assert {"red_line", "incident", "reapproval", "no_host"} <= kinds
+    assert all(set(a) >= {"kind", "text"} for a in r["alerts"])
+    assert r["overdue"] and all(t["overdue"] for t in r["overdue"])
+    assert all(t["due_at"].startswith("2026-12-01") for t in r["due_today"])
+    assert r["month"]["month"] == "2026-12" and r["month"]["feedback_collected"] == 0
+    november = report(team, "--date", "2026-11-30", "--json").json()["month"]
+    assert november["feedback_collected"] == 1 and november["average_score"] == 40
+    assert november["visits_received"] == 1 and november["excellent_share"] == 0
+    assert team("report", "daily", "--json", env=DAY).json() == r
+
+
+def test_text_sections(busy, team):
+    out = report(team).stdout
+    for heading in ("Today's visits", "Look-ahead to", "Clashes", "Due today", "Overdue", "Alerts", "Month to date"):
+        assert heading in out, heading
+    assert "plan draft" in out and "no host" in out and "red line" in out
+    assert "1 visits received" in out or "visits received" in out
+
+
+def test_piped_output_is_plain_and_untruncated(busy, team):
+    out = report(team).stdout
+    assert "\x1b[" not in out and "…" not in out
+    longest = max(out.splitlines(), key=len)
+    assert len(longest) > 120  # long lines are kept whole, not cut at the terminal width
+
+
+def test_sections_are_omitted_when_empty(team):
+    out = report(team).stdout
+    assert "Today's visits" not in out and "Overdue" not in out and "Alerts" not in out
+    assert "Month to date" in out
+
+
+def test_html_is_one_well_formed_document(busy, team):
+    page = report(team, "--format", "html").stdout
+    root = ET.fromstring(page.split("\n", 1)[1])  # after the doctype
+    assert root.tag == "html"
+    assert root.find("head/style") is not None and root.find("head/meta") is not None
+    assert "<script" not in page and "http" not in page.replace("https://", "").split("<body>")[0]
+    text = ET.tostring(root, encoding="unicode", method="text")
+    assert "Today's visits" in text and "Alerts" in text
+
+
+def test_html_escapes_data(team):
+    team("client", "add", "<b>Evil</b> & Co")
+    team("--as", "li", "visit", "new", "--client", "<b>Evil</b> & Co", "--at", "2026-12-01 10:00", "--purpose",
+         "talk", "--headcount", "1")
+    page = report(team, "--format", "html").stdout
+    assert "<b>Evil</b>" not in page and "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in page
+    ET.fromstring(page.split("\n", 1)[1])
+
+
+def test_markdown(busy, team):
+    md = report(team, "--format", "markdown").stdout
+    assert md.startswith("# Daily reception report – 2026-12-01")
+    assert "## Today's visits" in md and "| Time |" in md and "## Alerts" in md
+
+
+def test_fail_on_overdue(busy, team, cli):
+    run = cli("report", "daily", "--fail-on-overdue", env=DAY)
+    assert run.exit_code == 6 and "overdue" in run.stderr and "Overdue" in run.stdout
+
+
+def test_no_overdue_exits_0(team, cli):
+    run = cli("report", "daily", "--fail-on-overdue", env=DAY)
+    assert run.exit_code == 0, run.stderr
+
+
+def test_other_day_and_bad_day(busy, team, cli):
+    r = report(team, "--date", "2026-12-02", "--json").json()
+    assert r["date"] == "2026-12-02"
+    assert busy["ahead"] in [v["id"] for v in r["visits"] if v["section"] == "today"]
+    one_error_line(cli("report", "daily", "--date", "someday"), 2, "someday")
+    one_error_line(cli("report", "daily", "--format", "pdf"), 2, "pdf")
+
+
+# -- a fixed number of statements ---------------------------------------------------------
+def count_statements(target: str, fn) -> int:
+    from sqlalchemy import event
+
+    from receptionctl.domain import clock
+    from receptionctl.store.db import Database
+
+    db = Database(target)
+    seen = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    clock.pin(datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc))
+    try:
+        with db.session() as session:
+            seen.clear()
+            fn(session)
+    finally:
+        clock.pin(None)
+        db.dispose()
+    return len(seen)
+
+
+@pytest.mark.parametrize("what", ["report", "followup", "tasks", "visits"])
+def test_statement_count_does_not_grow_with_rows(tmp_path, what):
+    from bench.synthetic import build
+    from receptionctl.domain.followups import followup_due
+    from receptionctl.domain.report import daily
+    from receptionctl.domain.tasks import list_tasks
+    from receptionctl.domain.visits import list_visits
+    from receptionctl.render.report import as_json, html_page, markdown
+
+    def run(session):
+        if what == "report":
+            r = daily(session)
+            as_json(r), html_page(r), markdown(r)
+        elif what == "followup":
+            followup_due(session, within_days=7)
+        elif what == "tasks":
+            list_tasks(session, overdue=True)
+        else:
+            list_visits(session)
+
+    now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    counts = {}
+    for n in (10, 1000):
+        target = str(tmp_path / f"s{n}.db")
+        build(target, n, now)
+        counts[n] = count_statements(target, run)
+    assert counts[10] == counts[1000], counts
