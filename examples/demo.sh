@@ -14,7 +14,6 @@ rm -rf demo && mkdir -p demo
 
 q() { receptionctl "$@" >/dev/null; }
 v() { receptionctl --as li.na visit new --json "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
-# RECEPTIONCTL_NOW may pin the demo's clock (for a reproducible run)
 
 receptionctl init
 # People: the leadership approves, customer service coordinates, hosts receive.
@@ -39,7 +38,14 @@ q contact add "Blue Harbor Logistics" "Anna Schmidt" --title "Procurement direct
 q contact add "Greenfield Foods" "He Ping" --title "Buyer" --phone "021-5555-0101"
 
 # Days relative to today, in the company's zone: D -3 -> 2026-11-22
-D() { python3 -c "import datetime as d, zoneinfo as z, sys; t=d.datetime.now(z.ZoneInfo('Asia/Shanghai')).date(); print(t+d.timedelta(days=int(sys.argv[1])))" "$1"; }
+D() { python3 -c "
+import datetime as d, os, sys, zoneinfo as z
+now = os.environ.get('RECEPTIONCTL_NOW')
+t = (d.datetime.fromisoformat(now) if now else d.datetime.now()).astimezone(z.ZoneInfo('Asia/Shanghai')).date()
+print(t + d.timedelta(days=int(sys.argv[1])))" "$1"; }
+# The demo is told as of 08:00 this morning (or RECEPTIONCTL_NOW), before the day starts, so
+# that every section of the report has something to show whatever the hour it is run.
+export RECEPTIONCTL_NOW="${RECEPTIONCTL_NOW:-$(D 0)T08:00:00+08:00}"
 # Run as someone at a given moment: at "2026-11-22T10:05" li.na checkin ...
 at() { local when=$1 who=$2; shift 2; RECEPTIONCTL_NOW="$when+08:00" receptionctl --as "$who" "$@" >/dev/null 2>&1; }
 vid() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }

@@ -174,3 +174,52 @@ def test_statement_count_does_not_grow_with_rows(tmp_path, what):
         build(target, n, now)
         counts[n] = count_statements(target, run)
     assert counts[10] == counts[1000], counts
+
+
+
+# -- found in review ----------------------------------------------------------------------
+def test_an_as_of_report_reckons_from_that_day(busy, team, cli):
+    for day in ("2026-11-28", "2026-12-03"):
+        r = report(team, "--date", day, "--json").json()
+        assert all(t["overdue"] for t in r["overdue"]), day
+        assert not any(t["overdue"] for t in r["due_today"]), day
+        assert not any(t["due_in_words"].startswith("in ") for t in r["overdue"]), day
+
+
+def test_tasks_are_grouped_by_person_with_the_backup_on_the_line(team):
+    vid = new_visit(team, at="2026-12-01 10:00")["id"]
+    team("--as", "li", "plan", "assign", str(vid), "--role", "host", "--staff", "wang", "--backup", "li")
+    other = new_visit(team, "--host", "wang", at="2026-12-01 14:00")["id"]
+    out = report(team).stdout
+    headings = [l for l in out.splitlines() if l.startswith("  ") and not l.startswith("    ") and "Wang" in l]
+    assert headings == ["  Wang Lei (wang)"] * 2  # one group in due today, one in overdue at most
+    assert "(backup li)" in out and other
+
+
+def test_control_characters_and_markup_are_neutralised(team):
+    team("client", "add", "Evil\x1b[31m Co | <i>x</i> *bold*")
+    team("--as", "li", "visit", "new", "--client", "Evil\x1b[31m Co | <i>x</i> *bold*", "--at", "2026-12-01 10:00",
+         "--purpose", "talk", "--headcount", "1")
+    out = report(team).stdout
+    assert "\x1b" not in out
+    md = report(team, "--format", "markdown").stdout
+    assert "<i>" not in md and "\\|" in md and "\\*bold\\*" in md
+
+
+def test_each_clash_once(busy, team):
+    r = report(team, "--json").json()
+    assert len(r["clashes"]) == 1
+
+
+def test_working_days_only(team, cli):
+    saturday = {"RECEPTIONCTL_NOW": "2026-12-05T07:30:00+08:00"}
+    run = cli("report", "daily", "--working-days-only", env=saturday)
+    assert run.exit_code == 0 and run.stdout == ""
+    assert "Daily reception report" in report(team, "--working-days-only").stdout
+    makeup = {"RECEPTIONCTL_NOW": "2026-10-10T07:30:00+08:00"}  # a make-up working Saturday
+    assert "Daily reception report" in cli("report", "daily", "--working-days-only", env=makeup).stdout
+
+
+def test_html_carries_inline_styles(busy, team):
+    page = report(team, "--format", "html").stdout
+    assert '<td style="border:1px solid #ddd' in page and '<th style=' in page

@@ -27,10 +27,11 @@ def daily(
     fmt: Annotated[Format, typer.Option("--format", help="text (default), markdown, html or json.")] = Format.text,
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
+    working_days_only: Annotated[bool, typer.Option("--working-days-only", help="Print nothing on a day off (weekend or public holiday; make-up working days count): cron then sends no mail.")] = False,
 ) -> None:
     from receptionctl.domain import clock, policy
     from receptionctl.domain.calendar import calendar_for
-    from receptionctl.domain.report import daily as build
+    from receptionctl.domain.report import daily as build, is_working_day
     from receptionctl.domain.when import parse_day
     from receptionctl.render import report as render
 
@@ -39,6 +40,8 @@ def daily(
         if day:
             rules = policy.load(session)
             target = parse_day(day, clock.now(), policy.work_zone(rules), calendar_for(rules["country"]))
+        if working_days_only and not is_working_day(session, target):
+            return
         r = build(session, target)
     if as_json or fmt is Format.json:
         import json

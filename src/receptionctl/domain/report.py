@@ -128,6 +128,8 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
     # 3+4. clashes among the visits of the window
     found = clashes.find(session, window=(start, ahead_end))
     clash_ids = {c.visit_id for c in found}
+    # each pair once: "visit 5 ... visit 6" and not also "visit 6 ... visit 5"
+    found = [c for c in found if c.visit_id < c.other_visit_id or c.other_visit_id not in clash_ids]
 
     todays, ahead = [], []
     for v in views:
@@ -150,17 +152,25 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
             ahead.append(_report_visit(v, p, flags))
 
     # 5. due today and overdue (open tasks due before the end of the day)
-    due = list_tasks(session, state="open", due_before=end)
+    due = list_tasks(session, state="open", due_before=end, now=cutoff)
     overdue = tuple(t for t in due if t.due_at < cutoff)
     due_today = tuple(t for t in due if t.due_at >= cutoff)
 
     alerts: list[Alert] = []
-    # 6. feedback under the red line, in the last 30 days
+    # 6. feedback under the red line: received in the last 7 days, or still under investigation
+    from sqlalchemy import and_, or_
+
+    from receptionctl.store.models import Task
+
     for visit_id, client, score, at in session.execute(
         select(Feedback.visit_id, Client.name, Feedback.score, Feedback.at)
         .join(Visit, Visit.id == Feedback.visit_id)
         .join(Client, Client.id == Visit.client_id)
-        .where(Feedback.score < rules["red_line_score"], Feedback.at >= start - timedelta(days=30), Feedback.at < end)
+        .outerjoin(Task, and_(Task.visit_id == Feedback.visit_id, Task.key == "investigate-feedback",
+                              Task.state == "open"))
+        .where(Feedback.score < rules["red_line_score"], Feedback.at < end,
+               or_(Feedback.at >= start - timedelta(days=7), Task.id.is_not(None)))
+        .distinct()
         .order_by(Feedback.at)
     ):
         alerts.append(Alert("red_line", f"visit {visit_id} ({client}): feedback score {score} under the red line "
@@ -218,3 +228,10 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
         clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
     )
 
+
+
+def is_working_day(session: Session, day: date | None = None) -> bool:
+    """Whether `day` (default today, in the company's zone) is a working day."""
+    rules = policy.load(session)
+    day = day or clock.now().astimezone(policy.work_zone(rules)).date()
+    return calendar_for(rules["country"]).is_working_day(day)

@@ -281,14 +281,16 @@ def list_tasks(
     due_before: datetime | None = None,
     due_from: datetime | None = None,
     stages: tuple[str, ...] | None = None,
+    now: datetime | None = None,
 ) -> list[TaskView]:
-    """Tasks filtered and ordered in SQL (one statement, two with --owner)."""
+    """Tasks filtered and ordered in SQL (one statement, two with --owner). `now` is the
+    moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock."""
     from sqlalchemy import and_, or_
     from sqlmodel import select
 
     from receptionctl.store.models import Staff, StaffRole, Task
 
-    now = clock.now()
+    now = now or clock.now()
     q, Assignment = _task_query()
     if visit_id is not None:
         from receptionctl.store.models import Visit

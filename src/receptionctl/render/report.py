@@ -21,18 +21,31 @@ def _hm(moment) -> str:
     return clock.local(moment).strftime("%H:%M")
 
 
+def _owner(t) -> str:
+    """The person a task falls to (without the backup), or the role."""
+    if t.owner:
+        return f"{text(t.owner_name or t.owner)} ({t.owner})"
+    return t.who
+
+
 def _by_owner(tasks) -> "OrderedDict[str, list]":
     groups: OrderedDict[str, list] = OrderedDict()
-    for t in sorted(tasks, key=lambda t: (t.who, t.due_at)):
-        groups.setdefault(t.who, []).append(t)
+    for t in sorted(tasks, key=lambda t: (_owner(t), t.due_at)):
+        groups.setdefault(_owner(t), []).append(t)
     return groups
+
+
+def _task_text(t) -> str:
+    backup = f" (backup {t.backup})" if t.backup else ""
+    return (f"{text(t.due_at)} ({t.due_in_words}) [task {t.id}] visit {t.visit_id} {text(t.client)}: "
+            f"{text(t.title)}{backup}")
 
 
 def _visit_line(rv, with_day: bool) -> str:
     v = rv.visit
     when = (f"{text(v.starts_at)}" if with_day else f"{_hm(v.starts_at)}–{_hm(v.ends_at)}")
     ready = f"readiness {_pct(rv.readiness)} ({rv.prepared}/{rv.to_prepare})" if rv.to_prepare else "readiness -"
-    return (f"{when}  #{v.id} {v.client} · level {v.level} {v.purpose} · host {v.host or '-'} · "
+    return (f"{when}  #{v.id} {text(v.client)} · level {v.level} {v.purpose} · host {text(v.host)} · "
             f"plan {v.plan_status} · {ready}")
 
 
@@ -67,8 +80,7 @@ def lines(r) -> list[tuple[str, str]]:
         for who, group in _by_owner(tasks).items():
             out.append((f"  {who}", "bold"))
             for t in group:
-                out.append((f"    {mark} {text(t.due_at)} ({t.due_in_words}) [task {t.id}] visit {t.visit_id} "
-                            f"{t.client}: {text(t.title)}", style))
+                out.append((f"    {mark} {_task_text(t)}", style))
     if r.alerts:
         out += [("", ""), (f"Alerts ({len(r.alerts)})", "bold underline")]
         out += [(f"  ! {ALERT_NAMES.get(a.kind, a.kind)}: {text(a.text)}", "red") for a in r.alerts]
@@ -91,7 +103,7 @@ def print_text(r) -> None:
 
 # -- markdown -----------------------------------------------------------------------------
 def _md(value) -> str:
-    return text(value).replace("|", "\\|")
+    return html.escape(text(value), quote=False).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
 def markdown(r) -> str:
@@ -120,8 +132,7 @@ def markdown(r) -> str:
         out += [f"## {title}", ""]
         for who, group in _by_owner(tasks).items():
             out += [f"### {_md(who)}", ""]
-            out += [f"- {text(t.due_at)} ({t.due_in_words}) – task {t.id}, visit {t.visit_id} {_md(t.client)}: "
-                    f"{_md(t.title)}" for t in group]
+            out += [f"- {_md(_task_text(t))}" for t in group]
             out.append("")
     if r.alerts:
         out += ["## Alerts", ""] + [f"- **{ALERT_NAMES.get(a.kind, a.kind)}**: {_md(a.text)}" for a in r.alerts] + [""]
@@ -145,45 +156,57 @@ def _h(value) -> str:
     return html.escape(text(value), quote=True)
 
 
+# Inline styles as well as the <style> block: several mail clients drop the latter.
+_TABLE = ' style="border-collapse:collapse;width:100%;margin:4px 0"'
+_CELL = "border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top"
+_TH = f' style="{_CELL};background:#f4f4f4"'
+LATE, WARN = "color:#b00020", "color:#8a5a00"
+_LATE = f' class="late" style="{LATE}"'
+_WARN = f' class="warn" style="{WARN}"'
+_H2 = ' style="font-size:16px;margin:20px 0 6px;border-bottom:2px solid #ddd;padding-bottom:3px"'
+
+
 def _table(headers, rows) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td{cls}>{cell}</td>" for cls, cell in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    head = "".join(f"<th{_TH}>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f'<td style="{_CELL};{extra}">{cell}</td>' for extra, cell in row) + "</tr>"
+                   for row in rows)
+    return f"<table{_TABLE}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def html_page(r) -> str:
     title = f"Daily reception report – {r.date:%Y-%m-%d %A}"
     parts = [f"<h1>{html.escape(title)}</h1>"]
     if r.today:
-        parts.append("<h2>Today's visits</h2>")
+        parts.append(f"<h2{_H2}>Today's visits</h2>")
         parts.append(_table(
             ["Time", "Visit", "Client", "Level", "Purpose", "Host", "Plan", "Readiness", "Open preparation"],
             [[("", f"{_hm(rv.visit.starts_at)}–{_hm(rv.visit.ends_at)}"), ("", str(rv.visit.id)), ("", _h(rv.visit.client)),
               ("", str(rv.visit.level)), ("", _h(rv.visit.purpose)), ("", _h(rv.visit.host)), ("", _h(rv.visit.plan_status)),
-              (' class="late"' if rv.overdue_preparation else "", _pct(rv.readiness)),
+              (LATE if rv.overdue_preparation else "", _pct(rv.readiness)),
               ("", "<br/>".join(_h(t) for t in rv.open_preparation) or "-")] for rv in r.today]))
     if r.lookahead:
-        parts.append(f"<h2>Look-ahead to {r.lookahead_until:%Y-%m-%d}</h2>")
+        parts.append(f"<h2{_H2}>Look-ahead to {r.lookahead_until:%Y-%m-%d}</h2>")
         parts.append(_table(
             ["Start", "Visit", "Client", "Host", "Plan", "Readiness", "Why"],
             [[("", _h(rv.visit.starts_at)), ("", str(rv.visit.id)), ("", _h(rv.visit.client)), ("", _h(rv.visit.host)),
-              ("", _h(rv.visit.plan_status)), ("", _pct(rv.readiness)), (' class="warn"', _h(", ".join(rv.flags)))]
+              ("", _h(rv.visit.plan_status)), ("", _pct(rv.readiness)), (WARN, _h(", ".join(rv.flags)))]
              for rv in r.lookahead]))
     if r.clashes:
-        parts.append("<h2>Clashes</h2><ul>" + "".join(f'<li class="warn">{_h(c)}</li>' for c in r.clashes) + "</ul>")
-    for name, tasks, cls in (("Due today", r.due_today, ""), ("Overdue", r.overdue, ' class="late"')):
+        parts.append(f"<h2{_H2}>Clashes</h2><ul>" + "".join(f"<li{_WARN}>{_h(c)}</li>" for c in r.clashes) + "</ul>")
+    for name, tasks, cls in (("Due today", r.due_today, ""), ("Overdue", r.overdue, _LATE)):
         if not tasks:
             continue
-        parts.append(f"<h2>{name} ({len(tasks)})</h2>")
+        parts.append(f"<h2{_H2}>{name} ({len(tasks)})</h2>")
         for who, group in _by_owner(tasks).items():
-            parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(
-                f"<li{cls}>{_h(t.due_at)} ({_h(t.due_in_words)}) – task {t.id}, visit {t.visit_id} {_h(t.client)}: "
-                f"{_h(t.title)}</li>" for t in group) + "</ul>")
+            parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{cls}>{_h(_task_text(t))}</li>" for t in group)
+                         + "</ul>")
     if r.alerts:
-        parts.append("<h2>Alerts</h2><ul>" + "".join(
-            f'<li class="late"><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>'
+        parts.append(f"<h2{_H2}>Alerts</h2><ul>" + "".join(
+            f"<li{_LATE}><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>"
             for a in r.alerts) + "</ul>")
-    parts.append(f"<h2>Month to date ({html.escape(r.month.month)})</h2><p class=\"mtd\">{_h(_month_line(r.month))}</p>")
+    parts.append(f"<h2{_H2}>Month to date ({html.escape(r.month.month)})</h2>"
+                 f'<p class="mtd" style="background:#f4f8ff;border:1px solid #cfe0ff;padding:8px">'
+                 f"{_h(_month_line(r.month))}</p>")
     parts.append(f'<p class="muted">Generated {_h(r.generated_at)} by receptionctl.</p>')
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
