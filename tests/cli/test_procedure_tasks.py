@@ -260,3 +260,11 @@ def test_policy_numbers_drive_the_procedure(team):
     vid = new_visit(team, "--host", "li")["id"]
     tasks = {t["key"]: t for t in team("task", "list", "--visit", str(vid), "--json").json()}
     assert tasks["host-early"]["due_at"] == "2026-12-01T09:30:00+08:00"
+
+
+def test_loading_the_procedure_in_use_again_is_refused(team, cli, tmp_path, unchanged):
+    path = tmp_path / "lean.toml"
+    path.write_text(CUSTOM, encoding="utf-8")
+    team("procedure", "load", str(path))
+    with unchanged():
+        one_error_line(cli("procedure", "load", str(path)), 1, "in use already")

@@ -338,3 +338,18 @@ def test_complete_refusals(team, cli, unchanged):
     vid = approved(team)
     with unchanged():
         one_error_line(cli("--as", "li", "visit", "complete", str(vid)), 1, "cannot be completed before")
+
+
+def test_completing_checks_out_guests_still_in(team):
+    vid = approved(team)
+    team("--as", "li", "checkin", str(vid), "--guest", "Liu Yang", env=DAY)
+    run = team("--as", "li", "visit", "complete", str(vid), env=AFTER)
+    assert "checked out" in run.stderr
+    guest = team("visit", "show", str(vid), "--json", env=AFTER).json()["guests"][0]
+    assert guest["checked_out_at"] == "2026-12-01T12:30:00+08:00"
+
+
+def test_the_investigation_is_in_the_audit_log(team, held):
+    team("--as", "li", "feedback", "add", str(held), "--score", "30", "--channel", "phone", env=AFTER)
+    event = [e for e in team("audit", "--json").json() if e["action"] == "feedback.add"][0]
+    assert isinstance(event["after"]["investigation_task"], int)

@@ -61,6 +61,17 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
         raise Refused(f"visit {visit_id} starts at {clock.local(visit.starts_at):%Y-%m-%d %H:%M}: "
                       "it cannot be completed before it begins")
     visit.completed_at = now
+    from sqlmodel import update
+
+    from receptionctl.store.models import Guest
+
+    still_in = session.execute(
+        update(Guest).where(Guest.visit_id == visit_id, Guest.checked_out_at.is_(None)).values(checked_out_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+    if still_in:
+        warnings.append(f"{still_in} guest{'s' if still_in != 1 else ''} still checked in "
+                        f"{'were' if still_in != 1 else 'was'} checked out")
     added = followup_tasks(session, visit, nda=session.get(Plan, visit_id).nda)
     event_done(session, visit, "complete", actor, "visit completed")
     # what was to be done before and on the day, and was not, is no longer to be done
@@ -152,10 +163,11 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
                         due_at=now + timedelta(days=rules["investigation_days"]))
         warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
                         f"investigation task {task.id} for the coordinator")
+        investigating = task.id
     audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
                  visit_id=visit_id, before=before,
                  after={"score": score, "channel": channel, "intent": intent, "comment": comment,
-                        "suggestion": suggestion})
+                        "suggestion": suggestion, "investigation_task": investigating if view.below_red_line else None})
     if maybe_close(session, actor, visit):
         warnings.append(f"visit {visit_id} is closed: everything after it is done")
     return Done(view, warnings)

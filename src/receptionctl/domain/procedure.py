@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from receptionctl.domain import access, audit, clock
 from receptionctl.domain.due import OffsetError, parse_due, parse_every
-from receptionctl.domain.errors import BadInput, NotFound
+from receptionctl.domain.errors import BadInput, NotFound, Refused
 from receptionctl.domain.policy import SETTINGS
 from receptionctl.domain.vocab import Purpose, Stage, StaffRole, VisitRole
 
@@ -226,6 +226,14 @@ def load_file(session: Session, actor: str, path: str) -> Procedure:
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read procedure file {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
     proc = parse(text, path)
+    from sqlmodel import select
+
+    from receptionctl.store.models import ProcedureVersion
+
+    latest = session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id.desc()).limit(1)).first()
+    if latest is not None and latest.checksum == hashlib.sha256(text.encode()).hexdigest():
+        raise Refused(f"{path} is the procedure in use already ({latest.name} {latest.version}, "
+                      f"version id {latest.id})")
     return store(session, actor, proc, text, Path(path).name)
 
 
