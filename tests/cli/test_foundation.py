@@ -449,3 +449,23 @@ def test_console_script_and_module_agree(initdb):
     failing = run_module("client", "show", "Nobody")
     assert failing.returncode == 3
     assert failing.stderr.startswith("error: ") and "Traceback" not in failing.stderr
+
+
+def test_db_migrate(ok, cli, db_target):
+    from alembic import command
+
+    from receptionctl.store.db import Database, _alembic_config
+
+    db = Database(db_target)
+    db.create_file()
+    with db.connection(write=True) as conn:
+        command.upgrade(_alembic_config(conn), "0001")  # an old database
+    db.dispose()
+    run = cli("client", "list")
+    one_error_line(run, 5, f"needs {SCHEMA_HEAD}")
+    assert "db migrate" in run.stderr
+    run = ok("db", "migrate")
+    assert "migrated from schema 0001" in run.stderr
+    assert ok("db", "check", "--json").json()["schema"] == "current"
+    assert "current" in ok("db", "migrate").stderr
+    assert ok("procedure", "show", "--json").json()["name"] == "standard-client-reception"
