@@ -71,6 +71,10 @@ def main() -> int:
             size = len(proc.stdout)
         print(f"{'receptionctl ' + name:40} {statistics.median(times):8.3f} {min(times):8.3f}  {size} bytes")
     print("times in seconds, wall clock, each a whole process (start-up included)")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
