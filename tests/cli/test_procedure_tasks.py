@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 import pytest
 
 from tests.cli.test_foundation import one_error_line

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -13,11 +12,6 @@ from tests.conftest import snapshot
 DAY = {"RECEPTIONCTL_NOW": "2026-12-01T10:05:00+08:00"}  # during the visit (10:00-12:00)
 AFTER = {"RECEPTIONCTL_NOW": "2026-12-01T12:30:00+08:00"}
 ID = "110101199003077777"
-
-
-def at(env):
-    """Run as li at a given moment."""
-    return env
 
 
 @pytest.fixture

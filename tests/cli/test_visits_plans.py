@@ -9,7 +9,7 @@ import holidays
 import pytest
 
 from tests.cli.test_foundation import one_error_line
-from tests.conftest import NOW, snapshot
+from tests.conftest import snapshot
 
 SH = ZoneInfo("Asia/Shanghai")
 VISIT_FIELDS = {"id", "client", "purpose", "level", "status", "starts_at", "ends_at", "headcount", "venue",

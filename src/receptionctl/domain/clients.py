@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from receptionctl.domain import access, audit, clock
 from receptionctl.domain.errors import BadInput, NotFound, Refused
-from receptionctl.domain.secrets import Cipher, clean_id_number, mask, verify
+from receptionctl.domain.secrets import clean_id_number, mask, verify
 from receptionctl.domain.vocab import Tier
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

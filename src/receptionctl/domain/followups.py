@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from receptionctl.domain import access, audit, clock, lifecycle, policy
-from receptionctl.domain.errors import BadInput, NotFound, Refused
+from receptionctl.domain.errors import BadInput, Refused
 from receptionctl.domain.visits import VISIT_WRITE, Done, get_view, load_for_change, required_text
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 
