@@ -73,14 +73,12 @@ def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_js
                   ("industry", detail.industry), ("since", detail.created_at)])
     import sys
 
+    from receptionctl.render.sheets import print_promises
+
     if detail.contacts:
         sys.stdout.write("\n")
         print_table(detail.contacts, _CONTACT_COLUMNS, title="Contacts")
-    if detail.open_promises:
-        from receptionctl.render.output import text
-
-        sys.stdout.write("\nPromises to keep\n" + "".join(
-            f"  ! [{p.id}] {text(p.text)} (visit {p.visit_id}, {text(p.at)[:10]})\n" for p in detail.open_promises))
+    print_promises(detail.open_promises)
 
 
 @contact_app.command("add", help="Add a contact person to a client. The identity number is stored encrypted.")

@@ -57,10 +57,6 @@ INCIDENT_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind"
                     ("text", "What happened"), ("status", "Status"), ("task_id", "Task")]
 
 
-def incident_rows(views):
-    return [{**i.__dict__, "status": "open" if i.open else f"resolved: {i.resolution}"} for i in views]
-
-
 @incident_app.command("add", help="Record an incident. High or critical ones raise an escalation task for the coordinator.")
 def incident_add(
     ctx: typer.Context,
@@ -111,6 +107,7 @@ def incident_list(
 ) -> None:
     from receptionctl.domain.reception import list_incidents
     from receptionctl.render.output import print_json, print_table
+    from receptionctl.render.sheets import incident_rows
 
     with state(ctx).session() as session:
         views = list_incidents(session, visit_id=visit, open_only=open_only)
@@ -122,13 +119,6 @@ def incident_list(
 
 NOTE_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "Kind"), ("text", "Note"),
                 ("by", "By"), ("status", "Status")]
-
-
-def note_rows(views):
-    from receptionctl.render.output import text
-
-    return [{**n.__dict__, "status": ("OPEN" if n.open else f"kept {text(n.fulfilled_at)[:10]}") if n.kind == "promise"
-             else ""} for n in views]
 
 
 @note_app.command("add", help="Record a question, suggestion, cooperation intention or promise. "
@@ -184,6 +174,7 @@ def note_list(
     from receptionctl.domain.clients import resolve_client
     from receptionctl.domain.reception import list_notes
     from receptionctl.render.output import print_json, print_table
+    from receptionctl.render.sheets import note_rows
 
     with state(ctx).session() as session:
         client_id = resolve_client(session, client).id if client else None

@@ -24,6 +24,23 @@ def _roles(assignments) -> None:
     )
 
 
+def incident_rows(incidents) -> list[dict]:
+    return [{**i.__dict__, "status": "open" if i.open else f"resolved: {i.resolution}"} for i in incidents]
+
+
+def note_rows(notes) -> list[dict]:
+    return [{**n.__dict__, "status": ("OPEN" if n.open else f"kept {text(n.fulfilled_at)[:10]}")
+             if n.kind == "promise" else ""} for n in notes]
+
+
+def print_promises(promises) -> None:
+    """The promises made to a client and not yet kept."""
+    if promises:
+        _gap()
+        sys.stdout.write("Promises to keep\n" + "".join(
+            f"  ! [{p.id}] {text(p.text)} (visit {p.visit_id}, {text(p.at)[:10]})\n" for p in promises))
+
+
 def print_visit(d) -> None:
     pairs = [
         ("visit", d.id), ("client", d.client), ("when", _when(d)), ("purpose", d.purpose), ("level", d.level),
@@ -62,27 +79,20 @@ def print_visit(d) -> None:
                      ("out", "Out")], title="Guests")
     if d.incidents:
         _gap()
-        print_table([{**i.__dict__, "status": "open" if i.open else f"resolved: {i.resolution}"} for i in d.incidents],
+        print_table(incident_rows(d.incidents),
                     [("id", "ID"), ("at", "When"), ("kind", "Kind"), ("severity", "Severity"),
                      ("text", "What happened"), ("status", "Status")], title="Incidents")
     if d.notes:
         _gap()
-        print_table([{**n.__dict__, "status": ("OPEN" if n.open else "kept") if n.kind == "promise" else ""}
-                     for n in d.notes],
+        print_table(note_rows(d.notes),
                     [("id", "ID"), ("kind", "Kind"), ("text", "Note"), ("by", "By"), ("status", "")], title="Notes")
-    _promises(d.open_promises, exclude_visit=None)
+    print_promises(d.open_promises)
     if d.evaluation:
         _gap()
         e = d.evaluation
         print_fields([("strengths", e.strengths), ("weaknesses", e.weaknesses), ("improvements", e.improvements),
                       ("cost", e.cost)], title="Evaluation")
 
-
-def _promises(promises, exclude_visit=None) -> None:
-    if promises:
-        _gap()
-        sys.stdout.write("Promises to keep\n" + "".join(
-            f"  ! [{p.id}] {text(p.text)} (visit {p.visit_id}, {text(p.at)[:10]})\n" for p in promises))
 
 
 def print_plan(s) -> None:
@@ -128,7 +138,7 @@ def print_plan(s) -> None:
     money += [("catering", s.catering), ("lodging", s.lodging), ("transport", s.transport),
               ("NDA", "required before core technology or data is shown" if s.nda else "no")]
     print_fields(money)
-    _promises(s.open_promises)
+    print_promises(s.open_promises)
     if s.missing:
         _gap()
         sys.stdout.write("Before it can be submitted\n" + "".join(f"  - {m}\n" for m in s.missing))
