@@ -226,8 +226,9 @@ class OutcomeView:
     converted: bool  # won or intent within the conversion window after the visit
 
 
-def converted(outcome: str | None, outcome_at: datetime | None, ends_at: datetime, window_days: int) -> bool:
-    return outcome in ("won", "intent") and outcome_at is not None and outcome_at <= ends_at + timedelta(days=window_days)
+def converted(converted_at: datetime | None, ends_at: datetime, window_days: int) -> bool:
+    """A deal or an intention (the first, `converted_at`) within the window after the visit."""
+    return converted_at is not None and converted_at <= ends_at + timedelta(days=window_days)
 
 
 def outcome_view(session: Session, visit_id: int) -> OutcomeView:
@@ -236,7 +237,7 @@ def outcome_view(session: Session, visit_id: int) -> OutcomeView:
     v = session.get(Visit, visit_id)
     window = policy.load(session)["conversion_window_days"]
     return OutcomeView(v.id, v.outcome, v.outcome_at, v.outcome_note,
-                       converted("won" if v.converted_at else None, v.converted_at, v.ends_at, window))
+                       converted(v.converted_at, v.ends_at, window))
 
 
 def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, weaknesses: str, improvements: str,

@@ -217,11 +217,19 @@ def set_plan(
         session.flush()
         audit.record(session, actor, "plan.set", "plan", visit_id, visit_id=visit_id,
                      before={k: before[k] for k in changed}, after=changed)
-    limit = policy.load(session)["per_person_limit"]
-    if plan.per_person is not None and limit is not None and Decimal(plan.per_person) > limit:
+    limit = over_limit(session, plan.per_person)
+    if limit is not None:
         warnings.append(f"per-person standard {plan.per_person} is over the policy limit {limit}: "
                         "the plan cannot be submitted like this")
     return Done(show_plan(session, visit_id), warnings)
+
+
+def over_limit(session: Session, per_person) -> Decimal | None:
+    """The policy's per-person limit when the standard exceeds it, else None."""
+    limit = policy.load(session)["per_person_limit"]
+    if per_person is not None and limit is not None and Decimal(per_person) > limit:
+        return limit
+    return None
 
 
 def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...], n_items: int) -> list[str]:
@@ -233,8 +241,8 @@ def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...
         missing.append("a level-1 visit needs a backup for the host (`plan assign ... --backup USERNAME`)")
     if n_items == 0:
         missing.append("no agenda item (`plan item VISIT --at WHEN --title TEXT`)")
-    limit = policy.load(session)["per_person_limit"]
-    if plan.per_person is not None and limit is not None and Decimal(plan.per_person) > limit:
+    limit = over_limit(session, plan.per_person)
+    if limit is not None:
         missing.append(f"per-person standard {plan.per_person} is over the policy limit {limit}")
     return missing
 
@@ -362,7 +370,7 @@ def show_plan(session: Session, visit_id: int) -> PlanSheet:
         per_person=per_person,
         meals_total=per_person * view.headcount if per_person is not None else None,
         per_person_limit=limit,
-        over_limit=per_person is not None and limit is not None and per_person > limit,
+        over_limit=over_limit(session, per_person) is not None,
         catering=plan.catering,
         lodging=plan.lodging,
         transport=plan.transport,

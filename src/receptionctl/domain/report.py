@@ -212,7 +212,7 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
         .where(Feedback.at >= month_start, Feedback.at < end)
     ).one()
     conv = sum(
-        converted("won", converted_at, ends_at, rules["conversion_window_days"])
+        converted(converted_at, ends_at, rules["conversion_window_days"])
         for converted_at, ends_at in session.execute(
             select(Visit.converted_at, Visit.ends_at).where(
                 Visit.starts_at >= month_start, Visit.starts_at < end, Visit.converted_at.is_not(None))
