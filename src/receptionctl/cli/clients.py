@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, RevealOpt, state
+from receptionctl.cli.common import JsonOpt, RevealOpt, emit, state
 from receptionctl.domain.vocab import Tier
 
 client_app = typer.Typer(help="Clients: the organisations you receive.", no_args_is_help=True)
@@ -24,15 +24,11 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.clients import add_client
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = add_client(session, st.actor, name, tier.value, industry)
-    if as_json:
-        print_json(view)
-    else:
-        say(f"client {view.id} added: {view.name} ({view.tier})")
+    emit(view, as_json, f"client {view.id} added: {view.name} ({view.tier})")
 
 
 @client_app.command("list", help="List clients with their tier, industry and number of contacts.")
@@ -98,7 +94,6 @@ def contact_add(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.clients import add_contact
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -107,8 +102,5 @@ def contact_add(
             transport=transport, needs=needs, id_number=id_number,
             cipher=st.cipher,
         )
-    if as_json:
-        print_json(view)
-    else:
-        say(f"contact {view.id} added to client {view.client_id}: {view.name}"
+    emit(view, as_json, f"contact {view.id} added to client {view.client_id}: {view.name}"
             + (f", ID {view.id_number}" if view.id_number else ""))

@@ -227,6 +227,27 @@ def configure_clock() -> None:
         clock.pin(None)
 
 
+def emit(done, as_json: bool, message: str) -> None:
+    """What a change command did: the record as JSON, or `message` as one line on stdout;
+    then the warnings of a use case's result (a `Done`) on stderr."""
+    from receptionctl.render.output import print_json, say
+
+    view = getattr(done, "view", done)
+    if as_json:
+        print_json(view)
+    else:
+        say(message)
+    report(done)
+
+
+def report(done) -> None:
+    """The warnings of a use case's result, on stderr."""
+    from receptionctl.render.output import warn
+
+    for warning in getattr(done, "warnings", ()):
+        warn(warning)
+
+
 def when(value: str, session=None):
     """Parse a moment given on the command line (CLI.md "dates in")."""
     from receptionctl.domain import clock

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, state, whole
-from receptionctl.cli.visits import VisitArg, report
+from receptionctl.cli.common import JsonOpt, emit, report, state, whole
+from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 
 feedback_app = typer.Typer(help="The client-reception feedback form.", no_args_is_help=True)
@@ -52,16 +52,11 @@ def outcome(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.followups import set_outcome
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = set_outcome(session, st.actor, visit, result.value, note)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"visit {visit}: {done.view.outcome}" + (" (converted)" if done.view.converted else ""))
-    report(done)
+    emit(done, as_json, f"visit {visit}: {done.view.outcome}" + (" (converted)" if done.view.converted else ""))
 
 
 def evaluate(
@@ -74,17 +69,12 @@ def evaluate(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.followups import evaluate as do
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
                   cost=cost)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"evaluation of visit {visit} written")
-    report(done)
+    emit(done, as_json, f"evaluation of visit {visit} written")
 
 
 @followup_app.command("due", help="Open follow-up tasks overdue or due within the window: overdue first, then by due time.")

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, state, when
-from receptionctl.cli.visits import VisitArg, report
+from receptionctl.cli.common import JsonOpt, emit, report, state, when
+from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
 
 app = typer.Typer(help="Reception plans: agenda, who does what, budget, approval by the leadership.",
@@ -40,17 +40,12 @@ def item(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.plans import add_item
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_item(session, st.actor, visit, starts_at=when(at, session),
                         ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"agenda item {done.view.id} added to visit {visit}: {done.view.title}")
-    report(done)
+    emit(done, as_json, f"agenda item {done.view.id} added to visit {visit}: {done.view.title}")
 
 
 @app.command("assign", help="Assign a visit role to a person, with a backup (A/B roles). Warns about clashes.")
@@ -89,31 +84,21 @@ def set_(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.plans import set_plan
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = set_plan(session, st.actor, visit, budget=budget, per_person=per_person, catering=catering,
                         lodging=lodging, transport=transport, nda=nda)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"plan of visit {visit} updated (plan {done.view.plan_status})")
-    report(done)
+    emit(done, as_json, f"plan of visit {visit} updated (plan {done.view.plan_status})")
 
 
 def _transition(ctx: typer.Context, visit: int, action: str, as_json: bool, **kw) -> None:
     from receptionctl.domain import plans
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = getattr(plans, action)(session, st.actor, visit, **kw)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"plan of visit {visit} {done.view.plan_status}; visit {done.view.status.replace('_', ' ')}")
-    report(done)
+    emit(done, as_json, f"plan of visit {visit} {done.view.plan_status}; visit {done.view.status.replace('_', ' ')}")
 
 
 @app.command("submit", help="Submit the plan for approval: needs a host, an agenda item, a standard within the limit, "

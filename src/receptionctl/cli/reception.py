@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, record_id, state
-from receptionctl.cli.visits import VisitArg, report
+from receptionctl.cli.common import JsonOpt, emit, record_id, report, state
+from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
 
 incident_app = typer.Typer(help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
@@ -42,15 +42,11 @@ def checkin(
 
 def checkout(ctx: typer.Context, visit: VisitArg, guest: GuestOpt, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.reception import checkout as do
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, guest)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"{done.view.name} checked out of visit {visit}")
+    emit(done.view, as_json, f"{done.view.name} checked out of visit {visit}")
 
 
 INCIDENT_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "Kind"), ("severity", "Severity"),
@@ -67,16 +63,11 @@ def incident_add(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.reception import add_incident
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_incident(session, st.actor, visit, kind.value, severity.value, text)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"incident {done.view.id} recorded on visit {visit}: {done.view.severity} {done.view.kind}")
-    report(done)
+    emit(done, as_json, f"incident {done.view.id} recorded on visit {visit}: {done.view.severity} {done.view.kind}")
 
 
 @incident_app.command("resolve", help="Resolve an incident; its escalation task is closed with it.")
@@ -87,15 +78,11 @@ def incident_resolve(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.reception import resolve_incident
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = resolve_incident(session, st.actor, incident, text)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"incident {incident} resolved")
+    emit(done.view, as_json, f"incident {incident} resolved")
 
 
 @incident_app.command("list", help="List incidents (all, or only open ones).")
@@ -131,16 +118,11 @@ def note_add(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.reception import add_note
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_note(session, st.actor, visit, kind.value, text)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"note {done.view.id} ({done.view.kind}) added to visit {visit}")
-    report(done)
+    emit(done, as_json, f"note {done.view.id} ({done.view.kind}) added to visit {visit}")
 
 
 @note_app.command("keep", help="Mark a promise as kept.")
@@ -151,15 +133,11 @@ def note_keep(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.reception import keep_promise
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = keep_promise(session, st.actor, note, text)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"promise {note} kept")
+    emit(done.view, as_json, f"promise {note} kept")
 
 
 @note_app.command("list", help="List notes of a visit or a client; --promises for the promises not yet kept.")

@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, state
+from receptionctl.cli.common import JsonOpt, emit, state
 from receptionctl.domain.vocab import StaffRole
 
 app = typer.Typer(help="The staff list: usernames, departments, roles.", no_args_is_help=True)
@@ -27,15 +27,11 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.staff import add_staff
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = add_staff(session, st.actor, username, name, dept, [r.value for r in role or []])
-    if as_json:
-        print_json(view)
-    else:
-        say(f"staff {view.username} added: {view.name}, {view.dept} ({', '.join(view.roles)})")
+    emit(view, as_json, f"staff {view.username} added: {view.name}, {view.dept} ({', '.join(view.roles)})")
 
 
 @app.command("list", help="List staff members and their roles.")

@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, state
-from receptionctl.cli.common import record_id
+from receptionctl.cli.common import JsonOpt, emit, record_id, state
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Stage, TaskStateFilter as State
 
@@ -89,12 +88,8 @@ def skip(ctx: typer.Context, task: TaskArg,
          reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
          as_json: JsonOpt = False) -> None:
     from receptionctl.domain import tasks
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = tasks.skip(session, st.actor, task, reason)
-    if as_json:
-        print_json(view)
-    else:
-        say(f"task {view.id} skipped: {view.title}")
+    emit(view, as_json, f"task {view.id} skipped: {view.title}")

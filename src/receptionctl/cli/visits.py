@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, RevealOpt, number, record_id, state, when, whole
+from receptionctl.cli.common import JsonOpt, RevealOpt, emit, number, record_id, report, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
 app = typer.Typer(help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
@@ -40,12 +40,6 @@ def flags(v) -> str:
 def row(v) -> dict:
     return {**v.__dict__, "flags": flags(v)}
 
-
-def report(done) -> None:
-    from receptionctl.render.output import warn
-
-    for w in done.warnings:
-        warn(w)
 
 
 @app.command("new", help="Record a visit; it gets a draft reception plan. Warns when the notice is short.")
@@ -152,27 +146,18 @@ def cancel(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="Why the visit is cancelled.")],
            as_json: JsonOpt = False) -> None:
     from receptionctl.domain import visits
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.cancel(session, st.actor, visit, reason)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"visit {visit} cancelled")
+    emit(done.view, as_json, f"visit {visit} cancelled")
 
 
 @app.command("complete", help="The visit took place: it is completed and gets the follow-up tasks.")
 def complete(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.followups import complete as do
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit)
-    if as_json:
-        print_json(done.view)
-    else:
-        say(f"visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)")
-    report(done)
+    emit(done, as_json, f"visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)")
