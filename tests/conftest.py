@@ -139,3 +139,18 @@ def unchanged(db_target):
         assert snapshot(db_target) == before
 
     return check
+
+
+@pytest.fixture
+def team(initdb):
+    """A team (approvers gm and gm2, coordinator-host li, host wang, staff chen) and a VIP client
+    Acme with one contact: the cast of the visit, plan and report tests."""
+    ok = initdb
+    ok("staff", "add", "gm", "--name", "Zhou Min", "--dept", "Leadership", "--role", "approver")
+    ok("staff", "add", "gm2", "--name", "Qian Hui", "--dept", "Leadership", "--role", "approver", "--role", "coordinator")
+    ok("staff", "add", "li", "--name", "Li Na", "--dept", "Customer service", "--role", "coordinator", "--role", "host")
+    ok("staff", "add", "wang", "--name", "Wang Lei", "--dept", "Business", "--role", "host")
+    ok("staff", "add", "chen", "--name", "Chen Jie", "--dept", "Technical", "--role", "staff")
+    ok("client", "add", "Acme", "--tier", "vip")
+    ok("contact", "add", "Acme", "Liu Yang", "--diet", "no pork", "--needs", "wheelchair access")
+    return ok

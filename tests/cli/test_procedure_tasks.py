@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.cli.test_foundation import one_error_line
-from tests.cli.test_visits_plans import new_visit, ready, team  # noqa: F401  (fixture)
+from tests.cli.test_visits_plans import new_visit
 
 SH = ZoneInfo("Asia/Shanghai")
 TASK_FIELDS = {"id", "visit_id", "key", "stage", "title", "owner", "due_at", "done_at", "state", "overdue"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.test_foundation import one_error_line
-from tests.cli.test_visits_plans import approved, new_visit, ready, team  # noqa: F401  (fixture)
+from tests.cli.test_visits_plans import approved, new_visit
 from tests.conftest import snapshot
 
 DAY = {"RECEPTIONCTL_NOW": "2026-12-01T10:05:00+08:00"}  # during the visit (10:00-12:00)

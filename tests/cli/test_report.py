@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.cli.test_foundation import one_error_line
-from tests.cli.test_visits_plans import approved, new_visit, ready, team  # noqa: F401  (fixture)
+from tests.cli.test_visits_plans import approved, new_visit, ready
 
 DAY = {"RECEPTIONCTL_NOW": "2026-12-01T08:00:00+08:00"}  # the morning of the visits
 

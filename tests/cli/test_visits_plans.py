@@ -16,17 +16,6 @@ VISIT_FIELDS = {"id", "client", "purpose", "level", "status", "starts_at", "ends
                 "offsite", "urgent", "short_notice", "host", "plan_status"}
 
 
-@pytest.fixture
-def team(initdb):
-    ok = initdb
-    ok("staff", "add", "gm", "--name", "Zhou Min", "--dept", "Leadership", "--role", "approver")
-    ok("staff", "add", "gm2", "--name", "Qian Hui", "--dept", "Leadership", "--role", "approver", "--role", "coordinator")
-    ok("staff", "add", "li", "--name", "Li Na", "--dept", "Customer service", "--role", "coordinator", "--role", "host")
-    ok("staff", "add", "wang", "--name", "Wang Lei", "--dept", "Business", "--role", "host")
-    ok("staff", "add", "chen", "--name", "Chen Jie", "--dept", "Technical", "--role", "staff")
-    ok("client", "add", "Acme", "--tier", "vip")
-    ok("contact", "add", "Acme", "Liu Yang", "--diet", "no pork", "--needs", "wheelchair access")
-    return ok
 
 
 def new_visit(ok, *extra, at="2026-12-01 10:00", who="li"):

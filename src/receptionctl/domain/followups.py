@@ -107,7 +107,7 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
     from sqlmodel import select
 
     from receptionctl.domain.tasks import add_task, event_done
-    from receptionctl.store.models import Feedback
+    from receptionctl.store.models import Feedback, Task
 
     access.require(session, actor, AFTER, "record feedback")
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
@@ -139,10 +139,6 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
     view = _feedback_view(row, rules)
     warnings = []
     event_done(session, visit, "feedback", actor, f"feedback form received by {channel}")
-    from sqlmodel import select
-
-    from receptionctl.store.models import Task
-
     investigating = session.scalars(select(Task.id).where(
         Task.visit_id == visit_id, Task.key == "investigate-feedback", Task.state == "open")).first()
     if view.below_red_line and investigating is not None:
