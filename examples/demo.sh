@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export RECEPTIONCTL_DB="$PWD/demo/reception.db"
-export RECEPTIONCTL_TZ="${RECEPTIONCTL_TZ:-Asia/Shanghai}"
 export RECEPTIONCTL_USER=admin
 unset RECEPTIONCTL_KEY
 rm -rf demo && mkdir -p demo

@@ -84,9 +84,14 @@ def test_incidents_escalate_and_itinerary_asks_for_a_plan_update(team, cli, unch
     assert "update the plan" in low.stderr
     high = team("--as", "li", "incident", "add", str(vid), "--kind", "equipment", "--severity", "high",
                 "--text", "Projector failed", "--json", env=DAY).json()
-    task = next(t for t in team("task", "list", "--visit", str(vid), "--json", env=DAY).json()
-                if t["id"] == high["task_id"])
-    assert task["owner_role"] == "coordinator" and task["due_at"] == "2026-12-01T10:10:00+08:00"  # 5 minutes
+    open_tasks = {t["key"]: t for t in team("task", "list", "--visit", str(vid), "--json", env=DAY).json()}
+    task = open_tasks[f"onsite-incident-{high['id']}"]
+    assert task["id"] == high["task_id"]
+    # seed 002: IT (the visit's tech role, else logistics) on site within 5 minutes, not the coordinator
+    assert task["owner_role"] == "tech" and task["due_at"] == "2026-12-01T10:10:00+08:00"
+    # anything serious is also reported to the superior (seed 001), within incident_response_minutes
+    escalation = open_tasks[f"escalate-incident-{high['id']}"]
+    assert escalation["owner_role"] == "coordinator" and escalation["due_at"] == "2026-12-01T10:35:00+08:00"
     crit = team("--as", "li", "incident", "add", str(vid), "--kind", "health", "--severity", "critical",
                 "--text", "A guest fainted", "--json", env=DAY).json()
     task2 = next(t for t in team("task", "list", "--visit", str(vid), "--json", env=DAY).json()
@@ -95,7 +100,8 @@ def test_incidents_escalate_and_itinerary_asks_for_a_plan_update(team, cli, unch
     assert [i["kind"] for i in team("incident", "list", "--open", "--json", env=DAY).json()] == [
         "itinerary", "equipment", "health"]
     team("--as", "li", "incident", "resolve", str(high["id"]), "--text", "Spare projector", env=DAY)
-    assert high["task_id"] not in [t["id"] for t in team("task", "list", "--json", env=DAY).json()]
+    still_open = [t["id"] for t in team("task", "list", "--json", env=DAY).json()]
+    assert high["task_id"] not in still_open and escalation["id"] not in still_open
     with unchanged():
         one_error_line(cli("--as", "li", "incident", "resolve", str(high["id"]), "--text", "x", env=DAY), 1, "already")
         one_error_line(cli("--as", "li", "incident", "add", str(vid), "--kind", "fire", "--severity", "low",
@@ -194,8 +200,9 @@ def test_back_to_intent_restarts_the_weekly_chain(team, held):
 
 
 def finish_followups(ok, vid, env):
-    """Mark every open follow-up task done but the weekly update (the outcome ends that)."""
-    for t in ok("task", "list", "--visit", str(vid), "--stage", "followup", "--json", env=env).json():
+    """Mark every open task done (follow-up, and the video archived after the visit) but the
+    weekly update (the outcome ends that)."""
+    for t in ok("task", "list", "--visit", str(vid), "--json", env=env).json():
         if t["key"] != "progress-update":
             ok("--as", "li", "task", "done", str(t["id"]), env=env)
 
@@ -213,10 +220,13 @@ def test_a_visit_does_not_close_with_an_open_incident(team):
     team("--as", "li", "outcome", str(vid), "won", env=env)
     shown = team("visit", "show", str(vid), "--json", env=env).json()
     assert shown["status"] == "completed" and any("incident" in k for k in shown["keeps_open"])
-    team("--as", "li", "incident", "resolve", str(inc["id"]), "--text", "fixed", env=env)
-    team("--as", "li", "task", "list", "--visit", str(vid), "--json", env=env)
-    # resolving closes the escalation; the next follow-up action closes the visit
-    team("--as", "li", "outcome", str(vid), "won", env=env)
+    resolved = team("--as", "li", "incident", "resolve", str(inc["id"]), "--text", "fixed", env=env)
+    assert "callback task" in resolved.stderr
+    # resolving closes the on-site and escalation tasks; the client affected is called back (seed 001)
+    callback = tasks_by_key(team, vid, env=env)[f"incident-callback-{inc['id']}"][0]
+    assert callback["owner_role"] == "host" and callback["due_at"] == "2026-12-03T10:00:00+08:00"
+    assert team("visit", "show", str(vid), "--json", env=env).json()["status"] == "completed"
+    team("--as", "li", "task", "done", str(callback["id"]), env=env)  # the last open task: the visit closes
     assert team("visit", "show", str(vid), "--json", env=env).json()["status"] == "closed"
 
 
@@ -241,9 +251,13 @@ def test_checkin_far_from_the_visit_needs_force(team, cli, unchanged):
     team("--as", "li", "checkin", str(vid), "--guest", "Liu", "--force")
 
 
-def test_preparation_left_open_is_skipped_at_completion(team, held):
-    assert [t for t in team("task", "list", "--visit", str(held), "--json", env=AFTER).json()
-            if t["stage"] != "followup"] == []
+def test_preparation_left_open_is_missed_at_completion_and_later_work_stays_open(team, held):
+    still_open = [t for t in team("task", "list", "--visit", str(held), "--json", env=AFTER).json()
+                  if t["stage"] != "followup"]
+    assert [t["key"] for t in still_open] == ["route-video"]  # due after the visit ends: not thrown away
+    missed = team("task", "list", "--visit", str(held), "--state", "missed", "--json", env=AFTER).json()
+    assert missed and {t["stage"] for t in missed} <= {"prepare", "receive"}
+    assert all(t["state"] == "missed" and t["overdue"] is False for t in missed)
 
 
 def test_approving_and_submitting_close_their_procedure_steps(team):
@@ -305,10 +319,7 @@ def test_the_visit_closes_when_everything_is_done(team, held):
     assert "stays open until" in run.stderr
     shown = team("visit", "show", str(held), "--json", env=env).json()
     assert shown["status"] == "completed" and shown["archive_label"] is None
-    for t in team("task", "list", "--visit", str(held), "--stage", "followup", "--json", env=env).json():
-        if t["key"] == "progress-update":
-            continue
-        team("--as", "li", "task", "done", str(t["id"]), env=env)
+    finish_followups(team, held, env)
     team("--as", "li", "outcome", str(held), "won", env=env)
     shown = team("visit", "show", str(held), "--json", env=env).json()
     assert shown["status"] == "closed"

@@ -80,3 +80,65 @@ def test_hours_are_elapsed_time_across_daylight_saving():
     before = datetime(2026, 3, 29, 0, 30, tzinfo=berlin)  # clocks go forward at 02:00
     moved = parse_when("+4h", before, berlin, CAL)
     assert (moved.astimezone(ZoneInfo("UTC")) - before.astimezone(ZoneInfo("UTC"))) == timedelta(hours=4)
+
+
+# -- the forms people type (issue: dates as people type them) ------------------------------
+# NOW is Tuesday 2026-11-24 09:30 in Shanghai.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("now", NOW),
+        ("NOW", NOW),
+        ("10:00", datetime(2026, 11, 24, 10, 0, tzinfo=SH)),
+        ("8:15", datetime(2026, 11, 24, 8, 15, tzinfo=SH)),  # today, even when it has passed
+        ("10am", datetime(2026, 11, 24, 10, 0, tzinfo=SH)),
+        ("2pm", datetime(2026, 11, 24, 14, 0, tzinfo=SH)),
+        ("2:30pm", datetime(2026, 11, 24, 14, 30, tzinfo=SH)),
+        ("12am", datetime(2026, 11, 24, 0, 0, tzinfo=SH)),
+        ("12pm", datetime(2026, 11, 24, 12, 0, tzinfo=SH)),
+        ("tomorrow 2pm", datetime(2026, 11, 25, 14, 0, tzinfo=SH)),
+        ("next mon", datetime(2026, 11, 30, 0, 0, tzinfo=SH)),
+        ("next fri 10:00", datetime(2026, 12, 4, 10, 0, tzinfo=SH)),  # Friday of next week, not this one
+        ("next tue", datetime(2026, 12, 1, 0, 0, tzinfo=SH)),
+        ("2026/12/01 10:00", datetime(2026, 12, 1, 10, 0, tzinfo=SH)),
+        ("2026/12/1", datetime(2026, 12, 1, 0, 0, tzinfo=SH)),
+        ("2026-12-01 10am", datetime(2026, 12, 1, 10, 0, tzinfo=SH)),
+        ("2026-11-25 10:00+00:00", datetime(2026, 11, 25, 18, 0, tzinfo=SH)),
+        ("12-01 10:00", datetime(2026, 12, 1, 10, 0, tzinfo=SH)),  # this year
+        ("11-24", datetime(2026, 11, 24, 0, 0, tzinfo=SH)),  # today is not past
+        ("11-23 10:00", datetime(2027, 11, 23, 10, 0, tzinfo=SH)),  # that day has passed: next year
+        ("01-05", datetime(2027, 1, 5, 0, 0, tzinfo=SH)),
+        ("今天", datetime(2026, 11, 24, 0, 0, tzinfo=SH)),
+        ("明天", datetime(2026, 11, 25, 0, 0, tzinfo=SH)),
+        ("后天", datetime(2026, 11, 26, 0, 0, tzinfo=SH)),
+        ("明天 10:00", datetime(2026, 11, 25, 10, 0, tzinfo=SH)),
+        ("明天10:00", datetime(2026, 11, 25, 10, 0, tzinfo=SH)),
+        ("明天下午2点", datetime(2026, 11, 25, 14, 0, tzinfo=SH)),
+        ("后天 上午10点半", datetime(2026, 11, 26, 10, 30, tzinfo=SH)),
+        ("下午2点", datetime(2026, 11, 24, 14, 0, tzinfo=SH)),
+        ("下午2点30分", datetime(2026, 11, 24, 14, 30, tzinfo=SH)),
+        ("晚上8点", datetime(2026, 11, 24, 20, 0, tzinfo=SH)),
+        ("中午12点", datetime(2026, 11, 24, 12, 0, tzinfo=SH)),
+        ("10点", datetime(2026, 11, 24, 10, 0, tzinfo=SH)),
+        ("下周一", datetime(2026, 11, 30, 0, 0, tzinfo=SH)),
+        ("下周三 14:00", datetime(2026, 12, 2, 14, 0, tzinfo=SH)),
+        ("下周日", datetime(2026, 12, 6, 0, 0, tzinfo=SH)),
+        ("下周二", datetime(2026, 12, 1, 0, 0, tzinfo=SH)),
+        ("周五", datetime(2026, 11, 27, 0, 0, tzinfo=SH)),  # the next Friday, like "fri"
+        ("周二", datetime(2026, 12, 1, 0, 0, tzinfo=SH)),  # never today
+    ],
+)
+def test_forms_people_type(text, expected):
+    assert p(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["13pm", "0am", "25:00", "10:60", "next", "next month", "下午", "下周八", "2026/13/01", "02-30", "13-01",
+     "上午14点", "明天 noon", "+2h 10:00", "tomorrowish", "10", "2026-12-01 25:00"],
+)
+def test_forms_refused_name_the_value_and_the_forms(text):
+    with pytest.raises(BadInput) as exc:
+        p(text)
+    assert repr(text) in exc.value.message or text in exc.value.message
+    assert exc.value.code == ExitCode.BAD_INPUT

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, record_id, state, whole
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, record_id, state, whole
 
 db_app = typer.Typer(help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
@@ -79,6 +79,41 @@ def db_migrate(ctx: typer.Context) -> None:
         note(f"migrated from schema {result.upgraded_from} to {result.revision}")
 
 
+@db_app.command("info", help="Where the data is and how times are read: the database, its schema, the time zone "
+                "in force and where it came from (--tz, RECEPTIONCTL_TZ or the policy's work_zone), the "
+                "working-day calendar, and now in that zone.")
+def db_info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import clock, policy
+    from receptionctl.render.output import print_fields, print_json
+    from receptionctl.store.db import describe
+
+    st = state(ctx)
+    with st.session() as session:
+        rules = policy.load(session)
+        revision = st.db.revision()
+    info = {
+        "database": describe(st.db.url),
+        "schema": revision,
+        "time_zone": clock.zone_name(),
+        "time_zone_from": clock.zone_source(),
+        "work_zone": rules["work_zone"],
+        "calendar": rules["country"],
+        "now": clock.now(),
+        "machine_zone": _machine_zone(),
+    }
+    if as_json:
+        print_json(info)
+        return
+    print_fields([(k.replace("_", " "), v) for k, v in info.items()])
+
+
+def _machine_zone() -> str:
+    """The machine's zone, for information only: the tool never uses it."""
+    from datetime import datetime
+
+    return datetime.now().astimezone().tzname() or "unknown"
+
+
 @db_app.command("check", help="Run the database's integrity check and report the schema revision. Exit 5 on a problem.")
 def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.errors import StorageError
@@ -126,7 +161,7 @@ def audit(
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only events of this visit.")] = None,
     entity: Annotated[Optional[str], typer.Option("--entity", help="Only events on this kind of record (client, contact, staff, policy, ...).")] = None,
     actor: Annotated[Optional[str], typer.Option("--actor", help="Only events by this username.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment: an ISO date, today, yesterday, a weekday name, or an offset such as -7d.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment, such as -7d or yesterday. " + WHEN_FORMS)] = None,
     last: Annotated[Optional[int], typer.Option("--last", parser=whole(1, 1_000_000), help="Only the last N events.")] = None,
     as_json: JsonOpt = False,
 ) -> None:

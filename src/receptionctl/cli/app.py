@@ -100,11 +100,20 @@ def root(
         Optional[str],
         typer.Option("--as", metavar="USERNAME", help="Act as this staff member. Default: $RECEPTIONCTL_USER, else the login name."),
     ] = None,
+    tz: Annotated[
+        Optional[str],
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="Read and show times in this IANA time zone for this run. Default: $RECEPTIONCTL_TZ, "
+            "else the policy's work_zone (Asia/Shanghai unless set); never the machine's zone.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    configure_clock()
+    configure_clock(tz)
     ctx.obj = State(db_target=resolve_db(db), actor=resolve_actor(as_user))
 
 
@@ -116,7 +125,8 @@ app.add_typer(clients.client_app, name="client")
 app.add_typer(clients.contact_app, name="contact")
 app.add_typer(visits.app, name="visit")
 app.add_typer(plans.app, name="plan")
-app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open; readiness and blockers.")(tasks.checklist)
+app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open, – skipped, ! missed; readiness, "
+            "blockers, and whether a short-notice schedule was compressed (and why).")(tasks.checklist)
 app.add_typer(tasks.app, name="task")
 app.command("checkin", help="Register a visitor at the door; the visit is then in progress.")(reception.checkin)
 app.command("checkout", help="Register a visitor leaving.")(reception.checkout)

@@ -18,6 +18,15 @@ RevealOpt = Annotated[
     bool, typer.Option("--reveal", help="Show identity numbers in clear (admin only; each reveal is audited).")
 ]
 
+WHEN_FORMS = (
+    "Forms: 2026-12-01 10:00, 2026/12/01 10:00, 12-01 10:00 (this year, or next once past), now, "
+    "10:00 or 10am or 2pm (today), today, tomorrow 14:00, mon 10:00 (the next Monday), next mon "
+    "(Monday of next week), +3d, +2wd (working days), +1w, +4h, +30m, 今天, 明天 10:00, 后天, 周一, "
+    "下周一 … 下周日, 下午2点, 10点半; ISO with an offset. Read in the company's time zone (see `db info`)."
+)
+DAY_FORMS = ("Forms: 2026-12-01, 2026/12/01, 12-01, today, tomorrow, yesterday, mon, next mon, -1d, +2wd, "
+             "今天, 明天, 下周一.")
+
 APP_NAME = "receptionctl"
 MAX_ID = 2**31 - 1
 
@@ -94,6 +103,7 @@ class State:
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Any]:
         with self.db.session(write=write) as session:
+            company_zone(session)
             yield session
 
     # -- the key of sensitive fields --------------------------------------------------
@@ -190,22 +200,39 @@ def resolve_actor(option: str | None) -> str:
         return "unknown"
 
 
-def configure_clock() -> None:
-    """RECEPTIONCTL_NOW pins the clock; RECEPTIONCTL_TZ sets the zone."""
-    from datetime import datetime
+def company_zone(session) -> None:
+    """The company's zone from the policy, unless --tz or RECEPTIONCTL_TZ set one for this
+    run. Never the machine's zone: servers run in UTC."""
+    from receptionctl.domain import clock
+
+    if clock.zone_is_set():
+        return
+    from zoneinfo import ZoneInfo
+
+    from receptionctl.domain import policy
+
+    name, stored = policy.zone_setting(session)
+    clock.set_zone(ZoneInfo(name), "policy work_zone" if stored else "policy work_zone (default)")
+
+
+def configure_clock(tz_option: str | None = None) -> None:
+    """RECEPTIONCTL_NOW pins the clock; --tz, else RECEPTIONCTL_TZ, sets the zone for this
+    run (else the policy's work zone, read when the database is opened)."""
+    from datetime import datetime, timezone
 
     from receptionctl.domain import clock
     from receptionctl.domain.errors import BadInput
 
-    tz_name = os.environ.get("RECEPTIONCTL_TZ")
+    env_name = os.environ.get("RECEPTIONCTL_TZ")
+    tz_name, origin = (tz_option, "--tz") if tz_option else (env_name, "RECEPTIONCTL_TZ")
     if tz_name:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         try:
-            clock.set_zone(ZoneInfo(tz_name))
+            clock.set_zone(ZoneInfo(tz_name.strip()), origin)
         except (ZoneInfoNotFoundError, ValueError):
             raise BadInput(
-                f"RECEPTIONCTL_TZ {tz_name!r} is not a time zone: expected an IANA name such as Asia/Shanghai"
+                f"{origin} {tz_name!r} is not a time zone: expected an IANA name such as Asia/Shanghai"
             ) from None
     else:
         clock.set_zone(None)
@@ -217,10 +244,12 @@ def configure_clock() -> None:
             raise BadInput(
                 f"RECEPTIONCTL_NOW {pinned!r} is not a moment: expected ISO 8601 such as 2026-11-25T09:00+08:00"
             ) from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=clock.zone())
         try:
-            clock.pin(moment)
+            from datetime import timedelta
+
+            for offset in ((0,) if moment.tzinfo else (-14, 14)):  # any zone must be able to read it
+                (moment if moment.tzinfo else moment.replace(tzinfo=timezone(timedelta(hours=offset)))).astimezone(timezone.utc)
+            clock.pin(moment)  # without an offset: read in the company's zone when used
         except OverflowError:
             raise BadInput(f"RECEPTIONCTL_NOW {pinned!r} is out of range: expected a moment between years 1 and 9999") from None
     else:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, emit, report, state, when
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, report, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
 
@@ -32,9 +32,9 @@ def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
 def item(
     ctx: typer.Context,
     visit: VisitArg,
-    at: Annotated[str, typer.Option("--at", metavar="WHEN", help="When the item starts.")],
+    at: Annotated[str, typer.Option("--at", metavar="WHEN", help="When the item starts. " + WHEN_FORMS)],
     title: Annotated[str, typer.Option("--title", help="What happens: welcome, presentation, tour, lunch ...")],
-    until: Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="When it ends.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="When it ends (same forms as --at).")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Where: meeting room, showroom, tour route.")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Who is responsible.")] = None,
     as_json: JsonOpt = False,

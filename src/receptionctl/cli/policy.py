@@ -27,6 +27,10 @@ def policy_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
                  for v in views],
                 [("key", "Key"), ("value", "Value"), ("default", "Default"), ("help", "Meaning"),
                  ("source", "Seed"), ("updated_by", "Set by")])
+    from receptionctl.domain import clock
+    from receptionctl.render.output import note
+
+    note(f"times are read and shown in {clock.zone_name()} (from {clock.zone_source()})")
 
 
 @policy_app.command("set", help="Change a policy setting (admin only); the value is checked and the change audited.")

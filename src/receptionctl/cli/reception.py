@@ -53,24 +53,30 @@ INCIDENT_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind"
                     ("text", "What happened"), ("status", "Status"), ("task_id", "Task")]
 
 
-@incident_app.command("add", help="Record an incident. High or critical ones raise an escalation task for the coordinator.")
+@incident_app.command("add", help="Record an incident. An equipment failure of any severity gives the visit's "
+                      "tech (else logistics) an on-site task due within equipment_response_minutes; a high or "
+                      "critical one raises an escalation task for the coordinator within incident_response_minutes.")
 def incident_add(
     ctx: typer.Context,
     visit: VisitArg,
     kind: Annotated[IncidentKind, typer.Option("--kind", help="What kind of incident.")],
     severity: Annotated[Severity, typer.Option("--severity", help="How serious it is.")],
     text: Annotated[str, typer.Option("--text", help="What happened.")],
+    internal: Annotated[bool, typer.Option("--internal", help="The client was not affected: no callback once "
+                                            "it is resolved.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.reception import add_incident
 
     st = state(ctx)
     with st.session(write=True) as session:
-        done = add_incident(session, st.actor, visit, kind.value, severity.value, text)
+        done = add_incident(session, st.actor, visit, kind.value, severity.value, text, affects_client=not internal)
     emit(done, as_json, f"incident {done.view.id} recorded on visit {visit}: {done.view.severity} {done.view.kind}")
 
 
-@incident_app.command("resolve", help="Resolve an incident; its escalation task is closed with it.")
+@incident_app.command("resolve", help="Resolve an incident; its on-site and escalation tasks are done with it. "
+                      "Unless it was recorded --internal, the host gets a task to call the client back within "
+                      "callback_hours.")
 def incident_resolve(
     ctx: typer.Context,
     incident: Annotated[int, typer.Argument(metavar="INCIDENT", parser=record_id, help="The incident id.")],
@@ -82,7 +88,7 @@ def incident_resolve(
     st = state(ctx)
     with st.session(write=True) as session:
         done = resolve_incident(session, st.actor, incident, text)
-    emit(done.view, as_json, f"incident {incident} resolved")
+    emit(done, as_json, f"incident {incident} resolved")
 
 
 @incident_app.command("list", help="List incidents (all, or only open ones).")

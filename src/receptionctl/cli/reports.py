@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import state
+from receptionctl.cli.common import DAY_FORMS, state
 
 app = typer.Typer(help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ class Format(str, Enum):
              "Plain text when piped (cron); exit 6 with --fail-on-overdue when anything is overdue.")
 def daily(
     ctx: typer.Context,
-    day: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day to report on (default today): 2026-11-25, tomorrow, mon ...")] = None,
+    day: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day to report on (default today). " + DAY_FORMS)] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text (default), markdown, html or json.")] = Format.text,
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, emit, record_id, state
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, record_id, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Stage, TaskStateFilter as State
 
@@ -49,7 +49,7 @@ def list_(
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Only tasks that fall to this person (as owner, backup, or by staff role).")] = None,
     stage: Annotated[Optional[Stage], typer.Option("--stage", help="Only this stage.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
-    state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped or all.")] = State.open,
+    state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped, missed (still open when the visit was completed) or all.")] = State.open,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.tasks import list_tasks
@@ -65,20 +65,23 @@ def list_(
 
 
 @app.command("done", help="Mark a task done (its owner, the backup, a coordinator or an admin). "
-             "A repeating task gets its next one.")
+             "A repeating task gets its next one. A task missed at the visit's completion can still be "
+             "recorded as done, late: give the real time with --at; the audit log says it was late.")
 def done(ctx: typer.Context, task: TaskArg,
          note: Annotated[Optional[str], typer.Option("--note", help="What was done.")] = None,
+         at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="When it was really done "
+                       "(default now; not in the future). " + WHEN_FORMS)] = None,
          as_json: JsonOpt = False) -> None:
     from receptionctl.domain import tasks
     from receptionctl.render.output import print_json, say, text
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view, nxt = tasks.done(session, st.actor, task, note)
+        view, nxt = tasks.done(session, st.actor, task, note, at=when(at, session) if at else None)
     if as_json:
         print_json(view)
         return
-    say(f"task {view.id} done: {view.title}")
+    say(f"task {view.id} done: {view.title}" + (" (late)" if view.done_at and view.done_at > view.due_at else ""))
     if nxt is not None:
         say(f"next: task {nxt.id} due {text(nxt.due_at)}")
 

@@ -6,16 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, RevealOpt, emit, number, record_id, report, state, when, whole
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, RevealOpt, emit, number, record_id, report, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
 app = typer.Typer(help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
                   no_args_is_help=True)
 
 VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.")]
-AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start: 2026-11-25 10:00, tomorrow 14:00, mon 10:00, +3wd ...")]
+AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start. " + WHEN_FORMS)]
 HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="Length in hours (default 2).")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours.")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours (same forms as --at).")]
 
 COLUMNS = [("id", "ID"), ("starts_at", "Start"), ("ends_at", "End"), ("client", "Client"), ("purpose", "Purpose"),
            ("level", "Lvl"), ("headcount", "Guests"), ("venue", "Venue"), ("host", "Host"), ("status", "Status"),
@@ -81,8 +81,8 @@ def new(
 @app.command("list", help="List visits by start time, with their status, plan status and flags.")
 def list_(
     ctx: typer.Context,
-    start: Annotated[Optional[str], typer.Option("--from", metavar="WHEN", help="Only visits still going on at or after this moment.")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="Only visits starting before this moment.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="WHEN", help="Only visits still going on at or after this moment (same forms as --at: today, 12-01, 下周一 ...).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="Only visits starting before this moment (same forms as --at: +7d, next mon ...).")] = None,
     status: Annotated[Optional[VisitStatus], typer.Option("--status", help="Only visits in this status.")] = None,
     client: Annotated[Optional[str], typer.Option("--client", help="Only this client's visits (id or name).")] = None,
     as_json: JsonOpt = False,

@@ -48,10 +48,20 @@ class WorkCalendar:
     def count_before(self, start: datetime, since: datetime, cap: int = 366) -> int:
         """How many working days of notice `since` gives before `start`: the largest n
         (at most `cap`) such that `start` shifted back n working days is not before `since`."""
-        n = 0
-        while n < cap and self.shift(start, -(n + 1)) >= since:
-            n += 1
+        n, day = 0, start.date()
+        while n < cap:
+            day -= timedelta(days=1)
+            if start.replace(year=day.year, month=day.month, day=day.day) < since:
+                break
+            if self.is_working_day(day):
+                n += 1
         return n
+
+    def day_off(self, day: date) -> str | None:
+        """Why `day` is not a working day (the holiday's name, or the weekday), or None."""
+        if self.is_working_day(day):
+            return None
+        return self.holiday_name(day) or day.strftime("%A")
 
 
 @lru_cache(maxsize=8)

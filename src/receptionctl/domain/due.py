@@ -7,6 +7,11 @@ follow it.
 
 Units: m (minutes) and h (hours) are elapsed time; d (calendar days) and wd (working days
 on the policy country's calendar) keep the anchor's wall-clock time of day.
+
+A calendar-day deadline that lands on a weekend or a public holiday rolls to a working day
+at the same time of day (policy `roll_to_working_day`, on by default): forward for an
+offset after the anchor (`end+3d`), backward for one before it (`start-1d`), so that
+preparation never moves towards the visit. Hour and minute offsets never roll.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ class Offset:
         if self.amount.startswith("{"):
             key = self.amount[1:-1]
             value = policy.get(key)
-            if not isinstance(value, int):
+            if not isinstance(value, int) or isinstance(value, bool):
                 raise OffsetError(f"policy {key!r} is not a whole-number setting")
             return value
         return int(self.amount)
@@ -49,9 +54,22 @@ class Offset:
         if self.unit == "wd":
             return cal.shift(local, n).astimezone(timezone.utc)
         if self.unit == "d":
-            return (local.replace(tzinfo=None) + timedelta(days=n)).replace(tzinfo=zone).astimezone(timezone.utc)
+            target = local.replace(tzinfo=None) + timedelta(days=n)
+            if n and policy.get("roll_to_working_day", True):
+                target = roll(target, cal, 1 if n > 0 else -1)
+            return target.replace(tzinfo=zone).astimezone(timezone.utc)
         delta = timedelta(minutes=n) if self.unit == "m" else timedelta(hours=n)
         return (moment.astimezone(timezone.utc) + delta)
+
+
+def roll(moment: datetime, cal: WorkCalendar, step: int) -> datetime:
+    """`moment` on the next (step 1) or previous (step -1) working day, same time of day."""
+    day = moment.date()
+    for _ in range(400):
+        if cal.is_working_day(day):
+            break
+        day += timedelta(days=step)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
 
 
 @dataclass(frozen=True)

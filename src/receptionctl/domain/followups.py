@@ -48,7 +48,7 @@ def archive_label(client: str, starts_at: datetime, zone) -> str:
 
 def complete(session: Session, actor: str, visit_id: int) -> Done:
     """The visit took place: it is completed and gets the procedure's follow-up tasks."""
-    from receptionctl.domain.tasks import close_open_tasks, event_done, followup_tasks
+    from receptionctl.domain.tasks import event_done, followup_tasks, mark_missed
     from receptionctl.store.models import Plan
 
     access.require(session, actor, VISIT_WRITE, "complete visits")
@@ -74,15 +74,18 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
                         f"{'were' if still_in != 1 else 'was'} checked out")
     added = followup_tasks(session, visit, nda=session.get(Plan, visit_id).nda)
     event_done(session, visit, "complete", actor, "visit completed")
-    # what was to be done before and on the day, and was not, is no longer to be done
-    skipped = sum(close_open_tasks(session, visit_id, "not done before the visit was completed", stage=stage,
-                                   by=actor, procedure_only=True) for stage in ("prepare", "receive"))
-    if skipped:
-        warnings.append(f"{skipped} preparation or reception-day task{'s' if skipped != 1 else ''} left open "
-                        f"{'were' if skipped != 1 else 'was'} skipped")
+    # what was to be done before and on the day, and was not, is missed (not thrown away):
+    # it counts against compliance and may still be recorded as done, late
+    missed = mark_missed(session, visit)
+    if missed:
+        warnings.append(f"{len(missed)} preparation or reception-day task{'s' if len(missed) != 1 else ''} "
+                        f"{'were' if len(missed) != 1 else 'was'} missed: "
+                        + ", ".join(f"{key} (task {tid})" for tid, key in missed)
+                        + "; record one done late with `task done TASK --at WHEN`")
     session.flush()
     audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
-                 before={"status": before}, after={"status": visit.status, "followup_tasks": added})
+                 before={"status": before}, after={"status": visit.status, "followup_tasks": added,
+                                                   "missed": [key for _tid, key in missed]})
     return Done(get_view(session, visit_id), warnings)
 
 
@@ -289,15 +292,12 @@ def what_keeps_open(session: Session, visit) -> list[str]:
         missing.append("the feedback form is in")
     if session.get(Evaluation, visit.id) is None:
         missing.append("the evaluation is written")
-    from receptionctl.domain.tasks import FIXED
     from receptionctl.store.models import Incident
-    from sqlalchemy import or_
 
-    open_n = session.scalar(select(func.count(Task.id)).where(
-        Task.visit_id == visit.id, Task.state == "open", or_(Task.stage == "followup", Task.due_expr == FIXED))) or 0
+    open_n = session.scalar(select(func.count(Task.id)).where(Task.visit_id == visit.id, Task.state == "open")) or 0
     if open_n:
-        missing.append(f"{open_n} follow-up or escalation task{'s' if open_n != 1 else ''} "
-                       f"{'are' if open_n != 1 else 'is'} done")
+        missing.append(f"{open_n} open task{'s' if open_n != 1 else ''} "
+                       f"{'are' if open_n != 1 else 'is'} done (follow-up, escalation, or due after the visit)")
     incidents = session.scalar(select(func.count(Incident.id)).where(
         Incident.visit_id == visit.id, Incident.resolved_at.is_(None))) or 0
     if incidents:

@@ -17,6 +17,7 @@ from receptionctl.domain.visits import (
     VisitView,
     _staff_id,
     assignments,
+    check_host,
     clean_place,
     get_view,
     load_for_change,
@@ -152,6 +153,10 @@ def assign(
         raise BadInput(f"role {role!r} is not valid: expected one of " + ", ".join(r.value for r in VisitRole))
     staff_id = _staff_id(session, staff, role)
     backup_id = _staff_id(session, backup, f"{role} backup") if backup else None
+    if role == "host":
+        check_host(session, staff)
+        if backup:
+            check_host(session, backup, "host's backup")
     if backup_id == staff_id:
         raise Refused(f"{staff} cannot be their own backup as {role}", hint="name another person with --backup")
     row = session.scalars(select(Assignment).where(Assignment.visit_id == visit_id, Assignment.role == role)).first()

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
+from receptionctl.domain.clock import DEFAULT_ZONE
 from receptionctl.domain.errors import BadInput
 
 
@@ -35,6 +36,15 @@ def _int(lo: int, hi: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _switch(text: str) -> bool:
+    value = str(text).strip().lower()
+    if value in ("on", "true", "yes", "1"):
+        return True
+    if value in ("off", "false", "no", "0"):
+        return False
+    raise ValueError("on or off")
 
 
 def _amount_or_none(text: str) -> Decimal | None:
@@ -91,9 +101,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("equipment_response_minutes", 5, _int(1, 1440), "IT on site within these minutes of an equipment failure", "002"),
         Setting("incident_response_minutes", 30, _int(1, 1440), "a serious incident is escalated within these minutes", "001"),
         Setting("lookahead_working_days", 3, _int(0, 30), "working days the daily report looks ahead", "002"),
+        Setting("roll_to_working_day", True, _switch, "a deadline in calendar days (d) that lands on a weekend or "
+                "holiday moves to the next working day (before the visit: the previous one), same time of day", "002"),
         Setting("per_person_limit", None, _amount_or_none, "most a plan may spend per person on meals ('none': no limit)", "000"),
         Setting("country", "CN", _country, "country of the working-day calendar", "002"),
-        Setting("work_zone", "Asia/Shanghai", _zone_name, "time zone in which working days and due dates are counted", "002"),
+        Setting("work_zone", DEFAULT_ZONE, _zone_name, "the company's time zone: times are typed and shown in it, working days and due dates are counted in it", "002"),
     ]
 }
 
@@ -109,6 +121,8 @@ def parse_value(key: str, text: str) -> Any:
 
 
 def to_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
     return "none" if value is None else str(value)
 
 
@@ -183,3 +197,18 @@ def work_zone(rules: dict[str, Any]):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(rules["work_zone"])
+
+
+def zone_setting(session: Session) -> tuple[str, bool]:
+    """The work zone's name and whether the policy sets it (False: the default). One query."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Policy
+
+    stored = session.scalar(select(Policy.value).where(Policy.key == "work_zone"))
+    if stored is not None:
+        try:
+            return _zone_name(stored), True
+        except ValueError:
+            pass  # a value edited by hand into nonsense: the default
+    return DEFAULT_ZONE, False

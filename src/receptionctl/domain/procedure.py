@@ -122,7 +122,8 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
     raw_tasks = data.get("tasks")
     if not isinstance(raw_tasks, list) or not raw_tasks:
         fail(1, "no [[tasks]]: a procedure needs at least one task")
-    keys = {k for k, setting in SETTINGS.items() if isinstance(setting.default, int)}
+    keys = {k for k, setting in SETTINGS.items()
+            if isinstance(setting.default, int) and not isinstance(setting.default, bool)}
     specs: list[TaskSpec] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_tasks):

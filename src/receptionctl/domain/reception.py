@@ -42,6 +42,7 @@ class IncidentView:
     resolved_by: str | None
     resolution: str | None
     open: bool
+    affects_client: bool = True
 
 
 @dataclass(frozen=True)
@@ -162,15 +163,18 @@ def guests(session: Session, visit_id: int, *, actor: str | None = None, reveal:
 # -- incidents ----------------------------------------------------------------------------
 def _incident_view(i) -> IncidentView:
     return IncidentView(i.id, i.visit_id, i.kind, i.severity, i.text, i.at, i.by, i.task_id, i.resolved_at,
-                        i.resolved_by, i.resolution, i.resolved_at is None)
+                        i.resolved_by, i.resolution, i.resolved_at is None, i.affects_client)
 
 
-def add_incident(session: Session, actor: str, visit_id: int, kind: str, severity: str, text: str) -> Done:
-    """Record an incident. An itinerary change asks for the plan to be updated; a high or
-    critical one raises an escalation task for the coordinator, due within the policy's
-    response time (equipment: IT on site within equipment_response_minutes)."""
+def add_incident(session: Session, actor: str, visit_id: int, kind: str, severity: str, text: str,
+                 affects_client: bool = True) -> Done:
+    """Record an incident. An equipment failure of any severity brings the visit's technical
+    support (else its logistics person) on site within equipment_response_minutes (seed
+    002); anything high or critical is escalated to the coordinator within
+    incident_response_minutes (seed 001); an itinerary change asks for the plan to be
+    updated. `affects_client`: once resolved, the client is called back (seed 001)."""
     from receptionctl.domain.tasks import add_task
-    from receptionctl.store.models import Incident
+    from receptionctl.store.models import Assignment, Incident
 
     access.require(session, actor, RECEPTION, "record incidents")
     if kind not in {k.value for k in IncidentKind}:
@@ -182,18 +186,36 @@ def add_incident(session: Session, actor: str, visit_id: int, kind: str, severit
     if visit.status in ("cancelled", "closed"):
         raise Refused(f"visit {visit_id} is {visit.status}: incidents are recorded on a visit that is still open")
     now = clock.now()
-    row = Incident(visit_id=visit_id, kind=kind, severity=severity, text=text, at=now, by=actor)
+    row = Incident(visit_id=visit_id, kind=kind, severity=severity, text=text, at=now, by=actor,
+                   affects_client=affects_client)
     session.add(row)
     session.flush()
     warnings = []
-    if severity in ("high", "critical"):
-        rules = policy.load(session)
-        minutes = rules["equipment_response_minutes"] if kind == "equipment" else rules["incident_response_minutes"]
-        task = add_task(session, visit_id, key=f"escalate-incident-{row.id}", stage="receive",
-                        title=f"Escalate {severity} {kind} incident #{row.id}: {text}",
-                        title_zh=f"上報{severity}級事件 #{row.id}", owner="coordinator",
+    rules = policy.load(session)
+    if kind == "equipment":
+        from sqlmodel import select
+
+        assigned = set(session.scalars(select(Assignment.role).where(
+            Assignment.visit_id == visit_id, Assignment.role.in_(("tech", "logistics")))))
+        owner = "tech" if "tech" in assigned or "logistics" not in assigned else "logistics"
+        minutes = rules["equipment_response_minutes"]
+        task = add_task(session, visit_id, key=f"onsite-incident-{row.id}", stage="receive",
+                        title=f"On site within {minutes} minutes for equipment incident #{row.id}: {text}",
+                        title_zh=f"设备故障 #{row.id}：{minutes}分钟内到场排查", owner=owner,
                         due_at=now + timedelta(minutes=minutes))
         row.task_id = task.id
+        warnings.append(f"equipment incident: task {task.id} for the visit's {owner}, on site within {minutes} "
+                        "minutes; meanwhile the host bridges with questions and a tea break")
+        if not assigned:
+            warnings.append(f"no one is assigned as tech or logistics on visit {visit_id}: "
+                            f"assign one (`receptionctl plan assign {visit_id} --role tech --staff USER`)")
+    if severity in ("high", "critical"):
+        minutes = rules["incident_response_minutes"]
+        task = add_task(session, visit_id, key=f"escalate-incident-{row.id}", stage="receive",
+                        title=f"Escalate {severity} {kind} incident #{row.id} to the superior: {text}",
+                        title_zh=f"{severity}级事件 #{row.id}：上报主管", owner="coordinator",
+                        due_at=now + timedelta(minutes=minutes))
+        row.task_id = row.task_id or task.id
         warnings.append(f"{severity} incident: escalation task {task.id} for the coordinator, "
                         f"due within {minutes} minutes")
     if kind == "itinerary":
@@ -202,13 +224,18 @@ def add_incident(session: Session, actor: str, visit_id: int, kind: str, severit
     session.flush()
     view = _incident_view(row)
     audit.record(session, actor, "incident.add", "incident", row.id, visit_id=visit_id,
-                 after={"kind": kind, "severity": severity, "text": text, "task_id": row.task_id})
+                 after={"kind": kind, "severity": severity, "text": text, "task_id": row.task_id,
+                        "affects_client": affects_client})
     return Done(view, warnings)
 
 
 def resolve_incident(session: Session, actor: str, incident_id: int, text: str) -> Done:
-    from receptionctl.domain.tasks import close_task
-    from receptionctl.store.models import Incident
+    """Resolve an incident: its on-site and escalation tasks are done; when it affected the
+    client, the host calls the client back within callback_hours (seed 001)."""
+    from sqlmodel import update
+
+    from receptionctl.domain.tasks import add_task
+    from receptionctl.store.models import Incident, Task
 
     access.require(session, actor, RECEPTION, "resolve incidents")
     text = required_text(text, "--text", "how it was resolved")
@@ -218,13 +245,29 @@ def resolve_incident(session: Session, actor: str, incident_id: int, text: str) 
     if row.resolved_at is not None:
         raise Refused(f"incident {incident_id} is resolved already ({row.resolved_by}, "
                       f"{clock.local(row.resolved_at):%Y-%m-%d %H:%M})")
-    row.resolved_at, row.resolved_by, row.resolution = clock.now(), actor, text
-    if row.task_id is not None:
-        close_task(session, row.task_id, actor, f"incident resolved: {text}")
+    now = clock.now()
+    row.resolved_at, row.resolved_by, row.resolution = now, actor, text
+    session.execute(
+        update(Task).where(Task.visit_id == row.visit_id, Task.state == "open",
+                           Task.key.in_((f"onsite-incident-{row.id}", f"escalate-incident-{row.id}")))
+        .values(state="done", done_at=now, done_by=actor, note=f"incident resolved: {text}")
+        .execution_options(synchronize_session=False)
+    )
+    warnings = []
+    callback = None
+    if row.affects_client:
+        hours = policy.load(session)["callback_hours"]
+        task = add_task(session, row.visit_id, key=f"incident-callback-{row.id}", stage="followup",
+                        title=f"Call the client back about incident #{row.id} (resolved: {text}) and ask "
+                              "whether they are satisfied",
+                        title_zh=f"事件 #{row.id} 解决后24小时内回访客户", owner="host",
+                        due_at=now + timedelta(hours=hours))
+        callback = task.id
+        warnings.append(f"callback task {task.id} for the host, due within {hours} hours")
     session.flush()
     audit.record(session, actor, "incident.resolve", "incident", row.id, visit_id=row.visit_id,
-                 before={"open": True}, after={"open": False, "resolution": text})
-    return Done(_incident_view(row))
+                 before={"open": True}, after={"open": False, "resolution": text, "callback_task": callback})
+    return Done(_incident_view(row), warnings)
 
 
 def list_incidents(session: Session, *, visit_id: int | None = None, open_only: bool = False) -> list[IncidentView]:

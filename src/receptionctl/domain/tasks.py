@@ -20,7 +20,7 @@ VISIT_ROLES = {r.value for r in VisitRole}
 # holding that staff role.
 PER_VISIT = VISIT_ROLES - {"security"}
 CLOSE_ANY = frozenset({"coordinator"})  # besides admin, the owner and the backup
-TASK_STATES = ("open", "done", "skipped")
+TASK_STATES = ("open", "done", "skipped", "missed")  # missed: still open when the visit was completed
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class TaskView:
     client: str
     visit_starts_at: datetime
     due_in_words: str
+    planned_at: datetime | None = None  # the procedure's own due, when the schedule was compressed
 
     @property
     def who(self) -> str:
@@ -102,12 +103,59 @@ def generate(session: Session, visit, proc: Procedure, stages: tuple[str, ...], 
 
 
 def start_visit_tasks(session: Session, visit) -> list[str]:
-    """At creation: the visit takes the procedure in use and its prepare and receive tasks."""
+    """At creation: the visit takes the procedure in use and its prepare and receive tasks;
+    those whose due has passed already are compressed into the time left."""
     from receptionctl.domain.procedure import current
 
     proc = current(session)
     visit.procedure_id = proc.id
-    return generate(session, visit, proc, ("prepare", "receive"), nda=False)
+    added = generate(session, visit, proc, ("prepare", "receive"), nda=False)
+    fit_schedule(session, visit, "recorded")
+    return added
+
+
+# -- compressing a short-notice schedule ----------------------------------------------------
+COMPRESS_REASONS = {
+    "recorded": "the visit was recorded",
+    "rescheduled": "the visit was rescheduled",
+    "nda": "the plan came to require an NDA",
+}
+
+
+def fit_schedule(session: Session, visit, reason: str) -> int:
+    """No task is born overdue. The visit's open preparation and reception-day tasks whose
+    procedure deadline has already passed are compressed into the time left: spread evenly
+    between now and the next task still on time (else the start), in the procedure's order
+    (tasks sharing a deadline share a slot), each due no earlier than now, all before the
+    visit starts. The procedure's own deadline is kept as `planned_at`. Returns how many."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Task
+
+    now = clock.now()
+    if visit.starts_at <= now:
+        return 0
+    rows = list(session.scalars(
+        select(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.seq == 1,
+                           Task.due_expr != FIXED, Task.stage.in_(("prepare", "receive")))
+        .order_by(Task.due_at, Task.id)
+    ))
+    late = [t for t in rows if t.due_at < now and t.due_at < visit.starts_at]
+    if not late:
+        return 0
+    limit = min([t.due_at for t in rows if t.due_at >= now] + [visit.starts_at])
+    slots = sorted({t.due_at for t in late})
+    window = limit - now
+    at = {}
+    for i, slot in enumerate(slots, 1):
+        moment = now + window * i / (len(slots) + 1)
+        whole = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        at[slot] = whole if whole < limit else moment  # on the minute, when there is room
+    for t in late:
+        t.planned_at, t.due_at = t.due_at, at[t.due_at]
+    visit.compressed_at, visit.compressed_reason = now, reason
+    session.flush()
+    return len(late)
 
 
 def followup_tasks(session: Session, visit, nda: bool) -> list[str]:
@@ -196,8 +244,11 @@ def move_open_tasks(session: Session, visit) -> int:
     moved = 0
     for task in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.seq == 1,
                                                    Task.due_expr != FIXED)):
-        task.due_at = due_for(task.due_expr, visit, rules, cal)
+        task.due_at, task.planned_at = due_for(task.due_expr, visit, rules, cal), None
         moved += 1
+    visit.compressed_at = visit.compressed_reason = None
+    session.flush()
+    fit_schedule(session, visit, "rescheduled")
     return moved
 
 
@@ -234,7 +285,9 @@ def nda_changed(session: Session, visit, nda: bool, actor: str) -> list[str]:
         for row in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.key.in_(nda_keys),
                                                       Task.state == "skipped")):
             row.state, row.done_at, row.done_by, row.note = "open", None, None, None  # needed again
-        return generate(session, visit, proc, stages, nda=True, only=nda_keys)
+        added = generate(session, visit, proc, stages, nda=True, only=nda_keys)
+        fit_schedule(session, visit, "nda")
+        return added
     close_open_tasks(session, visit.id, "the plan no longer requires an NDA", keys=nda_keys, by=actor)
     return []
 
@@ -267,6 +320,7 @@ def _view(row, now: datetime, days: "_Days") -> TaskView:
         done_by=t.done_by, state=state, overdue=overdue, note=t.note, seq=t.seq,
         client=client, visit_starts_at=starts,
         due_in_words=in_words(state, t.due_at, t.done_at, t.done_by, now, days.cal, days.zone),
+        planned_at=t.planned_at,
     )
 
 
@@ -306,7 +360,7 @@ def list_tasks(
         q = q.where(Task.stage.in_(stages))
     if state is not None and state != "all":
         if state not in TASK_STATES:
-            raise BadInput(f"state {state!r} is not valid: expected open, done, skipped or all")
+            raise BadInput(f"state {state!r} is not valid: expected open, done, skipped, missed or all")
         q = q.where(Task.state == state)
     if overdue:
         q = q.where(Task.state == "open", Task.due_at < now)
@@ -353,27 +407,35 @@ def _may_close(session: Session, actor: str, view: TaskView) -> None:
     )
 
 
-def _load_open(session: Session, actor: str, task_id: int):
+def _load_open(session: Session, actor: str, task_id: int, states: tuple[str, ...] = ("open",)):
     from receptionctl.store.models import Task
 
     view = get_task(session, task_id)
     _may_close(session, actor, view)
     row = session.get(Task, task_id)
-    if row.state != "open":
+    if row.state not in states:
         raise Refused(f"task {task_id} is {row.state} already"
                       + (f" ({row.done_by}, {clock.local(row.done_at):%Y-%m-%d %H:%M})" if row.done_at else ""))
     return view, row
 
 
-def done(session: Session, actor: str, task_id: int, note: str | None = None) -> tuple[TaskView, TaskView | None]:
-    """Mark a task done; a repeating task gets its next one, due an interval after now,
-    until the visit's outcome is won or lost."""
+def done(session: Session, actor: str, task_id: int, note: str | None = None,
+         at: datetime | None = None) -> tuple[TaskView, TaskView | None]:
+    """Mark a task done, at `at` (the real time it was done; default now). A task missed at
+    the visit's completion may still be recorded as done, late. A repeating task gets its
+    next one, due an interval after now, until the visit's outcome is won or lost. The
+    audit log says whether it was done late."""
     from receptionctl.store.models import Task, Visit
 
-    view, row = _load_open(session, actor, task_id)
+    view, row = _load_open(session, actor, task_id, states=("open", "missed"))
     now = clock.now()
-    row.state, row.done_at, row.done_by = "done", now, actor
+    if at is not None and at > now:
+        raise BadInput(f"done at {clock.local(at):%Y-%m-%d %H:%M} is in the future: expected the real time "
+                       f"it was done, at the latest now ({clock.local(now):%Y-%m-%d %H:%M})")
+    was = row.state
+    row.state, row.done_at, row.done_by = "done", at or now, actor
     row.note = (note or "").strip() or None
+    late = row.done_at > row.due_at
     nxt = None
     visit = session.get(Visit, row.visit_id)
     if row.repeat and visit.outcome not in ("won", "lost") and visit.status != "cancelled":
@@ -387,8 +449,9 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None) ->
         nxt = get_task(session, nxt_row.id)
     session.flush()
     audit.record(session, actor, "task.done", "task", task_id, visit_id=row.visit_id,
-                 before={"state": "open"}, after={"state": "done", "note": row.note, "key": row.key})
-    if row.stage == "followup":
+                 before={"state": was}, after={"state": "done", "note": row.note, "key": row.key,
+                                               "done_at": row.done_at, "due_at": row.due_at, "late": late})
+    if visit.status == "completed":
         from receptionctl.domain.followups import maybe_close
 
         maybe_close(session, actor, visit)
@@ -404,11 +467,13 @@ def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
     session.flush()
     audit.record(session, actor, "task.skip", "task", task_id, visit_id=row.visit_id,
                  before={"state": "open"}, after={"state": "skipped", "reason": reason, "key": row.key})
-    if row.stage == "followup":
-        from receptionctl.domain.followups import maybe_close
-        from receptionctl.store.models import Visit
+    from receptionctl.store.models import Visit
 
-        maybe_close(session, actor, session.get(Visit, row.visit_id))
+    visit = session.get(Visit, row.visit_id)
+    if visit.status == "completed":
+        from receptionctl.domain.followups import maybe_close
+
+        maybe_close(session, actor, visit)
     return get_task(session, task_id)
 
 
@@ -416,6 +481,8 @@ def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
 def in_words(state: str, due_at: datetime, done_at: datetime | None, done_by: str | None, now: datetime,
              cal: WorkCalendar, zone=None) -> str:
     """The due time in words: "in 2 working days", "in 3 h", "3 h overdue", "done 2026-11-25 10:00 by li"."""
+    if state == "missed":
+        return "missed: still open when the visit was completed"
     if state != "open":
         word = "done" if state == "done" else "skipped"
         if done_at is None:
@@ -443,7 +510,7 @@ def in_words(state: str, due_at: datetime, done_at: datetime | None, done_by: st
 @dataclass(frozen=True)
 class ChecklistItem:
     task: TaskView
-    mark: str  # ✓ done, ✗ overdue, • open, – skipped
+    mark: str  # ✓ done, ✗ overdue, • open, – skipped, ! missed
 
 
 @dataclass(frozen=True)
@@ -458,6 +525,8 @@ class Checklist:
     to_prepare: int
     blockers: tuple[str, ...]
     stages: dict[str, tuple[ChecklistItem, ...]]
+    compressed: str | None = None  # why and how the preparation schedule was compressed
+    missed: tuple[str, ...] = ()  # keys of the tasks missed at completion
 
 
 def mark(view: TaskView) -> str:
@@ -465,6 +534,8 @@ def mark(view: TaskView) -> str:
         return "✓"
     if view.state == "skipped":
         return "–"
+    if view.state == "missed":
+        return "!"
     return "✗" if view.overdue else "•"
 
 
@@ -491,12 +562,50 @@ def blockers_of(visit_view, tasks: list[TaskView]) -> list[str]:
     return out
 
 
+def compression_note(compressed_at: datetime | None, reason: str | None, starts_at: datetime,
+                     tasks: list[TaskView]) -> str | None:
+    """Why and how a schedule was compressed, in words (None when it was not)."""
+    squeezed = [t for t in tasks if t.planned_at is not None]
+    if compressed_at is None or not squeezed:
+        return None
+    left = starts_at - compressed_at
+    hours = int(left.total_seconds() // 3600)
+    left_words = f"{hours} h" if hours else f"{max(1, int(left.total_seconds() // 60))} min"
+    first, last = min(t.due_at for t in squeezed), max(t.due_at for t in squeezed)
+    why = COMPRESS_REASONS.get(reason or "", reason or "the schedule changed")
+    return (f"{why} {clock.local(compressed_at):%Y-%m-%d %H:%M}, {left_words} before the start: "
+            f"{len(squeezed)} task{'s' if len(squeezed) != 1 else ''} whose procedure deadline had passed "
+            f"{'are' if len(squeezed) != 1 else 'is'} due between {clock.local(first):%m-%d %H:%M} and "
+            f"{clock.local(last):%m-%d %H:%M}, in the procedure's order")
+
+
 def checklist(session: Session, visit_id: int) -> Checklist:
     from receptionctl.domain.visits import get_view
+    from receptionctl.store.models import Visit
 
     v = get_view(session, visit_id)
+    row = session.get(Visit, visit_id)
     tasks = list_tasks(session, visit_id=visit_id, state="all")
     share, done_n, total = readiness(tasks)
     stages = {stage: tuple(ChecklistItem(t, mark(t)) for t in tasks if t.stage == stage) for stage in STAGES}
     return Checklist(visit_id, v.client, v.starts_at, v.status, v.plan_status, share, done_n, total,
-                     tuple(blockers_of(v, tasks)), stages)
+                     tuple(blockers_of(v, tasks)), stages,
+                     compressed=compression_note(row.compressed_at, row.compressed_reason, row.starts_at, tasks),
+                     missed=tuple(t.key for t in tasks if t.state == "missed"))
+
+
+def mark_missed(session: Session, visit) -> list[tuple[int, str]]:
+    """At completion: preparation and reception-day tasks of the procedure still open and
+    due by the end of the visit are missed (a task due later, such as archiving the
+    video, stays open). They count against compliance; each may still be done, late."""
+    from sqlmodel import select
+
+    from receptionctl.store.models import Task
+
+    rows = list(session.scalars(select(Task).where(
+        Task.visit_id == visit.id, Task.state == "open", Task.due_expr != FIXED,
+        Task.stage.in_(("prepare", "receive")), Task.due_at <= visit.ends_at).order_by(Task.due_at, Task.id)))
+    for t in rows:
+        t.state, t.done_by, t.note = "missed", None, "still open when the visit was completed"
+    session.flush()
+    return [(t.id, t.key) for t in rows]

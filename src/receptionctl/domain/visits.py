@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from receptionctl.domain import access, audit, clashes, clock, lifecycle, policy
 from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.errors import BadInput, NotFound
+from receptionctl.domain.errors import BadInput, NotFound, Refused
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
 VISIT_WRITE = frozenset({"coordinator", "host"})
@@ -165,8 +165,10 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
     row = session.get(Visit, visit_id)
     notice = None
     if row.notice_needed is not None:
-        unit = "hours" if row.urgent else "working days"
-        notice = f"{row.notice_had} of {row.notice_needed} {unit}"
+        unit = "hour" if row.urgent else "working day"
+        had = row.notice_had
+        notice = (f"{had} {unit}{'s' if had != 1 else ''} of notice"
+                  f"{'+' if not row.urgent and had >= 366 else ''}, the procedure needs {row.notice_needed}")
     rules = policy.load(session)
     fb = session.get(Feedback, visit_id)
     ev = session.get(Evaluation, visit_id)
@@ -205,8 +207,19 @@ def notice(session: Session, start: datetime, urgent: bool) -> tuple[int, int, b
     needed = rules["lead_working_days"]
     cal = calendar_for(rules["country"])
     zone = policy.work_zone(rules)
-    had = cal.count_before(start.astimezone(zone), now.astimezone(zone), cap=needed)
+    had = cal.count_before(start.astimezone(zone), now.astimezone(zone))
     return had, needed, had < needed
+
+
+def day_off_warning(session: Session, visit_id: int, start: datetime) -> list[str]:
+    """A visit on a weekend or a public holiday is recorded, with a warning naming the day."""
+    rules = policy.load(session)
+    local = start.astimezone(policy.work_zone(rules))
+    why = calendar_for(rules["country"]).day_off(local.date())
+    if why is None:
+        return []
+    return [f"visit {visit_id} is on {local:%a %Y-%m-%d}, a day off ({why}): "
+            "check that the client, the team and the venue are available"]
 
 
 def notice_warning(visit_id: int, had: int, needed: int, urgent: bool) -> str:
@@ -258,6 +271,19 @@ def _staff_id(session: Session, username: str, what: str) -> int:
     return sid
 
 
+HOST_ROLES = frozenset({"host", "coordinator"})
+
+
+def check_host(session: Session, username: str, what: str = "host") -> None:
+    """The primary host (and the host's backup) must know the client and the business: only
+    staff with the host or coordinator role (seed 002)."""
+    who = access.find_actor(session, username)
+    if who is not None and not (who.roles & HOST_ROLES):
+        raise Refused(f"{username} cannot be the {what}: has the role {', '.join(sorted(who.roles)) or 'none'}, "
+                      "the host needs host or coordinator",
+                      hint="choose someone with the host role, or ask an admin to give it")
+
+
 def clean_place(value: str | None, what: str) -> str | None:
     """A venue or place: spaces folded, at most 300 characters."""
     if value is None or not value.strip():
@@ -303,6 +329,8 @@ def create_visit(
     if ends_at <= starts_at:
         raise BadInput("the end is not after the start")
     host_id = _staff_id(session, host, "host") if host else None
+    if host:
+        check_host(session, host)
     had, needed, short = notice(session, starts_at, urgent)
     now = clock.now()
     venue = clean_place(venue, "--venue")
@@ -326,6 +354,7 @@ def create_visit(
     view = get_view(session, row.id)
     audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id, after=_audit_fields(view))
     warnings = [notice_warning(row.id, had, needed, urgent)] if short else []
+    warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
     return Done(view, warnings)
 
@@ -409,6 +438,7 @@ def reschedule(
                  before={"starts_at": before.starts_at, "ends_at": before.ends_at, "plan_status": before.plan_status},
                  after={"starts_at": view.starts_at, "ends_at": view.ends_at, "plan_status": view.plan_status})
     warnings = [notice_warning(visit_id, had, needed, visit.urgent)] if short else []
+    warnings += day_off_warning(session, visit_id, starts_at)
     if before.plan_status == "approved":
         warnings.append(f"the plan of visit {visit_id} needs approval again")
     warnings += [c.text for c in clashes.find(session, [visit_id])]

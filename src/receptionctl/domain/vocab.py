@@ -68,6 +68,7 @@ class TaskStateFilter(str, Enum):
     open = "open"
     done = "done"
     skipped = "skipped"
+    missed = "missed"
     all = "all"
 
 

@@ -1,4 +1,18 @@
-"""User input of moments and days: the forms of ../shared/CLI.md ("dates in")."""
+"""User input of moments and days: the forms of docs/CONTRACT.md ("dates in").
+
+A small, fixed grammar, read in the company's zone; nothing is guessed:
+
+  moment      now | DAY [TIME] | TIME | OFFSET | ISO with an offset
+  DAY         2026-12-01 | 2026/12/01 | 12-01 (this year, or next year once that day has
+              passed) | today | tomorrow | yesterday | mon…sun (the next one, 1 to 7 days
+              ahead) | next mon…sun (that day of next week) | 今天 | 明天 | 后天 | 昨天 |
+              周一…周日 (the next one) | 下周一…下周日 (that day of next week)
+  TIME        10:00 | 10am | 2pm | 2:30pm | [上午|早上|中午|下午|晚上|凌晨]2点[半|30分|30]
+  OFFSET      +3d | +2wd (working days) | +1w | +4h | +30m; a day offset takes a TIME
+              (+2wd 10:00)
+
+A DAY without a TIME is 00:00 of that day; a TIME without a DAY is today.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +23,10 @@ from receptionctl.domain.calendar import WorkCalendar
 from receptionctl.domain.errors import BadInput
 
 FORMS = (
-    "ISO (2026-11-25 10:00, 2026-11-25T10:00+08:00), today/tomorrow [HH:MM], "
-    "a weekday name [HH:MM] (mon 10:00), or an offset +3d, +2wd, +4h, +30m "
-    "(day offsets take a time: +2wd 10:00)"
+    "now; a day: 2026-12-01, 2026/12/01, 12-01, today, tomorrow, mon (the next one), next mon, "
+    "今天, 明天, 后天, 周一, 下周一; with an optional time: 10:00, 10am, 2pm, 下午2点, 10点半; "
+    "a time alone (today): 10:00; an offset +3d, +2wd, +1w, +4h, +30m (day offsets take a time: +2wd 10:00); "
+    "ISO with an offset: 2026-12-01T10:00+08:00"
 )
 
 _WEEKDAYS = {
@@ -29,9 +44,19 @@ _WEEKDAYS = {
     )
     for name in names
 }
+_ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_ZH_DAYS = {"今天": 0, "明天": 1, "后天": 2, "後天": 2, "昨天": -1}
+_EN_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _OFFSET = re.compile(r"^([+-])(\d{1,5})(m|h|d|wd|w)$")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+_AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)$")
+_ZH_TIME = re.compile(r"^(上午|早上|中午|下午|晚上|凌晨)?(\d{1,2})(?:[点點时時](半|(\d{1,2})分?)?|:(\d{2}))$")
+_ZH_PERIOD_ONLY = re.compile(r"^(上午|早上|中午|下午|晚上|凌晨)")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLASH_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+_ZH_WEEK = re.compile(r"^(下)?(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_DAY = re.compile(r"^(今天|明天|后天|後天|昨天)")
 
 
 def _bad(text: str, what: str = "a date and time") -> BadInput:
@@ -39,11 +64,33 @@ def _bad(text: str, what: str = "a date and time") -> BadInput:
 
 
 def _clock_time(text: str, original: str) -> time:
+    """A time of day: 10:00, 10am, 2:30pm, 下午2点, 10点半, 上午10点30分."""
+    hour = minute = None
     m = _HHMM.match(text)
-    if not m:
-        raise _bad(original)
-    hour, minute = int(m.group(1)), int(m.group(2))
-    if hour > 23 or minute > 59:
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2))
+    elif (m := _AMPM.match(text)):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if not 1 <= hour <= 12:
+            raise _bad(original)
+        hour = hour % 12 + (12 if m.group(3) == "pm" else 0)
+    elif (m := _ZH_TIME.match(text)):
+        period, hour = m.group(1), int(m.group(2))
+        if m.group(5) is not None:
+            minute = int(m.group(5))
+        elif m.group(3) == "半":
+            minute = 30
+        else:
+            minute = int(m.group(4) or 0)
+        if period in ("下午", "晚上") and 1 <= hour < 12:
+            hour += 12
+        elif period == "中午" and 1 <= hour <= 2:
+            hour += 12
+        elif period == "凌晨" and hour == 12:
+            hour = 0
+        elif period in ("上午", "早上", "凌晨") and hour > 12:
+            raise _bad(original)
+    if hour is None or hour > 23 or minute > 59:
         raise _bad(original)
     return time(hour, minute)
 
@@ -52,14 +99,70 @@ def _at(day: date, moment: time, zone: tzinfo) -> datetime:
     return datetime.combine(day, moment).replace(tzinfo=zone)
 
 
+def _split_day(text: str, today: date) -> tuple[date | None, str]:
+    """A leading DAY and the rest of the text (the time), or (None, text)."""
+    head, _, rest = text.partition(" ")
+    if head in _EN_DAYS:
+        return today + timedelta(days=_EN_DAYS[head]), rest
+    if head == "next" and rest:
+        name, _, rest = rest.partition(" ")
+        if name not in _WEEKDAYS:
+            return None, text
+        return _next_week(today, _WEEKDAYS[name]), rest
+    if head in _WEEKDAYS:
+        return _next_one(today, _WEEKDAYS[head]), rest
+    if _ISO_DATE.match(head):
+        try:
+            return date.fromisoformat(head), rest
+        except ValueError:
+            return None, text
+    if (m := _SLASH_DATE.match(head)):
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), rest
+        except ValueError:
+            return None, text
+    if (m := _MONTH_DAY.match(head)):
+        try:
+            day = date(today.year, int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            return None, text
+        if day < today:
+            try:
+                day = date(today.year + 1, day.month, day.day)
+            except ValueError:  # 02-29 with no leap day next year
+                return None, text
+        return day, rest
+    # Chinese day words run into the time without a space: 明天下午2点
+    if (m := _ZH_DAY.match(text)):
+        return today + timedelta(days=_ZH_DAYS[m.group(1)]), text[m.end():].strip()
+    if (m := _ZH_WEEK.match(text)):
+        weekday = _ZH_WEEKDAY[m.group(2)]
+        day = _next_week(today, weekday) if m.group(1) else _next_one(today, weekday)
+        return day, text[m.end():].strip()
+    return None, text
+
+
+def _next_one(today: date, weekday: int) -> date:
+    """The next such weekday, 1 to 7 days ahead (never today)."""
+    return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+
+
+def _next_week(today: date, weekday: int) -> date:
+    """That weekday in next week (weeks run Monday to Sunday): 下周一, next mon."""
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    return monday + timedelta(days=weekday)
+
+
 def parse_when(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -> datetime:
-    """An aware moment from user input. A day without a time means 00:00 of that day,
-    in `zone`. Offsets count from `now`; `wd` keeps the time of day."""
+    """An aware moment from user input (the grammar above), read in `zone`. Offsets
+    count from `now`; `wd` keeps the time of day."""
     original = text
-    text = " ".join(text.strip().lower().split())
+    text = " ".join(str(text).strip().lower().split())
     if not text:
         raise _bad(original)
     local_now = now.astimezone(zone)
+    if text == "now":
+        return _checked(local_now, original)
     head, _, rest = text.partition(" ")
     m = _OFFSET.match(head)
     if m and rest:  # a day offset with a time of day: "+3wd 10:00"
@@ -68,37 +171,20 @@ def parse_when(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -
         day = parse_when(head, now, zone, calendar).astimezone(zone).date()
         return _checked(_at(day, _clock_time(rest, original), zone), original)
     if m:
-        sign = 1 if m.group(1) == "+" else -1
-        n, unit = int(m.group(2)) * sign, m.group(3)
-        if unit == "wd":
-            if abs(n) > 1000:
-                raise BadInput(f"{original!r} is too far: expected at most 1000 working days")
-            return _checked(calendar.shift(local_now, n), original)
-        delta = {
-            "m": timedelta(minutes=n),
-            "h": timedelta(hours=n),
-            "d": timedelta(days=n),
-            "w": timedelta(weeks=n),
-        }[unit]
+        return _offset(m, now, local_now, zone, calendar, original)
+    if re.match(r"^\d{4}-\d{2}-\d{2}[t ]", text):  # ISO with a time, perhaps an offset
         try:
-            if unit in ("d", "w"):
-                # calendar days keep the wall-clock time across daylight-saving changes
-                return _checked((local_now.replace(tzinfo=None) + delta).replace(tzinfo=zone), original)
-            # hours and minutes are elapsed time
-            return _checked((now.astimezone(timezone.utc) + delta).astimezone(zone), original)
-        except OverflowError:
-            raise _bad(original) from None
-    if head in ("today", "tomorrow", "yesterday") or head in _WEEKDAYS:
+            moment = datetime.fromisoformat(text.upper().replace(" ", "T", 1))
+        except ValueError:
+            pass  # 2026-12-01 10am: the grammar's DAY TIME
+        else:
+            return _checked(moment if moment.tzinfo else moment.replace(tzinfo=zone), original)
+    day, rest = _split_day(text, local_now.date())
+    if day is not None:
         at = _clock_time(rest, original) if rest else time(0, 0)
-        day = local_now.date()
-        if head == "tomorrow":
-            day += timedelta(days=1)
-        elif head == "yesterday":
-            day -= timedelta(days=1)
-        elif head in _WEEKDAYS:
-            ahead = (_WEEKDAYS[head] - day.weekday()) % 7 or 7
-            day += timedelta(days=ahead)
         return _checked(_at(day, at, zone), original)
+    if _HHMM.match(text) or _AMPM.match(text) or _ZH_TIME.match(text) or _ZH_PERIOD_ONLY.match(text):
+        return _checked(_at(local_now.date(), _clock_time(text, original), zone), original)
     try:
         moment = datetime.fromisoformat(text.upper().replace(" ", "T", 1) if " " in text else text.upper())
     except ValueError:
@@ -106,6 +192,30 @@ def parse_when(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return _checked(moment, original)
+
+
+def _offset(m: re.Match, now: datetime, local_now: datetime, zone: tzinfo, calendar: WorkCalendar,
+            original: str) -> datetime:
+    sign = 1 if m.group(1) == "+" else -1
+    n, unit = int(m.group(2)) * sign, m.group(3)
+    if unit == "wd":
+        if abs(n) > 1000:
+            raise BadInput(f"{original!r} is too far: expected at most 1000 working days")
+        return _checked(calendar.shift(local_now, n), original)
+    delta = {
+        "m": timedelta(minutes=n),
+        "h": timedelta(hours=n),
+        "d": timedelta(days=n),
+        "w": timedelta(weeks=n),
+    }[unit]
+    try:
+        if unit in ("d", "w"):
+            # calendar days keep the wall-clock time across daylight-saving changes
+            return _checked((local_now.replace(tzinfo=None) + delta).replace(tzinfo=zone), original)
+        # hours and minutes are elapsed time
+        return _checked((now.astimezone(timezone.utc) + delta).astimezone(zone), original)
+    except OverflowError:
+        raise _bad(original) from None
 
 
 def _checked(moment: datetime, original: str) -> datetime:
@@ -120,7 +230,7 @@ def _checked(moment: datetime, original: str) -> datetime:
 
 
 def parse_day(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -> date:
-    """A calendar day: ISO date, today/tomorrow/yesterday, a weekday name, or an offset."""
+    """A calendar day: any DAY of the grammar, or a moment's day in `zone`."""
     stripped = text.strip()
     if _ISO_DATE.match(stripped):
         try:

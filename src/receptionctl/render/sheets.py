@@ -159,6 +159,10 @@ def print_checklist(c) -> None:
                   ("status", f"{c.status.replace('_', ' ')}, plan {c.plan_status}"), ("readiness", ready)])
     if c.blockers:
         sys.stdout.write("blockers\n" + "".join(f"  ! {b}\n" for b in c.blockers))
+    if c.compressed:
+        sys.stdout.write(f"schedule compressed: {text(c.compressed)}\n")
+    if c.missed:
+        sys.stdout.write(f"missed at completion: {', '.join(c.missed)}\n")
     names = {"prepare": "Before the visit", "receive": "Reception day", "followup": "After the visit"}
     for stage, items in c.stages.items():
         if not items:
@@ -168,4 +172,5 @@ def print_checklist(c) -> None:
         for i in items:
             t = i.task
             sys.stdout.write(f"  {i.mark} [{t.id}] {text(t.title)}\n")
-            sys.stdout.write(f"      {text(t.due_at)} ({t.due_in_words}) · {t.who}\n")
+            planned = f" · compressed, the procedure says {text(t.planned_at)}" if t.planned_at else ""
+            sys.stdout.write(f"      {text(t.due_at)} ({t.due_in_words}) · {t.who}{planned}\n")

@@ -133,6 +133,8 @@ class Visit(SQLModel, table=True):
     converted_at: Optional[datetime] = _at(nullable=True)  # the first won or intent
     completed_at: Optional[datetime] = _at(nullable=True)
     closed_at: Optional[datetime] = _at(nullable=True)
+    compressed_at: Optional[datetime] = _at(nullable=True)  # when its preparation was compressed
+    compressed_reason: Optional[str] = Field(default=None, sa_column=Column(String(32)))  # recorded | rescheduled | ...
 
 
 class Plan(SQLModel, table=True):
@@ -231,6 +233,7 @@ class Task(SQLModel, table=True):
     done_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_at: datetime = _at()
+    planned_at: Optional[datetime] = _at(nullable=True)  # the procedure's due, when compressed into less time
 
 
 class Guest(SQLModel, table=True):
@@ -262,6 +265,7 @@ class Incident(SQLModel, table=True):
     resolved_at: Optional[datetime] = _at(nullable=True)
     resolved_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
     resolution: Optional[str] = Field(default=None, sa_column=Column(Text))
+    affects_client: bool = Field(default=True, nullable=False)  # resolved: the client is called back
 
 
 class Note(SQLModel, table=True):
