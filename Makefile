@@ -18,11 +18,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
 
+# The layers first (.importlinter: arrows point down, stages meet only through the engine), then the suite.
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # The same suite on a throwaway local PostgreSQL server (Debian's).
 test-pg: $(STAMP)
+	$(BIN)/lint-imports
 	scripts/with-pg $(BIN)/python -m pytest -q
 
 # A synthetic database of $(BENCH_VISITS) visits; times the morning's commands end to end.

@@ -15,7 +15,7 @@ def build(target: str, visits: int, now: datetime, seed: int = 7) -> None:
     from receptionctl.domain import clock, policy, setup
     from receptionctl.domain.calendar import calendar_for
     from receptionctl.domain.due import parse_due
-    from receptionctl.domain.procedure import current
+    from receptionctl.domain.engine import current
     from receptionctl.store.db import Database
     from receptionctl.store.models import (
         Assignment, Client, Feedback, Incident, Plan, Staff, StaffRole, Task, Visit,
@@ -69,7 +69,7 @@ def build(target: str, visits: int, now: datetime, seed: int = 7) -> None:
                 host_rows.append(dict(visit_id=vid, role="host", staff_id=100 + rnd.randint(0, 19)))
             stages = ("prepare", "receive", "followup") if status in ("completed", "closed") else ("prepare", "receive")
             for spec in proc.tasks:
-                if spec.stage not in stages or not spec.applies(level, purpose, offsite, False):
+                if spec.opens_on or spec.stage not in stages or not spec.applies(level, purpose, offsite, False):
                     continue
                 due = parse_due(spec.due).at(start, end, rules, cal, zone)
                 done = status == "closed" or (due < now and rnd.random() < 0.85)

@@ -221,7 +221,7 @@ def test_a_visit_does_not_close_with_an_open_incident(team):
     shown = team("visit", "show", str(vid), "--json", env=env).json()
     assert shown["status"] == "completed" and any("incident" in k for k in shown["keeps_open"])
     resolved = team("--as", "li", "incident", "resolve", str(inc["id"]), "--text", "fixed", env=env)
-    assert "callback task" in resolved.stderr
+    assert "Call the client back" in resolved.stderr
     # resolving closes the on-site and escalation tasks; the client affected is called back (seed 001)
     callback = tasks_by_key(team, vid, env=env)[f"incident-callback-{inc['id']}"][0]
     assert callback["owner_role"] == "host" and callback["due_at"] == "2026-12-03T10:00:00+08:00"

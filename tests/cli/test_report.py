@@ -151,7 +151,7 @@ def test_statement_count_does_not_grow_with_rows(tmp_path, what):
     from bench.synthetic import build
     from receptionctl.domain.followups import followup_due
     from receptionctl.domain.report import daily
-    from receptionctl.domain.tasks import list_tasks
+    from receptionctl.domain.engine import list_tasks
     from receptionctl.domain.visits import list_visits
     from receptionctl.render.report import as_json, html_page, markdown
 

@@ -55,7 +55,7 @@ def test_datetimes_come_back_aware_in_utc(db_target):
 
 
 def test_naive_datetimes_are_refused(db_target):
-    from receptionctl.domain.errors import ReceptionError
+    from receptionctl.errors import ReceptionError
     from receptionctl.store.models import Client
 
     db = Database(db_target)
@@ -70,7 +70,7 @@ def test_naive_datetimes_are_refused(db_target):
 
 
 def test_failed_transaction_rolls_back(db_target):
-    from receptionctl.domain.errors import Refused
+    from receptionctl.errors import Refused
     from receptionctl.store.models import Client
 
     db = Database(db_target)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from receptionctl.domain.calendar import WorkCalendar, calendar_for
-from receptionctl.domain.errors import BadInput
+from receptionctl.errors import BadInput
 
 CAL = calendar_for("CN")
 SH = ZoneInfo("Asia/Shanghai")

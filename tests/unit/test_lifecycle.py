@@ -4,7 +4,7 @@ table written out here independently of the implementation's."""
 import pytest
 
 from receptionctl.domain import lifecycle
-from receptionctl.domain.errors import ExitCode, Refused
+from receptionctl.errors import ExitCode, Refused
 
 VISIT_STATES = ["planning", "submitted", "approved", "in_progress", "completed", "closed", "cancelled"]
 PLAN_STATES = ["draft", "submitted", "approved", "rejected"]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from receptionctl.domain.errors import ExitCode
-from receptionctl.domain.procedure import ProcedureError, default_text, parse
+from receptionctl.errors import ExitCode
+from receptionctl.domain.engine.procedure import ProcedureError, default_text, parse
 
 GOOD = '''name = "p"
 version = "1"
@@ -91,6 +91,6 @@ def test_tasks_that_are_not_tables():
 
 
 def test_a_bom_is_fine(tmp_path):
-    from receptionctl.domain.procedure import parse as p2  # noqa: F401
+    from receptionctl.domain.engine.procedure import parse as p2  # noqa: F401
 
     assert parse(GOOD, "p.toml").name == "p"

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.errors import BadInput, ExitCode
+from receptionctl.errors import BadInput, ExitCode
 from receptionctl.domain.when import parse_day, parse_when
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -116,7 +116,7 @@ def _machine_zone() -> str:
 
 @db_app.command("check", help="Run the database's integrity check and report the schema revision. Exit 5 on a problem.")
 def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    from receptionctl.domain.errors import StorageError
+    from receptionctl.errors import StorageError
     from receptionctl.render.output import print_fields, print_json
     from receptionctl.store.db import describe
     from receptionctl.store.migrations import SCHEMA_HEAD, known_revisions

@@ -30,7 +30,7 @@ class ReceptionGroup(TyperGroup):
     """Runs the command and turns every failure into one `error:` line and an exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any):
-        from receptionctl.domain.errors import ReceptionError
+        from receptionctl.errors import ReceptionError
 
         try:
             rv = super().main(

@@ -94,7 +94,7 @@ class State:
                 if seconds < 0:
                     raise ValueError
             except ValueError:
-                from receptionctl.domain.errors import BadInput
+                from receptionctl.errors import BadInput
 
                 raise BadInput(f"RECEPTIONCTL_BUSY_TIMEOUT {timeout!r} is not valid: expected seconds, such as 15") from None
             self._db = Database(self.db_target, busy_timeout=seconds)
@@ -123,7 +123,7 @@ class State:
     def cipher(self, create: bool = False):
         """The cipher from RECEPTIONCTL_KEY, else the key file; None when there is no key.
         With `create`, a missing key file is written (mode 0600, atomically)."""
-        from receptionctl.domain.errors import StorageError
+        from receptionctl.errors import StorageError
         from receptionctl.domain.secrets import Cipher, new_key
 
         env = os.environ.get("RECEPTIONCTL_KEY")
@@ -147,7 +147,7 @@ def _write_new_file(path: Path, data: bytes) -> None:
     """Write `path` (mode 0600) whole or not at all; if it appears meanwhile, keep that one."""
     import tempfile
 
-    from receptionctl.domain.errors import StorageError
+    from receptionctl.errors import StorageError
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -221,7 +221,7 @@ def configure_clock(tz_option: str | None = None) -> None:
     from datetime import datetime, timezone
 
     from receptionctl.domain import clock
-    from receptionctl.domain.errors import BadInput
+    from receptionctl.errors import BadInput
 
     env_name = os.environ.get("RECEPTIONCTL_TZ")
     tz_name, origin = (tz_option, "--tz") if tz_option else (env_name, "RECEPTIONCTL_TZ")

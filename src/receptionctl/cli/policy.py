@@ -50,7 +50,7 @@ def policy_set(
 
 @procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions.")
 def procedure_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    from receptionctl.domain.procedure import current
+    from receptionctl.domain.engine import current
     from receptionctl.render.output import print_fields, print_json, print_table, text
 
     with state(ctx).session() as session:
@@ -85,7 +85,7 @@ def procedure_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @procedure_app.command("load", help="Validate a procedure file (TOML) and make it the one in use for new visits (admin).")
 def procedure_load(ctx: typer.Context,
                    file: Annotated[str, typer.Argument(help="The procedure file; see CLI.md for its keys.")]) -> None:
-    from receptionctl.domain.procedure import load_file
+    from receptionctl.domain.engine import load_file
     from receptionctl.render.output import say
 
     st = state(ctx)
@@ -97,7 +97,7 @@ def procedure_load(ctx: typer.Context,
 
 @procedure_app.command("history", help="Every procedure version loaded: who, when, how many visits use it.")
 def procedure_history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    from receptionctl.domain.procedure import history
+    from receptionctl.domain.engine import history
     from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:

@@ -123,7 +123,7 @@ def note_add(
     text: Annotated[str, typer.Option("--text", help="What was said or promised.")],
     as_json: JsonOpt = False,
 ) -> None:
-    from receptionctl.domain.reception import add_note
+    from receptionctl.domain.notes import add_note
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -138,7 +138,7 @@ def note_keep(
     text: Annotated[Optional[str], typer.Option("--text", help="How it was kept.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from receptionctl.domain.reception import keep_promise
+    from receptionctl.domain.notes import keep_promise
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -156,7 +156,7 @@ def note_list(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.clients import resolve_client
-    from receptionctl.domain.reception import list_notes
+    from receptionctl.domain.notes import list_notes
     from receptionctl.render.output import print_json, print_table
     from receptionctl.render.sheets import note_rows
 

@@ -20,7 +20,7 @@ TASK_COLUMNS = [("id", "ID"), ("due", "Due"), ("mark", ""), ("when", "When"), ("
 
 
 def task_rows(views):
-    from receptionctl.domain.tasks import mark
+    from receptionctl.domain.engine import mark
 
     return [
         {"id": t.id, "due": t.due_at, "mark": mark(t), "when": t.due_in_words, "visit": t.visit_id,
@@ -30,7 +30,7 @@ def task_rows(views):
 
 
 def checklist(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
-    from receptionctl.domain.tasks import checklist as build
+    from receptionctl.domain.views import checklist as build
     from receptionctl.render.output import print_json
     from receptionctl.render.sheets import print_checklist
 
@@ -52,7 +52,7 @@ def list_(
     state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped, missed (still open when the visit was completed) or all.")] = State.open,
     as_json: JsonOpt = False,
 ) -> None:
-    from receptionctl.domain.tasks import list_tasks
+    from receptionctl.domain.engine import list_tasks
     from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
@@ -72,12 +72,12 @@ def done(ctx: typer.Context, task: TaskArg,
          at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="When it was really done "
                        "(default now; not in the future). " + WHEN_FORMS)] = None,
          as_json: JsonOpt = False) -> None:
-    from receptionctl.domain import tasks
+    from receptionctl.domain import work
     from receptionctl.render.output import print_json, say, text
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view, nxt = tasks.done(session, st.actor, task, note, at=when(at, session) if at else None)
+        view, nxt = work.done(session, st.actor, task, note, at=when(at, session) if at else None)
     if as_json:
         print_json(view)
         return
@@ -90,9 +90,9 @@ def done(ctx: typer.Context, task: TaskArg,
 def skip(ctx: typer.Context, task: TaskArg,
          reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
          as_json: JsonOpt = False) -> None:
-    from receptionctl.domain import tasks
+    from receptionctl.domain import work
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = tasks.skip(session, st.actor, task, reason)
+        view = work.skip(session, st.actor, task, reason)
     emit(view, as_json, f"task {view.id} skipped: {view.title}")

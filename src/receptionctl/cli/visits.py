@@ -103,7 +103,7 @@ def list_(
 @app.command("show", help="Show a visit: details, roles, notice, clashes, guests, incidents, notes, feedback, "
              "outcome, evaluation, archive label.")
 def show(ctx: typer.Context, visit: VisitArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
-    from receptionctl.domain.visits import show_visit
+    from receptionctl.domain.views import show_visit
     from receptionctl.render.output import print_json
     from receptionctl.render.sheets import print_visit
 

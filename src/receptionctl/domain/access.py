@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
-from receptionctl.domain.errors import NotAllowed
+from receptionctl.errors import NotAllowed
+from receptionctl.store.models import Staff, StaffRole
 
 # Roles that may do each kind of change (admin is always allowed).
 CLIENT_WRITE = frozenset({"coordinator", "host", "desk"})
 STAFF_WRITE = frozenset()  # admin only
 REVEAL = frozenset()  # admin only
+RECEPTION = frozenset({"coordinator", "host", "desk", "staff", "security"})  # who works on the day
 ANY_STAFF = frozenset({"approver", "coordinator", "host", "staff", "desk", "security"})
 
 
@@ -28,9 +31,7 @@ class Actor:
 
 
 def find_actor(session: Session, username: str) -> Actor | None:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Staff, StaffRole
 
     rows = session.execute(
         select(Staff.id, Staff.username, Staff.name, StaffRole.role)

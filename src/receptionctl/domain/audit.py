@@ -10,8 +10,10 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
 from receptionctl.domain import clock
+from receptionctl.store.models import AuditEvent
 
 
 def _plain(value: Any) -> Any:
@@ -45,7 +47,6 @@ def record(
     after: dict[str, Any] | None = None,
     visit_id: int | None = None,
 ) -> None:
-    from receptionctl.store.models import AuditEvent
 
     session.add(
         AuditEvent(
@@ -83,9 +84,7 @@ def list_events(
     limit: int | None = None,
     since: datetime | None = None,
 ) -> list[AuditView]:
-    from sqlmodel import select
 
-    from receptionctl.store.models import AuditEvent
 
     q = select(AuditEvent).order_by(AuditEvent.id)
     if visit_id is not None:

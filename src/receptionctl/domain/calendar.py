@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from receptionctl.domain.errors import BadInput
+from receptionctl.errors import BadInput
 
 
 class WorkCalendar:

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, union_all
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import select
+
+from receptionctl.domain.base import MAX_HOURS
+from receptionctl.store.models import Assignment, Staff, Visit
 
 
 @dataclass(frozen=True)
@@ -31,13 +36,6 @@ def find(
     window: tuple[datetime, datetime] | None = None,
 ) -> list[Clash]:
     """Clashes of the given visits (or of every visit starting in `window`), in 2 queries."""
-    from sqlalchemy import and_, union_all
-    from sqlalchemy.orm import aliased
-    from sqlmodel import select
-
-    from receptionctl.domain.visits import MAX_HOURS
-    from receptionctl.store.models import Assignment, Staff, Visit
-
     ids = list(visit_ids) if visit_ids is not None else None
     if ids is not None and not ids:
         return []

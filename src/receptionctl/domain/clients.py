@@ -6,12 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock
-from receptionctl.domain.errors import BadInput, NotFound, Refused
+from receptionctl.domain.notes import list_notes
 from receptionctl.domain.secrets import clean_id_number, mask, verify
 from receptionctl.domain.vocab import Tier
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.store.models import Client, Contact
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-./]{2,30}$")
@@ -73,9 +77,7 @@ def _optional(value: str | None, limit: int = 2000) -> str | None:
 
 def resolve_client(session: Session, ref: str):
     """A client row by id or exact name (case-insensitive)."""
-    from sqlmodel import select
 
-    from receptionctl.store.models import Client
 
     ref = ref.strip()
     row = None
@@ -89,9 +91,7 @@ def resolve_client(session: Session, ref: str):
 
 
 def add_client(session: Session, actor: str, name: str, tier: str = "normal", industry: str | None = None) -> ClientView:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Client
 
     access.require(session, actor, access.CLIENT_WRITE, "add clients")
     name = _name(name, "client name")
@@ -113,10 +113,7 @@ def add_client(session: Session, actor: str, name: str, tier: str = "normal", in
 
 
 def list_clients(session: Session, tier: str | None = None) -> list[ClientView]:
-    from sqlalchemy import func
-    from sqlmodel import select
 
-    from receptionctl.store.models import Client, Contact
 
     q = (
         select(Client, func.count(Contact.id))
@@ -138,10 +135,6 @@ def show_client(
     session: Session, actor: str, ref: str, *, reveal: bool = False, cipher=None
 ) -> ClientDetail:
     """`cipher` is a Cipher or a callable returning one, asked for only when revealing."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Contact
-
     if reveal:
         access.require(session, actor, access.REVEAL, "reveal identity numbers")
     client = resolve_client(session, ref)
@@ -155,7 +148,6 @@ def show_client(
             audit.record(session, actor, "contact.reveal", "contact", row.id,
                          after={"client": client.name, "field": "id_number"})
         contacts.append(_contact_view(row, shown))
-    from receptionctl.domain.reception import list_notes
 
     promises = tuple(list_notes(session, client_id=client.id, open_promises=True))
     return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts),
@@ -177,7 +169,6 @@ def add_contact(
     id_number: str | None = None,
     cipher=None,
 ) -> ContactView:
-    from receptionctl.store.models import Contact
 
     access.require(session, actor, access.CLIENT_WRITE, "add contacts")
     client = resolve_client(session, client_ref)

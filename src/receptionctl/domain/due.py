@@ -1,5 +1,5 @@
 """The due-offset language of the procedure file: `start-3wd`, `start-30m`, `end+24h`,
-`end+7d`, and repeat intervals such as `7d`.
+`end+7d`, `event+5m` (from the event that opened the task), and repeat intervals such as `7d`.
 
 A number may name a policy setting in braces (`end+{callback_hours}h`), so that the
 company's policy, not the file, says how many: change the policy and the next tasks
@@ -25,7 +25,7 @@ from receptionctl.domain.calendar import WorkCalendar
 
 UNITS = ("m", "h", "d", "wd")
 _NUMBER = r"(\d{1,4}|\{[a-z_]+\})"
-_DUE = re.compile(rf"^(start|end)(?:([+-]){_NUMBER}(m|h|d|wd))?$")
+_DUE = re.compile(rf"^(start|end|event)(?:([+-]){_NUMBER}(m|h|d|wd))?$")
 _EVERY = re.compile(rf"^{_NUMBER}(m|h|d|wd)$")
 
 
@@ -74,11 +74,14 @@ def roll(moment: datetime, cal: WorkCalendar, step: int) -> datetime:
 
 @dataclass(frozen=True)
 class Due:
-    anchor: str  # "start" | "end"
+    anchor: str  # "start" | "end" | "event" (the moment of the event that opened the task)
     offset: Offset | None
 
-    def at(self, start: datetime, end: datetime, policy, cal: WorkCalendar, zone: tzinfo) -> datetime:
-        base = start if self.anchor == "start" else end
+    def at(self, start: datetime, end: datetime, policy, cal: WorkCalendar, zone: tzinfo,
+           event_at: datetime | None = None) -> datetime:
+        base = {"start": start, "end": end}.get(self.anchor, event_at)
+        if base is None:
+            raise OffsetError(f"due {self.anchor}… is anchored on an event: it needs the event's moment")
         if self.offset is None:
             return base.astimezone(timezone.utc)
         return self.offset.apply(base, policy, cal, zone)
@@ -93,8 +96,8 @@ def parse_due(text: str, policy_keys: set[str] | None = None) -> Due:
     m = _DUE.match(str(text).strip())
     if not m:
         raise OffsetError(
-            f"due {text!r} is not an offset: expected start|end, a sign, a number and a unit m|h|d|wd, "
-            "such as start-3wd or end+24h"
+            f"due {text!r} is not an offset: expected start|end|event, a sign, a number and a unit m|h|d|wd, "
+            "such as start-3wd, end+24h or event+5m"
         )
     anchor, sign, amount, unit = m.groups()
     if sign is None:

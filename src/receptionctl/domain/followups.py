@@ -6,12 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session
+from sqlmodel import select, update
 
-from receptionctl.domain import access, audit, clock, lifecycle, policy
-from receptionctl.domain.errors import BadInput, Refused
-from receptionctl.domain.visits import VISIT_WRITE, Done, get_view, load_for_change, required_text
+from receptionctl.domain import access, audit, clock, engine, lifecycle, policy
+from receptionctl.domain.base import Done, amount, load_for_change, required_text
+from receptionctl.domain.engine import Event
+from receptionctl.domain.visits import VISIT_WRITE, get_view
 from receptionctl.domain.vocab import Channel, Intent, Outcome
+from receptionctl.errors import BadInput, Refused
+from receptionctl.store.models import Evaluation, Feedback, Guest, Incident, Task, Visit
 
 AFTER = frozenset({"coordinator", "host"})
 
@@ -41,6 +46,11 @@ class EvaluationView:
     by: str
 
 
+def evaluation_view(ev) -> EvaluationView:
+    return EvaluationView(ev.visit_id, ev.strengths, ev.weaknesses, ev.improvements,
+                          float(ev.cost) if ev.cost else None, ev.at, ev.by)
+
+
 def archive_label(client: str, starts_at: datetime, zone) -> str:
     """Records are archived per "client name – reception date"."""
     return f"{client} – {starts_at.astimezone(zone):%Y-%m-%d}"
@@ -48,8 +58,6 @@ def archive_label(client: str, starts_at: datetime, zone) -> str:
 
 def complete(session: Session, actor: str, visit_id: int) -> Done:
     """The visit took place: it is completed and gets the procedure's follow-up tasks."""
-    from receptionctl.domain.tasks import event_done, followup_tasks, mark_missed
-    from receptionctl.store.models import Plan
 
     access.require(session, actor, VISIT_WRITE, "complete visits")
     visit, plan = load_for_change(session, visit_id)
@@ -61,9 +69,7 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
         raise Refused(f"visit {visit_id} starts at {clock.local(visit.starts_at):%Y-%m-%d %H:%M}: "
                       "it cannot be completed before it begins")
     visit.completed_at = now
-    from sqlmodel import update
 
-    from receptionctl.store.models import Guest
 
     still_in = session.execute(
         update(Guest).where(Guest.visit_id == visit_id, Guest.checked_out_at.is_(None)).values(checked_out_at=now)
@@ -72,11 +78,10 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
     if still_in:
         warnings.append(f"{still_in} guest{'s' if still_in != 1 else ''} still checked in "
                         f"{'were' if still_in != 1 else 'was'} checked out")
-    added = followup_tasks(session, visit, nda=session.get(Plan, visit_id).nda)
-    event_done(session, visit, "complete", actor, "visit completed")
-    # what was to be done before and on the day, and was not, is missed (not thrown away):
-    # it counts against compliance and may still be recorded as done, late
-    missed = mark_missed(session, visit)
+    # the follow-up tasks open; what was to be done before and on the day, and was not, is
+    # missed (not thrown away): it counts against compliance and may still be done, late
+    result = engine.on(session, Event("visit.completed", visit_id, actor, note="visit completed"))
+    missed = result.missed
     if missed:
         warnings.append(f"{len(missed)} preparation or reception-day task{'s' if len(missed) != 1 else ''} "
                         f"{'were' if len(missed) != 1 else 'was'} missed: "
@@ -84,7 +89,7 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
                         + "; record one done late with `task done TASK --at WHEN`")
     session.flush()
     audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
-                 before={"status": before}, after={"status": visit.status, "followup_tasks": added,
+                 before={"status": before}, after={"status": visit.status,
                                                    "missed": [key for _tid, key in missed]})
     return Done(get_view(session, visit_id), warnings)
 
@@ -97,7 +102,7 @@ def _text(value: str | None, option: str) -> str | None:
     return value.strip()
 
 
-def _feedback_view(f, rules) -> FeedbackView:
+def feedback_view(f, rules) -> FeedbackView:
     return FeedbackView(f.visit_id, f.score, f.channel, f.intent, f.comment, f.suggestion, f.at, f.by,
                         f.score >= rules["excellent_score"], f.score < rules["red_line_score"])
 
@@ -107,10 +112,7 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
                  replace: bool = False) -> Done:
     """The client-reception feedback form. It closes the callback task; a score under the
     red line raises an alert and an investigation task for the coordinator."""
-    from sqlmodel import select
 
-    from receptionctl.domain.tasks import add_task, event_done
-    from receptionctl.store.models import Feedback, Task
 
     access.require(session, actor, AFTER, "record feedback")
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
@@ -139,30 +141,30 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
                    suggestion=suggestion, at=now, by=actor)
     session.add(row)
     session.flush()
-    view = _feedback_view(row, rules)
+    view = feedback_view(row, rules)
     warnings = []
-    event_done(session, visit, "feedback", actor, f"feedback form received by {channel}")
-    investigating = session.scalars(select(Task.id).where(
-        Task.visit_id == visit_id, Task.key == "investigate-feedback", Task.state == "open")).first()
-    if view.below_red_line and investigating is not None:
+    client = get_view(session, visit_id).client
+    result = engine.on(session, Event("feedback.added", visit_id, actor, note=f"feedback form received by {channel}",
+                                      data={"score": score, "below_red_line": view.below_red_line,
+                                            "channel": channel, "client": client}))
+    investigating = None
+    if view.below_red_line and result.already_open:
+        investigating = result.already_open[0]
         warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
                         f"investigation task {investigating} is still open")
     elif view.below_red_line:
-        client = get_view(session, visit_id).client
-        if visit.status == "closed":
+        if visit.status == "closed" and result.opened:
             visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
             visit.closed_at = None
             audit.record(session, actor, "visit.reopen", "visit", visit_id, visit_id=visit_id,
                          before={"status": "closed"}, after={"status": "completed", "why": "feedback under the red line"})
             warnings.append(f"visit {visit_id} is open again until the investigation is done")
-        task = add_task(session, visit_id, key="investigate-feedback", stage="followup",
-                        title=f"Investigate the feedback of {client} (score {score}, under the red line "
-                              f"{rules['red_line_score']}) with the departments concerned",
-                        title_zh="客戶反饋低於紅線：跨部門調查", owner="coordinator",
-                        due_at=now + timedelta(days=rules["investigation_days"]))
-        warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
-                        f"investigation task {task.id} for the coordinator")
-        investigating = task.id
+        for task in result.opened:
+            investigating = investigating or task.id
+            warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
+                            f"investigation task {task.id} for the {task.owner_role}")
+        if not result.opened:
+            warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}")
     audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
                  visit_id=visit_id, before=before,
                  after={"score": score, "channel": channel, "intent": intent, "comment": comment,
@@ -174,10 +176,7 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
 
 def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note: str | None = None) -> Done:
     """won or lost ends the weekly chain; won or intent within the conversion window converts."""
-    from receptionctl.domain.tasks import close_open_tasks
-    from sqlmodel import select
 
-    from receptionctl.store.models import Task
 
     access.require(session, actor, AFTER, "record outcomes")
     if outcome not in {o.value for o in Outcome}:
@@ -193,21 +192,17 @@ def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note:
     if outcome in ("won", "intent") and visit.converted_at is None:
         visit.converted_at = visit.outcome_at  # the first deal or intention counts for conversion
     warnings = []
+    result = engine.on(session, Event("outcome.recorded", visit_id, actor, data={"outcome": outcome, "was": was}))
     if outcome == "intent" and was in ("won", "lost"):
-        from receptionctl.domain.tasks import restart_chains
-
-        restarted = restart_chains(session, visit)
+        restarted = [t.key for t in result.opened]
         if restarted:
             if visit.status == "closed":
                 visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
                 visit.closed_at = None
             warnings.append(f"the weekly follow-up starts again: {', '.join(restarted)}")
-    if outcome in ("won", "lost"):
-        chain = set(session.scalars(select(Task.key).where(Task.visit_id == visit_id, Task.repeat.is_not(None),
-                                                           Task.state == "open")))
-        if chain:
-            n = close_open_tasks(session, visit_id, f"not needed: the outcome is {outcome}", keys=chain, by=actor)
-            warnings.append(f"{n} open progress update{'s' if n != 1 else ''} closed as not needed")
+    if outcome in ("won", "lost") and result.closed:
+        n = result.closed
+        warnings.append(f"{n} open progress update{'s' if n != 1 else ''} closed as not needed")
     session.flush()
     audit.record(session, actor, "visit.outcome", "visit", visit_id, visit_id=visit_id, before=before,
                  after={"outcome": outcome, "outcome_at": visit.outcome_at, "note": visit.outcome_note})
@@ -231,7 +226,6 @@ def converted(converted_at: datetime | None, ends_at: datetime, window_days: int
 
 
 def outcome_view(session: Session, visit_id: int) -> OutcomeView:
-    from receptionctl.store.models import Visit
 
     v = session.get(Visit, visit_id)
     window = policy.load(session)["conversion_window_days"]
@@ -241,9 +235,6 @@ def outcome_view(session: Session, visit_id: int) -> OutcomeView:
 
 def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, weaknesses: str, improvements: str,
              cost: str | None = None) -> Done:
-    from receptionctl.domain.plans import amount
-    from receptionctl.domain.tasks import event_done
-    from receptionctl.store.models import Evaluation
 
     access.require(session, actor, AFTER, "write evaluations")
     strengths = required_text(strengths, "--strengths", "what went well", 4000)
@@ -266,7 +257,7 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
         row.strengths, row.weaknesses, row.improvements = strengths, weaknesses, improvements
         row.cost = str(cost_value) if cost_value is not None else row.cost
         row.at, row.by = clock.now(), actor
-    event_done(session, visit, "evaluation", actor, "evaluation written")
+    engine.on(session, Event("evaluation.written", visit_id, actor, note="evaluation written"))
     session.flush()
     audit.record(session, actor, "visit.evaluate", "evaluation", visit_id, visit_id=visit_id, before=before,
                  after={"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements,
@@ -282,17 +273,13 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
 
 def what_keeps_open(session: Session, visit) -> list[str]:
     """What still stands between a completed visit and its closing."""
-    from sqlalchemy import func
-    from sqlmodel import select
 
-    from receptionctl.store.models import Evaluation, Feedback, Task
 
     missing = []
     if session.get(Feedback, visit.id) is None:
         missing.append("the feedback form is in")
     if session.get(Evaluation, visit.id) is None:
         missing.append("the evaluation is written")
-    from receptionctl.store.models import Incident
 
     open_n = session.scalar(select(func.count(Task.id)).where(Task.visit_id == visit.id, Task.state == "open")) or 0
     if open_n:
@@ -319,9 +306,8 @@ def maybe_close(session: Session, actor: str, visit) -> bool:
 
 def followup_due(session: Session, *, owner: str | None = None, within_days: int = 3):
     """Open follow-up tasks overdue or due within the window: overdue first, then by due time."""
-    from receptionctl.domain.tasks import list_tasks
 
     if within_days < 0 or within_days > 366:
         raise BadInput(f"--within {within_days} is not valid: expected 0 to 366 days")
-    return list_tasks(session, owner=owner, stage="followup", state="open",
+    return engine.list_tasks(session, owner=owner, stage="followup", state="open",
                       due_before=clock.now() + timedelta(days=within_days, microseconds=1))

@@ -7,7 +7,7 @@ current state does not allow is refused (exit 1) naming the state and what would
 
 from __future__ import annotations
 
-from receptionctl.domain.errors import Refused
+from receptionctl.errors import Refused
 
 # action -> {from state: to state}
 VISIT: dict[str, dict[str, str]] = {

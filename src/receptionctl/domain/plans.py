@@ -4,27 +4,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
-from receptionctl.domain import access, audit, clashes, clock, lifecycle, policy
-from receptionctl.domain.errors import BadInput, NotAllowed, Refused
+from receptionctl.domain import access, audit, clashes, clock, engine, lifecycle, policy
+from receptionctl.domain.base import (
+    Done,
+    amount,
+    clean_place,
+    load_for_change,
+    required_text,
+)
+from receptionctl.domain.engine import Event
+from receptionctl.domain.notes import list_notes
 from receptionctl.domain.visits import (
     VISIT_WRITE,
     Assigned,
-    Done,
     VisitView,
     _staff_id,
     assignments,
     check_host,
-    clean_place,
     get_view,
-    load_for_change,
     reopen_plan,
-    required_text,
 )
 from receptionctl.domain.vocab import VisitRole
+from receptionctl.errors import BadInput, NotAllowed, Refused
+from receptionctl.store.models import (
+    Assignment,
+    Contact,
+    Plan,
+    PlanEvent,
+    PlanItem,
+    Staff,
+    Visit,
+)
 
 APPROVE = frozenset({"approver"})
 
@@ -80,21 +96,6 @@ class PlanSheet:
     open_promises: tuple = ()  # promises made to this client and not yet kept
 
 
-MAX_AMOUNT = Decimal("999999999999.99")
-
-
-def amount(text: str | None, what: str) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise BadInput(f"{what} {text!r} is not an amount: expected a number such as 5000 or 150.50") from None
-    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
-        raise BadInput(f"{what} {text!r} is not valid: expected a number from 0 to {MAX_AMOUNT}")
-    if value != value.quantize(Decimal("0.01")):
-        raise BadInput(f"{what} {text!r} has more than two decimals: expected an amount such as 150.50")
-    return value.quantize(Decimal("0.01"))
 
 
 def _dec(text: str | None) -> Decimal | None:
@@ -117,7 +118,6 @@ def add_item(
     place: str | None = None,
     owner: str | None = None,
 ) -> Done:
-    from receptionctl.store.models import PlanItem
 
     visit, plan = _plan_for_change(session, actor, visit_id, "change plans")
     title = " ".join(title.split())
@@ -144,9 +144,7 @@ def add_item(
 def assign(
     session: Session, actor: str, visit_id: int, *, role: str, staff: str, backup: str | None = None
 ) -> Done:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Assignment
 
     visit, plan = _plan_for_change(session, actor, visit_id, "assign roles")
     if role not in {r.value for r in VisitRole}:
@@ -216,9 +214,7 @@ def set_plan(
         for key, value in changed.items():
             setattr(plan, key, value)
         if "nda" in changed:
-            from receptionctl.domain.tasks import nda_changed
-
-            nda_changed(session, visit, bool(changed["nda"]), actor)
+            engine.on(session, Event("plan.nda_changed", visit_id, actor, data={"nda": bool(changed["nda"])}))
         session.flush()
         audit.record(session, actor, "plan.set", "plan", visit_id, visit_id=visit_id,
                      before={k: before[k] for k in changed}, after=changed)
@@ -263,16 +259,12 @@ def _steps(visit, plan, action: str) -> tuple[str, str]:
 
 
 def _count_items(session: Session, visit_id: int) -> int:
-    from sqlalchemy import func
-    from sqlmodel import select
 
-    from receptionctl.store.models import PlanItem
 
     return session.scalar(select(func.count(PlanItem.id)).where(PlanItem.visit_id == visit_id)) or 0
 
 
 def submit(session: Session, actor: str, visit_id: int) -> Done:
-    from receptionctl.store.models import PlanEvent
 
     visit, plan = _plan_for_change(session, actor, visit_id, "submit plans")
     new_visit, new_plan = _steps(visit, plan, "submit")
@@ -284,9 +276,7 @@ def submit(session: Session, actor: str, visit_id: int) -> Done:
     plan.submitted_by, plan.submitted_at = actor, clock.now()
     plan.approved_by = plan.approved_at = None
     session.add(PlanEvent(visit_id=visit_id, at=clock.now(), actor=actor, action="submitted", note=None))
-    from receptionctl.domain.tasks import event_done
-
-    event_done(session, visit, "plan.submit", actor, "plan submitted")
+    engine.on(session, Event("plan.submitted", visit_id, actor, note="plan submitted"))
     session.flush()
     audit.record(session, actor, "plan.submit", "plan", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": plan.status})
@@ -294,7 +284,6 @@ def submit(session: Session, actor: str, visit_id: int) -> Done:
 
 
 def approve(session: Session, actor: str, visit_id: int, note: str | None = None) -> Done:
-    from receptionctl.store.models import PlanEvent
 
     access.require(session, actor, APPROVE, "approve plans")
     visit, plan = load_for_change(session, visit_id)
@@ -308,9 +297,7 @@ def approve(session: Session, actor: str, visit_id: int, note: str | None = None
     plan.reapproval = None
     session.add(PlanEvent(visit_id=visit_id, at=clock.now(), actor=actor, action="approved",
                           note=(note or "").strip() or None))
-    from receptionctl.domain.tasks import event_done
-
-    event_done(session, visit, "plan.approve", actor, "plan approved")
+    engine.on(session, Event("plan.approved", visit_id, actor, note="plan approved"))
     session.flush()
     audit.record(session, actor, "plan.approve", "plan", visit_id, visit_id=visit_id,
                  before={"status": "submitted", "reapproval": reapproval},
@@ -319,7 +306,6 @@ def approve(session: Session, actor: str, visit_id: int, note: str | None = None
 
 
 def reject(session: Session, actor: str, visit_id: int, reason: str) -> Done:
-    from receptionctl.store.models import PlanEvent
 
     access.require(session, actor, APPROVE, "reject plans")
     reason = required_text(reason, "--reason", "why the plan is rejected")
@@ -334,10 +320,7 @@ def reject(session: Session, actor: str, visit_id: int, reason: str) -> Done:
 
 
 def show_plan(session: Session, visit_id: int) -> PlanSheet:
-    from sqlmodel import select
 
-    from receptionctl.domain.reception import list_notes
-    from receptionctl.store.models import Contact, Plan, PlanEvent, PlanItem, Staff, Visit
 
     view = get_view(session, visit_id)
     plan = session.get(Plan, visit_id)

@@ -11,9 +11,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
+from receptionctl.domain import access, audit, clock
+from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.clock import DEFAULT_ZONE
-from receptionctl.domain.errors import BadInput
+from receptionctl.errors import BadInput
+from receptionctl.store.models import Policy
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,6 @@ def _zone_name(text: str) -> str:
 
 def _country(text: str) -> str:
     text = str(text).strip().upper()
-    from receptionctl.domain.calendar import calendar_for
 
     try:
         calendar_for(text)
@@ -128,9 +131,7 @@ def to_text(value: Any) -> str:
 
 def load(session: Session) -> dict[str, Any]:
     """Every setting, typed: the stored value where there is one, else the default."""
-    from sqlmodel import select
 
-    from receptionctl.store.models import Policy
 
     values = {k: s.default for k, s in SETTINGS.items()}
     for row in session.execute(select(Policy.key, Policy.value)):
@@ -154,9 +155,7 @@ class PolicyView:
 
 
 def show(session: Session) -> list[PolicyView]:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Policy
 
     rows = {r.key: r for r in session.scalars(select(Policy))}
     values = load(session)
@@ -169,8 +168,6 @@ def show(session: Session) -> list[PolicyView]:
 
 def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
     """Change one setting (admin only), validated and typed, with an audit event."""
-    from receptionctl.domain import access, audit, clock
-    from receptionctl.store.models import Policy
 
     access.require(session, actor, frozenset(), "change the policy")
     value = parse_value(key, text)
@@ -201,10 +198,6 @@ def work_zone(rules: dict[str, Any]):
 
 def zone_setting(session: Session) -> tuple[str, bool]:
     """The work zone's name and whether the policy sets it (False: the default). One query."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Policy
-
     stored = session.scalar(select(Policy.value).where(Policy.key == "work_zone"))
     if stored is not None:
         try:

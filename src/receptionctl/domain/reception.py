@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, lifecycle, policy
-from receptionctl.domain.errors import BadInput, NotFound, Refused
+from receptionctl.domain import access, audit, clock, engine, lifecycle
+from receptionctl.domain.base import Done, load_for_change, required_text
+from receptionctl.domain.engine import Event
 from receptionctl.domain.secrets import clean_id_number, mask, verify
-from receptionctl.domain.visits import Done, load_for_change, required_text
-from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
-
-RECEPTION = frozenset({"coordinator", "host", "desk", "staff", "security"})  # who works on the day
+from receptionctl.domain.vocab import IncidentKind, Severity
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.store.models import Assignment, Guest, Incident
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,6 @@ class IncidentView:
     affects_client: bool = True
 
 
-@dataclass(frozen=True)
-class NoteView:
-    id: int
-    visit_id: int
-    client_id: int
-    kind: str
-    text: str
-    at: datetime
-    by: str
-    fulfilled_at: datetime | None
-    fulfilled_by: str | None
-    fulfilment: str | None
-    open: bool  # a promise not yet kept
-
-
 def _name(value: str) -> str:
     value = " ".join(value.split())
     if not value or len(value) > 200:
@@ -76,11 +62,9 @@ def _guest_view(g, shown: str | None = None) -> GuestView:
 def checkin(session: Session, actor: str, visit_id: int, name: str, title: str | None = None,
             id_number: str | None = None, cipher=None, force: bool = False) -> Done:
     """Register a visitor at the door: the visit is then in progress."""
-    from sqlmodel import select
 
-    from receptionctl.store.models import Guest
 
-    access.require(session, actor, RECEPTION, "check guests in")
+    access.require(session, actor, access.RECEPTION, "check guests in")
     visit, _plan = load_for_change(session, visit_id)
     new_status = lifecycle.visit_step(visit_id, visit.status, "checkin")
     now = clock.now()
@@ -105,9 +89,9 @@ def checkin(session: Session, actor: str, visit_id: int, name: str, title: str |
     session.add(row)
     before = visit.status
     visit.status = new_status
-    from receptionctl.domain.tasks import event_done
 
-    event_done(session, visit, "checkin", actor, f"{name} registered")
+    engine.on(session, Event("guest.checked_in", visit_id, actor, data={"guest": name},
+                             note=f"{name} registered"))
     session.flush()
     view = _guest_view(row)
     audit.record(session, actor, "guest.checkin", "guest", row.id, visit_id=visit_id,
@@ -117,11 +101,9 @@ def checkin(session: Session, actor: str, visit_id: int, name: str, title: str |
 
 
 def checkout(session: Session, actor: str, visit_id: int, name: str) -> Done:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Guest
 
-    access.require(session, actor, RECEPTION, "check guests out")
+    access.require(session, actor, access.RECEPTION, "check guests out")
     visit, _plan = load_for_change(session, visit_id)
     lifecycle.visit_step(visit_id, visit.status, "checkout")
     key = _name(name).casefold()
@@ -140,9 +122,7 @@ def checkout(session: Session, actor: str, visit_id: int, name: str) -> Done:
 def guests(session: Session, visit_id: int, *, actor: str | None = None, reveal: bool = False,
            cipher=None) -> tuple[GuestView, ...]:
     """The visit's guests, identity numbers masked (revealed to an admin who asks, audited)."""
-    from sqlmodel import select
 
-    from receptionctl.store.models import Guest
 
     rows = list(session.scalars(select(Guest).where(Guest.visit_id == visit_id).order_by(Guest.id)))
     if not reveal:
@@ -168,15 +148,12 @@ def _incident_view(i) -> IncidentView:
 
 def add_incident(session: Session, actor: str, visit_id: int, kind: str, severity: str, text: str,
                  affects_client: bool = True) -> Done:
-    """Record an incident. An equipment failure of any severity brings the visit's technical
-    support (else its logistics person) on site within equipment_response_minutes (seed
-    002); anything high or critical is escalated to the coordinator within
-    incident_response_minutes (seed 001); an itinerary change asks for the plan to be
-    updated. `affects_client`: once resolved, the client is called back (seed 001)."""
-    from receptionctl.domain.tasks import add_task
-    from receptionctl.store.models import Assignment, Incident
-
-    access.require(session, actor, RECEPTION, "record incidents")
+    """Record an incident; the procedure says what it opens (by default: an equipment failure
+    brings the visit's tech, else logistics, on site within equipment_response_minutes; a
+    high or critical one is escalated to the coordinator within incident_response_minutes).
+    An itinerary change asks for the plan to be updated. `affects_client`: once resolved,
+    the client is called back."""
+    access.require(session, actor, access.RECEPTION, "record incidents")
     if kind not in {k.value for k in IncidentKind}:
         raise BadInput(f"kind {kind!r} is not valid: expected one of " + ", ".join(k.value for k in IncidentKind))
     if severity not in {s.value for s in Severity}:
@@ -185,39 +162,23 @@ def add_incident(session: Session, actor: str, visit_id: int, kind: str, severit
     visit, _plan = load_for_change(session, visit_id)
     if visit.status in ("cancelled", "closed"):
         raise Refused(f"visit {visit_id} is {visit.status}: incidents are recorded on a visit that is still open")
-    now = clock.now()
-    row = Incident(visit_id=visit_id, kind=kind, severity=severity, text=text, at=now, by=actor,
+    row = Incident(visit_id=visit_id, kind=kind, severity=severity, text=text, at=clock.now(), by=actor,
                    affects_client=affects_client)
     session.add(row)
     session.flush()
+    result = engine.on(session, Event("incident.added", visit_id, actor, data={
+        "incident": row.id, "kind": kind, "severity": severity, "text": text}))
     warnings = []
-    rules = policy.load(session)
-    if kind == "equipment":
-        from sqlmodel import select
-
-        assigned = set(session.scalars(select(Assignment.role).where(
-            Assignment.visit_id == visit_id, Assignment.role.in_(("tech", "logistics")))))
-        owner = "tech" if "tech" in assigned or "logistics" not in assigned else "logistics"
-        minutes = rules["equipment_response_minutes"]
-        task = add_task(session, visit_id, key=f"onsite-incident-{row.id}", stage="receive",
-                        title=f"On site within {minutes} minutes for equipment incident #{row.id}: {text}",
-                        title_zh=f"设备故障 #{row.id}：{minutes}分钟内到场排查", owner=owner,
-                        due_at=now + timedelta(minutes=minutes))
-        row.task_id = task.id
-        warnings.append(f"equipment incident: task {task.id} for the visit's {owner}, on site within {minutes} "
-                        "minutes; meanwhile the host bridges with questions and a tea break")
-        if not assigned:
-            warnings.append(f"no one is assigned as tech or logistics on visit {visit_id}: "
-                            f"assign one (`receptionctl plan assign {visit_id} --role tech --staff USER`)")
-    if severity in ("high", "critical"):
-        minutes = rules["incident_response_minutes"]
-        task = add_task(session, visit_id, key=f"escalate-incident-{row.id}", stage="receive",
-                        title=f"Escalate {severity} {kind} incident #{row.id} to the superior: {text}",
-                        title_zh=f"{severity}级事件 #{row.id}：上报主管", owner="coordinator",
-                        due_at=now + timedelta(minutes=minutes))
+    for task in result.opened:
         row.task_id = row.task_id or task.id
-        warnings.append(f"{severity} incident: escalation task {task.id} for the coordinator, "
-                        f"due within {minutes} minutes")
+        minutes = max(1, round((task.due_at - row.at).total_seconds() / 60))
+        warnings.append(f"{severity} {kind} incident: task {task.id} for the {task.owner_role}, due within "
+                        f"{minutes} minutes: {task.title}")
+        if task.owner_role in ("tech", "logistics") and not _assigned(session, visit_id, task.owner_role):
+            warnings.append(f"no one is assigned as {task.owner_role} on visit {visit_id}: assign one "
+                            f"(`receptionctl plan assign {visit_id} --role tech --staff USER`)")
+    if kind == "equipment":
+        warnings.append("meanwhile the host bridges with questions and a tea break")
     if kind == "itinerary":
         warnings.append(f"the itinerary changed: update the plan of visit {visit_id} "
                         f"(`receptionctl plan item {visit_id} ...` or `visit reschedule`)")
@@ -225,19 +186,19 @@ def add_incident(session: Session, actor: str, visit_id: int, kind: str, severit
     view = _incident_view(row)
     audit.record(session, actor, "incident.add", "incident", row.id, visit_id=visit_id,
                  after={"kind": kind, "severity": severity, "text": text, "task_id": row.task_id,
-                        "affects_client": affects_client})
+                        "tasks": [t.id for t in result.opened], "affects_client": affects_client})
     return Done(view, warnings)
 
 
+def _assigned(session: Session, visit_id: int, role: str) -> bool:
+    return session.scalars(select(Assignment.id).where(Assignment.visit_id == visit_id,
+                                                       Assignment.role == role)).first() is not None
+
+
 def resolve_incident(session: Session, actor: str, incident_id: int, text: str) -> Done:
-    """Resolve an incident: its on-site and escalation tasks are done; when it affected the
-    client, the host calls the client back within callback_hours (seed 001)."""
-    from sqlmodel import update
-
-    from receptionctl.domain.tasks import add_task
-    from receptionctl.store.models import Incident, Task
-
-    access.require(session, actor, RECEPTION, "resolve incidents")
+    """Resolve an incident: the procedure closes its on-site and escalation tasks and, when
+    it affected the client, opens the host's callback."""
+    access.require(session, actor, access.RECEPTION, "resolve incidents")
     text = required_text(text, "--text", "how it was resolved")
     row = session.get(Incident, incident_id)
     if row is None:
@@ -245,35 +206,22 @@ def resolve_incident(session: Session, actor: str, incident_id: int, text: str) 
     if row.resolved_at is not None:
         raise Refused(f"incident {incident_id} is resolved already ({row.resolved_by}, "
                       f"{clock.local(row.resolved_at):%Y-%m-%d %H:%M})")
-    now = clock.now()
-    row.resolved_at, row.resolved_by, row.resolution = now, actor, text
-    session.execute(
-        update(Task).where(Task.visit_id == row.visit_id, Task.state == "open",
-                           Task.key.in_((f"onsite-incident-{row.id}", f"escalate-incident-{row.id}")))
-        .values(state="done", done_at=now, done_by=actor, note=f"incident resolved: {text}")
-        .execution_options(synchronize_session=False)
-    )
-    warnings = []
-    callback = None
-    if row.affects_client:
-        hours = policy.load(session)["callback_hours"]
-        task = add_task(session, row.visit_id, key=f"incident-callback-{row.id}", stage="followup",
-                        title=f"Call the client back about incident #{row.id} (resolved: {text}) and ask "
-                              "whether they are satisfied",
-                        title_zh=f"事件 #{row.id} 解决后24小时内回访客户", owner="host",
-                        due_at=now + timedelta(hours=hours))
-        callback = task.id
-        warnings.append(f"callback task {task.id} for the host, due within {hours} hours")
+    row.resolved_at, row.resolved_by, row.resolution = clock.now(), actor, text
+    result = engine.on(session, Event("incident.resolved", row.visit_id, actor, note=f"incident resolved: {text}",
+                                      data={"incident": row.id, "affects_client": row.affects_client,
+                                            "resolution": text}))
+    warnings = [f"task {t.id} for the {t.owner_role}, due {clock.local(t.due_at):%Y-%m-%d %H:%M}: {t.title}"
+                for t in result.opened]
     session.flush()
     audit.record(session, actor, "incident.resolve", "incident", row.id, visit_id=row.visit_id,
-                 before={"open": True}, after={"open": False, "resolution": text, "callback_task": callback})
+                 before={"open": True}, after={"open": False, "resolution": text,
+                                               "tasks_closed": result.closed,
+                                               "tasks": [t.id for t in result.opened]})
     return Done(_incident_view(row), warnings)
 
 
 def list_incidents(session: Session, *, visit_id: int | None = None, open_only: bool = False) -> list[IncidentView]:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Incident
 
     q = select(Incident).order_by(Incident.at, Incident.id)
     if visit_id is not None:
@@ -282,66 +230,3 @@ def list_incidents(session: Session, *, visit_id: int | None = None, open_only: 
     if open_only:
         q = q.where(Incident.resolved_at.is_(None))
     return [_incident_view(i) for i in session.scalars(q)]
-
-
-# -- notes and promises -------------------------------------------------------------------
-def _note_view(n) -> NoteView:
-    return NoteView(n.id, n.visit_id, n.client_id, n.kind, n.text, n.at, n.by, n.fulfilled_at, n.fulfilled_by,
-                    n.fulfilment, n.kind == "promise" and n.fulfilled_at is None)
-
-
-def add_note(session: Session, actor: str, visit_id: int, kind: str, text: str) -> Done:
-    from receptionctl.store.models import Note
-
-    access.require(session, actor, RECEPTION, "record notes")
-    if kind not in {k.value for k in NoteKind}:
-        raise BadInput(f"kind {kind!r} is not valid: expected question, suggestion, intent or promise")
-    text = required_text(text, "--text", "what was said")
-    visit, _plan = load_for_change(session, visit_id)
-    if visit.status == "cancelled":
-        raise Refused(f"visit {visit_id} is cancelled: notes are recorded on visits that took place")
-    row = Note(visit_id=visit_id, client_id=visit.client_id, kind=kind, text=text, at=clock.now(), by=actor)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "note.add", "note", row.id, visit_id=visit_id, after={"kind": kind, "text": text})
-    warnings = [f"promise {row.id} stays open until kept: `receptionctl note keep {row.id}`"] if kind == "promise" else []
-    return Done(_note_view(row), warnings)
-
-
-def keep_promise(session: Session, actor: str, note_id: int, text: str | None = None) -> Done:
-    from receptionctl.store.models import Note
-
-    access.require(session, actor, RECEPTION, "mark promises kept")
-    row = session.get(Note, note_id)
-    if row is None:
-        raise NotFound(f"no note {note_id}", hint="see `receptionctl note list`")
-    if row.kind != "promise":
-        raise Refused(f"note {note_id} is a {row.kind}, not a promise")
-    if row.fulfilled_at is not None:
-        raise Refused(f"promise {note_id} is kept already ({row.fulfilled_by}, "
-                      f"{clock.local(row.fulfilled_at):%Y-%m-%d %H:%M})")
-    row.fulfilled_at, row.fulfilled_by = clock.now(), actor
-    row.fulfilment = required_text(text, "--text", "how it was kept") if text and text.strip() else None
-    session.flush()
-    audit.record(session, actor, "note.keep", "note", row.id, visit_id=row.visit_id,
-                 before={"open": True}, after={"open": False, "how": row.fulfilment})
-    return Done(_note_view(row))
-
-
-def list_notes(session: Session, *, visit_id: int | None = None, client_id: int | None = None,
-               kind: str | None = None, open_promises: bool = False) -> list[NoteView]:
-    from sqlmodel import select
-
-    from receptionctl.store.models import Note
-
-    q = select(Note).order_by(Note.at, Note.id)
-    if visit_id is not None:
-        load_for_change(session, visit_id)  # exit 3 for an unknown visit
-        q = q.where(Note.visit_id == visit_id)
-    if client_id is not None:
-        q = q.where(Note.client_id == client_id)
-    if kind is not None:
-        q = q.where(Note.kind == kind)
-    if open_promises:
-        q = q.where(Note.kind == "promise", Note.fulfilled_at.is_(None))
-    return [_note_view(n) for n in session.scalars(q)]

@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
 from receptionctl.domain import clashes, clock, policy
 from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.tasks import TaskView, list_tasks
+from receptionctl.domain.engine import TaskView, list_tasks
+from receptionctl.domain.followups import converted
 from receptionctl.domain.visits import VisitView, _view, _visit_query
+from receptionctl.store.models import Client, Feedback, Incident, Plan, Task, Visit
 
 ACTIVE = ("planning", "submitted", "approved", "in_progress")
 
@@ -67,10 +71,6 @@ class DailyReport:
 
 def _preparation(session: Session, visit_ids: list[int], now: datetime) -> dict[int, tuple]:
     """Per visit: (done, total, open titles, overdue count) of its preparation tasks, in one query."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Task
-
     out: dict[int, list] = {v: [0, 0, [], 0] for v in visit_ids}
     if not visit_ids:
         return {}
@@ -97,11 +97,7 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[str]) -> ReportVisit:
 
 
 def daily(session: Session, day: date | None = None) -> DailyReport:
-    from sqlalchemy import case, func
-    from sqlmodel import select
 
-    from receptionctl.domain.followups import converted
-    from receptionctl.store.models import Client, Feedback, Incident, Plan, Visit
 
     rules = policy.load(session)
     zone = policy.work_zone(rules)
@@ -158,9 +154,7 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
 
     alerts: list[Alert] = []
     # 6. feedback under the red line: received in the last 7 days, or still under investigation
-    from sqlalchemy import and_, or_
 
-    from receptionctl.store.models import Task
 
     for visit_id, client, score, at in session.execute(
         select(Feedback.visit_id, Client.name, Feedback.score, Feedback.at)

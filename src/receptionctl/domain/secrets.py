@@ -7,7 +7,8 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from receptionctl.domain.errors import BadInput, StorageError
+from receptionctl.errors import BadInput, StorageError
+from receptionctl.store.models import Meta
 
 _CHECK = b"receptionctl key check"
 KEY_CHECK = "key_check"
@@ -71,7 +72,6 @@ def clean_id_number(value: str) -> str:
 def verify(session: Session, keys: "Callable[[], Cipher | None] | Cipher | None") -> Cipher:
     """The cipher, checked against the token stored at `init`; a clear error if missing or wrong.
     `keys` may be a callable, so that the key is only looked for once it is needed."""
-    from receptionctl.store.models import Meta
 
     cipher = keys() if callable(keys) else keys
     if cipher is None:

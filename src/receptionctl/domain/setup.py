@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
-from receptionctl.domain import audit, clock
-from receptionctl.domain.errors import NotAllowed
+from receptionctl.domain import access, audit, clock
+from receptionctl.domain.engine import adopt_orphans, seed_default
 from receptionctl.domain.policy import SETTINGS, to_text
 from receptionctl.domain.secrets import KEY_CHECK, Cipher
+from receptionctl.domain.staff import check_username
+from receptionctl.errors import NotAllowed
+from receptionctl.store.models import Meta, Policy, ProcedureVersion, Staff, StaffRole
 
 
 @dataclass
@@ -26,33 +30,26 @@ class InitResult:
 
 
 def missing_procedure(session: Session) -> bool:
-    from sqlmodel import select
 
-    from receptionctl.store.models import ProcedureVersion
 
     return session.scalars(select(ProcedureVersion.id).limit(1)).first() is None
 
 
 def missing_policy(session: Session) -> list[str]:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Policy
 
     have = set(session.scalars(select(Policy.key)))
     return [key for key in SETTINGS if key not in have]
 
 
 def has_staff(session: Session) -> bool:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Staff
 
     return session.scalars(select(Staff.id).limit(1)).first() is not None
 
 
 def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) -> None:
     """Once staff exist, only an admin may change the schema or add policy rows."""
-    from receptionctl.domain import access
 
     if not has_staff(session) or not (schema_pending or missing_policy(session) or missing_procedure(session)):
         return
@@ -65,7 +62,6 @@ def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) ->
 def seed_policy(session: Session, actor: str, result: InitResult) -> None:
     """Policy rows, and the default procedure when none is loaded (for `db migrate` too)."""
     _seed_policy(session, actor, result)
-    from receptionctl.domain.procedure import adopt_orphans, seed_default
 
     if seed_default(session, actor) is not None:
         result.procedure_loaded = True
@@ -74,7 +70,6 @@ def seed_policy(session: Session, actor: str, result: InitResult) -> None:
 
 def _seed_policy(session: Session, actor: str, result: InitResult) -> None:
     """A row for every policy setting that has none, with its default (audited)."""
-    from receptionctl.store.models import Policy
 
     now = clock.now()
     added = missing_policy(session)
@@ -91,13 +86,10 @@ def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], re
 
     Runs inside the schema upgrade's transaction, so two concurrent `init` runs see each
     other's work and do it once."""
-    from receptionctl.store.models import Meta, Staff, StaffRole
 
     now = clock.now()
     seed_policy(session, actor, result)
     if not has_staff(session):
-        from receptionctl.domain.staff import check_username
-
         check_username(actor, "the acting user")
         row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now)
         session.add(row)

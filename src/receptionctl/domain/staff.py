@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock
-from receptionctl.domain.errors import BadInput, NotFound, Refused
 from receptionctl.domain.vocab import StaffRole
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.store.models import Staff
+from receptionctl.store.models import StaffRole as RoleRow
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -42,9 +45,7 @@ def _text(value: str, what: str, limit: int = 200) -> str:
 def add_staff(
     session: Session, actor: str, username: str, name: str, dept: str, roles: list[str]
 ) -> StaffView:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Staff, StaffRole as RoleRow
 
     access.require(session, actor, access.STAFF_WRITE, "add staff")
     check_username(username)
@@ -74,10 +75,6 @@ def add_staff(
 
 def list_staff(session: Session, usernames: list[str] | None = None) -> list[StaffView]:
     """Staff members with their roles (only `usernames` when given), in one query."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Staff, StaffRole as RoleRow
-
     q = select(Staff, RoleRow.role).outerjoin(RoleRow, RoleRow.staff_id == Staff.id)
     if usernames is not None:
         q = q.where(Staff.username.in_(usernames))

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import and_
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import select
 
-from receptionctl.domain import access, audit, clashes, clock, lifecycle, policy
+from receptionctl.domain import access, audit, clashes, clock, engine, lifecycle, policy
+from receptionctl.domain.base import (
+    MAX_HOURS,
+    Done,
+    clean_place,
+    load_for_change,
+    required_text,
+    venue_key,
+)
 from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.errors import BadInput, NotFound, Refused
-from receptionctl.domain.vocab import Purpose, VisitStatus
+from receptionctl.domain.clients import resolve_client
+from receptionctl.domain.engine import Event
+from receptionctl.domain.vocab import Purpose, VisitRole, VisitStatus
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.store.models import (
+    Assignment,
+    Client,
+    Plan,
+    PlanEvent,
+    PlanItem,
+    Staff,
+    Visit,
+)
 
 VISIT_WRITE = frozenset({"coordinator", "host"})
-MAX_HOURS = 24 * 14
 MAX_HEADCOUNT = 10000
+__all__ = ["Done", "MAX_HOURS", "clean_place", "load_for_change", "required_text", "venue_key"]  # re-exported
 
 
 @dataclass(frozen=True)
@@ -48,40 +68,9 @@ class Assigned:
     backup_name: str | None
 
 
-@dataclass(frozen=True)
-class VisitDetail(VisitView):
-    notice: str | None
-    cancel_reason: str | None
-    assignments: tuple[Assigned, ...]
-    clashes: tuple[str, ...]
-    guests: tuple = ()
-    incidents: tuple = ()
-    notes: tuple = ()
-    open_promises: tuple = ()  # the client's promises not yet kept, from any visit
-    feedback: Any = None
-    evaluation: Any = None
-    outcome: Any = None
-    completed_at: datetime | None = None
-    closed_at: datetime | None = None
-    archive_label: str | None = None  # "client name – reception date", once closed
-    keeps_open: tuple[str, ...] = ()  # what a completed visit still waits for
-
-
-@dataclass
-class Done:
-    """What a use case returns: the read model and the warnings to show."""
-
-    view: Any
-    warnings: list[str] = field(default_factory=list)
-
-
 # -- reading ----------------------------------------------------------------------------
 def _visit_query():
-    from sqlalchemy import and_
-    from sqlalchemy.orm import aliased
-    from sqlmodel import select
 
-    from receptionctl.store.models import Assignment, Client, Plan, Staff, Visit
 
     host = aliased(Assignment, name="host")
     host_staff = aliased(Staff, name="host_staff")
@@ -104,7 +93,6 @@ def _view(row) -> VisitView:
 
 
 def get_view(session: Session, visit_id: int) -> VisitView:
-    from receptionctl.store.models import Visit
 
     row = session.execute(_visit_query().where(Visit.id == visit_id)).first()
     if row is None:
@@ -120,8 +108,6 @@ def list_visits(
     status: str | None = None,
     client: str | None = None,
 ) -> list[VisitView]:
-    from receptionctl.domain.clients import resolve_client
-    from receptionctl.store.models import Visit
 
     q = _visit_query()
     if start is not None:
@@ -139,11 +125,7 @@ def list_visits(
 
 
 def assignments(session: Session, visit_id: int) -> tuple[Assigned, ...]:
-    from sqlalchemy.orm import aliased
-    from sqlmodel import select
 
-    from receptionctl.domain.vocab import VisitRole
-    from receptionctl.store.models import Assignment, Staff
 
     main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
     rows = session.execute(
@@ -154,44 +136,6 @@ def assignments(session: Session, visit_id: int) -> tuple[Assigned, ...]:
     ).all()
     order = {r.value: i for i, r in enumerate(VisitRole)}
     return tuple(sorted((Assigned(*r) for r in rows), key=lambda a: order.get(a.role, 99)))
-
-
-def show_visit(session: Session, visit_id: int, *, actor: str | None = None, reveal: bool = False,
-               cipher=None) -> VisitDetail:
-    from receptionctl.domain import followups, reception
-    from receptionctl.store.models import Evaluation, Feedback, Visit
-
-    view = get_view(session, visit_id)
-    row = session.get(Visit, visit_id)
-    notice = None
-    if row.notice_needed is not None:
-        unit = "hour" if row.urgent else "working day"
-        had = row.notice_had
-        notice = (f"{had} {unit}{'s' if had != 1 else ''} of notice"
-                  f"{'+' if not row.urgent and had >= 366 else ''}, the procedure needs {row.notice_needed}")
-    rules = policy.load(session)
-    fb = session.get(Feedback, visit_id)
-    ev = session.get(Evaluation, visit_id)
-    return VisitDetail(
-        **view.__dict__,
-        notice=notice,
-        cancel_reason=row.cancel_reason,
-        assignments=assignments(session, visit_id),
-        clashes=tuple(c.text for c in clashes.find(session, [visit_id])),
-        guests=reception.guests(session, visit_id, actor=actor, reveal=reveal, cipher=cipher),
-        incidents=tuple(reception.list_incidents(session, visit_id=visit_id)),
-        notes=tuple(reception.list_notes(session, visit_id=visit_id)),
-        open_promises=tuple(reception.list_notes(session, client_id=row.client_id, open_promises=True)),
-        feedback=followups._feedback_view(fb, rules) if fb else None,
-        evaluation=(followups.EvaluationView(ev.visit_id, ev.strengths, ev.weaknesses, ev.improvements,
-                                             float(ev.cost) if ev.cost else None, ev.at, ev.by) if ev else None),
-        outcome=followups.outcome_view(session, visit_id) if row.outcome else None,
-        completed_at=row.completed_at,
-        closed_at=row.closed_at,
-        archive_label=(followups.archive_label(view.client, row.starts_at, policy.work_zone(rules))
-                       if row.status == "closed" else None),
-        keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
-    )
 
 
 # -- the notice period ------------------------------------------------------------------
@@ -250,20 +194,8 @@ def span(start: datetime, hours: float | None, until: datetime | None) -> dateti
     return start + timedelta(hours=hours)
 
 
-def required_text(value: str | None, option: str, expected: str, limit: int = 2000) -> str:
-    """A free-text option that must say something (a reason, a note)."""
-    value = (value or "").strip()
-    if not value:
-        raise BadInput(f"{option} is empty: expected {expected}")
-    if len(value) > limit:
-        raise BadInput(f"{option} is too long: expected at most {limit} characters")
-    return value
-
-
 def _staff_id(session: Session, username: str, what: str) -> int:
-    from sqlmodel import select
 
-    from receptionctl.store.models import Staff
 
     sid = session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(True)))
     if sid is None:
@@ -284,20 +216,6 @@ def check_host(session: Session, username: str, what: str = "host") -> None:
                       hint="choose someone with the host role, or ask an admin to give it")
 
 
-def clean_place(value: str | None, what: str) -> str | None:
-    """A venue or place: spaces folded, at most 300 characters."""
-    if value is None or not value.strip():
-        return None
-    value = " ".join(value.split())
-    if len(value) > 300:
-        raise BadInput(f"{what} {value[:40]!r}… is too long: expected at most 300 characters")
-    return value
-
-
-def venue_key(venue: str | None) -> str | None:
-    return " ".join(venue.split()).casefold() if venue and venue.strip() else None
-
-
 def create_visit(
     session: Session,
     actor: str,
@@ -313,8 +231,6 @@ def create_visit(
     host: str | None = None,
     urgent: bool = False,
 ) -> Done:
-    from receptionctl.domain.clients import resolve_client
-    from receptionctl.store.models import Assignment, Plan, PlanEvent, Visit
 
     access.require(session, actor, VISIT_WRITE, "record visits")
     client_row = resolve_client(session, client)
@@ -347,9 +263,8 @@ def create_visit(
     session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
     if host_id is not None:
         session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
-    from receptionctl.domain.tasks import start_visit_tasks
 
-    start_visit_tasks(session, row)
+    engine.on(session, Event("visit.recorded", row.id, actor))
     session.flush()
     view = get_view(session, row.id)
     audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id, after=_audit_fields(view))
@@ -363,20 +278,9 @@ def _audit_fields(view: VisitView) -> dict:
     return {k: v for k, v in view.__dict__.items() if k not in ("client_id", "reapproval")}
 
 
-def load_for_change(session: Session, visit_id: int):
-    """The visit and plan rows, for a change (NotFound when missing)."""
-    from receptionctl.store.models import Plan, Visit
-
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
-    return visit, session.get(Plan, visit_id)
-
-
 def reopen_plan(session: Session, actor: str, visit, plan, what: str, action: str = "edit") -> None:
     """A change to the plan (or a reschedule): a submitted or approved plan goes back to
     draft, and "re-approval needed" is recorded when it had been approved."""
-    from receptionctl.store.models import PlanEvent
 
     new_visit_status = lifecycle.visit_step(visit.id, visit.status, action)
     if visit.status == "in_progress":
@@ -401,9 +305,7 @@ def reschedule(
     until: datetime | None = None,
 ) -> Done:
     """Move a visit; without --hours or --until it keeps its length."""
-    from sqlmodel import select
 
-    from receptionctl.store.models import PlanItem
 
     access.require(session, actor, VISIT_WRITE, "reschedule visits")
     visit, plan = load_for_change(session, visit_id)
@@ -429,9 +331,8 @@ def reschedule(
     had, needed, short = notice(session, starts_at, visit.urgent)
     visit.starts_at, visit.ends_at = starts_at, ends_at
     visit.short_notice, visit.notice_had, visit.notice_needed = short, had, needed
-    from receptionctl.domain.tasks import move_open_tasks
 
-    move_open_tasks(session, visit)
+    engine.on(session, Event("visit.rescheduled", visit_id, actor))
     session.flush()
     view = get_view(session, visit_id)
     audit.record(session, actor, "visit.reschedule", "visit", visit_id, visit_id=visit_id,
@@ -452,9 +353,8 @@ def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:
     before = visit.status
     visit.status = lifecycle.visit_step(visit.id, visit.status, "cancel")
     visit.cancel_reason = reason
-    from receptionctl.domain.tasks import close_open_tasks
 
-    close_open_tasks(session, visit_id, f"visit cancelled: {reason}", by=actor)
+    engine.on(session, Event("visit.cancelled", visit_id, actor, data={"reason": reason}))
     session.flush()
     audit.record(session, actor, "visit.cancel", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status, "reason": reason})

@@ -20,7 +20,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from receptionctl.domain.calendar import WorkCalendar
-from receptionctl.domain.errors import BadInput
+from receptionctl.errors import BadInput
 
 FORMS = (
     "now; a day: 2026-12-01, 2026/12/01, 12-01, today, tomorrow, mon (the next one), next mon, "

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from receptionctl.domain.errors import ReceptionError, Refused, StorageError
+from receptionctl.errors import ReceptionError, Refused, StorageError
 from receptionctl.store.migrations import SCHEMA_HEAD
 
 BUSY_TIMEOUT_S = 15

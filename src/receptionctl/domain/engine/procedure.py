@@ -7,26 +7,31 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tomllib
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session
+from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock
 from receptionctl.domain.due import OffsetError, parse_due, parse_every
-from receptionctl.domain.errors import BadInput, NotFound, Refused
+from receptionctl.domain.engine.events import EVENTS, canonical
 from receptionctl.domain.policy import SETTINGS
-from receptionctl.domain.vocab import Purpose, Stage, StaffRole, VisitRole
+from receptionctl.domain.vocab import Purpose, StaffRole, Stage, VisitRole
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.store.models import ProcedureVersion, Visit
 
 STAGES = tuple(s.value for s in Stage)
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {
     "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "nda", "repeat",
-    "source", "notes", "done_when",
+    "source", "notes", "done_when", "closes_on", "opens_on", "when", "per", "owner_fallback",
 }
-# Actions of the tool that complete a task whose `done_when` names them.
-EVENTS = ("plan.submit", "plan.approve", "checkin", "complete", "feedback", "evaluation")
+PER = {"incident"}  # subjects an event-opened task may be kept per (one task per incident)
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 REQUIRED = ("key", "stage", "title", "owner", "due")
 TOP_KEYS = {"name", "version", "description", "tasks"}
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -48,7 +53,11 @@ class TaskSpec:
     repeat: str | None = None
     source: str | None = None
     notes: str | None = None
-    done_when: str | None = None  # an event of EVENTS that completes the task
+    closes_on: str | None = None  # the event that completes the task (was `done_when`)
+    opens_on: str | None = None  # the event that opens it; None: its stage's (visit.recorded/completed)
+    when: dict | None = None  # conditions on the event's data: field -> allowed values
+    per: str | None = None  # "incident": one task per incident, closed by that incident's events
+    owner_fallback: tuple[str, ...] | None = None  # roles to fall to when the owner role is unassigned
 
     def applies(self, level: int, purpose: str, offsite: bool, nda: bool) -> bool:
         return (
@@ -57,6 +66,14 @@ class TaskSpec:
             and (self.offsite is None or self.offsite == offsite)
             and (self.nda is None or self.nda == nda)
         )
+
+    def matches(self, data) -> bool:
+        """Whether an event's data meets the `when` conditions."""
+        return all(data.get(k) in allowed for k, allowed in (self.when or {}).items())
+
+    def key_for(self, data) -> str:
+        """The task's key: the step's, with the subject's id for a per-subject step."""
+        return f"{self.key}-{data[self.per]}" if self.per else self.key
 
 
 @dataclass(frozen=True)
@@ -96,8 +113,6 @@ def _line_of(lines: list[str], index: int, key: str | None) -> int:
 def parse(text: str, source: str = "<procedure>") -> Procedure:
     """Validate a whole procedure file; the first fault is a ProcedureError naming the
     file, the line and the reason."""
-    import tomllib
-
     lines = text.splitlines()
 
     def fail(line: int, reason: str):
@@ -167,9 +182,28 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
             if (not isinstance(purposes, list) or not purposes
                     or any(not isinstance(p, str) or p not in known for p in purposes)):
                 fail(at("purposes"), f"purposes {purposes!r} must be a list of {', '.join(sorted(known))}")
-        done_when = raw.get("done_when")
-        if done_when is not None and done_when not in EVENTS:
-            fail(at("done_when"), f"done_when {done_when!r} is not an event (expected one of {', '.join(EVENTS)})")
+        closes_on = _event(raw, "closes_on", fail, at) or (canonical(raw["done_when"]) if "done_when" in raw else None)
+        if "done_when" in raw and closes_on not in EVENTS:
+            fail(at("done_when"), f"done_when {raw['done_when']!r} is not an event (expected one of {', '.join(EVENTS)})")
+        opens_on = _event(raw, "opens_on", fail, at)
+        if parse_due(raw["due"]).anchor == "event" and opens_on is None:
+            fail(at("due"), f"due {raw['due']!r} counts from an event: the task needs opens_on")
+        when = _when(raw, opens_on, fail, at)
+        per = raw.get("per")
+        if per is not None and (per not in PER or opens_on is None or per not in EVENTS[opens_on].fields):
+            fail(at("per"), f"per {per!r} is not valid: expected \"incident\", with opens_on an incident event")
+        fallback = raw.get("owner_fallback")
+        if fallback is not None and (not isinstance(fallback, list)
+                                     or any(not isinstance(o, str) or o not in OWNERS for o in fallback)):
+            fail(at("owner_fallback"), f"owner_fallback {fallback!r} must be a list of owner roles")
+        if opens_on is not None:
+            known = set(EVENTS[opens_on].fields) | keys
+            for text_key in ("title", "title_zh"):
+                unknown = set(_PLACEHOLDER.findall(str(raw.get(text_key) or ""))) - known
+                if unknown:
+                    fail(at(text_key), f"{text_key} names {sorted(unknown)[0]!r}: expected one of "
+                                       f"{', '.join(sorted(EVENTS[opens_on].fields)) or 'no event fields'} "
+                                       "or a whole-number policy setting")
         for flag in ("offsite", "nda"):
             if flag in raw and not isinstance(raw[flag], bool):
                 fail(at(flag), f"{flag} must be true or false")
@@ -181,32 +215,66 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
             title_zh=raw.get("title_zh"), levels=tuple(sorted(set(levels))),
             purposes=tuple(purposes) if purposes is not None else None, offsite=raw.get("offsite"),
             nda=raw.get("nda"), repeat=repeat, source=raw.get("source"), notes=raw.get("notes"),
-            done_when=done_when,
+            closes_on=closes_on, opens_on=opens_on, when=when, per=per,
+            owner_fallback=tuple(fallback) if fallback else None,
         ))
     return Procedure(name=data["name"].strip(), version=data["version"].strip(), tasks=tuple(specs),
                      description=data.get("description"))
 
 
+def _event(raw: dict, key: str, fail, at) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or canonical(value) not in EVENTS:
+        fail(at(key), f"{key} {value!r} is not an event (expected one of {', '.join(EVENTS)})")
+    return canonical(value)
+
+
+def _when(raw: dict, opens_on: str | None, fail, at) -> dict | None:
+    when = raw.get("when")
+    if when is None:
+        return None
+    if opens_on is None:
+        fail(at("when"), "when needs opens_on: it tests the data of the event that opens the task")
+    if not isinstance(when, dict) or not when:
+        fail(at("when"), "when must be a table such as { kind = [\"equipment\"] }")
+    out = {}
+    for field_name, allowed in when.items():
+        if field_name not in EVENTS[opens_on].fields:
+            fail(at("when"), f"when tests {field_name!r}, which {opens_on} does not carry (it carries "
+                             f"{', '.join(EVENTS[opens_on].fields) or 'nothing'})")
+        values = allowed if isinstance(allowed, list) else [allowed]
+        if not values or any(not isinstance(v, (str, bool, int)) for v in values):
+            fail(at("when"), f"when {field_name} must be a value or a list of values")
+        out[field_name] = list(values)
+    return out
+
+
 def default_text() -> str:
-    return (Path(__file__).resolve().parent.parent / "procedures" / "default.toml").read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "procedures" / "default.toml").read_text(encoding="utf-8")
 
 
 def _to_json(proc: Procedure) -> str:
     return json.dumps([asdict(t) for t in proc.tasks], ensure_ascii=False)
 
 
+def _spec(t: dict) -> TaskSpec:
+    t = dict(t)
+    if "done_when" in t:  # stored before events had their names (migration 0007 converts them)
+        legacy = t.pop("done_when")
+        t.setdefault("closes_on", canonical(legacy) if legacy else None)
+    return TaskSpec(**{**t, "levels": tuple(t["levels"]), "purposes": tuple(t["purposes"]) if t.get("purposes") else None,
+                       "owner_fallback": tuple(t["owner_fallback"]) if t.get("owner_fallback") else None})
+
+
 def _from_row(row) -> Procedure:
-    tasks = tuple(
-        TaskSpec(**{**t, "levels": tuple(t["levels"]), "purposes": tuple(t["purposes"]) if t["purposes"] else None})
-        for t in json.loads(row.tasks)
-    )  # versions stored before a key existed take its default
+    tasks = tuple(_spec(t) for t in json.loads(row.tasks))  # versions stored before a key existed take its default
     return Procedure(name=row.name, version=row.version, tasks=tasks, description=row.description, id=row.id,
                      loaded_at=row.loaded_at, loaded_by=row.loaded_by)
 
 
 def store(session: Session, actor: str, proc: Procedure, text: str, source: str) -> Procedure:
-    from receptionctl.store.models import ProcedureVersion
-
     row = ProcedureVersion(
         name=proc.name, version=proc.version, description=proc.description, tasks=_to_json(proc), source_text=text,
         source_name=source, checksum=hashlib.sha256(text.encode()).hexdigest(), loaded_at=clock.now(),
@@ -227,10 +295,6 @@ def load_file(session: Session, actor: str, path: str) -> Procedure:
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read procedure file {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
     proc = parse(text, path)
-    from sqlmodel import select
-
-    from receptionctl.store.models import ProcedureVersion
-
     latest = session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id.desc()).limit(1)).first()
     if latest is not None and latest.checksum == hashlib.sha256(text.encode()).hexdigest():
         raise Refused(f"{path} is the procedure in use already ({latest.name} {latest.version}, "
@@ -240,10 +304,6 @@ def load_file(session: Session, actor: str, path: str) -> Procedure:
 
 def seed_default(session: Session, actor: str) -> Procedure | None:
     """Load the shipped default procedure when the database has none."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import ProcedureVersion
-
     if session.scalars(select(ProcedureVersion.id).limit(1)).first() is not None:
         return None
     text = default_text()
@@ -251,10 +311,6 @@ def seed_default(session: Session, actor: str) -> Procedure | None:
 
 
 def current(session: Session) -> Procedure:
-    from sqlmodel import select
-
-    from receptionctl.store.models import ProcedureVersion
-
     row = session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id.desc()).limit(1)).first()
     if row is None:
         raise NotFound("no procedure is loaded", hint="run `receptionctl init` (it loads the default procedure)")
@@ -262,8 +318,6 @@ def current(session: Session) -> Procedure:
 
 
 def by_id(session: Session, procedure_id: int) -> Procedure:
-    from receptionctl.store.models import ProcedureVersion
-
     row = session.get(ProcedureVersion, procedure_id)
     if row is None:
         raise NotFound(f"no procedure version {procedure_id}")
@@ -285,10 +339,6 @@ class VersionView:
 
 
 def history(session: Session) -> list[VersionView]:
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from receptionctl.store.models import ProcedureVersion, Visit
 
     counts = dict(session.execute(select(Visit.procedure_id, func.count(Visit.id)).group_by(Visit.procedure_id)).all())
     rows = list(session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id)))
@@ -297,27 +347,3 @@ def history(session: Session) -> list[VersionView]:
                     r.checksum[:12], in_use=(r is rows[-1]), visits=counts.get(r.id, 0))
         for r in rows
     ]
-
-
-def adopt_orphans(session: Session, actor: str) -> int:
-    """Visits recorded before the procedure engine existed take the procedure in use; those
-    still ahead get its tasks. Run by `init` and `db migrate`."""
-    from sqlmodel import select
-
-    from receptionctl.domain.tasks import followup_tasks, generate
-    from receptionctl.store.models import Plan, Visit
-
-    orphans = list(session.scalars(select(Visit).where(Visit.procedure_id.is_(None))))
-    if not orphans:
-        return 0
-    proc = current(session)
-    for visit in orphans:
-        visit.procedure_id = proc.id
-        nda = bool(session.get(Plan, visit.id).nda)
-        if visit.status in ("planning", "submitted", "approved", "in_progress"):
-            generate(session, visit, proc, ("prepare", "receive"), nda=nda)
-        elif visit.status == "completed":
-            followup_tasks(session, visit, nda=nda)
-    audit.record(session, actor, "procedure.adopt", "procedure", proc.id,
-                 after={"visits": [v.id for v in orphans]})
-    return len(orphans)

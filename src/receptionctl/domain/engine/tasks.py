@@ -1,18 +1,49 @@
-"""Tasks: the procedure turned into a dated checklist for each visit."""
+"""The task engine: the procedure turned into a dated checklist for each visit.
+
+Stages never create, move or close procedure tasks themselves: they tell the engine what
+happened (`on(session, Event(...))`) and the procedure file says which tasks that opens
+or closes. The engine never imports a stage module.
+"""
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock, policy
+from receptionctl.domain.base import required_text
 from receptionctl.domain.calendar import WorkCalendar, calendar_for
 from receptionctl.domain.due import parse_due, parse_every
-from receptionctl.domain.errors import BadInput, NotAllowed, NotFound, Refused
-from receptionctl.domain.procedure import STAGES, Procedure, by_id
+from receptionctl.domain.engine.events import (
+    EVENTS,
+    STAGE_OPENS,
+    Event,
+    OpenedTask,
+    Outcome,
+)
+from receptionctl.domain.engine.procedure import (
+    STAGES,
+    Procedure,
+    TaskSpec,
+    by_id,
+    current,
+)
 from receptionctl.domain.vocab import VisitRole
+from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.store.models import (
+    Assignment,
+    Client,
+    Plan,
+    Staff,
+    StaffRole,
+    Task,
+    Visit,
+)
 
 VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
@@ -71,24 +102,30 @@ class _Days:
         self.zone = policy.work_zone(self.rules)
 
 
-def due_for(expr: str, visit, rules: dict, cal: WorkCalendar) -> datetime:
-    return parse_due(expr).at(visit.starts_at, visit.ends_at, rules, cal, policy.work_zone(rules))
+def due_for(expr: str, visit, rules: dict, cal: WorkCalendar, event_at: datetime | None = None) -> datetime:
+    return parse_due(expr).at(visit.starts_at, visit.ends_at, rules, cal, policy.work_zone(rules), event_at)
+
+
+FIXED = "fixed"  # the due_expr of an event task made before the engine read them from the procedure
+
+
+def _event_anchored():
+    """Tasks opened by an event keep their deadline when the visit moves."""
+    return or_(Task.due_expr == FIXED, Task.due_expr.like("event%"))
 
 
 def generate(session: Session, visit, proc: Procedure, stages: tuple[str, ...], nda: bool,
              only: set[str] | None = None) -> list[str]:
-    """Add the tasks of `stages` that apply to this visit and that it does not have yet.
-    Returns the keys added."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Task
-
+    """Add the tasks of `stages` that apply to this visit and that it does not have yet
+    (the steps opened by their stage, not by an event). Returns the keys added."""
     rules, cal = _context(session)
     have = set(session.scalars(select(Task.key).where(Task.visit_id == visit.id)))
     now = clock.now()
     added = []
     for spec in proc.tasks:
         if spec.stage not in stages or spec.key in have or (only is not None and spec.key not in only):
+            continue
+        if spec.opens_on is not None:
             continue
         if not spec.applies(visit.level, visit.purpose, visit.offsite, nda):
             continue
@@ -102,16 +139,8 @@ def generate(session: Session, visit, proc: Procedure, stages: tuple[str, ...], 
     return added
 
 
-def start_visit_tasks(session: Session, visit) -> list[str]:
-    """At creation: the visit takes the procedure in use and its prepare and receive tasks;
-    those whose due has passed already are compressed into the time left."""
-    from receptionctl.domain.procedure import current
-
-    proc = current(session)
-    visit.procedure_id = proc.id
-    added = generate(session, visit, proc, ("prepare", "receive"), nda=False)
-    fit_schedule(session, visit, "recorded")
-    return added
+def _stages_opened_by(name: str) -> tuple[str, ...]:
+    return tuple(stage for stage, event in STAGE_OPENS.items() if event == name)
 
 
 # -- compressing a short-notice schedule ----------------------------------------------------
@@ -128,16 +157,12 @@ def fit_schedule(session: Session, visit, reason: str) -> int:
     between now and the next task still on time (else the start), in the procedure's order
     (tasks sharing a deadline share a slot), each due no earlier than now, all before the
     visit starts. The procedure's own deadline is kept as `planned_at`. Returns how many."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Task
-
     now = clock.now()
     if visit.starts_at <= now:
         return 0
     rows = list(session.scalars(
         select(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.seq == 1,
-                           Task.due_expr != FIXED, Task.stage.in_(("prepare", "receive")))
+                           ~_event_anchored(), Task.stage.in_(("prepare", "receive")))
         .order_by(Task.due_at, Task.id)
     ))
     late = [t for t in rows if t.due_at < now and t.due_at < visit.starts_at]
@@ -158,65 +183,123 @@ def fit_schedule(session: Session, visit, reason: str) -> int:
     return len(late)
 
 
-def followup_tasks(session: Session, visit, nda: bool) -> list[str]:
-    """At completion: the follow-up tasks of the visit's procedure."""
-    return generate(session, visit, by_id(session, visit.procedure_id), ("followup",), nda=nda)
+class _Fields(dict):
+    """Event data and policy numbers for a title; an unknown name stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
-FIXED = "fixed"  # the due_expr of a task made by an event (an escalation), not by the procedure
+def _fill(text: str | None, fields: dict) -> str | None:
+    if text is None:
+        return None
+    return string.Formatter().vformat(text, (), _Fields(fields))
 
 
-def add_task(session: Session, visit_id: int, *, key: str, stage: str, title: str, owner: str,
-             due_at: datetime, title_zh: str | None = None):
-    """A task raised by an event (an incident, a feedback under the red line)."""
-    from receptionctl.store.models import Task
-
-    row = Task(visit_id=visit_id, key=key, stage=stage, title=title, title_zh=title_zh, owner=owner,
-               due_expr=FIXED, repeat=None, seq=1, due_at=due_at, state="open", created_at=clock.now())
+def _open_for_event(session: Session, visit, spec: TaskSpec, event: Event, rules: dict, cal: WorkCalendar,
+                    now: datetime) -> OpenedTask | int:
+    """Open the task an event calls for, unless one is open already for the same subject
+    (then its id)."""
+    key = spec.key_for(event.data)
+    already = session.scalars(select(Task.id).where(Task.visit_id == visit.id, Task.key == key,
+                                                    Task.state == "open")).first()
+    if already is not None:
+        return already
+    owner = spec.owner
+    if spec.owner_fallback:
+        assigned = set(session.scalars(select(Assignment.role).where(
+            Assignment.visit_id == visit.id, Assignment.role.in_((spec.owner, *spec.owner_fallback)))))
+        owner = next((r for r in (spec.owner, *spec.owner_fallback) if r in assigned), spec.owner)
+    fields = {**rules, **event.data}
+    seq = (session.scalar(select(func.max(Task.seq)).where(Task.visit_id == visit.id, Task.key == key)) or 0) + 1
+    row = Task(visit_id=visit.id, key=key, stage=spec.stage, title=_fill(spec.title, fields),
+               title_zh=_fill(spec.title_zh, fields), owner=owner, due_expr=spec.due, repeat=None, seq=seq,
+               due_at=due_for(spec.due, visit, rules, cal, event_at=now), state="open", created_at=now)
     session.add(row)
     session.flush()
-    return row
+    return OpenedTask(row.id, key, spec.key, owner, row.due_at, row.title)
 
 
-def close_task(session: Session, task_id: int, actor: str, note: str, state: str = "done") -> None:
-    """Close a task as a side effect of another action (the feedback form closes the callback)."""
-    from receptionctl.store.models import Task
-
-    row = session.get(Task, task_id)
-    if row is not None and row.state == "open":
-        row.state, row.done_at, row.done_by, row.note = state, clock.now(), actor, note
-
-
-def event_done(session: Session, visit, event: str, actor: str, note: str) -> int:
-    """An action happened (the plan was approved, the feedback form came in): the open
-    tasks whose procedure step says `done_when = event` are done."""
-    from sqlmodel import update
-
-    from receptionctl.store.models import Task
-
-    keys = {t.key for t in by_id(session, visit.procedure_id).tasks if t.done_when == event}
+def _close_for_event(session: Session, visit, proc: Procedure, event: Event) -> int:
+    """The open tasks whose step says `closes_on = event` are done (for a per-subject step,
+    only the task of that subject)."""
+    keys = {spec.key_for(event.data) for spec in proc.tasks if spec.closes_on == event.name
+            and (spec.per is None or spec.per in event.data)}
     if not keys:
         return 0
     result = session.execute(
         update(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.key.in_(keys))
-        .values(state="done", done_at=clock.now(), done_by=actor, note=note)
+        .values(state="done", done_at=clock.now(), done_by=event.actor, note=event.note or event.name)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
 
 
-def restart_chains(session: Session, visit) -> list[str]:
+# -- the events -----------------------------------------------------------------------------
+def on(session: Session, event: Event) -> Outcome:
+    """Something happened to a visit: open, close, move, repeat or miss its tasks as the
+    visit's procedure says. Returns what was done, for the stage's messages."""
+    if event.name not in EVENTS:
+        raise ValueError(f"unknown event {event.name!r}")
+    visit = session.get(Visit, event.visit_id)
+    out = Outcome()
+    if event.name == "visit.recorded":
+        visit.procedure_id = current(session).id
+    proc = by_id(session, visit.procedure_id)
+    nda = bool(session.get(Plan, visit.id).nda) if event.name != "visit.recorded" else False
+    # what the visit's life cycle itself means for its tasks
+    if event.name == "visit.rescheduled":
+        out.moved = move_open_tasks(session, visit)
+    elif event.name == "visit.cancelled":
+        out.closed += close_open_tasks(session, visit.id, f"visit cancelled: {event.data['reason']}",
+                                       by=event.actor)
+    elif event.name == "plan.nda_changed":
+        nda_changed(session, visit, proc, bool(event.data["nda"]), event.actor)
+    elif event.name == "outcome.recorded":
+        _outcome(session, visit, proc, event, out)
+    out.closed += _close_for_event(session, visit, proc, event)
+    stages = _stages_opened_by(event.name)
+    if stages:
+        generate(session, visit, proc, stages, nda=nda)
+    if event.name == "visit.completed":
+        out.missed = mark_missed(session, visit)
+    if event.name == "visit.recorded":
+        out.compressed = fit_schedule(session, visit, "recorded")
+    openers = [s for s in proc.tasks if s.opens_on == event.name and s.matches(event.data)
+               and s.applies(visit.level, visit.purpose, visit.offsite, nda)]
+    if openers:
+        rules, cal = _context(session)
+        now = clock.now()
+        for spec in openers:
+            opened = _open_for_event(session, visit, spec, event, rules, cal, now)
+            if isinstance(opened, OpenedTask):
+                out.opened.append(opened)
+            else:
+                out.already_open.append(opened)
+    session.flush()
+    return out
+
+
+def _outcome(session: Session, visit, proc: Procedure, event: Event, out: Outcome) -> None:
+    """won or lost ends the repeating follow-ups; intent after won or lost starts them again."""
+    outcome, was = event.data["outcome"], event.data.get("was")
+    if outcome in ("won", "lost"):
+        chain = set(session.scalars(select(Task.key).where(Task.visit_id == visit.id, Task.repeat.is_not(None),
+                                                           Task.state == "open")))
+        if chain:
+            out.closed += close_open_tasks(session, visit.id, f"not needed: the outcome is {outcome}", keys=chain,
+                                           by=event.actor)
+    elif outcome == "intent" and was in ("won", "lost"):
+        out.opened += restart_chains(session, visit, proc)
+
+
+def restart_chains(session: Session, visit, proc: Procedure) -> list[OpenedTask]:
     """The deal is open again: each repeating follow-up step gets a new task, due one
     interval from now, unless one is open already."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from receptionctl.store.models import Plan, Task
-
     rules, cal = _context(session)
     nda = bool(session.get(Plan, visit.id).nda)
     started = []
-    for spec in by_id(session, visit.procedure_id).tasks:
+    for spec in proc.tasks:
         if not spec.repeat or spec.stage != "followup" or not spec.applies(visit.level, visit.purpose, visit.offsite, nda):
             continue
         open_one = session.scalars(select(Task.id).where(Task.visit_id == visit.id, Task.key == spec.key,
@@ -225,25 +308,23 @@ def restart_chains(session: Session, visit) -> list[str]:
             continue
         seq = (session.scalar(select(func.max(Task.seq)).where(Task.visit_id == visit.id, Task.key == spec.key)) or 0) + 1
         now = clock.now()
-        session.add(Task(visit_id=visit.id, key=spec.key, stage=spec.stage, title=spec.title, title_zh=spec.title_zh,
-                         owner=spec.owner, due_expr=spec.due, repeat=spec.repeat, seq=seq,
-                         due_at=parse_every(spec.repeat).apply(now, rules, cal, policy.work_zone(rules)),
-                         state="open", created_at=now))
-        started.append(spec.key)
-    session.flush()
+        row = Task(visit_id=visit.id, key=spec.key, stage=spec.stage, title=spec.title, title_zh=spec.title_zh,
+                   owner=spec.owner, due_expr=spec.due, repeat=spec.repeat, seq=seq,
+                   due_at=parse_every(spec.repeat).apply(now, rules, cal, policy.work_zone(rules)),
+                   state="open", created_at=now)
+        session.add(row)
+        session.flush()
+        started.append(OpenedTask(row.id, spec.key, spec.key, spec.owner, row.due_at, spec.title))
     return started
 
 
 def move_open_tasks(session: Session, visit) -> int:
-    """After a reschedule: open tasks are due relative to the new times."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Task
-
+    """After a reschedule: open tasks are due relative to the new times (those opened by
+    an event keep theirs)."""
     rules, cal = _context(session)
     moved = 0
     for task in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.seq == 1,
-                                                   Task.due_expr != FIXED)):
+                                                   ~_event_anchored())):
         task.due_at, task.planned_at = due_for(task.due_expr, visit, rules, cal), None
         moved += 1
     visit.compressed_at = visit.compressed_reason = None
@@ -256,13 +337,9 @@ def close_open_tasks(session: Session, visit_id: int, why: str, keys: set[str] |
                      stage: str | None = None, by: str | None = None, procedure_only: bool = False) -> int:
     """Mark open tasks as skipped (a cancelled visit, an NDA no longer needed, a chain ended).
     With `procedure_only`, tasks raised by events (escalations) stay open."""
-    from sqlmodel import update
-
-    from receptionctl.store.models import Task
-
     q = update(Task).where(Task.visit_id == visit_id, Task.state == "open")
     if procedure_only:
-        q = q.where(Task.due_expr != FIXED)
+        q = q.where(~_event_anchored())
     if keys is not None:
         q = q.where(Task.key.in_(keys))
     if stage is not None:
@@ -272,16 +349,11 @@ def close_open_tasks(session: Session, visit_id: int, why: str, keys: set[str] |
     return result.rowcount or 0
 
 
-def nda_changed(session: Session, visit, nda: bool, actor: str) -> list[str]:
+def nda_changed(session: Session, visit, proc: Procedure, nda: bool, actor: str) -> list[str]:
     """The plan now does (or no longer does) require an NDA: add (or close) its tasks."""
-    proc = by_id(session, visit.procedure_id)
     nda_keys = {t.key for t in proc.tasks if t.nda is True}
     stages = ("prepare", "receive") if visit.status not in ("completed", "closed") else STAGES
     if nda:
-        from sqlmodel import select
-
-        from receptionctl.store.models import Task
-
         for row in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.key.in_(nda_keys),
                                                       Task.state == "skipped")):
             row.state, row.done_at, row.done_by, row.note = "open", None, None, None  # needed again
@@ -294,12 +366,6 @@ def nda_changed(session: Session, visit, nda: bool, actor: str) -> list[str]:
 
 # -- reading ------------------------------------------------------------------------------
 def _task_query():
-    from sqlalchemy import and_
-    from sqlalchemy.orm import aliased
-    from sqlmodel import select
-
-    from receptionctl.store.models import Assignment, Client, Staff, Task, Visit
-
     main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
     return (
         select(Task, main.username, main.name, backup.username, Client.name, Visit.starts_at)
@@ -339,16 +405,9 @@ def list_tasks(
 ) -> list[TaskView]:
     """Tasks filtered and ordered in SQL (one statement, two with --owner). `now` is the
     moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock."""
-    from sqlalchemy import and_, or_
-    from sqlmodel import select
-
-    from receptionctl.store.models import Staff, StaffRole, Task
-
     now = now or clock.now()
-    q, Assignment = _task_query()
+    q, _ = _task_query()
     if visit_id is not None:
-        from receptionctl.store.models import Visit
-
         if session.get(Visit, visit_id) is None:
             raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
         q = q.where(Task.visit_id == visit_id)
@@ -383,8 +442,6 @@ def list_tasks(
 
 
 def get_task(session: Session, task_id: int) -> TaskView:
-    from receptionctl.store.models import Task
-
     q, _ = _task_query()
     row = session.execute(q.where(Task.id == task_id)).first()
     if row is None:
@@ -408,8 +465,6 @@ def _may_close(session: Session, actor: str, view: TaskView) -> None:
 
 
 def _load_open(session: Session, actor: str, task_id: int, states: tuple[str, ...] = ("open",)):
-    from receptionctl.store.models import Task
-
     view = get_task(session, task_id)
     _may_close(session, actor, view)
     row = session.get(Task, task_id)
@@ -425,8 +480,6 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
     the visit's completion may still be recorded as done, late. A repeating task gets its
     next one, due an interval after now, until the visit's outcome is won or lost. The
     audit log says whether it was done late."""
-    from receptionctl.store.models import Task, Visit
-
     view, row = _load_open(session, actor, task_id, states=("open", "missed"))
     now = clock.now()
     if at is not None and at > now:
@@ -451,29 +504,17 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
     audit.record(session, actor, "task.done", "task", task_id, visit_id=row.visit_id,
                  before={"state": was}, after={"state": "done", "note": row.note, "key": row.key,
                                                "done_at": row.done_at, "due_at": row.due_at, "late": late})
-    if visit.status == "completed":
-        from receptionctl.domain.followups import maybe_close
-
-        maybe_close(session, actor, visit)
     return get_task(session, task_id), nxt
 
 
 def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
-    from receptionctl.domain.visits import required_text
-
     reason = required_text(reason, "--reason", "why the task is not needed")
     view, row = _load_open(session, actor, task_id)
     row.state, row.done_at, row.done_by, row.note = "skipped", clock.now(), actor, reason
     session.flush()
     audit.record(session, actor, "task.skip", "task", task_id, visit_id=row.visit_id,
                  before={"state": "open"}, after={"state": "skipped", "reason": reason, "key": row.key})
-    from receptionctl.store.models import Visit
 
-    visit = session.get(Visit, row.visit_id)
-    if visit.status == "completed":
-        from receptionctl.domain.followups import maybe_close
-
-        maybe_close(session, actor, visit)
     return get_task(session, task_id)
 
 
@@ -579,11 +620,9 @@ def compression_note(compressed_at: datetime | None, reason: str | None, starts_
             f"{clock.local(last):%m-%d %H:%M}, in the procedure's order")
 
 
-def checklist(session: Session, visit_id: int) -> Checklist:
-    from receptionctl.domain.visits import get_view
-    from receptionctl.store.models import Visit
-
-    v = get_view(session, visit_id)
+def checklist(session: Session, v) -> Checklist:
+    """The checklist of a visit, from its read model `v` (a VisitView)."""
+    visit_id = v.id
     row = session.get(Visit, visit_id)
     tasks = list_tasks(session, visit_id=visit_id, state="all")
     share, done_n, total = readiness(tasks)
@@ -598,14 +637,29 @@ def mark_missed(session: Session, visit) -> list[tuple[int, str]]:
     """At completion: preparation and reception-day tasks of the procedure still open and
     due by the end of the visit are missed (a task due later, such as archiving the
     video, stays open). They count against compliance; each may still be done, late."""
-    from sqlmodel import select
-
-    from receptionctl.store.models import Task
-
     rows = list(session.scalars(select(Task).where(
-        Task.visit_id == visit.id, Task.state == "open", Task.due_expr != FIXED,
+        Task.visit_id == visit.id, Task.state == "open", ~_event_anchored(),
         Task.stage.in_(("prepare", "receive")), Task.due_at <= visit.ends_at).order_by(Task.due_at, Task.id)))
     for t in rows:
         t.state, t.done_by, t.note = "missed", None, "still open when the visit was completed"
     session.flush()
     return [(t.id, t.key) for t in rows]
+
+
+def adopt_orphans(session: Session, actor: str) -> int:
+    """Visits recorded before the procedure engine existed take the procedure in use; those
+    still ahead get its tasks. Run by `init` and `db migrate`."""
+    orphans = list(session.scalars(select(Visit).where(Visit.procedure_id.is_(None))))
+    if not orphans:
+        return 0
+    proc = current(session)
+    for visit in orphans:
+        visit.procedure_id = proc.id
+        nda = bool(session.get(Plan, visit.id).nda)
+        if visit.status in ("planning", "submitted", "approved", "in_progress"):
+            generate(session, visit, proc, ("prepare", "receive"), nda=nda)
+        elif visit.status == "completed":
+            generate(session, visit, proc, ("followup",), nda=nda)
+    audit.record(session, actor, "procedure.adopt", "procedure", proc.id,
+                 after={"visits": [v.id for v in orphans]})
+    return len(orphans)

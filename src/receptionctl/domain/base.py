@@ -1,0 +1,71 @@
+"""What every stage shares: the use-case result, free-text and amount checks, loading a
+visit for a change. A leaf: it imports the store and the neutral errors, nothing of the
+domain above it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from receptionctl.errors import BadInput, NotFound
+from receptionctl.store.models import Plan, Visit
+
+MAX_HOURS = 24 * 14  # a visit lasts at most two weeks
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+@dataclass
+class Done:
+    """What a use case returns: the read model and the warnings to show."""
+
+    view: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+def required_text(value: str | None, option: str, expected: str, limit: int = 2000) -> str:
+    """A free-text option that must say something (a reason, a note)."""
+    value = (value or "").strip()
+    if not value:
+        raise BadInput(f"{option} is empty: expected {expected}")
+    if len(value) > limit:
+        raise BadInput(f"{option} is too long: expected at most {limit} characters")
+    return value
+
+
+def clean_place(value: str | None, what: str) -> str | None:
+    """A venue or place: spaces folded, at most 300 characters."""
+    if value is None or not value.strip():
+        return None
+    value = " ".join(value.split())
+    if len(value) > 300:
+        raise BadInput(f"{what} {value[:40]!r}… is too long: expected at most 300 characters")
+    return value
+
+
+def venue_key(venue: str | None) -> str | None:
+    return " ".join(venue.split()).casefold() if venue and venue.strip() else None
+
+
+def amount(text: str | None, what: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise BadInput(f"{what} {text!r} is not an amount: expected a number such as 5000 or 150.50") from None
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        raise BadInput(f"{what} {text!r} is not valid: expected a number from 0 to {MAX_AMOUNT}")
+    if value != value.quantize(Decimal("0.01")):
+        raise BadInput(f"{what} {text!r} has more than two decimals: expected an amount such as 150.50")
+    return value.quantize(Decimal("0.01"))
+
+
+def load_for_change(session: Session, visit_id: int):
+    """The visit and plan rows, for a change (NotFound when missing)."""
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
+    return visit, session.get(Plan, visit_id)

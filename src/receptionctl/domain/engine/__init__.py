@@ -1,0 +1,53 @@
+"""The task engine: the procedure (a versioned TOML file) and the tasks it gives each visit.
+
+Stages tell it what happened with `on(session, Event(name, visit_id, actor, data))`; the
+procedure file says which tasks each event opens (`opens_on`, or a stage's own event)
+and closes (`closes_on`). The engine never imports a stage module. See
+docs/ENGINE.md for the events and who emits them.
+"""
+
+from receptionctl.domain.engine.events import (
+    EVENTS,
+    Event,
+    EventInfo,
+    OpenedTask,
+    Outcome,
+)
+from receptionctl.domain.engine.procedure import (
+    STAGES,
+    Procedure,
+    ProcedureError,
+    TaskSpec,
+    VersionView,
+    by_id,
+    current,
+    history,
+    load_file,
+    parse,
+    seed_default,
+)
+from receptionctl.domain.engine.tasks import (
+    PER_VISIT,
+    TASK_STATES,
+    Checklist,
+    ChecklistItem,
+    TaskView,
+    adopt_orphans,
+    blockers_of,
+    checklist,
+    done,
+    get_task,
+    in_words,
+    list_tasks,
+    mark,
+    on,
+    readiness,
+    skip,
+)
+
+__all__ = [
+    "EVENTS", "Event", "EventInfo", "OpenedTask", "Outcome", "STAGES", "Procedure", "ProcedureError", "TaskSpec",
+    "VersionView", "by_id", "current", "history", "load_file", "parse", "seed_default", "PER_VISIT", "TASK_STATES",
+    "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "done", "get_task",
+    "in_words", "list_tasks", "mark", "on", "readiness", "skip",
+]

@@ -1,0 +1,78 @@
+"""Read models that gather what several stages recorded about one visit: the visit sheet
+(`visit show`) and the checklist. A top-layer module: it may read every stage; no stage
+reads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from receptionctl.domain import clashes, engine, followups, policy, reception
+from receptionctl.domain.notes import list_notes
+from receptionctl.domain.visits import Assigned, VisitView, assignments, get_view
+from receptionctl.store.models import Evaluation, Feedback, Visit
+
+
+@dataclass(frozen=True)
+class VisitDetail(VisitView):
+    notice: str | None
+    cancel_reason: str | None
+    assignments: tuple[Assigned, ...]
+    clashes: tuple[str, ...]
+    guests: tuple = ()
+    incidents: tuple = ()
+    notes: tuple = ()
+    open_promises: tuple = ()  # the client's promises not yet kept, from any visit
+    feedback: Any = None
+    evaluation: Any = None
+    outcome: Any = None
+    completed_at: datetime | None = None
+    closed_at: datetime | None = None
+    archive_label: str | None = None  # "client name – reception date", once closed
+    keeps_open: tuple[str, ...] = ()  # what a completed visit still waits for
+
+
+def notice_text(row) -> str | None:
+    """The notice the visit had, against the notice the procedure needs."""
+    if row.notice_needed is None:
+        return None
+    unit = "hour" if row.urgent else "working day"
+    had = row.notice_had
+    return (f"{had} {unit}{'s' if had != 1 else ''} of notice"
+            f"{'+' if not row.urgent and had >= 366 else ''}, the procedure needs {row.notice_needed}")
+
+
+def show_visit(session: Session, visit_id: int, *, actor: str | None = None, reveal: bool = False,
+               cipher=None) -> VisitDetail:
+    view = get_view(session, visit_id)
+    row = session.get(Visit, visit_id)
+    rules = policy.load(session)
+    fb = session.get(Feedback, visit_id)
+    ev = session.get(Evaluation, visit_id)
+    return VisitDetail(
+        **view.__dict__,
+        notice=notice_text(row),
+        cancel_reason=row.cancel_reason,
+        assignments=assignments(session, visit_id),
+        clashes=tuple(c.text for c in clashes.find(session, [visit_id])),
+        guests=reception.guests(session, visit_id, actor=actor, reveal=reveal, cipher=cipher),
+        incidents=tuple(reception.list_incidents(session, visit_id=visit_id)),
+        notes=tuple(list_notes(session, visit_id=visit_id)),
+        open_promises=tuple(list_notes(session, client_id=row.client_id, open_promises=True)),
+        feedback=followups.feedback_view(fb, rules) if fb else None,
+        evaluation=followups.evaluation_view(ev) if ev else None,
+        outcome=followups.outcome_view(session, visit_id) if row.outcome else None,
+        completed_at=row.completed_at,
+        closed_at=row.closed_at,
+        archive_label=(followups.archive_label(view.client, row.starts_at, policy.work_zone(rules))
+                       if row.status == "closed" else None),
+        keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
+    )
+
+
+def checklist(session: Session, visit_id: int) -> engine.Checklist:
+    """A visit's tasks by stage, readiness, blockers, and whether its schedule was compressed."""
+    return engine.checklist(session, get_view(session, visit_id))
