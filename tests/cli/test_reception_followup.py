@@ -7,20 +7,25 @@ import pytest
 
 from tests.cli.test_foundation import one_error_line
 from tests.cli.test_visits_plans import approved, new_visit
-from tests.conftest import snapshot
+from tests.conftest import snapshot, template, with_team
 
 DAY = {"RECEPTIONCTL_NOW": "2026-12-01T10:05:00+08:00"}  # during the visit (10:00-12:00)
 AFTER = {"RECEPTIONCTL_NOW": "2026-12-01T12:30:00+08:00"}
 ID = "110101199003077777"
 
 
-@pytest.fixture
-def held(team):
-    """An approved visit that took place (guest checked in, then completed)."""
-    vid = approved(team)
-    team("--as", "li", "checkin", str(vid), "--guest", "Liu Yang", "--title", "GM", env=DAY)
-    team("--as", "li", "visit", "complete", str(vid), env=AFTER)
+@template(base=with_team)
+def visit_held(ok):
+    vid = approved(ok)
+    ok("--as", "li", "checkin", str(vid), "--guest", "Liu Yang", "--title", "GM", env=DAY)
+    ok("--as", "li", "visit", "complete", str(vid), env=AFTER)
     return vid
+
+
+@pytest.fixture
+def held(from_template):
+    """An approved visit that took place (guest checked in, then completed), on the team."""
+    return from_template(visit_held)
 
 
 def tasks_by_key(ok, vid, env=None, state="open"):

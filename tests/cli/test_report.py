@@ -9,14 +9,19 @@ import pytest
 
 from tests.cli.test_foundation import one_error_line
 from tests.cli.test_visits_plans import approved, new_visit, ready
+from tests.conftest import template, with_team
 
 DAY = {"RECEPTIONCTL_NOW": "2026-12-01T08:00:00+08:00"}  # the morning of the visits
 
 
 @pytest.fixture
-def busy(team):
-    """A morning with something in every section."""
-    ok = team
+def busy(from_template):
+    """A morning with something in every section (on the team)."""
+    return from_template(busy_morning)
+
+
+@template(base=with_team)
+def busy_morning(ok):
     today = approved(ok)  # 2026-12-01 10:00, host li, approved
     ok("--as", "li", "plan", "set", str(today), "--budget", "100")  # re-approval needed
     ahead = new_visit(ok, "--venue", "Room A", at="2026-12-02 10:00")["id"]  # no host, plan draft
