@@ -23,7 +23,6 @@ import pytest
 PG_URL = os.environ.get("RECEPTIONCTL_TEST_PG")
 NOW = "2026-11-24T09:00:00+08:00"  # a Tuesday
 PG_KEY = "n0eGyzyjlbaQtmL7HXy0TFF3nD-QN9clq4QZxbzjLkE="  # a fixed test key for PostgreSQL runs
-TZ = "Asia/Shanghai"
 DB_FILE = "reception.db"
 
 
@@ -49,11 +48,12 @@ def _set_env(mp: pytest.MonkeyPatch, db: str, data_home) -> None:
     """The environment of the commands: in every test, and while a template is made."""
     mp.setenv("RECEPTIONCTL_DB", db)
     mp.setenv("RECEPTIONCTL_USER", "admin")
-    mp.setenv("RECEPTIONCTL_TZ", TZ)
+    # no RECEPTIONCTL_TZ: times are read and shown in the policy's work zone (Asia/Shanghai),
+    # whatever the machine's zone; CI runs the suite with TZ=UTC and with TZ=Asia/Shanghai
     mp.setenv("RECEPTIONCTL_NOW", NOW)
     mp.setenv("XDG_DATA_HOME", str(data_home))
     mp.setenv("NO_COLOR", "1")
-    for var in ("RECEPTIONCTL_KEY", "RECEPTIONCTL_DEBUG", "RECEPTIONCTL_BUSY_TIMEOUT"):
+    for var in ("RECEPTIONCTL_KEY", "RECEPTIONCTL_DEBUG", "RECEPTIONCTL_BUSY_TIMEOUT", "RECEPTIONCTL_TZ"):
         mp.delenv(var, raising=False)
     if PG_URL:  # a server database keeps no key file: the team shares RECEPTIONCTL_KEY
         mp.setenv("RECEPTIONCTL_KEY", PG_KEY)
