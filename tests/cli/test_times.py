@@ -20,6 +20,15 @@ def tasks_of(ok, vid, env=None, state="all"):
     return {t["key"]: t for t in ok("task", "list", "--visit", str(vid), "--state", state, "--json", env=env).json()}
 
 
+def _utc(value) -> str:
+    """A stored moment as UTC text: SQLite keeps naive UTC text, PostgreSQL an aware value."""
+    from datetime import datetime, timezone
+
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return str(value)[:16]
+
+
 def stored_starts(db_target: str) -> list:
     from sqlalchemy import create_engine, text
 
@@ -28,7 +37,7 @@ def stored_starts(db_target: str) -> list:
     engine = create_engine(url_for(db_target))
     try:
         with engine.connect() as conn:
-            return [str(r[0])[:16] for r in conn.execute(text("SELECT starts_at FROM visit ORDER BY id"))]
+            return [_utc(r[0]) for r in conn.execute(text("SELECT starts_at FROM visit ORDER BY id"))]
     finally:
         engine.dispose()
 
