@@ -97,11 +97,9 @@ class Run:
 def command():
     """The app's click command, built once. It is the root ReceptionGroup: its main() turns
     failures into the `error:` line and the exit code, as in the installed tool."""
-    import typer.main
+    from receptionctl.cli.app import ReceptionGroup, build
 
-    from receptionctl.cli.app import ReceptionGroup, app
-
-    built = typer.main.get_command(app)
+    built = build()
     assert isinstance(built, ReceptionGroup)
     return built
 

@@ -1,6 +1,5 @@
 """Administration: init, the database, the audit log."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -8,7 +7,7 @@ import typer
 
 from receptionctl.cli.common import WHEN_FORMS, JsonOpt, record_id, state, whole
 
-db_app = typer.Typer(help="The database: where it is, its schema, its health.", no_args_is_help=True)
+db_app = typer.Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
 
 def _upgrade(ctx: typer.Context, register_admin: bool):

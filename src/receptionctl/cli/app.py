@@ -1,13 +1,12 @@
 """The root command: global options, the error contract, the sub-commands."""
 
-from __future__ import annotations
-
 import os
 import sys
+from enum import Enum
 from typing import Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, _TyperParameter
 
 from receptionctl import __version__
 from receptionctl.cli import admin, clients, followups, plans, policy, reception, reports, staff, tasks, visits
@@ -75,6 +74,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich's help renderer costs more start-up than the rest of --help
 )
 
 
@@ -143,5 +143,64 @@ app.add_typer(policy.procedure_app, name="procedure")
 app.command("audit", help="The audit log: every change, who made it, when, before and after.")(admin.audit)
 
 
+def build():
+    """The click command of the app."""
+    import typer.main
+
+    return typer.main.get_command(app)
+
+
+def _light_runtime_param(self):
+    """Typer coerces every parameter through a pydantic TypeAdapter, built on first use even
+    for an option left out (and for --help): importing pydantic and building the adapters
+    costs more than the rest of a command's start-up. The common cases (left out, a string,
+    a flag, a parser of ours, an enum choice) are done by _LightParam without it; anything
+    else still goes through typer's own coercion, with its messages. typer is pinned to
+    0.29.x in pyproject.toml; tests/cli/test_startup.py checks the fast path."""
+    if self._runtime_param is None:
+        self._runtime_param = _LightParam()
+    return self._runtime_param
+
+
+class _LightParam:
+    def __init__(self) -> None:
+        self.full = None
+
+    def coerce(self, value, param, ctx):
+        if value is None:
+            return () if (param.multiple or param.nargs == -1) else None
+        desc = param.type_descriptor
+        info, annotation = desc.parameter_info, _unwrap(desc.annotation)
+        if not (param.multiple or param.nargs == -1):
+            if info.parser is not None:
+                return info.parser(value)
+            if annotation in (str, bool) and isinstance(value, annotation):
+                return value
+            if annotation is bool and isinstance(value, str) and value.lower() in _BOOL:
+                return _BOOL[value.lower()]
+            if isinstance(annotation, type) and issubclass(annotation, Enum) and isinstance(value, str):
+                for member in annotation:
+                    if member.value == value or (not info.case_sensitive and member.value.lower() == value.lower()):
+                        return member
+        if self.full is None:
+            from typer._coercion import build_runtime_param
+
+            self.full = build_runtime_param(desc)
+        return self.full.coerce(value, param=param, ctx=ctx)
+
+
+_BOOL = {"true": True, "1": True, "yes": True, "y": True, "on": True, "t": True,
+         "false": False, "0": False, "no": False, "n": False, "off": False, "f": False}
+
+
+def _unwrap(annotation):
+    """Optional[X] -> X."""
+    args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+    return args[0] if len(args) == 1 and type(None) in getattr(annotation, "__args__", ()) else annotation
+
+
+_TyperParameter.get_runtime_param = _light_runtime_param
+
+
 def main() -> None:
-    app()
+    build()()

@@ -1,6 +1,5 @@
 """Clients and their contact people."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -9,8 +8,8 @@ import typer
 from receptionctl.cli.common import JsonOpt, RevealOpt, emit, state
 from receptionctl.domain.vocab import Tier
 
-client_app = typer.Typer(help="Clients: the organisations you receive.", no_args_is_help=True)
-contact_app = typer.Typer(help="Contact people of a client.", no_args_is_help=True)
+client_app = typer.Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
+contact_app = typer.Typer(rich_markup_mode=None, help="Contact people of a client.", no_args_is_help=True)
 
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or exact name.")]
 

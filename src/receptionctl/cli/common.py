@@ -3,7 +3,6 @@
 Module level imports typer (and the standard library) only: start-up stays light.
 """
 
-from __future__ import annotations
 
 import os
 from contextlib import contextmanager
@@ -185,7 +184,7 @@ def resolve_db(option: str | None) -> str:
 
 
 def resolve_actor(option: str | None) -> str:
-    from receptionctl.domain.staff import check_username
+    from receptionctl.domain.vocab import check_username
 
     if option:
         return check_username(option, "--as")

@@ -1,6 +1,5 @@
 """After the visit: feedback, outcome, evaluation, and the follow-up work due."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -10,8 +9,8 @@ from receptionctl.cli.common import JsonOpt, emit, report, state, whole
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 
-feedback_app = typer.Typer(help="The client-reception feedback form.", no_args_is_help=True)
-followup_app = typer.Typer(help="Follow-up work after visits.", no_args_is_help=True)
+feedback_app = typer.Typer(rich_markup_mode=None, help="The client-reception feedback form.", no_args_is_help=True)
+followup_app = typer.Typer(rich_markup_mode=None, help="Follow-up work after visits.", no_args_is_help=True)
 
 
 @feedback_app.command("add", help="Record the feedback form (score 0-100). It closes the callback task; "

@@ -1,6 +1,5 @@
 """Reception plans: agenda, roles, budget, approval."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -10,7 +9,7 @@ from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, report, state, wh
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
 
-app = typer.Typer(help="Reception plans: agenda, who does what, budget, approval by the leadership.",
+app = typer.Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what, budget, approval by the leadership.",
                   no_args_is_help=True)
 
 

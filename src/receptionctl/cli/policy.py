@@ -1,6 +1,5 @@
 """The company policy and the procedure."""
 
-from __future__ import annotations
 
 from typing import Annotated
 
@@ -8,8 +7,8 @@ import typer
 
 from receptionctl.cli.common import JsonOpt, state
 
-policy_app = typer.Typer(help="The company policy: every number of the procedure.", no_args_is_help=True)
-procedure_app = typer.Typer(help="The procedure: what must be done, by whom, by when; versioned.",
+policy_app = typer.Typer(rich_markup_mode=None, help="The company policy: every number of the procedure.", no_args_is_help=True)
+procedure_app = typer.Typer(rich_markup_mode=None, help="The procedure: what must be done, by whom, by when; versioned.",
                             no_args_is_help=True)
 
 

@@ -1,6 +1,5 @@
 """Reception day: check-in and check-out, incidents, notes and promises."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -10,8 +9,8 @@ from receptionctl.cli.common import JsonOpt, emit, record_id, report, state
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
 
-incident_app = typer.Typer(help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
-note_app = typer.Typer(help="Notes of a visit: questions, suggestions, cooperation intentions, promises.",
+incident_app = typer.Typer(rich_markup_mode=None, help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
+note_app = typer.Typer(rich_markup_mode=None, help="Notes of a visit: questions, suggestions, cooperation intentions, promises.",
                        no_args_is_help=True)
 
 GuestOpt = Annotated[str, typer.Option("--guest", help="The visitor's full name.")]

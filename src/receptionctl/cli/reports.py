@@ -1,6 +1,5 @@
 """Reports: the daily report that cron sends every morning."""
 
-from __future__ import annotations
 
 from enum import Enum
 from typing import Annotated, Optional
@@ -9,7 +8,7 @@ import typer
 
 from receptionctl.cli.common import DAY_FORMS, state
 
-app = typer.Typer(help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode=None, help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
 
 
 class Format(str, Enum):

@@ -1,6 +1,5 @@
 """Staff: who receives clients, with which roles."""
 
-from __future__ import annotations
 
 from typing import Annotated, List, Optional
 
@@ -9,7 +8,7 @@ import typer
 from receptionctl.cli.common import JsonOpt, emit, state
 from receptionctl.domain.vocab import StaffRole
 
-app = typer.Typer(help="The staff list: usernames, departments, roles.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
 
 _COLUMNS = [("username", "Username"), ("name", "Name"), ("dept", "Department"), ("roles", "Roles"), ("active", "Active")]
 

@@ -1,6 +1,5 @@
 """The checklist of a visit, and tasks: list, done, skip."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -10,7 +9,7 @@ from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, record_id, state,
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Stage, TaskStateFilter as State
 
-app = typer.Typer(help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
 
 TaskArg = Annotated[int, typer.Argument(metavar="TASK", parser=record_id, help="The task id.")]
 

@@ -1,6 +1,5 @@
 """Visits: record, list, show, reschedule, cancel."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -9,7 +8,7 @@ import typer
 from receptionctl.cli.common import WHEN_FORMS, JsonOpt, RevealOpt, emit, number, record_id, report, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
-app = typer.Typer(help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
+app = typer.Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
                   no_args_is_help=True)
 
 VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.")]

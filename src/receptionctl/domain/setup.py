@@ -12,7 +12,7 @@ from receptionctl.domain import access, audit, clock
 from receptionctl.domain.engine import adopt_orphans, seed_default
 from receptionctl.domain.policy import SETTINGS, to_text
 from receptionctl.domain.secrets import KEY_CHECK, Cipher
-from receptionctl.domain.staff import check_username
+from receptionctl.domain.vocab import check_username
 from receptionctl.errors import NotAllowed
 from receptionctl.store.models import Meta, Policy, ProcedureVersion, Staff, StaffRole
 

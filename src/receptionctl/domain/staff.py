@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock
-from receptionctl.domain.vocab import StaffRole
+from receptionctl.domain.vocab import StaffRole, check_username
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.store.models import Staff
 from receptionctl.store.models import StaffRole as RoleRow
-
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -25,14 +22,6 @@ class StaffView:
     dept: str
     roles: tuple[str, ...]
     active: bool
-
-
-def check_username(username: str, what: str = "username") -> str:
-    if not _USERNAME.match(username or ""):
-        raise BadInput(
-            f"{what} {username!r} is not a valid username: expected letters, digits, '.', '_' or '-', at most 64"
-        )
-    return username
 
 
 def _text(value: str, what: str, limit: int = 200) -> str:

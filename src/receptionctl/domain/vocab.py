@@ -3,7 +3,10 @@ to offer the choices, so this module imports nothing heavy."""
 
 from __future__ import annotations
 
+import re
 from enum import Enum
+
+from receptionctl.errors import BadInput
 
 
 class Tier(str, Enum):
@@ -112,3 +115,13 @@ class Outcome(str, Enum):
     won = "won"
     lost = "lost"
     intent = "intent"
+
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def check_username(username: str, what: str = "username") -> str:
+    if not _USERNAME.match(username or ""):
+        raise BadInput(
+            f"{what} {username!r} is not a valid username: expected letters, digits, '.', '_' or '-', at most 64"
+        )
+    return username
