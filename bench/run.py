@@ -1,81 +1,162 @@
-"""`make bench`: build a synthetic database (10,000 visits by default) and time the
-commands a team runs every morning, end to end, as cron would run them.
+"""`make bench`: synthetic databases and the commands a team runs, each a whole process,
+timed end to end as cron or a shell runs them.
 
-    python -m bench.run [--visits N] [--repeat R] [--keep PATH]
+    python -m bench.run [--visits N] [--repeat R] [--history H] [--density D] [--keep DIR]
+
+Scenarios: `plain` (N visits around now), `history` (the same open work with H times as
+much closed history behind it: its report and `followup due` must stay within 1.2x of
+plain), `density` (D visits). Every time is the median of R runs, printed also as a
+ratio to the floor measured in the same run: importing the stack a command needs
+(`typer` for help, `typer, sqlmodel, rich` for the rest), so the figures compare across
+machines. Peak memory is each child's own (wait4). Bytecode is compiled first and the
+runs may write it, as an installed tool does.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+HELP = [("--help", ["--help"]), ("visit new --help", ["visit", "new", "--help"]),
+        ("task list --help", ["task", "list", "--help"])]
 COMMANDS = [
+    ("visit show 5", ["visit", "show", "5"]),
     ("report daily", ["report", "daily"]),
     ("report daily --format html", ["report", "daily", "--format", "html"]),
     ("report daily --format json", ["report", "daily", "--format", "json"]),
-    ("followup due --within 7", ["followup", "due", "--within", "7"]),
     ("task list --overdue", ["task", "list", "--overdue"]),
+    ("followup due --within 7", ["followup", "due", "--within", "7"]),
     ("visit list --from today --to +7d", ["visit", "list", "--from", "today", "--to", "+7d"]),
 ]
+HISTORY_COMMANDS = ["report daily", "followup due --within 7"]
+HISTORY_LIMIT = 1.2
+
+
+def run_once(argv: list[str], env: dict) -> tuple[float, float, int, int]:
+    """(seconds, peak MiB, exit code, bytes out) of one whole process. posix_spawn (vfork),
+    not fork: a forked child's peak memory would count this process's own."""
+    with tempfile.TemporaryFile() as out:
+        actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
+                   (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+        t0 = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=actions)
+        _, status, usage = os.wait4(pid, 0)
+        elapsed = time.perf_counter() - t0
+        size = out.seek(0, 2)
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), size
+
+
+def measure(argv: list[str], env: dict, repeat: int) -> dict:
+    runs = [run_once(argv, env) for _ in range(repeat)]
+    codes = {r[2] for r in runs}
+    if codes - {0, 6}:
+        raise SystemExit(f"{' '.join(argv)} exited {codes}")
+    return {"median": statistics.median(r[0] for r in runs), "min": min(r[0] for r in runs),
+            "mib": max(r[1] for r in runs), "bytes": runs[-1][3]}
+
+
+def build(path: Path, visits: int, history: int = 0) -> str:
+    """Built in a child process, so that this one stays small: a spawned command's peak
+    memory starts from this process's (Linux counts the image it replaced at exec)."""
+    import sqlite3
+    import subprocess
+
+    if path.exists():
+        path.unlink()
+    t0 = time.perf_counter()
+    code = ("import sys; from datetime import datetime; from bench.synthetic import build; "
+            "build(sys.argv[1], int(sys.argv[2]), datetime.fromisoformat(sys.argv[3]), history=int(sys.argv[4]))")
+    subprocess.run([sys.executable, "-c", code, str(path), str(visits), NOW.isoformat(), str(history)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+    con = sqlite3.connect(path)
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("visit", "task")}
+    open_tasks = con.execute("SELECT count(*) FROM task WHERE state = 'open'").fetchone()[0]
+    con.close()
+    return (f"{counts['visit']} visits, {counts['task']} tasks ({open_tasks} open), "
+            f"built in {time.perf_counter() - t0:.1f} s")
+
+
+def row(name: str, m: dict, floor: float) -> str:
+    return (f"  {name:36} {m['median']:7.3f} {m['min']:7.3f} {m['median'] / floor:6.2f}x {m['mib']:6.0f} MiB"
+            f"  {m['bytes']} bytes")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=int(os.environ.get("BENCH_VISITS", 10000)))
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", help="build the database here and keep it")
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 5)))
+    parser.add_argument("--history", type=int, default=int(os.environ.get("BENCH_HISTORY", 10)),
+                        help="closed history, as a multiple of the open visits (0: skip the scenario)")
+    parser.add_argument("--density", type=int, default=int(os.environ.get("BENCH_DENSITY", 100000)),
+                        help="visits of the density scenario (0: skip it)")
+    parser.add_argument("--keep", help="build the databases in this folder and keep them")
     args = parser.parse_args()
 
-    from bench.synthetic import build
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="receptionctl-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    import importlib.util
 
-    workdir = tempfile.mkdtemp(prefix="receptionctl-bench-")
-    target = args.keep or str(Path(workdir) / "bench.db")
-    if os.path.exists(target):
-        os.unlink(target)
-    now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
-    t0 = time.perf_counter()
-    build(target, args.visits, now)
-    built = time.perf_counter() - t0
-
-    import sqlite3
-
-    con = sqlite3.connect(target)
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("visit", "task", "feedback")}
-    con.close()
-    print(f"synthetic database: {counts['visit']} visits, {counts['task']} tasks, {counts['feedback']} feedback "
-          f"forms; built in {built:.1f} s ({target})")
-    env = {**os.environ, "RECEPTIONCTL_DB": target, "RECEPTIONCTL_USER": "admin",
-           "RECEPTIONCTL_NOW": now.isoformat(), "RECEPTIONCTL_TZ": "Asia/Shanghai"}
+    package = Path(importlib.util.find_spec("receptionctl").origin).parent
+    compileall.compile_dir(str(package), quiet=1)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "RECEPTIONCTL_TZ")}
+    env.update(RECEPTIONCTL_USER="admin", RECEPTIONCTL_NOW=NOW.isoformat(), XDG_CACHE_HOME=str(workdir / "cache"))
     exe = [sys.executable, "-m", "receptionctl"]
-    t0 = time.perf_counter()
-    subprocess.run(exe + ["--version"], env=env, check=True, capture_output=True)
-    startup = time.perf_counter() - t0
-    print(f"{'command':40} {'median':>8} {'min':>8}  output")
-    print(f"{'receptionctl --version (start-up)':40} {startup:8.3f}")
-    for name, argv in COMMANDS:
-        times, size = [], 0
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            proc = subprocess.run(exe + argv, env=env, capture_output=True)
-            times.append(time.perf_counter() - t0)
-            if proc.returncode not in (0, 6):
-                print(proc.stderr.decode(), file=sys.stderr)
-                return 1
-            size = len(proc.stdout)
-        print(f"{'receptionctl ' + name:40} {statistics.median(times):8.3f} {min(times):8.3f}  {size} bytes")
-    print("times in seconds, wall clock, each a whole process (start-up included)")
-    if not args.keep:
-        import shutil
 
+    floors = {
+        "typer": measure([sys.executable, "-c", "import typer"], env, args.repeat)["median"],
+        "stack": measure([sys.executable, "-c", "import typer, sqlmodel, rich"], env, args.repeat)["median"],
+    }
+    print(f"floor: import typer {floors['typer']:.3f} s; import typer, sqlmodel, rich {floors['stack']:.3f} s")
+    header = f"  {'command':36} {'median':>7} {'min':>7} {'ratio':>7} {'peak':>10}  output"
+
+    scenarios = [("plain", args.visits, 0)]
+    if args.history:
+        scenarios.append(("history", args.visits, args.history))
+    if args.density:
+        scenarios.append(("density", args.density, 0))
+    results: dict[str, dict[str, dict]] = {}
+    for name, visits, history in scenarios:
+        path = workdir / f"{name}.db"
+        print(f"\n{name}: {build(path, visits, history)}")
+        scenario_env = {**env, "RECEPTIONCTL_DB": str(path)}
+        run_once(exe + ["report", "daily"], scenario_env)  # warm: the calendar cache, the page cache
+        print(header)
+        results[name] = {}
+        if name == "plain":
+            for label, argv in HELP:
+                m = results[name][label] = measure(exe + argv, scenario_env, args.repeat)
+                print(row(label, m, floors["typer"]))
+        for label, argv in COMMANDS:
+            if name == "history" and label not in HISTORY_COMMANDS:
+                continue
+            m = results[name][label] = measure(exe + argv, scenario_env, args.repeat)
+            print(row(label, m, floors["stack"]))
+    status = 0
+    if "history" in results:
+        print(f"\nhistory against plain, runs interleaved (limit {HISTORY_LIMIT}x):")
+        argvs = dict(COMMANDS)
+        for label in HISTORY_COMMANDS:
+            plain, hist = [], []
+            for _ in range(args.repeat):
+                plain.append(run_once(exe + argvs[label], {**env, "RECEPTIONCTL_DB": str(workdir / "plain.db")})[0])
+                hist.append(run_once(exe + argvs[label], {**env, "RECEPTIONCTL_DB": str(workdir / "history.db")})[0])
+            ratio = statistics.median(hist) / statistics.median(plain)
+            flag = "ok" if ratio <= HISTORY_LIMIT else "OVER"
+            status |= flag != "ok"
+            print(f"  {label:36} {ratio:6.2f}x  {flag}")
+    print("\ntimes in seconds, wall clock, each a whole process (start-up included); ratio: to the floor")
+    if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """A synthetic reception database of any size, for `make bench` and the statement-count
 tests: clients, staff, visits around "now" in every status, their plans, hosts, the
 procedure's tasks (some done, some overdue), feedback, incidents. Rows are bulk-inserted
-with SQLAlchemy Core; due dates are computed by the real due-offset code."""
+with SQLAlchemy Core; due dates are computed by the real due-offset code.
+
+`history=N` adds N times as many closed visits from the past years, every task done, as a
+team has after years of use: the open work is the same, only the closed history grows."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import insert
 
 
-def build(target: str, visits: int, now: datetime, seed: int = 7) -> None:
+def build(target: str, visits: int, now: datetime, seed: int = 7, history: int = 0) -> None:
     from receptionctl.domain import clock, policy, setup
     from receptionctl.domain.calendar import calendar_for
     from receptionctl.domain.due import parse_due
@@ -85,13 +88,49 @@ def build(target: str, visits: int, now: datetime, seed: int = 7) -> None:
             if status != "cancelled" and rnd.random() < 0.03:
                 incident_rows.append(dict(visit_id=vid, kind="equipment", severity=rnd.choice(["low", "high"]),
                                           text="Projector failed", at=start, by="admin"))
-        for table, rows in ((Visit, visit_rows), (Plan, plan_rows), (Assignment, host_rows), (Task, task_rows),
-                            (Feedback, feedback_rows), (Incident, incident_rows)):
-            for i in range(0, len(rows), 5000):
-                if rows[i:i + 5000]:
-                    s.execute(insert(table), rows[i:i + 5000])
+        _insert(s, ((Visit, visit_rows), (Plan, plan_rows), (Assignment, host_rows), (Task, task_rows),
+                    (Feedback, feedback_rows), (Incident, incident_rows)))
+        # closed history: same open work, years of done work behind it (inserted in batches)
+        hrnd = random.Random(seed + 1)
+        first = visits + 1
+        for batch in range(first, first + history * visits, 5000):
+            visit_rows, plan_rows, host_rows, task_rows, feedback_rows = [], [], [], [], []
+            for vid in range(batch, min(batch + 5000, first + history * visits)):
+                start = (now - timedelta(days=hrnd.randint(90, 1500), hours=hrnd.randint(-4, 6))).replace(
+                    minute=0, second=0, microsecond=0)
+                end = start + timedelta(hours=hrnd.choice([1, 2, 3]))
+                level, purpose = hrnd.choice([1, 2, 3, 3, 3]), hrnd.choice(["talk", "tour", "tech", "signing", "other"])
+                outcome = hrnd.choice(["won", "lost"])
+                visit_rows.append(dict(
+                    id=vid, client_id=hrnd.randint(1, n_clients), purpose=purpose, level=level, status="closed",
+                    starts_at=start, ends_at=end, headcount=hrnd.randint(1, 12), venue=f"Room {hrnd.randint(1, 40)}",
+                    venue_key=None, offsite=False, urgent=False, short_notice=False, created_at=start - timedelta(days=7),
+                    created_by="admin", procedure_id=proc.id, outcome=outcome, outcome_at=end + timedelta(days=9),
+                    completed_at=end, closed_at=end + timedelta(days=10)))
+                visit_rows[-1]["venue_key"] = visit_rows[-1]["venue"].casefold()
+                plan_rows.append(dict(visit_id=vid, status="approved", nda=False))
+                host_rows.append(dict(visit_id=vid, role="host", staff_id=100 + hrnd.randint(0, 19)))
+                for spec in proc.tasks:
+                    if spec.opens_on or not spec.applies(level, purpose, False, False):
+                        continue
+                    due = parse_due(spec.due).at(start, end, rules, cal, zone)
+                    task_rows.append(dict(visit_id=vid, key=spec.key, stage=spec.stage, title=spec.title,
+                                          title_zh=spec.title_zh, owner=spec.owner, due_expr=spec.due,
+                                          repeat=spec.repeat, seq=1, due_at=due, state="done", done_at=due,
+                                          done_by="admin", created_at=start - timedelta(days=7)))
+                feedback_rows.append(dict(visit_id=vid, score=hrnd.choice([70, 85, 90, 95]), channel="phone",
+                                          intent="medium", at=end + timedelta(hours=20), by="admin"))
+            _insert(s, ((Visit, visit_rows), (Plan, plan_rows), (Assignment, host_rows), (Task, task_rows),
+                        (Feedback, feedback_rows)))
     db.dispose()
     clock.pin(None)
+
+
+def _insert(session, tables) -> None:
+    for table, rows in tables:
+        for i in range(0, len(rows), 5000):
+            if rows[i:i + 5000]:
+                session.execute(insert(table), rows[i:i + 5000])
 
 
 if __name__ == "__main__":

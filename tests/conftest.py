@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +53,7 @@ def _set_env(mp: pytest.MonkeyPatch, db: str, data_home) -> None:
     # whatever the machine's zone; CI runs the suite with TZ=UTC and with TZ=Asia/Shanghai
     mp.setenv("RECEPTIONCTL_NOW", NOW)
     mp.setenv("XDG_DATA_HOME", str(data_home))
+    mp.setenv("XDG_CACHE_HOME", str(Path(data_home).parent / "cache"))
     mp.setenv("NO_COLOR", "1")
     for var in ("RECEPTIONCTL_KEY", "RECEPTIONCTL_DEBUG", "RECEPTIONCTL_BUSY_TIMEOUT", "RECEPTIONCTL_TZ"):
         mp.delenv(var, raising=False)

@@ -81,6 +81,7 @@ class State:
     db_target: str
     actor: str
     _db: Any = field(default=None, repr=False)
+    _calendar_cache: bool = field(default=False, repr=False)
 
     @property
     def db(self):
@@ -101,6 +102,9 @@ class State:
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Any]:
+        if not self._calendar_cache:
+            calendar_cache()
+            self._calendar_cache = True
         with self.db.session(write=write) as session:
             company_zone(session)
             yield session
@@ -197,6 +201,15 @@ def resolve_actor(option: str | None) -> str:
         return check_username(getpass.getuser(), "the login name")
     except Exception:  # no usable login name (containers)
         return "unknown"
+
+
+def calendar_cache() -> None:
+    """Computed working-day calendars are kept in the user cache folder (XDG_CACHE_HOME)."""
+    import platformdirs
+
+    from receptionctl.domain import calendar
+
+    calendar.set_cache_dir(platformdirs.user_cache_path(APP_NAME))
 
 
 def company_zone(session) -> None:

@@ -1,34 +1,120 @@
 """Working days on a country's official calendar, from the `holidays` package.
 
 China's make-up working weekends (调休) are working days; public holidays are not.
+
+Building the calendar from `holidays` costs more than the rest of a command (the package
+imports every country), so each year a command needs is computed once from it and kept
+in a small JSON file per country and year in the cache folder the command line names
+(`set_cache_dir`), keyed by the package's version. A year no command needs is never built.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from receptionctl.errors import BadInput
+
+_cache_dir: Path | None = None
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Where computed years are kept (None: nowhere, compute each time)."""
+    global _cache_dir
+    _cache_dir = path
+
+
+def _unknown(country: str) -> BadInput:
+    return BadInput(f"unknown calendar country {country!r}",
+                    hint="use an ISO 3166 country code the holidays package knows, such as CN")
 
 
 class WorkCalendar:
     def __init__(self, country: str = "CN") -> None:
-        import holidays
-
-        try:
-            self._days = holidays.country_holidays(country.upper())
-        except (NotImplementedError, KeyError, AttributeError):
-            raise BadInput(
-                f"unknown calendar country {country!r}",
-                hint="use an ISO 3166 country code the holidays package knows, such as CN",
-            ) from None
         self.country = country.upper()
+        self._years: dict[int, tuple[frozenset[int], dict[str, str], frozenset[str]]] = {}
+        self._source = None  # the holidays object, built only when a year is not cached
+        if not self._known():
+            self._holidays()  # an unknown country is refused now, not at the first question
 
+    def _known(self) -> bool:
+        """Whether a year of this country is cached already (so the package knows it)."""
+        if _cache_dir is None:
+            return False
+        return any(_cache_dir.glob(f"calendar-{self.country}-*-{_holidays_version()}.json"))
+
+    # -- one year at a time ---------------------------------------------------------------
+    def _year(self, year: int):
+        data = self._years.get(year)
+        if data is None:
+            data = self._years[year] = self._load(year)
+        return data
+
+    def _load(self, year: int):
+        path = self._cache_path(year)
+        if path is not None:
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+                return frozenset(raw["weekend"]), dict(raw["holidays"]), frozenset(raw["workdays"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # missing or damaged: compute it again
+        weekend, names, workdays = self._compute(year)
+        if path is not None:
+            self._store(path, {"weekend": sorted(weekend), "holidays": names, "workdays": sorted(workdays)})
+        return weekend, names, workdays
+
+    def _compute(self, year: int):
+        days = self._holidays()
+        date(year, 1, 1) in days  # a lookup makes the package compute that year
+        names = {d.isoformat(): days.get(d) for d in sorted(days) if d.year == year}
+        workdays = frozenset(d.isoformat() for d in getattr(days, "weekend_workdays", ()) if d.year == year)
+        return frozenset(getattr(days, "weekend", {5, 6})), names, workdays
+
+    def _holidays(self):
+        if self._source is None:
+            import holidays
+
+            try:
+                self._source = holidays.country_holidays(self.country)
+            except (NotImplementedError, KeyError, AttributeError):
+                raise _unknown(self.country) from None
+        return self._source
+
+    def _cache_path(self, year: int) -> Path | None:
+        if _cache_dir is None:
+            return None
+        return _cache_dir / f"calendar-{self.country}-{year}-{_holidays_version()}.json"
+
+    @staticmethod
+    def _store(path: Path, data: dict) -> None:
+        """Whole or not at all; a cache that cannot be written is only slower."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".calendar-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    def check(self) -> None:
+        """Refuse a country the holidays package does not know (exit 2)."""
+        self._holidays()
+
+    # -- questions ------------------------------------------------------------------------
     def is_working_day(self, day: date) -> bool:
-        return self._days.is_working_day(day)
+        weekend, names, workdays = self._year(day.year)
+        iso = day.isoformat()
+        if day.weekday() in weekend:
+            return iso in workdays
+        return iso not in names
 
     def holiday_name(self, day: date) -> str | None:
-        return self._days.get(day)
+        return self._year(day.year)[1].get(day.isoformat())
 
     def add(self, day: date, n: int) -> date:
         """The day `n` working days after `day` (before it when n < 0); 0 returns `day`."""
@@ -67,3 +153,14 @@ class WorkCalendar:
 @lru_cache(maxsize=8)
 def calendar_for(country: str) -> WorkCalendar:
     return WorkCalendar(country)
+
+
+@lru_cache(maxsize=1)
+def _holidays_version() -> str:
+    """The installed holidays package's version, without importing it (and every country)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return "unknown"

@@ -6,6 +6,7 @@ the default.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
@@ -76,12 +77,10 @@ def _zone_name(text: str) -> str:
 
 
 def _country(text: str) -> str:
+    """Its form only: whether the holidays package knows it is checked when it is set."""
     text = str(text).strip().upper()
-
-    try:
-        calendar_for(text)
-    except Exception:
-        raise ValueError("an ISO 3166 country code the holidays package knows, such as CN") from None
+    if not re.fullmatch(r"[A-Z]{2,3}", text):
+        raise ValueError("an ISO 3166 country code the holidays package knows, such as CN")
     return text
 
 
@@ -130,9 +129,11 @@ def to_text(value: Any) -> str:
 
 
 def load(session: Session) -> dict[str, Any]:
-    """Every setting, typed: the stored value where there is one, else the default."""
-
-
+    """Every setting, typed: the stored value where there is one, else the default. Read
+    once per session (a command), then from the session's cache."""
+    cached = session.info.get(_CACHE)
+    if cached is not None:
+        return dict(cached)
     values = {k: s.default for k, s in SETTINGS.items()}
     for row in session.execute(select(Policy.key, Policy.value)):
         if row.key in SETTINGS:
@@ -140,7 +141,11 @@ def load(session: Session) -> dict[str, Any]:
                 values[row.key] = SETTINGS[row.key].parse(row.value)
             except ValueError:
                 pass  # a value edited by hand into nonsense: keep the default
+    session.info[_CACHE] = dict(values)
     return values
+
+
+_CACHE = "receptionctl.policy"
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,12 @@ def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
 
     access.require(session, actor, frozenset(), "change the policy")
     value = parse_value(key, text)
+    if key == "country":
+        try:
+            calendar_for(value).check()
+        except BadInput:
+            raise BadInput(f"policy country cannot be {text!r}: expected an ISO 3166 country code the "
+                           "holidays package knows, such as CN") from None
     current = load(session)
     before = current[key]
     after = {**current, key: value}
@@ -184,6 +195,7 @@ def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
     else:
         row.value, row.updated_at, row.updated_by = to_text(value), clock.now(), actor
     session.flush()
+    session.info.pop(_CACHE, None)
     audit.record(session, actor, "policy.set", "policy", None, before={key: to_text(before)},
                  after={key: to_text(value)})
     return next(v for v in show(session) if v.key == key)

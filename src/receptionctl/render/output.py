@@ -11,6 +11,7 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from receptionctl.domain import clock
@@ -54,7 +55,14 @@ _CONTROL = {c: " " for c in range(32)} | {127: " "}
 
 def text(value: Any) -> str:
     """A value as a person reads it in a table cell: one line, no control characters."""
+    if type(value) is str and value.isprintable():  # the common case, without a copy
+        return value
     return _text(value).translate(_CONTROL)
+
+
+@lru_cache(maxsize=4096)
+def _minute(value: datetime, zone) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _text(value: Any) -> str:
@@ -63,7 +71,9 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return clock.local(value).strftime("%Y-%m-%d %H:%M")
+        if value.tzinfo is None:
+            return clock.local(value).strftime("%Y-%m-%d %H:%M")
+        return _minute(value, clock.zone())  # a long list repeats the same moments
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -106,8 +116,6 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
             table.add_row(*(Text(v) for v in c))  # data is never markup
         console().print(table)
         return
-    from rich.cells import cell_len  # display width: CJK characters take two columns
-
     headers = [h for _, h in columns]
     widths = [max(cell_len(h), *(cell_len(c[i]) for c in cells)) if cells else cell_len(h)
               for i, h in enumerate(headers)]
@@ -121,6 +129,15 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
     out.write(line(headers))
     for c in cells:
         out.write(line(c))
+
+
+def cell_len(value: str) -> int:
+    """Display width: CJK characters take two columns (rich's rule), ASCII one."""
+    if value.isascii():
+        return len(value)
+    from rich.cells import cell_len as wide
+
+    return wide(value)
 
 
 def print_fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:

@@ -1,7 +1,5 @@
 """The tables. Schema changes go through Alembic migrations in migrations/versions/."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Optional
 

@@ -365,10 +365,15 @@ def nda_changed(session: Session, visit, proc: Procedure, nda: bool, actor: str)
 
 
 # -- reading ------------------------------------------------------------------------------
+_COLUMNS = (Task.id, Task.visit_id, Task.key, Task.stage, Task.title, Task.title_zh, Task.owner, Task.due_at,
+            Task.done_at, Task.done_by, Task.state, Task.note, Task.seq, Task.planned_at)
+
+
 def _task_query():
+    """Plain rows, not ORM objects: a list of thousands of tasks changes nothing."""
     main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
     return (
-        select(Task, main.username, main.name, backup.username, Client.name, Visit.starts_at)
+        select(*_COLUMNS, main.username, main.name, backup.username, Client.name, Visit.starts_at)
         .join(Visit, Visit.id == Task.visit_id)
         .join(Client, Client.id == Visit.client_id)
         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
@@ -378,15 +383,12 @@ def _task_query():
 
 
 def _view(row, now: datetime, days: "_Days") -> TaskView:
-    t, owner, owner_name, backup, client, starts = row
-    state, overdue = t.state, t.state == "open" and t.due_at < now
+    (tid, visit_id, key, stage, title, title_zh, owner_role, due_at, done_at, done_by, state, note, seq, planned_at,
+     owner, owner_name, backup, client, starts) = row
     return TaskView(
-        id=t.id, visit_id=t.visit_id, key=t.key, stage=t.stage, title=t.title, title_zh=t.title_zh, owner=owner,
-        owner_role=t.owner, backup=backup, owner_name=owner_name, due_at=t.due_at, done_at=t.done_at,
-        done_by=t.done_by, state=state, overdue=overdue, note=t.note, seq=t.seq,
-        client=client, visit_starts_at=starts,
-        due_in_words=in_words(state, t.due_at, t.done_at, t.done_by, now, days.cal, days.zone),
-        planned_at=t.planned_at,
+        tid, visit_id, key, stage, title, title_zh, owner, owner_role, backup, owner_name, due_at, done_at, done_by,
+        state, state == "open" and due_at < now, note, seq, client, starts,
+        in_words(state, due_at, done_at, done_by, now, days.cal, days.zone), planned_at,
     )
 
 
