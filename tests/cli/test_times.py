@@ -358,3 +358,15 @@ def test_the_notice_shown_is_the_notice_given(team):
     assert shown["notice"] == "5 working days of notice, the procedure needs 3"
     short = new_visit(team, at="2026-11-26 10:00")["id"]
     assert team("visit", "show", str(short), "--json").json()["notice"].startswith("2 working days of notice")
+
+
+def test_the_roll_switch_takes_on_or_off_only(team, cli, unchanged):
+    with unchanged():
+        one_error_line(cli("policy", "set", "roll_to_working_day", "maybe"), 2, "maybe", "on or off")
+    assert team("policy", "show", "--json").json()["roll_to_working_day"] is True
+
+
+def test_an_unknown_calendar_country_is_refused_when_set(team, cli, unchanged):
+    with unchanged():
+        one_error_line(cli("policy", "set", "country", "XX"), 2, "XX")
+        one_error_line(cli("policy", "set", "country", "not a code"), 2, "not a code")
