@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import clashes, clock, policy
+from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import TaskView, list_tasks
 from receptionctl.domain.followups import converted
@@ -115,7 +116,8 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
     # 1. the day's and the look-ahead's visits, with client, plan and host
     rows = session.execute(
         _visit_query()
-        .where(Visit.starts_at < ahead_end, Visit.ends_at > start, Visit.status != "cancelled")
+        .where(Visit.starts_at < ahead_end, Visit.ends_at > start, Visit.status != "cancelled",
+               Visit.starts_at > start - timedelta(hours=MAX_HOURS))  # an index range, however long the history
         .order_by(Visit.starts_at, Visit.id)
     ).all()
     views = [_view(r) for r in rows]
@@ -154,17 +156,15 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
 
     alerts: list[Alert] = []
     # 6. feedback under the red line: received in the last 7 days, or still under investigation
-
-
+    # (two index ranges, not one scan of every form ever received)
+    investigating = select(Task.visit_id).where(Task.state == "open", Task.key == "investigate-feedback")
+    recent = or_(and_(Feedback.at >= start - timedelta(days=7), Feedback.at < end),
+                 and_(Feedback.at < end, Feedback.visit_id.in_(investigating)))
     for visit_id, client, score, at in session.execute(
         select(Feedback.visit_id, Client.name, Feedback.score, Feedback.at)
         .join(Visit, Visit.id == Feedback.visit_id)
         .join(Client, Client.id == Visit.client_id)
-        .outerjoin(Task, and_(Task.visit_id == Feedback.visit_id, Task.key == "investigate-feedback",
-                              Task.state == "open"))
-        .where(Feedback.score < rules["red_line_score"], Feedback.at < end,
-               or_(Feedback.at >= start - timedelta(days=7), Task.id.is_not(None)))
-        .distinct()
+        .where(Feedback.score < rules["red_line_score"], recent)
         .order_by(Feedback.at)
     ):
         alerts.append(Alert("red_line", f"visit {visit_id} ({client}): feedback score {score} under the red line "

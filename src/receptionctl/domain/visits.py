@@ -111,7 +111,7 @@ def list_visits(
 
     q = _visit_query()
     if start is not None:
-        q = q.where(Visit.ends_at > start)
+        q = q.where(Visit.ends_at > start, Visit.starts_at > start - timedelta(hours=MAX_HOURS))
     if end is not None:
         q = q.where(Visit.starts_at < end)
     if status is not None:

@@ -103,7 +103,8 @@ __all__ = [
 
 class Visit(SQLModel, table=True):
     __tablename__ = "visit"
-    __table_args__ = (Index("ix_visit_starts_at", "starts_at"), Index("ix_visit_status", "status"))
+    __table_args__ = (Index("ix_visit_starts_at", "starts_at"), Index("ix_visit_status", "status"),
+                      Index("ix_visit_venue_starts", "venue_key", "starts_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     client_id: int = Field(sa_column=Column(Integer, ForeignKey("client.id"), nullable=False, index=True))
     purpose: str = Field(sa_column=Column(String(16), nullable=False))
@@ -252,6 +253,7 @@ class Guest(SQLModel, table=True):
 
 class Incident(SQLModel, table=True):
     __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_resolved_at", "resolved_at"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
     kind: str = Field(sa_column=Column(String(16), nullable=False))
@@ -286,6 +288,7 @@ class Feedback(SQLModel, table=True):
     """The client-reception feedback form (one per visit; a replaced one stays in the audit log)."""
 
     __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_at", "at"),)
     visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True))
     score: int = Field(nullable=False)
     channel: str = Field(sa_column=Column(String(16), nullable=False))

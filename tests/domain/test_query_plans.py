@@ -1,0 +1,53 @@
+"""However long the closed history grows, the morning's commands read index ranges: no
+query of the report, `followup due` or `visit show` scans a whole table that grows with
+history (SQLite's own query plans; counts of statements are in tests/cli/test_report.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.conftest import PG_URL
+
+GROWING = ("visit", "task", "feedback", "incident", "assignment", "note", "guest", "audit_event")
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's query plans")
+def test_the_morning_reads_index_ranges_not_the_history(tmp_path):
+    from sqlalchemy import event
+
+    from bench.synthetic import build
+    from receptionctl.domain import clock
+    from receptionctl.domain.followups import followup_due
+    from receptionctl.domain.report import daily
+    from receptionctl.domain.views import show_visit
+    from receptionctl.store.db import Database
+
+    now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    target = str(tmp_path / "history.db")
+    build(target, 60, now, history=3)
+    db = Database(target)
+    seen = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cur, stmt, params, *a: seen.append((stmt, params)))
+    clock.pin(now)
+    try:
+        with db.session() as session:
+            daily(session)
+            followup_due(session, within_days=7)
+            show_visit(session, 5)
+            raw = session.connection().connection.dbapi_connection
+            scans = []
+            for stmt, params in seen:
+                if not stmt.lstrip().upper().startswith(("SELECT", "WITH")):
+                    continue
+                for row in raw.execute("EXPLAIN QUERY PLAN " + stmt, params).fetchall():
+                    detail = row[3]
+                    if detail.startswith("SCAN ") and "USING" not in detail:
+                        table = detail.split()[1]
+                        if table in GROWING:
+                            scans.append((detail, stmt[:100]))
+    finally:
+        clock.pin(None)
+        db.dispose()
+    assert not scans, scans
