@@ -227,3 +227,30 @@ def test_working_days_only(team, cli):
 def test_html_carries_inline_styles(busy, team):
     page = report(team, "--format", "html").stdout
     assert '<td style="border:1px solid #ddd' in page and '<th style=' in page
+
+
+def test_ten_per_person_then_a_count_unless_all(team):
+    """A team lead reads what matters: ten tasks per person and section, the rest counted
+    with the command that lists them; --all (and json) list every one."""
+    for day in ("2026-12-01 10:00", "2026-12-02 10:00", "2026-12-03 10:00"):
+        team("--as", "li", "visit", "new", "--client", "Acme", "--at", day, "--purpose", "talk", "--headcount", "2")
+    later = {"RECEPTIONCTL_NOW": "2026-12-04T09:00:00+08:00"}
+    overdue = [t for t in team("report", "daily", "--format", "json", env=later).json()["overdue"]
+               if t["owner_role"] == "coordinator"]
+    assert len(overdue) > 10
+
+    def coordinators(out: str) -> list[str]:
+        """The lines under "any coordinator" in the overdue section."""
+        lines = out.split("\nOverdue", 1)[1].splitlines()
+        start = lines.index("  any coordinator") + 1
+        from itertools import takewhile
+
+        return list(takewhile(lambda line: line.startswith("    "), lines[start:]))
+
+    listed = coordinators(team("report", "daily", env=later).stdout)
+    assert sum("✗" in line for line in listed[:11]) == 10
+    assert listed[10].strip() == f"and {len(overdue) - 10} more: receptionctl task list --overdue"
+    listed = coordinators(team("report", "daily", "--all", env=later).stdout)
+    assert sum("✗" in line for line in listed) == len(overdue) and not any("more:" in line for line in listed)
+    assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "markdown", env=later).stdout
+    assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "html", env=later).stdout

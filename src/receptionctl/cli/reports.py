@@ -27,6 +27,7 @@ def daily(
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only", help="Print nothing on a day off (weekend or public holiday; make-up working days count): cron then sends no mail.")] = False,
+    all_tasks: Annotated[bool, typer.Option("--all", help="List every due and overdue task; by default text, markdown and html list 10 per person and section and count the rest (json always lists every one).")] = False,
 ) -> None:
     from receptionctl.domain import clock, policy
     from receptionctl.domain.calendar import calendar_for
@@ -42,6 +43,7 @@ def daily(
         if working_days_only and not is_working_day(session, target):
             return
         r = build(session, target)
+    limit = None if all_tasks else render.PER_OWNER
     if as_json or fmt is Format.json:
         import json
         import sys
@@ -50,13 +52,13 @@ def daily(
     elif fmt is Format.markdown:
         import sys
 
-        sys.stdout.write(render.markdown(r) + "\n")
+        sys.stdout.write(render.markdown(r, limit) + "\n")
     elif fmt is Format.html:
         import sys
 
-        sys.stdout.write(render.html_page(r))
+        sys.stdout.write(render.html_page(r, limit))
     else:
-        render.print_text(r)
+        render.print_text(r, limit)
     if fail_on_overdue and r.overdue:
         import sys
 

@@ -35,6 +35,21 @@ def _by_owner(tasks) -> "OrderedDict[str, list]":
     return groups
 
 
+PER_OWNER = 10  # tasks listed per person and section; the rest is counted (--all lists every one)
+
+
+def _groups(tasks, limit: int | None):
+    """(owner, the tasks listed, the line that counts the others or None), by owner."""
+    for who, group in _by_owner(tasks).items():
+        if limit is None or len(group) <= limit:
+            yield who, group, None
+            continue
+        t = group[0]
+        whose = f"--owner {t.owner} " if t.owner else ""
+        late = "--overdue" if t.overdue else "--state open"
+        yield who, group[:limit], (f"and {len(group) - limit} more: receptionctl task list {whose}{late}")
+
+
 def _task_text(t) -> str:
     backup = f" (backup {t.backup})" if t.backup else ""
     return (f"{text(t.due_at)} ({t.due_in_words}) [task {t.id}] visit {t.visit_id} {text(t.client)}: "
@@ -56,7 +71,7 @@ def _month_line(m) -> str:
 
 
 # -- text ---------------------------------------------------------------------------------
-def lines(r) -> list[tuple[str, str]]:
+def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     """(line, style) pairs; the style is used on a terminal only."""
     out: list[tuple[str, str]] = [(f"Daily reception report – {r.date:%Y-%m-%d %A}", "bold")]
     if r.today:
@@ -77,10 +92,12 @@ def lines(r) -> list[tuple[str, str]]:
         if not tasks:
             continue
         out += [("", ""), (f"{title} ({len(tasks)}), by owner", "bold underline")]
-        for who, group in _by_owner(tasks).items():
+        for who, group, more in _groups(tasks, limit):
             out.append((f"  {who}", "bold"))
             for t in group:
                 out.append((f"    {mark} {_task_text(t)}", style))
+            if more:
+                out.append((f"    {more}", "dim"))
     if r.alerts:
         out += [("", ""), (f"Alerts ({len(r.alerts)})", "bold underline")]
         out += [(f"  ! {ALERT_NAMES.get(a.kind, a.kind)}: {text(a.text)}", "red") for a in r.alerts]
@@ -88,17 +105,17 @@ def lines(r) -> list[tuple[str, str]]:
     return out
 
 
-def print_text(r) -> None:
+def print_text(r, limit: int | None = PER_OWNER) -> None:
     if is_tty():
         from rich.text import Text
 
         from receptionctl.render.output import console
 
         con = console()
-        for line, style in lines(r):
+        for line, style in lines(r, limit):
             con.print(Text(line, style=style or ""), soft_wrap=True)
         return
-    sys.stdout.write("".join(line + "\n" for line, _ in lines(r)))
+    sys.stdout.write("".join(line + "\n" for line, _ in lines(r, limit)))
 
 
 # -- markdown -----------------------------------------------------------------------------
@@ -106,7 +123,7 @@ def _md(value) -> str:
     return html.escape(text(value), quote=False).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
-def markdown(r) -> str:
+def markdown(r, limit: int | None = PER_OWNER) -> str:
     out = [f"# Daily reception report – {r.date:%Y-%m-%d %A}", ""]
     if r.today:
         out += ["## Today's visits", "", "| Time | Visit | Client | Level | Purpose | Host | Plan | Readiness | Open preparation |",
@@ -130,9 +147,10 @@ def markdown(r) -> str:
         if not tasks:
             continue
         out += [f"## {title}", ""]
-        for who, group in _by_owner(tasks).items():
+        for who, group, more in _groups(tasks, limit):
             out += [f"### {_md(who)}", ""]
             out += [f"- {_md(_task_text(t))}" for t in group]
+            out += [f"- {_md(more)}"] if more else []
             out.append("")
     if r.alerts:
         out += ["## Alerts", ""] + [f"- **{ALERT_NAMES.get(a.kind, a.kind)}**: {_md(a.text)}" for a in r.alerts] + [""]
@@ -173,7 +191,7 @@ def _table(headers, rows) -> str:
     return f"<table{_TABLE}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def html_page(r) -> str:
+def html_page(r, limit: int | None = PER_OWNER) -> str:
     title = f"Daily reception report – {r.date:%Y-%m-%d %A}"
     parts = [f"<h1>{html.escape(title)}</h1>"]
     if r.today:
@@ -197,9 +215,9 @@ def html_page(r) -> str:
         if not tasks:
             continue
         parts.append(f"<h2{_H2}>{name} ({len(tasks)})</h2>")
-        for who, group in _by_owner(tasks).items():
+        for who, group, more in _groups(tasks, limit):
             parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{cls}>{_h(_task_text(t))}</li>" for t in group)
-                         + "</ul>")
+                         + (f"<li>{_h(more)}</li>" if more else "") + "</ul>")
     if r.alerts:
         parts.append(f"<h2{_H2}>Alerts</h2><ul>" + "".join(
             f"<li{_LATE}><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>"
