@@ -45,9 +45,8 @@ def _groups(tasks, limit: int | None):
             yield who, group, None
             continue
         t = group[0]
-        whose = f"--owner {t.owner} " if t.owner else ""
-        late = "--overdue" if t.overdue else "--state open"
-        yield who, group[:limit], (f"and {len(group) - limit} more: receptionctl task list {whose}{late}")
+        options = " ".join(o for o in (f"--owner {t.owner}" if t.owner else "", "--overdue" if t.overdue else "") if o)
+        yield who, group[:limit], f"and {len(group) - limit} more: receptionctl task list {options}".rstrip()
 
 
 def _task_text(t) -> str:
