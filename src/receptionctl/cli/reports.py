@@ -42,8 +42,11 @@ def daily(
             target = parse_day(day, clock.now(), policy.work_zone(rules), calendar_for(rules["country"]))
         if working_days_only and not is_working_day(session, target):
             return
-        r = build(session, target)
-    limit = None if all_tasks else render.PER_OWNER
+        # json lists every task (scripts rely on it); the other formats the first ten of each
+        # person, read as such in SQL, with the counts
+        every = all_tasks or as_json or fmt is Format.json
+        r = build(session, target, per_owner=None if every else render.PER_OWNER)
+    limit = None if every else render.PER_OWNER
     if as_json or fmt is Format.json:
         import json
         import sys
@@ -62,5 +65,6 @@ def daily(
     if fail_on_overdue and r.overdue:
         import sys
 
-        sys.stderr.write(f"attention: {len(r.overdue)} task{'s' if len(r.overdue) != 1 else ''} overdue\n")
+        n = r.overdue_total
+        sys.stderr.write(f"attention: {n} task{'s' if n != 1 else ''} overdue\n")
         raise typer.Exit(6)

@@ -6,7 +6,7 @@ filtering, the counting and the averages happen in the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, or_
@@ -16,7 +16,7 @@ from sqlmodel import select
 from receptionctl.domain import clashes, clock, policy
 from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.engine import TaskView, list_tasks
+from receptionctl.domain.engine import TaskView, count_by_owner, list_tasks
 from receptionctl.domain.followups import converted
 from receptionctl.domain.visits import VisitView, _view, _visit_query
 from receptionctl.store.models import Client, Feedback, Incident, Plan, Task, Visit
@@ -64,6 +64,18 @@ class DailyReport:
     overdue: tuple[TaskView, ...]
     alerts: tuple[Alert, ...]
     month: MonthToDate
+    # with a per-person limit, the tasks listed are the first of each person (or role); these
+    # count them all, per person (username) or role: {} when every task is listed
+    due_today_by_owner: dict = field(default_factory=dict)
+    overdue_by_owner: dict = field(default_factory=dict)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue_by_owner.values()) if self.overdue_by_owner else len(self.overdue)
+
+    @property
+    def due_today_total(self) -> int:
+        return sum(self.due_today_by_owner.values()) if self.due_today_by_owner else len(self.due_today)
 
     @property
     def visits(self) -> tuple[ReportVisit, ...]:
@@ -97,9 +109,9 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[str]) -> ReportVisit:
     return ReportVisit(v, (done / total) if total else None, done, total, tuple(open_titles), overdue, tuple(flags))
 
 
-def daily(session: Session, day: date | None = None) -> DailyReport:
-
-
+def daily(session: Session, day: date | None = None, per_owner: int | None = None) -> DailyReport:
+    """The daily report of `day` (default today). `per_owner`: list at most so many due and
+    overdue tasks per person (or role) and count the rest; None lists every one."""
     rules = policy.load(session)
     zone = policy.work_zone(rules)
     cal = calendar_for(rules["country"])
@@ -149,10 +161,20 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
         if flags:
             ahead.append(_report_visit(v, p, flags))
 
-    # 5. due today and overdue (open tasks due before the end of the day)
-    due = list_tasks(session, state="open", due_before=end, now=cutoff)
-    overdue = tuple(t for t in due if t.due_at < cutoff)
-    due_today = tuple(t for t in due if t.due_at >= cutoff)
+    # 5. due today and overdue (open tasks due before the end of the day); with a limit, the
+    # first of each person's and the counts, in SQL, however much work is open
+    if per_owner is None:
+        due = list_tasks(session, state="open", due_before=end, now=cutoff)
+        overdue = tuple(t for t in due if t.due_at < cutoff)
+        due_today = tuple(t for t in due if t.due_at >= cutoff)
+        overdue_by_owner, due_today_by_owner = {}, {}
+    else:
+        late = {"state": "open", "due_before": cutoff}
+        today_ = {"state": "open", "due_from": cutoff, "due_before": end}
+        overdue = tuple(list_tasks(session, now=cutoff, per_owner=per_owner, **late))
+        due_today = tuple(list_tasks(session, now=cutoff, per_owner=per_owner, **today_))
+        overdue_by_owner = count_by_owner(session, now=cutoff, **late)
+        due_today_by_owner = count_by_owner(session, now=cutoff, **today_)
 
     alerts: list[Alert] = []
     # 6. feedback under the red line: received in the last 7 days, or still under investigation
@@ -220,6 +242,7 @@ def daily(session: Session, day: date | None = None) -> DailyReport:
     return DailyReport(
         date=day, generated_at=now, lookahead_until=ahead_until, today=tuple(todays), lookahead=tuple(ahead),
         clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
+        due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner,
     )
 
 

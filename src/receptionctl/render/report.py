@@ -38,15 +38,17 @@ def _by_owner(tasks) -> "OrderedDict[str, list]":
 PER_OWNER = 10  # tasks listed per person and section; the rest is counted (--all lists every one)
 
 
-def _groups(tasks, limit: int | None):
-    """(owner, the tasks listed, the line that counts the others or None), by owner."""
+def _groups(tasks, limit: int | None, counts: dict | None = None):
+    """(owner, the tasks listed, the line that counts the others or None), by owner. `counts`:
+    how many each person (username) or role has in all, when the report read only the first."""
     for who, group in _by_owner(tasks).items():
-        if limit is None or len(group) <= limit:
+        t = group[0]
+        total = (counts or {}).get(t.owner or t.owner_role, len(group))
+        if limit is None or total <= limit:
             yield who, group, None
             continue
-        t = group[0]
         options = " ".join(o for o in (f"--owner {t.owner}" if t.owner else "", "--overdue" if t.overdue else "") if o)
-        yield who, group[:limit], f"and {len(group) - limit} more: receptionctl task list {options}".rstrip()
+        yield who, group[:limit], f"and {total - limit} more: receptionctl task list {options}".rstrip()
 
 
 def _task_text(t) -> str:
@@ -87,11 +89,13 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     if r.clashes:
         out += [("", ""), ("Clashes", "bold underline")]
         out += [(f"  ! {c}", "yellow") for c in r.clashes]
-    for title, tasks, style, mark in (("Due today", r.due_today, "", "•"), ("Overdue", r.overdue, "red", "✗")):
+    for title, tasks, total, counts, style, mark in (
+            ("Due today", r.due_today, r.due_today_total, r.due_today_by_owner, "", "•"),
+            ("Overdue", r.overdue, r.overdue_total, r.overdue_by_owner, "red", "✗")):
         if not tasks:
             continue
-        out += [("", ""), (f"{title} ({len(tasks)}), by owner", "bold underline")]
-        for who, group, more in _groups(tasks, limit):
+        out += [("", ""), (f"{title} ({total}), by owner", "bold underline")]
+        for who, group, more in _groups(tasks, limit, counts):
             out.append((f"  {who}", "bold"))
             for t in group:
                 out.append((f"    {mark} {_task_text(t)}", style))
@@ -142,11 +146,12 @@ def markdown(r, limit: int | None = PER_OWNER) -> str:
         out.append("")
     if r.clashes:
         out += ["## Clashes", ""] + [f"- {_md(c)}" for c in r.clashes] + [""]
-    for title, tasks in (("Due today", r.due_today), ("Overdue", r.overdue)):
+    for title, tasks, counts in (("Due today", r.due_today, r.due_today_by_owner),
+                                 ("Overdue", r.overdue, r.overdue_by_owner)):
         if not tasks:
             continue
         out += [f"## {title}", ""]
-        for who, group, more in _groups(tasks, limit):
+        for who, group, more in _groups(tasks, limit, counts):
             out += [f"### {_md(who)}", ""]
             out += [f"- {_md(_task_text(t))}" for t in group]
             out += [f"- {_md(more)}"] if more else []
@@ -210,11 +215,12 @@ def html_page(r, limit: int | None = PER_OWNER) -> str:
              for rv in r.lookahead]))
     if r.clashes:
         parts.append(f"<h2{_H2}>Clashes</h2><ul>" + "".join(f"<li{_WARN}>{_h(c)}</li>" for c in r.clashes) + "</ul>")
-    for name, tasks, cls in (("Due today", r.due_today, ""), ("Overdue", r.overdue, _LATE)):
+    for name, tasks, total, counts, cls in (("Due today", r.due_today, r.due_today_total, r.due_today_by_owner, ""),
+                                            ("Overdue", r.overdue, r.overdue_total, r.overdue_by_owner, _LATE)):
         if not tasks:
             continue
-        parts.append(f"<h2{_H2}>{name} ({len(tasks)})</h2>")
-        for who, group, more in _groups(tasks, limit):
+        parts.append(f"<h2{_H2}>{name} ({total})</h2>")
+        for who, group, more in _groups(tasks, limit, counts):
             parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{cls}>{_h(_task_text(t))}</li>" for t in group)
                          + (f"<li>{_h(more)}</li>" if more else "") + "</ul>")
     if r.alerts:

@@ -35,6 +35,7 @@ from receptionctl.domain.engine.tasks import (
     adopt_orphans,
     blockers_of,
     checklist,
+    count_by_owner,
     done,
     get_task,
     in_words,
@@ -48,6 +49,6 @@ from receptionctl.domain.engine.tasks import (
 __all__ = [
     "EVENTS", "Event", "EventInfo", "OpenedTask", "Outcome", "STAGES", "Procedure", "ProcedureError", "TaskSpec",
     "VersionView", "by_id", "current", "history", "load_file", "parse", "seed_default", "PER_VISIT", "TASK_STATES",
-    "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "done", "get_task",
+    "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "count_by_owner", "done", "get_task",
     "in_words", "list_tasks", "mark", "on", "readiness", "skip",
 ]

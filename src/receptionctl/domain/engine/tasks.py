@@ -379,7 +379,7 @@ def _task_query():
         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
         .outerjoin(main, main.id == Assignment.staff_id)
         .outerjoin(backup, backup.id == Assignment.backup_id)
-    ), Assignment
+    ), main
 
 
 def _view(row, now: datetime, days: "_Days") -> TaskView:
@@ -404,11 +404,44 @@ def list_tasks(
     due_from: datetime | None = None,
     stages: tuple[str, ...] | None = None,
     now: datetime | None = None,
+    per_owner: int | None = None,
 ) -> list[TaskView]:
     """Tasks filtered and ordered in SQL (one statement, two with --owner). `now` is the
-    moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock."""
+    moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock.
+    With `per_owner`, only the first so many of each person (or unassigned role) are read."""
     now = now or clock.now()
-    q, _ = _task_query()
+    q, main = _task_query()
+    q = _filtered(session, q, visit_id=visit_id, owner=owner, stage=stage, overdue=overdue, state=state,
+                  due_before=due_before, due_from=due_from, stages=stages, now=now)
+    days = _Days(session)
+    if per_owner is None:
+        return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id))]
+    rank = func.row_number().over(partition_by=func.coalesce(main.username, Task.owner),
+                                  order_by=(Task.due_at, Task.id)).label("rank_in_group")
+    sub = q.add_columns(rank).subquery()
+    columns = list(sub.c)[:-1]
+    rows = session.execute(select(*columns).where(sub.c.rank_in_group <= per_owner)
+                           .order_by(sub.c.due_at, sub.c.id))
+    return [_view(r, now, days) for r in rows]
+
+
+def count_by_owner(session: Session, *, now: datetime | None = None, **filters) -> dict[str, int]:
+    """How many tasks the same filters as list_tasks select, per person (username) or, where
+    no one is assigned, per role: one statement."""
+    now = now or clock.now()
+    main = aliased(Staff, name="main")
+    group = func.coalesce(main.username, Task.owner)
+    q = (select(group, func.count(Task.id)).select_from(Task)
+         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
+         .outerjoin(main, main.id == Assignment.staff_id))
+    q = _filtered(session, q, now=now, **filters)
+    return dict(session.execute(q.group_by(group)).all())
+
+
+def _filtered(session: Session, q, *, visit_id: int | None = None, owner: str | None = None,
+              stage: str | None = None, overdue: bool = False, state: str | None = "open",
+              due_before: datetime | None = None, due_from: datetime | None = None,
+              stages: tuple[str, ...] | None = None, now: datetime):
     if visit_id is not None:
         if session.get(Visit, visit_id) is None:
             raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
@@ -439,8 +472,7 @@ def list_tasks(
             Assignment.backup_id == uid,
             and_(Assignment.id.is_(None), Task.owner.in_(roles), Task.owner.not_in(PER_VISIT)),
         ))
-    days = _Days(session)
-    return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id))]
+    return q
 
 
 def get_task(session: Session, task_id: int) -> TaskView:
