@@ -371,3 +371,27 @@ def team(ok, from_template):
     Acme with one contact: the cast of the visit, plan and report tests (with_team, after init)."""
     from_template(with_team)
     return ok
+
+
+def statements(target: str, fn) -> list[str]:
+    """The SQL statements `fn(session)` runs on the database `target`, the clock pinned to
+    the suite's morning (2026-11-24 09:00 in Shanghai)."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import event
+
+    from receptionctl.domain import clock
+    from receptionctl.store.db import Database
+
+    db = Database(target)
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    clock.pin(datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc))
+    try:
+        with db.session() as session:
+            seen.clear()
+            fn(session)
+    finally:
+        clock.pin(None)
+        db.dispose()
+    return seen

@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli.test_foundation import one_error_line
 from tests.cli.test_visits_plans import approved, new_visit, ready
-from tests.conftest import template, with_team
+from tests.conftest import statements, template, with_team
 
 DAY = {"RECEPTIONCTL_NOW": "2026-12-01T08:00:00+08:00"}  # the morning of the visits
 
@@ -132,31 +132,15 @@ def test_other_day_and_bad_day(busy, team, cli):
 
 # -- a fixed number of statements ---------------------------------------------------------
 def count_statements(target: str, fn) -> int:
-    from sqlalchemy import event
-
-    from receptionctl.domain import clock
-    from receptionctl.store.db import Database
-
-    db = Database(target)
-    seen = []
-    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    clock.pin(datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc))
-    try:
-        with db.session() as session:
-            seen.clear()
-            fn(session)
-    finally:
-        clock.pin(None)
-        db.dispose()
-    return len(seen)
+    return len(statements(target, fn))
 
 
 @pytest.mark.parametrize("what", ["report", "followup", "tasks", "visits"])
 def test_statement_count_does_not_grow_with_rows(tmp_path, what):
     from bench.synthetic import build
+    from receptionctl.domain.engine import list_tasks
     from receptionctl.domain.followups import followup_due
     from receptionctl.domain.report import daily
-    from receptionctl.domain.engine import list_tasks
     from receptionctl.domain.visits import list_visits
     from receptionctl.render.report import as_json, html_page, markdown
 

@@ -4,11 +4,12 @@ policy read once per command. (Counts and import lists, never timings.)"""
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
 from receptionctl.domain import calendar
+from tests.conftest import statements
 
 
 @pytest.fixture
@@ -43,24 +44,10 @@ def test_a_damaged_cache_file_is_computed_again(cache_dir):
 
 
 def test_the_policy_is_read_once_per_command(team, db_target):
-    from sqlalchemy import event
-
-    from receptionctl.domain import clock
     from receptionctl.domain.report import daily
-    from receptionctl.store.db import Database
 
     team("--as", "li", "visit", "new", "--client", "Acme", "--at", "2026-11-25 10:00", "--purpose", "talk",
          "--headcount", "2")
-    db = Database(db_target)
-    seen = []
-    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    clock.pin(datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc))
-    try:
-        with db.session() as session:
-            seen.clear()
-            daily(session)
-    finally:
-        clock.pin(None)
-        db.dispose()
+    seen = statements(db_target, daily)
     reads = [s for s in seen if "FROM policy" in s]
     assert len(reads) == 1, reads
