@@ -32,8 +32,10 @@ def build(target: str, visits: int, now: datetime, seed: int = 7, history: int =
         rules = policy.load(s)
         zone, cal = policy.work_zone(rules), calendar_for(rules["country"])
         proc = current(s)
+        # a denser calendar has a bigger team and more rooms (20 people, 40 rooms up to 10,000 visits)
+        n_staff, n_rooms = max(20, visits // 500), max(40, visits // 250)
         staff_rows = [dict(id=100 + i, username=f"staff{i}", name=f"Staff {i}", dept="Customer service", active=True,
-                           created_at=now) for i in range(20)]
+                           created_at=now) for i in range(n_staff)]
         s.execute(insert(Staff), staff_rows)
         s.execute(insert(StaffRole), [dict(staff_id=r["id"], role="coordinator" if i % 5 == 0 else "host")
                                       for i, r in enumerate(staff_rows)])
@@ -59,7 +61,7 @@ def build(target: str, visits: int, now: datetime, seed: int = 7, history: int =
             offsite = rnd.random() < 0.15
             visit_rows.append(dict(
                 id=vid, client_id=rnd.randint(1, n_clients), purpose=purpose, level=level, status=status,
-                starts_at=start, ends_at=end, headcount=rnd.randint(1, 12), venue=f"Room {rnd.randint(1, 40)}",
+                starts_at=start, ends_at=end, headcount=rnd.randint(1, 12), venue=f"Room {rnd.randint(1, n_rooms)}",
                 venue_key=None, offsite=offsite, urgent=False, short_notice=rnd.random() < 0.1, created_at=now,
                 created_by="admin", procedure_id=proc.id,
                 outcome=rnd.choice([None, None, "won", "lost", "intent"]) if past else None,
@@ -69,7 +71,7 @@ def build(target: str, visits: int, now: datetime, seed: int = 7, history: int =
             plan_rows.append(dict(visit_id=vid, status=plan_status, nda=False,
                                   reapproval="changed after approval: budget set" if rnd.random() < 0.02 else None))
             if rnd.random() < 0.95:
-                host_rows.append(dict(visit_id=vid, role="host", staff_id=100 + rnd.randint(0, 19)))
+                host_rows.append(dict(visit_id=vid, role="host", staff_id=100 + rnd.randint(0, n_staff - 1)))
             stages = ("prepare", "receive", "followup") if status in ("completed", "closed") else ("prepare", "receive")
             for spec in proc.tasks:
                 if spec.opens_on or spec.stage not in stages or not spec.applies(level, purpose, offsite, False):
@@ -103,13 +105,13 @@ def build(target: str, visits: int, now: datetime, seed: int = 7, history: int =
                 outcome = hrnd.choice(["won", "lost"])
                 visit_rows.append(dict(
                     id=vid, client_id=hrnd.randint(1, n_clients), purpose=purpose, level=level, status="closed",
-                    starts_at=start, ends_at=end, headcount=hrnd.randint(1, 12), venue=f"Room {hrnd.randint(1, 40)}",
+                    starts_at=start, ends_at=end, headcount=hrnd.randint(1, 12), venue=f"Room {hrnd.randint(1, n_rooms)}",
                     venue_key=None, offsite=False, urgent=False, short_notice=False, created_at=start - timedelta(days=7),
                     created_by="admin", procedure_id=proc.id, outcome=outcome, outcome_at=end + timedelta(days=9),
                     completed_at=end, closed_at=end + timedelta(days=10)))
                 visit_rows[-1]["venue_key"] = visit_rows[-1]["venue"].casefold()
                 plan_rows.append(dict(visit_id=vid, status="approved", nda=False))
-                host_rows.append(dict(visit_id=vid, role="host", staff_id=100 + hrnd.randint(0, 19)))
+                host_rows.append(dict(visit_id=vid, role="host", staff_id=100 + hrnd.randint(0, n_staff - 1)))
                 for spec in proc.tasks:
                     if spec.opens_on or not spec.applies(level, purpose, False, False):
                         continue

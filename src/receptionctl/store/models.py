@@ -215,6 +215,7 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_task_state_due", "state", "due_at"),
         Index("ix_task_visit_key", "visit_id", "key"),
+        Index("ix_task_key_state", "key", "state"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False))
