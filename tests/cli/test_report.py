@@ -233,8 +233,8 @@ def test_ten_per_person_then_a_count_unless_all(team):
 
     listed = coordinators(team("report", "daily", env=later).stdout)
     assert sum("✗" in line for line in listed[:11]) == 10
-    assert listed[10].strip() == f"and {len(overdue) - 10} more: receptionctl task list --overdue"
+    assert listed[10].strip() == f"and {len(overdue) - 10} more (receptionctl report daily --all lists them)"
     listed = coordinators(team("report", "daily", "--all", env=later).stdout)
-    assert sum("✗" in line for line in listed) == len(overdue) and not any("more:" in line for line in listed)
+    assert sum("✗" in line for line in listed) == len(overdue) and not any("more (" in line for line in listed)
     assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "markdown", env=later).stdout
     assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "html", env=later).stdout

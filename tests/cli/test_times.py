@@ -272,6 +272,8 @@ def test_a_missed_task_can_be_recorded_done_late_with_the_real_time(team, cli, u
                        2, "future")
         one_error_line(cli("--as", "li", "task", "done", str(train["id"]), "--at", "someday", env=AFTER),
                        2, "someday")
+        one_error_line(cli("--as", "li", "task", "done", str(train["id"]), "--at", "2020-01-01 10:00", env=AFTER),
+                       2, "before task")
     run = team("--as", "li", "task", "done", str(train["id"]), "--at", "2026-12-01 09:00", "--note",
                "briefed at the door", env=AFTER)
     assert "(late)" in run.stdout

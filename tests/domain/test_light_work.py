@@ -51,3 +51,11 @@ def test_the_policy_is_read_once_per_command(team, db_target):
     seen = statements(db_target, daily)
     reads = [s for s in seen if "FROM policy" in s]
     assert len(reads) == 1, reads
+
+
+def test_a_cache_that_cannot_be_written_leaves_nothing_behind(cache_dir):
+    name = f"calendar-CN-2026-{calendar._holidays_version()}.json"
+    (cache_dir / name).mkdir(parents=True)  # a folder where the file should go
+    assert calendar.WorkCalendar("CN").is_working_day(date(2026, 2, 14)) is True
+    assert calendar.WorkCalendar("CN").is_working_day(date(2026, 2, 16)) is False
+    assert sorted(p.name for p in cache_dir.iterdir()) == [name]  # no temporary files left

@@ -135,6 +135,7 @@ def test_forms_people_type(text, expected):
 @pytest.mark.parametrize(
     "text",
     ["13pm", "0am", "25:00", "10:60", "next", "next month", "下午", "下周八", "2026/13/01", "02-30", "13-01",
+     "中午3点", "明天中午5点", "晚上12点",
      "上午14点", "明天 noon", "+2h 10:00", "tomorrowish", "10", "2026-12-01 25:00"],
 )
 def test_forms_refused_name_the_value_and_the_forms(text):
@@ -142,3 +143,10 @@ def test_forms_refused_name_the_value_and_the_forms(text):
         p(text)
     assert repr(text) in exc.value.message or text in exc.value.message
     assert exc.value.code == ExitCode.BAD_INPUT
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "1000-06-01"])
+def test_a_day_out_of_range_is_bad_input_not_a_crash(text):
+    with pytest.raises(BadInput) as exc:
+        parse_day(text, NOW, SH, CAL)
+    assert text in exc.value.message and exc.value.code == ExitCode.BAD_INPUT

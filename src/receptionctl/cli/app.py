@@ -176,6 +176,8 @@ class _LightParam:
                 return info.parser(value)
             if annotation in (str, bool) and isinstance(value, annotation):
                 return value
+            if isinstance(annotation, type) and issubclass(annotation, Enum) and isinstance(value, annotation):
+                return value  # a default given as the member itself
             if annotation is bool and isinstance(value, str) and value.lower() in _BOOL:
                 return _BOOL[value.lower()]
             if isinstance(annotation, type) and issubclass(annotation, Enum) and isinstance(value, str):

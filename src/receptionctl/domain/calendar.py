@@ -92,6 +92,7 @@ class WorkCalendar:
     @staticmethod
     def _store(path: Path, data: dict) -> None:
         """Whole or not at all; a cache that cannot be written is only slower."""
+        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".calendar-")
@@ -99,7 +100,11 @@ class WorkCalendar:
                 json.dump(data, fh, ensure_ascii=False)
             os.replace(tmp, path)
         except OSError:
-            pass
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
     def check(self) -> None:
         """Refuse a country the holidays package does not know (exit 2)."""

@@ -82,9 +82,13 @@ def _clock_time(text: str, original: str) -> time:
             minute = 30
         else:
             minute = int(m.group(4) or 0)
+        if period == "中午" and hour not in (11, 12, 1, 2):
+            raise _bad(original)  # noon is 11 to 2 o'clock; 中午3点 means nothing sure
+        if period == "晚上" and hour == 12:
+            raise _bad(original)  # midnight or noon? say 0点 or 中午12点
         if period in ("下午", "晚上") and 1 <= hour < 12:
             hour += 12
-        elif period == "中午" and 1 <= hour <= 2:
+        elif period == "中午" and hour in (1, 2):
             hour += 12
         elif period == "凌晨" and hour == 12:
             hour = 0
@@ -234,7 +238,10 @@ def parse_day(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) ->
     stripped = text.strip()
     if _ISO_DATE.match(stripped):
         try:
-            return date.fromisoformat(stripped)
+            day = date.fromisoformat(stripped)
         except ValueError:
             raise _bad(text, "a day") from None
+        if not 1900 <= day.year <= 2999:
+            raise BadInput(f"{text!r} is out of range: expected a year from 1900 to 2999")
+        return day
     return parse_when(text, now, zone, calendar).astimezone(zone).date()

@@ -47,8 +47,7 @@ def _groups(tasks, limit: int | None, counts: dict | None = None):
         if limit is None or total <= limit:
             yield who, group, None
             continue
-        options = " ".join(o for o in (f"--owner {t.owner}" if t.owner else "", "--overdue" if t.overdue else "") if o)
-        yield who, group[:limit], f"and {total - limit} more: receptionctl task list {options}".rstrip()
+        yield who, group[:limit], f"and {total - limit} more (receptionctl report daily --all lists them)"
 
 
 def _task_text(t) -> str:

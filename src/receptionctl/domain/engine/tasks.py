@@ -519,6 +519,9 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
     if at is not None and at > now:
         raise BadInput(f"done at {clock.local(at):%Y-%m-%d %H:%M} is in the future: expected the real time "
                        f"it was done, at the latest now ({clock.local(now):%Y-%m-%d %H:%M})")
+    if at is not None and at < row.created_at:
+        raise BadInput(f"done at {clock.local(at):%Y-%m-%d %H:%M} is before task {task_id} existed "
+                       f"({clock.local(row.created_at):%Y-%m-%d %H:%M}): expected the real time it was done")
     was = row.state
     row.state, row.done_at, row.done_by = "done", at or now, actor
     row.note = (note or "").strip() or None
