@@ -267,8 +267,7 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
         warnings.append(f"visit {visit_id} is closed: everything after it is done")
     elif visit.status == "completed":
         warnings.append(f"visit {visit_id} stays open until {', '.join(what_keeps_open(session, visit))}")
-    return Done(EvaluationView(visit_id, row.strengths, row.weaknesses, row.improvements,
-                               float(row.cost) if row.cost else None, row.at, row.by), warnings)
+    return Done(evaluation_view(row), warnings)
 
 
 def what_keeps_open(session: Session, visit) -> list[str]:

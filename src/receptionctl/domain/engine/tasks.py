@@ -196,13 +196,23 @@ def _fill(text: str | None, fields: dict) -> str | None:
     return string.Formatter().vformat(text, (), _Fields(fields))
 
 
+def _open_task(session: Session, visit_id: int, key: str) -> int | None:
+    """The id of the visit's open task with this key, if any."""
+    return session.scalars(select(Task.id).where(Task.visit_id == visit_id, Task.key == key,
+                                                 Task.state == "open")).first()
+
+
+def _next_seq(session: Session, visit_id: int, key: str) -> int:
+    """The number of the next task with this key on the visit (2, 3 ... for repeats)."""
+    return (session.scalar(select(func.max(Task.seq)).where(Task.visit_id == visit_id, Task.key == key)) or 0) + 1
+
+
 def _open_for_event(session: Session, visit, spec: TaskSpec, event: Event, rules: dict, cal: WorkCalendar,
                     now: datetime) -> OpenedTask | int:
     """Open the task an event calls for, unless one is open already for the same subject
     (then its id)."""
     key = spec.key_for(event.data)
-    already = session.scalars(select(Task.id).where(Task.visit_id == visit.id, Task.key == key,
-                                                    Task.state == "open")).first()
+    already = _open_task(session, visit.id, key)
     if already is not None:
         return already
     owner = spec.owner
@@ -211,9 +221,9 @@ def _open_for_event(session: Session, visit, spec: TaskSpec, event: Event, rules
             Assignment.visit_id == visit.id, Assignment.role.in_((spec.owner, *spec.owner_fallback)))))
         owner = next((r for r in (spec.owner, *spec.owner_fallback) if r in assigned), spec.owner)
     fields = {**rules, **event.data}
-    seq = (session.scalar(select(func.max(Task.seq)).where(Task.visit_id == visit.id, Task.key == key)) or 0) + 1
     row = Task(visit_id=visit.id, key=key, stage=spec.stage, title=_fill(spec.title, fields),
-               title_zh=_fill(spec.title_zh, fields), owner=owner, due_expr=spec.due, repeat=None, seq=seq,
+               title_zh=_fill(spec.title_zh, fields), owner=owner, due_expr=spec.due, repeat=None,
+               seq=_next_seq(session, visit.id, key),
                due_at=due_for(spec.due, visit, rules, cal, event_at=now), state="open", created_at=now)
     session.add(row)
     session.flush()
@@ -302,14 +312,11 @@ def restart_chains(session: Session, visit, proc: Procedure) -> list[OpenedTask]
     for spec in proc.tasks:
         if not spec.repeat or spec.stage != "followup" or not spec.applies(visit.level, visit.purpose, visit.offsite, nda):
             continue
-        open_one = session.scalars(select(Task.id).where(Task.visit_id == visit.id, Task.key == spec.key,
-                                                         Task.state == "open")).first()
-        if open_one is not None:
+        if _open_task(session, visit.id, spec.key) is not None:
             continue
-        seq = (session.scalar(select(func.max(Task.seq)).where(Task.visit_id == visit.id, Task.key == spec.key)) or 0) + 1
         now = clock.now()
         row = Task(visit_id=visit.id, key=spec.key, stage=spec.stage, title=spec.title, title_zh=spec.title_zh,
-                   owner=spec.owner, due_expr=spec.due, repeat=spec.repeat, seq=seq,
+                   owner=spec.owner, due_expr=spec.due, repeat=spec.repeat, seq=_next_seq(session, visit.id, spec.key),
                    due_at=parse_every(spec.repeat).apply(now, rules, cal, policy.work_zone(rules)),
                    state="open", created_at=now)
         session.add(row)
@@ -334,16 +341,11 @@ def move_open_tasks(session: Session, visit) -> int:
 
 
 def close_open_tasks(session: Session, visit_id: int, why: str, keys: set[str] | None = None,
-                     stage: str | None = None, by: str | None = None, procedure_only: bool = False) -> int:
-    """Mark open tasks as skipped (a cancelled visit, an NDA no longer needed, a chain ended).
-    With `procedure_only`, tasks raised by events (escalations) stay open."""
+                     by: str | None = None) -> int:
+    """Mark open tasks as skipped (a cancelled visit, an NDA no longer needed, a chain ended)."""
     q = update(Task).where(Task.visit_id == visit_id, Task.state == "open")
-    if procedure_only:
-        q = q.where(~_event_anchored())
     if keys is not None:
         q = q.where(Task.key.in_(keys))
-    if stage is not None:
-        q = q.where(Task.stage == stage)
     result = session.execute(q.values(state="skipped", note=why, done_at=clock.now(), done_by=by)
                              .execution_options(synchronize_session=False))
     return result.rowcount or 0
@@ -429,12 +431,9 @@ def count_by_owner(session: Session, *, now: datetime | None = None, **filters) 
     """How many tasks the same filters as list_tasks select, per person (username) or, where
     no one is assigned, per role: one statement."""
     now = now or clock.now()
-    main = aliased(Staff, name="main")
+    q, main = _task_query()
     group = func.coalesce(main.username, Task.owner)
-    q = (select(group, func.count(Task.id)).select_from(Task)
-         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
-         .outerjoin(main, main.id == Assignment.staff_id))
-    q = _filtered(session, q, now=now, **filters)
+    q = _filtered(session, q.with_only_columns(group, func.count(Task.id)), now=now, **filters)
     return dict(session.execute(q.group_by(group)).all())
 
 
@@ -537,7 +536,8 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
         session.add(nxt_row)
         session.flush()
         nxt = get_task(session, nxt_row.id)
-    session.flush()
+    else:
+        session.flush()
     audit.record(session, actor, "task.done", "task", task_id, visit_id=row.visit_id,
                  before={"state": was}, after={"state": "done", "note": row.note, "key": row.key,
                                                "done_at": row.done_at, "due_at": row.due_at, "late": late})
@@ -551,7 +551,6 @@ def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
     session.flush()
     audit.record(session, actor, "task.skip", "task", task_id, visit_id=row.visit_id,
                  before={"state": "open"}, after={"state": "skipped", "reason": reason, "key": row.key})
-
     return get_task(session, task_id)
 
 
