@@ -41,3 +41,22 @@ def test_a_bad_option_value_still_gets_typers_message():
     proc = subprocess.run([sys.executable, "-m", "receptionctl", "task", "list", "--stage", "during"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "during" in proc.stderr
+
+
+def test_the_console_script_flushes_and_commits_before_it_ends(initdb):
+    """main() ends the process with os._exit (no interpreter teardown): every byte of a long
+    output still reaches the pipe, a change is committed, and exit codes are kept."""
+    for n in range(40):
+        initdb("client", "add", f"Client {n:02d} with a name long enough to fill the buffer {'x' * 60}")
+    whole = initdb("client", "list").stdout
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as cron runs it
+    proc = subprocess.run([sys.executable, "-m", "receptionctl", "client", "list"], capture_output=True,
+                          text=True, timeout=60, env=buffered)
+    assert proc.returncode == 0 and proc.stdout == whole and len(whole) > 4000
+    added = subprocess.run([sys.executable, "-m", "receptionctl", "client", "add", "Written Then Ended"],
+                           capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    assert "Written Then Ended" in initdb("client", "show", "Written Then Ended").stdout
+    refused = subprocess.run([sys.executable, "-m", "receptionctl", "client", "add", ""], capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stderr.startswith("error: ")
