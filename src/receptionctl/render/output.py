@@ -117,18 +117,17 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
         console().print(table)
         return
     headers = [h for _, h in columns]
-    widths = [max(cell_len(h), *(cell_len(c[i]) for c in cells)) if cells else cell_len(h)
-              for i, h in enumerate(headers)]
+    lens = [[cell_len(v) for v in c] for c in cells]  # once each: the widths and the padding use them
+    widths = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     out = sys.stdout
     if title:
         out.write(title + "\n")
 
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(values, widths)).rstrip() + "\n"
+    def line(values: Sequence[str], sizes: Sequence[int]) -> str:
+        return "  ".join(v + " " * (w - n) for v, n, w in zip(values, sizes, widths)).rstrip() + "\n"
 
-    out.write(line(headers))
-    for c in cells:
-        out.write(line(c))
+    out.write(line(headers, [cell_len(h) for h in headers]))
+    out.writelines(line(c, n) for c, n in zip(cells, lens))
 
 
 def cell_len(value: str) -> int:

@@ -24,6 +24,23 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
+    def result_processor(self, dialect, coltype):
+        """On SQLite the stored text is parsed here in one step (fromisoformat, in C) rather
+        than by the dialect's parser and then again by process_result_value: a long list
+        reads thousands of these."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse, utc = datetime.fromisoformat, timezone.utc
+
+        def process(value):
+            if value is None:
+                return None
+            if isinstance(value, str):
+                value = parse(value)
+            return value.replace(tzinfo=utc) if value.tzinfo is None else value.astimezone(utc)
+
+        return process
+
     def process_result_value(self, value, dialect):
         if value is None:
             return None
