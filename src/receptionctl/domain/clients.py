@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock
+from receptionctl.domain import access, audit, clock, find
 from receptionctl.domain.notes import list_notes
 from receptionctl.domain.secrets import clean_id_number, mask, verify
 from receptionctl.domain.vocab import Tier
@@ -76,18 +76,8 @@ def _optional(value: str | None, limit: int = 2000) -> str | None:
 
 
 def resolve_client(session: Session, ref: str):
-    """A client row by id or exact name (case-insensitive)."""
-
-
-    ref = ref.strip()
-    row = None
-    if _ID.fullmatch(ref) and int(ref) < 2**31:
-        row = session.get(Client, int(ref))
-    if row is None:
-        row = session.scalars(select(Client).where(Client.name_key == " ".join(ref.split()).casefold())).first()
-    if row is None:
-        raise NotFound(f"no client {ref!r}", hint="give a client id or exact name; see `receptionctl client list`")
-    return row
+    """A client row by id, exact name, or a unique part of the name (case-insensitive)."""
+    return find.client(session, ref)
 
 
 def add_client(session: Session, actor: str, name: str, tier: str = "normal", industry: str | None = None) -> ClientView:

@@ -24,7 +24,7 @@ from receptionctl.domain.visits import (
     VISIT_WRITE,
     Assigned,
     VisitView,
-    _staff_id,
+    staff_ref,
     assignments,
     check_host,
     get_view,
@@ -126,7 +126,10 @@ def add_item(
     if ends_at is not None and ends_at <= starts_at:
         raise BadInput(f"--until {clock.local(ends_at):%Y-%m-%d %H:%M} is not after --at "
                        f"{clock.local(starts_at):%Y-%m-%d %H:%M}")
-    owner_id = _staff_id(session, owner, "the agenda item's owner") if owner else None
+    owner_id = None
+    if owner:
+        owner_row = staff_ref(session, owner, "the agenda item's owner")
+        owner_id, owner = owner_row.id, owner_row.username
     reopen_plan(session, actor, visit, plan, f"agenda item {title!r} added")
     item = PlanItem(visit_id=visit_id, starts_at=starts_at, ends_at=ends_at, title=title,
                     place=clean_place(place, "--place"), owner_id=owner_id)
@@ -149,8 +152,12 @@ def assign(
     visit, plan = _plan_for_change(session, actor, visit_id, "assign roles")
     if role not in {r.value for r in VisitRole}:
         raise BadInput(f"role {role!r} is not valid: expected one of " + ", ".join(r.value for r in VisitRole))
-    staff_id = _staff_id(session, staff, role)
-    backup_id = _staff_id(session, backup, f"{role} backup") if backup else None
+    staff_row = staff_ref(session, staff, role)
+    staff_id, staff = staff_row.id, staff_row.username
+    backup_id = None
+    if backup:
+        backup_row = staff_ref(session, backup, f"{role} backup")
+        backup_id, backup = backup_row.id, backup_row.username
     if role == "host":
         check_host(session, staff)
         if backup:

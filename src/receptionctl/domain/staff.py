@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock
+from receptionctl.domain import access, audit, clock, find
 from receptionctl.domain.vocab import StaffRole, check_username
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.store.models import Staff
@@ -75,7 +75,6 @@ def list_staff(session: Session, usernames: list[str] | None = None) -> list[Sta
     return [StaffView(s.id, s.username, s.name, s.dept, tuple(r), s.active) for s, r in views.values()]
 
 
-def get_staff(session: Session, username: str) -> StaffView:
-    for view in list_staff(session, [username]):
-        return view
-    raise NotFound(f"no staff member {username!r}", hint="see `receptionctl staff list`")
+def get_staff(session: Session, ref: str) -> StaffView:
+    """A staff member by username, id, name, or a unique part of one."""
+    return list_staff(session, [find.staff(session, ref).username])[0]

@@ -10,7 +10,7 @@ from sqlalchemy import and_
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clashes, clock, engine, lifecycle, policy
+from receptionctl.domain import access, audit, clashes, find, clock, engine, lifecycle, policy
 from receptionctl.domain.base import (
     MAX_HOURS,
     Done,
@@ -194,13 +194,9 @@ def span(start: datetime, hours: float | None, until: datetime | None) -> dateti
     return start + timedelta(hours=hours)
 
 
-def _staff_id(session: Session, username: str, what: str) -> int:
-
-
-    sid = session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(True)))
-    if sid is None:
-        raise NotFound(f"no staff member {username!r} (for {what})", hint="see `receptionctl staff list`")
-    return sid
+def staff_ref(session: Session, ref: str, what: str):
+    """The active staff member `ref` names (username, id, name, or a unique part of one)."""
+    return find.staff(session, ref, what, active_only=True)
 
 
 HOST_ROLES = frozenset({"host", "coordinator"})
@@ -244,8 +240,10 @@ def create_visit(
         raise BadInput(f"start {clock.local(starts_at):%Y-%m-%d %H:%M} is in the past: expected a future --at")
     if ends_at <= starts_at:
         raise BadInput("the end is not after the start")
-    host_id = _staff_id(session, host, "host") if host else None
+    host_id = None
     if host:
+        host_row = staff_ref(session, host, "host")
+        host_id, host = host_row.id, host_row.username
         check_host(session, host)
     had, needed, short = notice(session, starts_at, urgent)
     now = clock.now()

@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, update
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, policy
+from receptionctl.domain import access, audit, clock, find, policy
 from receptionctl.domain.base import required_text
 from receptionctl.domain.calendar import WorkCalendar, calendar_for
 from receptionctl.domain.due import parse_due, parse_every
@@ -462,9 +462,7 @@ def _filtered(session: Session, q, *, visit_id: int | None = None, owner: str | 
     if due_from is not None:
         q = q.where(Task.due_at >= due_from)
     if owner is not None:
-        uid = session.scalar(select(Staff.id).where(Staff.username == owner))
-        if uid is None:
-            raise NotFound(f"no staff member {owner!r}", hint="see `receptionctl staff list`")
+        uid = find.staff(session, owner, "--owner").id
         roles = select(StaffRole.role).where(StaffRole.staff_id == uid)
         q = q.where(or_(
             Assignment.staff_id == uid,
