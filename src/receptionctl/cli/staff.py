@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, emit, state
+from receptionctl.cli.common import JsonOpt, WideOpt, emit, state
 from receptionctl.domain.vocab import StaffRole
 
 app = typer.Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
@@ -34,7 +34,7 @@ def add(
 
 
 @app.command("list", help="List staff members and their roles.")
-def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def list_(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain.staff import list_staff
     from receptionctl.render.output import print_json, print_table
 
@@ -44,3 +44,50 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         print_json(views)
     else:
         print_table([v.__dict__ for v in views], _COLUMNS)
+
+
+UserArg = Annotated[str, typer.Argument(help="The person: username, id, full name, or a unique part of one.")]
+
+
+@app.command("edit", help="Change a person's name, department or roles (admin only; audited). "
+             "The last active admin keeps the admin role. Example: receptionctl staff edit li --add-role approver")
+def edit(
+    ctx: typer.Context,
+    user: UserArg,
+    name: Annotated[Optional[str], typer.Option("--name", help="The new full name.")] = None,
+    dept: Annotated[Optional[str], typer.Option("--dept", help="The new department.")] = None,
+    add_role: Annotated[Optional[List[StaffRole]], typer.Option(
+        "--add-role", help="Give this role; repeat for several.", case_sensitive=False)] = None,
+    remove_role: Annotated[Optional[List[StaffRole]], typer.Option(
+        "--remove-role", help="Take this role away; repeat for several.", case_sensitive=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.staff import edit_staff
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = edit_staff(session, st.actor, user, name=name, dept=dept,
+                          add_roles=[r.value for r in add_role or []], remove_roles=[r.value for r in remove_role or []])
+    emit(view, as_json, f"staff {view.username} changed: {view.name}, {view.dept} ({', '.join(view.roles)})")
+
+
+def _set_active(ctx: typer.Context, user: str, active: bool, as_json: bool) -> None:
+    from receptionctl.domain.staff import set_active
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = set_active(session, st.actor, user, active)
+    emit(view, as_json, f"staff {view.username} is now {'active' if active else 'inactive'}")
+
+
+@app.command("deactivate", help="A person who left or is away for good (admin only): they keep their history, "
+             "cannot act, are not offered as owner, and the daily report shows their open tasks as needing "
+             "a new owner. Not the last admin. Example: receptionctl staff deactivate wang")
+def deactivate(ctx: typer.Context, user: UserArg, as_json: JsonOpt = False) -> None:
+    _set_active(ctx, user, False, as_json)
+
+
+@app.command("activate", help="Let an inactive person act again (admin only). "
+             "Example: receptionctl staff activate wang")
+def activate(ctx: typer.Context, user: UserArg, as_json: JsonOpt = False) -> None:
+    _set_active(ctx, user, True, as_json)

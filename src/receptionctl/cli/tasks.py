@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, record_id, state, when
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, WideOpt, emit, record_id, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Stage, TaskStateFilter as State
 
@@ -50,6 +50,7 @@ def list_(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
     state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped, missed (still open when the visit was completed) or all.")] = State.open,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     from receptionctl.domain.engine import list_tasks
     from receptionctl.render.output import print_json, print_table
@@ -95,3 +96,30 @@ def skip(ctx: typer.Context, task: TaskArg,
     with st.session(write=True) as session:
         view = work.skip(session, st.actor, task, reason)
     emit(view, as_json, f"task {view.id} skipped: {view.title}")
+
+
+@app.command("reassign", help="Give an open task to one active person, whatever its role's assignment says "
+             "(a coordinator or an admin; audited). Example: receptionctl task reassign 42 --to wang")
+def reassign(ctx: typer.Context, task: TaskArg,
+             to: Annotated[str, typer.Option("--to", metavar="USER", help="The person: username, name, or a unique "
+                                             "part of one.")],
+             as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import engine
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = engine.reassign(session, st.actor, task, to)
+    emit(view, as_json, f"task {view.id} is now {view.who}'s: {view.title}")
+
+
+@app.command("note", help="Add a line of news to a task, kept with who and when (audited). "
+             "Example: receptionctl task note 42 \"client asked to move the call to 3 pm\"")
+def note(ctx: typer.Context, task: TaskArg,
+         text: Annotated[str, typer.Argument(help="What happened or what to remember.")],
+         as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import engine
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = engine.add_note(session, st.actor, task, text)
+    emit(view, as_json, f"task {view.id}: note added")

@@ -16,7 +16,7 @@ from sqlmodel import select
 from receptionctl.domain import clashes, clock, policy
 from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.engine import TaskView, count_by_owner, list_tasks
+from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
 from receptionctl.domain.followups import converted
 from receptionctl.domain.visits import VisitView, _view, _visit_query
 from receptionctl.store.models import Client, Feedback, Incident, Plan, Task, Visit
@@ -37,7 +37,7 @@ class ReportVisit:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # red_line | incident | reapproval | no_host | overdue
+    kind: str  # red_line | incident | reapproval | no_host | no_owner | overdue
     text: str
     visit_id: int | None = None
 
@@ -215,6 +215,13 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
         if v.host is None and v.status in ACTIVE:
             alerts.append(Alert("no_host", f"visit {v.id} ({v.client}, {clock.local(v.starts_at):%Y-%m-%d %H:%M}): "
                                            "no primary host", v.id))
+
+    # people who left: their open tasks need a new owner
+    for username, name, n, visit_ids in inactive_owners(session):
+        shown = ", ".join(str(v) for v in visit_ids[:10]) + (" …" if len(visit_ids) > 10 else "")
+        alerts.append(Alert("no_owner", f"{name} ({username}) is inactive: {n} open task{'s' if n != 1 else ''} "
+                                        f"on visit{'s' if len(visit_ids) != 1 else ''} {shown} need a new owner "
+                                        "(plan assign, or task reassign)", visit_ids[0] if len(visit_ids) == 1 else None))
 
     # 9. month to date
     month_start = datetime.combine(day.replace(day=1), time(0, 0), zone)

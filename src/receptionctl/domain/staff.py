@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import delete, func
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
@@ -78,3 +79,69 @@ def list_staff(session: Session, usernames: list[str] | None = None) -> list[Sta
 def get_staff(session: Session, ref: str) -> StaffView:
     """A staff member by username, id, name, or a unique part of one."""
     return list_staff(session, [find.staff(session, ref).username])[0]
+
+
+def _check_roles(roles: list[str]) -> None:
+    known = {r.value for r in StaffRole}
+    bad = [r for r in roles if r not in known]
+    if bad:
+        raise BadInput(f"role {bad[0]!r} is not valid: expected one of {', '.join(sorted(known))}")
+
+
+def _other_admins(session: Session, staff_id: int) -> int:
+    return session.scalar(
+        select(func.count(Staff.id)).join(RoleRow, RoleRow.staff_id == Staff.id)
+        .where(RoleRow.role == "admin", Staff.active.is_(True), Staff.id != staff_id)
+    ) or 0
+
+
+def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = None, dept: str | None = None,
+               add_roles: list[str] = (), remove_roles: list[str] = ()) -> StaffView:
+    """Change a person's name, department or roles (admin only). The last active admin keeps
+    the admin role."""
+    access.require(session, actor, access.STAFF_WRITE, "edit staff")
+    row = find.staff(session, ref)
+    _check_roles([*add_roles, *remove_roles])
+    both = set(add_roles) & set(remove_roles)
+    if both:
+        raise BadInput(f"role {sorted(both)[0]!r} is both added and removed: expected one or the other")
+    if name is None and dept is None and not add_roles and not remove_roles:
+        raise BadInput("nothing to change: expected --name, --dept, --add-role or --remove-role")
+    before = get_staff(session, row.username)
+    roles = (set(before.roles) | set(add_roles)) - set(remove_roles)
+    if "admin" in before.roles and "admin" not in roles and row.active and not _other_admins(session, row.id):
+        raise Refused(f"{row.username} is the last admin and keeps the admin role",
+                      hint="give another active person the admin role first")
+    if not roles:
+        roles = {"staff"}
+    if name is not None:
+        row.name = _text(name, "name")
+    if dept is not None:
+        row.dept = _text(dept, "department")
+    for role in set(before.roles) - roles:
+        session.execute(delete(RoleRow).where(RoleRow.staff_id == row.id, RoleRow.role == role))
+    for role in sorted(roles - set(before.roles)):
+        session.add(RoleRow(staff_id=row.id, role=role))
+    session.flush()
+    after = StaffView(row.id, row.username, row.name, row.dept, tuple(sorted(roles)), row.active)
+    audit.record(session, actor, "staff.edit", "staff", row.id, before=before.__dict__, after=after.__dict__)
+    return after
+
+
+def set_active(session: Session, actor: str, ref: str, active: bool) -> StaffView:
+    """Deactivate a person who left (they keep their history, cannot act, are not offered as
+    owner; their open tasks need a new owner), or activate them again. Not the last admin."""
+    access.require(session, actor, access.STAFF_WRITE, "activate or deactivate staff")
+    row = find.staff(session, ref)
+    before = get_staff(session, row.username)
+    if row.active == active:
+        raise Refused(f"{row.username} is already {'active' if active else 'inactive'}")
+    if not active and "admin" in before.roles and not _other_admins(session, row.id):
+        raise Refused(f"{row.username} is the last admin and cannot be deactivated",
+                      hint="give another active person the admin role first")
+    row.active = active
+    session.flush()
+    after = StaffView(row.id, row.username, row.name, row.dept, before.roles, active)
+    audit.record(session, actor, "staff.activate" if active else "staff.deactivate", "staff", row.id,
+                 before={"active": not active}, after={"active": active})
+    return after

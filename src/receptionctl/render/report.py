@@ -10,7 +10,8 @@ from collections import OrderedDict
 from receptionctl.domain import clock
 from receptionctl.render.output import is_tty, jsonable, text
 
-ALERT_NAMES = {"red_line": "red line", "incident": "incident", "reapproval": "re-approval", "no_host": "no host"}
+ALERT_NAMES = {"red_line": "red line", "incident": "incident", "reapproval": "re-approval", "no_host": "no host",
+               "no_owner": "needs a new owner"}
 
 
 def _pct(x) -> str:

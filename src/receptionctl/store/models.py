@@ -234,6 +234,9 @@ class Task(SQLModel, table=True):
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_at: datetime = _at()
     planned_at: Optional[datetime] = _at(nullable=True)  # the procedure's due, when compressed into less time
+    assignee_id: Optional[int] = Field(  # `task reassign`: this person, whatever the role's assignment says
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id", name="fk_task_assignee"))
+    )
 
 
 class Guest(SQLModel, table=True):

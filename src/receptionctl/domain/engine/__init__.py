@@ -32,6 +32,7 @@ from receptionctl.domain.engine.tasks import (
     Checklist,
     ChecklistItem,
     TaskView,
+    add_note,
     adopt_orphans,
     blockers_of,
     checklist,
@@ -39,10 +40,12 @@ from receptionctl.domain.engine.tasks import (
     done,
     get_task,
     in_words,
+    inactive_owners,
     list_tasks,
     mark,
     on,
     readiness,
+    reassign,
     skip,
 )
 
@@ -50,5 +53,5 @@ __all__ = [
     "EVENTS", "Event", "EventInfo", "OpenedTask", "Outcome", "STAGES", "Procedure", "ProcedureError", "TaskSpec",
     "VersionView", "by_id", "current", "history", "load_file", "parse", "seed_default", "PER_VISIT", "TASK_STATES",
     "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "count_by_owner", "done", "get_task",
-    "in_words", "list_tasks", "mark", "on", "readiness", "skip",
+    "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners",
 ]

@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
@@ -372,16 +372,20 @@ _COLUMNS = (Task.id, Task.visit_id, Task.key, Task.stage, Task.title, Task.title
 
 
 def _task_query():
-    """Plain rows, not ORM objects: a list of thousands of tasks changes nothing."""
-    main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
+    """Plain rows, not ORM objects: a list of thousands of tasks changes nothing. Returns the
+    query and the expression of who a task falls to: the person it was reassigned to, else
+    the person of its visit role, else the role itself."""
+    main, backup, given = aliased(Staff, name="main"), aliased(Staff, name="backup"), aliased(Staff, name="given")
     return (
-        select(*_COLUMNS, main.username, main.name, backup.username, Client.name, Visit.starts_at)
+        select(*_COLUMNS, func.coalesce(given.username, main.username), func.coalesce(given.name, main.name),
+               case((Task.assignee_id.is_(None), backup.username), else_=None), Client.name, Visit.starts_at)
         .join(Visit, Visit.id == Task.visit_id)
         .join(Client, Client.id == Visit.client_id)
         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
         .outerjoin(main, main.id == Assignment.staff_id)
         .outerjoin(backup, backup.id == Assignment.backup_id)
-    ), main
+        .outerjoin(given, given.id == Task.assignee_id)
+    ), func.coalesce(given.username, main.username, Task.owner)
 
 
 def _view(row, now: datetime, days: "_Days") -> TaskView:
@@ -412,13 +416,13 @@ def list_tasks(
     moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock.
     With `per_owner`, only the first so many of each person (or unassigned role) are read."""
     now = now or clock.now()
-    q, main = _task_query()
+    q, group = _task_query()
     q = _filtered(session, q, visit_id=visit_id, owner=owner, stage=stage, overdue=overdue, state=state,
                   due_before=due_before, due_from=due_from, stages=stages, now=now)
     days = _Days(session)
     if per_owner is None:
         return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id))]
-    rank = func.row_number().over(partition_by=func.coalesce(main.username, Task.owner),
+    rank = func.row_number().over(partition_by=group,
                                   order_by=(Task.due_at, Task.id)).label("rank_in_group")
     sub = q.add_columns(rank).subquery()
     columns = list(sub.c)[:-1]
@@ -431,8 +435,7 @@ def count_by_owner(session: Session, *, now: datetime | None = None, **filters) 
     """How many tasks the same filters as list_tasks select, per person (username) or, where
     no one is assigned, per role: one statement."""
     now = now or clock.now()
-    q, main = _task_query()
-    group = func.coalesce(main.username, Task.owner)
+    q, group = _task_query()
     q = _filtered(session, q.with_only_columns(group, func.count(Task.id)), now=now, **filters)
     return dict(session.execute(q.group_by(group)).all())
 
@@ -465,11 +468,35 @@ def _filtered(session: Session, q, *, visit_id: int | None = None, owner: str | 
         uid = find.staff(session, owner, "--owner").id
         roles = select(StaffRole.role).where(StaffRole.staff_id == uid)
         q = q.where(or_(
-            Assignment.staff_id == uid,
-            Assignment.backup_id == uid,
-            and_(Assignment.id.is_(None), Task.owner.in_(roles), Task.owner.not_in(PER_VISIT)),
+            Task.assignee_id == uid,
+            and_(Task.assignee_id.is_(None), or_(
+                Assignment.staff_id == uid,
+                Assignment.backup_id == uid,
+                and_(Assignment.id.is_(None), Task.owner.in_(roles), Task.owner.not_in(PER_VISIT)),
+            )),
         ))
     return q
+
+
+def inactive_owners(session: Session) -> list[tuple[str, str, int, list[int]]]:
+    """Open tasks that fall to a person who has been deactivated, per person: (username, name,
+    how many, the visits), in one statement. They need a new owner."""
+    who_id = func.coalesce(Task.assignee_id, Assignment.staff_id)
+    rows = session.execute(
+        select(Staff.username, Staff.name, Task.visit_id, func.count(Task.id))
+        .select_from(Task)
+        .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
+        .join(Staff, Staff.id == who_id)
+        .where(Task.state == "open", Staff.active.is_(False))
+        .group_by(Staff.username, Staff.name, Task.visit_id)
+        .order_by(Staff.username, Task.visit_id)
+    ).all()
+    out: dict[str, list] = {}
+    for username, name, visit_id, n in rows:
+        entry = out.setdefault(username, [username, name, 0, []])
+        entry[2] += n
+        entry[3].append(visit_id)
+    return [tuple(e) for e in out.values()]
 
 
 def get_task(session: Session, task_id: int) -> TaskView:
@@ -521,7 +548,8 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
                        f"({clock.local(row.created_at):%Y-%m-%d %H:%M}): expected the real time it was done")
     was = row.state
     row.state, row.done_at, row.done_by = "done", at or now, actor
-    row.note = (note or "").strip() or None
+    note = (note or "").strip()
+    row.note = "\n".join(filter(None, (row.note, note))) or None  # after the notes of `task note`
     late = row.done_at > row.due_at
     nxt = None
     visit = session.get(Visit, row.visit_id)
@@ -530,7 +558,7 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
         due = parse_every(row.repeat).apply(now, rules, cal, policy.work_zone(rules))
         nxt_row = Task(visit_id=row.visit_id, key=row.key, stage=row.stage, title=row.title, title_zh=row.title_zh,
                        owner=row.owner, due_expr=row.due_expr, repeat=row.repeat, seq=row.seq + 1, due_at=due,
-                       state="open", created_at=now)
+                       state="open", created_at=now, assignee_id=row.assignee_id)
         session.add(nxt_row)
         session.flush()
         nxt = get_task(session, nxt_row.id)
@@ -549,6 +577,40 @@ def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
     session.flush()
     audit.record(session, actor, "task.skip", "task", task_id, visit_id=row.visit_id,
                  before={"state": "open"}, after={"state": "skipped", "reason": reason, "key": row.key})
+    return get_task(session, task_id)
+
+
+def reassign(session: Session, actor: str, task_id: int, to: str) -> TaskView:
+    """Give one open task to one active person, whatever its role's assignment says (the
+    coordinator, an approver or an admin; audited). The role's backup no longer applies."""
+    access.require(session, actor, CLOSE_ANY, "reassign tasks")
+    view = get_task(session, task_id)
+    row = session.get(Task, task_id)
+    if row.state not in ("open", "missed"):
+        raise Refused(f"task {task_id} is {row.state}: only open work is reassigned")
+    person = find.staff(session, to, "the task's owner", active_only=True)
+    if view.owner == person.username and row.assignee_id == person.id:
+        raise Refused(f"task {task_id} is {person.username}'s already")
+    row.assignee_id = person.id
+    session.flush()
+    audit.record(session, actor, "task.reassign", "task", task_id, visit_id=row.visit_id,
+                 before={"owner": view.owner, "owner_role": view.owner_role},
+                 after={"owner": person.username, "key": row.key})
+    return get_task(session, task_id)
+
+
+def add_note(session: Session, actor: str, task_id: int, text: str) -> TaskView:
+    """A line of news on a task ("client asked to move to 3 pm"), kept with who and when."""
+    text = required_text(text, "note", "what happened", limit=2000)
+    view = get_task(session, task_id)
+    access.require(session, actor, access.ANY_STAFF, "write task notes")
+    row = session.get(Task, task_id)
+    line = f"{clock.local(clock.now()):%Y-%m-%d %H:%M} {actor}: {text}"
+    before = row.note
+    row.note = "\n".join(filter(None, (row.note, line)))
+    session.flush()
+    audit.record(session, actor, "task.note", "task", task_id, visit_id=view.visit_id,
+                 before={"note": before}, after={"note": row.note})
     return get_task(session, task_id)
 
 
