@@ -4,7 +4,8 @@ and after, with the usual permissions and exit codes, and nothing changed on fai
 import json
 
 from tests.cli.test_foundation import one_error_line
-from tests.cli.test_visits_plans import new_visit
+from tests.cli.test_reception_followup import DAY
+from tests.cli.test_visits_plans import approved, new_visit
 
 
 def audit_of(ok, action):
@@ -74,3 +75,54 @@ def test_task_reassign_and_note(team, cli, unchanged):
         one_error_line(cli("--as", "li", "task", "reassign", "99999", "--to", "wang"), 3)
         one_error_line(cli("--as", "chen", "task", "note", str(second["id"]), "  "), 2)
     assert audit_of(team, "task.reassign")[-1]["after"]["owner"] == "wang"
+
+
+# -- clients and contacts ------------------------------------------------------------------
+def test_client_edit(team, cli, unchanged):
+    team("client", "add", "Beta Works")
+    view = team("client", "edit", "beta", "--name", "Beta Works Ltd", "--tier", "key", "--industry", "Tools",
+                "--json").json()
+    assert (view["name"], view["tier"], view["industry"]) == ("Beta Works Ltd", "key", "Tools")
+    assert team("client", "edit", "Beta Works Ltd", "--industry", "", "--json").json()["industry"] is None
+    event = audit_of(team, "client.edit")[0]
+    assert event["before"]["name"] == "Beta Works" and event["after"]["name"] == "Beta Works Ltd"
+    with unchanged():
+        one_error_line(cli("client", "edit", "beta", "--name", "ACME"), 1, "already exists")
+        one_error_line(cli("client", "edit", "beta", "--name", "123"), 2, "not a number")
+        one_error_line(cli("client", "edit", "beta"), 2, "nothing to change")
+        one_error_line(cli("client", "edit", "beta", "--tier", "key"), 1, "already has")
+        one_error_line(cli("--as", "chen", "client", "edit", "beta", "--tier", "vip"), 4)
+
+
+def test_contact_list_edit_remove_keeps_numbers_encrypted_and_checkins_readable(team, cli, unchanged, db_target):
+    from sqlalchemy import create_engine, text
+
+    from receptionctl.store.db import url_for
+
+    contacts = team("contact", "list", "acme", "--json").json()
+    assert [c["name"] for c in contacts] == ["Liu Yang"]
+    cid = contacts[0]["id"]
+    view = team("contact", "edit", str(cid), "--phone", "+86 139 0000 0000", "--diet", "", "--id-number",
+                "110101199003077777", "--json").json()
+    assert view["phone"] == "+86 139 0000 0000" and view["diet"] is None and view["id_number"] == "1101**********7777"
+    engine = create_engine(url_for(db_target))
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT id_number_enc FROM contact WHERE id = :i"), {"i": cid}).scalar()
+    engine.dispose()
+    assert stored and "110101199003077777" not in stored
+    event = audit_of(team, "contact.edit")[0]
+    assert "110101199003077777" not in json.dumps(event) and event["after"]["id_number"] == "1101**********7777"
+    assert "diet" in event["before"] and "name" not in event["before"]  # only what changed
+    with unchanged():
+        one_error_line(cli("contact", "edit", str(cid), "--email", "not-an-address"), 2, "not-an-address")
+        one_error_line(cli("contact", "edit", "9999", "--name", "X"), 3, "no contact 9999")
+        one_error_line(cli("contact", "edit", str(cid)), 2, "nothing to change")
+        one_error_line(cli("--as", "chen", "contact", "remove", str(cid)), 4)
+    vid = approved(team)
+    team("--as", "li", "checkin", str(vid), "--guest", "Liu Yang", env=DAY)
+    removed = team("contact", "remove", str(cid), "--json").json()
+    assert removed["name"] == "Liu Yang"
+    assert team("contact", "list", "acme", "--json").json() == []
+    guests = team("visit", "show", str(vid), "--json").json()["guests"]
+    assert [g["name"] for g in guests] == ["Liu Yang"]
+    assert audit_of(team, "contact.remove")[0]["before"]["id_number"] == "1101**********7777"

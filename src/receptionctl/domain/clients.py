@@ -163,10 +163,8 @@ def add_contact(
     access.require(session, actor, access.CLIENT_WRITE, "add contacts")
     client = resolve_client(session, client_ref)
     name = _name(name, "contact name", 200)
-    if phone is not None and not _PHONE.match(phone.strip()):
-        raise BadInput(f"phone {phone!r} is not valid: expected digits, optionally with +, spaces or dashes")
-    if email is not None and (len(email.strip()) > 320 or not _EMAIL.match(email.strip())):
-        raise BadInput(f"email {email!r} is not valid: expected an address such as name@example.com")
+    phone = _phone(phone) if phone is not None else None
+    email = _email(email) if email is not None else None
     enc = masked = None
     if id_number is not None:
         cleaned = clean_id_number(id_number)
@@ -176,8 +174,8 @@ def add_contact(
         client_id=client.id,
         name=name,
         title=_optional(title, 200),
-        phone=phone.strip() if phone else None,
-        email=email.strip() if email else None,
+        phone=phone,
+        email=email,
         diet=_optional(diet),
         transport=_optional(transport),
         needs=_optional(needs),
@@ -190,4 +188,123 @@ def add_contact(
     view = _contact_view(row, masked)
     after = {k: v for k, v in view.__dict__.items() if v is not None}
     audit.record(session, actor, "contact.add", "contact", row.id, after=after)
+    return view
+
+
+def _phone(phone: str) -> str:
+    if not _PHONE.match(phone.strip()):
+        raise BadInput(f"phone {phone!r} is not valid: expected digits, optionally with +, spaces or dashes")
+    return phone.strip()
+
+
+def _email(email: str) -> str:
+    if len(email.strip()) > 320 or not _EMAIL.match(email.strip()):
+        raise BadInput(f"email {email!r} is not valid: expected an address such as name@example.com")
+    return email.strip()
+
+
+def _client_view(session: Session, row) -> ClientView:
+    n = session.scalar(select(func.count(Contact.id)).where(Contact.client_id == row.id)) or 0
+    return ClientView(row.id, row.name, row.tier, row.industry, row.created_at, n)
+
+
+def edit_client(session: Session, actor: str, ref: str, *, name: str | None = None, tier: str | None = None,
+                industry: str | None = None) -> ClientView:
+    """Correct a client's name, tier or industry (an empty --industry clears it); audited."""
+    access.require(session, actor, access.CLIENT_WRITE, "edit clients")
+    row = resolve_client(session, ref)
+    if name is None and tier is None and industry is None:
+        raise BadInput("nothing to change: expected --name, --tier or --industry")
+    before = {"name": row.name, "tier": row.tier, "industry": row.industry}
+    if name is not None:
+        name = _name(name, "client name")
+        if _ID.fullmatch(name):
+            raise BadInput(f"client name {name!r} is not valid: expected a name, not a number (numbers are ids)")
+        other = session.scalars(select(Client).where(Client.name_key == name.casefold(), Client.id != row.id)).first()
+        if other is not None:
+            raise Refused(f"client {name!r} already exists (id {other.id})")
+        row.name, row.name_key = name, name.casefold()
+    if tier is not None:
+        if tier not in {t.value for t in Tier}:
+            raise BadInput(f"tier {tier!r} is not valid: expected one of vip, key, normal")
+        row.tier = tier
+    if industry is not None:
+        row.industry = _optional(industry, 200)
+    session.flush()
+    after = {"name": row.name, "tier": row.tier, "industry": row.industry}
+    if after == before:
+        raise Refused(f"client {row.name!r} already has these values")
+    audit.record(session, actor, "client.edit", "client", row.id, before=before, after=after)
+    return _client_view(session, row)
+
+
+def list_contacts(session: Session, ref: str) -> list[ContactView]:
+    """A client's contact people, identity numbers masked."""
+    client = resolve_client(session, ref)
+    return [_contact_view(r, r.id_number_mask)
+            for r in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id))]
+
+
+def _contact(session: Session, contact_id: int):
+    row = session.get(Contact, contact_id)
+    if row is None:
+        raise NotFound(f"no contact {contact_id}", hint="see `receptionctl contact list CLIENT`")
+    return row
+
+
+CONTACT_FIELDS = ("name", "title", "phone", "email", "diet", "transport", "needs")
+
+
+def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, id_number: str | None = None,
+                 **fields: str | None) -> ContactView:
+    """Correct a contact's details; an empty value clears an optional one. A new identity
+    number is encrypted like the first; the audit log keeps only masked numbers."""
+    access.require(session, actor, access.CLIENT_WRITE, "edit contacts")
+    row = _contact(session, contact_id)
+    given = {k: v for k, v in fields.items() if v is not None}
+    unknown = set(given) - set(CONTACT_FIELDS)
+    if unknown:
+        raise BadInput(f"field {sorted(unknown)[0]!r} is not valid: expected one of {', '.join(CONTACT_FIELDS)}")
+    if not given and id_number is None:
+        raise BadInput("nothing to change: expected --name, --title, --phone, --email, --diet, --transport, "
+                       "--needs or --id-number")
+    before = {k: v for k, v in _contact_view(row, row.id_number_mask).__dict__.items()}
+    for key, value in given.items():
+        if key == "name":
+            row.name = _name(value, "contact name", 200)
+        elif not value.strip():
+            setattr(row, key, None)
+        elif key == "phone":
+            row.phone = _phone(value)
+        elif key == "email":
+            row.email = _email(value)
+        else:
+            setattr(row, key, _optional(value, 200 if key == "title" else 2000))
+    if id_number is not None:
+        if id_number.strip():
+            cleaned = clean_id_number(id_number)
+            row.id_number_enc, row.id_number_mask = verify(session, cipher).encrypt(cleaned), mask(cleaned)
+        else:
+            row.id_number_enc = row.id_number_mask = None
+    session.flush()
+    view = _contact_view(row, row.id_number_mask)
+    after = view.__dict__
+    changed = {k for k in after if after[k] != before[k]}
+    if not changed:
+        raise Refused(f"contact {contact_id} already has these values")
+    audit.record(session, actor, "contact.edit", "contact", row.id,
+                 before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
+    return view
+
+
+def remove_contact(session: Session, actor: str, contact_id: int) -> ContactView:
+    """Remove a contact person (left the client, asked to be forgotten): the record and its
+    encrypted identity number go; guests already checked in keep their own record."""
+    access.require(session, actor, access.CLIENT_WRITE, "remove contacts")
+    row = _contact(session, contact_id)
+    view = _contact_view(row, row.id_number_mask)
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "contact.remove", "contact", contact_id,
+                 before={k: v for k, v in view.__dict__.items() if v is not None})
     return view
