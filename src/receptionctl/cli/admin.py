@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, record_id, state, whole
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, WideOpt, record_id, state, whole
 
 db_app = typer.Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
@@ -163,6 +163,7 @@ def audit(
     since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment, such as -7d or yesterday. " + WHEN_FORMS)] = None,
     last: Annotated[Optional[int], typer.Option("--last", parser=whole(1, 1_000_000), help="Only the last N events.")] = None,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     from receptionctl.cli.common import when
     from receptionctl.domain import audit as audit_log

@@ -109,11 +109,19 @@ def root(
             "else the policy's work_zone (Asia/Shanghai unless set); never the machine's zone.",
         ),
     ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", help="On a terminal, show long text in tables whole, wrapped in its column, instead of "
+                     "shortened with '…'. Default: $RECEPTIONCTL_WIDE. Piped output is never shortened."),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     configure_clock(tz)
+    from receptionctl.render import output
+
+    output.configure(wide=wide or os.environ.get("RECEPTIONCTL_WIDE", "").strip().lower() not in ("", "0", "false", "no", "off"))
     ctx.obj = State(db_target=resolve_db(db), actor=resolve_actor(as_user))
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, RevealOpt, emit, state
+from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, emit, state
 from receptionctl.domain.vocab import Tier
 
 client_app = typer.Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
@@ -35,6 +35,7 @@ def list_(
     ctx: typer.Context,
     tier: Annotated[Optional[Tier], typer.Option("--tier", help="Only clients of this tier.")] = None,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     from receptionctl.domain.clients import list_clients
     from receptionctl.render.output import print_json, print_table
@@ -72,7 +73,7 @@ def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_js
 
     if detail.contacts:
         sys.stdout.write("\n")
-        print_table(detail.contacts, _CONTACT_COLUMNS, title="Contacts")
+        print_table(detail.contacts, _CONTACT_COLUMNS, title="Contacts", wide=True)
     print_promises(detail.open_promises)
 
 

@@ -17,6 +17,22 @@ RevealOpt = Annotated[
     bool, typer.Option("--reveal", help="Show identity numbers in clear (admin only; each reveal is audited).")
 ]
 
+
+def wide_tables(value: bool) -> bool:
+    """--wide on a list command: the run's terminal tables show free text whole."""
+    if value:
+        from receptionctl.render import output
+
+        output.configure(wide=True)
+    return value
+
+
+WideOpt = Annotated[bool, typer.Option(
+    "--wide", callback=wide_tables,
+    help="On a terminal, show long text whole, wrapped in its column, instead of shortened with '…' "
+         "(also `receptionctl --wide ...` or RECEPTIONCTL_WIDE=1). Piped output is never shortened.")]
+
+
 WHEN_FORMS = (
     "Forms: 2026-12-01 10:00, 2026/12/01 10:00, 12-01 10:00 (this year, or next once past), now, "
     "10:00 or 10am or 2pm (today), today, tomorrow 14:00, mon 10:00 (the next Monday), next mon "

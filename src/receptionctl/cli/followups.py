@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, emit, report, state, whole
+from receptionctl.cli.common import JsonOpt, WideOpt, emit, report, state, whole
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 
@@ -82,6 +82,7 @@ def followup_due(
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Only what falls to this person.")] = None,
     within: Annotated[int, typer.Option("--within", metavar="DAYS", parser=whole(0, 366), help="Days ahead to include (default 3).")] = 3,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     from receptionctl.cli.tasks import TASK_COLUMNS, task_rows
     from receptionctl.domain.followups import followup_due as due

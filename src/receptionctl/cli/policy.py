@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, state
+from receptionctl.cli.common import JsonOpt, WideOpt, state
 
 policy_app = typer.Typer(rich_markup_mode=None, help="The company policy: every number of the procedure.", no_args_is_help=True)
 procedure_app = typer.Typer(rich_markup_mode=None, help="The procedure: what must be done, by whom, by when; versioned.",
@@ -13,7 +13,7 @@ procedure_app = typer.Typer(rich_markup_mode=None, help="The procedure: what mus
 
 
 @policy_app.command("show", help="Show every policy setting, its value, default and source.")
-def policy_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def policy_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain import policy
     from receptionctl.render.output import print_json, print_table
 
@@ -48,7 +48,7 @@ def policy_set(
 
 
 @procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions.")
-def procedure_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def procedure_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain.engine import current
     from receptionctl.render.output import print_fields, print_json, print_table, text
 
@@ -95,7 +95,7 @@ def procedure_load(ctx: typer.Context,
 
 
 @procedure_app.command("history", help="Every procedure version loaded: who, when, how many visits use it.")
-def procedure_history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def procedure_history(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain.engine import history
     from receptionctl.render.output import print_json, print_table
 

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, emit, record_id, report, state
+from receptionctl.cli.common import JsonOpt, WideOpt, emit, record_id, report, state
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
 
@@ -96,6 +96,7 @@ def incident_list(
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's incidents.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only unresolved incidents.")] = False,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     from receptionctl.domain.reception import list_incidents
     from receptionctl.render.output import print_json, print_table
@@ -153,6 +154,7 @@ def note_list(
     kind: Annotated[Optional[NoteKind], typer.Option("--kind", help="Only this kind.")] = None,
     promises: Annotated[bool, typer.Option("--promises", help="Only promises not yet kept.")] = False,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     from receptionctl.domain.clients import resolve_client
     from receptionctl.domain.notes import list_notes

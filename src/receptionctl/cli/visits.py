@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, RevealOpt, emit, number, record_id, report, state, when, whole
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, RevealOpt, WideOpt, emit, number, record_id, report, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
 app = typer.Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
@@ -85,6 +85,7 @@ def list_(
     status: Annotated[Optional[VisitStatus], typer.Option("--status", help="Only visits in this status.")] = None,
     client: Annotated[Optional[str], typer.Option("--client", help="Only this client's visits (id or name).")] = None,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     from receptionctl.domain.visits import list_visits
     from receptionctl.render.output import print_json, print_table

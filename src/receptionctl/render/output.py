@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +17,20 @@ from typing import Any, Iterable, Sequence
 
 from receptionctl.domain import clock
 
-Column = tuple[str, str]  # (key, header)
+Column = tuple  # (key, header) or (key, header, "fixed"|"text" [priority 0-9]); see _SHAPES
+
+
+_wide = False  # free text whole in terminal tables: the root --wide, RECEPTIONCTL_WIDE, a list's --wide
+
+
+def configure(*, wide: bool) -> None:
+    """The output settings of this run, set from the command line before a command renders."""
+    global _wide
+    _wide = wide
+
+
+def wide() -> bool:
+    return _wide
 
 
 def jsonable(value: Any) -> Any:
@@ -91,7 +105,7 @@ def span_text(start: datetime, end: datetime) -> str:
 
 def _cells(row: Any, columns: Sequence[Column]) -> list[str]:
     get = row.get if isinstance(row, dict) else (lambda k: getattr(row, k, None))
-    return [text(get(key)) for key, _ in columns]
+    return [text(get(c[0])) for c in columns]
 
 
 def console(stderr: bool = False):
@@ -100,23 +114,17 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | None = None) -> None:
-    """A rich table on a terminal; aligned plain text, never truncated, otherwise."""
+def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | None = None, *,
+                wide: bool | None = None) -> None:
+    """A rich table on a terminal, fitted to its width (see _fit); aligned plain text, never
+    truncated, otherwise. `wide` shows free text whole, wrapped in its column (default: the
+    run's setting, see configure); a record's show passes True."""
     rows = list(rows)
     cells = [_cells(r, columns) for r in rows]
     if is_tty():
-        from rich.table import Table
-
-        table = Table(title=title, show_lines=False, header_style="bold")
-        for _, header in columns:
-            table.add_column(header, overflow="fold")
-        from rich.text import Text
-
-        for c in cells:
-            table.add_row(*(Text(v) for v in c))  # data is never markup
-        console().print(table)
+        _rich_table(cells, columns, title, _wide if wide is None else wide)
         return
-    headers = [h for _, h in columns]
+    headers = [c[1] for c in columns]
     lens = [[cell_len(v) for v in c] for c in cells]  # once each: the widths and the padding use them
     widths = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     out = sys.stdout
@@ -128,6 +136,114 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
 
     out.write(line(headers, [cell_len(h) for h in headers]))
     out.writelines(line(c, n) for c, n in zip(cells, lens))
+
+
+# -- tables on a terminal ------------------------------------------------------------------
+# A column is "fixed" (ids, moments, counts, states, usernames, short keys: never wrapped,
+# never shortened) or "text" (free text: shortened with "…" to fit, whole with --wide), and has
+# a priority from 0 to 9: when the window is too narrow, the lowest goes first (the rightmost
+# of equals); 9 never goes. By key here; a column tuple may say it as a third element
+# ("text 3"); other keys are judged by their values.
+_SHAPES: dict[str, tuple[str, int]] = {
+    # ids, moments, marks: what a row is
+    "id": ("fixed", 9), "username": ("fixed", 9), "key": ("fixed", 9), "role": ("fixed", 9), "mark": ("fixed", 9),
+    "starts_at": ("fixed", 9), "due": ("fixed", 9), "due_at": ("fixed", 9), "at": ("fixed", 9),
+    "day": ("fixed", 9), "time": ("fixed", 9),
+    # the free text a row is about
+    "client": ("text", 8), "name": ("text", 9), "title": ("text", 9), "text": ("text", 9), "value": ("text", 8),
+    # states, people, references
+    "status": ("fixed", 7), "kind": ("fixed", 7), "severity": ("fixed", 7), "tier": ("fixed", 7),
+    "in_use": ("fixed", 7), "version": ("fixed", 7), "who": ("text", 7), "change": ("text", 6),
+    "host": ("fixed", 6), "plan_status": ("fixed", 6), "actor": ("fixed", 7), "action": ("fixed", 7),
+    "by": ("fixed", 6), "owner": ("fixed", 6), "phone": ("fixed", 6), "visit": ("fixed", 5),
+    "visit_id": ("fixed", 5), "record": ("fixed", 5), "purpose": ("fixed", 4), "loaded_at": ("fixed", 6),
+    "checked_in_at": ("fixed", 6), "out": ("fixed", 6), "active": ("fixed", 3),
+    "flags": ("text", 5), "help": ("text", 6), "roles": ("text", 6), "place": ("text", 5), "diet": ("text", 5),
+    "needs": ("text", 5), "backup": ("text", 4),
+    # what else there is to know: goes first on a narrow window
+    "when": ("fixed", 3), "stage": ("fixed", 3), "venue": ("text", 3), "industry": ("text", 3),
+    "dept": ("text", 3), "default": ("text", 3), "email": ("text", 3), "transport": ("text", 3),
+    "zh": ("text", 2), "title_zh": ("text", 2), "note": ("text", 2), "source": ("text", 2),
+    "file": ("text", 2), "repeat": ("fixed", 2), "ends_at": ("fixed", 2), "level": ("fixed", 2),
+    "headcount": ("fixed", 2), "contacts": ("fixed", 2), "tasks": ("fixed", 2), "visits": ("fixed", 2),
+    "task_id": ("fixed", 2), "loaded_by": ("fixed", 2), "updated_by": ("fixed", 2), "id_number": ("fixed", 2),
+}
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FIXED_MAX = 32  # a "fixed" column without dates wider than this is shortened like text
+_SHORT = 12  # a column of another key whose values are all this short is fixed
+_TEXT_FLOOR = (8, 16)  # the least a text column is shortened to: others, priority 8 and 9
+_GAP = 2  # between columns: the box has no vertical lines and no edge
+
+
+def _shape(column: Column, values: Sequence[str], natural: int) -> tuple[str, int]:
+    key = column[0]
+    if len(column) > 2 and column[2]:
+        words = str(column[2]).split()
+        return words[0], int(words[1]) if len(words) > 1 else 5
+    kind, priority = _SHAPES.get(key) or (
+        ("fixed", 5) if key.endswith(("_at", "_id", "_by")) else ("", 5))
+    if kind == "fixed" and natural > _FIXED_MAX and not any(_MOMENT.search(v) for v in values):
+        return "text", priority  # a key named like a state, holding sentences
+    if not kind:
+        kind = "fixed" if natural <= _SHORT or all(_MOMENT.fullmatch(v[:10]) for v in values if v != "-") else "text"
+    return kind, priority
+
+
+def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int) -> tuple[list[int], list[int]]:
+    """Which columns to show and how wide, so that the table fits `width`: fixed columns whole;
+    text columns share what is left, each at least its floor; while that is not possible, the
+    lowest-priority column is left out. Returns (shown column indexes, their widths). The same
+    with --wide, whose text wraps in the width it gets instead of being shortened."""
+    def floor(i: int) -> int:
+        kind, priority = shapes[i]
+        if kind == "fixed":
+            return naturals[i]
+        return min(naturals[i], _TEXT_FLOOR[priority >= 8])
+
+    shown = list(range(len(shapes)))
+    order = sorted((i for i in shown if shapes[i][1] < 9), key=lambda i: (shapes[i][1], -i))
+    while sum(floor(i) for i in shown) + _GAP * (len(shown) - 1) > width and order:
+        shown.remove(order.pop(0))
+    texts = [i for i in shown if shapes[i][0] == "text"]
+    room = width - _GAP * (len(shown) - 1) - sum(naturals[i] for i in shown if i not in texts)
+    sizes = {i: floor(i) for i in texts}
+    if texts and sum(sizes.values()) > room:  # only what never goes is left, and it is too wide
+        sizes = {i: min(naturals[i], max(1, room // len(texts))) for i in texts}
+    room -= sum(sizes.values())
+    while room > 0:  # the rest goes to the narrowest text column that wants more, one cell at a time
+        wanting = [i for i in texts if sizes[i] < naturals[i]]
+        if not wanting:
+            break
+        narrowest = min(sizes[i] for i in wanting)
+        for i in wanting:
+            if sizes[i] == narrowest and room > 0:
+                sizes[i] += 1
+                room -= 1
+    return shown, [sizes.get(i, naturals[i]) for i in shown]
+
+
+def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | None, wide: bool) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console()
+    headers = [c[1] for c in columns]
+    lens = [[cell_len(v) for v in c] for c in cells]
+    naturals = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
+    shapes = [_shape(c, [row[i] for row in cells], naturals[i]) for i, c in enumerate(columns)]
+    shown, widths = _fit(shapes, naturals, con.width)
+    table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  collapse_padding=True)
+    for i, size in zip(shown, widths):
+        folds = wide and shapes[i][0] == "text"
+        table.add_column(headers[i], width=max(size, 1), no_wrap=not folds, overflow="fold" if folds else "ellipsis")
+    for c in cells:
+        table.add_row(*(Text(c[i]) for i in shown))  # data is never markup
+    con.print(table)
+    left_out = [headers[i] or columns[i][0].replace("_", " ") for i in range(len(columns)) if i not in shown]
+    if left_out:
+        note(f"(left out to fit {con.width} columns: {', '.join(left_out)}; --json or a pipe shows every column)")
 
 
 def cell_len(value: str) -> int:

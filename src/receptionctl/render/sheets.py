@@ -1,4 +1,5 @@
-"""Printable sheets: a visit, a reception plan."""
+"""Printable sheets: a visit, a reception plan. Their tables show text whole (wide=True): a
+record's show is where what a list shortens is read in full."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def _roles(assignments) -> None:
         [{"role": a.role, "who": f"{a.staff_name} ({a.staff})",
           "backup": f"{a.backup_name} ({a.backup})" if a.backup else None} for a in assignments],
         [("role", "Role"), ("who", "Person"), ("backup", "Backup")],
-        title="Who does what",
+        title="Who does what", wide=True,
     )
 
 
@@ -76,16 +77,16 @@ def print_visit(d) -> None:
         _gap()
         print_table([{**g.__dict__, "out": g.checked_out_at} for g in d.guests],
                     [("name", "Guest"), ("title", "Title"), ("id_number", "ID number"), ("checked_in_at", "In"),
-                     ("out", "Out")], title="Guests")
+                     ("out", "Out")], title="Guests", wide=True)
     if d.incidents:
         _gap()
         print_table(incident_rows(d.incidents),
                     [("id", "ID"), ("at", "When"), ("kind", "Kind"), ("severity", "Severity"),
-                     ("text", "What happened"), ("status", "Status")], title="Incidents")
+                     ("text", "What happened"), ("status", "Status")], title="Incidents", wide=True)
     if d.notes:
         _gap()
         print_table(note_rows(d.notes),
-                    [("id", "ID"), ("kind", "Kind"), ("text", "Note"), ("by", "By"), ("status", "")], title="Notes")
+                    [("id", "ID"), ("kind", "Kind"), ("text", "Note"), ("by", "By"), ("status", "")], title="Notes", wide=True)
     print_promises(d.open_promises)
     if d.evaluation:
         _gap()
@@ -112,7 +113,7 @@ def print_plan(s) -> None:
             [{"time": text(i.starts_at)[-5:] + (f"–{text(i.ends_at)[-5:]}" if i.ends_at else ""),
               "day": text(i.starts_at)[:10], "title": i.title, "place": i.place, "owner": i.owner} for i in s.items],
             [("day", "Day"), ("time", "Time"), ("title", "Agenda"), ("place", "Place"), ("owner", "Owner")],
-            title="Agenda",
+            title="Agenda", wide=True,
         )
     else:
         sys.stdout.write("Agenda: none yet\n")
@@ -125,7 +126,7 @@ def print_plan(s) -> None:
         _gap()
         print_table(s.contacts, [("name", "Guest"), ("title", "Title"), ("phone", "Phone"), ("diet", "Diet"),
                                  ("transport", "Transport"), ("needs", "Special needs")],
-                    title="Guests and their needs")
+                    title="Guests and their needs", wide=True)
     _gap()
     money = [("budget", s.budget)]
     if s.per_person is not None:
@@ -149,7 +150,7 @@ def print_plan(s) -> None:
     print_table(
         [{"at": t.at, "who": t.actor, "what": t.action, "note": t.note} for t in s.trail],
         [("at", "When"), ("who", "Who"), ("what", "What"), ("note", "Note")],
-        title="Approval trail",
+        title="Approval trail", wide=True,
     )
 
 
