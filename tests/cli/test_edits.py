@@ -126,3 +126,35 @@ def test_contact_list_edit_remove_keeps_numbers_encrypted_and_checkins_readable(
     guests = team("visit", "show", str(vid), "--json").json()["guests"]
     assert [g["name"] for g in guests] == ["Liu Yang"]
     assert audit_of(team, "contact.remove")[0]["before"]["id_number"] == "1101**********7777"
+
+
+# -- the plan --------------------------------------------------------------------------------
+def test_plan_items_list_edit_remove_and_unassign_send_an_approved_plan_back(team, cli, unchanged):
+    vid = approved(team)
+    items = team("plan", "item", "list", str(vid), "--json").json()
+    assert [i["title"] for i in items] == ["Welcome"]
+    extra = team("--as", "li", "plan", "item", str(vid), "--at", "2026-12-01 11:00", "--title", "Tour",
+                 "--json").json()  # the old form still adds
+    team("--as", "li", "plan", "submit", str(vid))
+    team("--as", "gm", "plan", "approve", str(vid))
+    edited = team("--as", "li", "plan", "item", "edit", str(extra["id"]), "--title", "Factory tour", "--place",
+                  "Workshop 2", "--owner", "wang", "--json").json()
+    assert (edited["title"], edited["place"], edited["owner"]) == ("Factory tour", "Workshop 2", "wang")
+    sheet = team("plan", "show", str(vid), "--json").json()
+    assert sheet["plan_status"] == "draft" and "agenda item 'Factory tour' changed" in sheet["reapproval"]
+    event = audit_of(team, "plan.item_edit")[0]
+    assert event["before"] == {"title": "Tour", "place": None, "owner": None}
+    with unchanged():
+        one_error_line(cli("--as", "li", "plan", "item", "edit", str(extra["id"]), "--until", "2026-12-01 10:00"),
+                       2, "not after")
+        one_error_line(cli("--as", "li", "plan", "item", "edit", str(extra["id"])), 2, "nothing to change")
+        one_error_line(cli("--as", "li", "plan", "item", "edit", "999", "--title", "x"), 3, "no agenda item 999")
+        one_error_line(cli("--as", "chen", "plan", "item", "remove", str(extra["id"])), 4)
+        one_error_line(cli("--as", "li", "plan", "unassign", str(vid), "--role", "driver"), 1, "no one")
+    team("--as", "li", "plan", "item", "remove", str(extra["id"]))
+    assert [i["title"] for i in team("plan", "item", "list", str(vid), "--json").json()] == ["Welcome"]
+    run = team("--as", "li", "plan", "unassign", str(vid), "--role", "host")
+    assert "no primary host" in run.stderr
+    roles = {a["role"] for a in team("plan", "show", str(vid), "--json").json()["assignments"]}
+    assert "host" not in roles
+    assert audit_of(team, "plan.unassign")[0]["before"]["staff"] == "li"

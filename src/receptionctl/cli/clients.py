@@ -5,13 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, emit, state
+from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, emit, record_id, state
 from receptionctl.domain.vocab import Tier
 
 client_app = typer.Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
 contact_app = typer.Typer(rich_markup_mode=None, help="Contact people of a client.", no_args_is_help=True)
 
-ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or exact name.")]
+ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id, name, or a unique part of the name.")]
 
 
 @client_app.command("add", help="Add a client organisation.")
@@ -104,3 +104,75 @@ def contact_add(
         )
     emit(view, as_json, f"contact {view.id} added to client {view.client_id}: {view.name}"
             + (f", ID {view.id_number}" if view.id_number else ""))
+
+
+@client_app.command("edit", help="Correct a client's name, tier or industry (audited). "
+                    "Example: receptionctl client edit huaxin --tier key")
+def edit(
+    ctx: typer.Context,
+    client: ClientArg,
+    name: Annotated[Optional[str], typer.Option("--name", help="The corrected name (unique).")] = None,
+    tier: Annotated[Optional[Tier], typer.Option("--tier", help="The new tier.")] = None,
+    industry: Annotated[Optional[str], typer.Option("--industry", help="The industry; \"\" clears it.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.clients import edit_client
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = edit_client(session, st.actor, client, name=name, tier=tier.value if tier else None, industry=industry)
+    emit(view, as_json, f"client {view.id} changed: {view.name} ({view.tier}, {view.industry or 'no industry'})")
+
+
+ContactArg = Annotated[int, typer.Argument(metavar="CONTACT", parser=record_id, help="The contact's id "
+                                           "(see `contact list CLIENT`).")]
+
+
+@contact_app.command("list", help="A client's contact people, identity numbers masked. "
+                     "Example: receptionctl contact list huaxin")
+def contact_list(ctx: typer.Context, client: ClientArg, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+    from receptionctl.domain.clients import list_contacts
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        views = list_contacts(session, client)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(views, _CONTACT_COLUMNS)
+
+
+@contact_app.command("edit", help="Correct a contact's details (audited; \"\" clears an optional field). "
+                     "A new identity number is stored encrypted. Example: receptionctl contact edit 3 --phone 13900000000")
+def contact_edit(
+    ctx: typer.Context,
+    contact: ContactArg,
+    name: Annotated[Optional[str], typer.Option("--name", help="Full name.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Job title.")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="Phone number.")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="Email address.")] = None,
+    diet: Annotated[Optional[str], typer.Option("--diet", help="Dietary restrictions.")] = None,
+    transport: Annotated[Optional[str], typer.Option("--transport", help="Transport preference.")] = None,
+    needs: Annotated[Optional[str], typer.Option("--needs", help="Other special needs.")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted at "
+                                                     "rest, shown masked; \"\" removes it.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.clients import edit_contact
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = edit_contact(session, st.actor, contact, cipher=st.cipher, id_number=id_number, name=name,
+                            title=title, phone=phone, email=email, diet=diet, transport=transport, needs=needs)
+    emit(view, as_json, f"contact {view.id} changed: {view.name}")
+
+
+@contact_app.command("remove", help="Remove a contact person and their encrypted identity number (audited, "
+                     "masked); guests already checked in keep their own record. Example: receptionctl contact remove 3")
+def contact_remove(ctx: typer.Context, contact: ContactArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.clients import remove_contact
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = remove_contact(session, st.actor, contact)
+    emit(view, as_json, f"contact {view.id} removed: {view.name}")

@@ -5,7 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, report, state, when
+from typer.core import TyperGroup
+
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, record_id, report, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
 
@@ -27,7 +29,28 @@ def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
         print_plan(sheet)
 
 
-@app.command("item", help="Add an agenda item. Changing an approved plan sends it back for approval.")
+class _AddByDefault(TyperGroup):
+    """`plan item VISIT --at … --title …` is `plan item add VISIT …`, as it always was; `list`,
+    `edit` and `remove` are sub-commands (a visit id is never one of their names)."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "add", self.commands["add"], args
+        return super().resolve_command(ctx, args)
+
+
+item_app = typer.Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
+                       help="The agenda: add an item (the default: plan item VISIT --at WHEN --title TEXT), "
+                            "list, edit, remove. Changing an approved plan sends it back for approval.")
+app.add_typer(item_app, name="item")
+
+ItemArg = Annotated[int, typer.Argument(metavar="ITEM", parser=record_id, help="The agenda item's id "
+                                        "(see `plan item list VISIT`).")]
+
+
+@item_app.command("add", help="Add an agenda item (`plan item VISIT …` says the same). Changing an approved "
+                  "plan sends it back for approval. Example: receptionctl plan item add 7 --at \"12-01 10:00\" "
+                  "--title Welcome --place \"Room 301\"")
 def item(
     ctx: typer.Context,
     visit: VisitArg,
@@ -118,3 +141,68 @@ def reject(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="What must change.")],
            as_json: JsonOpt = False) -> None:
     _transition(ctx, visit, "reject", as_json, reason=reason)
+
+
+ITEM_COLUMNS = [("id", "ID"), ("starts_at", "Starts"), ("ends_at", "Ends"), ("title", "Item"), ("place", "Place"),
+                ("owner", "Owner")]
+
+
+@item_app.command("list", help="A visit's agenda, by start. Example: receptionctl plan item list 7")
+def item_list(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.plans import list_items
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        views = list_items(session, visit)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(views, ITEM_COLUMNS)
+
+
+@item_app.command("edit", help="Change an agenda item; \"\" clears --place or --owner. An approved plan goes "
+                  "back for approval. Example: receptionctl plan item edit 12 --at \"12-01 10:30\"")
+def item_edit(
+    ctx: typer.Context,
+    item_id: ItemArg,
+    at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="The new start. " + WHEN_FORMS)] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="The new end (same forms).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="What happens.")] = None,
+    place: Annotated[Optional[str], typer.Option("--place", help="Where.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", help="Who is responsible.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.plans import edit_item
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = edit_item(session, st.actor, item_id, starts_at=when(at, session) if at else None,
+                         ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
+    emit(done, as_json, f"agenda item {done.view.id} changed: {done.view.title}")
+
+
+@item_app.command("remove", help="Take an item off the agenda. An approved plan goes back for approval. "
+                  "Example: receptionctl plan item remove 12")
+def item_remove(ctx: typer.Context, item_id: ItemArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.plans import remove_item
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = remove_item(session, st.actor, item_id)
+    emit(done, as_json, f"agenda item {done.view.id} removed: {done.view.title}")
+
+
+@app.command("unassign", help="Nobody plays this role on the visit any more (its tasks show it unassigned). "
+             "An approved plan goes back for approval. Example: receptionctl plan unassign 7 --role guide")
+def unassign(
+    ctx: typer.Context,
+    visit: VisitArg,
+    role: Annotated[VisitRole, typer.Option("--role", help="The visit role to free.")],
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain.plans import unassign as do_unassign
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = do_unassign(session, st.actor, visit, role.value)
+    emit(done, as_json, f"visit {visit}: {role.value} unassigned (was {done.view.staff})")

@@ -31,7 +31,7 @@ from receptionctl.domain.visits import (
     reopen_plan,
 )
 from receptionctl.domain.vocab import VisitRole
-from receptionctl.errors import BadInput, NotAllowed, Refused
+from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.store.models import (
     Assignment,
     Contact,
@@ -332,15 +332,7 @@ def show_plan(session: Session, visit_id: int) -> PlanSheet:
     view = get_view(session, visit_id)
     plan = session.get(Plan, visit_id)
     visit = session.get(Visit, visit_id)
-    items = tuple(
-        ItemView(i.id, i.starts_at, i.ends_at, i.title, i.place, owner)
-        for i, owner in session.execute(
-            select(PlanItem, Staff.username)
-            .outerjoin(Staff, Staff.id == PlanItem.owner_id)
-            .where(PlanItem.visit_id == visit_id)
-            .order_by(PlanItem.starts_at, PlanItem.id)
-        )
-    )
+    items = tuple(_items(session, visit_id))
     roles = assignments(session, visit_id)
     contacts = tuple(
         GuestNeeds(c.name, c.title, c.phone, c.diet, c.transport, c.needs)
@@ -375,3 +367,98 @@ def show_plan(session: Session, visit_id: int) -> PlanSheet:
         missing=missing,
         open_promises=tuple(list_notes(session, client_id=view.client_id, open_promises=True)),
     )
+
+
+# -- changing the agenda and the roles ----------------------------------------------------
+def _items(session: Session, visit_id: int, item_id: int | None = None) -> list[ItemView]:
+    q = (select(PlanItem, Staff.username).outerjoin(Staff, Staff.id == PlanItem.owner_id)
+         .where(PlanItem.visit_id == visit_id).order_by(PlanItem.starts_at, PlanItem.id))
+    if item_id is not None:
+        q = q.where(PlanItem.id == item_id)
+    return [ItemView(i.id, i.starts_at, i.ends_at, i.title, i.place, owner) for i, owner in session.execute(q)]
+
+
+def list_items(session: Session, visit_id: int) -> list[ItemView]:
+    """A visit's agenda, by start."""
+    get_view(session, visit_id)  # exit 3 for an unknown visit
+    return _items(session, visit_id)
+
+
+def _item_for_change(session: Session, actor: str, item_id: int, doing: str):
+    item = session.get(PlanItem, item_id)
+    if item is None:
+        access.require(session, actor, VISIT_WRITE, doing)
+        raise NotFound(f"no agenda item {item_id}", hint="see `receptionctl plan item list VISIT`")
+    visit, plan = _plan_for_change(session, actor, item.visit_id, doing)
+    return item, visit, plan
+
+
+def edit_item(session: Session, actor: str, item_id: int, *, starts_at: datetime | None = None,
+              ends_at: datetime | None = None, title: str | None = None, place: str | None = None,
+              owner: str | None = None) -> Done:
+    """Change an agenda item (an empty --place or --owner clears it); an approved plan goes
+    back for approval."""
+    item, visit, plan = _item_for_change(session, actor, item_id, "change plans")
+    if all(v is None for v in (starts_at, ends_at, title, place, owner)):
+        raise BadInput("nothing to change: expected --at, --until, --title, --place or --owner")
+    before = _items(session, visit.id, item_id)[0]
+    if title is not None:
+        title = " ".join(title.split())
+        if not title or len(title) > 300:
+            raise BadInput(f"title {title!r} is not valid: expected 1 to 300 characters")
+        item.title = title
+    if starts_at is not None:
+        item.starts_at = starts_at
+    if ends_at is not None:
+        item.ends_at = ends_at
+    if item.ends_at is not None and item.ends_at <= item.starts_at:
+        raise BadInput(f"--until {clock.local(item.ends_at):%Y-%m-%d %H:%M} is not after the start "
+                       f"{clock.local(item.starts_at):%Y-%m-%d %H:%M}")
+    if place is not None:
+        item.place = clean_place(place, "--place") if place.strip() else None
+    if owner is not None:
+        item.owner_id = staff_ref(session, owner, "the agenda item's owner").id if owner.strip() else None
+    session.flush()
+    after = _items(session, visit.id, item_id)[0]
+    if after == before:
+        raise Refused(f"agenda item {item_id} already has these values")
+    reopen_plan(session, actor, visit, plan, f"agenda item {after.title!r} changed")
+    changed = [k for k in after.__dict__ if getattr(after, k) != getattr(before, k)]
+    audit.record(session, actor, "plan.item_edit", "plan_item", item_id, visit_id=visit.id,
+                 before={k: getattr(before, k) for k in changed}, after={k: getattr(after, k) for k in changed})
+    warnings = []
+    if item.starts_at < visit.starts_at or item.starts_at >= visit.ends_at or (
+            item.ends_at is not None and item.ends_at > visit.ends_at):
+        warnings.append(f"agenda item {after.title!r} is outside the visit's time "
+                        f"({clock.local(visit.starts_at):%Y-%m-%d %H:%M}–{clock.local(visit.ends_at):%H:%M})")
+    return Done(after, warnings)
+
+
+def remove_item(session: Session, actor: str, item_id: int) -> Done:
+    """Take an item off the agenda; an approved plan goes back for approval."""
+    item, visit, plan = _item_for_change(session, actor, item_id, "change plans")
+    view = _items(session, visit.id, item_id)[0]
+    reopen_plan(session, actor, visit, plan, f"agenda item {view.title!r} removed")
+    session.delete(item)
+    session.flush()
+    audit.record(session, actor, "plan.item_remove", "plan_item", item_id, visit_id=visit.id, before=view.__dict__)
+    return Done(view)
+
+
+def unassign(session: Session, actor: str, visit_id: int, role: str) -> Done:
+    """Nobody plays `role` on the visit any more (its tasks show it unassigned until someone
+    is); an approved plan goes back for approval."""
+    visit, plan = _plan_for_change(session, actor, visit_id, "assign roles")
+    if role not in {r.value for r in VisitRole}:
+        raise BadInput(f"role {role!r} is not valid: expected one of " + ", ".join(r.value for r in VisitRole))
+    row = session.scalars(select(Assignment).where(Assignment.visit_id == visit_id, Assignment.role == role)).first()
+    if row is None:
+        raise Refused(f"no one is assigned as {role} on visit {visit_id}")
+    old = {a.role: a for a in assignments(session, visit_id)}[role]
+    reopen_plan(session, actor, visit, plan, f"{role} unassigned (was {old.staff})")
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "plan.unassign", "visit", visit_id, visit_id=visit_id,
+                 before={"role": role, "staff": old.staff, "backup": old.backup})
+    warnings = [f"visit {visit_id} has no primary host now"] if role == "host" else []
+    return Done(old, warnings)
