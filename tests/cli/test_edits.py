@@ -4,7 +4,7 @@ and after, with the usual permissions and exit codes, and nothing changed on fai
 import json
 
 from tests.cli.test_foundation import one_error_line
-from tests.cli.test_reception_followup import DAY
+from tests.cli.test_reception_followup import DAY, held  # noqa: F401 (a fixture)
 from tests.cli.test_visits_plans import approved, new_visit
 
 
@@ -158,3 +158,25 @@ def test_plan_items_list_edit_remove_and_unassign_send_an_approved_plan_back(tea
     roles = {a["role"] for a in team("plan", "show", str(vid), "--json").json()["assignments"]}
     assert "host" not in roles
     assert audit_of(team, "plan.unassign")[0]["before"]["staff"] == "li"
+
+
+# -- feedback --------------------------------------------------------------------------------
+def test_feedback_list_filters_and_show(held, team, cli):
+    later = {"RECEPTIONCTL_NOW": "2026-12-02T09:00:00+08:00"}
+    team("--as", "li", "feedback", "add", str(held), "--score", "55", "--channel", "phone", "--comment",
+         "The lunch came late", env=later)
+    rows = team("feedback", "list", "--json", env=later).json()
+    assert [(f["visit_id"], f["client"], f["score"], f["below_red_line"]) for f in rows] == [(held, "Acme", 55, True)]
+    assert team("feedback", "list", "--client", "acm", "--below", "75", "--json", env=later).json() == rows
+    assert team("feedback", "list", "--below", "50", "--json", env=later).json() == []
+    assert team("feedback", "list", "--from", "2026-12-03", "--json", env=later).json() == []
+    assert team("feedback", "list", "--from", "2026-12-01", "--to", "2026-12-03", "--json", env=later).json() == rows
+    assert "RED LINE" in team("feedback", "list", env=later).stdout
+    shown = team("feedback", "show", str(held), env=later).stdout
+    assert "The lunch came late" in shown and "UNDER THE RED LINE" in shown
+    assert team("feedback", "show", str(held), "--json", env=later).json()["comment"] == "The lunch came late"
+    one_error_line(cli("feedback", "list", "--below", "500"), 2, "500")
+    one_error_line(cli("feedback", "list", "--client", "nobody"), 3)
+    vid = new_visit(team)["id"]
+    one_error_line(cli("feedback", "show", str(vid)), 3, "no feedback form yet")
+    one_error_line(cli("feedback", "show", "9999"), 3, "9999")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, WideOpt, emit, report, state, whole
+from receptionctl.cli.common import JsonOpt, WideOpt, emit, record_id, report, state, when, whole
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 
@@ -42,6 +42,56 @@ def feedback_add(
             + (" (UNDER THE RED LINE)" if f.below_red_line else ""))
     report(done)
 
+
+
+FEEDBACK_COLUMNS = [("visit_id", "Visit"), ("client", "Client"), ("at", "Received"), ("score", "Score"),
+                    ("mark", ""), ("channel", "Channel"), ("intent", "Intent"), ("comment", "Comment")]
+
+
+@feedback_app.command("list", help="Feedback forms by the time they were received: one visit's, one client's, "
+                      "in a period, or under a score. Example: receptionctl feedback list --from 11-01 --below 75")
+def feedback_list(
+    ctx: typer.Context,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's form.")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's forms (id, name, or a "
+                                                  "unique part of it).")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="WHEN", help="Only forms received at or after "
+                                                 "this moment (today, 11-01, -7d ...).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="Only forms received before this "
+                                               "moment.")] = None,
+    below: Annotated[Optional[int], typer.Option("--below", parser=whole(0, 101), metavar="N",
+                                                 help="Only scores under N (the red line is the policy's "
+                                                      "red_line_score).")] = None,
+    as_json: JsonOpt = False,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain.followups import list_feedback
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        views = list_feedback(session, visit_id=visit, client=client, start=when(start, session) if start else None,
+                              end=when(end, session) if end else None, below=below)
+    if as_json:
+        print_json(views)
+    else:
+        print_table([{**f.__dict__, "mark": "excellent" if f.excellent else "RED LINE" if f.below_red_line else ""}
+                     for f in views], FEEDBACK_COLUMNS)
+
+
+@feedback_app.command("show", help="A visit's feedback form, whole. Example: receptionctl feedback show 7")
+def feedback_show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain.followups import show_feedback
+    from receptionctl.render.output import print_fields, print_json
+
+    with state(ctx).session() as session:
+        f = show_feedback(session, visit)
+    if as_json:
+        print_json(f)
+        return
+    print_fields([("visit", f.visit_id), ("client", f.client), ("score", f"{f.score}" + (
+        " (excellent)" if f.excellent else " (UNDER THE RED LINE)" if f.below_red_line else "")),
+        ("channel", f.channel), ("intent", f.intent), ("comment", f.comment), ("suggestion", f.suggestion),
+        ("received", f.at), ("recorded by", f.by)], title=f"Feedback of visit {f.visit_id}")
 
 def outcome(
     ctx: typer.Context,

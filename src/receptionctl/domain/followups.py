@@ -3,6 +3,7 @@ and the follow-up work that is due."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,10 +14,11 @@ from sqlmodel import select, update
 from receptionctl.domain import access, audit, clock, engine, lifecycle, policy
 from receptionctl.domain.base import Done, amount, load_for_change, required_text
 from receptionctl.domain.engine import Event
+from receptionctl.domain.clients import resolve_client
 from receptionctl.domain.visits import VISIT_WRITE, get_view
 from receptionctl.domain.vocab import Channel, Intent, Outcome
-from receptionctl.errors import BadInput, Refused
-from receptionctl.store.models import Evaluation, Feedback, Guest, Incident, Task, Visit
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.store.models import Client, Evaluation, Feedback, Guest, Incident, Task, Visit
 
 AFTER = frozenset({"coordinator", "host"})
 
@@ -33,6 +35,7 @@ class FeedbackView:
     by: str
     excellent: bool
     below_red_line: bool
+    client: str | None = None  # in lists and `feedback show`
 
 
 @dataclass(frozen=True)
@@ -310,3 +313,37 @@ def followup_due(session: Session, *, owner: str | None = None, within_days: int
         raise BadInput(f"--within {within_days} is not valid: expected 0 to 366 days")
     return engine.list_tasks(session, owner=owner, stage="followup", state="open",
                       due_before=clock.now() + timedelta(days=within_days, microseconds=1))
+
+
+def list_feedback(session: Session, *, visit_id: int | None = None, client: str | None = None,
+                  start: datetime | None = None, end: datetime | None = None,
+                  below: int | None = None) -> list[FeedbackView]:
+    """Feedback forms by the time they were received, filtered in SQL: one visit's, one
+    client's, received in [start, end), scored under `below`."""
+    rules = policy.load(session)
+    q = (select(Feedback, Client.name).join(Visit, Visit.id == Feedback.visit_id)
+         .join(Client, Client.id == Visit.client_id))
+    if visit_id is not None:
+        get_view(session, visit_id)
+        q = q.where(Feedback.visit_id == visit_id)
+    if client is not None:
+        q = q.where(Visit.client_id == resolve_client(session, client).id)
+    if start is not None:
+        q = q.where(Feedback.at >= start)
+    if end is not None:
+        q = q.where(Feedback.at < end)
+    if below is not None:
+        if not 0 <= below <= 101:
+            raise BadInput(f"--below {below} is not valid: expected a score from 0 to 101")
+        q = q.where(Feedback.score < below)
+    return [dataclasses.replace(feedback_view(f, rules), client=name)
+            for f, name in session.execute(q.order_by(Feedback.at, Feedback.visit_id))]
+
+
+def show_feedback(session: Session, visit_id: int) -> FeedbackView:
+    """A visit's feedback form."""
+    found = list_feedback(session, visit_id=visit_id)
+    if not found:
+        raise NotFound(f"visit {visit_id} has no feedback form yet",
+                       hint="record it with `receptionctl feedback add VISIT --score N --channel phone`")
+    return found[0]
