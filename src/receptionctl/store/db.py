@@ -67,6 +67,14 @@ class Database:
         if not self.is_sqlite:
             try:
                 return create_engine(self.url)
+            except ImportError as exc:  # the driver is not installed (an extra of the package)
+                if make_url(self.url).get_backend_name() == "postgresql":
+                    raise StorageError(
+                        f"cannot use database {describe(self.url)}: the PostgreSQL driver is not installed "
+                        f"(no module {exc.name or 'psycopg'!r}); install receptionctl[postgres]",
+                        hint="pipx install 'receptionctl[postgres]' (or pip install 'receptionctl[postgres]'), "
+                        "and give a postgresql+psycopg:// URL") from None
+                raise StorageError(f"cannot use database {describe(self.url)}: {exc}") from None
             except Exception as exc:  # unknown driver, bad URL parts
                 raise StorageError(f"cannot use database {describe(self.url)}: {exc}") from None
         engine = create_engine(self.url, connect_args={"timeout": self.busy_timeout})
