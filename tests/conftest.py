@@ -54,8 +54,11 @@ def _set_env(mp: pytest.MonkeyPatch, db: str, data_home) -> None:
     mp.setenv("RECEPTIONCTL_NOW", NOW)
     mp.setenv("XDG_DATA_HOME", str(data_home))
     mp.setenv("XDG_CACHE_HOME", str(Path(data_home).parent / "cache"))
+    # a config folder of the test's own, with no config file: no test reads the user's config
+    mp.setenv("XDG_CONFIG_HOME", str(Path(data_home).parent / "config"))
     mp.setenv("NO_COLOR", "1")
-    for var in ("RECEPTIONCTL_KEY", "RECEPTIONCTL_DEBUG", "RECEPTIONCTL_BUSY_TIMEOUT", "RECEPTIONCTL_TZ"):
+    for var in ("RECEPTIONCTL_KEY", "RECEPTIONCTL_DEBUG", "RECEPTIONCTL_BUSY_TIMEOUT", "RECEPTIONCTL_TZ",
+                "RECEPTIONCTL_LANG"):
         mp.delenv(var, raising=False)
     if PG_URL:  # a server database keeps no key file: the team shares RECEPTIONCTL_KEY
         mp.setenv("RECEPTIONCTL_KEY", PG_KEY)

@@ -79,7 +79,8 @@ def db_migrate(ctx: typer.Context) -> None:
 
 
 @db_app.command("info", help="Where the data is and how times are read: the database, its schema, the time zone "
-                "in force and where it came from (--tz, RECEPTIONCTL_TZ or the policy's work_zone), the "
+                "in force and where it came from (--tz, RECEPTIONCTL_TZ, the config file or the policy's "
+                "work_zone), the "
                 "working-day calendar, and now in that zone.")
 def db_info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from receptionctl.domain import clock, policy

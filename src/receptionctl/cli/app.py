@@ -10,6 +10,7 @@ from typer.core import TyperGroup, _TyperParameter
 
 from receptionctl import __version__
 from receptionctl.cli import admin, clients, followups, plans, policy, reception, reports, staff, tasks, visits
+from receptionctl.cli import config as config_cli
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
 
@@ -128,6 +129,7 @@ def root(
 app.command("init", help="Create or upgrade the database, load the default policy, and register "
             "the acting user as admin when the staff table is empty. Idempotent.")(admin.init)
 app.add_typer(admin.db_app, name="db")
+app.add_typer(config_cli.app, name="config")
 app.add_typer(staff.app, name="staff")
 app.add_typer(clients.client_app, name="client")
 app.add_typer(clients.contact_app, name="contact")

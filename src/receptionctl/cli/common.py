@@ -194,29 +194,162 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
-def resolve_db(option: str | None) -> str:
+# -- the settings: flag > environment > config file > default ---------------------------
+# Each setting: its environment variable and its root option (None: no option yet).
+SETTINGS = {
+    "db": ("RECEPTIONCTL_DB", "--db"),
+    "user": ("RECEPTIONCTL_USER", "--as"),
+    "tz": ("RECEPTIONCTL_TZ", "--tz"),
+    "lang": ("RECEPTIONCTL_LANG", None),
+}
+LANGS = ("en", "zh-CN", "zh-TW")
+DEFAULT_LANG = "en"
+CONFIG_FILE = "config.toml"
+
+
+def config_path() -> Path:
+    """The config file: config.toml in the user config folder (platformdirs; on Linux
+    $XDG_CONFIG_HOME/receptionctl, else ~/.config/receptionctl). It may not exist."""
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) / CONFIG_FILE
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """The file's table as TOML reads it, unchecked ({} when there is no file). An unreadable
+    file or one that is not TOML is bad input (exit 2), named with the problem."""
+    import tomllib
+
+    from receptionctl.errors import BadInput
+
+    hint = "fix or remove the file; `receptionctl config path` prints where it is"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise BadInput(f"cannot read config file {path}: {exc.strerror or exc}", hint=hint) from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadInput(f"config file {path} is not valid TOML: it is not UTF-8 text", hint=hint) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"config file {path} is not valid TOML: {exc}", hint=hint) from None
+
+
+def read_config(path: Path | None = None) -> dict[str, str]:
+    """The settings of the config file, checked: known keys, string values, each valid
+    (exit 2 naming the file, the key and the problem)."""
+    from receptionctl.errors import BadInput
+
+    path = path or config_path()
+    settings = {}
+    for key, value in load_config_file(path).items():
+        if key not in SETTINGS:
+            raise BadInput(f"config file {path}: unknown key {key!r}: expected {', '.join(SETTINGS)}",
+                           hint=f"remove it with `receptionctl config unset {key}` or edit the file")
+        settings[key] = check_setting(key, value, f"config file {path}: {key}")
+    return settings
+
+
+def check_setting(key: str, value: Any, what: str) -> str:
+    """A setting's value, checked and normalised; bad input (exit 2) naming `what` if not valid."""
+    from receptionctl.errors import BadInput
+
+    if not isinstance(value, str):
+        raise BadInput(f"{what} must be a string in quotes, such as {key} = \"...\"")
+    if key == "db":
+        if not value.strip() or any(ch in value for ch in "\n\r\0"):
+            raise BadInput(f"{what} {value!r} is not valid: expected a file path or a database URL")
+        return value
+    if key == "user":
+        from receptionctl.domain.vocab import check_username
+
+        return check_username(value, what)
+    if key == "tz":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise BadInput(f"{what} {value!r} is not a time zone: expected an IANA name such as Asia/Shanghai") from None
+        return value.strip()
+    if key == "lang":
+        for lang in LANGS:
+            if value.strip().replace("_", "-").lower() == lang.lower():
+                return lang
+        raise BadInput(f"{what} {value!r} is not a language: expected one of {', '.join(LANGS)}")
+    raise BadInput(f"unknown setting {key!r}: expected {', '.join(SETTINGS)}")  # pragma: no cover
+
+
+def setting(key: str, option: str | None = None, config: dict[str, str] | None = None) -> tuple[str | None, str]:
+    """The value of a setting in force and where it comes from: "flag", "env", "config" or
+    "default" (the value is then None: the caller knows the default). The config file is
+    read only when neither the flag nor the environment gives the value."""
+    env_var, flag = SETTINGS[key]
     if option:
-        return option
-    env = os.environ.get("RECEPTIONCTL_DB")
+        return (option if key == "db" else check_setting(key, option, flag)), "flag"
+    env = os.environ.get(env_var)
     if env:
-        return env
-    return str(default_db_path())
+        return (env if key == "db" else check_setting(key, env, env_var)), "env"
+    if config is None:
+        config = _config_in_force()
+    if key in config:
+        return config[key], "config"
+    return None, "default"
 
 
-def resolve_actor(option: str | None) -> str:
-    from receptionctl.domain.vocab import check_username
+def _config_in_force() -> dict[str, str]:
+    """The config file's settings. Under `config …` a broken file is passed over here, so
+    that `config path`, `config set` and `config unset` can mend it (`config show` reads
+    it again, and fails on it, as every other command does)."""
+    from receptionctl.errors import BadInput
 
-    if option:
-        return check_username(option, "--as")
-    env = os.environ.get("RECEPTIONCTL_USER")
-    if env:
-        return check_username(env, "RECEPTIONCTL_USER")
+    try:
+        return read_config()
+    except BadInput:
+        if _running_config_command():
+            return {}
+        raise
+
+
+def _running_config_command() -> bool:
+    try:
+        from typer._click.globals import get_current_context  # typer is pinned to 0.29.x
+    except ImportError:  # pragma: no cover
+        return False
+    ctx = get_current_context(silent=True)
+    return ctx is not None and ctx.find_root().invoked_subcommand == "config"
+
+
+def login_name() -> str:
+    """The OS login name, the acting user when nothing else names one."""
     import getpass
+
+    from receptionctl.domain.vocab import check_username
 
     try:
         return check_username(getpass.getuser(), "the login name")
     except Exception:  # no usable login name (containers)
         return "unknown"
+
+
+def resolve_db(option: str | None) -> str:
+    """--db, else RECEPTIONCTL_DB, else the config file's db, else the user data folder's."""
+    value, _ = setting("db", option)
+    return value or str(default_db_path())
+
+
+def resolve_actor(option: str | None) -> str:
+    """--as, else RECEPTIONCTL_USER, else the config file's user, else the login name."""
+    value, _ = setting("user", option)
+    return value or login_name()
+
+
+def resolve_lang() -> str:
+    """The interface language: RECEPTIONCTL_LANG, else the config file's lang, else en."""
+    value, _ = setting("lang")
+    return value or DEFAULT_LANG
 
 
 def calendar_cache() -> None:
@@ -244,24 +377,19 @@ def company_zone(session) -> None:
 
 
 def configure_clock(tz_option: str | None = None) -> None:
-    """RECEPTIONCTL_NOW pins the clock; --tz, else RECEPTIONCTL_TZ, sets the zone for this
-    run (else the policy's work zone, read when the database is opened)."""
+    """RECEPTIONCTL_NOW pins the clock; --tz, else RECEPTIONCTL_TZ, else the config file's
+    tz, sets the zone for this run (else the policy's work zone, read when the database is
+    opened)."""
     from datetime import datetime, timezone
 
     from receptionctl.domain import clock
     from receptionctl.errors import BadInput
 
-    env_name = os.environ.get("RECEPTIONCTL_TZ")
-    tz_name, origin = (tz_option, "--tz") if tz_option else (env_name, "RECEPTIONCTL_TZ")
+    tz_name, origin = setting("tz", tz_option)
     if tz_name:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        from zoneinfo import ZoneInfo
 
-        try:
-            clock.set_zone(ZoneInfo(tz_name.strip()), origin)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise BadInput(
-                f"{origin} {tz_name!r} is not a time zone: expected an IANA name such as Asia/Shanghai"
-            ) from None
+        clock.set_zone(ZoneInfo(tz_name), {"flag": "--tz", "env": "RECEPTIONCTL_TZ"}.get(origin, "config file"))
     else:
         clock.set_zone(None)
     pinned = os.environ.get("RECEPTIONCTL_NOW")
