@@ -12,11 +12,17 @@ import pytest
 from tests.cli.test_reception_followup import AFTER, visit_held
 from tests.conftest import template
 
-LONG_CLIENT = "Huaxin Precision Machinery Manufacturing Group International Holdings 华信精密机械制造股份有限公司"
-LONG_VENUE = "Showroom on the third floor of the east building beside the lifts 东楼三层展厅"
-LONG_INCIDENT = "The projector in the showroom failed during the demonstration and the spare was locked away 投影仪故障"
-LONG_NOTE = "客户询问能否在下次来访前提供五百台设备的交货周期 and a written quotation with the maintenance plan attached"
-LONG_NAME = "Ouyang Mingyue 欧阳明月 of the International Key Accounts Office"
+# longer than any column gets at 120, each ending with a word of its own
+LONG_CLIENT = ("华信精密机械制造股份有限公司 Huaxin Precision Machinery Manufacturing Group International Holdings "
+               "of the Suzhou Industrial Park and the Yangtze River Delta Region Zephyrus")
+LONG_VENUE = "Showroom on the third floor of the east building beside the lifts 东楼三层展厅 Boreas"
+LONG_INCIDENT = ("投影仪故障 The projector in the showroom failed during the demonstration and the spare one was "
+                 "locked in the storeroom whose key had gone home with the night guard Notus")
+LONG_NOTE = ("客户询问能否在下次来访前提供五百台设备的交货周期 and a written quotation with the maintenance plan "
+             "attached and signed by the sales director before the end of the month Eurus")
+LONG_NAME = "Ouyang Mingyue 欧阳明月 of the International Key Accounts Office and the Strategic Partnerships Desk Aeolus"
+LONG_COMMENT = ("接待周到 The reception was thorough and the demonstration convincing though the projector failure "
+                "cost us twenty minutes of the agenda Zephyr")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
 
 
@@ -34,6 +40,8 @@ def long_rows(ok):
     ok("--as", "li", "incident", "add", "1", "--kind", "equipment", "--severity", "high", "--text", LONG_INCIDENT,
        env=AFTER)
     ok("--as", "li", "note", "add", "1", "--kind", "promise", "--text", LONG_NOTE, env=AFTER)
+    ok("--as", "li", "feedback", "add", "1", "--score", "88", "--channel", "phone", "--comment", LONG_COMMENT,
+       env=AFTER)
 
 
 def _lists(command) -> list[tuple[str, ...]]:
@@ -142,6 +150,7 @@ WHOLE = [  # a list, and a long text it shows in a column that is never left out
     (("staff", "list"), LONG_NAME),
     (("incident", "list"), LONG_INCIDENT),
     (("note", "list"), LONG_NOTE),
+    *([(("feedback", "list"), LONG_COMMENT)] if ("feedback", "list") in LISTS else []),
 ]
 
 

@@ -161,7 +161,7 @@ _SHAPES: dict[str, tuple[str, int]] = {
     "flags": ("text", 5), "help": ("text", 6), "roles": ("text", 6), "place": ("text", 5), "diet": ("text", 5),
     "needs": ("text", 5), "backup": ("text", 4),
     # what else there is to know: goes first on a narrow window
-    "when": ("fixed", 3), "stage": ("fixed", 3), "venue": ("text", 3), "industry": ("text", 3),
+    "when": ("fixed", 3), "stage": ("fixed", 4), "venue": ("text", 3), "industry": ("text", 3),
     "dept": ("text", 3), "default": ("text", 3), "email": ("text", 3), "transport": ("text", 3),
     "zh": ("text", 2), "title_zh": ("text", 2), "note": ("text", 2), "source": ("text", 2),
     "file": ("text", 2), "repeat": ("fixed", 2), "ends_at": ("fixed", 2), "level": ("fixed", 2),
@@ -172,6 +172,7 @@ _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIXED_MAX = 32  # a "fixed" column without dates wider than this is shortened like text
 _SHORT = 12  # a column of another key whose values are all this short is fixed
 _TEXT_FLOOR = (8, 16)  # the least a text column is shortened to: others, priority 8 and 9
+_COMFORT = 24  # an important text column (priority 6 and up) cut shorter than this is cramped
 _GAP = 2  # between columns: the box has no vertical lines and no edge
 
 
@@ -189,36 +190,47 @@ def _shape(column: Column, values: Sequence[str], natural: int) -> tuple[str, in
     return kind, priority
 
 
-def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int) -> tuple[list[int], list[int]]:
+def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int,
+         typicals: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
     """Which columns to show and how wide, so that the table fits `width`: fixed columns whole;
-    text columns share what is left, each at least its floor; while that is not possible, the
-    lowest-priority column is left out. Returns (shown column indexes, their widths). The same
-    with --wide, whose text wraps in the width it gets instead of being shortened."""
+    text columns share what is left, each at least its floor, the more important ones more.
+    While that is not possible, the lowest-priority column is left out; and while an important
+    text column is cut shorter than most of its cells (`typicals`, else the widest) and than
+    _COMFORT, so is one of priority 3 or less. Returns (shown column
+    indexes, their widths). The same with --wide, whose text wraps instead of being shortened."""
     def floor(i: int) -> int:
-        kind, priority = shapes[i]
-        if kind == "fixed":
-            return naturals[i]
-        return min(naturals[i], _TEXT_FLOOR[priority >= 8])
+        return naturals[i] if shapes[i][0] == "fixed" else min(naturals[i], _TEXT_FLOOR[shapes[i][1] >= 8])
+
+    def share(shown: list[int]) -> dict[int, int]:
+        texts = [i for i in shown if shapes[i][0] == "text"]
+        room = width - _GAP * (len(shown) - 1) - sum(naturals[i] for i in shown if i not in texts)
+        sizes = {i: floor(i) for i in texts}
+        if texts and sum(sizes.values()) > room:  # only what never goes is left, and it is too wide
+            sizes = {i: min(naturals[i], max(1, room // len(texts))) for i in texts}
+        room -= sum(sizes.values())
+        weight = {i: max(1, shapes[i][1] - 4) for i in texts}
+        # one cell at a time to the text column that wants more and has least for its weight:
+        # first up to what most of its cells need, then up to its widest cell
+        for goal in (typicals or naturals, naturals):
+            while room > 0:
+                wanting = [i for i in texts if sizes[i] < min(goal[i], naturals[i])]
+                if not wanting:
+                    break
+                sizes[min(wanting, key=lambda i: (sizes[i] / weight[i], i))] += 1
+                room -= 1
+        return sizes
+
+    def cramped(shown: list[int], sizes: dict[int, int]) -> bool:
+        return any(shapes[i][1] >= 6 and sizes[i] < min((typicals or naturals)[i], _COMFORT) for i in sizes)
 
     shown = list(range(len(shapes)))
     order = sorted((i for i in shown if shapes[i][1] < 9), key=lambda i: (shapes[i][1], -i))
     while sum(floor(i) for i in shown) + _GAP * (len(shown) - 1) > width and order:
         shown.remove(order.pop(0))
-    texts = [i for i in shown if shapes[i][0] == "text"]
-    room = width - _GAP * (len(shown) - 1) - sum(naturals[i] for i in shown if i not in texts)
-    sizes = {i: floor(i) for i in texts}
-    if texts and sum(sizes.values()) > room:  # only what never goes is left, and it is too wide
-        sizes = {i: min(naturals[i], max(1, room // len(texts))) for i in texts}
-    room -= sum(sizes.values())
-    while room > 0:  # the rest goes to the narrowest text column that wants more, one cell at a time
-        wanting = [i for i in texts if sizes[i] < naturals[i]]
-        if not wanting:
-            break
-        narrowest = min(sizes[i] for i in wanting)
-        for i in wanting:
-            if sizes[i] == narrowest and room > 0:
-                sizes[i] += 1
-                room -= 1
+    sizes = share(shown)
+    while order and shapes[order[0]][1] <= 3 and cramped(shown, sizes):
+        shown.remove(order.pop(0))
+        sizes = share(shown)
     return shown, [sizes.get(i, naturals[i]) for i in shown]
 
 
@@ -232,7 +244,9 @@ def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | 
     lens = [[cell_len(v) for v in c] for c in cells]
     naturals = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     shapes = [_shape(c, [row[i] for row in cells], naturals[i]) for i, c in enumerate(columns)]
-    shown, widths = _fit(shapes, naturals, con.width)
+    typicals = [sorted(n[i] for n in lens)[(len(lens) * 4 + 4) // 5 - 1] if lens else 0  # 4 in 5 cells fit
+                for i in range(len(columns))]
+    shown, widths = _fit(shapes, naturals, con.width, typicals)
     table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                   collapse_padding=True)
     for i, size in zip(shown, widths):
