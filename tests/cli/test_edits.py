@@ -180,3 +180,47 @@ def test_feedback_list_filters_and_show(held, team, cli):
     vid = new_visit(team)["id"]
     one_error_line(cli("feedback", "show", str(vid)), 3, "no feedback form yet")
     one_error_line(cli("feedback", "show", "9999"), 3, "9999")
+
+
+# -- the visit -------------------------------------------------------------------------------
+def keys(ok, vid, state="open"):
+    return {t["key"] for t in ok("task", "list", "--visit", str(vid), "--state", state, "--json").json()}
+
+
+def test_visit_edit_regenerates_the_steps_that_apply_and_keeps_done_work(team, cli, unchanged):
+    vid = new_visit(team, at="2026-12-10 10:00")["id"]  # talk, level 3, on site
+    assert not {"security-briefing", "demo-equipment", "offsite-transport"} & keys(team, vid)
+    run = team("--as", "li", "visit", "edit", str(vid), "--level", "1", "--purpose", "tour", "--offsite",
+               "--headcount", "12", "--venue", "Expo hall", "--json")
+    view = run.json()
+    assert (view["level"], view["purpose"], view["offsite"], view["headcount"], view["venue"]) == \
+        (1, "tour", True, 12, "Expo hall")
+    assert {"security-briefing", "level1-ambience", "demo-equipment", "offsite-transport"} <= keys(team, vid)
+    demo = next(t for t in team("task", "list", "--visit", str(vid), "--json").json() if t["key"] == "demo-equipment")
+    team("--as", "li", "task", "done", str(demo["id"]))
+    run = team("--as", "li", "visit", "edit", str(vid), "--level", "3", "--purpose", "talk", "--no-offsite")
+    assert "no longer apply and were skipped" in run.stderr
+    open_now, skipped = keys(team, vid), keys(team, vid, "skipped")
+    assert not {"security-briefing", "level1-ambience", "offsite-transport"} & open_now
+    assert {"security-briefing", "level1-ambience", "offsite-transport"} <= skipped
+    assert "demo-equipment" in keys(team, vid, "done")  # done work stays done
+    team("--as", "li", "visit", "edit", str(vid), "--level", "1")
+    assert "security-briefing" in keys(team, vid)  # skipped by the edit, needed again
+    event = audit_of(team, "visit.edit")[-1]
+    assert event["before"] == {"level": 3} and event["after"] == {"level": 1}
+    with unchanged():
+        one_error_line(cli("--as", "li", "visit", "edit", str(vid), "--level", "1"), 1, "already has")
+        one_error_line(cli("--as", "li", "visit", "edit", str(vid)), 2, "nothing to change")
+        one_error_line(cli("--as", "li", "visit", "edit", str(vid), "--level", "4"), 2, "'4'")
+        one_error_line(cli("--as", "chen", "visit", "edit", str(vid), "--headcount", "3"), 4)
+        one_error_line(cli("--as", "li", "visit", "edit", "999", "--headcount", "3"), 3)
+
+
+def test_visit_edit_sends_an_approved_plan_back(team):
+    vid = approved(team)
+    run = team("--as", "li", "visit", "edit", str(vid), "--headcount", "8")
+    assert "needs approval again" in run.stderr
+    sheet = team("plan", "show", str(vid), "--json").json()
+    assert sheet["plan_status"] == "draft" and "headcount 5 → 8" in sheet["reapproval"]
+    assert team("--as", "li", "visit", "edit", str(vid), "--venue", " Room  301 ", "--json").json()["venue"] == "Room 301"
+    assert team("--as", "li", "visit", "edit", str(vid), "--venue", "", "--json").json()["venue"] is None

@@ -141,6 +141,36 @@ def reschedule(
     report(done)
 
 
+@app.command("edit", help="Correct a visit's venue, headcount, level, purpose, off-site or urgency (audited). "
+             "A new level, purpose or off-site changes which procedure steps apply: open ones that no longer "
+             "do are skipped, new ones open, done ones stay done. Any change sends an approved plan back for "
+             "approval. Example: receptionctl visit edit 7 --level 1 --headcount 12")
+def edit(
+    ctx: typer.Context,
+    visit: VisitArg,
+    venue: Annotated[Optional[str], typer.Option("--venue", help="Meeting room, showroom, or the off-site place; "
+                                                 "\"\" clears it.")] = None,
+    headcount: Annotated[Optional[int], typer.Option("--headcount", parser=whole(1, 10000),
+                                                     help="Number of visitors (1 to 10000).")] = None,
+    level: Annotated[Optional[int], typer.Option("--level", parser=whole(1, 3), help="Reception level: 1, 2 or 3.")] = None,
+    purpose: Annotated[Optional[Purpose], typer.Option("--purpose", help="Why the client comes.")] = None,
+    offsite: Annotated[Optional[bool], typer.Option("--offsite/--no-offsite", help="Away from the company, or "
+                                                    "not.", show_default=False)] = None,
+    urgent: Annotated[Optional[bool], typer.Option("--urgent/--no-urgent", help="An urgent reception (hours of "
+                                                   "notice), or not.", show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import visits
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = visits.edit_visit(session, st.actor, visit, venue=venue, headcount=headcount, level=level,
+                                 purpose=purpose.value if purpose else None, offsite=offsite, urgent=urgent)
+    v = done.view
+    emit(done, as_json, f"visit {v.id} changed: {v.client}, {v.purpose}, level {v.level}, {v.headcount} guests, "
+                        f"plan {v.plan_status}")
+
+
 @app.command("cancel", help="Cancel a visit that has not taken place, with a reason.")
 def cancel(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="Why the visit is cancelled.")],

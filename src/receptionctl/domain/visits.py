@@ -10,7 +10,7 @@ from sqlalchemy import and_
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clashes, find, clock, engine, lifecycle, policy
+from receptionctl.domain import access, audit, clashes, clock, engine, find, lifecycle, policy
 from receptionctl.domain.base import (
     MAX_HOURS,
     Done,
@@ -341,6 +341,64 @@ def reschedule(
     if before.plan_status == "approved":
         warnings.append(f"the plan of visit {visit_id} needs approval again")
     warnings += [c.text for c in clashes.find(session, [visit_id])]
+    return Done(view, warnings)
+
+
+def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None = None,
+               headcount: int | None = None, level: int | None = None, purpose: str | None = None,
+               offsite: bool | None = None, urgent: bool | None = None) -> Done:
+    """Correct what was typed when the visit was recorded. A change of level, purpose or
+    off-site changes which steps of the procedure apply: the open ones that no longer do are
+    skipped, the new ones open (done work stays done). Any change sends an approved plan
+    back for approval. An empty --venue clears it."""
+    access.require(session, actor, VISIT_WRITE, "edit visits")
+    visit, plan = load_for_change(session, visit_id)
+    lifecycle.visit_step(visit.id, visit.status, "edit")
+    asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose, "offsite": offsite,
+             "urgent": urgent}
+    if all(v is None for v in asked.values()):
+        raise BadInput("nothing to change: expected --venue, --headcount, --level, --purpose, --offsite/--no-offsite "
+                       "or --urgent/--no-urgent")
+    if purpose is not None and purpose not in {p.value for p in Purpose}:
+        raise BadInput(f"purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
+    if level is not None and level not in (1, 2, 3):
+        raise BadInput(f"level {level} is not valid: expected 1, 2 or 3")
+    if headcount is not None and not 1 <= headcount <= MAX_HEADCOUNT:
+        raise BadInput(f"headcount {headcount} is not valid: expected 1 to {MAX_HEADCOUNT}")
+    if venue is not None:
+        venue = clean_place(venue, "--venue") if venue.strip() else ""
+        asked["venue"] = venue or None
+    changed = {k: v for k, v in asked.items()
+               if (v is not None or k == "venue" and venue == "") and getattr(visit, k) != v}
+    if not changed:
+        raise Refused(f"visit {visit_id} already has these values")
+    before_view = get_view(session, visit_id)
+    before = {k: getattr(visit, k) for k in changed}
+    what = ", ".join(f"{k} {before[k]!s} → {changed[k]!s}" for k in changed)
+    reopen_plan(session, actor, visit, plan, what)
+    for key, value in changed.items():
+        setattr(visit, key, value)
+    if "venue" in changed:
+        visit.venue_key = venue_key(visit.venue)
+    warnings = []
+    if "urgent" in changed and visit.status in ("planning", "submitted", "approved"):
+        had, needed, short = notice(session, visit.starts_at, visit.urgent)
+        visit.short_notice, visit.notice_had, visit.notice_needed = short, had, needed
+        if short:
+            warnings.append(notice_warning(visit_id, had, needed, visit.urgent))
+    session.flush()
+    if {"level", "purpose", "offsite"} & set(changed):
+        out = engine.on(session, Event("visit.edited", visit_id, actor, data={"changed": what}))
+        if out.closed:
+            warnings.append(f"{out.closed} open task{'s' if out.closed != 1 else ''} no longer appl"
+                            f"{'y' if out.closed != 1 else 'ies'} and {'were' if out.closed != 1 else 'was'} skipped")
+    session.flush()
+    view = get_view(session, visit_id)
+    audit.record(session, actor, "visit.edit", "visit", visit_id, visit_id=visit_id, before=before, after=changed)
+    if before_view.plan_status == "approved":
+        warnings.append(f"the plan of visit {visit_id} needs approval again")
+    if "venue" in changed:
+        warnings += [c.text for c in clashes.find(session, [visit_id]) if c.kind == "venue"]
     return Done(view, warnings)
 
 

@@ -38,6 +38,8 @@ EVENTS: dict[str, EventInfo] = {
         EventInfo("visit.recorded", "visit new (visits)", (), "a visit is recorded: its prepare and receive tasks open"),
         EventInfo("visit.rescheduled", "visit reschedule (visits)", (), "open tasks move with the visit"),
         EventInfo("visit.cancelled", "visit cancel (visits)", ("reason",), "every open task is skipped"),
+        EventInfo("visit.edited", "visit edit (visits)", ("changed",),
+                  "the level, purpose or off-site changed: the steps that apply are opened, the others skipped"),
         EventInfo("plan.submitted", "plan submit (plans)", (), "the plan went to the leadership"),
         EventInfo("plan.approved", "plan approve (plans)", (), "the plan is approved"),
         EventInfo("plan.nda_changed", "plan set --nda/--no-nda (plans)", ("nda",),

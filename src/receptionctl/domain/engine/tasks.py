@@ -148,6 +148,7 @@ COMPRESS_REASONS = {
     "recorded": "the visit was recorded",
     "rescheduled": "the visit was rescheduled",
     "nda": "the plan came to require an NDA",
+    "edited": "the visit's level, purpose or off-site changed",
 }
 
 
@@ -265,6 +266,8 @@ def on(session: Session, event: Event) -> Outcome:
                                        by=event.actor)
     elif event.name == "plan.nda_changed":
         nda_changed(session, visit, proc, bool(event.data["nda"]), event.actor)
+    elif event.name == "visit.edited":
+        out.closed += conditions_changed(session, visit, proc, nda, event.actor, event.data["changed"])
     elif event.name == "outcome.recorded":
         _outcome(session, visit, proc, event, out)
     out.closed += _close_for_event(session, visit, proc, event)
@@ -364,6 +367,26 @@ def nda_changed(session: Session, visit, proc: Procedure, nda: bool, actor: str)
         return added
     close_open_tasks(session, visit.id, "the plan no longer requires an NDA", keys=nda_keys, by=actor)
     return []
+
+
+NO_LONGER = "no longer applies after the visit changed"
+
+
+def conditions_changed(session: Session, visit, proc: Procedure, nda: bool, actor: str, what: str) -> int:
+    """The visit's level, purpose or off-site changed: open steps of its stage that no longer
+    apply are skipped (saying so), steps skipped that way and applying again reopen, steps
+    that now apply are added (and fitted into the time left); done work stays done. Steps
+    opened by an event are left to their event. Returns how many were skipped."""
+    stages = ("prepare", "receive") if visit.status not in ("completed", "closed") else STAGES
+    specs = {s.key: s for s in proc.tasks if s.opens_on is None and s.stage in stages}
+    applies = {k for k, s in specs.items() if s.applies(visit.level, visit.purpose, visit.offsite, nda)}
+    closed = close_open_tasks(session, visit.id, f"{NO_LONGER} ({what})", keys=set(specs) - applies, by=actor)
+    for row in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.key.in_(applies),
+                                                  Task.state == "skipped", Task.note.like(f"{NO_LONGER}%"))):
+        row.state, row.done_at, row.done_by, row.note = "open", None, None, None  # needed again
+    generate(session, visit, proc, stages, nda=nda, only=applies)
+    fit_schedule(session, visit, "edited")  # reopened and added steps may be late already
+    return closed
 
 
 # -- reading ------------------------------------------------------------------------------
