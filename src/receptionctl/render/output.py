@@ -196,8 +196,8 @@ def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int,
     text columns share what is left, each at least its floor, the more important ones more.
     While that is not possible, the lowest-priority column is left out; and while an important
     text column is cut shorter than most of its cells (`typicals`, else the widest) and than
-    _COMFORT, so is one of priority 3 or less. Returns (shown column
-    indexes, their widths). The same with --wide, whose text wraps instead of being shortened."""
+    _COMFORT, so is one of priority 3 or less. Returns (shown column indexes, their widths).
+    The same with --wide, whose text wraps in that width instead of being shortened."""
     def floor(i: int) -> int:
         return naturals[i] if shapes[i][0] == "fixed" else min(naturals[i], _TEXT_FLOOR[shapes[i][1] >= 8])
 
@@ -220,7 +220,7 @@ def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int,
                 room -= 1
         return sizes
 
-    def cramped(shown: list[int], sizes: dict[int, int]) -> bool:
+    def cramped(sizes: dict[int, int]) -> bool:
         return any(shapes[i][1] >= 6 and sizes[i] < min((typicals or naturals)[i], _COMFORT) for i in sizes)
 
     shown = list(range(len(shapes)))
@@ -228,7 +228,7 @@ def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int,
     while sum(floor(i) for i in shown) + _GAP * (len(shown) - 1) > width and order:
         shown.remove(order.pop(0))
     sizes = share(shown)
-    while order and shapes[order[0]][1] <= 3 and cramped(shown, sizes):
+    while order and shapes[order[0]][1] <= 3 and cramped(sizes):
         shown.remove(order.pop(0))
         sizes = share(shown)
     return shown, [sizes.get(i, naturals[i]) for i in shown]
