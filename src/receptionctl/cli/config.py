@@ -27,7 +27,8 @@ _ORIGIN_TEXT = {"flag": "flag {flag}", "env": "env {env}", "config": "config fil
 _FLAG_PARAM = {"db": "db", "user": "as_user", "tz": "tz"}  # the root callback's parameter of each flag
 
 
-@app.command("path", help="Print the config file's path, whether or not it exists.")
+@app.command("path", help="Print the config file's path, whether or not it exists. "
+             "Example: receptionctl config path")
 def path() -> None:
     from receptionctl.cli.common import config_path
     from receptionctl.render.output import say
@@ -36,7 +37,7 @@ def path() -> None:
 
 
 @app.command("show", help="Each setting, its value in force and where that comes from: flag, env (environment), "
-             "config (the file) or default. Does not open the database.")
+             "config (the file) or default. Does not open the database. Example: receptionctl config show --json")
 def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from receptionctl.cli.common import DEFAULT_LANG, SETTINGS, config_path, default_db_path, login_name, read_config, setting
     from receptionctl.render.output import print_json
@@ -70,7 +71,8 @@ def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 @app.command("set", help="Write KEY = VALUE to the config file (created with its folder; the other keys are kept). "
-             "A bad key or value changes nothing (exit 2). A db path is stored as an absolute path.")
+             "A bad key or value changes nothing (exit 2). A db path is stored as an absolute path. "
+             "Example: receptionctl config set tz Europe/Berlin")
 def set_(
     key: KeyArg,
     value: Annotated[str, typer.Argument(metavar="VALUE", help="db: a file path or a database URL; user: a username; "
@@ -94,7 +96,8 @@ def set_(
         note(f"note: {env_var} is set and takes precedence over the config file")
 
 
-@app.command("unset", help="Remove KEY from the config file, so the environment or the default applies again.")
+@app.command("unset", help="Remove KEY from the config file, so the environment or the default applies again. "
+             "Example: receptionctl config unset tz")
 def unset(key: KeyArg) -> None:
     from receptionctl.cli.common import config_path, load_config_file
     from receptionctl.render.output import say

@@ -12,7 +12,8 @@ procedure_app = typer.Typer(rich_markup_mode=None, help="The procedure: what mus
                             no_args_is_help=True)
 
 
-@policy_app.command("show", help="Show every policy setting, its value, default and source.")
+@policy_app.command("show", help="Show every policy setting, its value, default and source. "
+                    "Example: receptionctl policy show --json")
 def policy_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain import policy
     from receptionctl.render.output import print_json, print_table
@@ -32,7 +33,8 @@ def policy_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = Fa
     note(f"times are read and shown in {clock.zone_name()} (from {clock.zone_source()})")
 
 
-@policy_app.command("set", help="Change a policy setting (admin only); the value is checked and the change audited.")
+@policy_app.command("set", help="Change a policy setting (admin only); the value is checked and the change audited. "
+                    "Example: receptionctl policy set lead_working_days 5")
 def policy_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The setting, as listed by `policy show`.")],
@@ -47,7 +49,8 @@ def policy_set(
     say(f"policy {view.key} = {policy.to_text(view.value)}")
 
 
-@procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions.")
+@procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions. "
+                       "Example: receptionctl procedure show --json")
 def procedure_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain.engine import current
     from receptionctl.render.output import print_fields, print_json, print_table, text
@@ -81,7 +84,8 @@ def procedure_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt =
                  ("due", "Due"), ("when", "Applies"), ("repeat", "Repeat")])
 
 
-@procedure_app.command("load", help="Validate a procedure file (TOML) and make it the one in use for new visits (admin).")
+@procedure_app.command("load", help="Validate a procedure file (TOML) and make it the one in use for new visits (admin). "
+                       "Example: receptionctl procedure load my-procedure.toml")
 def procedure_load(ctx: typer.Context,
                    file: Annotated[str, typer.Argument(help="The procedure file; see CLI.md for its keys.")]) -> None:
     from receptionctl.domain.engine import load_file
@@ -94,7 +98,8 @@ def procedure_load(ctx: typer.Context,
         "it applies to visits recorded from now on")
 
 
-@procedure_app.command("history", help="Every procedure version loaded: who, when, how many visits use it.")
+@procedure_app.command("history", help="Every procedure version loaded: who, when, how many visits use it. "
+                       "Example: receptionctl procedure history")
 def procedure_history(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain.engine import history
     from receptionctl.render.output import print_json, print_table

@@ -19,7 +19,8 @@ class Format(str, Enum):
 
 
 @app.command("daily", help="Today's visits, the look-ahead, due and overdue work by owner, alerts, month to date. "
-             "Plain text when piped (cron); exit 6 with --fail-on-overdue when anything is overdue.")
+             "Plain text when piped (cron); exit 6 with --fail-on-overdue when anything is overdue. "
+             "Example: receptionctl report daily --date 12-01 --format markdown")
 def daily(
     ctx: typer.Context,
     day: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day to report on (default today). " + DAY_FORMS)] = None,
