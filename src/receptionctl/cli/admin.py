@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, WideOpt, record_id, state, whole
+from receptionctl.cli.common import WHEN_FORMS, JsonOpt, NoPagerOpt, WideOpt, record_id, state, whole
 
 db_app = typer.Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
@@ -57,7 +57,8 @@ def init(ctx: typer.Context) -> None:
                  "identity numbers cannot be stored or revealed without it")
 
 
-@db_app.command("path", help="Print the database in use (a file path or a URL without password).")
+@db_app.command("path", help="Print the database in use (a file path or a URL without password). "
+                "Example: receptionctl db path")
 def db_path(ctx: typer.Context) -> None:
     from receptionctl.render.output import say
     from receptionctl.store.db import describe, url_for
@@ -65,7 +66,8 @@ def db_path(ctx: typer.Context) -> None:
     say(describe(url_for(state(ctx).db_target)))
 
 
-@db_app.command("migrate", help="Apply pending schema migrations (admin only once staff exist).")
+@db_app.command("migrate", help="Apply pending schema migrations (admin only once staff exist). "
+                "Example: receptionctl db migrate")
 def db_migrate(ctx: typer.Context) -> None:
     from receptionctl.render.output import note
 
@@ -81,7 +83,7 @@ def db_migrate(ctx: typer.Context) -> None:
 @db_app.command("info", help="Where the data is and how times are read: the database, its schema, the time zone "
                 "in force and where it came from (--tz, RECEPTIONCTL_TZ, the config file or the policy's "
                 "work_zone), the "
-                "working-day calendar, and now in that zone.")
+                "working-day calendar, and now in that zone. Example: receptionctl db info --json")
 def db_info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from receptionctl.domain import clock, policy
     from receptionctl.render.output import print_fields, print_json
@@ -114,7 +116,8 @@ def _machine_zone() -> str:
     return datetime.now().astimezone().tzname() or "unknown"
 
 
-@db_app.command("check", help="Run the database's integrity check and report the schema revision. Exit 5 on a problem.")
+@db_app.command("check", help="Run the database's integrity check and report the schema revision. Exit 5 on a problem. "
+                "Example: receptionctl db check")
 def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from receptionctl.errors import StorageError
     from receptionctl.render.output import print_fields, print_json
@@ -145,7 +148,8 @@ def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
                            hint="run `receptionctl db migrate`" if rev else "run `receptionctl init`")
 
 
-@db_app.command("backup", help="Copy the SQLite database, consistently, to FILE (mode 0600).")
+@db_app.command("backup", help="Copy the SQLite database, consistently, to FILE (mode 0600). "
+                "Example: receptionctl db backup backups/reception-1201.db")
 def db_backup(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="Where to write the copy; must not exist.")],
@@ -162,9 +166,10 @@ def audit(
     entity: Annotated[Optional[str], typer.Option("--entity", help="Only events on this kind of record (client, contact, staff, policy, ...).")] = None,
     actor: Annotated[Optional[str], typer.Option("--actor", help="Only events by this username.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment, such as -7d or yesterday. " + WHEN_FORMS)] = None,
-    last: Annotated[Optional[int], typer.Option("--last", parser=whole(1, 1_000_000), help="Only the last N events.")] = None,
+    last: Annotated[Optional[int], typer.Option("--last", "--limit", metavar="N", parser=whole(1, 1_000_000), help="Only the last N events.")] = None,
     as_json: JsonOpt = False,
     wide: WideOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     from receptionctl.cli.common import when
     from receptionctl.domain import audit as audit_log
@@ -194,4 +199,4 @@ def audit(
         for e in events
     ]
     print_table(rows, [("id", "#"), ("at", "When"), ("actor", "Who"), ("action", "What"),
-                       ("record", "Record"), ("visit", "Visit"), ("change", "Change")])
+                       ("record", "Record"), ("visit", "Visit"), ("change", "Change")], pager=not no_pager)

@@ -26,8 +26,36 @@ def _fail(message: str, hint: str | None, code: int) -> None:
     raise SystemExit(int(code))
 
 
+# The top-level help, by stage (what a coordinator looks for first comes first).
+PANELS = (
+    ("Before the visit", ("client", "contact", "visit", "plan", "checklist", "task")),
+    ("During the visit", ("checkin", "checkout", "incident", "note")),
+    ("After the visit", ("feedback", "outcome", "evaluate", "followup")),
+    ("Front desk", ("desk", "pass", "case")),
+    ("Reports", ("report", "audit")),
+    ("Administration", ("init", "config", "db", "staff", "policy", "procedure")),
+)
+
+
 class ReceptionGroup(TyperGroup):
     """Runs the command and turns every failure into one `error:` line and an exit code."""
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The commands in panels by stage (PANELS), plain text: no rich at start-up."""
+        names = self.list_commands(ctx)
+        placed = {n for _, group in PANELS for n in group}
+        panels = [*PANELS, ("Other", tuple(n for n in names if n not in placed))]
+        width = max((len(n) for n in names), default=0)
+        limit = formatter.width - 6 - width
+        for title, group in panels:
+            rows = []
+            for name in group:
+                command = self.get_command(ctx, name) if name in names else None
+                if command is not None and not command.hidden:
+                    rows.append((name.ljust(width), command.get_short_help_str(limit)))  # one column for all
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any):
         from receptionctl.errors import ReceptionError
@@ -73,7 +101,8 @@ app = typer.Typer(
     name="receptionctl",
     help="Run a company's client-reception procedure: before, during and after each visit.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # sub-commands inherit it
+    add_completion=True,  # --install-completion, --show-completion; names and ids complete from the database
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich's help renderer costs more start-up than the rest of --help
 )
@@ -127,7 +156,8 @@ def root(
 
 
 app.command("init", help="Create or upgrade the database, load the default policy, and register "
-            "the acting user as admin when the staff table is empty. Idempotent.")(admin.init)
+            "the acting user as admin when the staff table is empty. Idempotent. "
+            "Example: receptionctl init")(admin.init)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(config_cli.app, name="config")
 app.add_typer(staff.app, name="staff")
@@ -136,21 +166,28 @@ app.add_typer(clients.contact_app, name="contact")
 app.add_typer(visits.app, name="visit")
 app.add_typer(plans.app, name="plan")
 app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open, – skipped, ! missed; readiness, "
-            "blockers, and whether a short-notice schedule was compressed (and why).")(tasks.checklist)
+            "blockers, and whether a short-notice schedule was compressed (and why). "
+            "Example: receptionctl checklist 7")(tasks.checklist)
 app.add_typer(tasks.app, name="task")
-app.command("checkin", help="Register a visitor at the door; the visit is then in progress.")(reception.checkin)
-app.command("checkout", help="Register a visitor leaving.")(reception.checkout)
+app.command("checkin", help="Register a visitor at the door; the visit is then in progress. "
+            "Example: receptionctl checkin 7 --guest \"Liu Yang\" --title \"General manager\"")(reception.checkin)
+app.command("checkout", help="Register a visitor leaving. "
+            "Example: receptionctl checkout 7 --guest \"Liu Yang\"")(reception.checkout)
 app.add_typer(reception.incident_app, name="incident")
 app.add_typer(reception.note_app, name="note")
 app.add_typer(followups.feedback_app, name="feedback")
 app.command("outcome", help="Record the outcome: won or lost ends the weekly follow-up; won or intent within "
-            "the conversion window counts as converted.")(followups.outcome)
-app.command("evaluate", help="Write the evaluation: strengths, weaknesses, improvements, cost.")(followups.evaluate)
+            "the conversion window counts as converted. "
+            "Example: receptionctl outcome 7 won --note \"contract signed\"")(followups.outcome)
+app.command("evaluate", help="Write the evaluation: strengths, weaknesses, improvements, cost. "
+            "Example: receptionctl evaluate 7 --strengths \"Well prepared\" --weaknesses \"Lunch was late\" "
+            "--improvements \"Book the canteen a day ahead\" --cost 3200")(followups.evaluate)
 app.add_typer(followups.followup_app, name="followup")
 app.add_typer(reports.app, name="report")
 app.add_typer(policy.policy_app, name="policy")
 app.add_typer(policy.procedure_app, name="procedure")
-app.command("audit", help="The audit log: every change, who made it, when, before and after.")(admin.audit)
+app.command("audit", help="The audit log: every change, who made it, when, before and after. "
+            "Example: receptionctl audit --entity client --actor li.na --since -7d")(admin.audit)
 
 
 def build():

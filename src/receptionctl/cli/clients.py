@@ -5,16 +5,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, emit, record_id, state
+from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, complete_client, emit, record_id, state
 from receptionctl.domain.vocab import Tier
 
 client_app = typer.Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
 contact_app = typer.Typer(rich_markup_mode=None, help="Contact people of a client.", no_args_is_help=True)
 
-ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id, name, or a unique part of the name.")]
+ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id, name, or a unique part of the name.", autocompletion=complete_client)]
 
 
-@client_app.command("add", help="Add a client organisation.")
+@client_app.command("add", help="Add a client organisation. Example: receptionctl client add "
+                    "\"Huaxin Precision Machinery\" --tier vip --industry Manufacturing")
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The organisation's name (unique, case-insensitive).")],
@@ -30,7 +31,8 @@ def add(
     emit(view, as_json, f"client {view.id} added: {view.name} ({view.tier})")
 
 
-@client_app.command("list", help="List clients with their tier, industry and number of contacts.")
+@client_app.command("list", help="List clients with their tier, industry and number of contacts. "
+                    "Example: receptionctl client list --tier vip")
 def list_(
     ctx: typer.Context,
     tier: Annotated[Optional[Tier], typer.Option("--tier", help="Only clients of this tier.")] = None,
@@ -54,7 +56,8 @@ _CONTACT_COLUMNS = [("id", "ID"), ("name", "Name"), ("title", "Title"), ("phone"
                     ("id_number", "ID number")]
 
 
-@client_app.command("show", help="Show a client and its contact people (identity numbers masked).")
+@client_app.command("show", help="Show a client and its contact people (identity numbers masked). "
+                    "Example: receptionctl client show huaxin")
 def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.clients import show_client
     from receptionctl.render.output import print_fields, print_json, print_table
@@ -77,7 +80,9 @@ def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_js
     print_promises(detail.open_promises)
 
 
-@contact_app.command("add", help="Add a contact person to a client. The identity number is stored encrypted.")
+@contact_app.command("add", help="Add a contact person to a client. The identity number is stored encrypted. "
+                     "Example: receptionctl contact add huaxin \"Liu Yang\" --title \"General manager\" "
+                     "--phone \"+86 139 0000 0000\"")
 def contact_add(
     ctx: typer.Context,
     client: ClientArg,

@@ -8,7 +8,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
@@ -31,7 +31,6 @@ WideOpt = Annotated[bool, typer.Option(
     "--wide", callback=wide_tables,
     help="On a terminal, show long text whole, wrapped in its column, instead of shortened with '…' "
          "(also `receptionctl --wide ...` or RECEPTIONCTL_WIDE=1). Piped output is never shortened.")]
-
 
 WHEN_FORMS = (
     "Forms: 2026-12-01 10:00, 2026/12/01 10:00, 12-01 10:00 (this year, or next once past), now, "
@@ -82,6 +81,57 @@ def record_id(text: str) -> int:
     if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID:
         return int(value)
     raise typer.BadParameter(f"{text!r} is not an id: expected a whole number from 1 to {MAX_ID}")
+
+
+MineOpt = Annotated[bool, typer.Option(
+    "--mine", help="Only what falls to the acting user (--as, $RECEPTIONCTL_USER or the config file): as owner, "
+                   "backup, or by staff role.")]
+LimitOpt = Annotated[Optional[int], typer.Option(
+    "--limit", metavar="N", parser=whole(1, 1_000_000), help="Show at most N rows (the first N, in the list's order).")]
+NoPagerOpt = Annotated[bool, typer.Option(
+    "--no-pager", help="On a terminal, print a long list straight out instead of through the pager ($PAGER, else "
+                       "less).")]
+
+
+def _completions(kind: str, incomplete: str) -> list:
+    """Shell completion from the database the environment or the config file names (the root
+    options are not parsed while completing). Quiet on any failure: a shell must not show a
+    traceback for a Tab."""
+    try:
+        from receptionctl.domain.find import complete
+        from receptionctl.store.db import Database
+
+        db = Database(resolve_db(None))
+        try:
+            with db.session() as session:
+                return complete(session, kind, incomplete)
+        finally:
+            db.dispose()
+    except Exception:
+        if os.environ.get("RECEPTIONCTL_DEBUG", "") not in ("", "0", "false", "no"):
+            raise
+        return []
+
+
+def complete_client(incomplete: str) -> list:
+    return _completions("client", incomplete)
+
+
+def complete_user(incomplete: str) -> list:
+    return _completions("user", incomplete)
+
+
+def complete_visit(incomplete: str) -> list:
+    return _completions("visit", incomplete)
+
+
+def owner_filter(ctx: typer.Context, owner: "str | None", mine: bool) -> "str | None":
+    """--owner USER, or --mine for the acting user; not both."""
+    if mine and owner:
+        from receptionctl.errors import BadInput
+
+        raise BadInput(f"--mine and --owner {owner!r} both name a person: expected one of them")
+    return state(ctx).actor if mine else owner
 
 
 def default_db_path() -> Path:

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, WideOpt, emit, record_id, report, state, when, whole
+from receptionctl.cli.common import JsonOpt, MineOpt, WideOpt, complete_client, complete_user, emit, owner_filter, record_id, report, state, when, whole
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 
@@ -14,7 +14,8 @@ followup_app = typer.Typer(rich_markup_mode=None, help="Follow-up work after vis
 
 
 @feedback_app.command("add", help="Record the feedback form (score 0-100). It closes the callback task; "
-                      "a score under the red line raises an alert and an investigation task.")
+                      "a score under the red line raises an alert and an investigation task. "
+                      "Example: receptionctl feedback add 7 --score 92 --channel phone --intent high")
 def feedback_add(
     ctx: typer.Context,
     visit: VisitArg,
@@ -53,7 +54,7 @@ FEEDBACK_COLUMNS = [("visit_id", "Visit"), ("client", "Client"), ("at", "Receive
 def feedback_list(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's form.")] = None,
-    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's forms (id, name, or a "
+    client: Annotated[Optional[str], typer.Option("--client", autocompletion=complete_client, help="Only this client's forms (id, name, or a "
                                                   "unique part of it).")] = None,
     start: Annotated[Optional[str], typer.Option("--from", metavar="WHEN", help="Only forms received at or after "
                                                  "this moment (today, 11-01, -7d ...).")] = None,
@@ -126,10 +127,12 @@ def evaluate(
     emit(done, as_json, f"evaluation of visit {visit} written")
 
 
-@followup_app.command("due", help="Open follow-up tasks overdue or due within the window: overdue first, then by due time.")
+@followup_app.command("due", help="Open follow-up tasks overdue or due within the window: overdue first, then by due time. "
+                      "Example: receptionctl followup due --owner li.na --within 3")
 def followup_due(
     ctx: typer.Context,
-    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Only what falls to this person.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user, help="Only what falls to this person (as owner, backup, or by staff role).")] = None,
+    mine: MineOpt = False,
     within: Annotated[int, typer.Option("--within", metavar="DAYS", parser=whole(0, 366), help="Days ahead to include (default 3).")] = 3,
     as_json: JsonOpt = False,
     wide: WideOpt = False,
@@ -138,6 +141,7 @@ def followup_due(
     from receptionctl.domain.followups import followup_due as due
     from receptionctl.render.output import print_json, print_table
 
+    owner = owner_filter(ctx, owner, mine)
     with state(ctx).session() as session:
         views = due(session, owner=owner, within_days=within)
     if as_json:

@@ -7,7 +7,7 @@ import typer
 
 from typer.core import TyperGroup
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, emit, record_id, report, state, when
+from receptionctl.cli.common import JsonOpt, WHEN_FORMS, complete_user, emit, record_id, report, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
 
@@ -15,7 +15,8 @@ app = typer.Typer(rich_markup_mode=None, help="Reception plans: agenda, who does
                   no_args_is_help=True)
 
 
-@app.command("show", help="The reception sheet: agenda, roles and backups, guests' needs, budget, NDA, approval trail.")
+@app.command("show", help="The reception sheet: agenda, roles and backups, guests' needs, budget, NDA, approval trail. "
+             "Example: receptionctl plan show 7")
 def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.plans import show_plan
     from receptionctl.render.output import print_json
@@ -58,7 +59,7 @@ def item(
     title: Annotated[str, typer.Option("--title", help="What happens: welcome, presentation, tour, lunch ...")],
     until: Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="When it ends (same forms as --at).")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Where: meeting room, showroom, tour route.")] = None,
-    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Who is responsible.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", help="Who is responsible.", autocompletion=complete_user)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.plans import add_item
@@ -70,13 +71,14 @@ def item(
     emit(done, as_json, f"agenda item {done.view.id} added to visit {visit}: {done.view.title}")
 
 
-@app.command("assign", help="Assign a visit role to a person, with a backup (A/B roles). Warns about clashes.")
+@app.command("assign", help="Assign a visit role to a person, with a backup (A/B roles). Warns about clashes. "
+             "Example: receptionctl plan assign 7 --role host --staff li.na --backup wang")
 def assign(
     ctx: typer.Context,
     visit: VisitArg,
     role: Annotated[VisitRole, typer.Option("--role", help="The visit role.")],
-    staff: Annotated[str, typer.Option("--staff", metavar="USERNAME", help="Who plays it.")],
-    backup: Annotated[Optional[str], typer.Option("--backup", metavar="USERNAME", help="Who stands in if they are absent.")] = None,
+    staff: Annotated[str, typer.Option("--staff", metavar="USER", help="Who plays it.", autocompletion=complete_user)],
+    backup: Annotated[Optional[str], typer.Option("--backup", metavar="USER", help="Who stands in if they are absent.", autocompletion=complete_user)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.plans import assign as do_assign
@@ -93,7 +95,8 @@ def assign(
     report(done)
 
 
-@app.command("set", help="Set the plan's budget, per-person meal standard, catering, lodging, transport, NDA.")
+@app.command("set", help="Set the plan's budget, per-person meal standard, catering, lodging, transport, NDA. "
+             "Example: receptionctl plan set 7 --budget 8000 --per-person 150 --catering \"Lunch in the canteen\" --nda")
 def set_(
     ctx: typer.Context,
     visit: VisitArg,
@@ -124,19 +127,21 @@ def _transition(ctx: typer.Context, visit: int, action: str, as_json: bool, **kw
 
 
 @app.command("submit", help="Submit the plan for approval: needs a host, an agenda item, a standard within the limit, "
-             "and for level 1 a backup host.")
+             "and for level 1 a backup host. Example: receptionctl plan submit 7")
 def submit(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
     _transition(ctx, visit, "submit", as_json)
 
 
-@app.command("approve", help="Approve a submitted plan (approver role; not your own submission).")
+@app.command("approve", help="Approve a submitted plan (approver role; not your own submission). "
+             "Example: receptionctl plan approve 7 --note \"budget checked\"")
 def approve(ctx: typer.Context, visit: VisitArg,
             note: Annotated[Optional[str], typer.Option("--note", help="A remark for the trail.")] = None,
             as_json: JsonOpt = False) -> None:
     _transition(ctx, visit, "approve", as_json, note=note)
 
 
-@app.command("reject", help="Reject a submitted plan, with a reason; it can be changed and submitted again.")
+@app.command("reject", help="Reject a submitted plan, with a reason; it can be changed and submitted again. "
+             "Example: receptionctl plan reject 7 --reason \"budget too high\"")
 def reject(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="What must change.")],
            as_json: JsonOpt = False) -> None:
@@ -169,7 +174,7 @@ def item_edit(
     until: Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="The new end (same forms).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="What happens.")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Where.")] = None,
-    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", help="Who is responsible.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", help="Who is responsible.", autocompletion=complete_user)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.plans import edit_item

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, WideOpt, emit, record_id, report, state
+from receptionctl.cli.common import JsonOpt, WideOpt, complete_client, emit, record_id, report, state
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
 
@@ -54,7 +54,8 @@ INCIDENT_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind"
 
 @incident_app.command("add", help="Record an incident. An equipment failure of any severity gives the visit's "
                       "tech (else logistics) an on-site task due within equipment_response_minutes; a high or "
-                      "critical one raises an escalation task for the coordinator within incident_response_minutes.")
+                      "critical one raises an escalation task for the coordinator within incident_response_minutes. "
+                      "Example: receptionctl incident add 7 --kind equipment --severity high --text \"Projector failed\"")
 def incident_add(
     ctx: typer.Context,
     visit: VisitArg,
@@ -75,7 +76,7 @@ def incident_add(
 
 @incident_app.command("resolve", help="Resolve an incident; its on-site and escalation tasks are done with it. "
                       "Unless it was recorded --internal, the host gets a task to call the client back within "
-                      "callback_hours.")
+                      "callback_hours. Example: receptionctl incident resolve 4 --text \"Spare projector from room 302\"")
 def incident_resolve(
     ctx: typer.Context,
     incident: Annotated[int, typer.Argument(metavar="INCIDENT", parser=record_id, help="The incident id.")],
@@ -90,7 +91,8 @@ def incident_resolve(
     emit(done, as_json, f"incident {incident} resolved")
 
 
-@incident_app.command("list", help="List incidents (all, or only open ones).")
+@incident_app.command("list", help="List incidents (all, or only open ones). "
+                      "Example: receptionctl incident list --visit 7 --open")
 def incident_list(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's incidents.")] = None,
@@ -115,7 +117,8 @@ NOTE_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "K
 
 
 @note_app.command("add", help="Record a question, suggestion, cooperation intention or promise. "
-                  "A promise stays open until kept.")
+                  "A promise stays open until kept. "
+                  "Example: receptionctl note add 7 --kind promise --text \"Bring the brochure next time\"")
 def note_add(
     ctx: typer.Context,
     visit: VisitArg,
@@ -131,7 +134,8 @@ def note_add(
     emit(done, as_json, f"note {done.view.id} ({done.view.kind}) added to visit {visit}")
 
 
-@note_app.command("keep", help="Mark a promise as kept.")
+@note_app.command("keep", help="Mark a promise as kept. "
+                  "Example: receptionctl note keep 3 --text \"handed over at the second meeting\"")
 def note_keep(
     ctx: typer.Context,
     note: Annotated[int, typer.Argument(metavar="NOTE", parser=record_id, help="The promise's note id.")],
@@ -146,11 +150,12 @@ def note_keep(
     emit(done.view, as_json, f"promise {note} kept")
 
 
-@note_app.command("list", help="List notes of a visit or a client; --promises for the promises not yet kept.")
+@note_app.command("list", help="List notes of a visit or a client; --promises for the promises not yet kept. "
+                  "Example: receptionctl note list --client huaxin --promises")
 def note_list(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's notes.")] = None,
-    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's notes (id or name).")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's notes (id, name, or a unique part of it).", autocompletion=complete_client)] = None,
     kind: Annotated[Optional[NoteKind], typer.Option("--kind", help="Only this kind.")] = None,
     promises: Annotated[bool, typer.Option("--promises", help="Only promises not yet kept.")] = False,
     as_json: JsonOpt = False,

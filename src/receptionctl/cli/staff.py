@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, WideOpt, emit, state
+from receptionctl.cli.common import JsonOpt, WideOpt, complete_user, emit, state
 from receptionctl.domain.vocab import StaffRole
 
 app = typer.Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
@@ -13,7 +13,8 @@ app = typer.Typer(rich_markup_mode=None, help="The staff list: usernames, depart
 _COLUMNS = [("username", "Username"), ("name", "Name"), ("dept", "Department"), ("roles", "Roles"), ("active", "Active")]
 
 
-@app.command("add", help="Add a staff member (admin only).")
+@app.command("add", help="Add a staff member (admin only). Example: receptionctl staff add li.na "
+             "--name \"Li Na\" --dept \"Customer service\" --role coordinator --role host")
 def add(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Login-style name used with --as and in assignments.")],
@@ -33,7 +34,7 @@ def add(
     emit(view, as_json, f"staff {view.username} added: {view.name}, {view.dept} ({', '.join(view.roles)})")
 
 
-@app.command("list", help="List staff members and their roles.")
+@app.command("list", help="List staff members and their roles. Example: receptionctl staff list --json")
 def list_(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain.staff import list_staff
     from receptionctl.render.output import print_json, print_table
@@ -46,7 +47,7 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -
         print_table([v.__dict__ for v in views], _COLUMNS)
 
 
-UserArg = Annotated[str, typer.Argument(help="The person: username, id, full name, or a unique part of one.")]
+UserArg = Annotated[str, typer.Argument(metavar="USER", help="The person: username, id, full name, or a unique part of one.", autocompletion=complete_user)]
 
 
 @app.command("edit", help="Change a person's name, department or roles (admin only; audited). "

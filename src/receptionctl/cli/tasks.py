@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, WideOpt, emit, record_id, state, when
+from receptionctl.cli.common import JsonOpt, LimitOpt, MineOpt, NoPagerOpt, WHEN_FORMS, WideOpt, complete_user, emit, owner_filter, record_id, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Stage, TaskStateFilter as State
 
@@ -41,32 +41,38 @@ def checklist(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> 
         print_checklist(sheet)
 
 
-@app.command("list", help="List tasks (open ones unless --state says otherwise), by due time.")
+@app.command("list", help="List tasks (open ones unless --state says otherwise), by due time. "
+             "Example: receptionctl task list --owner li.na --overdue")
 def list_(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's tasks.")] = None,
-    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USERNAME", help="Only tasks that fall to this person (as owner, backup, or by staff role).")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user, help="Only tasks that fall to this person (as owner, backup, or by staff role).")] = None,
+    mine: MineOpt = False,
     stage: Annotated[Optional[Stage], typer.Option("--stage", help="Only this stage.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
     state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped, missed (still open when the visit was completed) or all.")] = State.open,
+    limit: LimitOpt = None,
     as_json: JsonOpt = False,
     wide: WideOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     from receptionctl.domain.engine import list_tasks
     from receptionctl.render.output import print_json, print_table
 
+    owner = owner_filter(ctx, owner, mine)
     with state(ctx).session() as session:
         views = list_tasks(session, visit_id=visit, owner=owner, stage=stage.value if stage else None,
-                           overdue=overdue, state=state_.value)
+                           overdue=overdue, state=state_.value, limit=limit)
     if as_json:
         print_json(views)
     else:
-        print_table(task_rows(views), TASK_COLUMNS)
+        print_table(task_rows(views), TASK_COLUMNS, pager=not no_pager)
 
 
 @app.command("done", help="Mark a task done (its owner, the backup, a coordinator or an admin). "
              "A repeating task gets its next one. A task missed at the visit's completion can still be "
-             "recorded as done, late: give the real time with --at; the audit log says it was late.")
+             "recorded as done, late: give the real time with --at; the audit log says it was late. "
+             "Example: receptionctl task done 42 --note \"briefed the team\"")
 def done(ctx: typer.Context, task: TaskArg,
          note: Annotated[Optional[str], typer.Option("--note", help="What was done.")] = None,
          at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="When it was really done "
@@ -86,7 +92,8 @@ def done(ctx: typer.Context, task: TaskArg,
         say(f"next: task {nxt.id} due {text(nxt.due_at)}")
 
 
-@app.command("skip", help="Skip a task that is not needed, with a reason.")
+@app.command("skip", help="Skip a task that is not needed, with a reason. "
+             "Example: receptionctl task skip 42 --reason \"covered by the site plan\"")
 def skip(ctx: typer.Context, task: TaskArg,
          reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
          as_json: JsonOpt = False) -> None:
@@ -101,7 +108,7 @@ def skip(ctx: typer.Context, task: TaskArg,
 @app.command("reassign", help="Give an open task to one active person, whatever its role's assignment says "
              "(a coordinator or an admin; audited). Example: receptionctl task reassign 42 --to wang")
 def reassign(ctx: typer.Context, task: TaskArg,
-             to: Annotated[str, typer.Option("--to", metavar="USER", help="The person: username, name, or a unique "
+             to: Annotated[str, typer.Option("--to", metavar="USER", autocompletion=complete_user, help="The person: username, name, or a unique "
                                              "part of one.")],
              as_json: JsonOpt = False) -> None:
     from receptionctl.domain import engine

@@ -5,13 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, RevealOpt, WideOpt, emit, number, record_id, report, state, when, whole
+from receptionctl.cli.common import JsonOpt, LimitOpt, NoPagerOpt, RevealOpt, WHEN_FORMS, WideOpt, complete_client, complete_user, complete_visit, emit, number, record_id, report, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
 
 app = typer.Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
                   no_args_is_help=True)
 
-VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.")]
+VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.", autocompletion=complete_visit)]
 AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start. " + WHEN_FORMS)]
 HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="Length in hours (default 2).")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours (same forms as --at).")]
@@ -41,10 +41,12 @@ def row(v) -> dict:
 
 
 
-@app.command("new", help="Record a visit; it gets a draft reception plan. Warns when the notice is short.")
+@app.command("new", help="Record a visit; it gets a draft reception plan. Warns when the notice is short. "
+             "Example: receptionctl visit new --client \"Huaxin Precision Machinery\" --at \"12-01 10:00\" "
+             "--purpose tour --headcount 6 --host li.na")
 def new(
     ctx: typer.Context,
-    client: Annotated[str, typer.Option("--client", help="Client id or exact name.")],
+    client: Annotated[str, typer.Option("--client", help="Client id, name, or a unique part of the name.", autocompletion=complete_client)],
     at: AtOpt,
     purpose: Annotated[Purpose, typer.Option("--purpose", help="Why the client comes.")],
     headcount: Annotated[int, typer.Option("--headcount", parser=whole(1, 10000), help="Number of visitors (1 to 10000).")],
@@ -53,7 +55,7 @@ def new(
     level: Annotated[int, typer.Option("--level", parser=whole(1, 3), help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
     venue: Annotated[Optional[str], typer.Option("--venue", help="Meeting room, showroom, or the off-site place.")] = None,
     offsite: Annotated[bool, typer.Option("--offsite", help="The reception is away from the company (fair, event, client's premises).")] = False,
-    host: Annotated[Optional[str], typer.Option("--host", metavar="USERNAME", help="The primary host.")] = None,
+    host: Annotated[Optional[str], typer.Option("--host", metavar="USER", help="The primary host.", autocompletion=complete_user)] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help="An urgent reception: hours of notice instead of working days.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -77,15 +79,18 @@ def new(
     report(done)
 
 
-@app.command("list", help="List visits by start time, with their status, plan status and flags.")
+@app.command("list", help="List visits by start time, with their status, plan status and flags. "
+             "Example: receptionctl visit list --from today --to +7d")
 def list_(
     ctx: typer.Context,
     start: Annotated[Optional[str], typer.Option("--from", metavar="WHEN", help="Only visits still going on at or after this moment (same forms as --at: today, 12-01, 下周一 ...).")] = None,
     end: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="Only visits starting before this moment (same forms as --at: +7d, next mon ...).")] = None,
     status: Annotated[Optional[VisitStatus], typer.Option("--status", help="Only visits in this status.")] = None,
-    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's visits (id or name).")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's visits (id, name, or a unique part of it).", autocompletion=complete_client)] = None,
+    limit: LimitOpt = None,
     as_json: JsonOpt = False,
     wide: WideOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     from receptionctl.domain.visits import list_visits
     from receptionctl.render.output import print_json, print_table
@@ -93,15 +98,15 @@ def list_(
     with state(ctx).session() as session:
         views = list_visits(session, start=when(start, session) if start else None,
                             end=when(end, session) if end else None,
-                            status=status.value if status else None, client=client)
+                            status=status.value if status else None, client=client, limit=limit)
     if as_json:
         print_json(views)
     else:
-        print_table([row(v) for v in views], COLUMNS)
+        print_table([row(v) for v in views], COLUMNS, pager=not no_pager)
 
 
 @app.command("show", help="Show a visit: details, roles, notice, clashes, guests, incidents, notes, feedback, "
-             "outcome, evaluation, archive label.")
+             "outcome, evaluation, archive label. Example: receptionctl visit show 7")
 def show(ctx: typer.Context, visit: VisitArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.views import show_visit
     from receptionctl.render.output import print_json
@@ -117,7 +122,7 @@ def show(ctx: typer.Context, visit: VisitArg, reveal: RevealOpt = False, as_json
 
 
 @app.command("reschedule", help="Move a visit; its agenda and open tasks move with it and an approved plan "
-             "needs approval again.")
+             "needs approval again. Example: receptionctl visit reschedule 7 --at \"12-02 10:00\" --hours 3")
 def reschedule(
     ctx: typer.Context,
     visit: VisitArg,
@@ -171,7 +176,8 @@ def edit(
                         f"plan {v.plan_status}")
 
 
-@app.command("cancel", help="Cancel a visit that has not taken place, with a reason.")
+@app.command("cancel", help="Cancel a visit that has not taken place, with a reason. "
+             "Example: receptionctl visit cancel 7 --reason \"client postponed\"")
 def cancel(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="Why the visit is cancelled.")],
            as_json: JsonOpt = False) -> None:
@@ -183,7 +189,8 @@ def cancel(ctx: typer.Context, visit: VisitArg,
     emit(done.view, as_json, f"visit {visit} cancelled")
 
 
-@app.command("complete", help="The visit took place: it is completed and gets the follow-up tasks.")
+@app.command("complete", help="The visit took place: it is completed and gets the follow-up tasks. "
+             "Example: receptionctl visit complete 7")
 def complete(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
     from receptionctl.domain.followups import complete as do
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import difflib
 import re
 
-from sqlalchemy import func, or_
+from sqlalchemy import String, cast, func, or_
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.errors import BadInput, NotFound, Refused
-from receptionctl.store.models import Client, Staff
+from receptionctl.store.models import Client, Staff, Visit
 
 _ID = re.compile(r"[0-9]{1,9}")
 SHOWN = 8  # candidates named in an "ambiguous" error
@@ -107,3 +107,26 @@ def staff(session: Session, ref: str, what: str = "staff member", *, active_only
         raise Refused(f"{row.username} ({row.name}) is inactive and cannot be {what}",
                        hint="choose an active person, or ask an admin to run `receptionctl staff activate`")
     return row
+
+
+def complete(session: Session, kind: str, incomplete: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Shell completion: (value, help) pairs for what has been typed so far. `kind`: client
+    (names), user (usernames of active staff), visit (ids of visits not closed or cancelled)."""
+    typed = (incomplete or "").casefold()
+    pattern = f"{_like(typed)}%"
+    if kind == "client":
+        rows = session.execute(select(Client.name, Client.tier).where(Client.name_key.like(pattern, escape="\\"))
+                               .order_by(Client.name_key).limit(limit))
+        return [(name, tier) for name, tier in rows]
+    if kind == "user":
+        rows = session.execute(select(Staff.username, Staff.name).where(
+            Staff.active.is_(True), func.lower(Staff.username).like(pattern, escape="\\"))
+            .order_by(Staff.username).limit(limit))
+        return [(u, n) for u, n in rows]
+    if kind == "visit":
+        rows = session.execute(
+            select(Visit.id, Client.name, Visit.starts_at).join(Client, Client.id == Visit.client_id)
+            .where(Visit.status.not_in(("closed", "cancelled")), cast(Visit.id, String).like(pattern, escape="\\"))
+            .order_by(Visit.starts_at.desc()).limit(limit))
+        return [(str(i), f"{name}, {at:%Y-%m-%d}") for i, name, at in rows]
+    raise ValueError(f"unknown completion {kind!r}")

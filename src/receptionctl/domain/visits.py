@@ -107,6 +107,7 @@ def list_visits(
     end: datetime | None = None,
     status: str | None = None,
     client: str | None = None,
+    limit: int | None = None,
 ) -> list[VisitView]:
 
     q = _visit_query()
@@ -121,7 +122,7 @@ def list_visits(
         q = q.where(Visit.status == status)
     if client is not None:
         q = q.where(Visit.client_id == resolve_client(session, client).id)
-    return [_view(r) for r in session.execute(q.order_by(Visit.starts_at, Visit.id))]
+    return [_view(r) for r in session.execute(q.order_by(Visit.starts_at, Visit.id).limit(limit))]
 
 
 def assignments(session: Session, visit_id: int) -> tuple[Assigned, ...]:

@@ -115,14 +115,15 @@ def console(stderr: bool = False):
 
 
 def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | None = None, *,
-                wide: bool | None = None) -> None:
+                wide: bool | None = None, pager: bool = False) -> None:
     """A rich table on a terminal, fitted to its width (see _fit); aligned plain text, never
     truncated, otherwise. `wide` shows free text whole, wrapped in its column (default: the
-    run's setting, see configure); a record's show passes True."""
+    run's setting, see configure); a record's show passes True. `pager`: a long list (taller
+    than the terminal) goes through the pager ($PAGER, else less), as git's does."""
     rows = list(rows)
     cells = [_cells(r, columns) for r in rows]
     if is_tty():
-        _rich_table(cells, columns, title, _wide if wide is None else wide)
+        _rich_table(cells, columns, title, _wide if wide is None else wide, pager)
         return
     headers = [c[1] for c in columns]
     lens = [[cell_len(v) for v in c] for c in cells]  # once each: the widths and the padding use them
@@ -234,7 +235,8 @@ def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int,
     return shown, [sizes.get(i, naturals[i]) for i in shown]
 
 
-def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | None, wide: bool) -> None:
+def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | None, wide: bool,
+                pager: bool = False) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -254,7 +256,11 @@ def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | 
         table.add_column(headers[i], width=max(size, 1), no_wrap=not folds, overflow="fold" if folds else "ellipsis")
     for c in cells:
         table.add_row(*(Text(c[i]) for i in shown))  # data is never markup
-    con.print(table)
+    if pager and len(cells) + 4 > con.size.height:
+        with con.pager(styles=False):  # pydoc's pager: $MANPAGER or $PAGER, else less
+            con.print(table)
+    else:
+        con.print(table)
     left_out = [headers[i] or columns[i][0].replace("_", " ") for i in range(len(columns)) if i not in shown]
     if left_out:
         note(f"(left out to fit {con.width} columns: {', '.join(left_out)}; --json or a pipe shows every column)")

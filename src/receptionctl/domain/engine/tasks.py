@@ -434,6 +434,7 @@ def list_tasks(
     stages: tuple[str, ...] | None = None,
     now: datetime | None = None,
     per_owner: int | None = None,
+    limit: int | None = None,
 ) -> list[TaskView]:
     """Tasks filtered and ordered in SQL (one statement, two with --owner). `now` is the
     moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock.
@@ -444,7 +445,7 @@ def list_tasks(
                   due_before=due_before, due_from=due_from, stages=stages, now=now)
     days = _Days(session)
     if per_owner is None:
-        return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id))]
+        return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id).limit(limit))]
     rank = func.row_number().over(partition_by=group,
                                   order_by=(Task.due_at, Task.id)).label("rank_in_group")
     sub = q.add_columns(rank).subquery()
