@@ -122,13 +122,13 @@ def root(
         typer.Option(
             "--db",
             metavar="PATH_OR_URL",
-            help="Database: a SQLite file path or a SQLAlchemy URL. Default: $RECEPTIONCTL_DB, "
-            "else reception.db in the user data folder.",
+            help="Database: a SQLite file path or a SQLAlchemy URL. Default: $RECEPTIONCTL_DB, else the config "
+            "file's db (see `config show`), else reception.db in the user data folder.",
         ),
     ] = None,
     as_user: Annotated[
         Optional[str],
-        typer.Option("--as", metavar="USERNAME", help="Act as this staff member. Default: $RECEPTIONCTL_USER, else the login name."),
+        typer.Option("--as", metavar="USERNAME", help="Act as this staff member. Default: $RECEPTIONCTL_USER, else the config file's user, else the login name."),
     ] = None,
     tz: Annotated[
         Optional[str],
@@ -136,7 +136,7 @@ def root(
             "--tz",
             metavar="ZONE",
             help="Read and show times in this IANA time zone for this run. Default: $RECEPTIONCTL_TZ, "
-            "else the policy's work_zone (Asia/Shanghai unless set); never the machine's zone.",
+            "else the config file's tz, else the policy's work_zone (Asia/Shanghai unless set); never the machine's zone.",
         ),
     ] = None,
     wide: Annotated[
