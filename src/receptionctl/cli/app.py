@@ -252,13 +252,14 @@ _TyperParameter.get_runtime_param = _light_runtime_param
 
 
 def main() -> None:
-    """The console script. A command lives well under a second: the cycle collector is off
-    while the stack's thousands of classes are built (it would walk them again and again), and
-    the process ends with os._exit once its output is flushed, skipping the interpreter's
-    teardown of those same objects (0.1 s of every run). Tests call build() instead."""
-    import gc
+    """The console script. The cycle collector is off while the stack's thousands of classes
+    are built (it would walk them again and again) and on again, with them frozen, once the
+    command opens its database (common.collect_from_now_on); the process ends with os._exit
+    once its output is flushed, skipping the interpreter's teardown of those same objects
+    (0.1 s of every run). Tests call build() instead."""
+    from receptionctl.cli.common import startup_without_gc
 
-    gc.disable()
+    startup_without_gc()
     try:
         build()()
     except SystemExit as exc:

@@ -140,6 +140,32 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "reception.db"
 
 
+_startup_gc_off = False  # set by the console script: no cycle collection while the stack is imported
+
+
+def startup_without_gc() -> None:
+    """The console script's start: the cycle collector waits until the first session, so that
+    it does not walk the stack's thousands of new classes again and again."""
+    import gc
+
+    global _startup_gc_off
+    gc.disable()
+    _startup_gc_off = True
+
+
+def collect_from_now_on() -> None:
+    """The imports are done: what exists now is frozen (never collected, never walked again)
+    and the collector runs as usual for the command's own work, so a long report's memory
+    stays bounded."""
+    global _startup_gc_off
+    if _startup_gc_off:
+        import gc
+
+        gc.freeze()
+        gc.enable()
+        _startup_gc_off = False
+
+
 @dataclass
 class State:
     """The root options, resolved: which database, who acts."""
@@ -168,6 +194,7 @@ class State:
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Any]:
+        collect_from_now_on()
         if not self._calendar_cache:
             calendar_cache()
             self._calendar_cache = True
