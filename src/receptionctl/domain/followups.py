@@ -306,13 +306,16 @@ def maybe_close(session: Session, actor: str, visit) -> bool:
     return True
 
 
-def followup_due(session: Session, *, owner: str | None = None, within_days: int = 3):
-    """Open follow-up tasks overdue or due within the window: overdue first, then by due time."""
+def followup_due(session: Session, *, owner: str | None = None, within_days: int = 3,
+                 hide_restricted: bool = False):
+    """Open follow-up tasks, and the steps of service cases, overdue or due within the window:
+    overdue first, then by due time."""
 
     if within_days < 0 or within_days > 366:
         raise BadInput(f"--within {within_days} is not valid: expected 0 to 366 days")
-    return engine.list_tasks(session, owner=owner, stage="followup", state="open",
-                      due_before=clock.now() + timedelta(days=within_days, microseconds=1))
+    return engine.list_tasks(session, owner=owner, stages=("followup", "case"), state="open",
+                             due_before=clock.now() + timedelta(days=within_days, microseconds=1),
+                             hide_restricted=hide_restricted)
 
 
 def list_feedback(session: Session, *, visit_id: int | None = None, client: str | None = None,

@@ -115,16 +115,26 @@ class Database:
 
     # -- sessions ---------------------------------------------------------------------
     @contextmanager
-    def connection(self, write: bool) -> Iterator[Connection]:
-        """A connection inside one transaction, committed at the end, rolled back on error."""
+    def connection(self, write: bool, foreign_keys: bool = True) -> Iterator[Connection]:
+        """A connection inside one transaction, committed at the end, rolled back on error.
+        `foreign_keys=False` (migrations only): SQLite enforces no references for this
+        transaction, so that a table can be rebuilt (SQLite's documented way); the pragma is
+        set outside the transaction, where it has effect, and set back afterwards."""
         if not self.exists():
             raise StorageError(f"no database at {self.path}", hint="run `receptionctl init` first")
         try:
             with self.engine.connect() as conn:
                 if write:
                     conn.execution_options(receptionctl_write=True)
-                with conn.begin():
-                    yield conn
+                raw = conn.connection.dbapi_connection if (self.is_sqlite and not foreign_keys) else None
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys = OFF")  # no transaction is open yet
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    if raw is not None:
+                        raw.execute("PRAGMA foreign_keys = ON")
         except ReceptionError:
             raise
         except IntegrityError as exc:
@@ -163,12 +173,17 @@ class Database:
         from alembic import command
 
         self.create_file()
-        with self.connection(write=True) as conn:
+        with self.connection(write=True, foreign_keys=False) as conn:
             if not self.is_sqlite:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_INIT_LOCK_ID})")
             before = current_revision(conn)
             if before != SCHEMA_HEAD:
                 command.upgrade(_alembic_config(conn), "head")
+                if self.is_sqlite:  # the rebuilt tables must still point at existing rows
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(f"the migration left {len(broken)} rows pointing at missing rows "
+                                           f"(first: table {broken[0][0]} row {broken[0][1]}); nothing was changed")
             if seed is not None:
                 session = Session(bind=conn, expire_on_commit=False)
                 seed(session, before)

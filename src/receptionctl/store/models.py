@@ -81,6 +81,103 @@ class AuditEvent(SQLModel, table=True):
     after: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
+class ServiceCase(SQLModel, table=True):
+    """What a client, a guest or a resident raises: a complaint, a repair, a request for help,
+    a request; its closed loop received → acknowledged → assigned → resolved → called back →
+    reviewed → closed."""
+
+    __tablename__ = "service_case"
+    __table_args__ = (Index("ix_case_state", "state"), Index("ix_case_received_at", "received_at"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    source: str = Field(sa_column=Column(String(16), nullable=False))
+    client_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("client.id"), index=True))
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id"), index=True))
+    category: str = Field(sa_column=Column(String(32), nullable=False))
+    severity: str = Field(sa_column=Column(String(16), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    about_staff_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    received_at: datetime = _at()
+    received_by: str = Field(sa_column=Column(String(64), nullable=False))
+    acknowledged_at: Optional[datetime] = _at(nullable=True)
+    acknowledged_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    owner_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    assigned_at: Optional[datetime] = _at(nullable=True)
+    assigned_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    due_at: Optional[datetime] = _at(nullable=True)  # the resolution deadline
+    root_cause: Optional[str] = Field(default=None, sa_column=Column(Text))
+    action: Optional[str] = Field(default=None, sa_column=Column(Text))
+    prevention: Optional[str] = Field(default=None, sa_column=Column(Text))
+    resolved_at: Optional[datetime] = _at(nullable=True)
+    resolved_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    callback_at: Optional[datetime] = _at(nullable=True)
+    callback_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    callback_note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    satisfied: Optional[bool] = Field(default=None)
+    reviewed_at: Optional[datetime] = _at(nullable=True)
+    reviewed_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    review_note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    closed_at: Optional[datetime] = _at(nullable=True)
+    closed_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+
+
+class Escalation(SQLModel, table=True):
+    """A question beyond the handler's remit, put to a named person with a promised answer time."""
+
+    __tablename__ = "case_escalation"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=Column(Integer, ForeignKey("service_case.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    to_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    promised_at: datetime = _at()
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    answered_at: Optional[datetime] = _at(nullable=True)
+    answered_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    answer: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class DutyLog(SQLModel, table=True):
+    """The duty manager's logbook (seed 003): what was heard, promised, handed on."""
+
+    __tablename__ = "duty_log"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = _at(index=True)
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    case_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("service_case.id",
+                                                                                      ondelete="CASCADE")))
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id",
+                                                                                       ondelete="CASCADE")))
+
+
+class DayCheck(SQLModel, table=True):
+    """The duty manager's end-of-day check of the cases handled that day."""
+
+    __tablename__ = "case_day_check"
+    day: str = Field(sa_column=Column(String(10), primary_key=True))  # YYYY-MM-DD, the company's day
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    cases: int = Field(nullable=False)
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class Deduction(SQLModel, table=True):
+    """Points deducted from a person's reception score (a client complaint, wrong information)."""
+
+    __tablename__ = "deduction"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False, index=True))
+    points: int = Field(nullable=False)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    case_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("service_case.id")))
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id")))
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
 class Policy(SQLModel, table=True):
     __tablename__ = "policy"
     key: str = Field(sa_column=Column(String(64), primary_key=True))
@@ -216,9 +313,13 @@ class Task(SQLModel, table=True):
         Index("ix_task_state_due", "state", "due_at"),
         Index("ix_task_visit_key", "visit_id", "key"),
         Index("ix_task_key_state", "key", "state"),
+        Index("ix_task_case_id", "case_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
-    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False))
+    visit_id: Optional[int] = Field(  # a visit's step, or (with case_id) a service case's
+        default=None, sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=True))
+    case_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("service_case.id", ondelete="CASCADE", name="fk_task_case")))
     key: str = Field(sa_column=Column(String(64), nullable=False))
     stage: str = Field(sa_column=Column(String(16), nullable=False))
     title: str = Field(sa_column=Column(Text, nullable=False))

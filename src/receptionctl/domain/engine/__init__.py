@@ -31,7 +31,11 @@ from receptionctl.domain.engine.tasks import (
     TASK_STATES,
     Checklist,
     ChecklistItem,
+    TASK_STAGES,
     TaskView,
+    close_case_tasks,
+    open_case_task,
+    reassign_case_tasks,
     add_note,
     adopt_orphans,
     blockers_of,
@@ -53,5 +57,5 @@ __all__ = [
     "EVENTS", "Event", "EventInfo", "OpenedTask", "Outcome", "STAGES", "Procedure", "ProcedureError", "TaskSpec",
     "VersionView", "by_id", "current", "history", "load_file", "parse", "seed_default", "PER_VISIT", "TASK_STATES",
     "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "count_by_owner", "done", "get_task",
-    "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners",
+    "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners", "TASK_STAGES", "open_case_task", "close_case_tasks", "reassign_case_tasks",
 ]

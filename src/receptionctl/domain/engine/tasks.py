@@ -39,12 +39,14 @@ from receptionctl.store.models import (
     Assignment,
     Client,
     Plan,
+    ServiceCase,
     Staff,
     StaffRole,
     Task,
     Visit,
 )
 
+TASK_STAGES = (*STAGES, "case")  # the procedure's stages, and the steps of service cases
 VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
 # owners (coordinator, approver, desk, and security when none is assigned) fall to anyone
@@ -57,7 +59,7 @@ TASK_STATES = ("open", "done", "skipped", "missed")  # missed: still open when t
 @dataclass(frozen=True)
 class TaskView:
     id: int
-    visit_id: int
+    visit_id: int | None  # None for a service case's task (see case_id)
     key: str
     stage: str
     title: str
@@ -77,6 +79,7 @@ class TaskView:
     visit_starts_at: datetime
     due_in_words: str
     planned_at: datetime | None = None  # the procedure's own due, when the schedule was compressed
+    case_id: int | None = None  # a service case's step (stage "case")
 
     @property
     def who(self) -> str:
@@ -391,7 +394,7 @@ def conditions_changed(session: Session, visit, proc: Procedure, nda: bool, acto
 
 # -- reading ------------------------------------------------------------------------------
 _COLUMNS = (Task.id, Task.visit_id, Task.key, Task.stage, Task.title, Task.title_zh, Task.owner, Task.due_at,
-            Task.done_at, Task.done_by, Task.state, Task.note, Task.seq, Task.planned_at)
+            Task.done_at, Task.done_by, Task.state, Task.note, Task.seq, Task.planned_at, Task.case_id)
 
 
 def _task_query():
@@ -402,8 +405,9 @@ def _task_query():
     return (
         select(*_COLUMNS, func.coalesce(given.username, main.username), func.coalesce(given.name, main.name),
                case((Task.assignee_id.is_(None), backup.username), else_=None), Client.name, Visit.starts_at)
-        .join(Visit, Visit.id == Task.visit_id)
-        .join(Client, Client.id == Visit.client_id)
+        .outerjoin(Visit, Visit.id == Task.visit_id)
+        .outerjoin(ServiceCase, ServiceCase.id == Task.case_id)
+        .outerjoin(Client, Client.id == func.coalesce(Visit.client_id, ServiceCase.client_id))
         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
         .outerjoin(main, main.id == Assignment.staff_id)
         .outerjoin(backup, backup.id == Assignment.backup_id)
@@ -413,11 +417,11 @@ def _task_query():
 
 def _view(row, now: datetime, days: "_Days") -> TaskView:
     (tid, visit_id, key, stage, title, title_zh, owner_role, due_at, done_at, done_by, state, note, seq, planned_at,
-     owner, owner_name, backup, client, starts) = row
+     case_id, owner, owner_name, backup, client, starts) = row
     return TaskView(
         tid, visit_id, key, stage, title, title_zh, owner, owner_role, backup, owner_name, due_at, done_at, done_by,
         state, state == "open" and due_at < now, note, seq, client, starts,
-        in_words(state, due_at, done_at, done_by, now, days.cal, days.zone), planned_at,
+        in_words(state, due_at, done_at, done_by, now, days.cal, days.zone), planned_at, case_id,
     )
 
 
@@ -435,14 +439,17 @@ def list_tasks(
     now: datetime | None = None,
     per_owner: int | None = None,
     limit: int | None = None,
+    hide_restricted: bool = False,
 ) -> list[TaskView]:
     """Tasks filtered and ordered in SQL (one statement, two with --owner). `now` is the
     moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock.
-    With `per_owner`, only the first so many of each person (or unassigned role) are read."""
+    With `per_owner`, only the first so many of each person (or unassigned role) are read.
+    `hide_restricted`: leave out the tasks of complaints about staff (for a viewer who may
+    not see them)."""
     now = now or clock.now()
     q, group = _task_query()
     q = _filtered(session, q, visit_id=visit_id, owner=owner, stage=stage, overdue=overdue, state=state,
-                  due_before=due_before, due_from=due_from, stages=stages, now=now)
+                  due_before=due_before, due_from=due_from, stages=stages, now=now, hide_restricted=hide_restricted)
     days = _Days(session)
     if per_owner is None:
         return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id).limit(limit))]
@@ -467,14 +474,16 @@ def count_by_owner(session: Session, *, now: datetime | None = None, **filters) 
 def _filtered(session: Session, q, *, visit_id: int | None = None, owner: str | None = None,
               stage: str | None = None, overdue: bool = False, state: str | None = "open",
               due_before: datetime | None = None, due_from: datetime | None = None,
-              stages: tuple[str, ...] | None = None, now: datetime):
+              stages: tuple[str, ...] | None = None, now: datetime, hide_restricted: bool = False):
+    if hide_restricted:
+        q = q.where(or_(Task.case_id.is_(None), ServiceCase.about_staff_id.is_(None)))
     if visit_id is not None:
         if session.get(Visit, visit_id) is None:
             raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
         q = q.where(Task.visit_id == visit_id)
     if stage is not None:
-        if stage not in STAGES:
-            raise BadInput(f"stage {stage!r} is not valid: expected prepare, receive or followup")
+        if stage not in TASK_STAGES:
+            raise BadInput(f"stage {stage!r} is not valid: expected prepare, receive, followup or case")
         q = q.where(Task.stage == stage)
     if stages is not None:
         q = q.where(Task.stage.in_(stages))
@@ -548,6 +557,9 @@ def _may_close(session: Session, actor: str, view: TaskView) -> None:
 
 def _load_open(session: Session, actor: str, task_id: int, states: tuple[str, ...] = ("open",)):
     view = get_task(session, task_id)
+    if view.case_id is not None:
+        raise Refused(f"task {task_id} is a step of case {view.case_id}: it closes with the case's own command",
+                      hint=f"see `receptionctl case show {view.case_id}` for what is next")
     _may_close(session, actor, view)
     row = session.get(Task, task_id)
     if row.state not in states:
@@ -636,6 +648,41 @@ def add_note(session: Session, actor: str, task_id: int, text: str) -> TaskView:
     audit.record(session, actor, "task.note", "task", task_id, visit_id=view.visit_id,
                  before={"note": before}, after={"note": row.note})
     return get_task(session, task_id)
+
+
+# -- the steps of service cases ------------------------------------------------------------
+def open_case_task(session: Session, case_id: int, key: str, title: str, title_zh: str | None, owner_role: str,
+                   due_at: datetime, assignee_id: int | None = None) -> int:
+    """A step of a service case (stage "case"): it falls to `assignee_id` when given, else to
+    anyone holding `owner_role`. Unless one with that key is open already."""
+    open_id = session.scalar(select(Task.id).where(Task.case_id == case_id, Task.key == key, Task.state == "open"))
+    if open_id is not None:
+        return open_id
+    seq = (session.scalar(select(func.max(Task.seq)).where(Task.case_id == case_id, Task.key == key)) or 0) + 1
+    row = Task(visit_id=None, case_id=case_id, key=key, stage="case", title=title, title_zh=title_zh,
+               owner=owner_role, due_expr=FIXED, seq=seq, due_at=due_at, state="open", created_at=clock.now(),
+               assignee_id=assignee_id)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def close_case_tasks(session: Session, case_id: int, keys: set[str] | None, by: str, state: str = "done",
+                     note: str | None = None) -> int:
+    """Close a case's open steps (`keys`, or all of them): done by the case's command, or
+    skipped when the case moved on without them."""
+    q = update(Task).where(Task.case_id == case_id, Task.state == "open")
+    if keys is not None:
+        q = q.where(Task.key.in_(keys))
+    result = session.execute(q.values(state=state, done_at=clock.now(), done_by=by, note=note)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def reassign_case_tasks(session: Session, case_id: int, keys: set[str], assignee_id: int) -> None:
+    """The case has a new owner: its open steps follow."""
+    session.execute(update(Task).where(Task.case_id == case_id, Task.state == "open", Task.key.in_(keys))
+                    .values(assignee_id=assignee_id).execution_options(synchronize_session=False))
 
 
 # -- the checklist ------------------------------------------------------------------------
