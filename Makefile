@@ -18,10 +18,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
 
-# The layers first (.importlinter: arrows point down, stages meet only through the engine), then the suite.
+# The layers first (.importlinter: arrows point down, stages meet only through the engine), then the suite,
+# on every core (pytest-xdist: each worker builds its own template databases). test-pg runs in one process.
 test: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The same suite on a throwaway local PostgreSQL server (Debian's).
 test-pg: $(STAMP)

@@ -42,6 +42,9 @@ def long_rows(ok):
     ok("--as", "li", "note", "add", "1", "--kind", "promise", "--text", LONG_NOTE, env=AFTER)
     ok("--as", "li", "feedback", "add", "1", "--score", "88", "--channel", "phone", "--comment", LONG_COMMENT,
        env=AFTER)
+    ok("--as", "li", "case", "add", "--kind", "complaint", "--text", LONG_INCIDENT, "--client", LONG_CLIENT,
+       "--category", "facility", "--severity", "high", env=AFTER)
+    ok("--as", "li", "log", "add", LONG_NOTE, "--case", "1", env=AFTER)
 
 
 def _lists(command) -> list[tuple[str, ...]]:

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup, _TyperParameter
 
 from receptionctl import __version__
-from receptionctl.cli import admin, clients, followups, plans, policy, reception, reports, staff, tasks, visits
+from receptionctl.cli import admin, cases, clients, followups, plans, policy, reception, reports, staff, tasks, visits
 from receptionctl.cli import config as config_cli
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
@@ -31,7 +31,7 @@ PANELS = (
     ("Before the visit", ("client", "contact", "visit", "plan", "checklist", "task")),
     ("During the visit", ("checkin", "checkout", "incident", "note")),
     ("After the visit", ("feedback", "outcome", "evaluate", "followup")),
-    ("Front desk", ("desk", "pass", "case")),
+    ("Front desk and cases", ("case", "log", "desk", "pass")),
     ("Reports", ("report", "audit")),
     ("Administration", ("init", "config", "db", "staff", "policy", "procedure")),
 )
@@ -183,6 +183,8 @@ app.command("evaluate", help="Write the evaluation: strengths, weaknesses, impro
             "Example: receptionctl evaluate 7 --strengths \"Well prepared\" --weaknesses \"Lunch was late\" "
             "--improvements \"Book the canteen a day ahead\" --cost 3200")(followups.evaluate)
 app.add_typer(followups.followup_app, name="followup")
+app.add_typer(cases.app, name="case")
+app.add_typer(cases.log_app, name="log")
 app.add_typer(reports.app, name="report")
 app.add_typer(policy.policy_app, name="policy")
 app.add_typer(policy.procedure_app, name="procedure")

@@ -510,6 +510,16 @@ def report(done) -> None:
         warn(warning)
 
 
+def day(value: str, session):
+    """Parse a day given on the command line (DAY_FORMS), in the company's zone."""
+    from receptionctl.domain import clock, policy
+    from receptionctl.domain.calendar import calendar_for
+    from receptionctl.domain.when import parse_day
+
+    rules = policy.load(session)
+    return parse_day(value, clock.now(), policy.work_zone(rules), calendar_for(rules["country"]))
+
+
 def when(value: str, session=None):
     """Parse a moment given on the command line (CLI.md "dates in")."""
     from receptionctl.domain import clock

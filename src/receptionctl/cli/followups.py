@@ -127,7 +127,7 @@ def evaluate(
     emit(done, as_json, f"evaluation of visit {visit} written")
 
 
-@followup_app.command("due", help="Open follow-up tasks overdue or due within the window: overdue first, then by due time. "
+@followup_app.command("due", help="Open follow-up tasks, and the steps of service cases, overdue or due within the window: overdue first, then by due time. "
                       "Example: receptionctl followup due --owner li.na --within 3")
 def followup_due(
     ctx: typer.Context,
@@ -141,9 +141,13 @@ def followup_due(
     from receptionctl.domain.followups import followup_due as due
     from receptionctl.render.output import print_json, print_table
 
+    from receptionctl.domain.cases import sees_staff_complaints
+
     owner = owner_filter(ctx, owner, mine)
-    with state(ctx).session() as session:
-        views = due(session, owner=owner, within_days=within)
+    st = state(ctx)
+    with st.session() as session:
+        views = due(session, owner=owner, within_days=within,
+                    hide_restricted=not sees_staff_complaints(session, st.actor))
     if as_json:
         print_json(views)
     else:

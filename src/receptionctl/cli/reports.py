@@ -36,7 +36,8 @@ def daily(
     from receptionctl.domain.when import parse_day
     from receptionctl.render import report as render
 
-    with state(ctx).session() as session:
+    st = state(ctx)
+    with st.session() as session:
         target = None
         if day:
             rules = policy.load(session)
@@ -46,7 +47,7 @@ def daily(
         # json lists every task (scripts rely on it); the other formats the first ten of each
         # person, read as such in SQL, with the counts
         every = all_tasks or as_json or fmt is Format.json
-        r = build(session, target, per_owner=None if every else render.PER_OWNER)
+        r = build(session, target, per_owner=None if every else render.PER_OWNER, viewer=st.actor)
     limit = None if every else render.PER_OWNER
     if as_json or fmt is Format.json:
         import json

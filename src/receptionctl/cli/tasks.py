@@ -7,7 +7,7 @@ import typer
 
 from receptionctl.cli.common import JsonOpt, LimitOpt, MineOpt, NoPagerOpt, WHEN_FORMS, WideOpt, complete_user, emit, owner_filter, record_id, state, when
 from receptionctl.cli.visits import VisitArg
-from receptionctl.domain.vocab import Stage, TaskStateFilter as State
+from receptionctl.domain.vocab import TaskStage, TaskStateFilter as State
 
 app = typer.Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
 
@@ -48,7 +48,8 @@ def list_(
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's tasks.")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user, help="Only tasks that fall to this person (as owner, backup, or by staff role).")] = None,
     mine: MineOpt = False,
-    stage: Annotated[Optional[Stage], typer.Option("--stage", help="Only this stage.")] = None,
+    stage: Annotated[Optional[TaskStage], typer.Option("--stage", help="Only this stage (case: the steps of "
+                                                                    "service cases).")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
     state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped, missed (still open when the visit was completed) or all.")] = State.open,
     limit: LimitOpt = None,
@@ -59,10 +60,14 @@ def list_(
     from receptionctl.domain.engine import list_tasks
     from receptionctl.render.output import print_json, print_table
 
+    from receptionctl.domain.cases import sees_staff_complaints
+
     owner = owner_filter(ctx, owner, mine)
-    with state(ctx).session() as session:
+    st = state(ctx)
+    with st.session() as session:
         views = list_tasks(session, visit_id=visit, owner=owner, stage=stage.value if stage else None,
-                           overdue=overdue, state=state_.value, limit=limit)
+                           overdue=overdue, state=state_.value, limit=limit,
+                           hide_restricted=not sees_staff_complaints(session, st.actor))
     if as_json:
         print_json(views)
     else:

@@ -32,6 +32,19 @@ PLAN: dict[str, dict[str, str]] = {
     "edit": {"draft": "draft", "rejected": "rejected", "submitted": "draft", "approved": "draft"},
 }
 
+# A service case's closed loop (seeds 001 and 003): every step a command.
+CASE: dict[str, dict[str, str]] = {
+    "ack": {"received": "acknowledged"},
+    "assign": {"received": "assigned", "acknowledged": "assigned", "assigned": "assigned"},
+    "escalate": {"acknowledged": "acknowledged", "assigned": "assigned"},
+    "answer": {"acknowledged": "acknowledged", "assigned": "assigned"},
+    "resolve": {"assigned": "resolved"},
+    "callback": {"resolved": "called_back"},
+    "review": {"called_back": "reviewed"},
+    "close": {"reviewed": "closed"},
+}
+CASE_OPEN = ("received", "acknowledged", "assigned", "resolved", "called_back", "reviewed")
+
 # What to do to reach a state from which an action is allowed.
 _HOW = {
     "planning": "edit the plan (plan item / assign / set)",
@@ -75,6 +88,25 @@ def visit_step(visit_id: int, state: str, action: str) -> str:
 
 def plan_step(visit_id: int, state: str, action: str) -> str:
     return step(PLAN, f"the plan of visit {visit_id}", state, action)
+
+
+_CASE_HOW = {"acknowledged": "acknowledge it first (`receptionctl case ack CASE`)",
+             "assigned": "give it an owner first (`receptionctl case assign CASE --to USER`)",
+             "resolved": "resolve it first (`receptionctl case resolve CASE ...`)",
+             "called_back": "call the client back first (`receptionctl case callback CASE ...`)",
+             "reviewed": "have the duty manager review it first (`receptionctl case review CASE`)"}
+
+
+def case_step(case_id: int, state: str, action: str) -> str:
+    """The case's state after `action`, or Refused naming the state and the next step."""
+    moves = CASE[action]
+    if state in moves:
+        return moves[state]
+    order = list(CASE_OPEN) + ["closed"]
+    ahead = [s for s in order if s in moves and order.index(s) > order.index(state)]
+    hint = _CASE_HOW.get(ahead[0]) if ahead and state != "closed" else None
+    raise Refused(f"case {case_id} is {state.replace('_', ' ')}: `{action}` needs it "
+                  f"{' or '.join(s.replace('_', ' ') for s in moves)}", hint=hint)
 
 
 ACTIVE = ("planning", "submitted", "approved", "in_progress")

@@ -65,6 +65,14 @@ def _amount_or_none(text: str) -> Decimal | None:
     return value
 
 
+def _words(text: str) -> tuple[str, ...]:
+    """A list of short lowercase words, comma-separated."""
+    words = tuple(dict.fromkeys(w.strip().lower() for w in str(text).split(",") if w.strip()))
+    if not words or any(not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", w) for w in words):
+        raise ValueError("a comma-separated list of short lowercase words, such as service,staff,facility")
+    return words
+
+
 def _zone_name(text: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -102,6 +110,15 @@ SETTINGS: dict[str, Setting] = {
         Setting("deduction_max", 5, _int(0, 100), "most points deducted for a mistake", "002"),
         Setting("equipment_response_minutes", 5, _int(1, 1440), "IT on site within these minutes of an equipment failure", "002"),
         Setting("incident_response_minutes", 30, _int(1, 1440), "a serious incident is escalated within these minutes", "001"),
+        Setting("case_ack_minutes", 30, _int(1, 1440), "a case is acknowledged within these minutes of being received (respond at once)", "003"),
+        Setting("case_assign_minutes", 60, _int(1, 2880), "an acknowledged case has an owner within these minutes", "001"),
+        Setting("case_resolve_hours", 48, _int(1, 2160), "a case is resolved within these hours of being received", "001"),
+        Setting("case_resolve_hours_urgent", 4, _int(1, 720), "a high or critical case is resolved within these hours", "001"),
+        Setting("case_review_hours", 24, _int(1, 720), "the duty manager reviews a case within these hours of the callback", "003"),
+        Setting("case_categories", ("service", "staff", "facility", "product", "safety", "information", "other"),
+                _words, "what a case may be about (comma-separated)", "003"),
+        Setting("pattern_days", 30, _int(1, 366), "days looked back for repeated causes", "003"),
+        Setting("pattern_count", 3, _int(2, 100), "this many cases of one client or one category within pattern_days is a pattern (an alert)", "003"),
         Setting("lookahead_working_days", 3, _int(0, 30), "working days the daily report looks ahead", "002"),
         Setting("roll_to_working_day", True, _switch, "a deadline in calendar days (d) that lands on a weekend or "
                 "holiday moves to the next working day (before the visit: the previous one), same time of day", "002"),
@@ -125,6 +142,8 @@ def parse_value(key: str, text: str) -> Any:
 def to_text(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
+    if isinstance(value, tuple):
+        return ",".join(value)
     return "none" if value is None else str(value)
 
 

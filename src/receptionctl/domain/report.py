@@ -13,7 +13,9 @@ from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
+from receptionctl.domain import cases as service_cases
 from receptionctl.domain import clashes, clock, policy
+from receptionctl.domain.cases import CaseDigest
 from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
@@ -68,6 +70,7 @@ class DailyReport:
     # count them all, per person (username) or role: {} when every task is listed
     due_today_by_owner: dict = field(default_factory=dict)
     overdue_by_owner: dict = field(default_factory=dict)
+    cases: CaseDigest | None = None  # received yesterday, past their deadline, escalations, the day check
 
     @property
     def overdue_total(self) -> int:
@@ -109,9 +112,11 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[str]) -> ReportVisit:
     return ReportVisit(v, (done / total) if total else None, done, total, tuple(open_titles), overdue, tuple(flags))
 
 
-def daily(session: Session, day: date | None = None, per_owner: int | None = None) -> DailyReport:
+def daily(session: Session, day: date | None = None, per_owner: int | None = None,
+          viewer: str | None = None) -> DailyReport:
     """The daily report of `day` (default today). `per_owner`: list at most so many due and
-    overdue tasks per person (or role) and count the rest; None lists every one."""
+    overdue tasks per person (or role) and count the rest; None lists every one. `viewer`:
+    the person reading it; complaints about staff are left out unless they may see them."""
     rules = policy.load(session)
     zone = policy.work_zone(rules)
     cal = calendar_for(rules["country"])
@@ -163,14 +168,15 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
 
     # 5. due today and overdue (open tasks due before the end of the day); with a limit, the
     # first of each person's and the counts, in SQL, however much work is open
+    hide = viewer is not None and not service_cases.sees_staff_complaints(session, viewer)
     if per_owner is None:
-        due = list_tasks(session, state="open", due_before=end, now=cutoff)
+        due = list_tasks(session, state="open", due_before=end, now=cutoff, hide_restricted=hide)
         overdue = tuple(t for t in due if t.due_at < cutoff)
         due_today = tuple(t for t in due if t.due_at >= cutoff)
         overdue_by_owner, due_today_by_owner = {}, {}
     else:
-        late = {"state": "open", "due_before": cutoff}
-        today_ = {"state": "open", "due_from": cutoff, "due_before": end}
+        late = {"state": "open", "due_before": cutoff, "hide_restricted": hide}
+        today_ = {"state": "open", "due_from": cutoff, "due_before": end, "hide_restricted": hide}
         overdue = tuple(list_tasks(session, now=cutoff, per_owner=per_owner, **late))
         due_today = tuple(list_tasks(session, now=cutoff, per_owner=per_owner, **today_))
         overdue_by_owner = count_by_owner(session, now=cutoff, **late)
@@ -216,6 +222,17 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
             alerts.append(Alert("no_host", f"visit {v.id} ({v.client}, {clock.local(v.starts_at):%Y-%m-%d %H:%M}): "
                                            "no primary host", v.id))
 
+    # service cases: promises of an answer not kept, repeated causes, the day check not made
+    case_digest = service_cases.digest(session, viewer, day, cutoff)
+    for case_id, e in case_digest.escalations:
+        if e.overdue:
+            promised = clock.local(e.promised_at).strftime("%Y-%m-%d %H:%M")
+            alerts.append(Alert("promise", f"case {case_id}: the answer promised by {promised} ({e.to} was asked: "
+                                           f"{e.question}) has not been given"))
+    alerts += [Alert("pattern", f"repeated cause: {line}") for line in case_digest.repeated]
+    if case_digest.missing_check is not None:
+        alerts.append(Alert("day_check", f"the duty manager's case check of {case_digest.missing_check} was not made "
+                                         "(receptionctl case day-check)"))
     # people who left: their open tasks need a new owner
     for username, name, n, visit_ids in inactive_owners(session):
         shown = ", ".join(str(v) for v in visit_ids[:10]) + (" …" if len(visit_ids) > 10 else "")
@@ -249,7 +266,7 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     return DailyReport(
         date=day, generated_at=now, lookahead_until=ahead_until, today=tuple(todays), lookahead=tuple(ahead),
         clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
-        due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner,
+        due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner, cases=case_digest,
     )
 
 

@@ -23,6 +23,7 @@ class StaffRole(str, Enum):
     staff = "staff"
     desk = "desk"
     security = "security"
+    duty_manager = "duty_manager"  # handles complaints about staff; checks the day's cases
 
 
 class Purpose(str, Enum):
@@ -115,6 +116,40 @@ class Outcome(str, Enum):
     won = "won"
     lost = "lost"
     intent = "intent"
+
+
+class CaseKind(str, Enum):
+    complaint = "complaint"
+    repair = "repair"
+    help = "help"
+    request = "request"
+
+
+class CaseSource(str, Enum):
+    visit = "visit"
+    client = "client"
+    desk = "desk"
+    phone = "phone"
+    mail = "mail"
+    other = "other"
+
+
+class CaseState(str, Enum):
+    received = "received"
+    acknowledged = "acknowledged"
+    assigned = "assigned"
+    resolved = "resolved"
+    called_back = "called_back"
+    reviewed = "reviewed"
+    closed = "closed"
+
+
+class TaskStage(str, Enum):
+    """The stages a task list filters on: the procedure's, and the steps of service cases."""
+    prepare = "prepare"
+    receive = "receive"
+    followup = "followup"
+    case = "case"
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

@@ -245,3 +245,37 @@ def parse_day(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) ->
             raise BadInput(f"{text!r} is out of range: expected a year from 1900 to 2999")
         return day
     return parse_when(text, now, zone, calendar).astimezone(zone).date()
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
+
+
+def period(month: str | None, quarter: str | None, start: date | None, end: date | None,
+           today: date) -> tuple[date, date]:
+    """A reporting period as (first day, last day), both included: `--month 2026-11`,
+    `--quarter 2026Q4`, or `--from DAY --to DAY`; none of them: this month so far."""
+    given = [x for x in (month, quarter, start or end) if x]
+    if len(given) > 1:
+        raise BadInput("--month, --quarter and --from/--to each name a period: expected one of them")
+    if month:
+        m = _MONTH.match(month.strip())
+        if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2999:
+            raise BadInput(f"--month {month!r} is not valid: expected a month such as 2026-11")
+        first = date(int(m.group(1)), int(m.group(2)), 1)
+        nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        return first, nxt - timedelta(days=1)
+    if quarter:
+        q = _QUARTER.match(quarter.strip())
+        if not q or not 1900 <= int(q.group(1)) <= 2999:
+            raise BadInput(f"--quarter {quarter!r} is not valid: expected a quarter such as 2026Q4")
+        year, n = int(q.group(1)), int(q.group(2))
+        first = date(year, 3 * n - 2, 1)
+        nxt = date(year + (n == 4), (3 * n) % 12 + 1, 1)
+        return first, nxt - timedelta(days=1)
+    if start or end:
+        first, last = start or date(today.year, today.month, 1), end or today
+        if last < first:
+            raise BadInput(f"--to {last} is before --from {first}: expected a period forwards in time")
+        return first, last
+    return date(today.year, today.month, 1), today

@@ -11,7 +11,8 @@ from receptionctl.domain import clock
 from receptionctl.render.output import is_tty, jsonable, text
 
 ALERT_NAMES = {"red_line": "red line", "incident": "incident", "reapproval": "re-approval", "no_host": "no host",
-               "no_owner": "needs a new owner"}
+               "no_owner": "needs a new owner",
+               "promise": "promise not kept", "pattern": "pattern", "day_check": "case check"}
 
 
 def _pct(x) -> str:
@@ -71,6 +72,27 @@ def _month_line(m) -> str:
             f"{_pct(m.excellent_share)} excellent · {m.converted} converted")
 
 
+def case_lines(r) -> list[str]:
+    """The cases section: received the day before, open past their deadline by owner, the
+    escalations waiting for an answer; empty when there is nothing to say."""
+    d = r.cases
+    if d is None or not (d.received or d.overdue_by_owner or d.escalations):
+        return []
+    out = []
+    if d.received:
+        out.append(f"Received the day before ({len(d.received)}):")
+        out += [f"  #{c.id} {c.kind} ({c.category}, {c.severity}){' · ' + text(c.client) if c.client else ''} · "
+                f"{c.state.replace('_', ' ')}" + (f" · {text(c.owner)}" if c.owner else "") for c in d.received]
+    if d.overdue_by_owner:
+        out.append("Open past their deadline, by owner:")
+        out += [f"  {who}: " + ", ".join(f"#{n}" for n in ids) for who, ids in sorted(d.overdue_by_owner.items())]
+    if d.escalations:
+        out.append("Escalations waiting for an answer:")
+        out += [f"  case #{case_id}: {e.to} asked \"{text(e.question)}\", answer promised by {text(e.promised_at)}"
+                + (" – PROMISE BROKEN" if e.overdue else "") for case_id, e in d.escalations]
+    return out
+
+
 # -- text ---------------------------------------------------------------------------------
 def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     """(line, style) pairs; the style is used on a terminal only."""
@@ -101,6 +123,10 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
                 out.append((f"    {mark} {_task_text(t)}", style))
             if more:
                 out.append((f"    {more}", "dim"))
+    cases = case_lines(r)
+    if cases:
+        out += [("", ""), ("Service cases", "bold underline")]
+        out += [("  " + line, "red" if "BROKEN" in line else "") for line in cases]
     if r.alerts:
         out += [("", ""), (f"Alerts ({len(r.alerts)})", "bold underline")]
         out += [(f"  ! {ALERT_NAMES.get(a.kind, a.kind)}: {text(a.text)}", "red") for a in r.alerts]
@@ -156,6 +182,9 @@ def markdown(r, limit: int | None = PER_OWNER) -> str:
             out += [f"- {_md(_task_text(t))}" for t in group]
             out += [f"- {_md(more)}"] if more else []
             out.append("")
+    cases = case_lines(r)
+    if cases:
+        out += ["## Service cases", ""] + [f"- {_md(line.strip())}" for line in cases] + [""]
     if r.alerts:
         out += ["## Alerts", ""] + [f"- **{ALERT_NAMES.get(a.kind, a.kind)}**: {_md(a.text)}" for a in r.alerts] + [""]
     out += [f"## Month to date ({r.month.month})", "", _month_line(r.month), ""]
@@ -223,6 +252,10 @@ def html_page(r, limit: int | None = PER_OWNER) -> str:
         for who, group, more in _groups(tasks, limit, counts):
             parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{cls}>{_h(_task_text(t))}</li>" for t in group)
                          + (f"<li>{_h(more)}</li>" if more else "") + "</ul>")
+    cases = case_lines(r)
+    if cases:
+        parts.append(f"<h2{_H2}>Service cases</h2><ul>" + "".join(
+            f"<li{_LATE if 'BROKEN' in line else ''}>{_h(line.strip())}</li>" for line in cases) + "</ul>")
     if r.alerts:
         parts.append(f"<h2{_H2}>Alerts</h2><ul>" + "".join(
             f"<li{_LATE}><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>"
@@ -254,4 +287,11 @@ def as_json(r) -> dict:
         "overdue": jsonable(r.overdue),
         "alerts": jsonable(r.alerts),
         "month": jsonable(r.month),
+        "cases": None if r.cases is None else {
+            "received": jsonable(r.cases.received),
+            "overdue_by_owner": r.cases.overdue_by_owner,
+            "escalations": [{"case_id": case_id, **jsonable(e)} for case_id, e in r.cases.escalations],
+            "missing_check": r.cases.missing_check.isoformat() if r.cases.missing_check else None,
+            "repeated": list(r.cases.repeated),
+        },
     }

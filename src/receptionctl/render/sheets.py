@@ -175,3 +175,37 @@ def print_checklist(c) -> None:
             sys.stdout.write(f"  {i.mark} [{t.id}] {text(t.title)}\n")
             planned = f" · compressed, the procedure says {text(t.planned_at)}" if t.planned_at else ""
             sys.stdout.write(f"      {text(t.due_at)} ({t.due_in_words}) · {t.who}{planned}\n")
+
+
+def print_case(c) -> None:
+    """A service case: what was raised, each step of its loop with who and when, the
+    escalations and their promised answers, the logbook lines about it."""
+    status = c.state.replace("_", " ") + (" – OVERDUE" if c.overdue else "")
+    print_fields([
+        ("case", f"{c.id}: {c.kind} ({c.category}, {c.severity})" + (" – about a member of staff, restricted"
+                                                                      if c.restricted else "")),
+        ("state", status),
+        ("client", c.client), ("visit", c.visit_id), ("about", c.about) if c.restricted else ("source", c.source),
+        ("said", c.text),
+        ("received", f"{text(c.received_at)} by {c.received_by}"),
+        ("acknowledged", c.acknowledged_at),
+        ("owner", f"{c.owner_name} ({c.owner})" if c.owner else None), ("due", c.due_at),
+        ("root cause", c.root_cause), ("action", c.action), ("prevention", c.prevention),
+        ("resolved", f"{text(c.resolved_at)} by {c.resolved_by}" if c.resolved_at else None),
+        ("called back", f"{text(c.callback_at)}: {c.callback_note}" + (
+            "" if c.satisfied is None else " (satisfied)" if c.satisfied else " (NOT satisfied)")
+         if c.callback_at else None),
+        ("reviewed", f"{text(c.reviewed_at)} by {c.reviewed_by}" + (f": {c.review_note}" if c.review_note else "")
+         if c.reviewed_at else None),
+        ("closed", c.closed_at),
+    ], title=f"Case {c.id}")
+    if c.escalations:
+        _gap()
+        print_table([{**e.__dict__, "state": ("answered " + text(e.answered_at) + ": " + (e.answer or ""))
+                      if e.answered_at else ("PROMISE BROKEN" if e.overdue else "waiting")}
+                     for e in c.escalations],
+                    [("id", "ID"), ("to", "To"), ("question", "Question"), ("promised_at", "Promised by"),
+                     ("state", "Answer")], title="Escalations", wide=True)
+    if c.log:
+        _gap()
+        print_table(c.log, [("at", "When"), ("by", "Who"), ("text", "Logbook")], title="Duty logbook", wide=True)
