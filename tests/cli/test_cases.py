@@ -7,6 +7,7 @@ import pytest
 
 from receptionctl.domain.lifecycle import CASE, CASE_OPEN
 from tests.cli.test_foundation import one_error_line
+from tests.cli.test_reception_followup import held  # noqa: F401 (a fixture)
 from tests.conftest import template, with_team
 
 NOW = {"RECEPTIONCTL_NOW": "2026-12-01T10:00:00+08:00"}  # a Tuesday
@@ -238,3 +239,15 @@ def test_patterns_and_repeated_causes(crew):
     assert any(a["kind"] == "pattern" and "client Acme" in a["text"] for a in alerts)
     q = crew("case", "patterns", "--quarter", "2026Q4", "--json", env=NOW).json()
     assert q["total"] == 4
+
+
+def test_feedback_under_the_red_line_opens_a_complaint_case_once(held, team):
+    later = {"RECEPTIONCTL_NOW": "2026-12-02T09:00:00+08:00"}
+    run = team("--as", "li", "feedback", "add", str(held), "--score", "40", "--channel", "phone", "--comment",
+               "nobody met us at the gate", env=later)
+    assert "complaint case 1 opened" in run.stderr
+    case = team("case", "show", "1", "--json", env=later).json()
+    assert (case["kind"], case["source"], case["visit_id"], case["severity"]) == ("complaint", "visit", held, "high")
+    assert "nobody met us at the gate" in case["text"] and case["client"] == "Acme"
+    team("--as", "li", "feedback", "add", str(held), "--score", "30", "--channel", "phone", "--replace", env=later)
+    assert len(team("case", "list", "--json", env=later).json()) == 1

@@ -287,6 +287,22 @@ def add_case(session: Session, actor: str, *, kind: str, text: str, source: str 
     return show_case(session, actor, row.id)
 
 
+def open_red_line_case(session: Session, actor: str, visit_id: int, client_id: int, score: int, red_line: int,
+                       comment: str | None) -> int | None:
+    """Feedback under the red line is a complaint (seed 001): a case of kind complaint, from
+    the visit, high, unless the visit has one from its feedback still open. Returns its id."""
+    marker = f"feedback score {score} is under the red line {red_line}"
+    open_id = session.scalar(select(ServiceCase.id).where(
+        ServiceCase.visit_id == visit_id, ServiceCase.kind == "complaint", ServiceCase.source == "visit",
+        ServiceCase.state != "closed", ServiceCase.text.like("feedback score %")))
+    if open_id is not None:
+        return None
+    text = marker + (f": {comment}" if comment else "")
+    view = add_case(session, actor, kind="complaint", text=text, source="visit", category="service",
+                    severity="high", client=str(client_id), visit_id=visit_id)
+    return view.id
+
+
 def acknowledge(session: Session, actor: str, case_id: int, note: str | None = None) -> CaseView:
     """The person who raised it knows it is being handled (seed 003: respond at once)."""
     access.require(session, actor, RECEIVE, "acknowledge cases")

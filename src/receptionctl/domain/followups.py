@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlmodel import select, update
 
-from receptionctl.domain import access, audit, clock, engine, lifecycle, policy
+from receptionctl.domain import access, audit, cases, clock, engine, lifecycle, policy
 from receptionctl.domain.base import Done, amount, load_for_change, required_text
 from receptionctl.domain.engine import Event
 from receptionctl.domain.clients import resolve_client
@@ -114,7 +114,8 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
                  intent: str | None = None, comment: str | None = None, suggestion: str | None = None,
                  replace: bool = False) -> Done:
     """The client-reception feedback form. It closes the callback task; a score under the
-    red line raises an alert and an investigation task for the coordinator."""
+    red line raises an alert and an investigation task for the coordinator, and opens a
+    complaint case (unless one from this visit's feedback is still open)."""
 
 
     access.require(session, actor, AFTER, "record feedback")
@@ -168,6 +169,10 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
                             f"investigation task {task.id} for the {task.owner_role}")
         if not result.opened:
             warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}")
+        case = cases.open_red_line_case(session, actor, visit_id, visit.client_id, score, rules["red_line_score"],
+                                        comment)
+        if case is not None:
+            warnings.append(f"complaint case {case} opened: acknowledge it, give it an owner, call the client back")
     audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
                  visit_id=visit_id, before=before,
                  after={"score": score, "channel": channel, "intent": intent, "comment": comment,
