@@ -23,6 +23,7 @@ q staff add chen.jie  --name "Chen Jie"   --dept "Technical"         --role host
 q staff add zhao.yun  --name "Zhao Yun"   --dept "Logistics"         --role staff
 q staff add sun.li    --name "Sun Li"     --dept "Front desk"        --role desk
 q staff add guo.qiang --name "Guo Qiang"  --dept "Security"          --role security
+q staff add ma.hui    --name "Ma Hui"     --dept "Service office"    --role duty_manager
 
 # Clients and their contact people.
 q client add "Huaxin Precision Machinery" --tier vip    --industry "Manufacturing"
@@ -91,6 +92,30 @@ at "$(D -2)T14:20" sun.li incident add "$talk" --kind safety --severity critical
 at "$(D -2)T16:30" li.na visit complete "$talk"
 at "$(D -1)T11:00" wang.lei feedback add "$talk" --score 45 --channel form --comment "Nobody met us at the gate"
 
+# ---- complaints and service cases --------------------------------------------------------
+# A complaint about last week's tour goes round the whole loop, from the front desk to closed.
+proj=$(RECEPTIONCTL_NOW="$(D -3)T12:10+08:00" receptionctl --as sun.li case add --json --kind complaint --source visit \
+        --visit "$tour" --category facility --severity medium \
+        --text "The projector failed and the demonstration lost twenty minutes" | vid)
+at "$(D -3)T12:15" sun.li case ack "$proj" --note "Apologised to Mr Liu; told him the host will call back"
+at "$(D -3)T12:30" li.na case assign "$proj" --to chen.jie
+at "$(D -3)T16:00" chen.jie case resolve "$proj" --cause "The showroom projector's lamp had passed its hours" \
+    --action "Lamp replaced; spare projector kept in the showroom" --prevention "Lamp hours checked every Monday"
+at "$(D -2)T09:30" li.na case callback "$proj" --note "Mr Liu thanked us; no harm done to the framework talks" --satisfied
+at "$(D -2)T17:30" ma.hui case review "$proj" --note "Root cause found; the Monday check goes on the duty roster"
+at "$(D -2)T17:35" ma.hui case close "$proj"
+at "$(D -2)T17:40" ma.hui case day-check --note "one complaint, closed"
+# Greenfield's form under the red line opened a complaint case: an answer is promised them.
+red=$(receptionctl --as ma.hui case list --json --client Greenfield --open | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+at "$(D -1)T11:10" wang.lei case ack "$red" --note "Called Mr He: apologised, promised an answer by tomorrow noon"
+at "$(D -1)T11:20" li.na case assign "$red" --to wang.lei --due "$(D 0) 17:00"
+at "$(D -1)T11:30" wang.lei case escalate "$red" --to gm --question "Offer Greenfield a free tasting visit?" \
+    --answer-by "$(D 0) 12:00"
+at "$(D -1)T11:35" wang.lei log add "Promised Mr He an answer about a tasting visit by noon" --case "$red"
+# A repair the front desk took this morning and has not acknowledged yet.
+at "$(D 0)T07:20" sun.li case add --kind repair --source desk --category facility --severity low \
+    --text "The air conditioning in Room 301 rattles"
+
 # ---- today and the days ahead -----------------------------------------------------------
 R="$(D -6)T09:00"
 today=$(RECEPTIONCTL_NOW="$R+08:00" receptionctl --as li.na visit new --json --client "Blue Harbor Logistics" \
@@ -125,5 +150,11 @@ echo
 echo "== Visits"
 receptionctl visit list --from "$(D -7)"
 echo
+echo "== Service cases"
+receptionctl --as ma.hui case list
+echo
+echo "== The complaint that went round the loop"
+receptionctl --as ma.hui case show "$proj"
+echo
 echo "== Daily report"
-receptionctl report daily
+receptionctl --as ma.hui report daily

@@ -22,7 +22,8 @@ def task_rows(views):
     from receptionctl.domain.engine import mark
 
     return [
-        {"id": t.id, "due": t.due_at, "mark": mark(t), "when": t.due_in_words, "visit": t.visit_id,
+        {"id": t.id, "due": t.due_at, "mark": mark(t), "when": t.due_in_words,
+         "visit": t.visit_id if t.visit_id is not None else f"case {t.case_id}",
          "client": t.client, "stage": t.stage, "title": t.title, "who": t.who}
         for t in views
     ]

@@ -54,8 +54,9 @@ def _groups(tasks, limit: int | None, counts: dict | None = None):
 
 def _task_text(t) -> str:
     backup = f" (backup {t.backup})" if t.backup else ""
-    return (f"{text(t.due_at)} ({t.due_in_words}) [task {t.id}] visit {t.visit_id} {text(t.client)}: "
-            f"{text(t.title)}{backup}")
+    of = f"visit {t.visit_id}" if t.visit_id is not None else f"case {t.case_id}"
+    client = f" {text(t.client)}" if t.client else ""
+    return f"{text(t.due_at)} ({t.due_in_words}) [task {t.id}] {of}{client}: {text(t.title)}{backup}"
 
 
 def _visit_line(rv, with_day: bool) -> str:
