@@ -1,7 +1,7 @@
 """After the visit: feedback, outcome, evaluation, and the follow-up work due."""
 
 
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -13,14 +13,26 @@ feedback_app = typer.Typer(rich_markup_mode=None, help="The client-reception fee
 followup_app = typer.Typer(rich_markup_mode=None, help="Follow-up work after visits.", no_args_is_help=True)
 
 
-@feedback_app.command("add", help="Record the feedback form (score 0-100). It closes the callback task; "
-                      "a score under the red line raises an alert and an investigation task. "
+@feedback_app.command("add", help="Record the feedback form: the answers to the visit's questions "
+                      "(`procedure show` lists them; the score 0-100 is computed from the scale answers), "
+                      "or a score alone, as from a phone call. With neither, on a terminal, each question is "
+                      "asked in turn. It closes the callback task; a score under the red line raises an "
+                      "alert, an investigation task and a complaint case. "
                       "Example: receptionctl feedback add 7 --score 92 --channel phone --intent high")
 def feedback_add(
     ctx: typer.Context,
     visit: VisitArg,
-    score: Annotated[int, typer.Option("--score", metavar="0..100", parser=whole(0, 100), help="Satisfaction score, 0 to 100.")],
-    channel: Annotated[Channel, typer.Option("--channel", help="How the feedback came.")],
+    score: Annotated[Optional[int], typer.Option("--score", metavar="0..100", parser=whole(0, 100),
+                                                 help="Satisfaction score, 0 to 100, given as a number (a "
+                                                      "phone call); instead of --answer.")] = None,
+    answer: Annotated[Optional[List[str]], typer.Option(
+        "--answer", metavar="KEY=VALUE",
+        help="An answer to a question of the form, such as q1=5: a scale question 1 (poor) to 5 "
+             "(excellent), a text question in words; repeat for each. Every scale question is answered.")] = None,
+    ask: Annotated[bool, typer.Option("--ask", help="Ask the questions not answered by --answer in turn, also "
+                                                    "when stdin is not a terminal (one answer a line).")] = False,
+    channel: Annotated[Optional[Channel], typer.Option("--channel", help="How the feedback came (needed with "
+                                                                         "--score; default form with answers).")] = None,
     intent: Annotated[Optional[Intent], typer.Option("--intent", help="The client's cooperation intention.")] = None,
     comment: Annotated[Optional[str], typer.Option("--comment", help="The client's comments.")] = None,
     suggestion: Annotated[Optional[str], typer.Option("--suggestion", help="Improvement suggestions.")] = None,
@@ -28,21 +40,110 @@ def feedback_add(
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.followups import add_feedback
+    from receptionctl.errors import BadInput
     from receptionctl.render.output import print_json, say
 
+    given = _answer_options(answer or [])
+    if score is not None and (given or ask):
+        raise BadInput("--score and " + ("--answer" if given else "--ask") + " both give the score: expected one of them",
+                       hint="--score N for a score given as a number, --answer KEY=VALUE for the form's answers")
+    if score is not None and channel is None:
+        raise BadInput("--score needs --channel: expected phone, email, form or visit")
+    if score is None and not given and not ask:
+        if not _on_a_terminal():
+            raise BadInput("no score and no answers: give --score N --channel CHANNEL, or --answer KEY=VALUE "
+                           "for each question of the form", hint=f"`receptionctl procedure show` lists the questions; "
+                                                                 "on a terminal `feedback add` asks them")
+        ask = True
     st = state(ctx)
+    if ask:
+        from receptionctl.domain.followups import feedback_form
+
+        with st.session() as session:  # read only: nothing is held while the questions are answered
+            questions = feedback_form(session, st.actor, visit, replace=replace)
+        given = {**given, **_ask(questions, given)}
     with st.session(write=True) as session:
-        done = add_feedback(session, st.actor, visit, score=score, channel=channel.value,
-                            intent=intent.value if intent else None, comment=comment, suggestion=suggestion,
-                            replace=replace)
+        done = add_feedback(session, st.actor, visit, score=score, channel=channel.value if channel else None,
+                            answers=given or None, intent=intent.value if intent else None, comment=comment,
+                            suggestion=suggestion, replace=replace)
     f = done.view
     if as_json:
         print_json(f)
     else:
-        say(f"feedback for visit {visit}: score {f.score}" + (" (excellent)" if f.excellent else "")
-            + (" (UNDER THE RED LINE)" if f.below_red_line else ""))
+        say(f"feedback for visit {visit}: score {f.score}" + (f" from {len(f.answers)} answers" if f.answers else "")
+            + (" (excellent)" if f.excellent else "") + (" (UNDER THE RED LINE)" if f.below_red_line else ""))
     report(done)
 
+
+def _answer_options(values: list) -> dict:
+    """--answer KEY=VALUE, each key once."""
+    from receptionctl.errors import BadInput
+
+    out: dict = {}
+    for value in values:
+        key, sep, answer = str(value).partition("=")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise BadInput(f"--answer {value!r} is not valid: expected KEY=VALUE, such as q1=5")
+        if key in out:
+            raise BadInput(f"--answer {key} is given twice: expected one answer to each question")
+        out[key] = answer
+    return out
+
+
+def _on_a_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ask(questions, given: dict) -> dict:
+    """Each question not answered yet, in turn, the answer a line of stdin. On a terminal the
+    question is shown on stderr and a bad scale answer is asked again; piped, the answers are
+    read in the form's order and a bad one is an error. Enter passes over a question answered
+    in words. (typer.prompt would echo the last character of every prompt to stdout, a
+    workaround of click's for readline, and stdout is for data.)"""
+    import sys
+
+    from receptionctl.domain.followups import SCALE, check_answer
+    from receptionctl.errors import BadInput
+    from receptionctl.render.output import note
+
+    todo = [q for q in questions if q.key not in given]
+    terminal = _on_a_terminal()
+    if todo and terminal:
+        note(f"the feedback form: answer {SCALE[0]} (poor) to {SCALE[1]} (excellent); Enter passes over a "
+             "question answered in words")
+    answers = {}
+    for q in todo:
+        label = f"{q.key}. {q.text}" + (f" / {q.text_zh}" if q.text_zh else "")
+        label += f" [{SCALE[0]}-{SCALE[1]}]: " if q.kind == "scale" else ": "
+        while True:
+            if terminal:
+                sys.stderr.write(label)
+                sys.stderr.flush()
+            line = sys.stdin.readline()
+            if not line:
+                if terminal:
+                    sys.stderr.write("\n")
+                raise BadInput(f"the answers ended at {q.key}: nothing was recorded")
+            raw = line.rstrip("\r\n")
+            if q.kind == "scale" and not raw.strip() and terminal:
+                continue
+            try:
+                value = check_answer(q, raw)
+            except BadInput as exc:
+                if not terminal:
+                    raise
+                note(exc.message)
+                continue
+            if value is not None:
+                answers[q.key] = raw
+            break
+    return answers
 
 
 FEEDBACK_COLUMNS = [("visit_id", "Visit"), ("client", "Client"), ("at", "Received"), ("score", "Score"),
@@ -93,6 +194,12 @@ def feedback_show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False)
         " (excellent)" if f.excellent else " (UNDER THE RED LINE)" if f.below_red_line else "")),
         ("channel", f.channel), ("intent", f.intent), ("comment", f.comment), ("suggestion", f.suggestion),
         ("received", f.at), ("recorded by", f.by)], title=f"Feedback of visit {f.visit_id}")
+    if f.answers:
+        import sys
+
+        sys.stdout.write("\n")
+        print_fields([(a.key, (f"{a.value} of 5" if a.kind == "scale" else a.value) + f"  ({a.question}"
+                       + (f" / {a.question_zh})" if a.question_zh else ")")) for a in f.answers], title="answers")
 
 def outcome(
     ctx: typer.Context,

@@ -49,7 +49,8 @@ def policy_set(
     say(f"policy {view.key} = {policy.to_text(view.value)}")
 
 
-@procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions. "
+@procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions, "
+                       "and the questions of the feedback form with their weights. "
                        "Example: receptionctl procedure show --json")
 def procedure_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
     from receptionctl.domain.engine import current
@@ -82,6 +83,10 @@ def procedure_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt =
                   "due": t.due, "when": when(t), "repeat": t.repeat} for t in proc.tasks],
                 [("stage", "Stage"), ("key", "Key"), ("title", "Task"), ("zh", "任務"), ("owner", "Owner"),
                  ("due", "Due"), ("when", "Applies"), ("repeat", "Repeat")])
+    sys.stdout.write("\nThe feedback form (feedback add --answer KEY=VALUE):\n")
+    print_table([{"key": q.key, "kind": q.kind, "weight": q.weight, "text": q.text, "zh": q.text_zh}
+                 for q in proc.questions],
+                [("key", "Key"), ("kind", "Kind"), ("weight", "Weight"), ("text", "Question"), ("zh", "问题")])
 
 
 @procedure_app.command("load", help="Validate a procedure file (TOML) and make it the one in use for new visits (admin). "
@@ -94,7 +99,8 @@ def procedure_load(ctx: typer.Context,
     st = state(ctx)
     with st.session(write=True) as session:
         proc = load_file(session, st.actor, file)
-    say(f"procedure {proc.name} {proc.version} loaded ({len(proc.tasks)} tasks, version id {proc.id}); "
+    say(f"procedure {proc.name} {proc.version} loaded ({len(proc.tasks)} tasks, {len(proc.questions)} feedback "
+        f"questions, version id {proc.id}); "
         "it applies to visits recorded from now on")
 
 

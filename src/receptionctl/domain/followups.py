@@ -4,23 +4,39 @@ and the follow-up work that is due."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 from sqlalchemy import func
 from sqlalchemy.orm import Session
-from sqlmodel import select, update
+from sqlmodel import delete, select, update
 
 from receptionctl.domain import access, audit, cases, clock, engine, lifecycle, policy
 from receptionctl.domain.base import Done, amount, load_for_change, required_text
 from receptionctl.domain.engine import Event
+from receptionctl.domain.engine.procedure import QuestionSpec
 from receptionctl.domain.clients import resolve_client
 from receptionctl.domain.visits import VISIT_WRITE, get_view
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 from receptionctl.errors import BadInput, NotFound, Refused
-from receptionctl.store.models import Client, Evaluation, Feedback, Guest, Incident, Task, Visit
+from receptionctl.store.models import Client, Evaluation, Feedback, FeedbackAnswer, Guest, Incident, Task, Visit
 
 AFTER = frozenset({"coordinator", "host"})
+SCALE = (1, 5)  # a scale answer: 1 poor ... 5 excellent
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One answer of the form, with its question as the visit's procedure asks it."""
+
+    key: str
+    question: str
+    question_zh: str | None
+    kind: str  # scale (1-5, weighted into the score) or text
+    weight: float | None
+    value: int | str
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,9 @@ class FeedbackView:
     excellent: bool
     below_red_line: bool
     client: str | None = None  # in lists and `feedback show`
+    # the form's answers, in the order of its questions; () for a score given as a number;
+    # None where they are not read (the visit sheet)
+    answers: tuple[AnswerView, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,39 +124,134 @@ def _text(value: str | None, option: str) -> str | None:
     return value.strip()
 
 
-def feedback_view(f, rules) -> FeedbackView:
+def feedback_view(f, rules, answers: tuple[AnswerView, ...] | None = None) -> FeedbackView:
     return FeedbackView(f.visit_id, f.score, f.channel, f.intent, f.comment, f.suggestion, f.at, f.by,
-                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"])
+                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"], answers=answers)
 
 
-def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, channel: str,
+def questions_of(session: Session, visit) -> tuple[QuestionSpec, ...]:
+    """The feedback form of a visit: the questions of the procedure version it started with."""
+    proc = engine.by_id(session, visit.procedure_id) if visit.procedure_id else engine.current(session)
+    return proc.questions
+
+
+def check_answer(question: QuestionSpec, raw) -> int | str | None:
+    """One answer read against its question: a scale answer is a whole number from 1 to 5; a
+    text answer is trimmed (empty: not answered, None)."""
+    value = str(raw).strip()
+    if question.kind == "scale":
+        if value.isascii() and value.isdigit() and SCALE[0] <= int(value) <= SCALE[1]:
+            return int(value)
+        raise BadInput(f"answer {question.key}={value!r} is not valid: {question.key} ({question.text}) is answered "
+                       f"with a whole number from {SCALE[0]} (poor) to {SCALE[1]} (excellent)")
+    if len(value) > 4000:
+        raise BadInput(f"answer {question.key} is too long: expected at most 4000 characters")
+    return value or None
+
+
+def read_answers(questions: tuple[QuestionSpec, ...], answers: dict[str, str]) -> dict[str, int | str]:
+    """A form's answers, by question key in the form's order: unknown keys, bad values and
+    unanswered scale questions are refused (every scale question counts in the score)."""
+    by_key = {q.key: q for q in questions}
+    unknown = [k for k in answers if k not in by_key]
+    if unknown:
+        raise BadInput(f"the feedback form has no question {', '.join(map(repr, unknown))}: "
+                       f"expected {', '.join(by_key)}")
+    checked = {k: check_answer(by_key[k], v) for k, v in answers.items()}
+    missing = [q.key for q in questions if q.kind == "scale" and checked.get(q.key) is None]
+    if missing:
+        raise BadInput(f"the form has no answer to {', '.join(missing)}: every scale question is answered "
+                       f"{SCALE[0]} to {SCALE[1]} (the score is computed from them all)")
+    return {q.key: checked[q.key] for q in questions if checked.get(q.key) is not None}
+
+
+def form_score(questions: tuple[QuestionSpec, ...], answers: dict[str, int | str]) -> int:
+    """The 0-100 score of a form: round(100 x sum(weight x (answer - 1) / 4) / sum(weight)) over
+    the scale questions, halves rounded up, in exact arithmetic."""
+    scale = [q for q in questions if q.kind == "scale"]
+    total = sum(Fraction(q.weight) for q in scale)
+    got = sum(Fraction(q.weight) * (answers[q.key] - SCALE[0]) for q in scale)
+    return math.floor(100 * got / ((SCALE[1] - SCALE[0]) * total) + Fraction(1, 2))
+
+
+def _answer_views(questions: tuple[QuestionSpec, ...], stored: dict[str, str]) -> tuple[AnswerView, ...]:
+    by_key = {q.key: q for q in questions}
+    order = [q.key for q in questions if q.key in stored] + [k for k in stored if k not in by_key]
+    views = []
+    for key in order:
+        q = by_key.get(key)
+        if q is None:  # a question no longer in the form (not expected: a visit keeps its version)
+            views.append(AnswerView(key, key, None, "text", None, stored[key]))
+        else:
+            value = stored[key]
+            views.append(AnswerView(key, q.text, q.text_zh, q.kind, q.weight,
+                                    int(value) if q.kind == "scale" else value))
+    return tuple(views)
+
+
+def _ready_for_feedback(session: Session, visit_id: int, replace: bool):
+    """The checks before a form is taken (after the actor's right to record it): the visit
+    took place, and it has no form yet unless it is replaced. Returns the visit and its
+    current form (or None)."""
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in ("completed", "closed"):
+        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: feedback is collected after the visit",
+                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+    old = session.get(Feedback, visit_id)
+    if old is not None and not replace:
+        raise Refused(f"visit {visit_id} has a feedback form already (score {old.score}, "
+                      f"{clock.local(old.at):%Y-%m-%d})", hint="give --replace to replace it (the old one stays in the audit log)")
+    return visit, old
+
+
+def feedback_form(session: Session, actor: str, visit_id: int, replace: bool = False) -> tuple[QuestionSpec, ...]:
+    """The questions to ask for a visit's form, once the form may be recorded (the same checks
+    as add_feedback, so that nobody answers a form that would be refused)."""
+    access.require(session, actor, AFTER, "record feedback")
+    visit, _old = _ready_for_feedback(session, visit_id, replace)
+    return questions_of(session, visit)
+
+
+def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | None = None,
+                 channel: str | None = None, answers: dict[str, str] | None = None,
                  intent: str | None = None, comment: str | None = None, suggestion: str | None = None,
                  replace: bool = False) -> Done:
-    """The client-reception feedback form. It closes the callback task; a score under the
-    red line raises an alert and an investigation task for the coordinator, and opens a
-    complaint case (unless one from this visit's feedback is still open)."""
+    """The client-reception feedback form: a score from 0 to 100 (a phone call), or the
+    answers to the visit's questions, from which the score is computed (channel `form` unless
+    said). It closes the callback task; a score under the red line raises an alert and an
+    investigation task for the coordinator, and opens a complaint case (unless one from this
+    visit's feedback is still open)."""
 
 
     access.require(session, actor, AFTER, "record feedback")
-    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
+    if (score is None) == (not answers):
+        raise BadInput("give the score or the answers to the form, one of them"
+                       if score is None else "give the score or the answers to the form, not both")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100):
         raise BadInput(f"score {score!r} is not valid: expected a whole number from 0 to 100")
+    if channel is None and answers:
+        channel = Channel.form.value
+    if channel is None:
+        raise BadInput("a score needs its channel: expected phone, email, form or visit")
     if channel not in {c.value for c in Channel}:
         raise BadInput(f"channel {channel!r} is not valid: expected phone, email, form or visit")
     if intent is not None and intent not in {i.value for i in Intent}:
         raise BadInput(f"intent {intent!r} is not valid: expected none, low, medium or high")
     comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
-    visit, _plan = load_for_change(session, visit_id)
-    if visit.status not in ("completed", "closed"):
-        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: feedback is collected after the visit",
-                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+    visit, old = _ready_for_feedback(session, visit_id, replace)
+    given: dict[str, int | str] = {}
+    questions: tuple[QuestionSpec, ...] = ()
+    if answers:
+        questions = questions_of(session, visit)
+        given = read_answers(questions, {str(k).strip().lower(): v for k, v in answers.items()})
+        score = form_score(questions, given)
     rules = policy.load(session)
-    old = session.get(Feedback, visit_id)
     before = None
     if old is not None:
-        if not replace:
-            raise Refused(f"visit {visit_id} has a feedback form already (score {old.score}, "
-                          f"{clock.local(old.at):%Y-%m-%d})", hint="give --replace to replace it (the old one stays in the audit log)")
         before = {k: getattr(old, k) for k in ("score", "channel", "intent", "comment", "suggestion", "at", "by")}
+        before["answers"] = dict(session.execute(select(FeedbackAnswer.key, FeedbackAnswer.value)
+                                                 .where(FeedbackAnswer.visit_id == visit_id)).all()) or None
+        session.execute(delete(FeedbackAnswer).where(FeedbackAnswer.visit_id == visit_id))
         session.delete(old)
         session.flush()
     now = clock.now()
@@ -145,7 +259,9 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
                    suggestion=suggestion, at=now, by=actor)
     session.add(row)
     session.flush()
-    view = feedback_view(row, rules)
+    session.add_all([FeedbackAnswer(visit_id=visit_id, key=k, value=str(v)) for k, v in given.items()])
+    session.flush()
+    view = feedback_view(row, rules, _answer_views(questions, {k: str(v) for k, v in given.items()}))
     warnings = []
     client = get_view(session, visit_id).client
     result = engine.on(session, Event("feedback.added", visit_id, actor, note=f"feedback form received by {channel}",
@@ -176,7 +292,8 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int, cha
     audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
                  visit_id=visit_id, before=before,
                  after={"score": score, "channel": channel, "intent": intent, "comment": comment,
-                        "suggestion": suggestion, "investigation_task": investigating if view.below_red_line else None})
+                        "suggestion": suggestion, "answers": given or None,
+                        "investigation_task": investigating if view.below_red_line else None})
     if maybe_close(session, actor, visit):
         warnings.append(f"visit {visit_id} is closed: everything after it is done")
     return Done(view, warnings)
@@ -329,23 +446,40 @@ def list_feedback(session: Session, *, visit_id: int | None = None, client: str 
     """Feedback forms by the time they were received, filtered in SQL: one visit's, one
     client's, received in [start, end), scored under `below`."""
     rules = policy.load(session)
-    q = (select(Feedback, Client.name).join(Visit, Visit.id == Feedback.visit_id)
-         .join(Client, Client.id == Visit.client_id))
+    where = []
     if visit_id is not None:
         get_view(session, visit_id)
-        q = q.where(Feedback.visit_id == visit_id)
+        where.append(Feedback.visit_id == visit_id)
     if client is not None:
-        q = q.where(Visit.client_id == resolve_client(session, client).id)
+        where.append(Visit.client_id == resolve_client(session, client).id)
     if start is not None:
-        q = q.where(Feedback.at >= start)
+        where.append(Feedback.at >= start)
     if end is not None:
-        q = q.where(Feedback.at < end)
+        where.append(Feedback.at < end)
     if below is not None:
         if not 0 <= below <= 101:
             raise BadInput(f"--below {below} is not valid: expected a score from 0 to 101")
-        q = q.where(Feedback.score < below)
-    return [dataclasses.replace(feedback_view(f, rules), client=name)
-            for f, name in session.execute(q.order_by(Feedback.at, Feedback.visit_id))]
+        where.append(Feedback.score < below)
+    q = (select(Feedback, Client.name).join(Visit, Visit.id == Feedback.visit_id)
+         .join(Client, Client.id == Visit.client_id).where(*where))
+    # the answers of the same forms, in one query; their questions from each visit's procedure
+    stored: dict[int, dict[str, str]] = {}
+    procedure_of: dict[int, int | None] = {}
+    for vid, proc_id, key, value in session.execute(
+            select(FeedbackAnswer.visit_id, Visit.procedure_id, FeedbackAnswer.key, FeedbackAnswer.value)
+            .join(Feedback, Feedback.visit_id == FeedbackAnswer.visit_id)
+            .join(Visit, Visit.id == FeedbackAnswer.visit_id).where(*where)):
+        stored.setdefault(vid, {})[key] = value
+        procedure_of[vid] = proc_id
+    forms: dict[int | None, tuple[QuestionSpec, ...]] = {}
+    for proc_id in set(procedure_of.values()):
+        forms[proc_id] = engine.by_id(session, proc_id).questions if proc_id else engine.current(session).questions
+    views = []
+    for f, name in session.execute(q.order_by(Feedback.at, Feedback.visit_id)):
+        answers = (_answer_views(forms[procedure_of[f.visit_id]], stored[f.visit_id])
+                   if f.visit_id in stored else ())
+        views.append(dataclasses.replace(feedback_view(f, rules, answers), client=name))
+    return views
 
 
 def show_feedback(session: Session, visit_id: int) -> FeedbackView:

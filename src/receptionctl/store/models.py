@@ -298,6 +298,8 @@ class ProcedureVersion(SQLModel, table=True):
     version: str = Field(sa_column=Column(String(64), nullable=False))
     description: Optional[str] = Field(default=None, sa_column=Column(Text))
     tasks: str = Field(sa_column=Column(Text, nullable=False))  # the validated task specs, as JSON
+    # the feedback form's questions, as JSON; NULL (stored before 0011): the default form
+    questions: Optional[str] = Field(default=None, sa_column=Column(Text))
     source_text: str = Field(sa_column=Column(Text, nullable=False))
     source_name: Optional[str] = Field(default=None, sa_column=Column(String(300)))
     checksum: str = Field(sa_column=Column(String(64), nullable=False))
@@ -415,3 +417,14 @@ class Evaluation(SQLModel, table=True):
     cost: Optional[str] = Field(default=None, sa_column=Column(String(32)))
     at: datetime = _at()
     by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class FeedbackAnswer(SQLModel, table=True):
+    """One answer of a feedback form, by the key of the question in the visit's procedure
+    (a scale answer "1".."5", or text). Replaced with its form."""
+
+    __tablename__ = "feedback_answer"
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("feedback.visit_id", ondelete="CASCADE"),
+                                           primary_key=True))
+    key: str = Field(sa_column=Column(String(32), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))

@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func
@@ -33,9 +34,15 @@ TASK_KEYS = {
 PER = {"incident"}  # subjects an event-opened task may be kept per (one task per incident)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 REQUIRED = ("key", "stage", "title", "owner", "due")
-TOP_KEYS = {"name", "version", "description", "tasks"}
+TOP_KEYS = {"name", "version", "description", "tasks", "questions"}
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _HEADER = re.compile(r"^\s*\[\[\s*tasks\s*\]\]")
+# the feedback form's questions: [[questions]] tables
+QUESTION_KINDS = ("scale", "text")
+QUESTION_KEYS = {"key", "text", "text_zh", "kind", "weight", "source"}
+_QKEY = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+MAX_QUESTIONS = 50
+MAX_WEIGHT = 1000
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,19 @@ class TaskSpec:
 
 
 @dataclass(frozen=True)
+class QuestionSpec:
+    """One question of the feedback form: `scale` is answered 1 (poor) to 5 (excellent) and
+    weighted into the 0-100 score; `text` is answered in words and carries no weight."""
+
+    key: str
+    text: str
+    kind: str
+    text_zh: str | None = None
+    weight: float | None = None  # scale questions only; positive
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class Procedure:
     name: str
     version: str
@@ -85,6 +105,7 @@ class Procedure:
     id: int | None = None
     loaded_at: datetime | None = None
     loaded_by: str | None = None
+    questions: tuple[QuestionSpec, ...] = ()  # the feedback form; a file without them gets the default's
 
     def for_stage(self, stage: str) -> list[TaskSpec]:
         return [t for t in self.tasks if t.stage == stage]
@@ -94,11 +115,12 @@ class ProcedureError(BadInput):
     pass
 
 
-def _line_of(lines: list[str], index: int, key: str | None) -> int:
-    """The line of the index-th [[tasks]] table, or of `key` inside it (1-based)."""
-    starts = [i for i, l in enumerate(lines) if _HEADER.match(l)]
+def _line_of(lines: list[str], index: int, key: str | None, table: str = "tasks") -> int:
+    """The line of the index-th [[tasks]] (or [[questions]]) table, or of `key` inside it (1-based)."""
+    header = _HEADER if table == "tasks" else re.compile(rf"^\s*\[\[\s*{table}\s*\]\]")
+    starts = [i for i, l in enumerate(lines) if header.match(l)]
     if index >= len(starts):
-        inline = next((i for i, l in enumerate(lines) if re.match(r"^\s*tasks\s*=", l)), 0)
+        inline = next((i for i, l in enumerate(lines) if re.match(rf"^\s*{table}\s*=", l)), 0)
         return inline + 1
     start = starts[index]
     end = starts[index + 1] if index + 1 < len(starts) else len(lines)
@@ -127,7 +149,7 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
     for key in data:
         if key not in TOP_KEYS:
             m = next((i + 1 for i, l in enumerate(lines) if re.match(rf"^\s*\[?{re.escape(key)}\b", l)), 1)
-            fail(m, f"unknown top-level key {key!r} (expected name, version, description, [[tasks]])")
+            fail(m, f"unknown top-level key {key!r} (expected name, version, description, [[tasks]], [[questions]])")
     for key, limit in (("name", 200), ("version", 64)):
         line = next((i + 1 for i, l in enumerate(lines) if re.match(rf"^\s*{key}\s*=", l)), 1)
         if key not in data:
@@ -218,8 +240,65 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
             closes_on=closes_on, opens_on=opens_on, when=when, per=per,
             owner_fallback=tuple(fallback) if fallback else None,
         ))
+    questions = _questions(data["questions"], lines, fail) if "questions" in data else default_questions()
     return Procedure(name=data["name"].strip(), version=data["version"].strip(), tasks=tuple(specs),
-                     description=data.get("description"))
+                     description=data.get("description"), questions=questions)
+
+
+def _questions(raw_questions, lines: list[str], fail) -> tuple[QuestionSpec, ...]:
+    """The [[questions]] of the feedback form: at least one scale question, keys unique."""
+    if not isinstance(raw_questions, list) or not raw_questions:
+        fail(_line_of(lines, 0, None, "questions"), "questions must be [[questions]] tables, at least one")
+    if len(raw_questions) > MAX_QUESTIONS:
+        fail(_line_of(lines, MAX_QUESTIONS, None, "questions"), f"more than {MAX_QUESTIONS} questions")
+    out: list[QuestionSpec] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_questions):
+        at = lambda k=None: _line_of(lines, i, k, "questions")  # noqa: E731
+        if not isinstance(raw, dict):
+            fail(at(), f"question #{i + 1} is not a table: expected [[questions]] with keys")
+        for k in raw:
+            if k not in QUESTION_KEYS:
+                fail(at(k), f"unknown key {k!r} in a question (expected {', '.join(sorted(QUESTION_KEYS))})")
+        for k in ("key", "text", "kind"):
+            if not isinstance(raw.get(k), str) or not raw[k].strip():
+                fail(at(), f"question #{i + 1} has no {k!r} (a non-empty string)")
+        key = raw["key"].strip()
+        if not _QKEY.match(key):
+            fail(at("key"), f"question key {key!r} is not valid: expected lower-case letters, digits, '-' or '_' "
+                            "(at most 32), such as \"q1\"")
+        if key in seen:
+            fail(at("key"), f"duplicate question key {key!r} (first at line {seen[key]})")
+        seen[key] = at("key")
+        kind = raw["kind"]
+        if kind not in QUESTION_KINDS:
+            fail(at("kind"), f"question kind {kind!r} is not valid: expected scale (answered 1 to 5, weighted "
+                             "into the score) or text (answered in words)")
+        for text_key in ("text", "text_zh", "source"):
+            if text_key in raw and (not isinstance(raw[text_key], str) or len(raw[text_key]) > 1000):
+                fail(at(text_key), f"{text_key} must be a string of at most 1000 characters")
+        weight = raw.get("weight")
+        if kind == "text" and weight is not None:
+            fail(at("weight"), f"question {key!r} is answered in words: it has no weight (only scale questions do)")
+        if kind == "scale":
+            weight = 1 if weight is None else weight
+            if (isinstance(weight, bool) or not isinstance(weight, (int, float))
+                    or not 0 < weight <= MAX_WEIGHT):  # NaN fails the comparison too
+                fail(at("weight"), f"weight {weight!r} is not valid: expected a number more than 0 and at most "
+                                   f"{MAX_WEIGHT}")
+        out.append(QuestionSpec(key=key, text=raw["text"].strip(), kind=kind,
+                                text_zh=raw["text_zh"].strip() if raw.get("text_zh") else None,
+                                weight=weight, source=raw.get("source")))
+    if not any(q.kind == "scale" for q in out):
+        fail(_line_of(lines, 0, None, "questions"), "the questions need at least one of kind scale: "
+                                                     "the score is computed from them")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def default_questions() -> tuple[QuestionSpec, ...]:
+    """The shipped procedure's feedback form: what a procedure without [[questions]] uses."""
+    return parse(default_text(), "default.toml").questions
 
 
 def _event(raw: dict, key: str, fail, at) -> str | None:
@@ -259,6 +338,10 @@ def _to_json(proc: Procedure) -> str:
     return json.dumps([asdict(t) for t in proc.tasks], ensure_ascii=False)
 
 
+def _questions_json(proc: Procedure) -> str:
+    return json.dumps([asdict(q) for q in proc.questions], ensure_ascii=False)
+
+
 def _spec(t: dict) -> TaskSpec:
     t = dict(t)
     if "done_when" in t:  # stored before events had their names (migration 0007 converts them)
@@ -270,20 +353,25 @@ def _spec(t: dict) -> TaskSpec:
 
 def _from_row(row) -> Procedure:
     tasks = tuple(_spec(t) for t in json.loads(row.tasks))  # versions stored before a key existed take its default
+    # versions stored before the form was data (migration 0011) ask the default questions
+    questions = (tuple(QuestionSpec(**q) for q in json.loads(row.questions)) if row.questions
+                 else default_questions())
     return Procedure(name=row.name, version=row.version, tasks=tasks, description=row.description, id=row.id,
-                     loaded_at=row.loaded_at, loaded_by=row.loaded_by)
+                     loaded_at=row.loaded_at, loaded_by=row.loaded_by, questions=questions)
 
 
 def store(session: Session, actor: str, proc: Procedure, text: str, source: str) -> Procedure:
     row = ProcedureVersion(
-        name=proc.name, version=proc.version, description=proc.description, tasks=_to_json(proc), source_text=text,
+        name=proc.name, version=proc.version, description=proc.description, tasks=_to_json(proc),
+        questions=_questions_json(proc), source_text=text,
         source_name=source, checksum=hashlib.sha256(text.encode()).hexdigest(), loaded_at=clock.now(),
         loaded_by=actor,
     )
     session.add(row)
     session.flush()
     audit.record(session, actor, "procedure.load", "procedure", row.id,
-                 after={"name": proc.name, "version": proc.version, "tasks": len(proc.tasks), "file": source})
+                 after={"name": proc.name, "version": proc.version, "tasks": len(proc.tasks),
+                        "questions": len(proc.questions), "file": source})
     return _from_row(row)
 
 
