@@ -4,6 +4,7 @@ closes; stored procedures from before the events are converted; the layers are c
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ def tasks_of(ok, vid, env=None):
 def custom_procedure(tmp_path: Path, extra: str) -> Path:
     text = (ROOT / "src/receptionctl/procedures/default.toml").read_text(encoding="utf-8")
     path = tmp_path / "ours.toml"
-    path.write_text(text.replace('version = "2026.3"', 'version = "ours-1"') + extra, encoding="utf-8")
+    path.write_text(re.sub(r'^version = ".*"$', 'version = "ours-1"', text, count=1, flags=re.M) + extra, encoding="utf-8")
     return path
 
 

@@ -23,7 +23,7 @@ def task_rows(views):
 
     return [
         {"id": t.id, "due": t.due_at, "mark": mark(t), "when": t.due_in_words,
-         "visit": t.visit_id if t.visit_id is not None else f"case {t.case_id}",
+         "visit": t.visit_id if t.visit_id is not None else f"case {t.case_id}" if t.case_id is not None else "desk",
          "client": t.client, "stage": t.stage, "title": t.title, "who": t.who}
         for t in views
     ]

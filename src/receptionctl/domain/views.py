@@ -62,7 +62,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
         incidents=tuple(reception.list_incidents(session, visit_id=visit_id)),
         notes=tuple(list_notes(session, visit_id=visit_id)),
         open_promises=tuple(list_notes(session, client_id=row.client_id, open_promises=True)),
-        feedback=followups.feedback_view(fb, rules) if fb else None,
+        feedback=followups.show_feedback(session, visit_id) if fb else None,  # with its answers
         evaluation=followups.evaluation_view(ev) if ev else None,
         outcome=followups.outcome_view(session, visit_id) if row.outcome else None,
         completed_at=row.completed_at,

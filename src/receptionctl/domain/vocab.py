@@ -150,6 +150,7 @@ class TaskStage(str, Enum):
     receive = "receive"
     followup = "followup"
     case = "case"
+    desk = "desk"
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

@@ -54,7 +54,8 @@ def _groups(tasks, limit: int | None, counts: dict | None = None):
 
 def _task_text(t) -> str:
     backup = f" (backup {t.backup})" if t.backup else ""
-    of = f"visit {t.visit_id}" if t.visit_id is not None else f"case {t.case_id}"
+    of = (f"visit {t.visit_id}" if t.visit_id is not None else f"case {t.case_id}" if t.case_id is not None
+          else "front desk")
     client = f" {text(t.client)}" if t.client else ""
     return f"{text(t.due_at)} ({t.due_in_words}) [task {t.id}] {of}{client}: {text(t.title)}{backup}"
 

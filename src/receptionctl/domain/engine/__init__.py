@@ -34,6 +34,8 @@ from receptionctl.domain.engine.tasks import (
     TASK_STAGES,
     TaskView,
     close_case_tasks,
+    close_task,
+    open_desk_task,
     open_case_task,
     reassign_case_tasks,
     add_note,
@@ -57,5 +59,5 @@ __all__ = [
     "EVENTS", "Event", "EventInfo", "OpenedTask", "Outcome", "STAGES", "Procedure", "ProcedureError", "TaskSpec",
     "VersionView", "by_id", "current", "history", "load_file", "parse", "seed_default", "PER_VISIT", "TASK_STATES",
     "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "count_by_owner", "done", "get_task",
-    "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners", "TASK_STAGES", "open_case_task", "close_case_tasks", "reassign_case_tasks",
+    "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners", "TASK_STAGES", "open_case_task", "close_case_tasks", "reassign_case_tasks", "open_desk_task", "close_task",
 ]

@@ -46,7 +46,7 @@ from receptionctl.store.models import (
     Visit,
 )
 
-TASK_STAGES = (*STAGES, "case")  # the procedure's stages, and the steps of service cases
+TASK_STAGES = (*STAGES, "case", "desk")  # the procedure's stages, service cases' steps, the front desk's
 VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
 # owners (coordinator, approver, desk, and security when none is assigned) fall to anyone
@@ -665,6 +665,27 @@ def open_case_task(session: Session, case_id: int, key: str, title: str, title_z
     session.add(row)
     session.flush()
     return row.id
+
+
+def open_desk_task(session: Session, key: str, title: str, title_zh: str | None, owner_role: str,
+                   due_at: datetime, assignee_id: int | None = None) -> int:
+    """A task of the front desk's (stage "desk": a message passed on, mail to collect, a
+    refused handover to settle, a walk-in to meet), of no visit and no case. It is closed with
+    `task done` by the person it falls to, or by the desk command that settles it."""
+    row = Task(visit_id=None, case_id=None, key=key, stage="desk", title=title, title_zh=title_zh,
+               owner=owner_role, due_expr=FIXED, seq=1, due_at=due_at, state="open", created_at=clock.now(),
+               assignee_id=assignee_id)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def close_task(session: Session, task_id: int, by: str, note: str | None = None) -> bool:
+    """Close one open task by id (the desk command that settles it); False if it was not open."""
+    result = session.execute(update(Task).where(Task.id == task_id, Task.state == "open")
+                             .values(state="done", done_at=clock.now(), done_by=by, note=note)
+                             .execution_options(synchronize_session=False))
+    return bool(result.rowcount)
 
 
 def close_case_tasks(session: Session, case_id: int, keys: set[str] | None, by: str, state: str = "done",
