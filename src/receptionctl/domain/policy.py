@@ -73,6 +73,29 @@ def _words(text: str) -> tuple[str, ...]:
     return words
 
 
+def _hhmm(text: str) -> str | None:
+    """07, 7 or 07:30 -> "07:00" / "07:30"; None when it is not a time of day."""
+    m = re.fullmatch(r"([0-2]?\d)(?::([0-5]\d))?", text.strip())
+    if not m or int(m.group(1)) > 24 or (int(m.group(1)) == 24 and m.group(2) not in (None, "00")):
+        return None
+    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
+
+
+def _shifts(text: str) -> tuple[tuple[str, str, str], ...]:
+    """The desk's shifts: name=FROM-TO, comma-separated, hours (7-15) or times (07:00-15:30);
+    a shift may run past midnight."""
+    out = []
+    for part in str(text).split(","):
+        m = re.fullmatch(r"\s*([a-z][a-z0-9_-]{0,31})\s*=\s*([0-9:]+)\s*-\s*([0-9:]+)\s*", part)
+        start, end = (_hhmm(m.group(2)), _hhmm(m.group(3))) if m else (None, None)
+        if not m or start is None or end is None or start == "24:00":
+            raise ValueError("shifts such as morning=7-15,middle=15-23,night=23-7 (or 07:00-15:30)")
+        out.append((m.group(1), start, end))
+    if not out or len({n for n, _, _ in out}) != len(out):
+        raise ValueError("shifts such as morning=7-15,middle=15-23,night=23-7 (or 07:00-15:30)")
+    return tuple(out)
+
+
 def _zone_name(text: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -119,6 +142,13 @@ SETTINGS: dict[str, Setting] = {
                 _words, "what a case may be about (comma-separated)", "003"),
         Setting("pattern_days", 30, _int(1, 366), "days looked back for repeated causes", "003"),
         Setting("pattern_count", 3, _int(2, 100), "this many cases of one client or one category within pattern_days is a pattern (an alert)", "003"),
+        Setting("desk_shifts", (("morning", "07:00", "15:00"), ("middle", "15:00", "23:00"), ("night", "23:00", "07:00")),
+                _shifts, "the front desk's shifts and their hours", "004"),
+        Setting("handover_checklist", ("keys", "radios", "badge-stock", "cameras", "phone", "logbook"), _words,
+                "what the outgoing and incoming shift check together at a handover", "004"),
+        Setting("handover_review_hours", 24, _int(1, 168), "the manager reviews a day's handovers within these hours of its end", "004"),
+        Setting("mail_days", 3, _int(1, 60), "mail not collected within these days is an alert", "004"),
+        Setting("no_show_minutes", 30, _int(1, 720), "a visit whose guests have not arrived this long after the start is a no-show", "004"),
         Setting("lookahead_working_days", 3, _int(0, 30), "working days the daily report looks ahead", "002"),
         Setting("roll_to_working_day", True, _switch, "a deadline in calendar days (d) that lands on a weekend or "
                 "holiday moves to the next working day (before the visit: the previous one), same time of day", "002"),
@@ -142,6 +172,10 @@ def parse_value(key: str, text: str) -> Any:
 def to_text(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):  # shifts
+        def hour(t: str) -> str:
+            return str(int(t[:2])) if t.endswith(":00") else t
+        return ",".join(f"{n}={hour(a)}-{hour(b)}" for n, a, b in value)
     if isinstance(value, tuple):
         return ",".join(value)
     return "none" if value is None else str(value)

@@ -24,6 +24,7 @@ class StaffRole(str, Enum):
     desk = "desk"
     security = "security"
     duty_manager = "duty_manager"  # handles complaints about staff; checks the day's cases
+    desk_supervisor = "desk_supervisor"  # settles refused handovers, reviews the day's handovers
 
 
 class Purpose(str, Enum):
