@@ -233,6 +233,8 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     if case_digest.missing_check is not None:
         alerts.append(Alert("day_check", f"the duty manager's case check of {case_digest.missing_check} was not made "
                                          "(receptionctl case day-check)"))
+    # the front desk: passes, goods and mail (domain/passes.py adds its alerts here)
+    # the front desk: shifts and handovers (domain/desk.py adds its alerts here)
     # people who left: their open tasks need a new owner
     for username, name, n, visit_ids in inactive_owners(session):
         shown = ", ".join(str(v) for v in visit_ids[:10]) + (" …" if len(visit_ids) > 10 else "")
