@@ -1,0 +1,313 @@
+"""The front desk's logs: temporary passes, goods leaving the site, mail and newspapers."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import (
+    WHEN_FORMS,
+    JsonOpt,
+    LimitOpt,
+    RevealOpt,
+    WideOpt,
+    complete_user,
+    emit,
+    record_id,
+    state,
+    when,
+    whole,
+)
+
+pass_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                       help="Temporary passes for workers and contractors: issued, returned, out past their time.")
+goods_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                        help="Goods leaving the site: recorded by the desk, agreed to by their owner, then released.")
+mail_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                       help="The mail log: letters, parcels and newspapers received at the desk and collected.")
+
+PassArg = Annotated[int, typer.Argument(metavar="PASS", parser=record_id, help="The pass id.")]
+GoodsArg = Annotated[int, typer.Argument(metavar="N", parser=record_id, help="The goods id (see goods list).")]
+MailArg = Annotated[int, typer.Argument(metavar="N", parser=record_id, help="The mail id (see mail list).")]
+
+PASS_COLUMNS = [("id", "ID"), ("name", "Name"), ("company", "Company"), ("id_number", "ID number"),
+                ("issued_at", "Issued"), ("until", "Until"), ("returned_at", "Returned"), ("flag", ""),
+                ("host", "Host"), ("place", "Place"), ("purpose", "Purpose")]
+GOODS_COLUMNS = [("id", "ID"), ("requested_at", "Recorded"), ("qty", "Qty"), ("what", "What"),
+                 ("owner", "Owner"), ("carrier", "Carrier"), ("state", "State"), ("approved_by", "Agreed by"),
+                 ("released_at", "Released"), ("released_by", "Released by")]
+MAIL_COLUMNS = [("id", "ID"), ("received_at", "Received"), ("kind", "Kind"), ("addressee", "To"),
+                ("sender", "From"), ("tracking", "Tracking"), ("collected_at", "Collected"),
+                ("collected_by", "Collected by"), ("flag", "")]
+
+
+def _pass_rows(views):
+    return [{**v.__dict__, "flag": "OVERDUE" if v.overdue else "out" if v.out else ""} for v in views]
+
+
+def _mail_rows(views):
+    return [{**v.__dict__, "addressee": v.to or v.to_dept, "flag": "UNCOLLECTED" if v.overdue else ""}
+            for v in views]
+
+
+# -- passes --------------------------------------------------------------------------------
+@pass_app.command("issue", help="Issue a temporary pass to a worker or contractor, to be returned by --until; "
+                  "the identity number is stored encrypted and shown masked. A pass out past its time is an "
+                  "alert in the daily report (desk, security, coordinator, desk supervisor, admin). "
+                  "Example: receptionctl pass issue --name \"Zhang San\" --company \"Huayu Renovation\" "
+                  "--purpose \"repaint room 301\" --until \"today 18:00\" --host wang --place \"room 301\"")
+def pass_issue(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="The holder's full name.")],
+    company: Annotated[str, typer.Option("--company", help="The holder's company.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="What they are here to do.")],
+    until: Annotated[str, typer.Option("--until", metavar="WHEN", help="When the pass must be back at the desk. "
+                                       + WHEN_FORMS)],
+    id_number: Annotated[Optional[str], typer.Option("--id-number", help="The holder's identity number (stored "
+                                                     "encrypted, shown masked).")] = None,
+    host: Annotated[Optional[str], typer.Option("--host", metavar="USER", autocompletion=complete_user,
+                                                help="The member of staff they work for.")] = None,
+    place: Annotated[Optional[str], typer.Option("--place", metavar="TEXT", help="Where on the site they "
+                                                 "work.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import clock, passes
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = passes.issue_pass(session, st.actor, name=name, company=company, purpose=purpose,
+                                 until=when(until, session), id_number=id_number, host=host, place=place,
+                                 cipher=st.cipher)
+    emit(view, as_json, f"pass {view.id} issued to {view.name} ({view.company}), back by "
+                        f"{clock.local(view.until):%Y-%m-%d %H:%M}")
+
+
+@pass_app.command("return", help="A pass is back at the desk (written on the record, once). "
+                  "Example: receptionctl pass return 3")
+def pass_return(ctx: typer.Context, pass_: PassArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import passes
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = passes.return_pass(session, st.actor, pass_)
+    emit(view, as_json, f"pass {view.id} returned ({view.name}, {view.company})")
+
+
+@pass_app.command("list", help="Passes by the time they were issued, identity numbers masked; --out: those not "
+                  "returned. Example: receptionctl pass list --out")
+def pass_list(
+    ctx: typer.Context,
+    out: Annotated[bool, typer.Option("--out", help="Only passes issued and not returned.")] = False,
+    reveal: RevealOpt = False,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain import passes
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session(write=reveal) as session:
+        views = passes.list_passes(session, out_only=out, actor=st.actor, reveal=reveal, cipher=st.cipher,
+                                   limit=limit)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(_pass_rows(views), PASS_COLUMNS)
+
+
+@pass_app.command("show", help="One pass: who, for what, issued and returned by whom and when. "
+                  "Example: receptionctl pass show 3")
+def pass_show(ctx: typer.Context, pass_: PassArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import passes
+    from receptionctl.render.output import print_fields, print_json, text
+
+    st = state(ctx)
+    with st.session(write=reveal) as session:
+        v = passes.show_pass(session, pass_, actor=st.actor, reveal=reveal, cipher=st.cipher)
+    if as_json:
+        print_json(v)
+        return
+    print_fields([
+        ("name", v.name), ("company", v.company), ("purpose", v.purpose), ("id number", v.id_number),
+        ("host", f"{v.host_name} ({v.host})" if v.host else None), ("place", v.place),
+        ("issued", f"{text(v.issued_at)} by {v.issued_by}"),
+        ("until", f"{text(v.until)}" + (" – OVERDUE" if v.overdue else "")),
+        ("returned", f"{text(v.returned_at)} by {v.returned_by}" if v.returned_at else "no: out"),
+    ], title=f"Pass {v.id}")
+
+
+# -- goods ---------------------------------------------------------------------------------
+def _say_goods(v) -> str:
+    return f"goods {v.id}: {v.qty} × {v.what}, carried by {v.carrier}, owner {v.owner}: {v.state}"
+
+
+WhatOpt = Annotated[Optional[str], typer.Option("--what", metavar="TEXT", help="What leaves.")]
+QtyOpt = Annotated[Optional[int], typer.Option("--qty", metavar="N", parser=whole(1, 1_000_000),
+                                               help="How many.")]
+OwnerOpt = Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user,
+                                                 help="Whose goods they are: the person who must agree.")]
+CarrierOpt = Annotated[Optional[str], typer.Option("--carrier", metavar="NAME", help="Who carries them out.")]
+
+
+def _request(ctx: typer.Context, what, qty, owner, carrier):
+    from receptionctl.domain import passes
+    from receptionctl.errors import BadInput
+
+    missing = [o for o, v in (("--what", what), ("--qty", qty), ("--owner", owner), ("--carrier", carrier))
+               if v is None]
+    if missing:
+        raise BadInput(f"{', '.join(missing)} missing: a request names what leaves, how many, whose and who "
+                       "carries it")
+    st = state(ctx)
+    with st.session(write=True) as session:
+        return passes.request_goods(session, st.actor, what=what, qty=qty, owner=owner, carrier=carrier)
+
+
+@goods_app.command("request", help="Record goods someone wants to carry out; their owner gets a task to agree, "
+                   "due at once, and nothing leaves before they do (desk, security, coordinator, desk supervisor, "
+                   "admin). Example: receptionctl goods request --what \"boxes of files\" --qty 2 --owner wang "
+                   "--carrier \"Zhang San\"")
+def goods_request(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Option("--what", metavar="TEXT", help="What leaves.")],
+    qty: Annotated[int, typer.Option("--qty", metavar="N", parser=whole(1, 1_000_000), help="How many.")],
+    owner: Annotated[str, typer.Option("--owner", metavar="USER", autocompletion=complete_user,
+                                       help="Whose goods they are: the person who must agree.")],
+    carrier: Annotated[str, typer.Option("--carrier", metavar="NAME", help="Who carries them out.")],
+    as_json: JsonOpt = False,
+) -> None:
+    view = _request(ctx, what, qty, owner, carrier)
+    emit(view, as_json, _say_goods(view) + f": waiting for {view.owner}'s agreement")
+
+
+@goods_app.command("approve", help="The owner agrees that the goods may leave (the owner or an admin). "
+                   "Example: receptionctl goods approve 4")
+def goods_approve(ctx: typer.Context, goods: GoodsArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import passes
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = passes.approve_goods(session, st.actor, goods)
+    emit(view, as_json, _say_goods(view))
+
+
+@goods_app.command("release", help="Let agreed goods leave with their carrier: refused (exit 1) until the owner "
+                   "has agreed. Without N, with --what, --qty, --owner and --carrier, the request is recorded "
+                   "as by `goods request` and the command exits 1: waiting for the owner's agreement. "
+                   "Example: receptionctl goods release 4")
+def goods_release(
+    ctx: typer.Context,
+    goods: Annotated[Optional[int], typer.Argument(metavar="N", parser=record_id, show_default=False,
+                                                   help="The goods id; omit it to record a new request.")] = None,
+    what: WhatOpt = None, qty: QtyOpt = None, owner: OwnerOpt = None, carrier: CarrierOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import passes
+    from receptionctl.errors import BadInput, Refused
+
+    given = [o for o, v in (("--what", what), ("--qty", qty), ("--owner", owner), ("--carrier", carrier))
+             if v is not None]
+    if goods is not None:
+        if given:
+            raise BadInput(f"goods {goods} is recorded already: {', '.join(given)} describe a new request, "
+                           "expected the id alone", hint="see `receptionctl goods list`")
+        st = state(ctx)
+        with st.session(write=True) as session:
+            view = passes.release_goods(session, st.actor, goods)
+        emit(view, as_json, f"goods {view.id} released: {view.qty} × {view.what}, carried by {view.carrier}, "
+                            f"agreed by {view.approved_by}")
+        return
+    if not given:
+        raise BadInput("goods release needs N, the goods id, or --what, --qty, --owner and --carrier for a new "
+                       "request", hint="see `receptionctl goods list --pending`")
+    view = _request(ctx, what, qty, owner, carrier)  # recorded and committed: the owner is asked
+    emit(view, as_json, _say_goods(view))
+    raise Refused(f"goods {view.id} are waiting for the owner's agreement ({view.owner}): nothing leaves yet",
+                  hint=f"once {view.owner} has run `receptionctl goods approve {view.id}`, "
+                       f"run `receptionctl goods release {view.id}`")
+
+
+@goods_app.command("list", help="The release log: what, how many, whose, who agreed, who carried it out, when. "
+                   "Example: receptionctl goods list --pending")
+def goods_list(
+    ctx: typer.Context,
+    pending: Annotated[bool, typer.Option("--pending", help="Only goods not released yet (waiting for their "
+                                          "owner, or agreed).")] = False,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain import passes
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session() as session:
+        views = passes.list_goods(session, pending=pending, limit=limit)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(views, GOODS_COLUMNS)
+
+
+# -- mail ----------------------------------------------------------------------------------
+@mail_app.command("receive", help="Record a letter, parcel or newspaper. For a person: a desk task of theirs to "
+                  "collect it at the front desk, due within the policy's mail_days. For a department: no task, "
+                  "it waits in the log. Anything uncollected after mail_days is an alert in the daily report "
+                  "(desk, security, coordinator, desk supervisor, admin). "
+                  "Example: receptionctl mail receive --to wang --kind parcel --from \"SF Express\" "
+                  "--tracking SF1234567890")
+def mail_receive(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", metavar="USER|DEPT", autocompletion=complete_user,
+                                    help="A member of staff (username, name or a unique part), or a department "
+                                         "as the staff list spells it; an exact username wins over a department.")],
+    kind: Annotated[str, typer.Option("--kind", metavar="letter|parcel|newspaper", help="letter, parcel or "
+                                      "newspaper.")],
+    sender: Annotated[Optional[str], typer.Option("--from", metavar="TEXT", help="Who sent it.")] = None,
+    tracking: Annotated[Optional[str], typer.Option("--tracking", metavar="TEXT", help="The courier's tracking "
+                                                    "number.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import passes
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = passes.receive_mail(session, st.actor, to=to, kind=kind, sender=sender, tracking=tracking)
+    emit(view, as_json, f"mail {view.id} received: {view.kind} for {view.to or view.to_dept}"
+                        + (f" (task {view.task_id})" if view.task_id else ""))
+
+
+@mail_app.command("collect", help="Mail handed out: who took it (default: the acting person) and when; the "
+                  "addressee's task is done. The desk hands out anything; anyone on the staff may collect their "
+                  "own mail or their department's. Example: receptionctl mail collect 5 --by \"Wang Lei\"")
+def mail_collect(ctx: typer.Context, mail: MailArg,
+                 by: Annotated[Optional[str], typer.Option("--by", metavar="NAME", help="Who took it (default: "
+                                                           "the acting person's name).")] = None,
+                 as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import passes
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = passes.collect_mail(session, st.actor, mail, by)
+    emit(view, as_json, f"mail {view.id} collected by {view.collected_by}")
+
+
+@mail_app.command("list", help="The mail log by the time each item came in; --uncollected: still at the desk. "
+                  "Example: receptionctl mail list --uncollected")
+def mail_list(
+    ctx: typer.Context,
+    uncollected: Annotated[bool, typer.Option("--uncollected", help="Only items not collected.")] = False,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain import passes
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session() as session:
+        views = passes.list_mail(session, uncollected=uncollected, limit=limit)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(_mail_rows(views), MAIL_COLUMNS)
