@@ -1,0 +1,316 @@
+"""The front desk (seed 004): shifts, the duty log, the shift handover and its daily review."""
+
+from enum import Enum
+from typing import Annotated, List, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from receptionctl.cli.common import DAY_FORMS, JsonOpt, WideOpt, complete_user, day, emit, record_id, state
+
+app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                  help="The front desk: shifts, the duty log, and the shift handover the incoming person may "
+                       "refuse (seed 004).")
+shift_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                        help="Shifts: start yours, end it once its handover is accepted, see who is on duty.")
+app.add_typer(shift_app, name="shift")
+
+
+class LogKind(str, Enum):  # domain.desk.LOG_KINDS (the domain module is not imported at start-up)
+    visitor = "visitor"
+    call = "call"
+    delivery = "delivery"
+    repair = "repair"
+    help = "help"
+    security = "security"
+    other = "other"
+
+
+class _AddByDefault(TyperGroup):
+    """`desk log TEXT …` is `desk log add TEXT …`; `desk log list` lists. An option first
+    (`desk log --kind call TEXT`) also adds."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            return "add", self.commands["add"], args
+        return super().resolve_command(ctx, args)
+
+
+log_app = typer.Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
+                      context_settings={"ignore_unknown_options": True},
+                      help="The front-desk duty log, append-only: write an entry (the default: desk log TEXT), "
+                           "or list a day's or a shift's entries.")
+app.add_typer(log_app, name="log")
+handover_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                           help="The shift handover: prepared by the outgoing person, accepted or refused by the "
+                                "incoming one, settled by the supervisor, reviewed daily by the manager.")
+app.add_typer(handover_app, name="handover")
+
+HandoverArg = Annotated[int, typer.Argument(metavar="HANDOVER", parser=record_id, help="The handover's id.")]
+DayOpt = Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day (default today). " + DAY_FORMS)]
+
+SHIFT_COLUMNS = [("id", "ID"), ("user", "Who"), ("name", "Name"), ("shift", "Shift"), ("started_at", "Started"),
+                 ("ended_at", "Ended"), ("handover", "Handover")]
+LOG_COLUMNS = [("id", "ID"), ("at", "When"), ("by", "Who"), ("shift_id", "Shift"), ("kind", "Kind"),
+               ("passed", "Passed to"), ("flag", "Note"), ("text", "Entry")]
+HANDOVER_COLUMNS = [("id", "ID"), ("prepared_at", "Prepared"), ("shift", "Shift"), ("from_by", "From"),
+                    ("to_by", "To"), ("state", "State"), ("open", "Open"), ("problems", "Problems"),
+                    ("summary", "Summary")]
+
+
+def _shift_rows(views):
+    return [{**v.__dict__, "handover": f"{v.handover_id} {v.handover_state}" if v.handover_id else ""}
+            for v in views]
+
+
+def _log_rows(views):
+    rows = []
+    for v in views:
+        flag = []
+        if v.corrects_id is not None:
+            flag.append(f"corrects {v.corrects_id}")
+        if v.corrected:
+            flag.append("CORRECTED by " + ", ".join(str(i) for i in v.corrected_by))
+        passed = f"{v.passed_to} (task {v.task_id} {v.task_state})" if v.passed_to else ""
+        rows.append({**v.__dict__, "passed": passed, "flag": "; ".join(flag)})
+    return rows
+
+
+def _handover_rows(views):
+    return [{**v.__dict__, "open": len(v.open_items), "problems": ", ".join(c.item for c in v.problems)}
+            for v in views]
+
+
+def _say(view, verb: str) -> str:
+    return f"handover {view.id} {verb}: {view.state}"
+
+
+# -- shifts ------------------------------------------------------------------------------------
+@shift_app.command("start", help="Start your shift at the desk (desk, security, desk_supervisor). One open shift "
+                   "per person. Example: receptionctl desk shift start --shift morning")
+def shift_start(ctx: typer.Context,
+                shift: Annotated[Optional[str], typer.Option("--shift", metavar="NAME", help="One of the policy's "
+                                                             "desk_shifts (default: the one whose hours contain "
+                                                             "now).")] = None,
+                as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.start_shift(session, st.actor, shift)
+    emit(view, as_json, f"shift {view.id} started: {view.user}, {view.shift}")
+
+
+@shift_app.command("end", help="End your shift. The outgoing shift stays responsible until its handover is "
+                   "accepted, so this needs an accepted handover; when nobody takes over, --without-handover says "
+                   "why (written in the duty log). Example: receptionctl desk shift end")
+def shift_end(ctx: typer.Context,
+              without: Annotated[Optional[str], typer.Option("--without-handover", metavar="REASON",
+                                                             help="End a shift that has no handover, saying "
+                                                                  "why.")] = None,
+              as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.end_shift(session, st.actor, without)
+    emit(view, as_json, f"shift {view.id} ended: {view.user}, {view.shift}"
+                        + (f" (handover {view.handover_id} accepted)" if view.handover_id else " (no handover)"))
+
+
+@shift_app.command("list", help="The shifts started on a day, and any still open. "
+                   "Example: receptionctl desk shift list --date yesterday")
+def shift_list(ctx: typer.Context, on: DayOpt = None, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+    from receptionctl.domain import desk
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session() as session:
+        views = desk.list_shifts(session, st.actor, day(on, session) if on else None)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(_shift_rows(views), SHIFT_COLUMNS)
+
+
+# -- the duty log --------------------------------------------------------------------------------
+@log_app.command("add", help="Write an entry in the duty log (`desk log TEXT` says the same), on your open shift. "
+                 "What is passed on to someone becomes their task, due at once. There is no editing: --corrects N "
+                 "writes a new entry that corrects entry N. "
+                 "Example: receptionctl desk log add \"Room 502 reports a leaking tap\" --kind repair --passed-to wang")
+def log_add(ctx: typer.Context,
+            text: Annotated[str, typer.Argument(help="What happened, was asked for or passed on.")],
+            kind: Annotated[Optional[LogKind], typer.Option("--kind", help="What it is (default: other, or the "
+                                                            "kind of the entry corrected).")] = None,
+            passed_to: Annotated[Optional[str], typer.Option("--passed-to", metavar="USER", autocompletion=complete_user,
+                                                             help="Passed on to this person: it becomes their "
+                                                                  "task, due now.")] = None,
+            corrects: Annotated[Optional[int], typer.Option("--corrects", metavar="N", parser=record_id,
+                                                            help="This entry corrects entry N.")] = None,
+            as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.add_entry(session, st.actor, text, kind=kind.value if kind else None, passed_to=passed_to,
+                              corrects=corrects)
+    extra = f", passed to {view.passed_to} (task {view.task_id})" if view.passed_to else ""
+    extra += f", correcting entry {view.corrects_id}" if view.corrects_id else ""
+    emit(view, as_json, f"duty log entry {view.id} written{extra}")
+
+
+@log_app.command("list", help="The duty log of a day (default today) or of one shift; an entry corrected by a "
+                 "later one is marked CORRECTED. Example: receptionctl desk log list --date yesterday")
+def log_list(ctx: typer.Context, on: DayOpt = None,
+             shift: Annotated[Optional[int], typer.Option("--shift", metavar="ID", parser=record_id,
+                                                          help="Only this shift's entries (see desk shift "
+                                                               "list).")] = None,
+             as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+    from receptionctl.domain import desk
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session() as session:
+        views = desk.list_entries(session, st.actor, day(on, session) if on else None, shift)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(_log_rows(views), LOG_COLUMNS)
+
+
+# -- handovers -----------------------------------------------------------------------------------
+@handover_app.command("prepare", help="The outgoing person's handover of their shift: a summary, what is open "
+                      "(open cases, passes not returned, mail not collected, guests on site: listed automatically) "
+                      "and every item of the policy's handover_checklist checked together, ITEM=ok or "
+                      "ITEM=problem, with :NOTE. Example: receptionctl desk handover prepare --summary \"Quiet "
+                      "morning; Acme's guests still in room 301\" --check keys=ok --check \"radios=problem:one "
+                      "battery flat\" --check badge-stock=ok --check cameras=ok --check phone=ok --check logbook=ok")
+def handover_prepare(ctx: typer.Context,
+                     summary: Annotated[str, typer.Option("--summary", help="What happened during the shift and "
+                                                          "what the next one must know.")],
+                     check: Annotated[List[str], typer.Option("--check", metavar="ITEM=ok|problem[:NOTE]",
+                                                              help="One item of the handover checklist, checked "
+                                                                   "together (repeat for each).")],
+                     as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.prepare(session, st.actor, summary, check)
+    problems = f", problems: {', '.join(c.item for c in view.problems)}" if view.problems else ""
+    emit(view, as_json, _say(view, "prepared") + f" ({len(view.open_items)} open items{problems}); the incoming "
+                                                 f"person accepts it (`receptionctl desk handover accept {view.id}`) "
+                                                 "or refuses it")
+
+
+@handover_app.command("accept", help="The incoming person takes over (recorded with your name and the time, beside "
+                      "the outgoing person's). Without HANDOVER: the one waiting. "
+                      "Example: receptionctl desk handover accept 4")
+def handover_accept(ctx: typer.Context,
+                    handover: Annotated[Optional[int], typer.Argument(metavar="[HANDOVER]", parser=record_id,
+                                                                      help="The handover (default: the one "
+                                                                           "waiting).")] = None,
+                    as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.accept(session, st.actor, handover)
+    emit(view, as_json, _say(view, f"accepted by {view.to_by}") + f"; {view.from_by} may end their shift")
+
+
+@handover_app.command("refuse", help="Refuse to take over while a question has no clear answer: the outgoing shift "
+                      "stays responsible, the supervisor gets a task at once and settles it. "
+                      "Example: receptionctl desk handover refuse 4 --question \"Key 12 is missing from the cabinet\"")
+def handover_refuse(ctx: typer.Context,
+                    question: Annotated[str, typer.Option("--question", help="What was not answered or not in "
+                                                          "order.")],
+                    handover: Annotated[Optional[int], typer.Argument(metavar="[HANDOVER]", parser=record_id,
+                                                                      help="The handover (default: the one "
+                                                                           "waiting).")] = None,
+                    as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.refuse(session, st.actor, question, handover)
+    emit(view, as_json, _say(view, f"refused by {view.to_by}") + f"; {view.from_by}'s shift stays responsible "
+                                                                "until the supervisor settles it")
+
+
+@handover_app.command("settle", help="The supervisor has dealt with a refused handover (desk_supervisor or admin); "
+                      "the incoming person may then accept it. "
+                      "Example: receptionctl desk handover settle 4 --note \"key 12 was with the cleaner; returned\"")
+def handover_settle(ctx: typer.Context, handover: HandoverArg,
+                    note: Annotated[str, typer.Option("--note", help="How the question was answered.")],
+                    as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.settle(session, st.actor, handover, note)
+    emit(view, as_json, _say(view, f"settled by {view.settled_by}") + "; the incoming person may accept it now")
+
+
+@handover_app.command("list", help="The handovers prepared on a day, with their state. "
+                      "Example: receptionctl desk handover list --date yesterday")
+def handover_list(ctx: typer.Context, on: DayOpt = None, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+    from receptionctl.domain import desk
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session() as session:
+        views = desk.list_handovers(session, st.actor, day(on, session) if on else None)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(_handover_rows(views), HANDOVER_COLUMNS)
+
+
+@handover_app.command("show", help="A handover whole: the summary, what was open, the checklist, both "
+                      "signatures, a refusal and its settlement. Example: receptionctl desk handover show 4")
+def handover_show(ctx: typer.Context, handover: HandoverArg, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+    from receptionctl.render.output import print_fields, print_json, print_table, say, text
+
+    st = state(ctx)
+    with st.session() as session:
+        v = desk.show_handover(session, st.actor, handover)
+    if as_json:
+        print_json(v)
+        return
+    print_fields([
+        ("handover", f"{v.id}: {v.shift} shift {v.shift_id}"), ("state", v.state),
+        ("prepared", f"{text(v.prepared_at)} by {v.from_by}"), ("summary", v.summary),
+        ("accepted", f"{text(v.accepted_at)} by {v.to_by}" if v.accepted_at else None),
+        ("refused", f"{text(v.refused_at)}: {v.question}" if v.refused_at else None),
+        ("settled", f"{text(v.settled_at)} by {v.settled_by}: {v.settlement}" if v.settled_at else None),
+    ], title=f"Handover {v.id}")
+    say("")
+    print_table([{"item": c.item, "state": "ok" if c.ok else "PROBLEM", "note": c.note} for c in v.checks],
+                [("item", "Item"), ("state", "State"), ("note", "Note")], title="Checked together", wide=True)
+    if v.open_items:
+        say("")
+        print_table(v.open_items, [("kind", "Kind"), ("id", "ID"), ("text", "Open")], title="Open at the handover",
+                    wide=True)
+
+
+@handover_app.command("review", help="The manager's daily review of a day's handovers (desk_supervisor or admin), "
+                      "recorded once per day; a day not reviewed within the policy's handover_review_hours of its "
+                      "end is an alert in the daily report. "
+                      "Example: receptionctl desk handover review yesterday --note \"radios: order batteries\"")
+def handover_review(ctx: typer.Context,
+                    on: Annotated[str, typer.Argument(metavar="DAY", help="The day reviewed. " + DAY_FORMS)],
+                    note: Annotated[Optional[str], typer.Option("--note", help="The manager's remarks.")] = None,
+                    as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import desk
+    from receptionctl.render.output import print_json, print_table, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = desk.review(session, st.actor, day(on, session), note)
+    if as_json:
+        print_json(view)
+        return
+    print_table(_handover_rows(view.handovers), HANDOVER_COLUMNS, title=f"Handovers of {view.day}")
+    say(f"handovers of {view.day} reviewed by {view.reviewed_by}" + (f": {view.note}" if view.note else ""))
