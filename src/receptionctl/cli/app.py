@@ -11,6 +11,8 @@ from typer.core import TyperGroup, _TyperParameter
 from receptionctl import __version__
 from receptionctl.cli import admin, cases, clients, followups, plans, policy, reception, reports, staff, tasks, visits
 from receptionctl.cli import config as config_cli
+from receptionctl.cli import desk
+from receptionctl.cli import passes
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
 
@@ -29,9 +31,9 @@ def _fail(message: str, hint: str | None, code: int) -> None:
 # The top-level help, by stage (what a coordinator looks for first comes first).
 PANELS = (
     ("Before the visit", ("client", "contact", "visit", "plan", "checklist", "task")),
-    ("During the visit", ("checkin", "checkout", "incident", "note")),
+    ("During the visit", ("checkin", "checkout", "onsite", "incident", "note")),
     ("After the visit", ("feedback", "outcome", "evaluate", "followup")),
-    ("Front desk and cases", ("case", "log", "desk", "pass")),
+    ("Front desk and cases", ("case", "log", "desk", "pass", "goods", "mail")),
     ("Reports", ("report", "audit")),
     ("Administration", ("init", "config", "db", "staff", "policy", "procedure")),
 )
@@ -169,8 +171,12 @@ app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, 
             "blockers, and whether a short-notice schedule was compressed (and why). "
             "Example: receptionctl checklist 7")(tasks.checklist)
 app.add_typer(tasks.app, name="task")
-app.command("checkin", help="Register a visitor at the door; the visit is then in progress. "
-            "Example: receptionctl checkin 7 --guest \"Liu Yang\" --title \"General manager\"")(reception.checkin)
+app.command("checkin", help="Register a visitor at the door; the visit is then in progress. A guest without an "
+            "approved visit is checked in with --walk-in --client C --host USER: a level-3 walk-in visit, its host told "
+            "at once. Example: receptionctl checkin 7 --guest \"Liu Yang\" --title \"General manager\"")(reception.checkin)
+app.command("onsite", help="Everyone on site now: guests of visits in progress (walk-ins among them) and "
+            "holders of temporary passes not returned, with company, host, since when and where; --format csv "
+            "for an evacuation roll call. Example: receptionctl onsite --format csv")(reception.onsite)
 app.command("checkout", help="Register a visitor leaving. "
             "Example: receptionctl checkout 7 --guest \"Liu Yang\"")(reception.checkout)
 app.add_typer(reception.incident_app, name="incident")
@@ -185,6 +191,10 @@ app.command("evaluate", help="Write the evaluation: strengths, weaknesses, impro
 app.add_typer(followups.followup_app, name="followup")
 app.add_typer(cases.app, name="case")
 app.add_typer(cases.log_app, name="log")
+app.add_typer(desk.app, name="desk")
+app.add_typer(passes.pass_app, name="pass")
+app.add_typer(passes.goods_app, name="goods")
+app.add_typer(passes.mail_app, name="mail")
 app.add_typer(reports.app, name="report")
 app.add_typer(policy.policy_app, name="policy")
 app.add_typer(policy.procedure_app, name="procedure")

@@ -1,11 +1,12 @@
 """Reception day: check-in and check-out, incidents, notes and promises."""
 
 
+from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import JsonOpt, WideOpt, complete_client, emit, record_id, report, state
+from receptionctl.cli.common import JsonOpt, WideOpt, complete_client, complete_user, complete_visit, emit, record_id, report, state
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
 
@@ -18,24 +19,40 @@ GuestOpt = Annotated[str, typer.Option("--guest", help="The visitor's full name.
 
 def checkin(
     ctx: typer.Context,
-    visit: VisitArg,
     guest: GuestOpt,
+    visit: Annotated[Optional[int], typer.Argument(metavar="[VISIT]", parser=record_id, autocompletion=complete_visit,
+                                                   help="The visit id (none with --walk-in).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="The visitor's job title.")] = None,
     id_number: Annotated[Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted, shown masked.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Check in even though the visit is not scheduled for now.")] = False,
+    walk_in: Annotated[bool, typer.Option("--walk-in", help="A guest without an approved visit: record a level-3 "
+                                          "walk-in visit for --client with --host, who is told at once.")] = False,
+    client: Annotated[Optional[str], typer.Option("--client", autocompletion=complete_client,
+                                                  help="The walk-in's organisation (with --walk-in).")] = None,
+    host: Annotated[Optional[str], typer.Option("--host", metavar="USER", autocompletion=complete_user,
+                                                help="Who receives the walk-in (with --walk-in).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from receptionctl.domain.reception import checkin as do
+    from receptionctl.domain import reception
+    from receptionctl.errors import BadInput
     from receptionctl.render.output import print_json, say
 
+    if walk_in and (visit is not None or not client or not host):
+        raise BadInput("--walk-in records a new visit: expected --client and --host, and no VISIT")
+    if not walk_in and visit is None:
+        raise BadInput("missing VISIT: expected the visit id, or --walk-in with --client and --host")
     st = state(ctx)
     with st.session(write=True) as session:
-        done = do(session, st.actor, visit, guest, title, id_number, cipher=st.cipher, force=force)
+        if walk_in:
+            done = reception.walk_in(session, st.actor, client=client, host=host, name=guest, title=title,
+                                     id_number=id_number, cipher=st.cipher)
+        else:
+            done = reception.checkin(session, st.actor, visit, guest, title, id_number, cipher=st.cipher, force=force)
     g = done.view
     if as_json:
         print_json(g)
     else:
-        say(f"{g.name} checked in to visit {visit}" + (f" (ID {g.id_number})" if g.id_number else ""))
+        say(f"{g.name} checked in to visit {g.visit_id}" + (f" (ID {g.id_number})" if g.id_number else ""))
     report(done)
 
 
@@ -174,3 +191,38 @@ def note_list(
         print_json(views)
     else:
         print_table(note_rows(views), NOTE_COLUMNS)
+
+
+class OnSiteFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    json = "json"
+
+
+def onsite(
+    ctx: typer.Context,
+    fmt: Annotated[OnSiteFormat, typer.Option("--format", help="text (default), csv (for an evacuation roll call: "
+                                              "name, kind, company, host, since, where, until) or json.")] = OnSiteFormat.text,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain import clock
+    from receptionctl.domain.onsite import on_site
+    from receptionctl.render.output import print_json, print_table, text
+
+    with state(ctx).session() as session:
+        people = on_site(session, clock.now())
+    if fmt is OnSiteFormat.json:
+        print_json(people)
+    elif fmt is OnSiteFormat.csv:
+        import csv
+        import sys
+
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["name", "kind", "company", "host", "since", "where", "until"])
+        for p in people:
+            out.writerow([p.name, p.kind, p.company, p.host or "", text(p.since), p.where or "",
+                          text(p.until) if p.until else ""])
+    else:
+        print_table(people, [("name", "Name"), ("kind", "Kind"), ("company", "Company"), ("host", "Host"),
+                             ("since", "Since"), ("where", "Where"), ("until", "Until")],
+                    title=f"On site now: {len(people)}")

@@ -16,7 +16,8 @@ CLIENT_WRITE = frozenset({"coordinator", "host", "desk"})
 STAFF_WRITE = frozenset()  # admin only
 REVEAL = frozenset()  # admin only
 RECEPTION = frozenset({"coordinator", "host", "desk", "staff", "security"})  # who works on the day
-ANY_STAFF = frozenset({"approver", "coordinator", "host", "staff", "desk", "security"})
+ANY_STAFF = frozenset({"approver", "coordinator", "host", "staff", "desk", "security", "duty_manager",
+                       "desk_supervisor"})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, engine, lifecycle
+from receptionctl.domain import access, audit, clock, engine, lifecycle, visits
 from receptionctl.domain.base import Done, load_for_change, required_text
 from receptionctl.domain.engine import Event
 from receptionctl.domain.secrets import clean_id_number, mask, verify
@@ -98,6 +98,23 @@ def checkin(session: Session, actor: str, visit_id: int, name: str, title: str |
                  after={k: v for k, v in view.__dict__.items() if v is not None},
                  before={"visit_status": before} if before != new_status else None)
     return Done(view)
+
+
+def walk_in(session: Session, actor: str, *, client: str, host: str, name: str, title: str | None = None,
+            id_number: str | None = None, cipher=None, purpose: str = "other", hours: float | None = None) -> Done:
+    """A guest who arrived without an approved visit: the desk records a level-3 walk-in visit
+    and checks them in; the host gets a task due at once to come and meet them, and the daily
+    report flags the visit."""
+    row = visits.record_walk_in(session, actor, client=client, host=host, purpose=purpose, hours=hours)
+    done = checkin(session, actor, row.id, name, title, id_number, cipher=cipher, force=True)
+    host_view = visits.get_view(session, row.id)
+    host_id = session.scalar(select(Assignment.staff_id).where(Assignment.visit_id == row.id,
+                                                               Assignment.role == "host"))
+    task_id = engine.open_desk_task(session, "meet-walk-in", f"Meet walk-in guest {done.view.name} at the front desk",
+                                    f"到前台接待未预约来访的{done.view.name}", "host", clock.now(), host_id,
+                                    visit_id=row.id)
+    return Done(done.view, [f"walk-in visit {row.id} recorded for {host_view.client}: task {task_id} tells "
+                            f"{host_view.host} to come to the desk now"])
 
 
 def checkout(session: Session, actor: str, visit_id: int, name: str) -> Done:

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import cases as service_cases
-from receptionctl.domain import clashes, clock, policy
+from receptionctl.domain import clashes, clock, desk, passes, policy
 from receptionctl.domain.cases import CaseDigest
 from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
 from receptionctl.domain.followups import converted
+from receptionctl.domain.onsite import on_site
 from receptionctl.domain.visits import VisitView, _view, _visit_query
 from receptionctl.store.models import Client, Feedback, Incident, Plan, Task, Visit
 
@@ -71,6 +72,7 @@ class DailyReport:
     due_today_by_owner: dict = field(default_factory=dict)
     overdue_by_owner: dict = field(default_factory=dict)
     cases: CaseDigest | None = None  # received yesterday, past their deadline, escalations, the day check
+    on_site: tuple | None = None  # who is on site as the report runs (a report of today only)
 
     @property
     def overdue_total(self) -> int:
@@ -150,7 +152,7 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     for v in views:
         p = prep.get(v.id)
         if v.starts_at < end:
-            todays.append(_report_visit(v, p, []))
+            todays.append(_report_visit(v, p, ["walk-in"] if v.walk_in else []))
             continue
         flags = []
         if v.plan_status != "approved":
@@ -233,8 +235,20 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     if case_digest.missing_check is not None:
         alerts.append(Alert("day_check", f"the duty manager's case check of {case_digest.missing_check} was not made "
                                          "(receptionctl case day-check)"))
+    # walk-ins and no-shows among the day's visits (seed 004)
+    no_show_after = timedelta(minutes=rules["no_show_minutes"])
+    for v in views:
+        if v.walk_in and start <= v.starts_at < end:
+            alerts.append(Alert("walk_in", f"visit {v.id} ({v.client}): a walk-in, checked in at the desk at "
+                                           f"{clock.local(v.starts_at):%H:%M} without an approved visit; host "
+                                           f"{v.host or 'none'}", v.id))
+        elif v.status == "approved" and start <= v.starts_at < end and v.starts_at + no_show_after <= cutoff:
+            alerts.append(Alert("no_show", f"visit {v.id} ({v.client}, {clock.local(v.starts_at):%H:%M}): no guest "
+                                           f"has arrived {rules['no_show_minutes']} minutes after the start", v.id))
     # the front desk: passes, goods and mail (domain/passes.py adds its alerts here)
+    alerts += [Alert(kind, text) for kind, text in passes.alerts(session, cutoff)]
     # the front desk: shifts and handovers (domain/desk.py adds its alerts here)
+    alerts += [Alert(kind, text) for kind, text in desk.alerts(session, cutoff)]
     # people who left: their open tasks need a new owner
     for username, name, n, visit_ids in inactive_owners(session):
         shown = ", ".join(str(v) for v in visit_ids[:10]) + (" …" if len(visit_ids) > 10 else "")
@@ -269,6 +283,7 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
         date=day, generated_at=now, lookahead_until=ahead_until, today=tuple(todays), lookahead=tuple(ahead),
         clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
         due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner, cases=case_digest,
+        on_site=tuple(on_site(session, now)) if day == today else None,
     )
 
 

@@ -57,6 +57,7 @@ class VisitView:
     host: str | None
     plan_status: str
     reapproval: str | None
+    walk_in: bool  # checked in at the desk without an approved visit
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def _view(row) -> VisitView:
         id=v.id, client=client, client_id=v.client_id, purpose=v.purpose, level=v.level, status=v.status,
         starts_at=v.starts_at, ends_at=v.ends_at, headcount=v.headcount, venue=v.venue, offsite=v.offsite,
         urgent=v.urgent, short_notice=v.short_notice, host=host, plan_status=plan_status, reapproval=reapproval,
+        walk_in=bool(v.walk_in),
     )
 
 
@@ -271,6 +273,37 @@ def create_visit(
     warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
     return Done(view, warnings)
+
+
+WALK_IN = frozenset({"coordinator", "host", "desk", "security"})  # who may check in a walk-in
+
+
+def record_walk_in(session: Session, actor: str, *, client: str, host: str, purpose: str = "other",
+                   hours: float | None = None, headcount: int = 1) -> Visit:
+    """A guest arrived without an approved visit and the desk lets them in (seed 004): a
+    level-3 visit from now, in progress at once, flagged walk_in, with its host. No
+    preparation is opened (it is too late); the host is told at once (by the caller)."""
+    access.require(session, actor, WALK_IN, "check in walk-in guests")
+    client_row = resolve_client(session, client)
+    if purpose not in {p.value for p in Purpose}:
+        raise BadInput(f"purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
+    host_row = staff_ref(session, host, "host")
+    check_host(session, host_row.username)
+    now = clock.now()
+    row = Visit(client_id=client_row.id, purpose=purpose, level=3, status="in_progress", starts_at=now,
+                ends_at=span(now, hours if hours is not None else 1, None), headcount=headcount, venue=None,
+                venue_key=None, offsite=False, urgent=True, short_notice=False, notice_had=0, notice_needed=0,
+                created_at=now, created_by=actor, walk_in=True, procedure_id=engine.current(session).id)
+    session.add(row)
+    session.flush()
+    session.add(Plan(visit_id=row.id, status="draft", nda=False))
+    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="walk-in",
+                          note="checked in at the desk without an approved visit"))
+    session.add(Assignment(visit_id=row.id, role="host", staff_id=host_row.id))
+    session.flush()
+    audit.record(session, actor, "visit.walk_in", "visit", row.id, visit_id=row.id,
+                 after=_audit_fields(get_view(session, row.id)))
+    return row
 
 
 def _audit_fields(view: VisitView) -> dict:

@@ -12,7 +12,11 @@ from receptionctl.render.output import is_tty, jsonable, text
 
 ALERT_NAMES = {"red_line": "red line", "incident": "incident", "reapproval": "re-approval", "no_host": "no host",
                "no_owner": "needs a new owner",
-               "promise": "promise not kept", "pattern": "pattern", "day_check": "case check"}
+               "promise": "promise not kept", "pattern": "pattern", "day_check": "case check",
+               "walk_in": "walk-in", "no_show": "no-show",
+               "pass_overdue": "pass not returned", "mail_uncollected": "mail not collected",
+               "goods_waiting": "goods waiting for their owner",
+               "handover_refused": "handover refused", "handover_review": "handovers not reviewed"}
 
 
 def _pct(x) -> str:
@@ -74,6 +78,12 @@ def _month_line(m) -> str:
             f"{_pct(m.excellent_share)} excellent · {m.converted} converted")
 
 
+def _person_line(p) -> str:
+    where = f" · {text(p.where)}" if p.where else ""
+    host = f" · host {p.host}" if p.host else ""
+    return f"{text(p.name)} ({p.kind}) · {text(p.company)}{host} · since {_hm(p.since)}{where}"
+
+
 def case_lines(r) -> list[str]:
     """The cases section: received the day before, open past their deadline by owner, the
     escalations waiting for an answer; empty when there is nothing to say."""
@@ -102,7 +112,8 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     if r.today:
         out += [("", ""), (f"Today's visits ({len(r.today)})", "bold underline")]
         for rv in r.today:
-            out.append(("  " + _visit_line(rv, False), "red" if rv.overdue_preparation else ""))
+            flags = f" · {', '.join(rv.flags)}" if rv.flags else ""
+            out.append(("  " + _visit_line(rv, False) + flags, "red" if rv.overdue_preparation else ""))
             for title in rv.open_preparation:
                 out.append((f"      open: {text(title)}", "dim"))
     if r.lookahead:
@@ -125,6 +136,9 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
                 out.append((f"    {mark} {_task_text(t)}", style))
             if more:
                 out.append((f"    {more}", "dim"))
+    if r.on_site:
+        out += [("", ""), (f"On site now ({len(r.on_site)})", "bold underline")]
+        out += [("  " + _person_line(p), "") for p in r.on_site]
     cases = case_lines(r)
     if cases:
         out += [("", ""), ("Service cases", "bold underline")]
@@ -184,6 +198,8 @@ def markdown(r, limit: int | None = PER_OWNER) -> str:
             out += [f"- {_md(_task_text(t))}" for t in group]
             out += [f"- {_md(more)}"] if more else []
             out.append("")
+    if r.on_site:
+        out += [f"## On site now ({len(r.on_site)})", ""] + [f"- {_md(_person_line(p))}" for p in r.on_site] + [""]
     cases = case_lines(r)
     if cases:
         out += ["## Service cases", ""] + [f"- {_md(line.strip())}" for line in cases] + [""]
@@ -254,6 +270,9 @@ def html_page(r, limit: int | None = PER_OWNER) -> str:
         for who, group, more in _groups(tasks, limit, counts):
             parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{cls}>{_h(_task_text(t))}</li>" for t in group)
                          + (f"<li>{_h(more)}</li>" if more else "") + "</ul>")
+    if r.on_site:
+        parts.append(f"<h2{_H2}>On site now ({len(r.on_site)})</h2><ul>"
+                     + "".join(f"<li>{_h(_person_line(p))}</li>" for p in r.on_site) + "</ul>")
     cases = case_lines(r)
     if cases:
         parts.append(f"<h2{_H2}>Service cases</h2><ul>" + "".join(
@@ -289,6 +308,7 @@ def as_json(r) -> dict:
         "overdue": jsonable(r.overdue),
         "alerts": jsonable(r.alerts),
         "month": jsonable(r.month),
+        "on_site": None if r.on_site is None else jsonable(r.on_site),
         "cases": None if r.cases is None else {
             "received": jsonable(r.cases.received),
             "overdue_by_owner": r.cases.overdue_by_owner,

@@ -29,7 +29,7 @@ STAGES = tuple(s.value for s in Stage)
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {
     "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "nda", "repeat",
-    "source", "notes", "done_when", "closes_on", "opens_on", "when", "per", "owner_fallback",
+    "source", "notes", "done_when", "closes_on", "opens_on", "when", "per", "owner_fallback", "only_owner",
 }
 PER = {"incident"}  # subjects an event-opened task may be kept per (one task per incident)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -65,6 +65,7 @@ class TaskSpec:
     when: dict | None = None  # conditions on the event's data: field -> allowed values
     per: str | None = None  # "incident": one task per incident, closed by that incident's events
     owner_fallback: tuple[str, ...] | None = None  # roles to fall to when the owner role is unassigned
+    only_owner: bool = False  # only someone holding the owner role may mark it done (not a coordinator)
 
     def applies(self, level: int, purpose: str, offsite: bool, nda: bool) -> bool:
         return (
@@ -226,7 +227,7 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
                     fail(at(text_key), f"{text_key} names {sorted(unknown)[0]!r}: expected one of "
                                        f"{', '.join(sorted(EVENTS[opens_on].fields)) or 'no event fields'} "
                                        "or a whole-number policy setting")
-        for flag in ("offsite", "nda"):
+        for flag in ("offsite", "nda", "only_owner"):
             if flag in raw and not isinstance(raw[flag], bool):
                 fail(at(flag), f"{flag} must be true or false")
         for text_key in ("title", "title_zh", "source", "notes"):
@@ -238,7 +239,7 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
             purposes=tuple(purposes) if purposes is not None else None, offsite=raw.get("offsite"),
             nda=raw.get("nda"), repeat=repeat, source=raw.get("source"), notes=raw.get("notes"),
             closes_on=closes_on, opens_on=opens_on, when=when, per=per,
-            owner_fallback=tuple(fallback) if fallback else None,
+            owner_fallback=tuple(fallback) if fallback else None, only_owner=bool(raw.get("only_owner", False)),
         ))
     questions = _questions(data["questions"], lines, fail) if "questions" in data else default_questions()
     return Procedure(name=data["name"].strip(), version=data["version"].strip(), tasks=tuple(specs),

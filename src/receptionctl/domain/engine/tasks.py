@@ -541,8 +541,23 @@ def get_task(session: Session, task_id: int) -> TaskView:
 
 
 # -- closing ------------------------------------------------------------------------------
+def _only_owner(session: Session, view: TaskView) -> bool:
+    """Whether the visit's procedure says only the owner's role may close this step."""
+    if view.visit_id is None:
+        return False
+    visit = session.get(Visit, view.visit_id)
+    if visit.procedure_id is None:
+        return False
+    return any(s.only_owner for s in by_id(session, visit.procedure_id).tasks if s.key == view.key)
+
+
 def _may_close(session: Session, actor: str, view: TaskView) -> None:
     who = access.require(session, actor, access.ANY_STAFF, "close tasks")
+    if _only_owner(session, view):
+        if view.owner_role in who.roles:
+            return
+        raise NotAllowed(f"{actor} cannot close task {view.id}: only someone with the {view.owner_role} role may "
+                         f"(the procedure says so: {view.title})")
     if who.has(*CLOSE_ANY):
         return
     if actor in (view.owner, view.backup):
@@ -668,11 +683,13 @@ def open_case_task(session: Session, case_id: int, key: str, title: str, title_z
 
 
 def open_desk_task(session: Session, key: str, title: str, title_zh: str | None, owner_role: str,
-                   due_at: datetime, assignee_id: int | None = None) -> int:
+                   due_at: datetime, assignee_id: int | None = None, visit_id: int | None = None) -> int:
     """A task of the front desk's (stage "desk": a message passed on, mail to collect, a
-    refused handover to settle, a walk-in to meet), of no visit and no case. It is closed with
-    `task done` by the person it falls to, or by the desk command that settles it."""
-    row = Task(visit_id=None, case_id=None, key=key, stage="desk", title=title, title_zh=title_zh,
+    refused handover to settle), of no case; with `visit_id`, a reception-day task of that
+    visit (a walk-in to meet). It is closed with `task done` by the person it falls to, or by
+    the desk command that settles it."""
+    row = Task(visit_id=visit_id, case_id=None, key=key, stage="receive" if visit_id else "desk", title=title,
+               title_zh=title_zh,
                owner=owner_role, due_expr=FIXED, seq=1, due_at=due_at, state="open", created_at=clock.now(),
                assignee_id=assignee_id)
     session.add(row)
