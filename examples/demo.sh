@@ -24,6 +24,8 @@ q staff add zhao.yun  --name "Zhao Yun"   --dept "Logistics"         --role staf
 q staff add sun.li    --name "Sun Li"     --dept "Front desk"        --role desk
 q staff add guo.qiang --name "Guo Qiang"  --dept "Security"          --role security
 q staff add ma.hui    --name "Ma Hui"     --dept "Service office"    --role duty_manager
+q staff add li.ming   --name "Li Ming"    --dept "Front desk"        --role desk
+q staff add gao.feng  --name "Gao Feng"   --dept "Front desk"        --role desk_supervisor
 
 # Clients and their contact people.
 q client add "Huaxin Precision Machinery" --tier vip    --industry "Manufacturing"
@@ -116,6 +118,29 @@ at "$(D -1)T11:35" wang.lei log add "Promised Mr He an answer about a tasting vi
 at "$(D 0)T07:20" sun.li case add --kind repair --source desk --category facility --severity low \
     --text "The air conditioning in Room 301 rattles"
 
+# ---- yesterday at the front desk: two shifts, a pass, a parcel, a refused handover --------
+CHECKS="--check keys=ok --check radios=ok --check badge-stock=ok --check cameras=ok --check phone=ok --check logbook=ok"
+hid() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+at "$(D -1)T07:00" sun.li desk shift start --shift morning
+at "$(D -1)T07:40" sun.li desk log "Lobby lights flicker near the lifts; told facilities" --kind repair --passed-to zhao.yun
+at "$(D -1)T08:10" sun.li pass issue --name "Zhang Wei" --company "Bright Electric" --purpose "Fix the lobby lights" \
+    --until "$(D -1) 17:00" --host zhao.yun --place "Lobby"
+at "$(D -1)T09:05" sun.li mail receive --to wang.lei --kind parcel --from "SF Express" --tracking SF1234567890
+at "$(D -1)T09:10" sun.li mail receive --to Logistics --kind newspaper --from "Jiefang Daily"
+ho=$(RECEPTIONCTL_NOW="$(D -1)T14:55+08:00" receptionctl --as sun.li desk handover prepare --json \
+        --summary "Electrician still in the lobby on a pass; parcel for wang.lei waiting" $CHECKS | hid)
+at "$(D -1)T15:00" li.ming desk shift start --shift middle
+at "$(D -1)T15:02" li.ming desk handover refuse "$ho" --question "The key to the mail cabinet is not on the hook"
+at "$(D -1)T15:20" gao.feng desk handover settle "$ho" --note "The key was in the supervisor's drawer; back on the hook"
+at "$(D -1)T15:25" li.ming desk handover accept "$ho"
+at "$(D -1)T15:30" sun.li desk shift end
+ho2=$(RECEPTIONCTL_NOW="$(D -1)T22:55+08:00" receptionctl --as li.ming desk handover prepare --json \
+        --summary "Quiet evening; the electrician's pass was never returned" $CHECKS | hid)
+at "$(D -1)T23:00" guo.qiang desk shift start --shift night
+at "$(D -1)T23:05" guo.qiang desk handover refuse "$ho2" --question "Radio 3 is missing from the charger"
+# and this morning, before the day starts, a guest walks in unannounced
+at "$(D 0)T07:45" guo.qiang checkin --walk-in --client "Greenfield Foods" --host wang.lei --guest "Zhou Bo"
+
 # ---- today and the days ahead -----------------------------------------------------------
 R="$(D -6)T09:00"
 today=$(RECEPTIONCTL_NOW="$R+08:00" receptionctl --as li.na visit new --json --client "Blue Harbor Logistics" \
@@ -155,6 +180,11 @@ receptionctl --as ma.hui case list
 echo
 echo "== The complaint that went round the loop"
 receptionctl --as ma.hui case show "$proj"
+echo
+echo "== The front desk: yesterday's duty log and handovers, on site now"
+receptionctl desk log list --date "$(D -1)"
+receptionctl desk handover list --date "$(D -1)"
+receptionctl onsite
 echo
 echo "== Daily report"
 receptionctl --as ma.hui report daily
