@@ -276,3 +276,14 @@ def test_only_the_desk_security_and_its_supervisor_work_the_desk(crew, cli, unch
             one_error_line(cli("--as", who, *args, env=MORNING), 4, "desk")
     for role_holder in ("guard", "sup", "admin"):
         assert start(crew, role_holder)["user"] == role_holder
+
+
+def test_a_task_passed_on_from_the_desk_is_closed_with_task_done(team):
+    team("staff", "add", "desk9", "--name", "Desk Nine", "--dept", "Front desk", "--role", "desk")
+    team("--as", "desk9", "desk", "shift", "start", "--shift", "morning")
+    team("--as", "desk9", "desk", "log", "The client called: please call back", "--kind", "call", "--passed-to",
+         "wang")
+    task = [t for t in team("task", "list", "--owner", "wang", "--json").json() if t["stage"] == "desk"][0]
+    assert task["visit_id"] is None and task["case_id"] is None
+    done = team("--as", "wang", "task", "done", str(task["id"]), "--json").json()
+    assert done["state"] == "done"

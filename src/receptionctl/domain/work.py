@@ -25,7 +25,9 @@ def skip(session: Session, actor: str, task_id: int, reason: str):
     return engine.get_task(session, task_id)
 
 
-def _maybe_close(session: Session, actor: str, visit_id: int) -> None:
+def _maybe_close(session: Session, actor: str, visit_id: int | None) -> None:
+    if visit_id is None:  # a task of the front desk's: no visit to close
+        return
     visit = session.get(Visit, visit_id)
     if visit.status == "completed":
         followups.maybe_close(session, actor, visit)

@@ -603,8 +603,8 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
     row.note = "\n".join(filter(None, (row.note, note))) or None  # after the notes of `task note`
     late = row.done_at > row.due_at
     nxt = None
-    visit = session.get(Visit, row.visit_id)
-    if row.repeat and visit.outcome not in ("won", "lost") and visit.status != "cancelled":
+    visit = session.get(Visit, row.visit_id) if row.visit_id is not None else None
+    if row.repeat and visit is not None and visit.outcome not in ("won", "lost") and visit.status != "cancelled":
         rules, cal = _context(session)
         due = parse_every(row.repeat).apply(now, rules, cal, policy.work_zone(rules))
         nxt_row = Task(visit_id=row.visit_id, key=row.key, stage=row.stage, title=row.title, title_zh=row.title_zh,
