@@ -175,9 +175,13 @@ def audit(
     from receptionctl.domain import audit as audit_log
     from receptionctl.render.output import print_json, print_table
 
-    with state(ctx).session() as session:
+    st = state(ctx)
+    with st.session() as session:
         start = when(since, session) if since else None
-        events = audit_log.list_events(session, visit_id=visit, entity=entity, actor=actor, limit=last, since=start)
+        from receptionctl.domain.cases import sees_staff_complaints
+
+        events = audit_log.list_events(session, visit_id=visit, entity=entity, actor=actor, limit=last, since=start,
+                                       hide_restricted=not sees_staff_complaints(session, st.actor))
     if as_json:
         print_json(events)
         return

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import clock
-from receptionctl.store.models import AuditEvent
+from receptionctl.store.models import AuditEvent, DutyLog, ServiceCase
 
 
 def _plain(value: Any) -> Any:
@@ -83,10 +83,16 @@ def list_events(
     actor: str | None = None,
     limit: int | None = None,
     since: datetime | None = None,
+    hide_restricted: bool = False,
 ) -> list[AuditView]:
-
-
+    """`hide_restricted`: leave out the events of complaints about staff (their case's steps and
+    their logbook lines), for a reader who may not see them."""
     q = select(AuditEvent).order_by(AuditEvent.id)
+    if hide_restricted:
+        restricted = select(ServiceCase.id).where(ServiceCase.about_staff_id.is_not(None))
+        restricted_lines = select(DutyLog.id).where(DutyLog.case_id.in_(restricted))
+        q = q.where(~((AuditEvent.entity == "case") & AuditEvent.entity_id.in_(restricted)),
+                    ~((AuditEvent.entity == "duty_log") & AuditEvent.entity_id.in_(restricted_lines)))
     if visit_id is not None:
         q = q.where(AuditEvent.visit_id == visit_id)
     if entity is not None:

@@ -31,7 +31,8 @@ from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.store.models import Client, DayCheck, Deduction, DutyLog, Escalation, ServiceCase, Staff
 
 # who may do what (admin always may)
-RECEIVE = frozenset({"coordinator", "host", "desk", "staff", "security", "duty_manager", "approver"})
+RECEIVE = frozenset({"coordinator", "host", "desk", "staff", "security", "duty_manager", "approver",
+                     "desk_supervisor"})
 MANAGE = frozenset({"coordinator", "duty_manager"})  # assign, escalate, close
 REVIEW = frozenset({"duty_manager"})
 SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})  # and admin
@@ -117,12 +118,19 @@ def sees_staff_complaints(session: Session, actor: str | None) -> bool:
     return who is not None and who.has(*SEE_STAFF_COMPLAINTS)
 
 
-def _visible(q, session: Session, actor: str):
-    return q if sees_staff_complaints(session, actor) else q.where(ServiceCase.about_staff_id.is_(None))
+def _visible(q, session: Session, actor: str | None):
+    """Complaints about staff only for those who may see them, and never for the person they
+    are about."""
+    if not sees_staff_complaints(session, actor):
+        return q.where(ServiceCase.about_staff_id.is_(None))
+    me = _staff_id(session, actor) if actor is not None else None
+    return q if me is None else q.where(or_(ServiceCase.about_staff_id.is_(None), ServiceCase.about_staff_id != me))
 
 
 def _load(session: Session, actor: str, case_id: int) -> ServiceCase:
     row = session.get(ServiceCase, case_id)
+    if row is not None and row.about_staff_id is not None and row.about_staff_id == _staff_id(session, actor):
+        row = None  # a complaint about yourself is not yours to see or handle
     if row is None or (row.about_staff_id is not None and not sees_staff_complaints(session, actor)):
         raise NotFound(f"no case {case_id}", hint="see `receptionctl case list`")
     return row
@@ -345,7 +353,8 @@ def assign(session: Session, actor: str, case_id: int, to: str, due: datetime | 
         row.acknowledged_at, row.acknowledged_by = now, actor
     engine.close_case_tasks(session, case_id, {"case-ack", "case-assign"}, by=actor)
     _open(session, row, "case-resolve", _manager_role(row), row.due_at, assignee_id=person.id)
-    engine.reassign_case_tasks(session, case_id, {"case-resolve", "case-callback"}, person.id)
+    engine.reassign_case_tasks(session, case_id, {"case-resolve", "case-callback"}, person.id,
+                               due={"case-resolve": row.due_at})
     _record(session, actor, "case.assign", row, {"state": row.state, "owner": person.username, "due_at": row.due_at})
     return show_case(session, actor, case_id)
 
@@ -358,6 +367,10 @@ def escalate(session: Session, actor: str, case_id: int, to: str, question: str,
     lifecycle.case_step(case_id, row.state, "escalate")
     question = required_text(question, "--question", "what must be decided or answered", limit=2000)
     person = find.staff(session, to, "the escalation", active_only=True)
+    if row.about_staff_id is not None and (person.id == row.about_staff_id
+                                           or not sees_staff_complaints(session, person.username)):
+        raise Refused(f"case {case_id} is a complaint about a member of staff: {person.username} may not see it",
+                      hint="escalate to a duty manager, an approver or an admin")
     now = clock.now()
     if answer_by <= now:
         raise BadInput(f"--answer-by {clock.local(answer_by):%Y-%m-%d %H:%M} is not in the future: expected the "
@@ -513,13 +526,13 @@ def add_log(session: Session, actor: str, text: str, case_id: int | None = None,
     """A line in the duty logbook (seed 003: what was heard, promised, handed on)."""
     access.require(session, actor, RECEIVE, "write the duty logbook")
     text = required_text(text, "the entry", "what happened", limit=4000)
-    if case_id is not None:
-        _load(session, actor, case_id)
+    case = _load(session, actor, case_id) if case_id is not None else None
     if visit_id is not None:
         get_view(session, visit_id)
     row = _log(session, actor, text, case_id=case_id, visit_id=visit_id)
+    restricted = case is not None and case.about_staff_id is not None
     audit.record(session, actor, "log.add", "duty_log", row.id, visit_id=visit_id,
-                 after={"case_id": case_id, "text": text})
+                 after={"case_id": case_id, "restricted": True} if restricted else {"case_id": case_id, "text": text})
     return _log_view(row)
 
 

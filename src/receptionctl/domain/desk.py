@@ -370,10 +370,12 @@ def parse_checks(values, checklist) -> tuple[CheckView, ...]:
 
 
 def open_items(session: Session, actor: str) -> list[OpenItem]:
-    """What is open now, for a handover: cases not closed (as the actor may see them), passes
+    """What is open now, for a handover: cases not closed (never a complaint about staff), passes
     not returned, mail not collected, guests still on site. Four statements."""
     out = []
     for c in list_cases(session, actor, open_only=True):
+        if c.restricted:  # a complaint about staff: the handover is read by the whole desk
+            continue
         out.append(OpenItem("case", c.id, f"{c.kind}, {c.state.replace('_', ' ')}"
                                           + (f", {c.client}" if c.client else "") + f": {_clip(c.text)}"))
     for pass_id, name, company, until in session.execute(
@@ -459,9 +461,15 @@ def _waiting(session: Session, actor: str, handover_id: int | None, states: tupl
     """The handover named, or the one handover in `states` prepared by someone else."""
     if handover_id is not None:
         return _load(session, handover_id)
+    waiting = Handover.refused_at.is_(None) | Handover.settled_at.is_not(None)  # pending or settled
     rows = list(session.scalars(select(Handover).where(Handover.accepted_at.is_(None), Handover.from_by != actor)
+                                .where(waiting if "refused" not in states else Handover.id.is_not(None))
                                 .order_by(Handover.id).limit(20)))
     found = [h for h in rows if _state(h) in states]
+    if not found:  # why not: the oldest refusal still waiting for the supervisor
+        rows = list(session.scalars(select(Handover).where(
+            Handover.accepted_at.is_(None), Handover.from_by != actor, Handover.refused_at.is_not(None),
+            Handover.settled_at.is_(None)).order_by(Handover.id).limit(1)))
     if not found:
         refused = [h for h in rows if _state(h) == "refused"]
         if refused:

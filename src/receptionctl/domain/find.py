@@ -98,6 +98,12 @@ def staff(session: Session, ref: str, what: str = "staff member", *, active_only
                                        .order_by(Staff.username).limit(50))
             if key in r.username.casefold() or key in r.name.casefold()
         ]
+        if not exact and not found and not key.isascii():
+            # SQL's lower() folds ASCII letters only ("Émile" is not "émile" to it): a staff
+            # list is short, so the names are folded here, on this failure path only
+            everyone = list(session.scalars(select(Staff).order_by(Staff.username)))
+            exact = [r for r in everyone if key in (r.username.casefold(), r.name.casefold())]
+            found = [r for r in everyone if key in r.username.casefold() or key in r.name.casefold()]
         prefix = [r for r in found if r.username.casefold().startswith(key) or r.name.casefold().startswith(key)]
         row = _choose(ref, exact, prefix, found, label_what, lambda r: f"{r.username} ({r.name})", hint)
     if row is None:

@@ -251,10 +251,12 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     alerts += [Alert(kind, text) for kind, text in desk.alerts(session, cutoff)]
     # people who left: their open tasks need a new owner
     for username, name, n, visit_ids in inactive_owners(session):
-        shown = ", ".join(str(v) for v in visit_ids[:10]) + (" …" if len(visit_ids) > 10 else "")
-        alerts.append(Alert("no_owner", f"{name} ({username}) is inactive: {n} open task{'s' if n != 1 else ''} "
-                                        f"on visit{'s' if len(visit_ids) != 1 else ''} {shown} need a new owner "
-                                        "(plan assign, or task reassign)", visit_ids[0] if len(visit_ids) == 1 else None))
+        visit_ids = [v for v in visit_ids if v is not None]  # the others are case and desk tasks
+        where = ((f" on visit{'s' if len(visit_ids) != 1 else ''} " + ", ".join(str(v) for v in visit_ids[:10])
+                  + (" …" if len(visit_ids) > 10 else "")) if visit_ids else " of cases and the desk")
+        alerts.append(Alert("no_owner", f"{name} ({username}) is inactive: {n} open task{'s' if n != 1 else ''}"
+                                        f"{where} need a new owner (plan assign, case assign, or task reassign)",
+                            visit_ids[0] if len(visit_ids) == 1 else None))
 
     # 9. month to date
     month_start = datetime.combine(day.replace(day=1), time(0, 0), zone)

@@ -46,6 +46,9 @@ from receptionctl.store.models import (
     Visit,
 )
 
+# desk tasks that close when their action is done, not with `task done`: key prefix -> the command
+ACTION_TASKS = (("goods-agree-", "goods approve N"), ("mail-collect", "mail collect N"),
+                ("handover-settle", "desk handover settle N --note TEXT"))
 TASK_STAGES = (*STAGES, "case", "desk")  # the procedure's stages, service cases' steps, the front desk's
 VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
@@ -575,6 +578,10 @@ def _load_open(session: Session, actor: str, task_id: int, states: tuple[str, ..
     if view.case_id is not None:
         raise Refused(f"task {task_id} is a step of case {view.case_id}: it closes with the case's own command",
                       hint=f"see `receptionctl case show {view.case_id}` for what is next")
+    for prefix, command in ACTION_TASKS:
+        if view.key.startswith(prefix):
+            raise Refused(f"task {task_id} stands for an action at the desk: it closes when that is done",
+                          hint=f"`receptionctl {command}`")
     _may_close(session, actor, view)
     row = session.get(Task, task_id)
     if row.state not in states:
@@ -636,6 +643,9 @@ def reassign(session: Session, actor: str, task_id: int, to: str) -> TaskView:
     coordinator, an approver or an admin; audited). The role's backup no longer applies."""
     access.require(session, actor, CLOSE_ANY, "reassign tasks")
     view = get_task(session, task_id)
+    if view.case_id is not None:
+        raise Refused(f"task {task_id} is a step of case {view.case_id}: the case's owner changes with its own command",
+                      hint=f"`receptionctl case assign {view.case_id} --to USER`")
     row = session.get(Task, task_id)
     if row.state not in ("open", "missed"):
         raise Refused(f"task {task_id} is {row.state}: only open work is reassigned")
@@ -654,6 +664,9 @@ def add_note(session: Session, actor: str, task_id: int, text: str) -> TaskView:
     """A line of news on a task ("client asked to move to 3 pm"), kept with who and when."""
     text = required_text(text, "note", "what happened", limit=2000)
     view = get_task(session, task_id)
+    if view.case_id is not None:
+        raise Refused(f"task {task_id} is a step of case {view.case_id}: notes about a case go to the duty logbook",
+                      hint=f"`receptionctl log add TEXT --case {view.case_id}`")
     access.require(session, actor, access.ANY_STAFF, "write task notes")
     row = session.get(Task, task_id)
     line = f"{clock.local(clock.now()):%Y-%m-%d %H:%M} {actor}: {text}"
@@ -699,9 +712,11 @@ def open_desk_task(session: Session, key: str, title: str, title_zh: str | None,
 
 def close_task(session: Session, task_id: int, by: str, note: str | None = None) -> bool:
     """Close one open task by id (the desk command that settles it); False if it was not open."""
+    values = {"state": "done", "done_at": clock.now(), "done_by": by}
+    if note:  # after the lines of `task note`
+        values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
     result = session.execute(update(Task).where(Task.id == task_id, Task.state == "open")
-                             .values(state="done", done_at=clock.now(), done_by=by, note=note)
-                             .execution_options(synchronize_session=False))
+                             .values(**values).execution_options(synchronize_session=False))
     return bool(result.rowcount)
 
 
@@ -712,15 +727,21 @@ def close_case_tasks(session: Session, case_id: int, keys: set[str] | None, by: 
     q = update(Task).where(Task.case_id == case_id, Task.state == "open")
     if keys is not None:
         q = q.where(Task.key.in_(keys))
-    result = session.execute(q.values(state=state, done_at=clock.now(), done_by=by, note=note)
-                             .execution_options(synchronize_session=False))
+    values = {"state": state, "done_at": clock.now(), "done_by": by}
+    if note:
+        values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
+    result = session.execute(q.values(**values).execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 
-def reassign_case_tasks(session: Session, case_id: int, keys: set[str], assignee_id: int) -> None:
-    """The case has a new owner: its open steps follow."""
+def reassign_case_tasks(session: Session, case_id: int, keys: set[str], assignee_id: int,
+                        due: dict[str, datetime] | None = None) -> None:
+    """The case has a new owner (and maybe deadlines, by key): its open steps follow."""
     session.execute(update(Task).where(Task.case_id == case_id, Task.state == "open", Task.key.in_(keys))
                     .values(assignee_id=assignee_id).execution_options(synchronize_session=False))
+    for key, due_at in (due or {}).items():
+        session.execute(update(Task).where(Task.case_id == case_id, Task.state == "open", Task.key == key)
+                        .values(due_at=due_at).execution_options(synchronize_session=False))
 
 
 # -- the checklist ------------------------------------------------------------------------
