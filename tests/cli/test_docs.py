@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from receptionctl.cli.app import app
+from receptionctl.cli.app import build
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
@@ -21,7 +21,7 @@ def walk(command, path=()):
         yield " ".join(path), command
 
 
-COMMANDS = list(walk(typer.main.get_command(app)))
+COMMANDS = list(walk(build(eager=True)))
 
 
 @pytest.mark.parametrize("path, command", COMMANDS, ids=[p for p, _ in COMMANDS])

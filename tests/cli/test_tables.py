@@ -63,7 +63,7 @@ def _lists(command) -> list[tuple[str, ...]]:
 def _all_lists():
     from receptionctl.cli.app import build
 
-    return _lists(build())
+    return _lists(build(eager=True))
 
 
 LISTS = _all_lists()

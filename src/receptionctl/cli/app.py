@@ -39,8 +39,44 @@ PANELS = (
 )
 
 
+# The command groups (visit, plan, case, ...) are built when they are used, not all at once:
+# building every command's parameters costs more than the rest of a command's start-up.
+LAZY: dict[str, typer.Typer] = {}
+ORDER: list[str] = []  # every top-level name, in the order registered
+
+
+def _lazy(name: str, group: typer.Typer) -> None:
+    LAZY[name] = group
+    ORDER.append(name)
+
+
 class ReceptionGroup(TyperGroup):
-    """Runs the command and turns every failure into one `error:` line and an exit code."""
+    """Runs the command and turns every failure into one `error:` line and an exit code. Its
+    sub-command groups are built on first use (LAZY); `commands` holds those built so far,
+    `build(eager=True)` builds them all."""
+
+    def list_commands(self, ctx) -> list[str]:
+        eager = list(self.commands)
+        return [n for n in ORDER if n in self.commands or n in LAZY] + [n for n in eager if n not in ORDER]
+
+    def get_command(self, ctx, name: str):
+        command = self.commands.get(name)
+        if command is None and name in LAZY:
+            import typer.main
+
+            command = typer.main.get_group(LAZY[name])  # a group even when it has one command
+            command.name = name
+            self.commands[name] = command
+        return command
+
+    def _listing(self, ctx, name: str, limit: int) -> str:
+        """A command's line in the listing, without building a lazy group for it."""
+        if name not in self.commands and name in LAZY:
+            from typer._click.utils import make_default_short_help
+
+            return make_default_short_help(LAZY[name].info.help or "", limit)
+        command = self.get_command(ctx, name)
+        return "" if command is None or command.hidden else command.get_short_help_str(limit)
 
     def format_commands(self, ctx, formatter) -> None:
         """The commands in panels by stage (PANELS), plain text: no rich at start-up."""
@@ -52,9 +88,8 @@ class ReceptionGroup(TyperGroup):
         for title, group in panels:
             rows = []
             for name in group:
-                command = self.get_command(ctx, name) if name in names else None
-                if command is not None and not command.hidden:
-                    rows.append((name.ljust(width), command.get_short_help_str(limit)))  # one column for all
+                if name in names:
+                    rows.append((name.ljust(width), self._listing(ctx, name, limit)))  # one column for all
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
@@ -157,56 +192,69 @@ def root(
     ctx.obj = State(db_target=resolve_db(db), actor=resolve_actor(as_user))
 
 
+ORDER.append("init")
 app.command("init", help="Create or upgrade the database, load the default policy, and register "
             "the acting user as admin when the staff table is empty. Idempotent. "
             "Example: receptionctl init")(admin.init)
-app.add_typer(admin.db_app, name="db")
-app.add_typer(config_cli.app, name="config")
-app.add_typer(staff.app, name="staff")
-app.add_typer(clients.client_app, name="client")
-app.add_typer(clients.contact_app, name="contact")
-app.add_typer(visits.app, name="visit")
-app.add_typer(plans.app, name="plan")
+_lazy("db", admin.db_app)
+_lazy("config", config_cli.app)
+_lazy("staff", staff.app)
+_lazy("client", clients.client_app)
+_lazy("contact", clients.contact_app)
+_lazy("visit", visits.app)
+_lazy("plan", plans.app)
+ORDER.append("checklist")
 app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open, – skipped, ! missed; readiness, "
             "blockers, and whether a short-notice schedule was compressed (and why). "
             "Example: receptionctl checklist 7")(tasks.checklist)
-app.add_typer(tasks.app, name="task")
+_lazy("task", tasks.app)
+ORDER.append("checkin")
 app.command("checkin", help="Register a visitor at the door; the visit is then in progress. A guest without an "
             "approved visit is checked in with --walk-in --client C --host USER: a level-3 walk-in visit, its host told "
             "at once. Example: receptionctl checkin 7 --guest \"Liu Yang\" --title \"General manager\"")(reception.checkin)
+ORDER.append("onsite")
 app.command("onsite", help="Everyone on site now: guests of visits in progress (walk-ins among them) and "
             "holders of temporary passes not returned, with company, host, since when and where; --format csv "
             "for an evacuation roll call. Example: receptionctl onsite --format csv")(reception.onsite)
+ORDER.append("checkout")
 app.command("checkout", help="Register a visitor leaving. "
             "Example: receptionctl checkout 7 --guest \"Liu Yang\"")(reception.checkout)
-app.add_typer(reception.incident_app, name="incident")
-app.add_typer(reception.note_app, name="note")
-app.add_typer(followups.feedback_app, name="feedback")
+_lazy("incident", reception.incident_app)
+_lazy("note", reception.note_app)
+_lazy("feedback", followups.feedback_app)
+ORDER.append("outcome")
 app.command("outcome", help="Record the outcome: won or lost ends the weekly follow-up; won or intent within "
             "the conversion window counts as converted. "
             "Example: receptionctl outcome 7 won --note \"contract signed\"")(followups.outcome)
+ORDER.append("evaluate")
 app.command("evaluate", help="Write the evaluation: strengths, weaknesses, improvements, cost. "
             "Example: receptionctl evaluate 7 --strengths \"Well prepared\" --weaknesses \"Lunch was late\" "
             "--improvements \"Book the canteen a day ahead\" --cost 3200")(followups.evaluate)
-app.add_typer(followups.followup_app, name="followup")
-app.add_typer(cases.app, name="case")
-app.add_typer(cases.log_app, name="log")
-app.add_typer(desk.app, name="desk")
-app.add_typer(passes.pass_app, name="pass")
-app.add_typer(passes.goods_app, name="goods")
-app.add_typer(passes.mail_app, name="mail")
-app.add_typer(reports.app, name="report")
-app.add_typer(policy.policy_app, name="policy")
-app.add_typer(policy.procedure_app, name="procedure")
+_lazy("followup", followups.followup_app)
+_lazy("case", cases.app)
+_lazy("log", cases.log_app)
+_lazy("desk", desk.app)
+_lazy("pass", passes.pass_app)
+_lazy("goods", passes.goods_app)
+_lazy("mail", passes.mail_app)
+_lazy("report", reports.app)
+_lazy("policy", policy.policy_app)
+_lazy("procedure", policy.procedure_app)
+ORDER.append("audit")
 app.command("audit", help="The audit log: every change, who made it, when, before and after. "
             "Example: receptionctl audit --entity client --actor li.na --since -7d")(admin.audit)
 
 
-def build():
-    """The click command of the app."""
+def build(eager: bool = False):
+    """The click command of the app; `eager`: with every command group built (the tests walk
+    them all)."""
     import typer.main
 
-    return typer.main.get_command(app)
+    command = typer.main.get_command(app)
+    if eager:
+        for name in LAZY:
+            command.get_command(None, name)
+    return command
 
 
 def _light_runtime_param(self):
