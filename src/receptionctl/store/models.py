@@ -178,6 +178,34 @@ class Deduction(SQLModel, table=True):
     by: str = Field(sa_column=Column(String(64), nullable=False))
 
 
+class Training(SQLModel, table=True):
+    """A training session of the reception staff (seed 000: etiquette, communication, product
+    knowledge, emergencies, then an assessment; seed 003: the training tracking card)."""
+
+    __tablename__ = "training"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    topic: str = Field(sa_column=Column(String(300), nullable=False))
+    day: str = Field(sa_column=Column(String(10), nullable=False, index=True))  # YYYY-MM-DD, the company's day
+    trainer: Optional[str] = Field(default=None, sa_column=Column(String(200)))  # a name, or a staff member's
+    trainer_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    pass_mark: Optional[int] = Field(default=None)
+    notes: Optional[str] = Field(default=None, sa_column=Column(Text))
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id")))
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class TrainingPerson(SQLModel, table=True):
+    """Who took part in a training, with the assessment's score (0-100) and result, when assessed."""
+
+    __tablename__ = "training_person"
+    training_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("training.id", ondelete="CASCADE"), primary_key=True))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), primary_key=True, index=True))
+    score: Optional[int] = Field(default=None)
+    passed: Optional[bool] = Field(default=None)
+
+
 class DeskShift(SQLModel, table=True):
     """A front-desk or security person's shift (the policy names them: morning, middle, night)."""
 
