@@ -106,10 +106,36 @@ def test_html_escapes_data(team):
     ET.fromstring(page.split("\n", 1)[1])
 
 
-def test_markdown(busy, team):
+def test_markdown_is_a_bot_message_that_leads_with_what_matters(busy, team):
     md = report(team, "--format", "markdown").stdout
     assert md.startswith("# Daily reception report – 2026-12-01")
-    assert "## Today's visits" in md and "| Time |" in md and "## Alerts" in md
+    assert "| Time |" not in md and "|---" not in md  # no tables: chat bots do not draw them
+    assert md.index("## Alerts") < md.index("## Today's visits") < md.index("## Due today") < md.index("## Overdue")
+    assert len(md.encode("utf-8")) <= 4096 + 1  # the default --max-bytes (and a final newline)
+
+
+def test_max_bytes_cuts_lists_not_sections(team):
+    for day in ("2026-12-01 10:00", "2026-12-02 10:00", "2026-12-03 10:00"):
+        team("--as", "li", "visit", "new", "--client", "Acme", "--at", day, "--purpose", "talk", "--headcount", "2")
+    later = {"RECEPTIONCTL_NOW": "2026-12-04T09:00:00+08:00"}
+    whole = team("report", "daily", "--format", "markdown", "--max-bytes", "0", env=later).stdout
+    cut = team("report", "daily", "--format", "markdown", "--max-bytes", "1500", env=later).stdout
+    assert len(whole.encode()) > 1500 >= len(cut.encode()) - 1
+    headings = [line for line in whole.splitlines() if line.startswith("#")]
+    assert headings == [line for line in cut.splitlines() if line.startswith("#")]  # every section kept
+
+
+def test_the_headline_and_alerts_come_first(busy, team):
+    out = report(team).stdout.splitlines()
+    assert "visits today" in out[1] and "overdue" in out[1] and "alerts" in out[1]
+    assert out.index(next(line for line in out if line.startswith("Alerts"))) < \
+        out.index(next(line for line in out if line.startswith("Today's visits")))
+    head = report(team, "--json").json()["headline"]
+    assert set(head) >= {"visits_today", "overdue", "alerts", "satisfaction", "conversion", "conversion_last_month"}
+    from receptionctl.domain.report import ALERT_ORDER
+
+    kinds = [a["kind"] for a in report(team, "--json").json()["alerts"]]
+    assert len(set(kinds)) > 1 and kinds == sorted(kinds, key=ALERT_ORDER.index)  # what matters first
 
 
 def test_fail_on_overdue(busy, team, cli):
@@ -236,5 +262,6 @@ def test_ten_per_person_then_a_count_unless_all(team):
     assert listed[10].strip() == f"and {len(overdue) - 10} more (receptionctl report daily --all lists them)"
     listed = coordinators(team("report", "daily", "--all", env=later).stdout)
     assert sum("✗" in line for line in listed) == len(overdue) and not any("more (" in line for line in listed)
-    assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "markdown", env=later).stdout
+    assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "markdown", "--max-bytes", "0",
+                                                   env=later).stdout
     assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "html", env=later).stdout

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import DAY_FORMS, state
+from receptionctl.cli.common import DAY_FORMS, state, whole
 
 app = typer.Typer(rich_markup_mode=None, help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
 
@@ -28,7 +28,8 @@ def daily(
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only", help="Print nothing on a day off (weekend or public holiday; make-up working days count): cron then sends no mail.")] = False,
-    all_tasks: Annotated[bool, typer.Option("--all", help="List every due and overdue task; by default text, markdown and html list 10 per person and section and count the rest (json always lists every one).")] = False,
+    all_tasks: Annotated[bool, typer.Option("--all", help="List every due and overdue task; by default text, markdown and html list the policy's report_lines_per_owner (10) per person and section and count the rest (json always lists every one).")] = False,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", parser=whole(0, 10_000_000), help="markdown: at most N bytes (UTF-8), for a WeCom or DingTalk bot message, by listing fewer lines per list, never by dropping a section; 0: no limit.")] = 4096,
 ) -> None:
     from receptionctl.domain import clock, policy
     from receptionctl.domain.calendar import calendar_for
@@ -47,8 +48,9 @@ def daily(
         # json lists every task (scripts rely on it); the other formats the first ten of each
         # person, read as such in SQL, with the counts
         every = all_tasks or as_json or fmt is Format.json
-        r = build(session, target, per_owner=None if every else render.PER_OWNER, viewer=st.actor)
-    limit = None if every else render.PER_OWNER
+        per_owner = policy.load(session)["report_lines_per_owner"]
+        r = build(session, target, per_owner=None if every else per_owner, viewer=st.actor)
+    limit = None if every else per_owner
     if as_json or fmt is Format.json:
         import json
         import sys
@@ -57,7 +59,7 @@ def daily(
     elif fmt is Format.markdown:
         import sys
 
-        sys.stdout.write(render.markdown(r, limit) + "\n")
+        sys.stdout.write(render.markdown(r, limit, max_bytes=None if all_tasks else max_bytes) + "\n")
     elif fmt is Format.html:
         import sys
 
@@ -70,3 +72,77 @@ def daily(
         n = r.overdue_total
         sys.stderr.write(f"attention: {n} task{'s' if n != 1 else ''} overdue\n")
         raise typer.Exit(6)
+
+
+class KpiBy(str, Enum):
+    team = "team"
+    person = "person"
+    client_tier = "client-tier"
+    purpose = "purpose"
+    level = "level"
+
+
+@app.command("kpi", help="The measures of the reception work for a period (default: this month so far), "
+             "each beside the period of the same length just before it and the change; rates with the "
+             "counts behind them. satisfaction: average score of the feedback forms received in the period; "
+             "excellent_share: share of those forms at the policy's excellent_score (90) or more; "
+             "conversion_rate: share of the visits received in the period (in progress, completed or closed, "
+             "started in the period) with a won or intent outcome within the policy's conversion_window_days "
+             "(30) after the visit; complaint_rate: complaint cases received per visit received; "
+             "process_compliance: procedure tasks of visits due in the period done on time / (on time + late + "
+             "missed), skipped ones counted apart; task_completion: tasks due in the period done (at any time) / "
+             "those not skipped; response_minutes_median and _average: minutes from a case's receipt to its "
+             "acknowledgement, cases received in the period; resolution_hours_median and _average: hours to its "
+             "resolution; cost and budget: sums of the evaluations' cost and the plans' budget of the visits "
+             "received; cost_to_budget: cost / budget, with the visits over their own budget. "
+             "Example: receptionctl report kpi --month 2026-11 --by team")
+def kpi(
+    ctx: typer.Context,
+    month: Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", metavar="YYYYQn", help="A quarter, such as 2026Q4.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="DAY", help="First day of a period. " + DAY_FORMS)] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Last day of the period (included).")] = None,
+    by: Annotated[Optional[KpiBy], typer.Option("--by", help="Group by team (the host's department), person (the "
+                                                "visit's host), client-tier, purpose or level of the visits; "
+                                                "cases and tasks without a visit (or host) make a group of their own.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Every number as JSON.")] = False,
+) -> None:
+    from receptionctl.cli.common import day
+    from receptionctl.domain import clock, policy
+    from receptionctl.domain.kpi import measure
+    from receptionctl.domain.when import period
+    from receptionctl.render.output import print_json, print_table
+
+    with state(ctx).session() as session:
+        today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
+        first, last = period(month, quarter, day(start, session) if start else None,
+                             day(end, session) if end else None, today)
+        result = measure(session, first, last, by.value if by else None)
+    if as_json:
+        print_json(result)
+        return
+
+    def shown(unit, value, change=False):
+        if value is None:
+            return "-"
+        sign = "+" if change else ""
+        if unit == "rate":
+            return f"{100 * value:{sign}.1f}{' pt' if change else ' %'}"
+        if unit == "amount":
+            return f"{value:{sign}.2f}"
+        return f"{value:{sign}.1f}" + {"minutes": " min", "hours": " h"}.get(unit, "")
+
+    def rows(group, measures):
+        for m in measures:
+            yield {"group": group, "measure": m.key, "value": shown(m.unit, m.value),
+                   "previous": shown(m.unit, m.previous), "change": shown(m.unit, m.change, change=True),
+                   "counts": ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in m.counts.items())}
+
+    table = list(rows("all", result.measures))
+    for g in result.groups:
+        table += rows("(none)" if g.group is None else str(g.group), g.measures)
+    columns = [("measure", "Measure"), ("value", "Value"), ("previous", "Before"), ("change", "Change"),
+               ("counts", "Counts")]
+    print_table(table, ([("group", by.value.capitalize())] if by else []) + columns,
+                title=f"Reception measures {first} to {last} (before: {result.previous_first} to "
+                      f"{result.previous_last})")

@@ -149,6 +149,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("handover_review_hours", 24, _int(1, 168), "the manager reviews a day's handovers within these hours of its end", "004"),
         Setting("mail_days", 3, _int(1, 60), "mail not collected within these days is an alert", "004"),
         Setting("no_show_minutes", 30, _int(1, 720), "a visit whose guests have not arrived this long after the start is a no-show", "004"),
+        Setting("report_lines_per_owner", 10, _int(1, 1000), "the daily report lists this many tasks per person and section, and counts the rest", "002"),
         Setting("lookahead_working_days", 3, _int(0, 30), "working days the daily report looks ahead", "002"),
         Setting("roll_to_working_day", True, _switch, "a deadline in calendar days (d) that lands on a weekend or "
                 "holiday moves to the next working day (before the visit: the previous one), same time of day", "002"),

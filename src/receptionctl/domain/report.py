@@ -73,6 +73,20 @@ class DailyReport:
     overdue_by_owner: dict = field(default_factory=dict)
     cases: CaseDigest | None = None  # received yesterday, past their deadline, escalations, the day check
     on_site: tuple | None = None  # who is on site as the report runs (a report of today only)
+    last_month: MonthToDate | None = None  # last month to the same day, for the change
+
+    @property
+    def headline(self) -> dict:
+        """The numbers at the top: visits today, overdue, alerts, month-to-date satisfaction and
+        conversion beside last month's to the same day."""
+        def rate(m):
+            return (m.converted / m.visits_received) if m and m.visits_received else None
+
+        return {"visits_today": len(self.today), "overdue": self.overdue_total, "alerts": len(self.alerts),
+                "critical_alerts": sum("critical" in a.text for a in self.alerts),
+                "satisfaction": self.month.average_score,
+                "satisfaction_last_month": self.last_month.average_score if self.last_month else None,
+                "conversion": rate(self.month), "conversion_last_month": rate(self.last_month)}
 
     @property
     def overdue_total(self) -> int:
@@ -258,36 +272,57 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
                                         f"{where} need a new owner (plan assign, case assign, or task reassign)",
                             visit_ids[0] if len(visit_ids) == 1 else None))
 
-    # 9. month to date
+    # 9. month to date, and last month to the same day (for the change)
     month_start = datetime.combine(day.replace(day=1), time(0, 0), zone)
+    month = _month(session, rules, f"{day:%Y-%m}", month_start, end)
+    last_start = datetime.combine((day.replace(day=1) - timedelta(days=1)).replace(day=1), time(0, 0), zone)
+    last_end = min(last_start + (end - month_start), month_start)
+    last_month = _month(session, rules, f"{last_start:%Y-%m}", last_start, last_end)
+    alerts.sort(key=alert_rank)  # what matters first
+    return DailyReport(
+        date=day, generated_at=now, lookahead_until=ahead_until, today=tuple(todays), lookahead=tuple(ahead),
+        clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
+        due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner, cases=case_digest,
+        on_site=tuple(on_site(session, now)) if day == today else None, last_month=last_month,
+    )
+
+
+
+def _month(session: Session, rules: dict, label: str, start: datetime, end: datetime) -> MonthToDate:
+    """Visits received, feedback forms, average score, excellent share, converted: [start, end)."""
     received = session.scalar(
-        select(func.count(Visit.id)).where(Visit.starts_at >= month_start, Visit.starts_at < end,
+        select(func.count(Visit.id)).where(Visit.starts_at >= start, Visit.starts_at < end,
                                            Visit.status.in_(("in_progress", "completed", "closed")))
     ) or 0
     n, avg, excellent = session.execute(
         select(func.count(Feedback.visit_id), func.avg(Feedback.score),
                func.sum(case((Feedback.score >= rules["excellent_score"], 1), else_=0)))
-        .where(Feedback.at >= month_start, Feedback.at < end)
+        .where(Feedback.at >= start, Feedback.at < end)
     ).one()
     conv = sum(
         converted(converted_at, ends_at, rules["conversion_window_days"])
         for converted_at, ends_at in session.execute(
             select(Visit.converted_at, Visit.ends_at).where(
-                Visit.starts_at >= month_start, Visit.starts_at < end, Visit.converted_at.is_not(None))
+                Visit.starts_at >= start, Visit.starts_at < end, Visit.converted_at.is_not(None))
         )
     )
-    month = MonthToDate(
-        month=f"{day:%Y-%m}", visits_received=received, feedback_collected=n or 0,
+    return MonthToDate(
+        month=label, visits_received=received, feedback_collected=n or 0,
         average_score=round(float(avg), 1) if avg is not None else None,
         excellent_share=(int(excellent or 0) / n) if n else None, converted=conv,
     )
-    return DailyReport(
-        date=day, generated_at=now, lookahead_until=ahead_until, today=tuple(todays), lookahead=tuple(ahead),
-        clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
-        due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner, cases=case_digest,
-        on_site=tuple(on_site(session, now)) if day == today else None,
-    )
 
+
+# The order alerts are read in: what can hurt a client or break a promise first.
+ALERT_ORDER = ("incident", "promise", "red_line", "handover_refused", "no_show", "walk_in", "pass_overdue",
+               "no_host", "reapproval", "no_owner", "day_check", "handover_review", "mail_uncollected",
+               "goods_waiting", "pattern")
+
+
+def alert_rank(alert: Alert) -> tuple[int, int]:
+    critical = 0 if "critical" in alert.text else 1
+    kind = ALERT_ORDER.index(alert.kind) if alert.kind in ALERT_ORDER else len(ALERT_ORDER)
+    return critical, kind
 
 
 def is_working_day(session: Session, day: date | None = None) -> bool:

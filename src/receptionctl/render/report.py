@@ -72,6 +72,25 @@ def _visit_line(rv, with_day: bool) -> str:
             f"plan {v.plan_status} · {ready}")
 
 
+def _change(now, before, pct: bool = False) -> str:
+    if now is None:
+        return "-"
+    shown = f"{round(now * 100)}%" if pct else f"{now:g}"
+    if before is None:
+        return shown
+    diff = (now - before) * (100 if pct else 1)
+    return f"{shown} ({diff:+.0f}{' pts' if pct else ''} on last month)"
+
+
+def headline_text(r) -> str:
+    """The numbers a lead reads first."""
+    h = r.headline
+    critical = f" ({h['critical_alerts']} critical)" if h["critical_alerts"] else ""
+    return (f"{h['visits_today']} visits today · {h['overdue']} overdue · {h['alerts']} alerts{critical} · "
+            f"satisfaction {_change(h['satisfaction'], h['satisfaction_last_month'])} · "
+            f"conversion {_change(h['conversion'], h['conversion_last_month'], pct=True)}")
+
+
 def _month_line(m) -> str:
     avg = "-" if m.average_score is None else f"{m.average_score:g}"
     return (f"{m.visits_received} visits received · {m.feedback_collected} feedback forms · average score {avg} · "
@@ -108,7 +127,11 @@ def case_lines(r) -> list[str]:
 # -- text ---------------------------------------------------------------------------------
 def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     """(line, style) pairs; the style is used on a terminal only."""
-    out: list[tuple[str, str]] = [(f"Daily reception report – {r.date:%Y-%m-%d %A}", "bold")]
+    out: list[tuple[str, str]] = [(f"Daily reception report – {r.date:%Y-%m-%d %A}", "bold"),
+                                  (headline_text(r), "bold")]
+    if r.alerts:
+        out += [("", ""), (f"Alerts ({len(r.alerts)})", "bold underline")]
+        out += [(f"  ! {ALERT_NAMES.get(a.kind, a.kind)}: {text(a.text)}", "red") for a in r.alerts]
     if r.today:
         out += [("", ""), (f"Today's visits ({len(r.today)})", "bold underline")]
         for rv in r.today:
@@ -143,9 +166,6 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     if cases:
         out += [("", ""), ("Service cases", "bold underline")]
         out += [("  " + line, "red" if "BROKEN" in line else "") for line in cases]
-    if r.alerts:
-        out += [("", ""), (f"Alerts ({len(r.alerts)})", "bold underline")]
-        out += [(f"  ! {ALERT_NAMES.get(a.kind, a.kind)}: {text(a.text)}", "red") for a in r.alerts]
     out += [("", ""), (f"Month to date ({r.month.month})", "bold underline"), ("  " + _month_line(r.month), "")]
     return out
 
@@ -168,43 +188,61 @@ def _md(value) -> str:
     return html.escape(text(value), quote=False).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
-def markdown(r, limit: int | None = PER_OWNER) -> str:
-    out = [f"# Daily reception report – {r.date:%Y-%m-%d %A}", ""]
+def markdown(r, limit: int | None = PER_OWNER, max_bytes: int | None = 4096) -> str:
+    """For a chat bot (WeCom, DingTalk): headings and lists, no tables; within `max_bytes`
+    (UTF-8) by listing fewer lines per list, never by dropping a section; None: no limit."""
+    if not max_bytes:
+        return _markdown(r, limit, None)
+    for items in (limit, 5, 3, 2, 1, 0):
+        if items is not None and limit is not None and items > limit:
+            continue
+        md = _markdown(r, items, items)
+        if len(md.encode("utf-8")) <= max_bytes:
+            return md
+    return md  # every list cut to its count: as short as it gets
+
+
+def _cut(lines: list[str], items: int | None, what: str) -> list[str]:
+    if items is None or len(lines) <= items:
+        return lines
+    return lines[:items] + [f"- … and {len(lines) - items} more {what} (receptionctl report daily --all)"]
+
+
+def _markdown(r, limit: int | None, items: int | None) -> str:
+    out = [f"# Daily reception report – {r.date:%Y-%m-%d %A}", "", f"**{_md(headline_text(r))}**", ""]
+    if r.alerts:
+        out += [f"## Alerts ({len(r.alerts)})", ""]
+        out += _cut([f"- **{ALERT_NAMES.get(a.kind, a.kind)}**: {_md(a.text)}" for a in r.alerts], items, "alerts")
+        out.append("")
     if r.today:
-        out += ["## Today's visits", "", "| Time | Visit | Client | Level | Purpose | Host | Plan | Readiness | Open preparation |",
-                "|---|---|---|---|---|---|---|---|---|"]
-        for rv in r.today:
-            v = rv.visit
-            out.append(f"| {_hm(v.starts_at)}–{_hm(v.ends_at)} | {v.id} | {_md(v.client)} | {v.level} | {v.purpose} | "
-                       f"{_md(v.host)} | {v.plan_status} | {_pct(rv.readiness)} | {_md('; '.join(rv.open_preparation)) or '-'} |")
+        out += [f"## Today's visits ({len(r.today)})", ""]
+        out += _cut([f"- {_md(_visit_line(rv, False))}" + (f" · {_md(', '.join(rv.flags))}" if rv.flags else "")
+                     + (f" · open: {_md('; '.join(rv.open_preparation))}" if rv.open_preparation else "")
+                     for rv in r.today], items, "visits")
         out.append("")
     if r.lookahead:
-        out += [f"## Look-ahead to {r.lookahead_until:%Y-%m-%d}", "", "| Start | Visit | Client | Host | Plan | Readiness | Why |",
-                "|---|---|---|---|---|---|---|"]
-        for rv in r.lookahead:
-            v = rv.visit
-            out.append(f"| {text(v.starts_at)} | {v.id} | {_md(v.client)} | {_md(v.host)} | {v.plan_status} | "
-                       f"{_pct(rv.readiness)} | {_md(', '.join(rv.flags))} |")
+        out += [f"## Look-ahead to {r.lookahead_until:%Y-%m-%d} ({len(r.lookahead)})", ""]
+        out += _cut([f"- {_md(_visit_line(rv, True))} · {_md(', '.join(rv.flags))}" for rv in r.lookahead], items,
+                    "visits")
         out.append("")
     if r.clashes:
-        out += ["## Clashes", ""] + [f"- {_md(c)}" for c in r.clashes] + [""]
-    for title, tasks, counts in (("Due today", r.due_today, r.due_today_by_owner),
-                                 ("Overdue", r.overdue, r.overdue_by_owner)):
+        out += ["## Clashes", ""] + _cut([f"- {_md(c)}" for c in r.clashes], items, "clashes") + [""]
+    for title, tasks, total, counts in (("Due today", r.due_today, r.due_today_total, r.due_today_by_owner),
+                                        ("Overdue", r.overdue, r.overdue_total, r.overdue_by_owner)):
         if not tasks:
             continue
-        out += [f"## {title}", ""]
-        for who, group, more in _groups(tasks, limit, counts):
-            out += [f"### {_md(who)}", ""]
-            out += [f"- {_md(_task_text(t))}" for t in group]
-            out += [f"- {_md(more)}"] if more else []
-            out.append("")
+        out += [f"## {title} ({total})", ""]
+        for who, group, more in _groups(tasks, limit if items is None else min(limit or items, items), counts):
+            out.append(f"- **{_md(who)}**")
+            out += [f"  - {_md(_task_text(t))}" for t in group]
+            out += [f"  - {_md(more)}"] if more else []
+        out.append("")
     if r.on_site:
-        out += [f"## On site now ({len(r.on_site)})", ""] + [f"- {_md(_person_line(p))}" for p in r.on_site] + [""]
+        out += [f"## On site now ({len(r.on_site)})", ""]
+        out += _cut([f"- {_md(_person_line(p))}" for p in r.on_site], items, "people") + [""]
     cases = case_lines(r)
     if cases:
         out += ["## Service cases", ""] + [f"- {_md(line.strip())}" for line in cases] + [""]
-    if r.alerts:
-        out += ["## Alerts", ""] + [f"- **{ALERT_NAMES.get(a.kind, a.kind)}**: {_md(a.text)}" for a in r.alerts] + [""]
     out += [f"## Month to date ({r.month.month})", "", _month_line(r.month), ""]
     return "\n".join(out)
 
@@ -244,7 +282,11 @@ def _table(headers, rows) -> str:
 
 def html_page(r, limit: int | None = PER_OWNER) -> str:
     title = f"Daily reception report – {r.date:%Y-%m-%d %A}"
-    parts = [f"<h1>{html.escape(title)}</h1>"]
+    parts = [f"<h1>{html.escape(title)}</h1>", f"<p><b>{_h(headline_text(r))}</b></p>"]
+    if r.alerts:
+        parts.append(f"<h2{_H2}>Alerts</h2><ul>" + "".join(
+            f"<li{_LATE}><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>"
+            for a in r.alerts) + "</ul>")
     if r.today:
         parts.append(f"<h2{_H2}>Today's visits</h2>")
         parts.append(_table(
@@ -277,10 +319,6 @@ def html_page(r, limit: int | None = PER_OWNER) -> str:
     if cases:
         parts.append(f"<h2{_H2}>Service cases</h2><ul>" + "".join(
             f"<li{_LATE if 'BROKEN' in line else ''}>{_h(line.strip())}</li>" for line in cases) + "</ul>")
-    if r.alerts:
-        parts.append(f"<h2{_H2}>Alerts</h2><ul>" + "".join(
-            f"<li{_LATE}><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>"
-            for a in r.alerts) + "</ul>")
     parts.append(f"<h2{_H2}>Month to date ({html.escape(r.month.month)})</h2>"
                  f'<p class="mtd" style="background:#f4f8ff;border:1px solid #cfe0ff;padding:8px">'
                  f"{_h(_month_line(r.month))}</p>")
@@ -308,6 +346,8 @@ def as_json(r) -> dict:
         "overdue": jsonable(r.overdue),
         "alerts": jsonable(r.alerts),
         "month": jsonable(r.month),
+        "last_month": jsonable(r.last_month),
+        "headline": r.headline,
         "on_site": None if r.on_site is None else jsonable(r.on_site),
         "cases": None if r.cases is None else {
             "received": jsonable(r.cases.received),
