@@ -91,10 +91,11 @@ class KpiBy(str, Enum):
              "(30) after the visit; complaint_rate: complaint cases received per visit received; "
              "process_compliance: procedure tasks of visits due in the period done on time / (on time + late + "
              "missed), skipped ones counted apart; task_completion: tasks due in the period done (at any time) / "
-             "those not skipped; response_minutes_median and _average: minutes from a case's receipt to its "
-             "acknowledgement, cases received in the period; resolution_hours_median and _average: hours to its "
-             "resolution; cost and budget: sums of the evaluations' cost and the plans' budget of the visits "
-             "received; cost_to_budget: cost / budget, with the visits over their own budget. "
+             "those not skipped; response_minutes_median, response_minutes_average: minutes from a case's receipt "
+             "to its acknowledgement, cases received in the period; resolution_hours_median, "
+             "resolution_hours_average: hours from receipt to resolution; cost, budget: sums of the evaluations' "
+             "cost and the plans' budget of the visits received; cost_to_budget: cost / budget, with the visits "
+             "over their own budget. "
              "Example: receptionctl report kpi --month 2026-11 --by team")
 def kpi(
     ctx: typer.Context,
@@ -146,3 +147,47 @@ def kpi(
     print_table(table, ([("group", by.value.capitalize())] if by else []) + columns,
                 title=f"Reception measures {first} to {last} (before: {result.previous_first} to "
                       f"{result.previous_last})")
+
+
+class ReviewFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+@app.command("review", help="The quarterly review pack (seed 000): the deals won, the lowest feedback scores, the "
+             "complaints and their root causes, the deadlines missed or kept late; for the review meeting. "
+             "Example: receptionctl report review --quarter 2026Q4 --format html")
+def review(
+    ctx: typer.Context,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", metavar="YYYYQn", help="The quarter, such as 2026Q4 "
+                                                   "(default: the quarter so far).")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="A month instead.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="DAY", help="First day of a period instead. "
+                                                 + DAY_FORMS)] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Last day of the period (included).")] = None,
+    fmt: Annotated[ReviewFormat, typer.Option("--format", help="markdown (default), html or json.")] = ReviewFormat.markdown,
+) -> None:
+    import sys
+
+    from receptionctl.cli.common import day
+    from receptionctl.domain import clock, policy
+    from receptionctl.domain.review import pack
+    from receptionctl.domain.when import period
+    from receptionctl.render import review as render
+    from receptionctl.render.output import print_json
+
+    st = state(ctx)
+    with st.session() as session:
+        today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
+        if not (quarter or month or start or end):
+            quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+        first, last = period(month, quarter, day(start, session) if start else None,
+                             day(end, session) if end else None, today)
+        p = pack(session, st.actor, first, last)
+    if fmt is ReviewFormat.json:
+        print_json(p)
+    elif fmt is ReviewFormat.html:
+        sys.stdout.write(render.html_page(p))
+    else:
+        sys.stdout.write(render.markdown(p) + "\n")
