@@ -36,6 +36,7 @@ COMMANDS = [
     ("task list --overdue", ["task", "list", "--overdue"]),
     ("followup due --within 7", ["followup", "due", "--within", "7"]),
     ("visit list --from today --to +7d", ["visit", "list", "--from", "today", "--to", "+7d"]),
+    ("report kpi --month", ["report", "kpi", "--month", "2026-11"]),
 ]
 HISTORY_COMMANDS = ["report daily", "followup due --within 7"]
 HISTORY_LIMIT = 1.2
