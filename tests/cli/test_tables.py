@@ -45,6 +45,8 @@ def long_rows(ok):
     ok("--as", "li", "case", "add", "--kind", "complaint", "--text", LONG_INCIDENT, "--client", LONG_CLIENT,
        "--category", "facility", "--severity", "high", env=AFTER)
     ok("--as", "li", "log", "add", LONG_NOTE, "--case", "1", env=AFTER)
+    ok("--as", "li", "training", "add", "--topic", LONG_INCIDENT, "--date", "2026-12-01", "--people", "li,ouyang",
+       "--score", "li=90", "--trainer", LONG_NAME, env=AFTER)
 
 
 def _lists(command) -> list[tuple[str, ...]]:

@@ -1,0 +1,190 @@
+"""Measuring the people: deductions from the reception score, training records and cards."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import (
+    DAY_FORMS,
+    JsonOpt,
+    WideOpt,
+    complete_user,
+    day,
+    emit,
+    record_id,
+    state,
+    whole,
+)
+
+training_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                           help="Training records: who was trained in what, by whom, and the assessment's "
+                                "result; a person's training tracking card.")
+
+PersonOpt = Annotated[Optional[str], typer.Option("--person", metavar="USER", autocompletion=complete_user,
+                                                  help="Only this person's (username, name, or a unique part).")]
+FromOpt = Annotated[Optional[str], typer.Option("--from", metavar="DAY", help="From this day on (inclusive). "
+                                                + DAY_FORMS)]
+ToOpt = Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Up to this day (inclusive). "
+                                              + DAY_FORMS)]
+
+DEDUCTION_COLUMNS = [("id", "ID"), ("at", "When"), ("person", "Person"), ("points", "Points"),
+                     ("reason", "Reason"), ("case_id", "Case"), ("visit_id", "Visit"), ("by", "Recorded by")]
+CARD_COLUMNS = [("day", "Day"), ("training_id", "Training"), ("topic", "Topic"), ("trainer", "Trainer"),
+                ("person", "Person"), ("score", "Score"), ("result", "Result")]
+
+
+def _result(passed) -> str:
+    return "" if passed is None else "passed" if passed else "FAILED"
+
+
+def deduct(
+    ctx: typer.Context,
+    user: Annotated[str, typer.Argument(metavar="USER", autocompletion=complete_user,
+                                        help="The person: username, name, or a unique part.")],
+    points: Annotated[int, typer.Option("--points", metavar="N", parser=whole(0, 100),
+                                        help="Points deducted: the policy's deduction_min to deduction_max "
+                                             "(2 to 5 unless changed).")],
+    reason: Annotated[str, typer.Option("--reason", help="The mistake: wrong information given, a client "
+                                                         "complaint, ...")],
+    case: Annotated[Optional[int], typer.Option("--case", parser=record_id,
+                                                help="The service case it arose from.")] = None,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id,
+                                                 help="The visit it arose in.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import measures
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = measures.deduct(session, st.actor, user, points, reason, case_id=case, visit_id=visit)
+    emit(view, as_json, f"deduction {view.id}: {view.points} points from {view.person} ({view.name})")
+
+
+def deductions(
+    ctx: typer.Context,
+    person: PersonOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    as_json: JsonOpt = False,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain import cases, measures
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session() as session:
+        first = day(start, session) if start else None
+        last = day(end, session) if end else None
+        lo = cases.period_bounds(session, first, first)[0] if first else None
+        hi = cases.period_bounds(session, last, last)[1] if last else None
+        views = measures.list_deductions(session, st.actor, person, lo, hi)
+    if as_json:
+        print_json(views)
+    else:
+        print_table(views, DEDUCTION_COLUMNS)
+
+
+def _people(values: list[str]) -> list[str]:
+    return [v for v in values if v.strip()]
+
+
+def _scores(values: list[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        who, sep, result = value.partition("=")
+        if not sep or not who.strip() or not result.strip():
+            raise typer.BadParameter(f"{value!r} is not valid: expected USER=SCORE (0 to 100), USER=pass or "
+                                     "USER=fail", param_hint="'--score'")
+        out[who.strip()] = result.strip()
+    return out
+
+
+@training_app.command("add", help="Record a training held (seed 000: etiquette, communication, product knowledge, "
+                      "emergencies, then an assessment): who took part and each one's result (a coordinator, a duty "
+                      "manager, an approver or an admin). With --visit, the visit's step 'brief and train the "
+                      "reception staff' (train-staff) is done, with a note naming the training. "
+                      "Example: receptionctl training add --topic \"Reception etiquette\" --date 2026-11-20 "
+                      "--people li,wang --score li=92 --score wang=78 --pass-mark 80 --trainer \"Ms Gao (HR)\"")
+def training_add(
+    ctx: typer.Context,
+    topic: Annotated[str, typer.Option("--topic", help="What the training was about.")],
+    on: Annotated[str, typer.Option("--date", metavar="DAY", help="The day it was held (today or before). "
+                                    + DAY_FORMS)],
+    people: Annotated[list[str], typer.Option("--people", metavar="USER[,USER…]", autocompletion=complete_user,
+                                              help="Who took part: usernames, comma-separated or the option "
+                                                   "repeated.")],
+    score: Annotated[Optional[list[str]], typer.Option("--score", metavar="USER=RESULT",
+                                                       help="A person's assessment: a score 0 to 100, pass or "
+                                                            "fail (repeat for each person).")] = None,
+    pass_mark: Annotated[Optional[int], typer.Option("--pass-mark", metavar="N", parser=whole(0, 100),
+                                                     help="A score at or above it passed.")] = None,
+    trainer: Annotated[Optional[str], typer.Option("--trainer", metavar="NAME",
+                                                   help="Who gave it: a username (linked to the staff member) "
+                                                        "or any name.")] = None,
+    notes: Annotated[Optional[str], typer.Option("--notes", help="What was covered, materials, remarks.")] = None,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id,
+                                                 help="The visit it prepared for: its train-staff step is "
+                                                      "done.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import measures
+
+    results = _scores(score or [])
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = measures.add_training(session, st.actor, topic=topic, day=day(on, session), people=_people(people),
+                                     results=results, trainer=trainer, pass_mark=pass_mark, notes=notes,
+                                     visit_id=visit)
+    message = f"training {view.id}: {view.topic}, {view.day}, {len(view.people)} people"
+    if view.task_id is not None:
+        message += f"; visit {view.visit_id}'s task {view.task_id} (train-staff) done"
+    emit(view, as_json, message)
+
+
+@training_app.command("list", help="Training records, one line per person per training, by day; with --person, "
+                      "that person's training tracking card (seed 003). Those who do not record training see their "
+                      "own card. Example: receptionctl training list --person wang --from 2026-01-01")
+def training_list(
+    ctx: typer.Context,
+    person: PersonOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    as_json: JsonOpt = False,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain import measures
+    from receptionctl.render.output import print_json, print_table
+
+    st = state(ctx)
+    with st.session() as session:
+        lines = measures.list_training(session, st.actor, person, day(start, session) if start else None,
+                                       day(end, session) if end else None)
+    if as_json:
+        print_json(lines)
+    else:
+        print_table([{**line.__dict__, "result": _result(line.passed)} for line in lines], CARD_COLUMNS)
+
+
+@training_app.command("show", help="A training whole: topic, day, trainer, notes, the visit it prepared for, and "
+                      "everyone's result. Example: receptionctl training show 3")
+def training_show(
+    ctx: typer.Context,
+    training: Annotated[int, typer.Argument(metavar="TRAINING", parser=record_id, help="The training id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import measures
+    from receptionctl.render.output import print_fields, print_json, print_table, text
+
+    st = state(ctx)
+    with st.session() as session:
+        view = measures.show_training(session, st.actor, training)
+    if as_json:
+        print_json(view)
+        return
+    print_fields([("topic", view.topic), ("day", view.day),
+                  ("trainer", view.trainer + (f" ({view.trainer_username})" if view.trainer_username else "")
+                   if view.trainer else None),
+                  ("pass mark", view.pass_mark), ("visit", view.visit_id), ("notes", view.notes),
+                  ("recorded", f"{text(view.at)} by {view.by}")], title=f"Training {view.id}")
+    print_table([{**p.__dict__, "result": _result(p.passed)} for p in view.people],
+                [("person", "Person"), ("name", "Name"), ("score", "Score"), ("result", "Result")], wide=True)
