@@ -12,6 +12,7 @@ from receptionctl import __version__
 from receptionctl.cli import admin, cases, clients, followups, plans, policy, reception, reports, staff, tasks, visits
 from receptionctl.cli import config as config_cli
 from receptionctl.cli import desk
+from receptionctl.cli import exports
 from receptionctl.cli import passes
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
@@ -34,7 +35,7 @@ PANELS = (
     ("During the visit", ("checkin", "checkout", "onsite", "incident", "note")),
     ("After the visit", ("feedback", "outcome", "evaluate", "followup")),
     ("Front desk and cases", ("case", "log", "desk", "pass", "goods", "mail")),
-    ("Reports", ("report", "audit")),
+    ("Reports", ("report", "audit", "export")),
     ("Administration", ("init", "config", "db", "staff", "policy", "procedure")),
 )
 
@@ -243,6 +244,11 @@ _lazy("procedure", policy.procedure_app)
 ORDER.append("audit")
 app.command("audit", help="The audit log: every change, who made it, when, before and after. "
             "Example: receptionctl audit --entity client --actor li.na --since -7d")(admin.audit)
+ORDER.append("export")
+app.command("export", help="Export visits, tasks, cases or feedback for other programs: csv for Excel (UTF-8 with "
+            "a BOM, times in the company's zone), JSON Lines (one object a line), or for visits an iCalendar file "
+            "a host's calendar can subscribe to (--host, --output refreshed by cron). "
+            "Example: receptionctl export visits --format ics --host li.na --from today --output li.na.ics")(exports.export)
 
 
 def build(eager: bool = False):

@@ -1,0 +1,157 @@
+"""Issue 15, part 6: export visits, tasks, cases and feedback as csv, JSON Lines and iCalendar."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.cli.test_foundation import one_error_line
+from tests.cli.test_procedure_tasks import TASK_FIELDS
+from tests.cli.test_reception_followup import held  # noqa: F401  (a fixture)
+from tests.cli.test_restricted import crew  # noqa: F401  (a fixture)
+from tests.cli.test_cases import NOW
+from tests.cli.test_visits_plans import VISIT_FIELDS, approved, new_visit
+
+BOM = "\ufeff"
+
+
+def chinese_visit(ok):
+    ok("client", "add", "华为技术")
+    return ok("--as", "li", "visit", "new", "--client", "华为技术", "--at", "2026-12-03 14:00", "--purpose", "tour",
+              "--headcount", "3", "--venue", "三号会议室", "--host", "wang", "--json").json()
+
+
+def test_csv_has_a_bom_a_header_and_round_trips_chinese(team):
+    v = chinese_visit(team)
+    run = team("export", "visits", "--format", "csv")
+    assert run.stdout.startswith(BOM) and run.stderr == ""
+    rows = list(csv.reader(io.StringIO(run.stdout[1:])))
+    header, data = rows[0], rows[1:]
+    assert {"id", "client", "starts_at", "venue", "host", "status"} <= set(header)
+    got = dict(zip(header, data[0]))
+    assert got["id"] == str(v["id"]) and got["client"] == "华为技术" and got["venue"] == "三号会议室"
+    assert got["starts_at"] == "2026-12-03 14:00" and got["ends_at"] == "2026-12-03 16:00"  # company zone
+    assert got["host"] == "wang" and got["offsite"] == "no"
+
+
+def test_csv_writes_formulas_as_text_and_an_empty_set_as_a_header(team):
+    team("client", "add", "=HYPERLINK(\"x\")")
+    team("--as", "li", "visit", "new", "--client", "=HYPERLINK", "--at", "2026-12-03 14:00", "--purpose", "talk",
+         "--headcount", "2")
+    row = list(csv.reader(io.StringIO(team("export", "visits", "--format", "csv").stdout[1:])))[1]
+    assert "'=HYPERLINK(\"x\")" in row
+    empty = team("export", "feedback", "--format", "csv").stdout
+    assert empty.startswith(BOM) and len(empty[1:].splitlines()) == 1 and "score" in empty
+
+
+def test_json_lines_carry_the_list_fields(held, ok):
+    chinese_visit(ok)
+    lines = ok("export", "visits", "--format", "json").stdout.splitlines()
+    visits = [json.loads(line) for line in lines]
+    assert len(visits) == 2 and all(VISIT_FIELDS <= set(v) for v in visits)
+    assert visits[0]["id"] == held and visits[0]["starts_at"] == "2026-12-01T10:00:00+08:00"
+    assert visits[1]["client"] == "华为技术"
+    tasks = [json.loads(line) for line in ok("export", "tasks", "--format", "json").stdout.splitlines()]
+    assert tasks and all(TASK_FIELDS <= set(t) for t in tasks)
+    assert {t["state"] for t in tasks} >= {"open", "done"}  # every state, not only open ones
+    listed = ok("task", "list", "--state", "all", "--json").json()
+    assert sorted(t["id"] for t in tasks) == sorted(t["id"] for t in listed)
+
+
+def test_from_and_to_filter_on_the_start(held, ok):
+    late = chinese_visit(ok)["id"]
+    got = ok("export", "visits", "--format", "json", "--from", "2026-12-02", "--to", "2026-12-04").stdout
+    assert [json.loads(line)["id"] for line in got.splitlines()] == [late]
+    tasks = ok("export", "tasks", "--format", "json", "--from", "2026-12-01 00:00", "--to", "2026-12-01 23:59")
+    assert all(json.loads(t)["due_at"].startswith("2026-12-01") for t in tasks.stdout.splitlines())
+
+
+def test_ics_one_event_per_visit_with_team_times_and_alarm(held, ok, tmp_path):
+    import icalendar
+
+    wang_visit = chinese_visit(ok)["id"]
+    gone = new_visit(ok, at="2026-12-05 09:00")["id"]
+    ok("--as", "li", "visit", "cancel", str(gone), "--reason", "the client postponed")
+    target = tmp_path / "visits.ics"
+    run = ok("export", "visits", "--format", "ics", "--output", str(target))
+    assert run.stdout == "" and run.stderr == ""
+    cal = icalendar.Calendar.from_ical(target.read_bytes())
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {f"visit-{n}@receptionctl" for n in (held, wang_visit, gone)}
+    done = events[f"visit-{held}@receptionctl"]
+    assert done.decoded("DTSTART") == datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+    assert done.decoded("DTEND") == datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc)
+    assert str(done["SUMMARY"]) == "Acme – talk" and str(done["STATUS"]) == "CONFIRMED"
+    assert "li@" in str(done["ORGANIZER"]) and done["ORGANIZER"].params["CN"] == "Li Na"
+    attendees = done["ATTENDEE"] if isinstance(done["ATTENDEE"], list) else [done["ATTENDEE"]]
+    roles = {str(a).split(":")[1].split("@")[0]: a.params["X-RECEPTIONCTL-ROLE"] for a in attendees}
+    assert roles == {"li": "host", "wang": "host-backup"}
+    (alarm,) = done.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(minutes=10 + 15)  # host_early_minutes + 15
+    planned = events[f"visit-{wang_visit}@receptionctl"]
+    assert str(planned["STATUS"]) == "TENTATIVE" and str(planned["LOCATION"]) == "三号会议室"
+    assert str(planned["SUMMARY"]) == "华为技术 – tour"
+    cancelled = events[f"visit-{gone}@receptionctl"]
+    assert str(cancelled["STATUS"]) == "CANCELLED" and not cancelled.walk("VALARM")
+    # the same visit keeps its UID when the file is made again (a calendar updates, not duplicates)
+    again = icalendar.Calendar.from_ical(ok("export", "visits", "--format", "ics").stdout)
+    assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(events)
+
+
+def test_host_keeps_only_that_persons_visits(held, ok):
+    mine = chinese_visit(ok)["id"]
+    got = ok("export", "visits", "--format", "json", "--host", "wang").stdout.splitlines()
+    assert [json.loads(line)["id"] for line in got] == [mine]
+    tasks = [json.loads(t) for t in ok("export", "tasks", "--format", "json", "--host", "li").stdout.splitlines()]
+    assert tasks and {t["visit_id"] for t in tasks} == {held}
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical(ok("export", "visits", "--format", "ics", "--host", "li").stdout)
+    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [f"visit-{held}@receptionctl"]
+
+
+def test_output_replaces_the_file_whole(team, tmp_path):
+    chinese_visit(team)
+    target = tmp_path / "out.csv"
+    target.write_text("old contents\n")
+    run = team("export", "visits", "--format", "csv", "--output", str(target))
+    assert run.stdout == ""
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "华为技术".encode() in data and b"old contents" not in data
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.csv")] == []  # no temporary left
+
+
+def test_feedback_export(held, ok):
+    ok("--as", "li", "feedback", "add", str(held), "--score", "92", "--channel", "phone", "--comment", "很满意",
+         env={"RECEPTIONCTL_NOW": "2026-12-02T10:00:00+08:00"})
+    (line,) = ok("export", "feedback", "--format", "json").stdout.splitlines()
+    got = json.loads(line)
+    assert got["visit_id"] == held and got["score"] == 92 and got["comment"] == "很满意"
+    rows = list(csv.reader(io.StringIO(ok("export", "feedback", "--format", "csv").stdout[1:])))
+    assert dict(zip(*rows))["at"] == "2026-12-02 10:00"
+    assert ok("export", "feedback", "--format", "json", "--host", "wang").stdout == ""
+
+
+def test_complaints_about_staff_only_for_those_who_may_see_them(crew):
+    seen = crew("--as", "dm", "export", "cases", "--format", "json", env=NOW).stdout
+    assert "SECRETWORDS" in seen
+    for who in ("wang", "li"):
+        assert "SECRETWORDS" not in crew("--as", who, "export", "cases", "--format", "csv", env=NOW).stdout
+        assert "SECRETWORDS" not in crew("--as", who, "export", "tasks", "--format", "json", env=NOW).stdout
+
+
+@pytest.mark.parametrize("args, code, words", [
+    (("export", "tasks", "--format", "ics"), 2, "visits only"),
+    (("export", "cases", "--format", "ics"), 2, "visits only"),
+    (("export", "guests", "--format", "csv"), 2, "guests"),
+    (("export", "visits", "--format", "xml"), 2, "xml"),
+    (("export", "visits", "--format", "csv", "--from", "2026-12-05", "--to", "2026-12-01"), 2, "before it starts"),
+    (("export", "visits", "--format", "ics", "--host", "nobody"), 3, "nobody"),
+    (("export", "visits", "--format", "csv", "--output", "/no/such/folder/x.csv"), 2, "no folder"),
+])
+def test_bad_usage(team, cli, args, code, words):
+    one_error_line(cli(*args), code, words)
