@@ -13,6 +13,7 @@ from receptionctl.cli import admin, cases, clients, followups, plans, policy, re
 from receptionctl.cli import config as config_cli
 from receptionctl.cli import desk
 from receptionctl.cli import exports
+from receptionctl.cli import measures
 from receptionctl.cli import passes
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
 
@@ -35,7 +36,7 @@ PANELS = (
     ("During the visit", ("checkin", "checkout", "onsite", "incident", "note")),
     ("After the visit", ("feedback", "outcome", "evaluate", "followup")),
     ("Front desk and cases", ("case", "log", "desk", "pass", "goods", "mail")),
-    ("Reports", ("report", "audit", "export")),
+    ("Reports", ("report", "audit", "export", "deduct", "deductions", "training")),
     ("Administration", ("init", "config", "db", "staff", "policy", "procedure")),
 )
 
@@ -239,6 +240,7 @@ _lazy("pass", passes.pass_app)
 _lazy("goods", passes.goods_app)
 _lazy("mail", passes.mail_app)
 _lazy("report", reports.app)
+_lazy("training", measures.training_app)
 _lazy("policy", policy.policy_app)
 _lazy("procedure", policy.procedure_app)
 ORDER.append("audit")
@@ -249,6 +251,16 @@ app.command("export", help="Export visits, tasks, cases or feedback for other pr
             "a BOM, times in the company's zone), JSON Lines (one object a line), or for visits an iCalendar file "
             "a host's calendar can subscribe to (--host, --output refreshed by cron). "
             "Example: receptionctl export visits --format ics --host li.na --from today --output li.na.ics")(exports.export)
+ORDER.append("deduct")
+app.command("deduct", help="Deduct points from a person's reception score for a mistake (wrong information, a "
+            "client complaint): the policy's deduction_min to deduction_max points, with the reason; recorded with "
+            "who and when, audited (an approver, a duty manager or an admin). "
+            "Example: receptionctl deduct wang --points 3 --reason \"gave the client the wrong meeting room\" "
+            "--visit 7")(measures.deduct)
+ORDER.append("deductions")
+app.command("deductions", help="Deductions, newest first: points, reason, when, who recorded them. Approvers, duty "
+            "managers and admins see everyone's (one for a complaint about staff only they see); others see their "
+            "own. Example: receptionctl deductions --person wang --from 2026-11-01 --to 2026-11-30")(measures.deductions)
 
 
 def build(eager: bool = False):
