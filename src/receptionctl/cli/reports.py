@@ -191,3 +191,62 @@ def review(
         sys.stdout.write(render.html_page(p))
     else:
         sys.stdout.write(render.markdown(p) + "\n")
+
+
+@app.command("performance", help="Reception scores out of 100, per person and per team, for a period (default the "
+             "quarter so far): the policy's score_weights of the satisfaction, process compliance and conversion of "
+             "the visits they hosted, less the points deducted in the period; and what that is worth in the overall "
+             "performance score (the policy's reception_weight, 15 %). Every deduction is listed with its reason, "
+             "date and who recorded it. Others than approvers, coordinators, duty managers and admins see their own. "
+             "Example: receptionctl report performance --quarter 2026Q4 --person wang")
+def performance(
+    ctx: typer.Context,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", metavar="YYYYQn", help="The quarter, such as "
+                                                   "2026Q4 (default: the quarter so far).")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="A month instead.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="DAY", help="First day of a period instead. "
+                                                 + DAY_FORMS)] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Last day of the period (included).")] = None,
+    person: Annotated[Optional[str], typer.Option("--person", metavar="USER", help="Only this person.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    from receptionctl.cli.common import day
+    from receptionctl.domain import clock, policy
+    from receptionctl.domain.performance import scores
+    from receptionctl.domain.when import period
+    from receptionctl.render.output import print_json, print_table, say
+
+    st = state(ctx)
+    with st.session() as session:
+        today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
+        if not (quarter or month or start or end):
+            quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+        first, last = period(month, quarter, day(start, session) if start else None,
+                             day(end, session) if end else None, today)
+        result = scores(session, st.actor, first, last, person)
+    if as_json:
+        print_json(result)
+        return
+
+    def pct(v):
+        return "-" if v is None else f"{round(v * 100)}%"
+
+    def rows(items):
+        return [{"who": s.who, "name": s.name, "satisfaction": pct(s.parts.get("satisfaction")),
+                 "compliance": pct(s.parts.get("compliance")), "conversion": pct(s.parts.get("conversion")),
+                 "results": s.results, "deducted": s.deducted or "", "score": s.score, "overall": s.counts_for}
+                for s in items]
+
+    columns = [("who", "Who"), ("name", "Name"), ("satisfaction", "Satisf."), ("compliance", "On time"),
+               ("conversion", "Conv."), ("results", "Results"), ("deducted", "Deducted"), ("score", "Score"),
+               ("overall", f"Of overall ({result.reception_weight}%)")]
+    weights = ", ".join(f"{k} {v}" for k, v in result.weights.items())
+    print_table(rows(result.people), columns, title=f"Reception scores {first} to {last} (weights: {weights})")
+    if result.teams:
+        say("")
+        print_table(rows(result.teams), [c for c in columns if c[0] != "name"], title="Teams")
+    taken = [d for s in result.people for d in s.deductions]
+    if taken:
+        say("")
+        print_table(sorted(taken, key=lambda d: d.at), [("person", "Person"), ("points", "Points"),
+                    ("reason", "Reason"), ("at", "When"), ("by", "Recorded by")], title="Deductions")

@@ -73,6 +73,20 @@ def _words(text: str) -> tuple[str, ...]:
     return words
 
 
+def _weights(text: str) -> tuple[tuple[str, int], ...]:
+    """The reception score's weights: satisfaction=40,compliance=40,conversion=20."""
+    known = ("satisfaction", "compliance", "conversion")
+    out = {}
+    for part in str(text).split(","):
+        m = re.fullmatch(r"\s*([a-z]+)\s*=\s*(\d{1,3})\s*", part)
+        if not m or m.group(1) not in known or m.group(1) in out:
+            raise ValueError("weights such as satisfaction=40,compliance=40,conversion=20")
+        out[m.group(1)] = int(m.group(2))
+    if not any(out.values()):
+        raise ValueError("weights such as satisfaction=40,compliance=40,conversion=20 (not all 0)")
+    return tuple(out.items())
+
+
 def _hhmm(text: str) -> str | None:
     """07, 7 or 07:30 -> "07:00" / "07:30"; None when it is not a time of day."""
     m = re.fullmatch(r"([0-2]?\d)(?::([0-5]\d))?", text.strip())
@@ -150,6 +164,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("mail_days", 3, _int(1, 60), "mail not collected within these days is an alert", "004"),
         Setting("no_show_minutes", 30, _int(1, 720), "a visit whose guests have not arrived this long after the start is a no-show", "004"),
         Setting("report_lines_per_owner", 10, _int(1, 1000), "the daily report lists this many tasks per person and section, and counts the rest", "002"),
+        Setting("score_weights", (("satisfaction", 40), ("compliance", 40), ("conversion", 20)), _weights,
+                "how the measures weigh in a person's reception score out of 100", "002"),
+        Setting("reception_weight", 15, _int(0, 100), "the share (%) of the reception score in the overall performance score", "002"),
         Setting("lookahead_working_days", 3, _int(0, 30), "working days the daily report looks ahead", "002"),
         Setting("roll_to_working_day", True, _switch, "a deadline in calendar days (d) that lands on a weekend or "
                 "holiday moves to the next working day (before the visit: the previous one), same time of day", "002"),
@@ -173,6 +190,8 @@ def parse_value(key: str, text: str) -> Any:
 def to_text(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple) and len(value[0]) == 2:  # weights
+        return ",".join(f"{k}={v}" for k, v in value)
     if isinstance(value, tuple) and value and isinstance(value[0], tuple):  # shifts
         def hour(t: str) -> str:
             return str(int(t[:2])) if t.endswith(":00") else t
