@@ -37,6 +37,7 @@ COMMANDS = [
     ("followup due --within 7", ["followup", "due", "--within", "7"]),
     ("visit list --from today --to +7d", ["visit", "list", "--from", "today", "--to", "+7d"]),
     ("report kpi --month", ["report", "kpi", "--month", "2026-11"]),
+    ("report performance --quarter", ["report", "performance", "--quarter", "2026Q4"]),
 ]
 HISTORY_COMMANDS = ["report daily", "followup due --within 7"]
 HISTORY_LIMIT = 1.2

@@ -33,3 +33,19 @@ def test_a_hosts_score_is_the_weighted_measures_less_the_deductions(held, team, 
     p = team("--as", "gm", "report", "performance", "--month", "2026-12", "--person", "li", "--json", env=LATER).json()
     assert p["people"][0]["results"] == 80.0
     one_error_line(cli("policy", "set", "score_weights", "speed=3"), 2)
+
+
+def test_the_scores_take_a_fixed_number_of_statements(tmp_path):
+    from datetime import date, datetime, timezone
+
+    from bench.synthetic import build
+    from receptionctl.domain.performance import scores
+    from tests.conftest import statements
+
+    now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    counts = {}
+    for n in (40, 400):
+        target = str(tmp_path / f"s{n}.db")
+        build(target, n, now)
+        counts[n] = len(statements(target, lambda s: scores(s, "admin", date(2026, 10, 1), date(2026, 12, 31))))
+    assert counts[40] == counts[400], counts
