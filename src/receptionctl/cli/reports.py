@@ -250,3 +250,51 @@ def performance(
         say("")
         print_table(sorted(taken, key=lambda d: d.at), [("person", "Person"), ("points", "Points"),
                     ("reason", "Reason"), ("at", "When"), ("by", "Recorded by")], title="Deductions")
+
+
+class ChartFormat(str, Enum):
+    text = "text"
+    html = "html"
+    svg = "svg"
+
+
+class ChartName(str, Enum):
+    satisfaction = "satisfaction"
+    funnel = "funnel"
+    overdue = "overdue"
+    readiness = "readiness"
+
+
+@app.command("charts", help="Charts where people would rather look than read: satisfaction by ISO week (average "
+             "feedback score; a sparkline, '·' for a week without forms), the conversion funnel of the visits "
+             "received in those weeks (received, feedback collected, intent, won), overdue tasks by owner (the top "
+             "10) and the readiness of the coming visits to the end of the daily report's look-ahead. text: unicode "
+             "bars scaled to the terminal (80 columns when piped); html: one self-contained page of CSS bars for a "
+             "mail client (no script, no image, no link); svg: one chart (--chart) as a standalone SVG. "
+             "Example: receptionctl report charts --weeks 12 --format svg --chart funnel")
+def charts(
+    ctx: typer.Context,
+    weeks: Annotated[int, typer.Option("--weeks", metavar="N", parser=whole(1, 104), help="The last N ISO weeks, "
+                                       "the current one included, in the company's zone.")] = 8,
+    fmt: Annotated[ChartFormat, typer.Option("--format", help="text (default), html or svg.")] = ChartFormat.text,
+    chart: Annotated[Optional[ChartName], typer.Option("--chart", help="Only this chart: satisfaction, funnel, "
+                                                       "overdue or readiness (needed with --format svg).")] = None,
+) -> None:
+    import sys
+
+    from receptionctl.domain.charts import build
+    from receptionctl.errors import BadInput
+    from receptionctl.render import charts as render
+
+    if fmt is ChartFormat.svg and chart is None:
+        raise BadInput("--format svg draws one chart: name it with --chart",
+                       hint="such as --chart satisfaction, funnel, overdue or readiness")
+    with state(ctx).session() as session:
+        c = build(session, weeks)
+    only = chart.value if chart else None
+    if fmt is ChartFormat.svg:
+        sys.stdout.write(render.svg(c.chart(only)))
+    elif fmt is ChartFormat.html:
+        sys.stdout.write(render.html_page(c, only))
+    else:
+        sys.stdout.write(render.text(c, only))

@@ -280,9 +280,30 @@ def _table(headers, rows) -> str:
     return f"<table{_TABLE}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _glance(r) -> str:
+    """"At a glance": overdue tasks by owner (the top 10) as CSS bars, for mail clients."""
+    counts = r.overdue_by_owner or {}
+    if not counts:
+        counts = {}
+        for t in r.overdue:
+            counts[t.owner or t.owner_role] = counts.get(t.owner or t.owner_role, 0) + 1
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:10]
+    if not top:
+        return ""
+    most = top[0][1]
+    rows = "".join(
+        f'<tr><td style="{_CELL};width:30%">{_h(who)}</td><td style="{_CELL};width:8%;text-align:right">{n}</td>'
+        f'<td style="{_CELL}"><div style="width:{round(100 * n / most, 1)}%;height:12px;background:#c0392b;'
+        f'font-size:1px;line-height:12px">&#160;</div></td></tr>' for who, n in top)
+    return f"<h2{_H2}>At a glance: overdue by owner</h2><table{_TABLE}><tbody>{rows}</tbody></table>"
+
+
 def html_page(r, limit: int | None = PER_OWNER) -> str:
     title = f"Daily reception report – {r.date:%Y-%m-%d %A}"
     parts = [f"<h1>{html.escape(title)}</h1>", f"<p><b>{_h(headline_text(r))}</b></p>"]
+    glance = _glance(r)
+    if glance:
+        parts.append(glance)
     if r.alerts:
         parts.append(f"<h2{_H2}>Alerts</h2><ul>" + "".join(
             f"<li{_LATE}><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>"
