@@ -22,7 +22,7 @@ demo: $(STAMP)
 # on every core (pytest-xdist: each worker builds its own template databases). test-pg runs in one process.
 test: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # The same suite on a throwaway local PostgreSQL server (Debian's).
 test-pg: $(STAMP)

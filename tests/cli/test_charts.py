@@ -15,9 +15,9 @@ from collections import Counter
 
 import pytest
 
-from tests.cli.test_reception_followup import held  # noqa: F401 (a fixture)
+from tests.cli.test_reception_followup import visit_held
 from tests.cli.test_visits_plans import approved
-from tests.conftest import statements
+from tests.conftest import statements, template
 
 AFTER = {"RECEPTIONCTL_NOW": "2026-12-01T12:30:00+08:00"}
 DAY2 = {"RECEPTIONCTL_NOW": "2026-12-02T10:05:00+08:00"}
@@ -25,17 +25,29 @@ AFTER2 = {"RECEPTIONCTL_NOW": "2026-12-02T12:30:00+08:00"}
 NOW = {"RECEPTIONCTL_NOW": "2026-12-03T09:00:00+08:00"}
 
 
+@template(base=visit_held)
+def chart_data(ok):
+    held_id = 1  # visit_held's visit
+    ok("--as", "li", "feedback", "add", str(held_id), "--score", "92", "--channel", "phone", env=AFTER)
+    ok("--as", "li", "outcome", str(held_id), "intent", env=AFTER)
+    second = approved(ok, at="2026-12-02 10:00")
+    ok("--as", "li", "checkin", str(second), "--guest", "Liu Yang", env=DAY2)
+    ok("--as", "li", "visit", "complete", str(second), env=AFTER2)
+    ok("--as", "li", "feedback", "add", str(second), "--score", "70", "--channel", "phone", env=AFTER2)
+    ok("--as", "li", "outcome", str(second), "won", env=AFTER2)
+    coming = approved(ok, at="2026-12-04 10:00")
+    return {"held": held_id, "second": second, "coming": coming}
+
+
 @pytest.fixture
-def data(team, held):
-    team("--as", "li", "feedback", "add", str(held), "--score", "92", "--channel", "phone", env=AFTER)
-    team("--as", "li", "outcome", str(held), "intent", env=AFTER)
-    second = approved(team, at="2026-12-02 10:00")
-    team("--as", "li", "checkin", str(second), "--guest", "Liu Yang", env=DAY2)
-    team("--as", "li", "visit", "complete", str(second), env=AFTER2)
-    team("--as", "li", "feedback", "add", str(second), "--score", "70", "--channel", "phone", env=AFTER2)
-    team("--as", "li", "outcome", str(second), "won", env=AFTER2)
-    coming = approved(team, at="2026-12-04 10:00")
-    return {"held": held, "second": second, "coming": coming}
+def data(from_template, ok):
+    """Built once per session (a template), copied per test."""
+    return from_template(chart_data)
+
+
+@pytest.fixture
+def team(ok):  # the tests call the tool through `team`, as the others do
+    return ok
 
 
 def rows(text: str, title: str) -> list[str]:
