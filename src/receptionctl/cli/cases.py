@@ -16,6 +16,7 @@ from receptionctl.cli.common import (
     day,
     emit,
     owner_filter,
+    period_of,
     record_id,
     state,
     when,
@@ -163,7 +164,7 @@ def resolve(ctx: typer.Context, case: CaseArg,
     with st.session(write=True) as session:
         view = cases.resolve(session, st.actor, case, cause=cause, action=action, prevention=prevention,
                              deduct=deduct)
-    emit(view, as_json, _say(view, "resolved") + f": call back by the policy's deadline")
+    emit(view, as_json, _say(view, "resolved") + ": call back by the policy's deadline")
 
 
 @app.command("callback", help="The client was called back: told what was done and asked if satisfied; the duty "
@@ -296,13 +297,11 @@ def patterns(ctx: typer.Context,
                                                         "(included).")] = None,
              as_json: JsonOpt = False) -> None:
     from receptionctl.domain import cases
-    from receptionctl.domain.when import period
     from receptionctl.render.output import print_json, print_table, say
 
     st = state(ctx)
     with st.session() as session:
-        first, last = period(month, quarter, day(start, session) if start else None,
-                             day(end, session) if end else None, session_today(session))
+        first, last = period_of(session, month, quarter, start, end)
         bounds = cases.period_bounds(session, first, last)
         result = cases.patterns(session, st.actor, *bounds)
     if as_json:
@@ -314,12 +313,6 @@ def patterns(ctx: typer.Context,
                                               f"(the period before: {result.previous_total})")
     for line in result.repeated:
         say(f"repeated: {line}")
-
-
-def session_today(session):
-    from receptionctl.domain import clock, policy
-
-    return clock.now().astimezone(policy.work_zone(policy.load(session))).date()
 
 
 @log_app.command("add", help="Write a line in the duty logbook, about a case or a visit when it is one. "

@@ -520,6 +520,19 @@ def day(value: str, session):
     return parse_day(value, clock.now(), policy.work_zone(rules), calendar_for(rules["country"]))
 
 
+def period_of(session, month: str | None, quarter: str | None, start: str | None, end: str | None,
+              default: str = "month"):
+    """The reporting period (first day, last day) of --month, --quarter or --from/--to, in the
+    company's zone; none of them: this month so far, or this quarter so far (`default`)."""
+    from receptionctl.domain import clock, policy
+    from receptionctl.domain.when import period
+
+    today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
+    if default == "quarter" and not (month or quarter or start or end):
+        quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    return period(month, quarter, day(start, session) if start else None, day(end, session) if end else None, today)
+
+
 def when(value: str, session=None):
     """Parse a moment given on the command line (CLI.md "dates in")."""
     from receptionctl.domain import clock

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.common import DAY_FORMS, state, whole
+from receptionctl.cli.common import DAY_FORMS, period_of, state, whole
 
 app = typer.Typer(rich_markup_mode=None, help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
 
@@ -108,16 +108,11 @@ def kpi(
                                                 "cases and tasks without a visit (or host) make a group of their own.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Every number as JSON.")] = False,
 ) -> None:
-    from receptionctl.cli.common import day
-    from receptionctl.domain import clock, policy
     from receptionctl.domain.kpi import measure
-    from receptionctl.domain.when import period
     from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
-        today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
-        first, last = period(month, quarter, day(start, session) if start else None,
-                             day(end, session) if end else None, today)
+        first, last = period_of(session, month, quarter, start, end)
         result = measure(session, first, last, by.value if by else None)
     if as_json:
         print_json(result)
@@ -170,20 +165,13 @@ def review(
 ) -> None:
     import sys
 
-    from receptionctl.cli.common import day
-    from receptionctl.domain import clock, policy
     from receptionctl.domain.review import pack
-    from receptionctl.domain.when import period
     from receptionctl.render import review as render
     from receptionctl.render.output import print_json
 
     st = state(ctx)
     with st.session() as session:
-        today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
-        if not (quarter or month or start or end):
-            quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-        first, last = period(month, quarter, day(start, session) if start else None,
-                             day(end, session) if end else None, today)
+        first, last = period_of(session, month, quarter, start, end, default="quarter")
         p = pack(session, st.actor, first, last)
     if fmt is ReviewFormat.json:
         print_json(p)
@@ -210,19 +198,12 @@ def performance(
     person: Annotated[Optional[str], typer.Option("--person", metavar="USER", help="Only this person.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    from receptionctl.cli.common import day
-    from receptionctl.domain import clock, policy
     from receptionctl.domain.performance import scores
-    from receptionctl.domain.when import period
     from receptionctl.render.output import print_json, print_table, say
 
     st = state(ctx)
     with st.session() as session:
-        today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
-        if not (quarter or month or start or end):
-            quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-        first, last = period(month, quarter, day(start, session) if start else None,
-                             day(end, session) if end else None, today)
+        first, last = period_of(session, month, quarter, start, end, default="quarter")
         result = scores(session, st.actor, first, last, person)
     if as_json:
         print_json(result)
