@@ -57,6 +57,11 @@ def _set_env(mp: pytest.MonkeyPatch, db: str, data_home) -> None:
     # a config folder of the test's own, with no config file: no test reads the user's config
     mp.setenv("XDG_CONFIG_HOME", str(Path(data_home).parent / "config"))
     mp.setenv("NO_COLOR", "1")
+    # the locale picks the interface language when nothing else does: the suite speaks English
+    # whatever the machine's locale (the Chinese tests ask for it)
+    mp.setenv("LANG", "C.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        mp.delenv(var, raising=False)
     for var in ("RECEPTIONCTL_KEY", "RECEPTIONCTL_DEBUG", "RECEPTIONCTL_BUSY_TIMEOUT", "RECEPTIONCTL_TZ",
                 "RECEPTIONCTL_LANG"):
         mp.delenv(var, raising=False)
@@ -80,10 +85,12 @@ def db_target(request, tmp_path):
 def reception_env(monkeypatch, tmp_path, db_target):
     _set_env(monkeypatch, db_target, tmp_path / "data")
     yield
+    from receptionctl import i18n
     from receptionctl.domain import clock
 
     clock.pin(None)
     clock.set_zone(None)
+    i18n.setup("en")  # a test's run in Chinese leaves the next test's domain calls English
 
 
 @dataclass

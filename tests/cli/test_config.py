@@ -71,8 +71,9 @@ def test_set_keeps_the_other_keys_and_writes_the_file_whole(ok, config_file, tmp
     assert tomllib.loads(config_file.read_text()) == {"db": odd, "tz": "UTC", "user": "li.na", "lang": "zh-CN"}
     assert stat.S_IMODE(config_file.stat().st_mode) == 0o600  # a database URL may carry a password
     assert list(config_file.parent.iterdir()) == [config_file]  # no temporary file left
-    assert ok("config", "unset", "tz").stdout.startswith("tz removed")
-    assert ok("config", "unset", "tz").stdout.startswith("tz is not set")
+    english = {"RECEPTIONCTL_LANG": "en"}  # the file's lang (zh-CN) would speak Chinese
+    assert ok("config", "unset", "tz", env=english).stdout.startswith("tz removed")
+    assert ok("config", "unset", "tz", env=english).stdout.startswith("tz is not set")
     assert tomllib.loads(config_file.read_text()) == {"db": odd, "user": "li.na", "lang": "zh-CN"}
 
 
@@ -199,7 +200,7 @@ def test_lang_env_beats_config_beats_en(ok, config_file, show, monkeypatch):
 
 def test_show_in_plain_text_names_each_origin(ok, config_file):
     ok("config", "set", "tz", "UTC")
-    out = ok("--as", "li", "config", "show", env={"RECEPTIONCTL_LANG": "zh-CN"}).stdout
+    out = ok("--as", "li", "config", "show", env={"RECEPTIONCTL_LANG": "en"}).stdout
     lines = {line.split()[0]: line for line in out.splitlines()}
     assert lines["db"].endswith("(env RECEPTIONCTL_DB)") and lines["user"].endswith("(flag --as)")
     assert lines["tz"].endswith("(config file)") and lines["lang"].endswith("(env RECEPTIONCTL_LANG)")

@@ -40,7 +40,7 @@ due = "event+{host_early_minutes}m"
 opens_on = "guest.checked_in"
 closes_on = "visit.completed"
 ''')
-    team("procedure", "load", str(path))
+    team("procedure", "load", "--reason", "a test", str(path))
     vid = approved(team)
     team("--as", "li", "checkin", str(vid), "--guest", "Liu Yang", env=DAY)
     pack = tasks_of(team, vid, env=DAY)["welcome-pack"]
@@ -86,7 +86,7 @@ due = "start"
 {task}
 ''')
     with unchanged():
-        one_error_line(cli("procedure", "load", str(path)), 2, reason)
+        one_error_line(cli("procedure", "load", "--reason", "a test", str(path)), 2, reason)
 
 
 def test_an_event_deadline_needs_an_event(team, cli, tmp_path, unchanged):
@@ -99,14 +99,14 @@ owner = "host"
 due = "event+5m"
 ''')
     with unchanged():
-        one_error_line(cli("procedure", "load", str(path)), 2, "counts from an event")
+        one_error_line(cli("procedure", "load", "--reason", "a test", str(path)), 2, "counts from an event")
 
 
 def test_done_when_with_the_old_action_names_still_loads(team, tmp_path):
     path = custom_procedure(tmp_path, "")
     text = path.read_text(encoding="utf-8").replace('closes_on = "plan.approved"', 'done_when = "plan.approve"')
     path.write_text(text, encoding="utf-8")
-    team("procedure", "load", str(path))
+    team("procedure", "load", "--reason", "a test", str(path))
     vid = approved(team)
     assert tasks_of(team, vid)["approve-plan"]["state"] == "done"
 

@@ -89,7 +89,7 @@ def test_custom_procedure_applies_to_later_visits_only(team, tmp_path):
     before_keys = keys(team, before)
     path = tmp_path / "lean.toml"
     path.write_text(CUSTOM, encoding="utf-8")
-    run = team("procedure", "load", str(path))
+    run = team("procedure", "load", "--reason", "a test", str(path))
     assert "lean 2 loaded" in run.stdout
     after = new_visit(team)["id"]
     assert keys(team, after) == ["call-client"]
@@ -106,19 +106,19 @@ def test_custom_procedure_applies_to_later_visits_only(team, tmp_path):
 def test_procedure_file_with_a_bom_loads(team, tmp_path):
     path = tmp_path / "bom.toml"
     path.write_bytes("\ufeff".encode() + CUSTOM.encode())
-    team("procedure", "load", str(path))
+    team("procedure", "load", "--reason", "a test", str(path))
 
 
 def test_broken_procedure_file_changes_nothing(team, cli, tmp_path, unchanged):
     path = tmp_path / "broken.toml"
     path.write_text(CUSTOM.replace('due = "end+1d"', 'due = "after+1d"'), encoding="utf-8")
     with unchanged():
-        run = cli("procedure", "load", str(path))
+        run = cli("procedure", "load", "--reason", "a test", str(path))
     one_error_line(run, 2, f"{path}, line 17", "not an offset")
     assert team("procedure", "show", "--json").json()["name"] == "standard-client-reception"
     with unchanged():
-        one_error_line(cli("procedure", "load", str(tmp_path / "missing.toml")), 2, "missing.toml")
-        one_error_line(cli("--as", "li", "procedure", "load", str(path)), 4, "li")
+        one_error_line(cli("procedure", "load", "--reason", "a test", str(tmp_path / "missing.toml")), 2, "missing.toml")
+        one_error_line(cli("--as", "li", "procedure", "load", "--reason", "a test", str(path)), 4, "li")
 
 
 def test_reschedule_moves_open_task_due_dates(team):
@@ -272,6 +272,6 @@ def test_policy_numbers_drive_the_procedure(team):
 def test_loading_the_procedure_in_use_again_is_refused(team, cli, tmp_path, unchanged):
     path = tmp_path / "lean.toml"
     path.write_text(CUSTOM, encoding="utf-8")
-    team("procedure", "load", str(path))
+    team("procedure", "load", "--reason", "a test", str(path))
     with unchanged():
-        one_error_line(cli("procedure", "load", str(path)), 1, "in use already")
+        one_error_line(cli("procedure", "load", "--reason", "a test", str(path)), 1, "in use already")

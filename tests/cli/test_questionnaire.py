@@ -148,7 +148,7 @@ def test_a_form_under_the_red_line_opens_the_investigation_and_a_complaint_case(
 
 # -- weights and a procedure's own form ---------------------------------------------------------
 def test_a_procedure_file_gives_its_own_weighted_form(team, cli, tmp_path, unchanged):
-    loaded = team("procedure", "load", str(procedure_with(tmp_path, WEIGHTED)))
+    loaded = team("procedure", "load", "--reason", "a test", str(procedure_with(tmp_path, WEIGHTED)))
     assert "3 feedback questions" in loaded.stdout
     shown = team("procedure", "show", "--json").json()["questions"]
     assert [(q["key"], q["kind"], q["weight"]) for q in shown] == [("speed", "scale", 3), ("value", "scale", 1),
@@ -170,7 +170,7 @@ def test_a_procedure_file_gives_its_own_weighted_form(team, cli, tmp_path, uncha
 
 
 def test_a_visit_keeps_the_form_of_its_procedure_version(team, held, tmp_path):
-    team("procedure", "load", str(procedure_with(tmp_path, WEIGHTED)))
+    team("procedure", "load", "--reason", "a test", str(procedure_with(tmp_path, WEIGHTED)))
     # `held` was recorded under the default procedure: it is asked the default questions
     assert add(team, held, *answers(*ALL_FIVE), "--json").json()["score"] == 100
 

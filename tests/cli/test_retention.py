@@ -190,7 +190,9 @@ def test_what_is_destroyed_and_what_the_measures_keep(archived, db_target):
     assert not [p for p in store.rglob("*") if p.is_file()]  # the file is gone after the commit
     shutil.rmtree(folder)
     # the audit log kept what is younger than three years: the run's own events
-    assert {e["action"] for e in ok("audit", "--json", env=LATER).json()} == {"retention.run", "retention.approve"}
+    assert {e["action"] for e in ok("audit", "--json", env=LATER).json()} == {"retention.run", "retention.approve",
+                                                                           "audit.reseal"}  # issue 18: the chain
+    ok("audit", "verify", env=LATER)
 
 
 def test_a_run_destroys_what_was_due_when_it_was_created_not_what_became_due_later(archived):

@@ -5,7 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli import keys
 from receptionctl.cli.common import WHEN_FORMS, JsonOpt, NoPagerOpt, WideOpt, record_id, state, whole
+from receptionctl.i18n import N_
 
 db_app = typer.Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
@@ -18,6 +20,7 @@ def _upgrade(ctx: typer.Context, register_admin: bool):
     result = setup.InitResult()
 
     def seed(session, before):
+        st._establish(session)  # who really acts (policy identity), now that the schema is current
         result.created = before is None
         result.upgraded_from = before
         setup.check_upgrade_allowed(session, st.actor, schema_pending=before != SCHEMA_HEAD)
@@ -32,29 +35,31 @@ def _upgrade(ctx: typer.Context, register_admin: bool):
 
 
 def init(ctx: typer.Context) -> None:
+    from receptionctl.i18n import _
     from receptionctl.render.output import note
     from receptionctl.store.db import describe
 
     st, result = _upgrade(ctx, register_admin=True)
     where = describe(st.db.url)
     if result.created:
-        note(f"created database {where} (schema {result.revision})")
+        note(_("created database {database} (schema {schema})").format(database=where, schema=result.revision))
     elif result.upgraded_from != result.revision:
-        note(f"upgraded database {where} from schema {result.upgraded_from} to {result.revision}")
+        note(_("upgraded database {database} from schema {before} to {schema}").format(
+            database=where, before=result.upgraded_from, schema=result.revision))
     else:
-        note(f"database {where} is ready (schema {result.revision})")
+        note(_("database {database} is ready (schema {schema})").format(database=where, schema=result.revision))
     if result.admin_registered:
-        note(f"registered {result.admin_registered} as admin")
+        note(_("registered {user} as admin").format(user=result.admin_registered))
     if result.key_checked and st.key_source() == "file":
-        note(f"encryption key for sensitive fields: {st.key_file()} (keep it safe, back it up)")
+        note(_("encryption key for sensitive fields: {file} (keep it safe, back it up)").format(file=st.key_file()))
     if result.key_missing:
         from receptionctl.render.output import warn
 
         if st.key_file() is None:
-            warn("no encryption key: set RECEPTIONCTL_KEY (the same for the whole team) to store identity numbers")
+            warn(_("no encryption key: set RECEPTIONCTL_KEY (the same for the whole team) to store identity numbers"))
         else:
-            warn(f"no encryption key: set RECEPTIONCTL_KEY or restore the key file {st.key_file()}; "
-                 "identity numbers cannot be stored or revealed without it")
+            warn(_("no encryption key: set RECEPTIONCTL_KEY or restore the key file {file}; identity numbers cannot "
+                   "be stored or revealed without it").format(file=st.key_file()))
 
 
 @db_app.command("path", help="Print the database in use (a file path or a URL without password). "
@@ -69,15 +74,16 @@ def db_path(ctx: typer.Context) -> None:
 @db_app.command("migrate", help="Apply pending schema migrations (admin only once staff exist). "
                 "Example: receptionctl db migrate")
 def db_migrate(ctx: typer.Context) -> None:
+    from receptionctl.i18n import _
     from receptionctl.render.output import note
 
     st, result = _upgrade(ctx, register_admin=False)
     if result.upgraded_from == result.revision:
-        note(f"schema is current ({result.revision})")
+        note(_("schema is current ({schema})").format(schema=result.revision))
     elif result.upgraded_from is None:
-        note(f"created schema {result.revision}")
+        note(_("created schema {schema}").format(schema=result.revision))
     else:
-        note(f"migrated from schema {result.upgraded_from} to {result.revision}")
+        note(_("migrated from schema {before} to {schema}").format(before=result.upgraded_from, schema=result.revision))
 
 
 @db_app.command("info", help="Where the data is and how times are read: the database, its schema, the time zone "
@@ -106,7 +112,17 @@ def db_info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(info)
         return
-    print_fields([(k.replace("_", " "), v) for k, v in info.items()])
+    from receptionctl.i18n import _
+
+    zone_from = info["time_zone_from"]
+    info["time_zone_from"] = _(zone_from)  # where the zone came from, in words (see _ZONE_FROM)
+    print_fields([(k.replace("_", " "), v) for k, v in info.items()])  # the labels: _INFO_LABELS
+
+
+# the labels of `db info` and where its zone may come from (domain/clock.py, cli/common.py), for the catalogue
+_INFO_LABELS = (N_("database"), N_("schema"), N_("time zone"), N_("time zone from"), N_("work zone"), N_("calendar"),
+                N_("now"), N_("machine zone"))
+_ZONE_FROM = (N_("config file"), N_("policy work_zone"), N_("policy work_zone (default)"))
 
 
 def _machine_zone() -> str:
@@ -116,15 +132,19 @@ def _machine_zone() -> str:
     return datetime.now().astimezone().tzname() or "unknown"
 
 
-@db_app.command("check", help="Run the database's integrity check and report the schema revision. Exit 5 on a problem. "
+@db_app.command("check", help="Run the database's integrity check, report the schema revision, and check every "
+                "attachment's stored file against its SHA-256 (missing or corrupt: named, exit 5; files no "
+                "attachment refers to are listed as information). Exit 5 on a problem. "
                 "Example: receptionctl db check")
 def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from receptionctl.errors import StorageError
+    from receptionctl.i18n import _, code
     from receptionctl.render.output import print_fields, print_json
     from receptionctl.store.db import describe
     from receptionctl.store.migrations import SCHEMA_HEAD, known_revisions
 
-    db = state(ctx).db
+    st = state(ctx)
+    db = st.db
     rev = db.revision()
     problems = db.integrity()
     status = "current" if rev == SCHEMA_HEAD else ("not initialised" if rev is None else
@@ -137,29 +157,180 @@ def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         "integrity": "ok" if not problems else "failed",
         "problems": problems,
     }
+    files = chain = None
+    if status == "current" and not problems:
+        from receptionctl.domain import attachments
+
+        from receptionctl.domain import audit as audit_log
+
+        with st.session() as session:
+            files = attachments.verify(session)
+            chain = audit_log.verify(session)
+        report.update({
+            "attachments": files.attachments,
+            "attachment_files": files.files,
+            "attachment_store": str(files.root) if files.root is not None else None,
+            "attachment_check": "ok" if not files.problems else "failed",
+            "attachment_problems": list(files.problems),
+            "unreferenced_files": list(files.unreferenced),
+            "audit_chain": "ok" if chain.ok else "failed",  # the hash chain of the audit log (`audit verify`)
+            "audit_events": chain.events,
+            "audit_head": chain.head if chain.ok else None,
+            "audit_broken_at": chain.broken_id,
+        })
     if as_json:
         print_json(report)
     else:
-        print_fields([(k, v) for k, v in report.items() if k != "problems"] + [("problem", p) for p in problems])
+        lists = ("problems", "attachment_problems", "unreferenced_files")
+        shown = {"schema": code(status, "schema"), "integrity": code(report["integrity"], "check")}
+        if files is not None:
+            shown["attachment_check"] = code(report["attachment_check"], "check")
+            shown["audit_chain"] = code(report["audit_chain"], "check")
+        # the labels: _INFO_LABELS and _CHECK_LABELS
+        print_fields([(k.replace("_", " "), shown.get(k, v)) for k, v in report.items() if k not in lists]
+                     + [("problem", p) for p in problems]
+                     + [("attachment problem", p) for p in (files.problems if files else ())]
+                     + [("unreferenced file", _("{file} (information: no attachment refers to it; left by a command "
+                                                "that failed after storing it, harmless)").format(file=u))
+                        for u in (files.unreferenced if files else ())])
     if problems:
-        raise StorageError(f"integrity check failed: {problems[0]}")
+        raise StorageError(_("integrity check failed: {problem}").format(problem=problems[0]))
     if status != "current":
-        raise StorageError(f"schema is {rev or 'missing'}, expected {SCHEMA_HEAD}",
-                           hint="run `receptionctl db migrate`" if rev else "run `receptionctl init`")
+        raise StorageError(_("schema is {revision}, expected {head}").format(revision=rev, head=SCHEMA_HEAD) if rev
+                           else _("schema is missing, expected {head}").format(head=SCHEMA_HEAD),
+                           hint=_("run `receptionctl db migrate`") if rev else _("run `receptionctl init`"))
+    if files is not None and files.problems:
+        shown_problems = _("; ").join(files.problems[:5])
+        if len(files.problems) > 5:
+            shown_problems = _("{problems}; and {n} more").format(problems=shown_problems, n=len(files.problems) - 5)
+        raise StorageError(_("attachment check failed: {problems}").format(problems=shown_problems),
+                           hint=_("restore the attachment folder from a backup, or remove those attachments "
+                                  "(`receptionctl attach remove ID`)"))
+    if chain is not None and not chain.ok:
+        raise StorageError(_("the audit log's chain is broken at event {id}: {problem}").format(
+            id=chain.broken_id, problem=chain.message),
+            hint=_("the log was edited outside receptionctl: compare it with a backup to see what changed"))
 
 
-@db_app.command("backup", help="Copy the SQLite database, consistently, to FILE (mode 0600). "
+# the labels of `db check` and its states (text output; the JSON keeps the English words), for the catalogue
+_CHECK_LABELS = (N_("revision"), N_("head"), N_("integrity"), N_("attachments"), N_("attachment files"),
+                 N_("attachment store"), N_("attachment check"), N_("problem"), N_("attachment problem"),
+                 N_("unreferenced file"), N_("audit chain"), N_("audit events"), N_("audit head"),
+                 N_("audit broken at"))
+_CHECK_STATES = (N_("code|schema|current"), N_("code|schema|not initialised"), N_("code|schema|needs db migrate"),
+                 N_("code|schema|unknown"), N_("code|check|ok"), N_("code|check|failed"))
+
+
+@db_app.command("backup", help="Copy the SQLite database, consistently, to FILE (mode 0600), and the attachment "
+                "files its attachments refer to to FILE.files/, each checked against its SHA-256 (a missing or "
+                "corrupt one: exit 5, nothing written). "
                 "Example: receptionctl db backup backups/reception-1201.db")
 def db_backup(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="Where to write the copy; must not exist.")],
+    file: Annotated[str, typer.Argument(help="Where to write the copy; must not exist (nor FILE.files).")],
 ) -> None:
+    import shutil
+
+    from receptionctl.domain import attachments
+    from receptionctl.i18n import _, ngettext
     from receptionctl.render.output import say
+    from receptionctl.store.db import Database, files_folder
 
-    target = state(ctx).db.backup(file)
-    say(f"backed up to {target}")
+    st = state(ctx)
+    target = st.db.backup(file)
+    dest = files_folder(target)
+    copy = Database(str(target))
+    try:
+        with copy.session() as session:
+            copied = attachments.backup_files(session, st.db.files, dest)
+    except BaseException:
+        copy.dispose()
+        for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
+    copy.dispose()
+    say(_("backed up to {file}").format(file=target))
+    say(ngettext("attachments: {n} file copied to {folder}, each checked against its SHA-256",
+                 "attachments: {n} files copied to {folder}, each checked against its SHA-256", copied).format(
+                     n=copied, folder=dest))
+    from receptionctl.cli.keys import backup_key_note
+
+    say(backup_key_note(st))  # the key file beside the database is never copied into a backup
 
 
+db_app.command("rotate-key", help=keys.ROTATE_HELP)(keys.rotate_key)  # cli/keys.py: the order of its steps
+
+
+@db_app.command("restore", help="Replace the SQLite database (and its attachment files) by a backup of `db backup`, "
+                "after checking it: a SQLite file whose integrity check passes, a schema not newer than this "
+                "receptionctl's (an older one is migrated), data the key in use opens, and every attachment file in "
+                "FILE.files/ matching its SHA-256. Any failed check: exit 5, nothing changed. The replaced database "
+                "is kept aside (DB.replaced-YYYYmmddHHMMSS, its files beside it). Admin only; SQLite only. "
+                "Example: receptionctl db restore backups/reception-1201.db")
+def db_restore(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="The backup to restore: a file `db backup` wrote (its attachments in "
+                                        "FILE.files/).")],
+) -> None:
+    from pathlib import Path
+
+    from receptionctl.domain import attachments, clock, policy, setup
+    from receptionctl.i18n import _, ngettext
+    from receptionctl.render.output import say
+    from receptionctl.store.db import files_folder, server_restore
+    from receptionctl.store.migrations import SCHEMA_HEAD
+
+    st = state(ctx)
+    if not st.db.is_sqlite:
+        raise server_restore()  # exit 2, with the pg_restore guidance
+    with st.session() as session:
+        attachments.may_restore(session, st.actor)
+        stamp = clock.now().astimezone(policy.work_zone(policy.load(session))).strftime("%Y%m%d%H%M%S")
+    source = Path(file).expanduser().absolute()
+    counted = {}
+
+    def prepare(staged, revision, staged_files):
+        if revision != SCHEMA_HEAD:
+            result = setup.InitResult()
+
+            def seed(session, before):
+                setup.check_upgrade_allowed(session, st.actor, schema_pending=True)
+                setup.seed_policy(session, st.actor, result)
+
+            staged.upgrade(seed)
+        with staged.session(write=True) as session:
+            counted["files"] = attachments.check_restore(session, st.actor, st.cipher, source,
+                                                         files_folder(source), staged_files)
+
+    done = st.db.restore(file, prepare, stamp)
+    n = counted["files"]
+    facts = dict(source=done.source, database=st.db.path, head=SCHEMA_HEAD, revision=done.revision, n=n,
+                 folder=st.db.files)
+    if done.migrated:
+        say(ngettext("restored {source} into {database} (schema {head}, migrated from schema {revision} to {head}); "
+                     "{n} attachment file checked against their SHA-256 and restored to {folder}",
+                     "restored {source} into {database} (schema {head}, migrated from schema {revision} to {head}); "
+                     "{n} attachment files checked against their SHA-256 and restored to {folder}", n).format(**facts))
+    else:
+        say(ngettext("restored {source} into {database} (schema {head}); {n} attachment file checked against their "
+                     "SHA-256 and restored to {folder}",
+                     "restored {source} into {database} (schema {head}); {n} attachment files checked against their "
+                     "SHA-256 and restored to {folder}", n).format(**facts))
+    if done.aside is not None:
+        if done.files_aside:
+            say(_("the replaced database is kept as {path} (its attachment files in {folder})").format(
+                path=done.aside, folder=done.files_aside))
+        else:
+            say(_("the replaced database is kept as {path}").format(path=done.aside))
+
+
+audit_app = typer.Typer(rich_markup_mode=None, help="The audit log: every change, who made it, when, before and "
+                        "after. Example: receptionctl audit --entity client --actor li.na --since -7d")
+
+
+@audit_app.callback(invoke_without_command=True, help="The audit log: every change, who made it, when, before and "
+                    "after. Example: receptionctl audit --entity client --actor li.na --since -7d")
 def audit(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only events of this visit.")] = None,
@@ -173,8 +344,11 @@ def audit(
 ) -> None:
     from receptionctl.cli.common import when
     from receptionctl.domain import audit as audit_log
+    from receptionctl.i18n import _
     from receptionctl.render.output import print_json, print_table
 
+    if ctx.invoked_subcommand is not None:  # `audit verify`
+        return
     st = state(ctx)
     with st.session() as session:
         start = when(since, session) if since else None
@@ -191,10 +365,10 @@ def audit(
 
         parts = []
         if e.before is not None:
-            parts.append("before " + json.dumps(e.before, ensure_ascii=False, sort_keys=True))
+            parts.append(_("before {values}").format(values=json.dumps(e.before, ensure_ascii=False, sort_keys=True)))
         if e.after is not None:
-            parts.append("after " + json.dumps(e.after, ensure_ascii=False, sort_keys=True))
-        return "; ".join(parts)
+            parts.append(_("after {values}").format(values=json.dumps(e.after, ensure_ascii=False, sort_keys=True)))
+        return _("; ").join(parts)
 
     rows = [
         {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
@@ -202,5 +376,35 @@ def audit(
          "visit": e.visit_id, "change": change(e)}
         for e in events
     ]
-    print_table(rows, [("id", "#"), ("at", "When"), ("actor", "Who"), ("action", "What"),
-                       ("record", "Record"), ("visit", "Visit"), ("change", "Change")], pager=not no_pager)
+    print_table(rows, [("id", "#"), ("at", N_("When")), ("actor", N_("Who")), ("action", N_("What")),
+                       ("record", N_("Record")), ("visit", N_("Visit")), ("change", N_("Change"))], pager=not no_pager)
+
+
+@audit_app.command("verify", help="Walk the audit log's hash chain in order and check every event: its content "
+                   "against its hash, and its link to the event before it. Prints how many events were verified "
+                   "and the head hash: keep a copy of it elsewhere (it is what detects a rewrite of the whole "
+                   "chain). Exit 5 naming the first broken event (changed, or an event deleted before it). "
+                   "Example: receptionctl audit verify --json")
+def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    from receptionctl.domain import audit as audit_log
+    from receptionctl.errors import StorageError
+    from receptionctl.i18n import _
+    from receptionctl.render.output import print_fields, print_json
+
+    with state(ctx).session() as session:
+        found = audit_log.verify(session)
+    report = {"ok": found.ok, "events": found.events, "head_id": found.head_id if found.ok else None,
+              "head": found.head if found.ok else None,
+              "anchor_id": found.anchor_id,
+              "broken": None if found.ok else {"id": found.broken_id, "problem": found.problem,
+                                               "message": found.message}}
+    if as_json:
+        print_json(report)
+    elif found.ok:
+        print_fields([(N_("events verified"), found.events), (N_("head event"), found.head_id),
+                      (N_("head hash"), found.head)]
+                     + ([(N_("anchor event"), found.anchor_id)] if found.anchor_id is not None else []))
+    if not found.ok:
+        raise StorageError(_("the audit log's chain is broken at event {id}: {problem}").format(
+            id=found.broken_id, problem=found.message), hint=_(
+                "the log was edited outside receptionctl: compare it with a backup to see what changed"))

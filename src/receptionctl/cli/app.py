@@ -15,7 +15,9 @@ from receptionctl.cli import desk
 from receptionctl.cli import exports
 from receptionctl.cli import measures
 from receptionctl.cli import passes
+from receptionctl.cli import attachments, documents, notify, retention
 from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
+from receptionctl.i18n import N_
 
 
 def _debug() -> bool:
@@ -23,21 +25,24 @@ def _debug() -> bool:
 
 
 def _fail(message: str, hint: str | None, code: int) -> None:
-    sys.stderr.write(f"error: {message}\n")
+    from receptionctl.i18n import _
+
+    sys.stderr.write(_("error: {message}").format(message=message) + "\n")
     if hint:
-        sys.stderr.write(f"hint: {hint}\n")
+        sys.stderr.write(_("hint: {hint}").format(hint=hint) + "\n")
     sys.stderr.flush()
     raise SystemExit(int(code))
 
 
 # The top-level help, by stage (what a coordinator looks for first comes first).
 PANELS = (
-    ("Before the visit", ("client", "contact", "visit", "plan", "checklist", "task")),
-    ("During the visit", ("checkin", "checkout", "onsite", "incident", "note")),
-    ("After the visit", ("feedback", "outcome", "evaluate", "followup")),
-    ("Front desk and cases", ("case", "log", "desk", "pass", "goods", "mail")),
-    ("Reports", ("report", "audit", "export", "deduct", "deductions", "training")),
-    ("Administration", ("init", "config", "db", "staff", "policy", "procedure")),
+    (N_("Before the visit"), ("client", "contact", "visit", "plan", "checklist", "task")),
+    (N_("During the visit"), ("checkin", "checkout", "onsite", "incident", "note")),
+    (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup")),
+    (N_("Front desk and cases"), ("case", "log", "desk", "pass", "goods", "mail")),
+    (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "training")),
+    (N_("Records"), ("attach", "doc", "retention", "hold", "person")),
+    (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify")),
 )
 
 
@@ -69,6 +74,10 @@ class ReceptionGroup(TyperGroup):
             command = typer.main.get_group(LAZY[name])  # a group even when it has one command
             command.name = name
             self.commands[name] = command
+        if command is not None:
+            from receptionctl.cli.translate import translate_tree
+
+            translate_tree(command)  # its help in the run's language
         return command
 
     def _listing(self, ctx, name: str, limit: int) -> str:
@@ -76,7 +85,9 @@ class ReceptionGroup(TyperGroup):
         if name not in self.commands and name in LAZY:
             from typer._click.utils import make_default_short_help
 
-            return make_default_short_help(LAZY[name].info.help or "", limit)
+            from receptionctl.i18n import _
+
+            return make_default_short_help(_(LAZY[name].info.help or ""), limit)
         command = self.get_command(ctx, name)
         return "" if command is None or command.hidden else command.get_short_help_str(limit)
 
@@ -84,10 +95,13 @@ class ReceptionGroup(TyperGroup):
         """The commands in panels by stage (PANELS), plain text: no rich at start-up."""
         names = self.list_commands(ctx)
         placed = {n for _, group in PANELS for n in group}
-        panels = [*PANELS, ("Other", tuple(n for n in names if n not in placed))]
+        panels = [*PANELS, (N_("Other"), tuple(n for n in names if n not in placed))]
         width = max((len(n) for n in names), default=0)
         limit = formatter.width - 6 - width
+        from receptionctl.i18n import _
+
         for title, group in panels:
+            title = _(title)
             rows = []
             for name in group:
                 if name in names:
@@ -100,6 +114,10 @@ class ReceptionGroup(TyperGroup):
         from receptionctl.errors import ReceptionError
 
         try:
+            _language(sys.argv[1:] if args is None else list(args))
+            from receptionctl.cli.translate import translate_tree
+
+            translate_tree(self)
             rv = super().main(
                 args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra
             )
@@ -114,12 +132,17 @@ class ReceptionGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
                 sys.stdout.write(ctx.get_help() + "\n")  # a bare group: its help, not an error
                 raise SystemExit(0)
+            from receptionctl.cli.translate import usage_error
+            from receptionctl.i18n import _
+
             hint = None
             if ctx is not None:
-                hint = f"see `{ctx.command_path} --help`"
-            _fail(exc.format_message().replace("Value error, ", ""), hint, getattr(exc, "exit_code", 2))
+                hint = _("see `{command} --help`").format(command=ctx.command_path)
+            _fail(usage_error(exc.format_message().replace("Value error, ", "")), hint, getattr(exc, "exit_code", 2))
         except typer.Abort:
-            _fail("aborted", None, 1)
+            from receptionctl.i18n import _
+
+            _fail(_("aborted"), None, 1)
         except BrokenPipeError:
             # the reader went away (`| head`): not an error of ours
             sys.stderr.close()
@@ -127,12 +150,44 @@ class ReceptionGroup(TyperGroup):
         except Exception as exc:  # a bug: say so in one line, traceback on demand
             if _debug():
                 raise
+            from receptionctl.i18n import _
+
             first = (str(exc).strip().splitlines() or [""])[0]
-            _fail(f"unexpected {type(exc).__name__}: {first}", "run again with RECEPTIONCTL_DEBUG=1 for a traceback", 1)
+            _fail(_("unexpected {error}: {text}").format(error=type(exc).__name__, text=first),
+                  _("run again with RECEPTIONCTL_DEBUG=1 for a traceback"), 1)
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             raise SystemExit(code)
         return code
+
+
+def _language(args: list[str]) -> None:
+    """The run's language, before anything is parsed or shown: --lang (wherever it is on the line),
+    RECEPTIONCTL_LANG, the config file's lang, the locale (cli.common.resolve_lang)."""
+    from receptionctl import i18n
+    from receptionctl.cli.common import resolve_lang
+    from receptionctl.errors import ReceptionError
+
+    option = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            option = args[i + 1]
+        elif arg.startswith("--lang="):
+            option = arg.split("=", 1)[1]
+    try:
+        lang = resolve_lang(option)
+    except ReceptionError:
+        if option or os.environ.get("RECEPTIONCTL_LANG"):
+            raise  # a bad --lang or RECEPTIONCTL_LANG is this run's error
+        # a broken config file: the locale's language for now; the command itself reports the file
+        # (and `config set|unset|path` can mend it)
+        lang = i18n.from_locale() or i18n.DEFAULT
+    if i18n.setup(lang) != "en":
+        from receptionctl.cli.translate import install_formatter
+
+        install_formatter()
 
 
 app = typer.Typer(
@@ -177,6 +232,12 @@ def root(
             help="Read and show times in this IANA time zone for this run. Default: $RECEPTIONCTL_TZ, "
             "else the config file's tz, else the policy's work_zone (Asia/Shanghai unless set); never the machine's zone.",
         ),
+    ] = None,
+    lang: Annotated[
+        Optional[str],
+        typer.Option("--lang", metavar="LANG", help="The interface language: en, zh-CN (Simplified Chinese) or zh-TW. "
+                     "Default: $RECEPTIONCTL_LANG, else the config file's lang, else the locale (LANG=zh_CN.UTF-8 "
+                     "is zh-CN), else en. Stored codes and JSON keys never change with it."),
     ] = None,
     wide: Annotated[
         bool,
@@ -241,11 +302,15 @@ _lazy("goods", passes.goods_app)
 _lazy("mail", passes.mail_app)
 _lazy("report", reports.app)
 _lazy("training", measures.training_app)
+_lazy("attach", attachments.attach_app)
+_lazy("doc", documents.doc_app)
+_lazy("retention", retention.retention_app)
+_lazy("hold", retention.hold_app)
+_lazy("person", retention.person_app)
 _lazy("policy", policy.policy_app)
 _lazy("procedure", policy.procedure_app)
-ORDER.append("audit")
-app.command("audit", help="The audit log: every change, who made it, when, before and after. "
-            "Example: receptionctl audit --entity client --actor li.na --since -7d")(admin.audit)
+_lazy("notify", notify.notify_app)
+_lazy("audit", admin.audit_app)  # the log (its options) and `audit verify`
 ORDER.append("export")
 app.command("export", help="Export visits, tasks, cases or feedback for other programs: csv for Excel (UTF-8 with "
             "a BOM, times in the company's zone), JSON Lines (one object a line), or for visits an iCalendar file "

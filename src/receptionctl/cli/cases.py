@@ -23,6 +23,7 @@ from receptionctl.cli.common import (
     whole,
 )
 from receptionctl.domain.vocab import CaseKind, CaseSource, CaseState, Severity
+from receptionctl.i18n import N_, _, code
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Service cases: complaints, repairs, requests for help and requests, from received to "
@@ -33,17 +34,30 @@ log_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
 CaseArg = Annotated[int, typer.Argument(metavar="CASE", parser=record_id, help="The case id.")]
 TextOpt = Annotated[str, typer.Option("--text", help="What the person said or asked for, in their words.")]
 
-COLUMNS = [("id", "ID"), ("received_at", "Received"), ("kind", "Kind"), ("state", "State"),
-           ("severity", "Severity"), ("category", "Category"), ("client", "Client"), ("owner", "Owner"),
-           ("due_at", "Due"), ("flag", ""), ("text", "What")]
+COLUMNS = [("id", N_("ID")), ("received_at", N_("Received")), ("kind", N_("Kind")), ("state", N_("State")),
+           ("severity", N_("Severity")), ("category", N_("Category")), ("client", N_("Client")),
+           ("owner", N_("Owner")), ("due_at", N_("Due")), ("flag", ""), ("text", N_("What"))]
 
 
 def _rows(views):
-    return [{**v.__dict__, "flag": "OVERDUE" if v.overdue else ""} for v in views]
+    return [{**v.__dict__, "flag": _("OVERDUE") if v.overdue else ""} for v in views]
 
 
-def _say(view, verb: str) -> str:
-    return f"case {view.id} {verb}: {view.kind}, {view.state.replace('_', ' ')}"
+def _label(msgid: str) -> str:
+    """A column header whose English word means different things in different tables: its
+    message id is `context|English` (as i18n.code's `code|VALUE`), shown as its translation, else
+    as the English after the bar."""
+    text = _(msgid)
+    return msgid.split("|", 1)[1] if text == msgid else text
+
+
+def _headers(columns):
+    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
+
+
+def _say(view, said: str, **more) -> str:
+    """What a step did to a case, in one line: `said` is the message id (case, kind, state)."""
+    return _(said).format(case=view.id, kind=code(view.kind), state=code(view.state).replace("_", " "), **more)
 
 
 @app.command("add", help="Record what a client, guest or resident raised; it must be acknowledged at once "
@@ -77,8 +91,8 @@ def add(
         view = cases.add_case(session, st.actor, kind=kind.value, text=text, source=source.value, category=category,
                               severity=severity.value, client=client, visit_id=visit, about=about,
                               received_at=when(at, session) if at else None)
-    emit(view, as_json, _say(view, "received") + ": acknowledge it now (`receptionctl case ack "
-                              f"{view.id}`)")
+    emit(view, as_json, _say(view, N_("case {case} received: {kind}, {state}: acknowledge it now (`receptionctl "
+                                      "case ack {case}`)")))
 
 
 @app.command("ack", help="Acknowledge a case: the person who raised it knows it is being handled. "
@@ -91,7 +105,7 @@ def ack(ctx: typer.Context, case: CaseArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.acknowledge(session, st.actor, case, note)
-    emit(view, as_json, _say(view, "acknowledged"))
+    emit(view, as_json, _say(view, N_("case {case} acknowledged: {kind}, {state}")))
 
 
 @app.command("assign", help="Give a case an owner and a resolution deadline (a coordinator, a duty manager or an "
@@ -108,7 +122,7 @@ def assign(ctx: typer.Context, case: CaseArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.assign(session, st.actor, case, to, when(due, session) if due else None)
-    emit(view, as_json, _say(view, f"assigned to {view.owner}"))
+    emit(view, as_json, _say(view, N_("case {case} assigned to {owner}: {kind}, {state}"), owner=view.owner))
 
 
 @app.command("escalate", help="Put what is beyond your remit to a named person, with the time the client was "
@@ -127,7 +141,7 @@ def escalate(ctx: typer.Context, case: CaseArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.escalate(session, st.actor, case, to, question, when(answer_by, session))
-    emit(view, as_json, _say(view, "escalated"))
+    emit(view, as_json, _say(view, N_("case {case} escalated: {kind}, {state}")))
 
 
 @app.command("answer", help="Record the answer to an escalated question (the person asked, a coordinator, a duty "
@@ -142,7 +156,7 @@ def answer(ctx: typer.Context, case: CaseArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.answer(session, st.actor, case, text, escalation)
-    emit(view, as_json, _say(view, "escalation answered"))
+    emit(view, as_json, _say(view, N_("case {case} escalation answered: {kind}, {state}")))
 
 
 @app.command("resolve", help="Resolved: the root cause, what was done, and what prevents it happening again; the "
@@ -164,7 +178,7 @@ def resolve(ctx: typer.Context, case: CaseArg,
     with st.session(write=True) as session:
         view = cases.resolve(session, st.actor, case, cause=cause, action=action, prevention=prevention,
                              deduct=deduct)
-    emit(view, as_json, _say(view, "resolved") + ": call back by the policy's deadline")
+    emit(view, as_json, _say(view, N_("case {case} resolved: {kind}, {state}: call back by the policy's deadline")))
 
 
 @app.command("callback", help="The client was called back: told what was done and asked if satisfied; the duty "
@@ -180,7 +194,7 @@ def callback(ctx: typer.Context, case: CaseArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.callback(session, st.actor, case, note, satisfied)
-    emit(view, as_json, _say(view, "called back"))
+    emit(view, as_json, _say(view, N_("case {case} called back: {kind}, {state}")))
 
 
 @app.command("review", help="The duty manager has reviewed how the case was handled (duty_manager role). "
@@ -193,7 +207,7 @@ def review(ctx: typer.Context, case: CaseArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.review(session, st.actor, case, note)
-    emit(view, as_json, _say(view, "reviewed"))
+    emit(view, as_json, _say(view, N_("case {case} reviewed: {kind}, {state}")))
 
 
 @app.command("close", help="Close a reviewed case (a coordinator, a duty manager or an admin). "
@@ -204,7 +218,7 @@ def close(ctx: typer.Context, case: CaseArg, as_json: JsonOpt = False) -> None:
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.close(session, st.actor, case)
-    emit(view, as_json, _say(view, "closed"))
+    emit(view, as_json, _say(view, N_("case {case} closed: {kind}, {state}")))
 
 
 @app.command("list", help="Cases by the time they were received; complaints about staff only for duty managers, "
@@ -247,13 +261,13 @@ def list_(
 @app.command("show", help="A case whole: what was raised, each step with who and when, escalations, the "
              "logbook lines about it. Example: receptionctl case show 12")
 def show(ctx: typer.Context, case: CaseArg, as_json: JsonOpt = False) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain import views
     from receptionctl.render.output import print_json
     from receptionctl.render.sheets import print_case
 
     st = state(ctx)
     with st.session() as session:
-        view = cases.show_case(session, st.actor, case)
+        view = views.show_case(session, st.actor, case)  # with its attachments
     if as_json:
         print_json(view)
     else:
@@ -279,9 +293,10 @@ def day_check(ctx: typer.Context,
     if as_json:
         print_json(view)
         return
-    print_table(_rows(view.cases), COLUMNS, title=f"Cases handled on {view.day}")
+    print_table(_rows(view.cases), COLUMNS, title=_("Cases handled on {day}").format(day=view.day))
     if view.checked_at is not None:
-        say(f"checked by {view.checked_by}" + (f": {view.note}" if view.note else ""))
+        say(_("checked by {user}: {note}").format(user=view.checked_by, note=view.note) if view.note
+            else _("checked by {user}").format(user=view.checked_by))
 
 
 @app.command("patterns", help="Counts of the cases received in a period by category, client, member of staff, root "
@@ -307,12 +322,15 @@ def patterns(ctx: typer.Context,
     if as_json:
         print_json(result)
         return
-    print_table([{**c.__dict__, "change": f"{c.change:+d}"} for c in result.counts],
-                [("dimension", "By"), ("value", "Value"), ("count", "Cases"), ("previous", "Before"),
-                 ("change", "Change")], title=f"Cases received {first} to {last}: {result.total} "
-                                              f"(the period before: {result.previous_total})")
+    print_table([{**c.__dict__, "change": f"{c.change:+d}", "dimension": code(c.dimension),
+                  "value": code(c.value) if c.dimension in ("category", "source", "kind") else c.value}
+                 for c in result.counts],
+                _headers([("dimension", N_("patterns|By")), ("value", N_("Value")), ("count", N_("Cases")),
+                          ("previous", N_("Before")), ("change", N_("Change"))]),
+                title=_("Cases received {first} to {last}: {total} (the period before: {previous})").format(
+                    first=first, last=last, total=result.total, previous=result.previous_total))
     for line in result.repeated:
-        say(f"repeated: {line}")
+        say(_("repeated: {line}").format(line=line))
 
 
 @log_app.command("add", help="Write a line in the duty logbook, about a case or a visit when it is one. "
@@ -327,7 +345,7 @@ def log_add(ctx: typer.Context,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.add_log(session, st.actor, text, case_id=case, visit_id=visit)
-    emit(view, as_json, f"logbook line {view.id} written")
+    emit(view, as_json, _("logbook line {id} written").format(id=view.id))
 
 
 @log_app.command("list", help="The duty logbook of a day. Example: receptionctl log list --date yesterday")
@@ -344,5 +362,5 @@ def log_list(ctx: typer.Context,
     if as_json:
         print_json(views)
     else:
-        print_table(views, [("id", "ID"), ("at", "When"), ("by", "Who"), ("case_id", "Case"), ("visit_id", "Visit"),
-                            ("text", "Entry")])
+        print_table(views, [("id", N_("ID")), ("at", N_("When")), ("by", N_("Who")), ("case_id", N_("Case")),
+                            ("visit_id", N_("Visit")), ("text", N_("Entry"))])

@@ -7,6 +7,7 @@ import typer
 
 from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, complete_client, emit, record_id, state
 from receptionctl.domain.vocab import Tier
+from receptionctl.i18n import N_, _, code
 
 client_app = typer.Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
 contact_app = typer.Typer(rich_markup_mode=None, help="Contact people of a client.", no_args_is_help=True)
@@ -28,7 +29,8 @@ def add(
     st = state(ctx)
     with st.session(write=True) as session:
         view = add_client(session, st.actor, name, tier.value, industry)
-    emit(view, as_json, f"client {view.id} added: {view.name} ({view.tier})")
+    emit(view, as_json, _("client {id} added: {name} ({tier})").format(id=view.id, name=view.name,
+                                                                       tier=code(view.tier)))
 
 
 @client_app.command("list", help="List clients with their tier, industry and number of contacts. "
@@ -47,13 +49,14 @@ def list_(
     if as_json:
         print_json(views)
     else:
-        print_table(views, [("id", "ID"), ("name", "Client"), ("tier", "Tier"), ("industry", "Industry"),
-                            ("contacts", "Contacts")])
+        print_table([{**v.__dict__, "tier": code(v.tier)} for v in views],
+                    [("id", N_("ID")), ("name", N_("Client")), ("tier", N_("Tier")), ("industry", N_("Industry")),
+                     ("contacts", N_("Contacts"))])
 
 
-_CONTACT_COLUMNS = [("id", "ID"), ("name", "Name"), ("title", "Title"), ("phone", "Phone"), ("email", "Email"),
-                    ("diet", "Diet"), ("transport", "Transport"), ("needs", "Special needs"),
-                    ("id_number", "ID number")]
+_CONTACT_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("title", N_("Title")), ("phone", N_("Phone")),
+                    ("email", N_("Email")), ("diet", N_("Diet")), ("transport", N_("Transport")),
+                    ("needs", N_("Special needs")), ("id_number", N_("ID number"))]
 
 
 @client_app.command("show", help="Show a client and its contact people (identity numbers masked). "
@@ -68,15 +71,15 @@ def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_js
     if as_json:
         print_json(detail)
         return
-    print_fields([("client", f"{detail.name} (id {detail.id})"), ("tier", detail.tier),
-                  ("industry", detail.industry), ("since", detail.created_at)])
+    print_fields([(N_("client"), _("{name} (id {id})").format(name=detail.name, id=detail.id)),
+                  (N_("tier"), code(detail.tier)), (N_("industry"), detail.industry), (N_("since"), detail.created_at)])
     import sys
 
     from receptionctl.render.sheets import print_promises
 
     if detail.contacts:
         sys.stdout.write("\n")
-        print_table(detail.contacts, _CONTACT_COLUMNS, title="Contacts", wide=True)
+        print_table(detail.contacts, _CONTACT_COLUMNS, title=_("Contacts"), wide=True)
     print_promises(detail.open_promises)
 
 
@@ -107,8 +110,9 @@ def contact_add(
             transport=transport, needs=needs, id_number=id_number,
             cipher=st.cipher,
         )
-    emit(view, as_json, f"contact {view.id} added to client {view.client_id}: {view.name}"
-            + (f", ID {view.id_number}" if view.id_number else ""))
+    emit(view, as_json, _("contact {id} added to client {client}: {name}, ID {id_number}").format(
+        id=view.id, client=view.client_id, name=view.name, id_number=view.id_number) if view.id_number else
+        _("contact {id} added to client {client}: {name}").format(id=view.id, client=view.client_id, name=view.name))
 
 
 @client_app.command("edit", help="Correct a client's name, tier or industry (audited). "
@@ -126,21 +130,24 @@ def edit(
     st = state(ctx)
     with st.session(write=True) as session:
         view = edit_client(session, st.actor, client, name=name, tier=tier.value if tier else None, industry=industry)
-    emit(view, as_json, f"client {view.id} changed: {view.name} ({view.tier}, {view.industry or 'no industry'})")
+    emit(view, as_json, _("client {id} changed: {name} ({tier}, {industry})").format(
+        id=view.id, name=view.name, tier=code(view.tier), industry=view.industry or _("no industry")))
 
 
 ContactArg = Annotated[int, typer.Argument(metavar="CONTACT", parser=record_id, help="The contact's id "
                                            "(see `contact list CLIENT`).")]
 
 
-@contact_app.command("list", help="A client's contact people, identity numbers masked. "
-                     "Example: receptionctl contact list huaxin")
-def contact_list(ctx: typer.Context, client: ClientArg, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@contact_app.command("list", help="A client's contact people, identity numbers masked (--reveal: in clear, admin "
+                     "only, audited). Example: receptionctl contact list huaxin")
+def contact_list(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_json: JsonOpt = False,
+                 wide: WideOpt = False) -> None:
     from receptionctl.domain.clients import list_contacts
     from receptionctl.render.output import print_json, print_table
 
-    with state(ctx).session() as session:
-        views = list_contacts(session, client)
+    st = state(ctx)
+    with st.session(write=reveal) as session:
+        views = list_contacts(session, client, actor=st.actor, reveal=reveal, cipher=st.cipher)
     if as_json:
         print_json(views)
     else:
@@ -169,7 +176,7 @@ def contact_edit(
     with st.session(write=True) as session:
         view = edit_contact(session, st.actor, contact, cipher=st.cipher, id_number=id_number, name=name,
                             title=title, phone=phone, email=email, diet=diet, transport=transport, needs=needs)
-    emit(view, as_json, f"contact {view.id} changed: {view.name}")
+    emit(view, as_json, _("contact {id} changed: {name}").format(id=view.id, name=view.name))
 
 
 @contact_app.command("remove", help="Remove a contact person and their encrypted identity number (audited, "
@@ -180,4 +187,4 @@ def contact_remove(ctx: typer.Context, contact: ContactArg, as_json: JsonOpt = F
     st = state(ctx)
     with st.session(write=True) as session:
         view = remove_contact(session, st.actor, contact)
-    emit(view, as_json, f"contact {view.id} removed: {view.name}")
+    emit(view, as_json, _("contact {id} removed: {name}").format(id=view.id, name=view.name))

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
+from receptionctl.i18n import _
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 RevealOpt = Annotated[
     bool, typer.Option("--reveal", help="Show identity numbers in clear (admin only; each reveal is audited).")
@@ -53,7 +55,8 @@ def whole(lo: int, hi: int):
         digits = value[1:] if value[:1] in "+-" else value
         if digits.isascii() and digits.isdigit() and len(digits) < 12 and lo <= int(value) <= hi:
             return int(value)
-        raise typer.BadParameter(f"{text!r} is not valid: expected a whole number from {lo} to {hi}")
+        raise typer.BadParameter(_("{value!r} is not valid: expected a whole number from {lo} to {hi}").format(
+            value=text, lo=lo, hi=hi))
 
     return parse
 
@@ -70,7 +73,8 @@ def number(lo: float, hi: float):
             value = math.nan
         if math.isfinite(value) and lo < value <= hi:
             return value
-        raise typer.BadParameter(f"{text!r} is not valid: expected a number more than {lo:g} and at most {hi:g}")
+        raise typer.BadParameter(_("{value!r} is not valid: expected a number more than {lo} and at most {hi}").format(
+            value=text, lo=f"{lo:g}", hi=f"{hi:g}"))
 
     return parse
 
@@ -78,9 +82,10 @@ def number(lo: float, hi: float):
 def record_id(text: str) -> int:
     """An id on the command line: a whole number from 1 to 2147483647, named when it is not."""
     value = str(text).strip()
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID:
+    if value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID:
         return int(value)
-    raise typer.BadParameter(f"{text!r} is not an id: expected a whole number from 1 to {MAX_ID}")
+    raise typer.BadParameter(_("{value!r} is not an id: expected a whole number from 1 to {max}").format(
+        value=text, max=MAX_ID))
 
 
 MineOpt = Annotated[bool, typer.Option(
@@ -130,7 +135,7 @@ def owner_filter(ctx: typer.Context, owner: "str | None", mine: bool) -> "str | 
     if mine and owner:
         from receptionctl.errors import BadInput
 
-        raise BadInput(f"--mine and --owner {owner!r} both name a person: expected one of them")
+        raise BadInput(_("--mine and --owner {owner!r} both name a person: expected one of them").format(owner=owner))
     return state(ctx).actor if mine else owner
 
 
@@ -172,6 +177,11 @@ class State:
 
     db_target: str
     actor: str
+    # the policy `identity` (domain/access.py, establish): settled at the first session; the
+    # admin behind the actor when they act on someone's behalf
+    declared: bool = field(default_factory=lambda: _actor_declared)
+    real_actor: Optional[str] = None
+    _identity: bool = field(default=False, repr=False)
     _db: Any = field(default=None, repr=False)
     _calendar_cache: bool = field(default=False, repr=False)
 
@@ -188,7 +198,8 @@ class State:
             except ValueError:
                 from receptionctl.errors import BadInput
 
-                raise BadInput(f"RECEPTIONCTL_BUSY_TIMEOUT {timeout!r} is not valid: expected seconds, such as 15") from None
+                raise BadInput(_("RECEPTIONCTL_BUSY_TIMEOUT {value!r} is not valid: expected seconds, such as 15").format(
+                    value=timeout)) from None
             self._db = Database(self.db_target, busy_timeout=seconds)
         return self._db
 
@@ -198,9 +209,34 @@ class State:
         if not self._calendar_cache:
             calendar_cache()
             self._calendar_cache = True
+        events = None
         with self.db.session(write=write) as session:
             company_zone(session)
+            self._establish(session)
             yield session
+            if write:
+                from receptionctl.domain import outbox
+
+                events = outbox.pending(session)
+        if events:  # committed: the hooks hear of it (cli/hooks.py); a rolled-back change runs none
+            from receptionctl.cli import hooks
+
+            hooks.run(events, self.actor)
+
+    def _establish(self, session) -> None:
+        """Who really acts (policy identity: declared, os or db), once per run; each session
+        learns the login and, when an admin acts on someone's behalf, whose (for the audit log)."""
+        from receptionctl.domain import access
+
+        login = os_login()
+        session.info[access.OS_LOGIN] = login
+        if not self._identity:
+            identity = access.establish(session, self.actor if self.declared else None, login)
+            if identity.mode != "declared":  # declared: the actor resolved from the options stands
+                self.actor, self.real_actor = identity.actor, identity.real
+            self._identity = True
+        if self.real_actor:
+            session.info[access.ON_BEHALF] = (self.actor, self.real_actor)
 
     # -- the key of sensitive fields --------------------------------------------------
     def key_file(self) -> Path | None:
@@ -223,8 +259,8 @@ class State:
         from receptionctl.domain.secrets import Cipher, new_key
 
         env = os.environ.get("RECEPTIONCTL_KEY")
-        if env:
-            return Cipher(env.strip(), "RECEPTIONCTL_KEY")
+        if env:  # several keys, newest first, separated by commas: while a team changes over
+            return Cipher([k.strip() for k in env.split(",") if k.strip()] or [env], "RECEPTIONCTL_KEY")
         path = self.key_file()
         if path is None:
             return None
@@ -232,11 +268,14 @@ class State:
             if not create:
                 return None
             _write_new_file(path, new_key() + b"\n")
+        from receptionctl.cli.keys import pending_keys
+
         try:
             key = path.read_bytes().strip()
+            pending = [p.read_bytes().strip() for p in pending_keys(path)]  # a rotation that stopped half-way
         except OSError as exc:
-            raise StorageError(f"cannot read key file {path}: {exc.strerror}") from None
-        return Cipher(key, f"key file {path}")
+            raise StorageError(_("cannot read key file {path}: {error}").format(path=path, error=exc.strerror)) from None
+        return Cipher([key, *pending], _("key file {path}").format(path=path))
 
 
 def _write_new_file(path: Path, data: bytes) -> None:
@@ -261,7 +300,7 @@ def _write_new_file(path: Path, data: bytes) -> None:
         finally:
             os.unlink(tmp)
     except OSError as exc:
-        raise StorageError(f"cannot write key file {path}: {exc.strerror}") from None
+        raise StorageError(_("cannot write key file {path}: {error}").format(path=path, error=exc.strerror)) from None
 
 
 def state(ctx: typer.Context) -> State:
@@ -277,7 +316,10 @@ SETTINGS = {
     "db": ("RECEPTIONCTL_DB", "--db"),
     "user": ("RECEPTIONCTL_USER", "--as"),
     "tz": ("RECEPTIONCTL_TZ", "--tz"),
-    "lang": ("RECEPTIONCTL_LANG", None),
+    "lang": ("RECEPTIONCTL_LANG", "--lang"),
+    "hooks": ("RECEPTIONCTL_HOOKS", None),  # the hooks folder (cli/hooks.py)
+    "smtp": ("RECEPTIONCTL_SMTP", None),  # `report daily --mail`: smtp://user:pass@host:port or smtps://...
+    "mail_from": ("RECEPTIONCTL_MAIL_FROM", None),
 }
 LANGS = ("en", "zh-CN", "zh-TW")
 DEFAULT_LANG = "en"
@@ -299,19 +341,22 @@ def load_config_file(path: Path) -> dict[str, Any]:
 
     from receptionctl.errors import BadInput
 
-    hint = "fix or remove the file; `receptionctl config path` prints where it is"
+    hint = _("fix or remove the file; `receptionctl config path` prints where it is")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise BadInput(f"cannot read config file {path}: {exc.strerror or exc}", hint=hint) from None
+        raise BadInput(_("cannot read config file {path}: {error}").format(path=path, error=exc.strerror or exc),
+                       hint=hint) from None
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise BadInput(f"config file {path} is not valid TOML: it is not UTF-8 text", hint=hint) from None
+        raise BadInput(_("config file {path} is not valid TOML: it is not UTF-8 text").format(path=path),
+                       hint=hint) from None
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"config file {path} is not valid TOML: {exc}", hint=hint) from None
+        raise BadInput(_("config file {path} is not valid TOML: {error}").format(path=path, error=exc),
+                       hint=hint) from None
 
 
 def read_config(path: Path | None = None) -> dict[str, str]:
@@ -323,9 +368,10 @@ def read_config(path: Path | None = None) -> dict[str, str]:
     settings = {}
     for key, value in load_config_file(path).items():
         if key not in SETTINGS:
-            raise BadInput(f"config file {path}: unknown key {key!r}: expected {', '.join(SETTINGS)}",
-                           hint=f"remove it with `receptionctl config unset {key}` or edit the file")
-        settings[key] = check_setting(key, value, f"config file {path}: {key}")
+            raise BadInput(_("config file {path}: unknown key {key!r}: expected {keys}").format(
+                path=path, key=key, keys=", ".join(SETTINGS)),
+                hint=_("remove it with `receptionctl config unset {key}` or edit the file").format(key=key))
+        settings[key] = check_setting(key, value, _("config file {path}: {key}").format(path=path, key=key))
     return settings
 
 
@@ -334,10 +380,11 @@ def check_setting(key: str, value: Any, what: str) -> str:
     from receptionctl.errors import BadInput
 
     if not isinstance(value, str):
-        raise BadInput(f"{what} must be a string in quotes, such as {key} = \"...\"")
+        raise BadInput(_("{what} must be a string in quotes, such as {key} = \"...\"").format(what=what, key=key))
     if key == "db":
         if not value.strip() or any(ch in value for ch in "\n\r\0"):
-            raise BadInput(f"{what} {value!r} is not valid: expected a file path or a database URL")
+            raise BadInput(_("{what} {value!r} is not valid: expected a file path or a database URL").format(
+                what=what, value=value))
         return value
     if key == "user":
         from receptionctl.domain.vocab import check_username
@@ -349,14 +396,24 @@ def check_setting(key: str, value: Any, what: str) -> str:
         try:
             ZoneInfo(value.strip())
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise BadInput(f"{what} {value!r} is not a time zone: expected an IANA name such as Asia/Shanghai") from None
+            raise BadInput(_("{what} {value!r} is not a time zone: expected an IANA name such as Asia/Shanghai").format(
+                what=what, value=value)) from None
         return value.strip()
     if key == "lang":
         for lang in LANGS:
             if value.strip().replace("_", "-").lower() == lang.lower():
                 return lang
-        raise BadInput(f"{what} {value!r} is not a language: expected one of {', '.join(LANGS)}")
-    raise BadInput(f"unknown setting {key!r}: expected {', '.join(SETTINGS)}")  # pragma: no cover
+        raise BadInput(_("{what} {value!r} is not a language: expected one of {langs}").format(
+            what=what, value=value, langs=", ".join(LANGS)))
+    if key == "hooks":
+        if not value.strip() or any(ch in value for ch in "\n\r\0"):
+            raise BadInput(_("{what} {value!r} is not valid: expected a folder path").format(what=what, value=value))
+        return value
+    if key in ("smtp", "mail_from"):
+        from receptionctl.cli import mail
+
+        return mail.parse_smtp(value, what).url if key == "smtp" else mail.check_address(value, what)
+    raise BadInput(_("unknown setting {key!r}: expected {keys}").format(key=key, keys=", ".join(SETTINGS)))  # pragma: no cover
 
 
 def setting(key: str, option: str | None = None, config: dict[str, str] | None = None) -> tuple[str | None, str]:
@@ -411,22 +468,49 @@ def login_name() -> str:
         return "unknown"
 
 
+def os_login() -> str:
+    """The operating-system account running this process (policy identity os): from the user
+    id (pwd), not from $LOGNAME or $USER, which anyone can set; "unknown" when it has no name."""
+    import getpass
+
+    from receptionctl.domain.vocab import check_username
+
+    try:
+        try:
+            import pwd
+
+            name = pwd.getpwuid(os.getuid()).pw_name
+        except (ImportError, KeyError):  # Windows, or a user id without a passwd entry
+            name = getpass.getuser()
+        return check_username(name, "the login name")
+    except Exception:
+        return "unknown"
+
+
 def resolve_db(option: str | None) -> str:
     """--db, else RECEPTIONCTL_DB, else the config file's db, else the user data folder's."""
     value, _ = setting("db", option)
     return value or str(default_db_path())
 
 
+_actor_declared = False  # whether the last resolve_actor found a name (--as, env, config), not the login name
+
+
 def resolve_actor(option: str | None) -> str:
     """--as, else RECEPTIONCTL_USER, else the config file's user, else the login name."""
+    global _actor_declared
     value, _ = setting("user", option)
+    _actor_declared = bool(value)
     return value or login_name()
 
 
-def resolve_lang() -> str:
-    """The interface language: RECEPTIONCTL_LANG, else the config file's lang, else en."""
-    value, _ = setting("lang")
-    return value or DEFAULT_LANG
+def resolve_lang(option: str | None = None) -> str:
+    """The interface language: --lang, else RECEPTIONCTL_LANG, else the config file's lang, else
+    the locale's (LC_ALL, LC_MESSAGES, LANG: zh_CN.UTF-8 is zh-CN), else en."""
+    from receptionctl.i18n import from_locale
+
+    value, _ = setting("lang", option)
+    return value or from_locale() or DEFAULT_LANG
 
 
 def calendar_cache() -> None:
@@ -475,7 +559,8 @@ def configure_clock(tz_option: str | None = None) -> None:
             moment = datetime.fromisoformat(pinned.strip().replace(" ", "T", 1))
         except ValueError:
             raise BadInput(
-                f"RECEPTIONCTL_NOW {pinned!r} is not a moment: expected ISO 8601 such as 2026-11-25T09:00+08:00"
+                _("RECEPTIONCTL_NOW {value!r} is not a moment: expected ISO 8601 such as 2026-11-25T09:00+08:00").format(
+                    value=pinned)
             ) from None
         try:
             from datetime import timedelta
@@ -484,7 +569,8 @@ def configure_clock(tz_option: str | None = None) -> None:
                 (moment if moment.tzinfo else moment.replace(tzinfo=timezone(timedelta(hours=offset)))).astimezone(timezone.utc)
             clock.pin(moment)  # without an offset: read in the company's zone when used
         except OverflowError:
-            raise BadInput(f"RECEPTIONCTL_NOW {pinned!r} is out of range: expected a moment between years 1 and 9999") from None
+            raise BadInput(_("RECEPTIONCTL_NOW {value!r} is out of range: expected a moment between years 1 and 9999").format(
+                value=pinned)) from None
     else:
         clock.pin(None)
 

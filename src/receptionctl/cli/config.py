@@ -13,17 +13,20 @@ from typing import Annotated, Any
 import typer
 
 from receptionctl.cli.common import JsonOpt
+from receptionctl.i18n import N_, _
 
 app = typer.Typer(
     rich_markup_mode=None,
-    help="The config file: defaults for the database (db), the acting user (user), the time zone (tz) "
-    "and the language (lang). A flag beats the environment, which beats the file, which beats the default.",
+    help="The config file: defaults for the database (db), the acting user (user), the time zone (tz), "
+    "the language (lang), the hooks folder (hooks), the mail server and sender of `report daily --mail` (smtp, "
+    "mail_from). A flag beats the environment, which beats the file, which beats the default.",
     no_args_is_help=True,
 )
 
-KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="One of: db, user, tz, lang.", show_default=False)]
+KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="One of: db, user, tz, lang, hooks, smtp, mail_from.",
+                                       show_default=False)]
 
-_ORIGIN_TEXT = {"flag": "flag {flag}", "env": "env {env}", "config": "config file", "default": "default"}
+_ORIGIN_TEXT = {"flag": N_("flag {flag}"), "env": N_("env {env}"), "config": N_("config file"), "default": N_("default")}
 _FLAG_PARAM = {"db": "db", "user": "as_user", "tz": "tz"}  # the root callback's parameter of each flag
 
 
@@ -52,19 +55,25 @@ def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         value, origin = setting(key, option, in_file)
         if value is None:  # the default; the zone's is the policy's, in the database: not opened here
             value = {"db": lambda: str(default_db_path()), "user": login_name, "tz": lambda: None,
-                     "lang": lambda: DEFAULT_LANG}[key]()
+                     "lang": lambda: DEFAULT_LANG, "hooks": lambda: str(config_path().parent / "hooks"),
+                     "smtp": lambda: None, "mail_from": _default_sender}[key]()
         file_value = in_file.get(key)
-        if key == "db":
-            value, file_value = _masked(value), file_value and _masked(file_value)
+        if key in ("db", "smtp"):
+            value, file_value = value and _masked(value), file_value and _masked(file_value)
         shown[key] = {"value": value, "from": origin, "in_file": file_value}
-        rows.append((key, "the policy's work_zone (see `db info`)" if value is None else value,
-                     _ORIGIN_TEXT[origin].format(flag=flag, env=env_var)))
+        rows.append((key, value if value is not None else _("the policy's work_zone (see `db info`)") if key == "tz"
+                     else _("none (report daily --mail cannot send)"),
+                     _(_ORIGIN_TEXT[origin]).format(flag=flag, env=env_var)))
     if as_json:
         print_json(shown)
         return
-    width = max(len(str(v)) for _, v, _ in rows)
-    out = [f"{k.ljust(4)}  {str(v).ljust(width)}  ({o})" for k, v, o in rows]
-    out.append(f"file  {file}" + ("" if shown["file_exists"] else " (not written yet)"))
+    from receptionctl.render.output import cell_len
+
+    width = max(cell_len(str(v)) for _k, v, _o in rows)
+    pad = max(len(key) for key in SETTINGS)
+    out = [f"{k.ljust(pad)}  {v}{' ' * (width - cell_len(str(v)))}  " + _("({origin})").format(origin=o)
+           for k, v, o in rows]
+    out.append(f"file  {file}" if shown["file_exists"] else "file  " + _("{file} (not written yet)").format(file=file))
     import sys
 
     sys.stdout.write("\n".join(out) + "\n")
@@ -76,7 +85,9 @@ def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def set_(
     key: KeyArg,
     value: Annotated[str, typer.Argument(metavar="VALUE", help="db: a file path or a database URL; user: a username; "
-                                         "tz: an IANA time zone such as Asia/Shanghai; lang: en, zh-CN or zh-TW.",
+                                         "tz: an IANA time zone such as Asia/Shanghai; lang: en, zh-CN or zh-TW; "
+                                         "hooks: a folder; smtp: smtp://[user:password@]host[:port] or smtps://...; "
+                                         "mail_from: a mail address.",
                                          show_default=False)],
 ) -> None:
     from receptionctl.cli.common import SETTINGS, check_setting, config_path, load_config_file
@@ -84,16 +95,17 @@ def set_(
 
     _known(key)
     value = check_setting(key, value, key)
-    if key == "db" and "://" not in value:
+    if (key == "db" and "://" not in value) or key == "hooks":
         value = str(Path(value).expanduser().absolute())
     file = config_path()
     entries = load_config_file(file)  # an unreadable or broken file: exit 2, nothing written
     entries[key] = value
     _write(file, entries)
-    say(f"{key} = {_masked(value) if key == 'db' else value} written to {file}")
+    say(_("{key} = {value} written to {file}").format(key=key, value=_masked(value) if key in ("db", "smtp") else value,
+                                                      file=file))
     env_var, flag = SETTINGS[key]
     if os.environ.get(env_var):
-        note(f"note: {env_var} is set and takes precedence over the config file")
+        note(_("note: {variable} is set and takes precedence over the config file").format(variable=env_var))
 
 
 @app.command("unset", help="Remove KEY from the config file, so the environment or the default applies again. "
@@ -106,11 +118,11 @@ def unset(key: KeyArg) -> None:
     entries = load_config_file(file)
     if key not in entries:
         _known(key)
-        say(f"{key} is not set in {file}")
+        say(_("{key} is not set in {file}").format(key=key, file=file))
         return
     del entries[key]  # an unknown key found in the file may be removed too: that mends it
     _write(file, entries)
-    say(f"{key} removed from {file}")
+    say(_("{key} removed from {file}").format(key=key, file=file))
 
 
 def _known(key: str) -> None:
@@ -118,7 +130,13 @@ def _known(key: str) -> None:
     from receptionctl.errors import BadInput
 
     if key not in SETTINGS:
-        raise BadInput(f"unknown config key {key!r}: expected one of {', '.join(SETTINGS)}")
+        raise BadInput(_("unknown config key {key!r}: expected one of {keys}").format(key=key, keys=", ".join(SETTINGS)))
+
+
+def _default_sender() -> str:
+    from receptionctl.cli.mail import default_sender
+
+    return default_sender()
 
 
 def _masked(target: str) -> str:
@@ -158,7 +176,7 @@ def _write(file: Path, entries: dict[str, Any]) -> None:
                 pass
             raise
     except OSError as exc:
-        raise StorageError(f"cannot write config file {file}: {exc.strerror or exc}") from None
+        raise StorageError(_("cannot write config file {file}: {error}").format(file=file, error=exc.strerror or exc)) from None
 
 
 def _toml_key(key: str) -> str:
@@ -193,5 +211,6 @@ def _toml_value(file: Path, key: str, value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) else ("nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
-    raise BadInput(f"config file {file}: cannot keep {key!r} ({type(value).__name__}) when rewriting the file",
-                   hint="edit the file by hand: it holds only db, user, tz and lang, as strings")
+    raise BadInput(_("config file {file}: cannot keep {key!r} ({type}) when rewriting the file").format(
+        file=file, key=key, type=type(value).__name__),
+                   hint=_("edit the file by hand: it holds only db, user, tz and lang, as strings"))

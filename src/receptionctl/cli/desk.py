@@ -7,6 +7,7 @@ import typer
 from typer.core import TyperGroup
 
 from receptionctl.cli.common import DAY_FORMS, JsonOpt, WideOpt, complete_user, day, emit, record_id, state
+from receptionctl.i18n import N_, _, code
 
 app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="The front desk: shifts, the duty log, and the shift handover the incoming person may "
@@ -49,17 +50,30 @@ app.add_typer(handover_app, name="handover")
 HandoverArg = Annotated[int, typer.Argument(metavar="HANDOVER", parser=record_id, help="The handover's id.")]
 DayOpt = Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day (default today). " + DAY_FORMS)]
 
-SHIFT_COLUMNS = [("id", "ID"), ("user", "Who"), ("name", "Name"), ("shift", "Shift"), ("started_at", "Started"),
-                 ("ended_at", "Ended"), ("handover", "Handover")]
-LOG_COLUMNS = [("id", "ID"), ("at", "When"), ("by", "Who"), ("shift_id", "Shift"), ("kind", "Kind"),
-               ("passed", "Passed to"), ("flag", "Note"), ("text", "Entry")]
-HANDOVER_COLUMNS = [("id", "ID"), ("prepared_at", "Prepared"), ("shift", "Shift"), ("from_by", "From"),
-                    ("to_by", "To"), ("state", "State"), ("open", "Open"), ("problems", "Problems"),
-                    ("summary", "Summary")]
+SHIFT_COLUMNS = [("id", N_("ID")), ("user", N_("Who")), ("name", N_("Name")), ("shift", N_("Shift")),
+                 ("started_at", N_("Started")), ("ended_at", N_("Ended")), ("handover", N_("Handover"))]
+LOG_COLUMNS = [("id", N_("ID")), ("at", N_("When")), ("by", N_("Who")), ("shift_id", N_("Shift")), ("kind", N_("Kind")),
+               ("passed", N_("Passed to")), ("flag", N_("Note")), ("text", N_("Entry"))]
+HANDOVER_COLUMNS = [("id", N_("ID")), ("prepared_at", N_("Prepared")), ("shift", N_("Shift")),
+                    ("from_by", N_("handover|From")), ("to_by", N_("handover|To")), ("state", N_("State")),
+                    ("open", N_("Open")), ("problems", N_("Problems")), ("summary", N_("Summary"))]
+
+
+def _label(msgid: str) -> str:
+    """A column header whose English word means different things in different tables: its
+    message id is `context|English` (as i18n.code's `code|VALUE`), shown as its translation, else
+    as the English after the bar."""
+    text = _(msgid)
+    return msgid.split("|", 1)[1] if text == msgid else text
+
+
+def _headers(columns):
+    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
 
 
 def _shift_rows(views):
-    return [{**v.__dict__, "handover": f"{v.handover_id} {v.handover_state}" if v.handover_id else ""}
+    return [{**v.__dict__, "shift": code(v.shift),
+             "handover": f"{v.handover_id} {code(v.handover_state)}" if v.handover_id else ""}
             for v in views]
 
 
@@ -68,21 +82,24 @@ def _log_rows(views):
     for v in views:
         flag = []
         if v.corrects_id is not None:
-            flag.append(f"corrects {v.corrects_id}")
+            flag.append(_("corrects {entry}").format(entry=v.corrects_id))
         if v.corrected:
-            flag.append("CORRECTED by " + ", ".join(str(i) for i in v.corrected_by))
-        passed = f"{v.passed_to} (task {v.task_id} {v.task_state})" if v.passed_to else ""
+            flag.append(_("CORRECTED by {entries}").format(entries=", ".join(str(i) for i in v.corrected_by)))
+        passed = _("{user} (task {task} {state})").format(user=v.passed_to, task=v.task_id,
+                                                          state=code(v.task_state)) if v.passed_to else ""
         rows.append({**v.__dict__, "passed": passed, "flag": "; ".join(flag)})
     return rows
 
 
 def _handover_rows(views):
-    return [{**v.__dict__, "open": len(v.open_items), "problems": ", ".join(c.item for c in v.problems)}
+    return [{**v.__dict__, "shift": code(v.shift), "open": len(v.open_items),
+             "problems": _(", ").join(code(c.item) for c in v.problems)}
             for v in views]
 
 
-def _say(view, verb: str) -> str:
-    return f"handover {view.id} {verb}: {view.state}"
+def _say(view, said: str, **more) -> str:
+    """What a step did to a handover, in one line: `said` is the message id (handover, state)."""
+    return _(said).format(handover=view.id, state=code(view.state), **more)
 
 
 # -- shifts ------------------------------------------------------------------------------------
@@ -98,7 +115,8 @@ def shift_start(ctx: typer.Context,
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.start_shift(session, st.actor, shift)
-    emit(view, as_json, f"shift {view.id} started: {view.user}, {view.shift}")
+    emit(view, as_json, _("shift {shift} started: {user}, {name}").format(shift=view.id, user=view.user,
+                                                                           name=code(view.shift)))
 
 
 @shift_app.command("end", help="End your shift. The outgoing shift stays responsible until its handover is "
@@ -114,8 +132,9 @@ def shift_end(ctx: typer.Context,
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.end_shift(session, st.actor, without)
-    emit(view, as_json, f"shift {view.id} ended: {view.user}, {view.shift}"
-                        + (f" (handover {view.handover_id} accepted)" if view.handover_id else " (no handover)"))
+    said = dict(shift=view.id, user=view.user, name=code(view.shift), handover=view.handover_id)
+    emit(view, as_json, _("shift {shift} ended: {user}, {name} (handover {handover} accepted)").format(**said)
+         if view.handover_id else _("shift {shift} ended: {user}, {name} (no handover)").format(**said))
 
 
 @shift_app.command("list", help="The shifts started on a day, and any still open. "
@@ -154,9 +173,13 @@ def log_add(ctx: typer.Context,
     with st.session(write=True) as session:
         view = desk.add_entry(session, st.actor, text, kind=kind.value if kind else None, passed_to=passed_to,
                               corrects=corrects)
-    extra = f", passed to {view.passed_to} (task {view.task_id})" if view.passed_to else ""
-    extra += f", correcting entry {view.corrects_id}" if view.corrects_id else ""
-    emit(view, as_json, f"duty log entry {view.id} written{extra}")
+    said = {(False, False): N_("duty log entry {entry} written"),
+            (True, False): N_("duty log entry {entry} written, passed to {user} (task {task})"),
+            (False, True): N_("duty log entry {entry} written, correcting entry {corrects}"),
+            (True, True): N_("duty log entry {entry} written, passed to {user} (task {task}), correcting entry "
+                             "{corrects}")}[bool(view.passed_to), bool(view.corrects_id)]
+    emit(view, as_json, _(said).format(entry=view.id, user=view.passed_to, task=view.task_id,
+                                       corrects=view.corrects_id))
 
 
 @log_app.command("list", help="The duty log of a day (default today) or of one shift; an entry corrected by a "
@@ -197,10 +220,14 @@ def handover_prepare(ctx: typer.Context,
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.prepare(session, st.actor, summary, check)
-    problems = f", problems: {', '.join(c.item for c in view.problems)}" if view.problems else ""
-    emit(view, as_json, _say(view, "prepared") + f" ({len(view.open_items)} open items{problems}); the incoming "
-                                                 f"person accepts it (`receptionctl desk handover accept {view.id}`) "
-                                                 "or refuses it")
+    if view.problems:
+        said = N_("handover {handover} prepared: {state} ({n} open items, problems: {problems}); the incoming "
+                  "person accepts it (`receptionctl desk handover accept {handover}`) or refuses it")
+    else:
+        said = N_("handover {handover} prepared: {state} ({n} open items); the incoming person accepts it "
+                  "(`receptionctl desk handover accept {handover}`) or refuses it")
+    emit(view, as_json, _say(view, said, n=len(view.open_items),
+                             problems=_(", ").join(code(c.item) for c in view.problems)))
 
 
 @handover_app.command("accept", help="The incoming person takes over (recorded with your name and the time, beside "
@@ -216,7 +243,8 @@ def handover_accept(ctx: typer.Context,
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.accept(session, st.actor, handover)
-    emit(view, as_json, _say(view, f"accepted by {view.to_by}") + f"; {view.from_by} may end their shift")
+    emit(view, as_json, _say(view, N_("handover {handover} accepted by {user}: {state}; {outgoing} may end their "
+                                      "shift"), user=view.to_by, outgoing=view.from_by))
 
 
 @handover_app.command("refuse", help="Refuse to take over while a question has no clear answer: the outgoing shift "
@@ -234,8 +262,9 @@ def handover_refuse(ctx: typer.Context,
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.refuse(session, st.actor, question, handover)
-    emit(view, as_json, _say(view, f"refused by {view.to_by}") + f"; {view.from_by}'s shift stays responsible "
-                                                                "until the supervisor settles it")
+    emit(view, as_json, _say(view, N_("handover {handover} refused by {user}: {state}; {outgoing}'s shift stays "
+                                      "responsible until the supervisor settles it"), user=view.to_by,
+                             outgoing=view.from_by))
 
 
 @handover_app.command("settle", help="The supervisor has dealt with a refused handover (desk_supervisor or admin); "
@@ -249,7 +278,8 @@ def handover_settle(ctx: typer.Context, handover: HandoverArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.settle(session, st.actor, handover, note)
-    emit(view, as_json, _say(view, f"settled by {view.settled_by}") + "; the incoming person may accept it now")
+    emit(view, as_json, _say(view, N_("handover {handover} settled by {user}: {state}; the incoming person may "
+                                      "accept it now"), user=view.settled_by))
 
 
 @handover_app.command("list", help="The handovers prepared on a day, with their state. "
@@ -264,7 +294,7 @@ def handover_list(ctx: typer.Context, on: DayOpt = None, as_json: JsonOpt = Fals
     if as_json:
         print_json(views)
     else:
-        print_table(_handover_rows(views), HANDOVER_COLUMNS)
+        print_table(_handover_rows(views), _headers(HANDOVER_COLUMNS))
 
 
 @handover_app.command("show", help="A handover whole: the summary, what was open, the checklist, both "
@@ -279,20 +309,27 @@ def handover_show(ctx: typer.Context, handover: HandoverArg, as_json: JsonOpt = 
     if as_json:
         print_json(v)
         return
+    by = _("{at} by {user}")
     print_fields([
-        ("handover", f"{v.id}: {v.shift} shift {v.shift_id}"), ("state", v.state),
-        ("prepared", f"{text(v.prepared_at)} by {v.from_by}"), ("summary", v.summary),
-        ("accepted", f"{text(v.accepted_at)} by {v.to_by}" if v.accepted_at else None),
-        ("refused", f"{text(v.refused_at)}: {v.question}" if v.refused_at else None),
-        ("settled", f"{text(v.settled_at)} by {v.settled_by}: {v.settlement}" if v.settled_at else None),
-    ], title=f"Handover {v.id}")
+        (N_("handover"), _("{handover}: {shift} shift {shift_id}").format(handover=v.id, shift=code(v.shift),
+                                                                          shift_id=v.shift_id)),
+        (N_("state"), code(v.state)),
+        (N_("prepared"), by.format(at=text(v.prepared_at), user=v.from_by)), (N_("summary"), v.summary),
+        (N_("accepted"), by.format(at=text(v.accepted_at), user=v.to_by) if v.accepted_at else None),
+        (N_("refused"), _("{at}: {question}").format(at=text(v.refused_at), question=v.question) if v.refused_at
+         else None),
+        (N_("settled"), _("{at} by {user}: {note}").format(at=text(v.settled_at), user=v.settled_by,
+                                                           note=v.settlement) if v.settled_at else None),
+    ], title=_("Handover {handover}").format(handover=v.id))
     say("")
-    print_table([{"item": c.item, "state": "ok" if c.ok else "PROBLEM", "note": c.note} for c in v.checks],
-                [("item", "Item"), ("state", "State"), ("note", "Note")], title="Checked together", wide=True)
+    print_table([{"item": code(c.item), "state": code("ok") if c.ok else _("PROBLEM"), "note": c.note}
+                 for c in v.checks],
+                [("item", N_("Item")), ("state", N_("State")), ("note", N_("Note"))], title=_("Checked together"),
+                wide=True)
     if v.open_items:
         say("")
-        print_table(v.open_items, [("kind", "Kind"), ("id", "ID"), ("text", "Open")], title="Open at the handover",
-                    wide=True)
+        print_table(v.open_items, [("kind", N_("Kind")), ("id", N_("ID")), ("text", N_("Open"))],
+                    title=_("Open at the handover"), wide=True)
 
 
 @handover_app.command("review", help="The manager's daily review of a day's handovers (desk_supervisor or admin), "
@@ -312,5 +349,7 @@ def handover_review(ctx: typer.Context,
     if as_json:
         print_json(view)
         return
-    print_table(_handover_rows(view.handovers), HANDOVER_COLUMNS, title=f"Handovers of {view.day}")
-    say(f"handovers of {view.day} reviewed by {view.reviewed_by}" + (f": {view.note}" if view.note else ""))
+    print_table(_handover_rows(view.handovers), _headers(HANDOVER_COLUMNS), title=_("Handovers of {day}").format(day=view.day))
+    said = dict(day=view.day, user=view.reviewed_by, note=view.note)
+    say(_("handovers of {day} reviewed by {user}: {note}").format(**said) if view.note
+        else _("handovers of {day} reviewed by {user}").format(**said))

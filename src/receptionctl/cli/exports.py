@@ -46,9 +46,10 @@ def export(
 ) -> None:
     from receptionctl.cli.common import when
     from receptionctl.errors import BadInput
+    from receptionctl.i18n import _
 
     if fmt is Format.ics and kind is not Kind.visits:
-        raise BadInput(f"--format ics is for visits only, not {kind.value}: expected csv or json",
+        raise BadInput(_("--format ics is for visits only, not {kind}: expected csv or json").format(kind=kind.value),
                        hint=f"receptionctl export {kind.value} --format csv")
     st = state(ctx)
     with st.session() as session:
@@ -107,11 +108,13 @@ def _write(output: Optional[str], fill) -> None:
     from pathlib import Path
 
     from receptionctl.errors import BadInput
+    from receptionctl.i18n import _
 
     target = Path(output).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise BadInput(f"--output {output}: no folder {folder}", hint="create the folder first")
+        raise BadInput(_("--output {output}: no folder {folder}").format(output=output, folder=folder),
+                       hint=_("create the folder first"))
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -192,12 +195,13 @@ def _ics(sink, entries, host: Optional[str]) -> None:
 
     from receptionctl import __version__
     from receptionctl.domain import clock
+    from receptionctl.i18n import _, code
 
     cal = Calendar()
     cal.add("prodid", f"-//receptionctl//receptionctl {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"Visits hosted by {host}" if host else "Client visits")
+    cal.add("x-wr-calname", _("Visits hosted by {host}").format(host=host) if host else _("Client visits"))
     head = cal.to_ical().decode("utf-8")
     closing = "END:VCALENDAR\r\n"
     sink.write(head[: head.rindex(closing)])
@@ -209,12 +213,16 @@ def _ics(sink, entries, host: Optional[str]) -> None:
         event.add("dtstamp", stamp)
         event.add("dtstart", v.starts_at.astimezone(timezone.utc))
         event.add("dtend", v.ends_at.astimezone(timezone.utc))
-        event.add("summary", f"{v.client} – {v.purpose}")
+        event.add("summary", f"{v.client} – {code(v.purpose)}")
         if v.venue or v.offsite:
-            event.add("location", v.venue or "off site")
+            event.add("location", v.venue or _("off site"))
         event.add("status", _ICS_STATUS[entry.status])
-        event.add("description", f"Visit {v.id}: {v.client}, {v.purpose}, level {v.level}, {v.headcount} guests; "
-                  f"status {v.status}, plan {v.plan_status}" + (f"; host {v.host}" if v.host else ""))
+        said = dict(id=v.id, client=v.client, purpose=code(v.purpose), level=v.level, n=v.headcount,
+                    status=code(v.status), plan=code(v.plan_status), host=v.host)
+        event.add("description", _("Visit {id}: {client}, {purpose}, level {level}, {n} guests; status {status}, plan "
+                                   "{plan}; host {host}").format(**said) if v.host else
+                  _("Visit {id}: {client}, {purpose}, level {level}, {n} guests; status {status}, plan "
+                    "{plan}").format(**said))
         for a in entry.team:
             if a.role == "host":
                 event.add("organizer", _address(a.staff, a.staff_name))
@@ -226,8 +234,8 @@ def _ics(sink, entries, host: Optional[str]) -> None:
         if entry.status != "cancelled":
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Visit {v.id} ({v.client}) starts in {entry.alarm_minutes} minutes: "
-                      "time to go to the meeting point")
+            alarm.add("description", _("Visit {id} ({client}) starts in {n} minutes: time to go to the meeting "
+                                       "point").format(id=v.id, client=v.client, n=entry.alarm_minutes))
             alarm.add("trigger", timedelta(minutes=-entry.alarm_minutes))
             event.add_component(alarm)
         sink.write(event.to_ical().decode("utf-8"))

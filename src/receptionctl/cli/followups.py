@@ -8,6 +8,7 @@ import typer
 from receptionctl.cli.common import JsonOpt, MineOpt, WideOpt, complete_client, complete_user, emit, owner_filter, record_id, report, state, when, whole
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
+from receptionctl.i18n import N_, _, chinese, code
 
 feedback_app = typer.Typer(rich_markup_mode=None, help="The client-reception feedback form.", no_args_is_help=True)
 followup_app = typer.Typer(rich_markup_mode=None, help="Follow-up work after visits.", no_args_is_help=True)
@@ -45,15 +46,17 @@ def feedback_add(
 
     given = _answer_options(answer or [])
     if score is not None and (given or ask):
-        raise BadInput("--score and " + ("--answer" if given else "--ask") + " both give the score: expected one of them",
-                       hint="--score N for a score given as a number, --answer KEY=VALUE for the form's answers")
+        raise BadInput(_("--score and {option} both give the score: expected one of them").format(
+            option="--answer" if given else "--ask"),
+            hint=_("--score N for a score given as a number, --answer KEY=VALUE for the form's answers"))
     if score is not None and channel is None:
-        raise BadInput("--score needs --channel: expected phone, email, form or visit")
+        raise BadInput(_("--score needs --channel: expected phone, email, form or visit"))
     if score is None and not given and not ask:
         if not _on_a_terminal():
-            raise BadInput("no score and no answers: give --score N --channel CHANNEL, or --answer KEY=VALUE "
-                           "for each question of the form", hint=f"`receptionctl procedure show` lists the questions; "
-                                                                 "on a terminal `feedback add` asks them")
+            raise BadInput(_("no score and no answers: give --score N --channel CHANNEL, or --answer KEY=VALUE "
+                             "for each question of the form"),
+                           hint=_("`receptionctl procedure show` lists the questions; on a terminal `feedback add` "
+                                  "asks them"))
         ask = True
     st = state(ctx)
     if ask:
@@ -70,8 +73,10 @@ def feedback_add(
     if as_json:
         print_json(f)
     else:
-        say(f"feedback for visit {visit}: score {f.score}" + (f" from {len(f.answers)} answers" if f.answers else "")
-            + (" (excellent)" if f.excellent else "") + (" (UNDER THE RED LINE)" if f.below_red_line else ""))
+        say((_("feedback for visit {visit}: score {score} from {n} answers").format(
+                visit=visit, score=f.score, n=len(f.answers)) if f.answers else
+             _("feedback for visit {visit}: score {score}").format(visit=visit, score=f.score))
+            + (_(" (excellent)") if f.excellent else "") + (_(" (UNDER THE RED LINE)") if f.below_red_line else ""))
     report(done)
 
 
@@ -84,9 +89,9 @@ def _answer_options(values: list) -> dict:
         key, sep, answer = str(value).partition("=")
         key = key.strip().lower()
         if not sep or not key:
-            raise BadInput(f"--answer {value!r} is not valid: expected KEY=VALUE, such as q1=5")
+            raise BadInput(_("--answer {value!r} is not valid: expected KEY=VALUE, such as q1=5").format(value=value))
         if key in out:
-            raise BadInput(f"--answer {key} is given twice: expected one answer to each question")
+            raise BadInput(_("--answer {key} is given twice: expected one answer to each question").format(key=key))
         out[key] = answer
     return out
 
@@ -108,18 +113,21 @@ def _ask(questions, given: dict) -> dict:
     workaround of click's for readline, and stdout is for data.)"""
     import sys
 
-    from receptionctl.domain.followups import SCALE, check_answer
+    from receptionctl.domain.followups import SCALE, check_answer, question_text
     from receptionctl.errors import BadInput
     from receptionctl.render.output import note
 
     todo = [q for q in questions if q.key not in given]
     terminal = _on_a_terminal()
     if todo and terminal:
-        note(f"the feedback form: answer {SCALE[0]} (poor) to {SCALE[1]} (excellent); Enter passes over a "
-             "question answered in words")
+        note(_("the feedback form: answer {low} (poor) to {high} (excellent); Enter passes over a question answered "
+               "in words").format(low=SCALE[0], high=SCALE[1]))
     answers = {}
     for q in todo:
-        label = f"{q.key}. {q.text}" + (f" / {q.text_zh}" if q.text_zh else "")
+        if chinese():
+            label = f"{q.key}. {question_text(q)}"
+        else:
+            label = f"{q.key}. {q.text}" + (f" / {q.text_zh}" if q.text_zh else "")
         label += f" [{SCALE[0]}-{SCALE[1]}]: " if q.kind == "scale" else ": "
         while True:
             if terminal:
@@ -129,7 +137,7 @@ def _ask(questions, given: dict) -> dict:
             if not line:
                 if terminal:
                     sys.stderr.write("\n")
-                raise BadInput(f"the answers ended at {q.key}: nothing was recorded")
+                raise BadInput(_("the answers ended at {key}: nothing was recorded").format(key=q.key))
             raw = line.rstrip("\r\n")
             if q.kind == "scale" and not raw.strip() and terminal:
                 continue
@@ -146,8 +154,8 @@ def _ask(questions, given: dict) -> dict:
     return answers
 
 
-FEEDBACK_COLUMNS = [("visit_id", "Visit"), ("client", "Client"), ("at", "Received"), ("score", "Score"),
-                    ("mark", ""), ("channel", "Channel"), ("intent", "Intent"), ("comment", "Comment")]
+FEEDBACK_COLUMNS = [("visit_id", N_("Visit")), ("client", N_("Client")), ("at", N_("Received")), ("score", N_("Score")),
+                    ("mark", ""), ("channel", N_("Channel")), ("intent", N_("Intent")), ("comment", N_("Comment"))]
 
 
 @feedback_app.command("list", help="Feedback forms by the time they were received: one visit's, one client's, "
@@ -176,7 +184,8 @@ def feedback_list(
     if as_json:
         print_json(views)
     else:
-        print_table([{**f.__dict__, "mark": "excellent" if f.excellent else "RED LINE" if f.below_red_line else ""}
+        print_table([{**f.__dict__, "channel": code(f.channel), "intent": code(f.intent),
+                      "mark": _("excellent") if f.excellent else _("RED LINE") if f.below_red_line else ""}
                      for f in views], FEEDBACK_COLUMNS)
 
 
@@ -190,16 +199,25 @@ def feedback_show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False)
     if as_json:
         print_json(f)
         return
-    print_fields([("visit", f.visit_id), ("client", f.client), ("score", f"{f.score}" + (
-        " (excellent)" if f.excellent else " (UNDER THE RED LINE)" if f.below_red_line else "")),
-        ("channel", f.channel), ("intent", f.intent), ("comment", f.comment), ("suggestion", f.suggestion),
-        ("received", f.at), ("recorded by", f.by)], title=f"Feedback of visit {f.visit_id}")
+    print_fields([(N_("visit"), f.visit_id), (N_("client"), f.client), (N_("score"), f"{f.score}" + (
+        _(" (excellent)") if f.excellent else _(" (UNDER THE RED LINE)") if f.below_red_line else "")),
+        (N_("channel"), code(f.channel)), (N_("intent"), code(f.intent)), (N_("comment"), f.comment),
+        (N_("suggestion"), f.suggestion), (N_("received"), f.at), (N_("recorded by"), f.by)],
+        title=_("Feedback of visit {visit}").format(visit=f.visit_id))
     if f.answers:
         import sys
 
         sys.stdout.write("\n")
-        print_fields([(a.key, (f"{a.value} of 5" if a.kind == "scale" else a.value) + f"  ({a.question}"
-                       + (f" / {a.question_zh})" if a.question_zh else ")")) for a in f.answers], title="answers")
+        print_fields([(a.key, _answer(a)) for a in f.answers], title=_("answers"))
+
+
+def _answer(a) -> str:
+    """One answer of a form with its question: in Chinese the question's Chinese text, in
+    English both."""
+    value = _("{value} of 5").format(value=a.value) if a.kind == "scale" else a.value
+    if chinese():
+        return f"{value}  ({a.question_zh or a.question})"
+    return value + f"  ({a.question}" + (f" / {a.question_zh})" if a.question_zh else ")")
 
 def outcome(
     ctx: typer.Context,
@@ -213,7 +231,8 @@ def outcome(
     st = state(ctx)
     with st.session(write=True) as session:
         done = set_outcome(session, st.actor, visit, result.value, note)
-    emit(done, as_json, f"visit {visit}: {done.view.outcome}" + (" (converted)" if done.view.converted else ""))
+    emit(done, as_json, (_("visit {visit}: {outcome} (converted)") if done.view.converted else
+                         _("visit {visit}: {outcome}")).format(visit=visit, outcome=code(done.view.outcome)))
 
 
 def evaluate(
@@ -231,7 +250,7 @@ def evaluate(
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
                   cost=cost)
-    emit(done, as_json, f"evaluation of visit {visit} written")
+    emit(done, as_json, _("evaluation of visit {visit} written").format(visit=visit))
 
 
 @followup_app.command("due", help="Open follow-up tasks, and the steps of service cases, overdue or due within the window: overdue first, then by due time. "

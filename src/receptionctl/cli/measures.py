@@ -16,6 +16,8 @@ from receptionctl.cli.common import (
     whole,
 )
 
+from receptionctl.i18n import N_, _, code
+
 training_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                            help="Training records: who was trained in what, by whom, and the assessment's "
                                 "result; a person's training tracking card.")
@@ -27,14 +29,15 @@ FromOpt = Annotated[Optional[str], typer.Option("--from", metavar="DAY", help="F
 ToOpt = Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Up to this day (inclusive). "
                                               + DAY_FORMS)]
 
-DEDUCTION_COLUMNS = [("id", "ID"), ("at", "When"), ("person", "Person"), ("points", "Points"),
-                     ("reason", "Reason"), ("case_id", "Case"), ("visit_id", "Visit"), ("by", "Recorded by")]
-CARD_COLUMNS = [("day", "Day"), ("training_id", "Training"), ("topic", "Topic"), ("trainer", "Trainer"),
-                ("person", "Person"), ("score", "Score"), ("result", "Result")]
+DEDUCTION_COLUMNS = [("id", N_("ID")), ("at", N_("When")), ("person", N_("Person")), ("points", N_("Points")),
+                     ("reason", N_("Reason")), ("case_id", N_("Case")), ("visit_id", N_("Visit")),
+                     ("by", N_("Recorded by"))]
+CARD_COLUMNS = [("day", N_("Day")), ("training_id", N_("Training")), ("topic", N_("Topic")), ("trainer", N_("Trainer")),
+                ("person", N_("Person")), ("score", N_("Score")), ("result", N_("Result"))]
 
 
 def _result(passed) -> str:
-    return "" if passed is None else "passed" if passed else "FAILED"
+    return "" if passed is None else code("passed") if passed else _("FAILED")
 
 
 def deduct(
@@ -57,7 +60,8 @@ def deduct(
     st = state(ctx)
     with st.session(write=True) as session:
         view = measures.deduct(session, st.actor, user, points, reason, case_id=case, visit_id=visit)
-    emit(view, as_json, f"deduction {view.id}: {view.points} points from {view.person} ({view.name})")
+    emit(view, as_json, _("deduction {id}: {points} points from {user} ({name})").format(
+        id=view.id, points=view.points, user=view.person, name=view.name))
 
 
 def deductions(
@@ -93,8 +97,8 @@ def _scores(values: list[str]) -> dict[str, str]:
     for value in values:
         who, sep, result = value.partition("=")
         if not sep or not who.strip() or not result.strip():
-            raise typer.BadParameter(f"{value!r} is not valid: expected USER=SCORE (0 to 100), USER=pass or "
-                                     "USER=fail", param_hint="'--score'")
+            raise typer.BadParameter(_("{value!r} is not valid: expected USER=SCORE (0 to 100), USER=pass or "
+                                       "USER=fail").format(value=value), param_hint="'--score'")
         out[who.strip()] = result.strip()
     return out
 
@@ -135,9 +139,13 @@ def training_add(
         view = measures.add_training(session, st.actor, topic=topic, day=day(on, session), people=_people(people),
                                      results=results, trainer=trainer, pass_mark=pass_mark, notes=notes,
                                      visit_id=visit)
-    message = f"training {view.id}: {view.topic}, {view.day}, {len(view.people)} people"
+    said = dict(id=view.id, topic=view.topic, day=view.day, n=len(view.people), visit=view.visit_id,
+                task=view.task_id)
     if view.task_id is not None:
-        message += f"; visit {view.visit_id}'s task {view.task_id} (train-staff) done"
+        message = _("training {id}: {topic}, {day}, {n} people; visit {visit}'s task {task} (train-staff) "
+                    "done").format(**said)
+    else:
+        message = _("training {id}: {topic}, {day}, {n} people").format(**said)
     emit(view, as_json, message)
 
 
@@ -181,10 +189,12 @@ def training_show(
     if as_json:
         print_json(view)
         return
-    print_fields([("topic", view.topic), ("day", view.day),
-                  ("trainer", view.trainer + (f" ({view.trainer_username})" if view.trainer_username else "")
+    print_fields([(N_("topic"), view.topic), (N_("day"), view.day),
+                  (N_("trainer"), view.trainer + (f" ({view.trainer_username})" if view.trainer_username else "")
                    if view.trainer else None),
-                  ("pass mark", view.pass_mark), ("visit", view.visit_id), ("notes", view.notes),
-                  ("recorded", f"{text(view.at)} by {view.by}")], title=f"Training {view.id}")
+                  (N_("pass mark"), view.pass_mark), (N_("visit"), view.visit_id), (N_("notes"), view.notes),
+                  (N_("recorded"), _("{at} by {user}").format(at=text(view.at), user=view.by))],
+                 title=_("Training {id}").format(id=view.id))
     print_table([{**p.__dict__, "result": _result(p.passed)} for p in view.people],
-                [("person", "Person"), ("name", "Name"), ("score", "Score"), ("result", "Result")], wide=True)
+                [("person", N_("Person")), ("name", N_("Name")), ("score", N_("Score")), ("result", N_("Result"))],
+                wide=True)

@@ -18,6 +18,8 @@ from receptionctl.cli.common import (
     whole,
 )
 
+from receptionctl.i18n import N_, _, code
+
 pass_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                        help="Temporary passes for workers and contractors: issued, returned, out past their time.")
 goods_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -29,23 +31,35 @@ PassArg = Annotated[int, typer.Argument(metavar="PASS", parser=record_id, help="
 GoodsArg = Annotated[int, typer.Argument(metavar="N", parser=record_id, help="The goods id (see goods list).")]
 MailArg = Annotated[int, typer.Argument(metavar="N", parser=record_id, help="The mail id (see mail list).")]
 
-PASS_COLUMNS = [("id", "ID"), ("name", "Name"), ("company", "Company"), ("id_number", "ID number"),
-                ("issued_at", "Issued"), ("until", "Until"), ("returned_at", "Returned"), ("flag", ""),
-                ("host", "Host"), ("place", "Place"), ("purpose", "Purpose")]
-GOODS_COLUMNS = [("id", "ID"), ("requested_at", "Recorded"), ("qty", "Qty"), ("what", "What"),
-                 ("owner", "Owner"), ("carrier", "Carrier"), ("state", "State"), ("approved_by", "Agreed by"),
-                 ("released_at", "Released"), ("released_by", "Released by")]
-MAIL_COLUMNS = [("id", "ID"), ("received_at", "Received"), ("kind", "Kind"), ("addressee", "To"),
-                ("sender", "From"), ("tracking", "Tracking"), ("collected_at", "Collected"),
-                ("collected_by", "Collected by"), ("flag", "")]
+PASS_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("company", N_("Company")), ("id_number", N_("ID number")),
+                ("issued_at", N_("Issued")), ("until", N_("Until")), ("returned_at", N_("Returned")), ("flag", ""),
+                ("host", N_("Host")), ("place", N_("Place")), ("purpose", N_("Purpose"))]
+GOODS_COLUMNS = [("id", N_("ID")), ("requested_at", N_("Recorded")), ("qty", N_("Qty")), ("what", N_("What")),
+                 ("owner", N_("Owner")), ("carrier", N_("Carrier")), ("state", N_("State")),
+                 ("approved_by", N_("Agreed by")), ("released_at", N_("Released")), ("released_by", N_("Released by"))]
+MAIL_COLUMNS = [("id", N_("ID")), ("received_at", N_("Received")), ("kind", N_("Kind")), ("addressee", N_("mail|To")),
+                ("sender", N_("mail|From")), ("tracking", N_("Tracking")), ("collected_at", N_("Collected")),
+                ("collected_by", N_("Collected by")), ("flag", "")]
+
+
+def _label(msgid: str) -> str:
+    """A column header whose English word means different things in different tables: its
+    message id is `context|English` (as i18n.code's `code|VALUE`), shown as its translation, else
+    as the English after the bar."""
+    text = _(msgid)
+    return msgid.split("|", 1)[1] if text == msgid else text
+
+
+def _headers(columns):
+    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
 
 
 def _pass_rows(views):
-    return [{**v.__dict__, "flag": "OVERDUE" if v.overdue else "out" if v.out else ""} for v in views]
+    return [{**v.__dict__, "flag": _("OVERDUE") if v.overdue else _("out") if v.out else ""} for v in views]
 
 
 def _mail_rows(views):
-    return [{**v.__dict__, "addressee": v.to or v.to_dept, "flag": "UNCOLLECTED" if v.overdue else ""}
+    return [{**v.__dict__, "addressee": v.to or v.to_dept, "flag": _("UNCOLLECTED") if v.overdue else ""}
             for v in views]
 
 
@@ -77,8 +91,8 @@ def pass_issue(
         view = passes.issue_pass(session, st.actor, name=name, company=company, purpose=purpose,
                                  until=when(until, session), id_number=id_number, host=host, place=place,
                                  cipher=st.cipher)
-    emit(view, as_json, f"pass {view.id} issued to {view.name} ({view.company}), back by "
-                        f"{clock.local(view.until):%Y-%m-%d %H:%M}")
+    emit(view, as_json, _("pass {id} issued to {name} ({company}), back by {until}").format(
+        id=view.id, name=view.name, company=view.company, until=f"{clock.local(view.until):%Y-%m-%d %H:%M}"))
 
 
 @pass_app.command("return", help="A pass is back at the desk (written on the record, once). "
@@ -89,7 +103,8 @@ def pass_return(ctx: typer.Context, pass_: PassArg, as_json: JsonOpt = False) ->
     st = state(ctx)
     with st.session(write=True) as session:
         view = passes.return_pass(session, st.actor, pass_)
-    emit(view, as_json, f"pass {view.id} returned ({view.name}, {view.company})")
+    emit(view, as_json, _("pass {id} returned ({name}, {company})").format(id=view.id, name=view.name,
+                                                                            company=view.company))
 
 
 @pass_app.command("list", help="Passes by the time they were issued, identity numbers masked; --out: those not "
@@ -127,18 +142,19 @@ def pass_show(ctx: typer.Context, pass_: PassArg, reveal: RevealOpt = False, as_
     if as_json:
         print_json(v)
         return
+    by = _("{at} by {user}")
     print_fields([
-        ("name", v.name), ("company", v.company), ("purpose", v.purpose), ("id number", v.id_number),
-        ("host", f"{v.host_name} ({v.host})" if v.host else None), ("place", v.place),
-        ("issued", f"{text(v.issued_at)} by {v.issued_by}"),
-        ("until", f"{text(v.until)}" + (" – OVERDUE" if v.overdue else "")),
-        ("returned", f"{text(v.returned_at)} by {v.returned_by}" if v.returned_at else "no: out"),
-    ], title=f"Pass {v.id}")
+        (N_("name"), v.name), (N_("company"), v.company), (N_("purpose"), v.purpose), (N_("id number"), v.id_number),
+        (N_("host"), f"{v.host_name} ({v.host})" if v.host else None), (N_("place"), v.place),
+        (N_("issued"), by.format(at=text(v.issued_at), user=v.issued_by)),
+        (N_("until"), _("{at} – OVERDUE").format(at=text(v.until)) if v.overdue else text(v.until)),
+        (N_("returned"), by.format(at=text(v.returned_at), user=v.returned_by) if v.returned_at else _("no: out")),
+    ], title=_("Pass {id}").format(id=v.id))
 
 
 # -- goods ---------------------------------------------------------------------------------
-def _say_goods(v) -> str:
-    return f"goods {v.id}: {v.qty} × {v.what}, carried by {v.carrier}, owner {v.owner}: {v.state}"
+def _say_goods(v, said: str = N_("goods {id}: {qty} × {what}, carried by {carrier}, owner {owner}: {state}")) -> str:
+    return _(said).format(id=v.id, qty=v.qty, what=v.what, carrier=v.carrier, owner=v.owner, state=code(v.state))
 
 
 WhatOpt = Annotated[Optional[str], typer.Option("--what", metavar="TEXT", help="What leaves.")]
@@ -156,8 +172,8 @@ def _request(ctx: typer.Context, what, qty, owner, carrier):
     missing = [o for o, v in (("--what", what), ("--qty", qty), ("--owner", owner), ("--carrier", carrier))
                if v is None]
     if missing:
-        raise BadInput(f"{', '.join(missing)} missing: a request names what leaves, how many, whose and who "
-                       "carries it")
+        raise BadInput(_("{options} missing: a request names what leaves, how many, whose and who carries "
+                         "it").format(options=", ".join(missing)))
     st = state(ctx)
     with st.session(write=True) as session:
         return passes.request_goods(session, st.actor, what=what, qty=qty, owner=owner, carrier=carrier)
@@ -177,7 +193,8 @@ def goods_request(
     as_json: JsonOpt = False,
 ) -> None:
     view = _request(ctx, what, qty, owner, carrier)
-    emit(view, as_json, _say_goods(view) + f": waiting for {view.owner}'s agreement")
+    emit(view, as_json, _say_goods(view, N_("goods {id}: {qty} × {what}, carried by {carrier}, owner {owner}: "
+                                            "{state}: waiting for {owner}'s agreement")))
 
 
 @goods_app.command("approve", help="The owner agrees that the goods may leave (the owner or an admin). "
@@ -209,22 +226,24 @@ def goods_release(
              if v is not None]
     if goods is not None:
         if given:
-            raise BadInput(f"goods {goods} is recorded already: {', '.join(given)} describe a new request, "
-                           "expected the id alone", hint="see `receptionctl goods list`")
+            raise BadInput(_("goods {id} is recorded already: {options} describe a new request, expected the id "
+                             "alone").format(id=goods, options=", ".join(given)),
+                           hint=_("see `receptionctl goods list`"))
         st = state(ctx)
         with st.session(write=True) as session:
             view = passes.release_goods(session, st.actor, goods)
-        emit(view, as_json, f"goods {view.id} released: {view.qty} × {view.what}, carried by {view.carrier}, "
-                            f"agreed by {view.approved_by}")
+        emit(view, as_json, _("goods {id} released: {qty} × {what}, carried by {carrier}, agreed by {user}").format(
+            id=view.id, qty=view.qty, what=view.what, carrier=view.carrier, user=view.approved_by))
         return
     if not given:
-        raise BadInput("goods release needs N, the goods id, or --what, --qty, --owner and --carrier for a new "
-                       "request", hint="see `receptionctl goods list --pending`")
+        raise BadInput(_("goods release needs N, the goods id, or --what, --qty, --owner and --carrier for a new "
+                         "request"), hint=_("see `receptionctl goods list --pending`"))
     view = _request(ctx, what, qty, owner, carrier)  # recorded and committed: the owner is asked
     emit(view, as_json, _say_goods(view))
-    raise Refused(f"goods {view.id} are waiting for the owner's agreement ({view.owner}): nothing leaves yet",
-                  hint=f"once {view.owner} has run `receptionctl goods approve {view.id}`, "
-                       f"run `receptionctl goods release {view.id}`")
+    raise Refused(_("goods {id} are waiting for the owner's agreement ({owner}): nothing leaves yet").format(
+        id=view.id, owner=view.owner),
+        hint=_("once {owner} has run `receptionctl goods approve {id}`, run `receptionctl goods release {id}`").format(
+            owner=view.owner, id=view.id))
 
 
 @goods_app.command("list", help="The release log: what, how many, whose, who agreed, who carried it out, when. "
@@ -273,8 +292,9 @@ def mail_receive(
     st = state(ctx)
     with st.session(write=True) as session:
         view = passes.receive_mail(session, st.actor, to=to, kind=kind, sender=sender, tracking=tracking)
-    emit(view, as_json, f"mail {view.id} received: {view.kind} for {view.to or view.to_dept}"
-                        + (f" (task {view.task_id})" if view.task_id else ""))
+    said = dict(id=view.id, kind=code(view.kind), to=view.to or view.to_dept, task=view.task_id)
+    emit(view, as_json, _("mail {id} received: {kind} for {to} (task {task})").format(**said) if view.task_id
+         else _("mail {id} received: {kind} for {to}").format(**said))
 
 
 @mail_app.command("collect", help="Mail handed out: who took it (default: the acting person) and when; the "
@@ -289,7 +309,7 @@ def mail_collect(ctx: typer.Context, mail: MailArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = passes.collect_mail(session, st.actor, mail, by)
-    emit(view, as_json, f"mail {view.id} collected by {view.collected_by}")
+    emit(view, as_json, _("mail {id} collected by {user}").format(id=view.id, user=view.collected_by))
 
 
 @mail_app.command("list", help="The mail log by the time each item came in; --uncollected: still at the desk. "
@@ -310,4 +330,4 @@ def mail_list(
     if as_json:
         print_json(views)
     else:
-        print_table(_mail_rows(views), MAIL_COLUMNS)
+        print_table(_mail_rows(views), _headers(MAIL_COLUMNS))

@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from receptionctl.cli.common import JsonOpt, WHEN_FORMS, complete_user, emit, record_id, report, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
+from receptionctl.i18n import N_, _, code
 
 app = typer.Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what, budget, approval by the leadership.",
                   no_args_is_help=True)
@@ -68,7 +69,8 @@ def item(
     with st.session(write=True) as session:
         done = add_item(session, st.actor, visit, starts_at=when(at, session),
                         ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
-    emit(done, as_json, f"agenda item {done.view.id} added to visit {visit}: {done.view.title}")
+    emit(done, as_json, _("agenda item {item} added to visit {visit}: {title}").format(item=done.view.id, visit=visit,
+                                                                                       title=done.view.title))
 
 
 @app.command("assign", help="Assign a visit role to a person, with a backup (A/B roles). Warns about clashes. "
@@ -91,7 +93,10 @@ def assign(
     if as_json:
         print_json(a)
     else:
-        say(f"visit {visit}: {a.role} {a.staff}" + (f", backup {a.backup}" if a.backup else ""))
+        role = code(a.role, "role")
+        say(_("visit {visit}: {role} {user}, backup {backup}").format(visit=visit, role=role, user=a.staff,
+                                                                      backup=a.backup) if a.backup else
+            _("visit {visit}: {role} {user}").format(visit=visit, role=role, user=a.staff))
     report(done)
 
 
@@ -114,16 +119,19 @@ def set_(
     with st.session(write=True) as session:
         done = set_plan(session, st.actor, visit, budget=budget, per_person=per_person, catering=catering,
                         lodging=lodging, transport=transport, nda=nda)
-    emit(done, as_json, f"plan of visit {visit} updated (plan {done.view.plan_status})")
+    emit(done, as_json, _("plan of visit {visit} updated (plan {plan})").format(visit=visit,
+                                                                                plan=code(done.view.plan_status)))
 
 
 def _transition(ctx: typer.Context, visit: int, action: str, as_json: bool, **kw) -> None:
     from receptionctl.domain import plans
+    from receptionctl.domain.lifecycle import state_text
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = getattr(plans, action)(session, st.actor, visit, **kw)
-    emit(done, as_json, f"plan of visit {visit} {done.view.plan_status}; visit {done.view.status.replace('_', ' ')}")
+    emit(done, as_json, _("plan of visit {visit} {plan}; visit {status}").format(
+        visit=visit, plan=code(done.view.plan_status), status=state_text(done.view.status)))
 
 
 @app.command("submit", help="Submit the plan for approval: needs a host, an agenda item, a standard within the limit, "
@@ -148,8 +156,8 @@ def reject(ctx: typer.Context, visit: VisitArg,
     _transition(ctx, visit, "reject", as_json, reason=reason)
 
 
-ITEM_COLUMNS = [("id", "ID"), ("starts_at", "Starts"), ("ends_at", "Ends"), ("title", "Item"), ("place", "Place"),
-                ("owner", "Owner")]
+ITEM_COLUMNS = [("id", N_("ID")), ("starts_at", N_("Starts")), ("ends_at", N_("Ends")), ("title", N_("Item")),
+                ("place", N_("Place")), ("owner", N_("Owner"))]
 
 
 @item_app.command("list", help="A visit's agenda, by start. Example: receptionctl plan item list 7")
@@ -183,7 +191,7 @@ def item_edit(
     with st.session(write=True) as session:
         done = edit_item(session, st.actor, item_id, starts_at=when(at, session) if at else None,
                          ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
-    emit(done, as_json, f"agenda item {done.view.id} changed: {done.view.title}")
+    emit(done, as_json, _("agenda item {item} changed: {title}").format(item=done.view.id, title=done.view.title))
 
 
 @item_app.command("remove", help="Take an item off the agenda. An approved plan goes back for approval. "
@@ -194,7 +202,7 @@ def item_remove(ctx: typer.Context, item_id: ItemArg, as_json: JsonOpt = False) 
     st = state(ctx)
     with st.session(write=True) as session:
         done = remove_item(session, st.actor, item_id)
-    emit(done, as_json, f"agenda item {done.view.id} removed: {done.view.title}")
+    emit(done, as_json, _("agenda item {item} removed: {title}").format(item=done.view.id, title=done.view.title))
 
 
 @app.command("unassign", help="Nobody plays this role on the visit any more (its tasks show it unassigned). "
@@ -210,4 +218,5 @@ def unassign(
     st = state(ctx)
     with st.session(write=True) as session:
         done = do_unassign(session, st.actor, visit, role.value)
-    emit(done, as_json, f"visit {visit}: {role.value} unassigned (was {done.view.staff})")
+    emit(done, as_json, _("visit {visit}: {role} unassigned (was {user})").format(
+        visit=visit, role=code(role.value, "role"), user=done.view.staff))

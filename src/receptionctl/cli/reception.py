@@ -9,6 +9,7 @@ import typer
 from receptionctl.cli.common import JsonOpt, WideOpt, complete_client, complete_user, complete_visit, emit, record_id, report, state
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
+from receptionctl.i18n import N_, _, code
 
 incident_app = typer.Typer(rich_markup_mode=None, help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
 note_app = typer.Typer(rich_markup_mode=None, help="Notes of a visit: questions, suggestions, cooperation intentions, promises.",
@@ -38,9 +39,9 @@ def checkin(
     from receptionctl.render.output import print_json, say
 
     if walk_in and (visit is not None or not client or not host):
-        raise BadInput("--walk-in records a new visit: expected --client and --host, and no VISIT")
+        raise BadInput(_("--walk-in records a new visit: expected --client and --host, and no VISIT"))
     if not walk_in and visit is None:
-        raise BadInput("missing VISIT: expected the visit id, or --walk-in with --client and --host")
+        raise BadInput(_("missing VISIT: expected the visit id, or --walk-in with --client and --host"))
     st = state(ctx)
     with st.session(write=True) as session:
         if walk_in:
@@ -52,7 +53,9 @@ def checkin(
     if as_json:
         print_json(g)
     else:
-        say(f"{g.name} checked in to visit {g.visit_id}" + (f" (ID {g.id_number})" if g.id_number else ""))
+        say(_("{name} checked in to visit {visit} (ID {id_number})").format(name=g.name, visit=g.visit_id,
+                                                                             id_number=g.id_number)
+            if g.id_number else _("{name} checked in to visit {visit}").format(name=g.name, visit=g.visit_id))
     report(done)
 
 
@@ -62,11 +65,12 @@ def checkout(ctx: typer.Context, visit: VisitArg, guest: GuestOpt, as_json: Json
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, guest)
-    emit(done.view, as_json, f"{done.view.name} checked out of visit {visit}")
+    emit(done.view, as_json, _("{name} checked out of visit {visit}").format(name=done.view.name, visit=visit))
 
 
-INCIDENT_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "Kind"), ("severity", "Severity"),
-                    ("text", "What happened"), ("status", "Status"), ("task_id", "Task")]
+INCIDENT_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When")), ("kind", N_("Kind")),
+                    ("severity", N_("Severity")), ("text", N_("What happened")), ("status", N_("Status")),
+                    ("task_id", N_("Task"))]
 
 
 @incident_app.command("add", help="Record an incident. An equipment failure of any severity gives the visit's "
@@ -88,7 +92,8 @@ def incident_add(
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_incident(session, st.actor, visit, kind.value, severity.value, text, affects_client=not internal)
-    emit(done, as_json, f"incident {done.view.id} recorded on visit {visit}: {done.view.severity} {done.view.kind}")
+    emit(done, as_json, _("incident {incident} recorded on visit {visit}: {severity} {kind}").format(
+        incident=done.view.id, visit=visit, severity=code(done.view.severity), kind=code(done.view.kind)))
 
 
 @incident_app.command("resolve", help="Resolve an incident; its on-site and escalation tasks are done with it. "
@@ -105,7 +110,7 @@ def incident_resolve(
     st = state(ctx)
     with st.session(write=True) as session:
         done = resolve_incident(session, st.actor, incident, text)
-    emit(done, as_json, f"incident {incident} resolved")
+    emit(done, as_json, _("incident {incident} resolved").format(incident=incident))
 
 
 @incident_app.command("list", help="List incidents (all, or only open ones). "
@@ -126,11 +131,12 @@ def incident_list(
     if as_json:
         print_json(views)
     else:
-        print_table(incident_rows(views), INCIDENT_COLUMNS)
+        print_table([{**r, "kind": code(r["kind"]), "severity": code(r["severity"])} for r in incident_rows(views)],
+                    INCIDENT_COLUMNS)
 
 
-NOTE_COLUMNS = [("id", "ID"), ("visit_id", "Visit"), ("at", "When"), ("kind", "Kind"), ("text", "Note"),
-                ("by", "By"), ("status", "Status")]
+NOTE_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When")), ("kind", N_("Kind")),
+                ("text", N_("Note")), ("by", N_("By")), ("status", N_("Status"))]
 
 
 @note_app.command("add", help="Record a question, suggestion, cooperation intention or promise. "
@@ -148,7 +154,8 @@ def note_add(
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_note(session, st.actor, visit, kind.value, text)
-    emit(done, as_json, f"note {done.view.id} ({done.view.kind}) added to visit {visit}")
+    emit(done, as_json, _("note {note} ({kind}) added to visit {visit}").format(note=done.view.id,
+                                                                                kind=code(done.view.kind), visit=visit))
 
 
 @note_app.command("keep", help="Mark a promise as kept. "
@@ -164,7 +171,7 @@ def note_keep(
     st = state(ctx)
     with st.session(write=True) as session:
         done = keep_promise(session, st.actor, note, text)
-    emit(done.view, as_json, f"promise {note} kept")
+    emit(done.view, as_json, _("promise {note} kept").format(note=note))
 
 
 @note_app.command("list", help="List notes of a visit or a client; --promises for the promises not yet kept. "
@@ -190,7 +197,7 @@ def note_list(
     if as_json:
         print_json(views)
     else:
-        print_table(note_rows(views), NOTE_COLUMNS)
+        print_table([{**r, "kind": code(r["kind"])} for r in note_rows(views)], NOTE_COLUMNS)
 
 
 class OnSiteFormat(str, Enum):
@@ -223,6 +230,7 @@ def onsite(
             out.writerow([p.name, p.kind, p.company, p.host or "", text(p.since), p.where or "",
                           text(p.until) if p.until else ""])
     else:
-        print_table(people, [("name", "Name"), ("kind", "Kind"), ("company", "Company"), ("host", "Host"),
-                             ("since", "Since"), ("where", "Where"), ("until", "Until")],
-                    title=f"On site now: {len(people)}")
+        print_table([{**p.__dict__, "kind": code(p.kind)} for p in people],
+                    [("name", N_("Name")), ("kind", N_("Kind")), ("company", N_("Company")), ("host", N_("Host")),
+                     ("since", N_("Since")), ("where", N_("Where")), ("until", N_("Until"))],
+                    title=_("On site now: {n}").format(n=len(people)))

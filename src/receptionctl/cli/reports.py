@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.common import DAY_FORMS, period_of, state, whole
+from receptionctl.i18n import N_
 
 app = typer.Typer(rich_markup_mode=None, help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
 
@@ -24,12 +25,13 @@ class Format(str, Enum):
 def daily(
     ctx: typer.Context,
     day: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day to report on (default today). " + DAY_FORMS)] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="text (default), markdown, html or json.")] = Format.text,
+    fmt: Annotated[Optional[Format], typer.Option("--format", help="text (default), markdown, html or json.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only", help="Print nothing on a day off (weekend or public holiday; make-up working days count): cron then sends no mail.")] = False,
     all_tasks: Annotated[bool, typer.Option("--all", help="List every due and overdue task; by default text, markdown and html list the policy's report_lines_per_owner (10) per person and section and count the rest (json always lists every one).")] = False,
     max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", parser=whole(0, 10_000_000), help="markdown: at most N bytes (UTF-8), for a WeCom or DingTalk bot message, by listing fewer lines per list, never by dropping a section; 0: no limit.")] = 4096,
+    mail_to: Annotated[Optional[list[str]], typer.Option("--mail", metavar="ADDRESS", help="Mail the report to ADDRESS (repeat the option, or separate addresses with commas): one mail with the text and the HTML report, UTF-8, its subject carrying the day and the number of alerts, through the smtp server of the config file or RECEPTIONCTL_SMTP, from mail_from or RECEPTIONCTL_MAIL_FROM. Prints nothing unless --format or --json is given too; a mail the server does not take exits 5.")] = None,
 ) -> None:
     from receptionctl.domain import clock, policy
     from receptionctl.domain.calendar import calendar_for
@@ -38,6 +40,11 @@ def daily(
     from receptionctl.render import report as render
 
     st = state(ctx)
+    sending = None
+    if mail_to:  # the server, sender and addresses checked before any work (exit 2)
+        from receptionctl.cli import mail
+
+        sending = mail.outgoing(mail_to)
     with st.session() as session:
         target = None
         if day:
@@ -51,7 +58,9 @@ def daily(
         per_owner = policy.load(session)["report_lines_per_owner"]
         r = build(session, target, per_owner=None if every else per_owner, viewer=st.actor)
     limit = None if every else per_owner
-    if as_json or fmt is Format.json:
+    if sending is not None and fmt is None and not as_json:
+        pass  # --mail alone: the mail is the output (cron sends no second copy)
+    elif as_json or fmt is Format.json:
         import json
         import sys
 
@@ -66,11 +75,21 @@ def daily(
         sys.stdout.write(render.html_page(r, limit))
     else:
         render.print_text(r, limit)
+    if sending is not None:
+        mail.send(mail.message(r, sending, limit), sending)
+        import sys
+
+        if sys.stderr.isatty():
+            from receptionctl.i18n import _
+
+            sys.stderr.write(_("mailed to {addresses}").format(addresses=", ".join(sending.to)) + "\n")
     if fail_on_overdue and r.overdue:
         import sys
 
+        from receptionctl.i18n import ngettext
+
         n = r.overdue_total
-        sys.stderr.write(f"attention: {n} task{'s' if n != 1 else ''} overdue\n")
+        sys.stderr.write(ngettext("attention: {n} task overdue", "attention: {n} tasks overdue", n).format(n=n) + "\n")
         raise typer.Exit(6)
 
 
@@ -80,6 +99,21 @@ class KpiBy(str, Enum):
     client_tier = "client-tier"
     purpose = "purpose"
     level = "level"
+
+
+_KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client-tier"), "purpose": N_("Purpose"),
+           "level": N_("Level")}  # the group column's header
+# the measures and their counts, as `report kpi` shows them (their keys are codes: JSON keeps them)
+(N_("code|measure|satisfaction"), N_("code|measure|excellent_share"), N_("code|measure|conversion_rate"),
+ N_("code|measure|complaint_rate"), N_("code|measure|process_compliance"), N_("code|measure|task_completion"),
+ N_("code|measure|response_minutes_median"), N_("code|measure|response_minutes_average"),
+ N_("code|measure|resolution_hours_median"), N_("code|measure|resolution_hours_average"), N_("code|measure|cost"),
+ N_("code|measure|budget"), N_("code|measure|cost_to_budget"))
+(N_("code|count|forms"), N_("code|count|excellent"), N_("code|count|converted"), N_("code|count|visits"),
+ N_("code|count|complaints"), N_("code|count|on_time"), N_("code|count|late"), N_("code|count|missed"),
+ N_("code|count|skipped"), N_("code|count|done"), N_("code|count|due"), N_("code|count|acknowledged"),
+ N_("code|count|cases"), N_("code|count|resolved"), N_("code|count|over_budget"))
+(N_("code|weight|satisfaction"), N_("code|weight|compliance"), N_("code|weight|conversion"))
 
 
 @app.command("kpi", help="The measures of the reception work for a period (default: this month so far), "
@@ -109,6 +143,7 @@ def kpi(
     as_json: Annotated[bool, typer.Option("--json", help="Every number as JSON.")] = False,
 ) -> None:
     from receptionctl.domain.kpi import measure
+    from receptionctl.i18n import _, code
     from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
@@ -123,25 +158,26 @@ def kpi(
             return "-"
         sign = "+" if change else ""
         if unit == "rate":
-            return f"{100 * value:{sign}.1f}{' pt' if change else ' %'}"
+            return (_("{value} pt") if change else _("{value} %")).format(value=f"{100 * value:{sign}.1f}")
         if unit == "amount":
             return f"{value:{sign}.2f}"
-        return f"{value:{sign}.1f}" + {"minutes": " min", "hours": " h"}.get(unit, "")
+        number = f"{value:{sign}.1f}"
+        return {"minutes": _("{value} min"), "hours": _("{value} h")}.get(unit, "{value}").format(value=number)
 
     def rows(group, measures):
         for m in measures:
-            yield {"group": group, "measure": m.key, "value": shown(m.unit, m.value),
+            yield {"group": group, "measure": code(m.key, "measure"), "value": shown(m.unit, m.value),
                    "previous": shown(m.unit, m.previous), "change": shown(m.unit, m.change, change=True),
-                   "counts": ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in m.counts.items())}
+                   "counts": _(", ").join(f"{code(k, 'count').replace('_', ' ')} {v}" for k, v in m.counts.items())}
 
-    table = list(rows("all", result.measures))
+    table = list(rows(_("all"), result.measures))
     for g in result.groups:
-        table += rows("(none)" if g.group is None else str(g.group), g.measures)
-    columns = [("measure", "Measure"), ("value", "Value"), ("previous", "Before"), ("change", "Change"),
-               ("counts", "Counts")]
-    print_table(table, ([("group", by.value.capitalize())] if by else []) + columns,
-                title=f"Reception measures {first} to {last} (before: {result.previous_first} to "
-                      f"{result.previous_last})")
+        table += rows(_("(none)") if g.group is None else str(g.group), g.measures)
+    columns = [("measure", N_("Measure")), ("value", N_("Value")), ("previous", N_("Before")), ("change", N_("Change")),
+               ("counts", N_("Counts"))]
+    print_table(table, ([("group", _KPI_BY[by.value])] if by else []) + columns,
+                title=_("Reception measures {first} to {last} (before: {previous_first} to {previous_last})").format(
+                    first=first, last=last, previous_first=result.previous_first, previous_last=result.previous_last))
 
 
 class ReviewFormat(str, Enum):
@@ -199,6 +235,7 @@ def performance(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     from receptionctl.domain.performance import scores
+    from receptionctl.i18n import _, code
     from receptionctl.render.output import print_json, print_table, say
 
     st = state(ctx)
@@ -218,19 +255,20 @@ def performance(
                  "results": s.results, "deducted": s.deducted or "", "score": s.score, "overall": s.counts_for}
                 for s in items]
 
-    columns = [("who", "Who"), ("name", "Name"), ("satisfaction", "Satisf."), ("compliance", "On time"),
-               ("conversion", "Conv."), ("results", "Results"), ("deducted", "Deducted"), ("score", "Score"),
-               ("overall", f"Of overall ({result.reception_weight}%)")]
-    weights = ", ".join(f"{k} {v}" for k, v in result.weights.items())
-    print_table(rows(result.people), columns, title=f"Reception scores {first} to {last} (weights: {weights})")
+    columns = [("who", N_("Who")), ("name", N_("Name")), ("satisfaction", N_("Satisf.")), ("compliance", N_("On time")),
+               ("conversion", N_("Conv.")), ("results", N_("Results")), ("deducted", N_("Deducted")),
+               ("score", N_("Score")), ("overall", _("Of overall ({weight}%)").format(weight=result.reception_weight))]
+    weights = _(", ").join(f"{code(k, 'weight')} {v}" for k, v in result.weights.items())
+    print_table(rows(result.people), columns, title=_("Reception scores {first} to {last} (weights: {weights})").format(
+        first=first, last=last, weights=weights))
     if result.teams:
         say("")
-        print_table(rows(result.teams), [c for c in columns if c[0] != "name"], title="Teams")
+        print_table(rows(result.teams), [c for c in columns if c[0] != "name"], title=_("Teams"))
     taken = [d for s in result.people for d in s.deductions]
     if taken:
         say("")
-        print_table(sorted(taken, key=lambda d: d.at), [("person", "Person"), ("points", "Points"),
-                    ("reason", "Reason"), ("at", "When"), ("by", "Recorded by")], title="Deductions")
+        print_table(sorted(taken, key=lambda d: d.at), [("person", N_("Person")), ("points", N_("Points")),
+                    ("reason", N_("Reason")), ("at", N_("When")), ("by", N_("Recorded by"))], title=_("Deductions"))
 
 
 class ChartFormat(str, Enum):
@@ -265,11 +303,12 @@ def charts(
 
     from receptionctl.domain.charts import build
     from receptionctl.errors import BadInput
+    from receptionctl.i18n import _
     from receptionctl.render import charts as render
 
     if fmt is ChartFormat.svg and chart is None:
-        raise BadInput("--format svg draws one chart: name it with --chart",
-                       hint="such as --chart satisfaction, funnel, overdue or readiness")
+        raise BadInput(_("--format svg draws one chart: name it with --chart"),
+                       hint=_("such as --chart satisfaction, funnel, overdue or readiness"))
     with state(ctx).session() as session:
         c = build(session, weeks)
     only = chart.value if chart else None

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.common import JsonOpt, LimitOpt, WideOpt, emit, record_id, state
+from receptionctl.i18n import N_, _, chinese, code
 
 retention_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                             help="Retention: what is due for destruction and why, runs approved by two people, "
@@ -18,21 +19,54 @@ RunArg = Annotated[int, typer.Argument(metavar="RUN", parser=record_id, help="Th
 HoldArg = Annotated[int, typer.Argument(metavar="HOLD", parser=record_id, help="The hold id (see hold list).")]
 ReasonOpt = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (kept in the audit log).")]
 
-PLAN_COLUMNS = [("part", "Class"), ("days", "Days"), ("cutoff", "Before"), ("due", "Due"), ("held", "Held"),
-                ("oldest", "Oldest"), ("since", "Counted from"), ("action", "What is done")]
-RUN_COLUMNS = [("id", "ID"), ("kind", "Kind"), ("state", "State"), ("waiting_for", "Waiting for"),
-               ("created_at", "Created"), ("created_by", "By"), ("first_by", "1st approval"),
-               ("done_by", "2nd approval"), ("done_at", "Carried out"), ("due", "Due"), ("destroyed", "Destroyed"),
-               ("subject", "Subject")]
-RECORD_COLUMNS = [("record_class", "Class"), ("count", "Destroyed"), ("skipped", "Skipped"), ("cutoff", "Before"),
-                  ("first_by", "1st approval"), ("second_by", "2nd approval"), ("at", "At")]
-HOLD_COLUMNS = [("id", "ID"), ("label", "Held"), ("reason", "Reason"), ("placed_at", "Placed"),
-                ("placed_by", "By"), ("state", "State")]
+# The headers "Before", "Due" and "Held" (and the label "due") mean here what they mean nowhere else
+# (a cut-off moment, counts of records, what a hold keeps): they are looked up in context,
+# code|retention|WORD (code|hold|WORD), see _columns; the others are marked for the catalogue.
+PLAN_COLUMNS = [("part", N_("Class")), ("days", N_("Days")), ("cutoff", "Before"), ("due", "Due"),
+                ("held", "Held"), ("oldest", N_("Oldest")), ("since", N_("Counted from")),
+                ("action", N_("What is done"))]
+RUN_COLUMNS = [("id", N_("ID")), ("kind", N_("Kind")), ("state", N_("State")), ("waiting_for", N_("Waiting for")),
+               ("created_at", N_("Created")), ("created_by", N_("By")), ("first_by", N_("1st approval")),
+               ("done_by", N_("2nd approval")), ("done_at", N_("Carried out")), ("due", "Due"),
+               ("destroyed", N_("Destroyed")), ("subject", N_("Subject"))]
+RECORD_COLUMNS = [("record_class", N_("Class")), ("count", N_("Destroyed")), ("skipped", N_("Skipped")),
+                  ("cutoff", "Before"), ("first_by", N_("1st approval")), ("second_by", N_("2nd approval")),
+                  ("at", N_("At"))]
+HOLD_COLUMNS = [("id", N_("ID")), ("label", "Held"), ("reason", N_("Reason")), ("placed_at", N_("Placed")),
+                ("placed_by", N_("By")), ("state", N_("State"))]
+_IN_CONTEXT = (N_("code|retention|Before"), N_("code|retention|Due"), N_("code|retention|Held"),
+               N_("code|retention|due"), N_("code|hold|Held"))
+
+
+def _columns(columns, context: str = "retention") -> list:
+    """The columns with their headers in context (see _IN_CONTEXT); print_table translates the rest."""
+    return [(key, code(header, context)) for key, header in columns]
+
+
+def _part(key: str) -> str:
+    """A run's part (id_numbers:guest, cases ...) as it is shown: the key, or its translation."""
+    return code(key, "part")
 
 
 def _summary(view) -> str:
-    parts = ", ".join(f"{p.due} {p.part}" for p in view.parts if p.due)
-    return parts or "nothing"
+    parts = _(", ").join(_("{n} {part}").format(n=p.due, part=_part(p.part)) for p in view.parts if p.due)
+    return parts or _("nothing")
+
+
+def _subject(subject: str | None) -> str | None:
+    """An erasure's subject (stored in English: "contacts 3, 4; guest 5") in the run's language."""
+    if not subject or not chinese():
+        return subject
+    pieces = []
+    for piece in subject.split("; "):
+        word, _sep, ids = piece.partition(" ")
+        what = word[:-1] if word.endswith("s") else word
+        pieces.append(_("{target} {id}").format(target=code(what), id=ids) if what in ("contact", "guest") else piece)
+    return _("; ").join(pieces)
+
+
+def _waiting(what: str | None) -> str | None:
+    return _(what) if what else what  # domain/retention.WAITING
 
 
 # -- retention -------------------------------------------------------------------------------
@@ -49,11 +83,12 @@ def retention_plan(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt =
     if as_json:
         print_json(view)
         return
-    print_table(view.rows, PLAN_COLUMNS)
+    print_table([{**r.__dict__, "part": _part(r.part), "since": _(r.since), "action": _(r.action)} for r in view.rows],
+                _columns(PLAN_COLUMNS))
     if view.pending:
-        note("waiting for approval: run " + ", ".join(map(str, view.pending)))
+        note(_("waiting for approval: run {runs}").format(runs=", ".join(map(str, view.pending))))
     elif view.due:
-        note(f"{view.due} records are due: `receptionctl retention run` lists them for two approvals")
+        note(_("{n} records are due: `receptionctl retention run` lists them for two approvals").format(n=view.due))
 
 
 @retention_app.command("run", help="Create a pending retention run of what is due now: each record is listed "
@@ -72,8 +107,8 @@ def retention_run(
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.create_run(session, st.actor, note)
-    emit(view, as_json, f"retention run {view.id} created: {_summary(view)}; it needs two approvals by different "
-                        f"people (`receptionctl retention approve {view.id}`)")
+    emit(view, as_json, _("retention run {id} created: {summary}; it needs two approvals by different people "
+                          "(`receptionctl retention approve {id}`)").format(id=view.id, summary=_summary(view)))
 
 
 @retention_app.command("approve", help="Approve a pending run (a retention run or an erasure). The first approval "
@@ -93,13 +128,22 @@ def retention_approve(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False)
         retention.finish(done)
         compact(st.db)  # the old bytes leave the SQLite file and its log
         view = done.run
-        message = (f"{view.kind} run {view.id} carried out: "
-                   + (", ".join(f"{r.count} {r.record_class}" for r in view.records if r.count) or "nothing left")
-                   + " destroyed" + (f" ({sum(r.skipped for r in view.records)} no longer due, skipped)"
-                                     if any(r.skipped for r in view.records) else ""))
+        destroyed = _(", ").join(_("{n} {part}").format(n=r.count, part=_part(r.record_class))
+                                 for r in view.records if r.count)
+        facts = dict(kind=code(view.kind), id=view.id, records=destroyed,
+                     skipped=sum(r.skipped for r in view.records))
+        if destroyed and facts["skipped"]:
+            message = _("{kind} run {id} carried out: {records} destroyed ({skipped} no longer due, skipped)")
+        elif destroyed:
+            message = _("{kind} run {id} carried out: {records} destroyed")
+        elif facts["skipped"]:
+            message = _("{kind} run {id} carried out: nothing left destroyed ({skipped} no longer due, skipped)")
+        else:
+            message = _("{kind} run {id} carried out: nothing left destroyed")
+        message = message.format(**facts)
     else:
-        message = (f"{done.run.kind} run {done.run.id}: first approval by {done.run.first_by}; nothing is destroyed "
-                   "until a different approver approves it too")
+        message = _("{kind} run {id}: first approval by {user}; nothing is destroyed until a different approver "
+                    "approves it too").format(kind=code(done.run.kind), id=done.run.id, user=done.run.first_by)
     emit(done.run, as_json, message)
 
 
@@ -111,7 +155,7 @@ def retention_cancel(ctx: typer.Context, run: RunArg, reason: ReasonOpt, as_json
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.cancel_run(session, st.actor, run, reason)
-    emit(view, as_json, f"{view.kind} run {view.id} cancelled")
+    emit(view, as_json, _("{kind} run {id} cancelled").format(kind=code(view.kind), id=view.id))
 
 
 @retention_app.command("list", help="Retention runs and erasures: state, who approved, how many records were due "
@@ -133,7 +177,8 @@ def retention_list(
     if as_json:
         print_json(views)
     else:
-        print_table(views, RUN_COLUMNS)
+        print_table([{**v.__dict__, "waiting_for": _waiting(v.waiting_for), "subject": _subject(v.subject)}
+                     for v in views], _columns(RUN_COLUMNS))
 
 
 @retention_app.command("show", help="One run: what was due per class (with its cut-off moment), the approvals, and "
@@ -149,17 +194,25 @@ def retention_show(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False) ->
     if as_json:
         print_json(v)
         return
+    def by(at, user) -> str:
+        return _("{at} by {user}").format(at=text(at), user=user)
+
+    state_ = (_("{state}, waiting for {what}").format(state=code(v.state), what=_waiting(v.waiting_for))
+              if v.waiting_for else code(v.state))
+    due = _("; ").join(_("{part} {n} (before {cutoff})").format(part=_part(p.part), n=p.due, cutoff=text(p.cutoff))
+                       if p.cutoff else _("{part} {n}").format(part=_part(p.part), n=p.due) for p in v.parts)
     print_fields([
-        ("kind", v.kind), ("state", v.state + (f", waiting for {v.waiting_for}" if v.waiting_for else "")),
-        ("subject", v.subject), ("note", v.note), ("created", f"{text(v.created_at)} by {v.created_by}"),
-        ("1st approval", f"{text(v.first_at)} by {v.first_by}" if v.first_by else None),
-        ("2nd approval", f"{text(v.done_at)} by {v.done_by}" if v.done_by else None),
-        ("cancelled", f"{text(v.cancelled_at)} by {v.cancelled_by}: {v.cancel_reason}" if v.cancelled_by else None),
-        ("due", "; ".join(f"{p.part} {p.due}" + (f" (before {text(p.cutoff)})" if p.cutoff else "")
-                          for p in v.parts)),
-    ], title=f"Run {v.id}")
+        (N_("kind"), code(v.kind)), (N_("state"), state_),
+        (N_("subject"), _subject(v.subject)), (N_("note"), v.note), (N_("created"), by(v.created_at, v.created_by)),
+        (N_("1st approval"), by(v.first_at, v.first_by) if v.first_by else None),
+        (N_("2nd approval"), by(v.done_at, v.done_by) if v.done_by else None),
+        (N_("cancelled"), _("{at} by {user}: {reason}").format(at=text(v.cancelled_at), user=v.cancelled_by,
+                                                               reason=v.cancel_reason) if v.cancelled_by else None),
+        (code("due", "retention"), due),
+    ], title=_("Run {id}").format(id=v.id))
     if v.records:
-        print_table(v.records, RECORD_COLUMNS, title="Destruction records")
+        print_table([{**r.__dict__, "record_class": _part(r.record_class)} for r in v.records],
+                    _columns(RECORD_COLUMNS), title=_("Destruction records"))
 
 
 # -- holds -----------------------------------------------------------------------------------
@@ -179,7 +232,7 @@ def hold_add(
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.add_hold(session, st.actor, target, reason)
-    emit(view, as_json, f"legal hold {view.id} placed on {view.label}")
+    emit(view, as_json, _("legal hold {id} placed on {label}").format(id=view.id, label=retention.label_shown(view)))
 
 
 @hold_app.command("list", help="Legal holds in force (--all: removed ones too). Example: receptionctl hold list")
@@ -198,8 +251,9 @@ def hold_list(
     if as_json:
         print_json(views)
     else:
-        print_table([{**v.__dict__, "state": "in force" if v.active else f"removed by {v.removed_by}"}
-                     for v in views], HOLD_COLUMNS)
+        print_table([{**v.__dict__, "label": retention.label_shown(v),
+                      "state": _("in force") if v.active else _("removed by {user}").format(user=v.removed_by)}
+                     for v in views], _columns(HOLD_COLUMNS, "hold"))
 
 
 @hold_app.command("remove", help="End a legal hold: its records follow their retention periods again (approver, "
@@ -210,7 +264,7 @@ def hold_remove(ctx: typer.Context, hold: HoldArg, reason: ReasonOpt, as_json: J
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.remove_hold(session, st.actor, hold, reason)
-    emit(view, as_json, f"legal hold {view.id} on {view.label} removed")
+    emit(view, as_json, _("legal hold {id} on {label} removed").format(id=view.id, label=retention.label_shown(view)))
 
 
 # -- erasure on request ----------------------------------------------------------------------
@@ -238,7 +292,7 @@ def person_erase(
     from receptionctl.render.output import print_json, say
 
     if not contact and not guest and name is None:
-        raise BadInput("person erase needs --contact ID, --guest ID or --name TEXT: expected who is to be erased")
+        raise BadInput(_("person erase needs --contact ID, --guest ID or --name TEXT: expected who is to be erased"))
     st = state(ctx)
     with st.session(write=True) as session:
         done = retention.erase_person(session, st.actor, contacts=contact or [], guests=guest or [], name=name,
@@ -247,7 +301,10 @@ def person_erase(
         print_json(done)
         return
     for m in done.matches:
-        where = (f"visit {m.visit_id}, {clock.local(m.at):%Y-%m-%d}" if m.kind == "guest" else "contact")
-        say(f"  {m.kind} {m.id}: {m.name} ({m.client}, {where})")
-    say(f"erasure run {done.run.id} created for {done.run.subject}; it needs two approvals by different people "
-        f"(`receptionctl retention approve {done.run.id}`)")
+        if m.kind == "guest":
+            say("  " + _("guest {id}: {name} ({client}, visit {visit}, {day})").format(
+                id=m.id, name=m.name, client=m.client, visit=m.visit_id, day=f"{clock.local(m.at):%Y-%m-%d}"))
+        else:
+            say("  " + _("contact {id}: {name} ({client}, contact)").format(id=m.id, name=m.name, client=m.client))
+    say(_("erasure run {id} created for {subject}; it needs two approvals by different people "
+          "(`receptionctl retention approve {id}`)").format(id=done.run.id, subject=_subject(done.run.subject)))

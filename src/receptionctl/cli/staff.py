@@ -7,10 +7,17 @@ import typer
 
 from receptionctl.cli.common import JsonOpt, WideOpt, complete_user, emit, state
 from receptionctl.domain.vocab import StaffRole
+from receptionctl.i18n import N_, _, code
 
 app = typer.Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
 
-_COLUMNS = [("username", "Username"), ("name", "Name"), ("dept", "Department"), ("roles", "Roles"), ("active", "Active")]
+_COLUMNS = [("username", N_("Username")), ("name", N_("Name")), ("dept", N_("Department")), ("roles", N_("Roles")),
+            ("active", N_("Active"))]
+
+
+def _roles(roles) -> str:
+    """A person's roles as people read them: the codes, or their translations."""
+    return _(", ").join(code(r, "role") for r in roles)
 
 
 @app.command("add", help="Add a staff member (admin only). Example: receptionctl staff add li.na "
@@ -31,7 +38,8 @@ def add(
     st = state(ctx)
     with st.session(write=True) as session:
         view = add_staff(session, st.actor, username, name, dept, [r.value for r in role or []])
-    emit(view, as_json, f"staff {view.username} added: {view.name}, {view.dept} ({', '.join(view.roles)})")
+    emit(view, as_json, _("staff {user} added: {name}, {dept} ({roles})").format(
+        user=view.username, name=view.name, dept=view.dept, roles=_roles(view.roles)))
 
 
 @app.command("list", help="List staff members and their roles. Example: receptionctl staff list --json")
@@ -44,14 +52,16 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -
     if as_json:
         print_json(views)
     else:
-        print_table([v.__dict__ for v in views], _COLUMNS)
+        print_table([{**v.__dict__, "roles": _roles(v.roles) or None} for v in views], _COLUMNS)
 
 
 UserArg = Annotated[str, typer.Argument(metavar="USER", help="The person: username, id, full name, or a unique part of one.", autocompletion=complete_user)]
 
 
 @app.command("edit", help="Change a person's name, department or roles (admin only; audited). "
-             "The last active admin keeps the admin role. Example: receptionctl staff edit li --add-role approver")
+             "The last active admin keeps the admin role; --notify sets their notification channel; --db-login maps "
+             "a login to them (policy identity os or db). "
+             "Example: receptionctl staff edit li --add-role approver")
 def edit(
     ctx: typer.Context,
     user: UserArg,
@@ -61,6 +71,14 @@ def edit(
         "--add-role", help="Give this role; repeat for several.", case_sensitive=False)] = None,
     remove_role: Annotated[Optional[List[StaffRole]], typer.Option(
         "--remove-role", help="Take this role away; repeat for several.", case_sensitive=False)] = None,
+    notify_url: Annotated[Optional[str], typer.Option(
+        "--notify", metavar="URL", help="Their own notification channel, an Apprise URL (mailtos://user:pass@"
+        "example.com, dingtalk://TOKEN, wecombot://KEY, ...): they get their notifications there rather than "
+        "through their role's channel; \"\" clears it. A URL Apprise does not know exits 2.")] = None,
+    db_login: Annotated[Optional[str], typer.Option(
+        "--db-login", metavar="NAME", help="The login that is theirs: the PostgreSQL role they connect as (policy "
+        "identity db) or their operating-system login where it differs from their username (policy identity os); "
+        "\"\" clears it.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from receptionctl.domain.staff import edit_staff
@@ -68,8 +86,10 @@ def edit(
     st = state(ctx)
     with st.session(write=True) as session:
         view = edit_staff(session, st.actor, user, name=name, dept=dept,
-                          add_roles=[r.value for r in add_role or []], remove_roles=[r.value for r in remove_role or []])
-    emit(view, as_json, f"staff {view.username} changed: {view.name}, {view.dept} ({', '.join(view.roles)})")
+                          add_roles=[r.value for r in add_role or []], remove_roles=[r.value for r in remove_role or []],
+                          notify_url=notify_url, db_login=db_login)
+    emit(view, as_json, _("staff {user} changed: {name}, {dept} ({roles})").format(
+        user=view.username, name=view.name, dept=view.dept, roles=_roles(view.roles)))
 
 
 def _set_active(ctx: typer.Context, user: str, active: bool, as_json: bool) -> None:
@@ -78,7 +98,8 @@ def _set_active(ctx: typer.Context, user: str, active: bool, as_json: bool) -> N
     st = state(ctx)
     with st.session(write=True) as session:
         view = set_active(session, st.actor, user, active)
-    emit(view, as_json, f"staff {view.username} is now {'active' if active else 'inactive'}")
+    emit(view, as_json, (_("staff {user} is now active") if active else _("staff {user} is now inactive")).format(
+        user=view.username))
 
 
 @app.command("deactivate", help="A person who left or is away for good (admin only): they keep their history, "

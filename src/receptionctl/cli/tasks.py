@@ -8,23 +8,26 @@ import typer
 from receptionctl.cli.common import JsonOpt, LimitOpt, MineOpt, NoPagerOpt, WHEN_FORMS, WideOpt, complete_user, emit, owner_filter, record_id, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import TaskStage, TaskStateFilter as State
+from receptionctl.i18n import N_, _, code
 
 app = typer.Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
 
 TaskArg = Annotated[int, typer.Argument(metavar="TASK", parser=record_id, help="The task id.")]
 
 
-TASK_COLUMNS = [("id", "ID"), ("due", "Due"), ("mark", ""), ("when", "When"), ("visit", "Visit"),
-                ("client", "Client"), ("stage", "Stage"), ("title", "Task"), ("who", "Owner")]
+TASK_COLUMNS = [("id", N_("ID")), ("due", N_("Due")), ("mark", ""), ("when", N_("When")), ("visit", N_("Visit")),
+                ("client", N_("Client")), ("stage", N_("Stage")), ("title", N_("Task")), ("who", N_("Owner"))]
 
 
 def task_rows(views):
-    from receptionctl.domain.engine import mark
+    """Tasks as table rows, in the run's language (the title, the due time in words, the owner)."""
+    from receptionctl.domain.engine import mark, shown_words
 
     return [
-        {"id": t.id, "due": t.due_at, "mark": mark(t), "when": t.due_in_words,
-         "visit": t.visit_id if t.visit_id is not None else f"case {t.case_id}" if t.case_id is not None else "desk",
-         "client": t.client, "stage": t.stage, "title": t.title, "who": t.who}
+        {"id": t.id, "due": t.due_at, "mark": mark(t), "when": shown_words(t.due_in_words),
+         "visit": t.visit_id if t.visit_id is not None else _("case {case}").format(case=t.case_id)
+         if t.case_id is not None else code("desk"),
+         "client": t.client, "stage": t.stage, "title": t.shown_title, "who": t.who}
         for t in views
     ]
 
@@ -93,9 +96,12 @@ def done(ctx: typer.Context, task: TaskArg,
     if as_json:
         print_json(view)
         return
-    say(f"task {view.id} done: {view.title}" + (" (late)" if view.done_at and view.done_at > view.due_at else ""))
+    if view.done_at and view.done_at > view.due_at:
+        say(_("task {task} done: {title} (late)").format(task=view.id, title=view.shown_title))
+    else:
+        say(_("task {task} done: {title}").format(task=view.id, title=view.shown_title))
     if nxt is not None:
-        say(f"next: task {nxt.id} due {text(nxt.due_at)}")
+        say(_("next: task {task} due {due}").format(task=nxt.id, due=text(nxt.due_at)))
 
 
 @app.command("skip", help="Skip a task that is not needed, with a reason. "
@@ -108,7 +114,7 @@ def skip(ctx: typer.Context, task: TaskArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = work.skip(session, st.actor, task, reason)
-    emit(view, as_json, f"task {view.id} skipped: {view.title}")
+    emit(view, as_json, _("task {task} skipped: {title}").format(task=view.id, title=view.shown_title))
 
 
 @app.command("reassign", help="Give an open task to one active person, whatever its role's assignment says "
@@ -122,7 +128,8 @@ def reassign(ctx: typer.Context, task: TaskArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = engine.reassign(session, st.actor, task, to)
-    emit(view, as_json, f"task {view.id} is now {view.who}'s: {view.title}")
+    emit(view, as_json, _("task {task} is now {who}'s: {title}").format(task=view.id, who=view.who,
+                                                                         title=view.shown_title))
 
 
 @app.command("note", help="Add a line of news to a task, kept with who and when (audited). "
@@ -135,4 +142,4 @@ def note(ctx: typer.Context, task: TaskArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = engine.add_note(session, st.actor, task, text)
-    emit(view, as_json, f"task {view.id}: note added")
+    emit(view, as_json, _("task {task}: note added").format(task=view.id))

@@ -7,6 +7,7 @@ import typer
 
 from receptionctl.cli.common import JsonOpt, LimitOpt, NoPagerOpt, RevealOpt, WHEN_FORMS, WideOpt, complete_client, complete_user, complete_visit, emit, number, record_id, report, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
+from receptionctl.i18n import N_, _, code
 
 app = typer.Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
                   no_args_is_help=True)
@@ -16,28 +17,30 @@ AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start. " + WHE
 HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="Length in hours (default 2).")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours (same forms as --at).")]
 
-COLUMNS = [("id", "ID"), ("starts_at", "Start"), ("ends_at", "End"), ("client", "Client"), ("purpose", "Purpose"),
-           ("level", "Lvl"), ("headcount", "Guests"), ("venue", "Venue"), ("host", "Host"), ("status", "Status"),
-           ("plan_status", "Plan"), ("flags", "Flags")]
+COLUMNS = [("id", N_("ID")), ("starts_at", N_("Start")), ("ends_at", N_("End")), ("client", N_("Client")),
+           ("purpose", N_("Purpose")), ("level", N_("Lvl")), ("headcount", N_("Guests")), ("venue", N_("Venue")),
+           ("host", N_("Host")), ("status", N_("Status")), ("plan_status", N_("Plan")), ("flags", N_("Flags"))]
 
 
 def flags(v) -> str:
     out = []
     if v.urgent:
-        out.append("urgent")
+        out.append(_("urgent"))
     if v.short_notice:
-        out.append("short notice")
+        out.append(_("short notice"))
     if v.offsite:
-        out.append("off-site")
+        out.append(_("off-site"))
     if v.reapproval:
-        out.append("re-approval needed")
+        out.append(_("re-approval needed"))
     if v.host is None and v.status not in ("cancelled", "closed"):
-        out.append("no host")
-    return ", ".join(out)
+        out.append(_("no host"))
+    return _(", ").join(out)
 
 
 def row(v) -> dict:
-    return {**v.__dict__, "flags": flags(v)}
+    """A visit as a line of the text table: its codes in the run's language."""
+    return {**v.__dict__, "purpose": code(v.purpose), "status": code(v.status), "plan_status": code(v.plan_status),
+            "flags": flags(v)}
 
 
 
@@ -74,8 +77,9 @@ def new(
     else:
         from receptionctl.render.output import span_text
 
-        say(f"visit {v.id} recorded: {v.client}, {v.purpose}, {span_text(v.starts_at, v.ends_at)}, "
-            f"level {v.level}, plan {v.plan_status}")
+        say(_("visit {visit} recorded: {client}, {purpose}, {span}, level {level}, plan {plan}").format(
+            visit=v.id, client=v.client, purpose=code(v.purpose), span=span_text(v.starts_at, v.ends_at),
+            level=v.level, plan=code(v.plan_status)))
     report(done)
 
 
@@ -142,7 +146,8 @@ def reschedule(
     if as_json:
         print_json(v)
     else:
-        say(f"visit {v.id} at {span_text(v.starts_at, v.ends_at)}, plan {v.plan_status}")
+        say(_("visit {visit} at {span}, plan {plan}").format(visit=v.id, span=span_text(v.starts_at, v.ends_at),
+                                                             plan=code(v.plan_status)))
     report(done)
 
 
@@ -172,8 +177,9 @@ def edit(
         done = visits.edit_visit(session, st.actor, visit, venue=venue, headcount=headcount, level=level,
                                  purpose=purpose.value if purpose else None, offsite=offsite, urgent=urgent)
     v = done.view
-    emit(done, as_json, f"visit {v.id} changed: {v.client}, {v.purpose}, level {v.level}, {v.headcount} guests, "
-                        f"plan {v.plan_status}")
+    emit(done, as_json, _("visit {visit} changed: {client}, {purpose}, level {level}, {headcount} guests, "
+                          "plan {plan}").format(visit=v.id, client=v.client, purpose=code(v.purpose), level=v.level,
+                                                headcount=v.headcount, plan=code(v.plan_status)))
 
 
 @app.command("cancel", help="Cancel a visit that has not taken place, with a reason. "
@@ -186,7 +192,7 @@ def cancel(ctx: typer.Context, visit: VisitArg,
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.cancel(session, st.actor, visit, reason)
-    emit(done.view, as_json, f"visit {visit} cancelled")
+    emit(done.view, as_json, _("visit {visit} cancelled").format(visit=visit))
 
 
 @app.command("complete", help="The visit took place: it is completed and gets the follow-up tasks. "
@@ -197,4 +203,5 @@ def complete(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> N
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit)
-    emit(done, as_json, f"visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)")
+    emit(done, as_json, _("visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)").format(
+        visit=visit))

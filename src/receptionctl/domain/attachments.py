@@ -44,6 +44,8 @@ from receptionctl.store.db import FILES_ENV, FILES_INFO
 from receptionctl.store.models import Attachment, Meta, ServiceCase, Staff, Visit
 
 KINDS = ("photo", "video", "form", "minutes", "contract", "other")
+# the kinds as text output shows them (code(kind, "kind")); form and other are common codes
+_KIND_CODES = (N_("code|photo"), N_("code|video"), N_("code|minutes"), N_("code|contract"))
 ADD = access.ANY_STAFF  # who may attach files and get them back out (admin always may)
 REMOVE = frozenset({"coordinator"})  # who may remove an attachment (and admin)
 SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})  # as domain/cases.py (and admin)

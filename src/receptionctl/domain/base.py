@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from receptionctl.errors import BadInput, NotFound
+from receptionctl.i18n import _
 from receptionctl.store.models import Plan, Visit
 
 MAX_HOURS = 24 * 14  # a visit lasts at most two weeks
@@ -26,12 +27,14 @@ class Done:
 
 
 def required_text(value: str | None, option: str, expected: str, limit: int = 2000) -> str:
-    """A free-text option that must say something (a reason, a note)."""
+    """A free-text option that must say something (a reason, a note). `option` and `expected`
+    are English message ids (marked N_() by the caller), translated here."""
     value = (value or "").strip()
     if not value:
-        raise BadInput(f"{option} is empty: expected {expected}")
+        raise BadInput(_("{option} is empty: expected {expected}").format(option=_(option), expected=_(expected)))
     if len(value) > limit:
-        raise BadInput(f"{option} is too long: expected at most {limit} characters")
+        raise BadInput(_("{option} is too long: expected at most {limit} characters").format(option=_(option),
+                                                                                               limit=limit))
     return value
 
 
@@ -41,7 +44,8 @@ def clean_place(value: str | None, what: str) -> str | None:
         return None
     value = " ".join(value.split())
     if len(value) > 300:
-        raise BadInput(f"{what} {value[:40]!r}… is too long: expected at most 300 characters")
+        raise BadInput(_("{what} {value!r}… is too long: expected at most 300 characters").format(
+            what=_(what), value=value[:40]))
     return value
 
 
@@ -55,11 +59,14 @@ def amount(text: str | None, what: str) -> Decimal | None:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise BadInput(f"{what} {text!r} is not an amount: expected a number such as 5000 or 150.50") from None
+        raise BadInput(_("{what} {text!r} is not an amount: expected a number such as 5000 or 150.50").format(
+            what=_(what), text=text)) from None
     if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
-        raise BadInput(f"{what} {text!r} is not valid: expected a number from 0 to {MAX_AMOUNT}")
+        raise BadInput(_("{what} {text!r} is not valid: expected a number from 0 to {max}").format(
+            what=_(what), text=text, max=MAX_AMOUNT))
     if value != value.quantize(Decimal("0.01")):
-        raise BadInput(f"{what} {text!r} has more than two decimals: expected an amount such as 150.50")
+        raise BadInput(_("{what} {text!r} has more than two decimals: expected an amount such as 150.50").format(
+            what=_(what), text=text))
     return value.quantize(Decimal("0.01"))
 
 
@@ -67,5 +74,5 @@ def load_for_change(session: Session, visit_id: int):
     """The visit and plan rows, for a change (NotFound when missing)."""
     visit = session.get(Visit, visit_id)
     if visit is None:
-        raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
+        raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
     return visit, session.get(Plan, visit_id)

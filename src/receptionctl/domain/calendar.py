@@ -17,7 +17,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from receptionctl import i18n
 from receptionctl.errors import BadInput
+from receptionctl.i18n import _
 
 _cache_dir: Path | None = None
 
@@ -29,8 +31,8 @@ def set_cache_dir(path: Path | None) -> None:
 
 
 def _unknown(country: str) -> BadInput:
-    return BadInput(f"unknown calendar country {country!r}",
-                    hint="use an ISO 3166 country code the holidays package knows, such as CN")
+    return BadInput(_("unknown calendar country {country!r}").format(country=country),
+                    hint=_("use an ISO 3166 country code the holidays package knows, such as CN"))
 
 
 class WorkCalendar:
@@ -149,10 +151,29 @@ class WorkCalendar:
         return n
 
     def day_off(self, day: date) -> str | None:
-        """Why `day` is not a working day (the holiday's name, or the weekday), or None."""
+        """Why `day` is not a working day (the holiday's name, or the weekday), or None; in the
+        run's language (the holidays package names China's holidays in Chinese too)."""
         if self.is_working_day(day):
             return None
-        return self.holiday_name(day) or day.strftime("%A")
+        name = self.holiday_name(day)
+        if not i18n.chinese():
+            return name or day.strftime("%A")
+        if name:
+            return self._local_holiday_name(day) or name
+        return _("weekend")  # the message names the day with its weekday already
+
+    def _local_holiday_name(self, day: date) -> str | None:
+        """The holiday's name in the run's language, where the holidays package has it."""
+        import holidays
+
+        language = "zh_CN" if i18n.lang() == "zh-CN" else "zh_TW"
+        try:
+            local = holidays.country_holidays(self.country, years=day.year, language=language)
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            return None
+        if language not in (getattr(local, "supported_languages", None) or ()):
+            return None
+        return local.get(day)
 
 
 @lru_cache(maxsize=8)

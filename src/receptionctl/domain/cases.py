@@ -21,14 +21,40 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, engine, find, lifecycle, policy
+from receptionctl.domain import access, audit, clock, engine, find, lifecycle, outbox, policy
 from receptionctl.domain.base import required_text
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.clients import resolve_client
 from receptionctl.domain.visits import get_view
 from receptionctl.domain.vocab import CaseKind, CaseSource, CaseState, Severity
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import Client, DayCheck, Deduction, DutyLog, Escalation, ServiceCase, Staff
+
+# The stored codes of cases, the front desk and its logs, as they are shown (i18n.code): case
+# kinds, sources, states, severities and the policy's default categories; the desk's log kinds,
+# default shifts, handover states and checks, the default handover checklist; goods, mail;
+# training results; the dimensions of the patterns.
+CODES = (
+    N_("code|complaint"), N_("code|repair"), N_("code|help"), N_("code|request"),
+    N_("code|visit"), N_("code|client"), N_("code|desk"), N_("code|phone"), N_("code|mail"), N_("code|other"),
+    N_("code|received"), N_("code|acknowledged"), N_("code|assigned"), N_("code|resolved"), N_("code|called_back"),
+    N_("code|reviewed"), N_("code|closed"),
+    N_("code|low"), N_("code|medium"), N_("code|high"), N_("code|critical"),
+    N_("code|service"), N_("code|staff"), N_("code|facility"), N_("code|product"), N_("code|safety"),
+    N_("code|information"),
+    N_("code|visitor"), N_("code|call"), N_("code|delivery"), N_("code|security"),
+    N_("code|morning"), N_("code|middle"), N_("code|night"),
+    N_("code|pending"), N_("code|refused"), N_("code|settled"), N_("code|accepted"), N_("code|ok"), N_("code|problem"),
+    N_("code|keys"), N_("code|radios"), N_("code|badge-stock"), N_("code|cameras"), N_("code|logbook"),
+    N_("code|pass"), N_("code|guest"),
+    N_("code|waiting"), N_("code|agreed"), N_("code|released"),
+    N_("code|letter"), N_("code|parcel"), N_("code|newspaper"),
+    N_("code|passed"), N_("code|failed"),
+    N_("code|category"), N_("code|cause"), N_("code|source"), N_("code|kind"),
+)
+# a case's kind in the Chinese titles of its tasks (stored, whatever the run's language)
+_KIND_ZH = {"complaint": "投诉", "repair": "报修", "help": "求助", "request": "需求"}
 
 # who may do what (admin always may)
 RECEIVE = frozenset({"coordinator", "host", "desk", "staff", "security", "duty_manager", "approver",
@@ -132,8 +158,12 @@ def _load(session: Session, actor: str, case_id: int) -> ServiceCase:
     if row is not None and row.about_staff_id is not None and row.about_staff_id == _staff_id(session, actor):
         row = None  # a complaint about yourself is not yours to see or handle
     if row is None or (row.about_staff_id is not None and not sees_staff_complaints(session, actor)):
-        raise NotFound(f"no case {case_id}", hint="see `receptionctl case list`")
+        raise NotFound(_("no case {case}").format(case=case_id), hint=_("see `receptionctl case list`"))
     return row
+
+
+def _minute(moment: datetime) -> str:
+    return f"{clock.local(moment):%Y-%m-%d %H:%M}"
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -183,7 +213,8 @@ def list_cases(session: Session, actor: str | None, *, state: str | None = None,
     q = _visible(_case_query(), session, actor)
     if state is not None:
         if state not in {s.value for s in CaseState}:
-            raise BadInput(f"state {state!r} is not valid: expected one of {', '.join(s.value for s in CaseState)}")
+            raise BadInput(_("state {state!r} is not valid: expected one of {choices}").format(
+                state=state, choices=", ".join(s.value for s in CaseState)))
         q = q.where(ServiceCase.state == state)
     if kind is not None:
         q = q.where(ServiceCase.kind == _choice(kind, CaseKind, "kind"))
@@ -204,9 +235,14 @@ def list_cases(session: Session, actor: str | None, *, state: str | None = None,
 
 
 # -- the loop --------------------------------------------------------------------------------
+_INVALID = {"kind": N_("kind {value!r} is not valid: expected one of {choices}"),
+            "source": N_("source {value!r} is not valid: expected one of {choices}"),
+            "severity": N_("severity {value!r} is not valid: expected one of {choices}")}
+
+
 def _choice(value: str, enum, what: str) -> str:
     if value not in {e.value for e in enum}:
-        raise BadInput(f"{what} {value!r} is not valid: expected one of {', '.join(e.value for e in enum)}")
+        raise BadInput(_(_INVALID[what]).format(value=value, choices=", ".join(e.value for e in enum)))
     return value
 
 
@@ -223,16 +259,18 @@ def _record(session: Session, actor: str, action: str, row: ServiceCase, after: 
 
 
 def _titles(row: ServiceCase, key: str) -> tuple[str, str]:
+    """The English and Chinese titles of a case's step (both stored: shown in the run's language)."""
     n, kind = row.id, row.kind
+    zh = _KIND_ZH.get(kind, kind)
     return {
         "case-ack": (f"Acknowledge case {n} ({kind}): tell the person it is being handled",
-                     f"确认受理第{n}号事项并告知对方"),
-        "case-assign": (f"Give case {n} ({kind}) an owner", f"为第{n}号事项指定负责人"),
+                     f"确认受理第{n}号工单（{zh}）：告知对方正在处理"),
+        "case-assign": (f"Give case {n} ({kind}) an owner", f"为第{n}号工单（{zh}）指定负责人"),
         "case-resolve": (f"Resolve case {n} ({kind}): find the root cause, fix it, prevent it",
-                         f"处理第{n}号事项:查明原因、解决并防止再发生"),
+                         f"处理第{n}号工单（{zh}）：查明根本原因，解决问题，防止再次发生"),
         "case-callback": (f"Call back on case {n} ({kind}): tell them what was done, ask if they are satisfied",
-                          f"就第{n}号事项回访:告知处理结果并询问是否满意"),
-        "case-review": (f"Review case {n} ({kind}) as duty manager", f"值班经理复核第{n}号事项"),
+                          f"回访第{n}号工单（{zh}）：告知处理结果，询问是否满意"),
+        "case-review": (f"Review case {n} ({kind}) as duty manager", f"值班经理复核第{n}号工单（{zh}）"),
     }[key]
 
 
@@ -251,30 +289,32 @@ def add_case(session: Session, actor: str, *, kind: str, text: str, source: str 
              about: str | None = None, received_at: datetime | None = None) -> CaseView:
     """Record what was raised. It must be acknowledged within the policy's minutes; a complaint
     about a member of staff (`about`) goes to the duty manager."""
-    access.require(session, actor, RECEIVE, "record cases")
+    access.require(session, actor, RECEIVE, N_("record cases"))
     rules = policy.load(session)
     kind, source = _choice(kind, CaseKind, "kind"), _choice(source, CaseSource, "source")
     severity = _choice(severity, Severity, "severity")
     if category not in rules["case_categories"]:
-        raise BadInput(f"category {category!r} is not valid: expected one of {', '.join(rules['case_categories'])}",
-                       hint="the list is the policy's case_categories")
-    text = required_text(text, "--text", "what was said or asked for", limit=4000)
+        raise BadInput(_("category {category!r} is not valid: expected one of {choices}").format(
+            category=category, choices=", ".join(rules["case_categories"])),
+            hint=_("the list is the policy's case_categories"))
+    text = required_text(text, "--text", N_("what was said or asked for"), limit=4000)
     now = clock.now()
     received_at = received_at or now
     if received_at > now:
-        raise BadInput(f"received at {clock.local(received_at):%Y-%m-%d %H:%M} is in the future: expected when it "
-                       "was raised, at the latest now")
+        raise BadInput(_("received at {at} is in the future: expected when it was raised, at the latest now").format(
+            at=_minute(received_at)))
     client_id = resolve_client(session, client).id if client else None
     if visit_id is not None:
         visit = get_view(session, visit_id)
         if client_id is not None and client_id != visit.client_id:
-            raise BadInput(f"visit {visit_id} is {visit.client}'s, not the client given with --client")
+            raise BadInput(_("visit {visit} is {client}'s, not the client given with --client").format(
+                visit=visit_id, client=visit.client))
         client_id = visit.client_id
     about_id = None
     if about is not None:
         if kind != "complaint":
-            raise BadInput(f"--about names the member of staff a complaint is about: expected --kind complaint, "
-                           f"not {kind}")
+            raise BadInput(_("--about names the member of staff a complaint is about: expected --kind complaint, "
+                             "not {kind}").format(kind=kind))
         about_id = find.staff(session, about, "--about").id
     row = ServiceCase(kind=kind, source=source, client_id=client_id, visit_id=visit_id, category=category,
                       severity=severity, text=text, about_staff_id=about_id, state="received",
@@ -289,6 +329,7 @@ def add_case(session: Session, actor: str, *, kind: str, text: str, source: str 
     _record(session, actor, "case.add", row, {"kind": kind, "source": source, "category": category,
                                               "severity": severity, "text": text, "client_id": client_id,
                                               "state": "received"})
+    outbox.emit(session, "case.add", {"case_id": row.id, "kind": kind, "source": source, "category": category, "severity": severity, "client_id": client_id, "visit_id": visit_id, "by": actor, **({"about": session.get(Staff, about_id).username, "seen_by": sorted(SEE_STAFF_COMPLAINTS), "restricted": True} if about_id is not None else {"description": text})})
     if about_id is not None and not sees_staff_complaints(session, actor):
         # the one who took it down sees what they typed, once; then it is the duty manager's
         return _view(session.execute(_case_query().where(ServiceCase.id == row.id)).first(), now)
@@ -299,7 +340,7 @@ def open_red_line_case(session: Session, actor: str, visit_id: int, client_id: i
                        comment: str | None) -> int | None:
     """Feedback under the red line is a complaint (seed 001): a case of kind complaint, from
     the visit, high, unless the visit has one from its feedback still open. Returns its id."""
-    marker = f"feedback score {score} is under the red line {red_line}"
+    marker = f"feedback score {score} is under the red line {red_line}"  # English: found again by its words
     open_id = session.scalar(select(ServiceCase.id).where(
         ServiceCase.visit_id == visit_id, ServiceCase.kind == "complaint", ServiceCase.source == "visit",
         ServiceCase.state != "closed", ServiceCase.text.like("feedback score %")))
@@ -313,7 +354,7 @@ def open_red_line_case(session: Session, actor: str, visit_id: int, client_id: i
 
 def acknowledge(session: Session, actor: str, case_id: int, note: str | None = None) -> CaseView:
     """The person who raised it knows it is being handled (seed 003: respond at once)."""
-    access.require(session, actor, RECEIVE, "acknowledge cases")
+    access.require(session, actor, RECEIVE, N_("acknowledge cases"))
     row = _load(session, actor, case_id)
     row.state = lifecycle.case_step(case_id, row.state, "ack")
     rules = policy.load(session)
@@ -331,21 +372,22 @@ def assign(session: Session, actor: str, case_id: int, to: str, due: datetime | 
     """The case has an owner and a resolution deadline (`due`, else the policy's hours from
     when it was received; fewer for a high or critical one). A complaint about staff is the
     duty manager's."""
-    access.require(session, actor, MANAGE, "assign cases")
+    access.require(session, actor, MANAGE, N_("assign cases"))
     row = _load(session, actor, case_id)
     row.state = lifecycle.case_step(case_id, row.state, "assign")
-    person = find.staff(session, to, "the case's owner", active_only=True)
+    person = find.staff(session, to, N_("the case's owner"), active_only=True)
     if row.about_staff_id is not None:
         owner_roles = access.find_actor(session, person.username).roles
         if not ({"duty_manager", "admin"} & owner_roles):
-            raise Refused(f"case {case_id} is a complaint about a member of staff: its owner is a duty manager, "
-                          f"not {person.username}", hint="give it to someone with the duty_manager role")
+            raise Refused(_("case {case} is a complaint about a member of staff: its owner is a duty manager, "
+                            "not {user}").format(case=case_id, user=person.username),
+                          hint=_("give it to someone with the duty_manager role"))
         if person.id == row.about_staff_id:
-            raise Refused(f"{person.username} cannot own a complaint about themselves")
+            raise Refused(_("{user} cannot own a complaint about themselves").format(user=person.username))
     rules = policy.load(session)
     now = clock.now()
     if due is not None and due <= now:
-        raise BadInput(f"--due {clock.local(due):%Y-%m-%d %H:%M} is in the past: expected a future deadline")
+        raise BadInput(_("--due {due} is in the past: expected a future deadline").format(due=_minute(due)))
     hours = rules["case_resolve_hours_urgent"] if row.severity in URGENT else rules["case_resolve_hours"]
     row.due_at = due or max(row.received_at + timedelta(hours=hours), now + timedelta(minutes=30))
     row.owner_id, row.assigned_at, row.assigned_by = person.id, now, actor
@@ -362,27 +404,28 @@ def assign(session: Session, actor: str, case_id: int, to: str, due: datetime | 
 def escalate(session: Session, actor: str, case_id: int, to: str, question: str, answer_by: datetime) -> CaseView:
     """Beyond the handler's remit: a named person is asked, and the client is promised an
     answer by `answer_by`; the promise is tracked and its breach is an alert."""
-    access.require(session, actor, RECEIVE, "escalate cases")
+    access.require(session, actor, RECEIVE, N_("escalate cases"))
     row = _load(session, actor, case_id)
     lifecycle.case_step(case_id, row.state, "escalate")
-    question = required_text(question, "--question", "what must be decided or answered", limit=2000)
-    person = find.staff(session, to, "the escalation", active_only=True)
+    question = required_text(question, "--question", N_("what must be decided or answered"), limit=2000)
+    person = find.staff(session, to, N_("the escalation"), active_only=True)
     if row.about_staff_id is not None and (person.id == row.about_staff_id
                                            or not sees_staff_complaints(session, person.username)):
-        raise Refused(f"case {case_id} is a complaint about a member of staff: {person.username} may not see it",
-                      hint="escalate to a duty manager, an approver or an admin")
+        raise Refused(_("case {case} is a complaint about a member of staff: {user} may not see it").format(
+            case=case_id, user=person.username), hint=_("escalate to a duty manager, an approver or an admin"))
     now = clock.now()
     if answer_by <= now:
-        raise BadInput(f"--answer-by {clock.local(answer_by):%Y-%m-%d %H:%M} is not in the future: expected the "
-                       "time the client was promised an answer")
+        raise BadInput(_("--answer-by {at} is not in the future: expected the time the client was promised an "
+                         "answer").format(at=_minute(answer_by)))
     esc = Escalation(case_id=case_id, to_id=person.id, question=question, promised_at=answer_by, at=now, by=actor)
     session.add(esc)
     session.flush()
     engine.open_case_task(session, case_id, f"case-answer-{esc.id}",
                           f"Answer the question escalated on case {case_id}: the client was promised an answer",
-                          f"答复第{case_id}号事项的上报问题(已向客户承诺答复时间)", "coordinator", answer_by, person.id)
-    _log(session, actor, f"escalated to {person.username}, answer promised by "
-                         f"{clock.local(answer_by):%Y-%m-%d %H:%M}", case_id=case_id)
+                          f"答复第{case_id}号工单的上报问题（已向客户承诺答复时间）", "coordinator", answer_by, person.id)
+    # a logbook line written for the actor, in the language of the run (as the lines they type)
+    _log(session, actor, _("escalated to {user}, answer promised by {at}").format(
+        user=person.username, at=_minute(answer_by)), case_id=case_id)
     _record(session, actor, "case.escalate", row, {"to": person.username, "question": question,
                                                    "promised_at": answer_by})
     return show_case(session, actor, case_id)
@@ -393,22 +436,25 @@ def answer(session: Session, actor: str, case_id: int, text: str, escalation_id:
     case's handler passes it on to the client."""
     row = _load(session, actor, case_id)
     lifecycle.case_step(case_id, row.state, "answer")
-    text = required_text(text, "--text", "the answer", limit=2000)
+    text = required_text(text, "--text", N_("the answer"), limit=2000)
     q = select(Escalation).where(Escalation.case_id == case_id, Escalation.answered_at.is_(None))
     if escalation_id is not None:
         q = q.where(Escalation.id == escalation_id)
     waiting = list(session.scalars(q.order_by(Escalation.id)))
     if not waiting:
-        raise Refused(f"case {case_id} has no escalation waiting for an answer"
-                      + (f" with id {escalation_id}" if escalation_id is not None else ""))
+        if escalation_id is None:
+            raise Refused(_("case {case} has no escalation waiting for an answer").format(case=case_id))
+        raise Refused(_("case {case} has no escalation waiting for an answer with id {escalation}").format(
+            case=case_id, escalation=escalation_id))
     if len(waiting) > 1 and escalation_id is None:
-        raise BadInput(f"case {case_id} has {len(waiting)} escalations waiting: expected --escalation ID "
-                       f"({', '.join(str(e.id) for e in waiting)})")
+        raise BadInput(_("case {case} has {n} escalations waiting: expected --escalation ID ({ids})").format(
+            case=case_id, n=len(waiting), ids=", ".join(str(e.id) for e in waiting)))
     esc = waiting[0]
-    who = access.require(session, actor, RECEIVE, "answer escalations")
+    who = access.require(session, actor, RECEIVE, N_("answer escalations"))
     if esc.to_id != who.id and not who.has(*MANAGE):
-        raise NotAllowed(f"{actor} cannot answer escalation {esc.id}: it was put to someone else "
-                         "(they, a coordinator, a duty manager or an admin may)")
+        raise NotAllowed(_("{user} cannot answer escalation {escalation}: it was put to someone else "
+                           "(they, a coordinator, a duty manager or an admin may)").format(user=actor,
+                                                                                          escalation=esc.id))
     now = clock.now()
     esc.answered_at, esc.answered_by, esc.answer = now, actor, text
     engine.close_case_tasks(session, case_id, {f"case-answer-{esc.id}"}, by=actor)
@@ -421,8 +467,8 @@ def _may_handle(session: Session, actor: str, row: ServiceCase, doing: str) -> N
     who = access.require(session, actor, RECEIVE, doing)
     if who.id == row.owner_id or who.has(*MANAGE):
         return
-    raise NotAllowed(f"{actor} cannot {doing} for case {row.id}: it is its owner's (the owner, a coordinator, "
-                     "a duty manager or an admin may)")
+    raise NotAllowed(_("{user} cannot {doing} for case {case}: it is its owner's (the owner, a coordinator, "
+                       "a duty manager or an admin may)").format(user=actor, doing=_(doing), case=row.id))
 
 
 def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: str, prevention: str,
@@ -431,16 +477,18 @@ def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: s
     principles). The client is then called back within the policy's callback hours. For a
     complaint about staff the duty manager may deduct points from the person."""
     row = _load(session, actor, case_id)
-    _may_handle(session, actor, row, "resolve cases")
+    _may_handle(session, actor, row, N_("resolve cases"))
     row.state = lifecycle.case_step(case_id, row.state, "resolve")
     waiting = session.scalar(select(Escalation.id).where(Escalation.case_id == case_id,
                                                          Escalation.answered_at.is_(None)))
     if waiting is not None:
-        raise Refused(f"case {case_id} has escalation {waiting} waiting for an answer: the client was promised it",
-                      hint=f"record the answer first (`receptionctl case answer {case_id} --text ...`)")
-    row.root_cause = required_text(cause, "--cause", "the root cause", limit=2000)
-    row.action = required_text(action, "--action", "what was done", limit=2000)
-    row.prevention = required_text(prevention, "--prevention", "what keeps it from happening again", limit=2000)
+        raise Refused(_("case {case} has escalation {escalation} waiting for an answer: the client was promised "
+                        "it").format(case=case_id, escalation=waiting),
+                      hint=_("record the answer first (`receptionctl case answer {case} --text ...`)").format(
+                          case=case_id))
+    row.root_cause = required_text(cause, "--cause", N_("the root cause"), limit=2000)
+    row.action = required_text(action, "--action", N_("what was done"), limit=2000)
+    row.prevention = required_text(prevention, "--prevention", N_("what keeps it from happening again"), limit=2000)
     rules = policy.load(session)
     now = clock.now()
     row.resolved_at, row.resolved_by = now, actor
@@ -458,13 +506,15 @@ def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: s
 
 def _deduct(session: Session, actor: str, row: ServiceCase, points: int, rules: dict) -> int:
     if row.about_staff_id is None:
-        raise BadInput(f"--deduct applies to a complaint about a member of staff; case {row.id} is about no one")
-    who = access.require(session, actor, REVIEW, "deduct points")
+        raise BadInput(_("--deduct applies to a complaint about a member of staff; case {case} is about no "
+                         "one").format(case=row.id))
+    who = access.require(session, actor, REVIEW, N_("deduct points"))
     lo, hi = rules["deduction_min"], rules["deduction_max"]
     if not lo <= points <= hi:
-        raise BadInput(f"--deduct {points} is not valid: expected {lo} to {hi} points (the policy's deduction_min "
-                       "and deduction_max)")
-    session.add(Deduction(staff_id=row.about_staff_id, points=points, reason=f"complaint, case {row.id}",
+        raise BadInput(_("--deduct {points} is not valid: expected {lo} to {hi} points (the policy's "
+                         "deduction_min and deduction_max)").format(points=points, lo=lo, hi=hi))
+    session.add(Deduction(staff_id=row.about_staff_id, points=points,
+                          reason=_("complaint, case {case}").format(case=row.id),
                           case_id=row.id, visit_id=row.visit_id, at=clock.now(), by=who.username))
     return points
 
@@ -473,12 +523,12 @@ def callback(session: Session, actor: str, case_id: int, note: str, satisfied: b
     """The client was told what was done (seed 001: within 24 hours of the resolution) and asked
     whether they are satisfied; the duty manager then reviews the case."""
     row = _load(session, actor, case_id)
-    _may_handle(session, actor, row, "record callbacks")
+    _may_handle(session, actor, row, N_("record callbacks"))
     row.state = lifecycle.case_step(case_id, row.state, "callback")
     rules = policy.load(session)
     now = clock.now()
     row.callback_at, row.callback_by = now, actor
-    row.callback_note = required_text(note, "--note", "what the client was told and said", limit=2000)
+    row.callback_note = required_text(note, "--note", N_("what the client was told and said"), limit=2000)
     row.satisfied = satisfied
     engine.close_case_tasks(session, case_id, {"case-callback"}, by=actor)
     _open(session, row, "case-review", "duty_manager", now + timedelta(hours=rules["case_review_hours"]))
@@ -489,7 +539,7 @@ def callback(session: Session, actor: str, case_id: int, note: str, satisfied: b
 
 def review(session: Session, actor: str, case_id: int, note: str | None = None) -> CaseView:
     """The duty manager has looked at how the case was handled (seed 003)."""
-    access.require(session, actor, REVIEW, "review cases")
+    access.require(session, actor, REVIEW, N_("review cases"))
     row = _load(session, actor, case_id)
     row.state = lifecycle.case_step(case_id, row.state, "review")
     row.reviewed_at, row.reviewed_by, row.review_note = clock.now(), actor, (note or "").strip() or None
@@ -500,11 +550,11 @@ def review(session: Session, actor: str, case_id: int, note: str | None = None) 
 
 def close(session: Session, actor: str, case_id: int) -> CaseView:
     """Archived: nothing more to do. Any step still open is skipped."""
-    access.require(session, actor, MANAGE, "close cases")
+    access.require(session, actor, MANAGE, N_("close cases"))
     row = _load(session, actor, case_id)
     row.state = lifecycle.case_step(case_id, row.state, "close")
     row.closed_at, row.closed_by = clock.now(), actor
-    engine.close_case_tasks(session, case_id, None, by=actor, state="skipped", note="the case was closed")
+    engine.close_case_tasks(session, case_id, None, by=actor, state="skipped", note=_("the case was closed"))
     _record(session, actor, "case.close", row, {"state": row.state})
     return show_case(session, actor, case_id)
 
@@ -524,8 +574,8 @@ def _log(session: Session, actor: str, text: str, case_id: int | None = None, vi
 def add_log(session: Session, actor: str, text: str, case_id: int | None = None,
             visit_id: int | None = None) -> LogView:
     """A line in the duty logbook (seed 003: what was heard, promised, handed on)."""
-    access.require(session, actor, RECEIVE, "write the duty logbook")
-    text = required_text(text, "the entry", "what happened", limit=4000)
+    access.require(session, actor, RECEIVE, N_("write the duty logbook"))
+    text = required_text(text, N_("the entry"), N_("what happened"), limit=4000)
     case = _load(session, actor, case_id) if case_id is not None else None
     if visit_id is not None:
         get_view(session, visit_id)
@@ -572,17 +622,17 @@ def day_check(session: Session, actor: str, day: date | None = None, note: str |
     """The duty manager's end-of-day question (seed 003): which cases were handled today, by
     whom, how. With `record`, the check is recorded (once per day)."""
     if record:
-        access.require(session, actor, REVIEW, "make the day's case check")
+        access.require(session, actor, REVIEW, N_("make the day's case check"))
     today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
     day = day or today
     if day > today:
-        raise BadInput(f"day {day} is in the future: expected today or a past day")
+        raise BadInput(_("day {day} is in the future: expected today or a past day").format(day=day))
     cases = tuple(touched(session, actor, day))
     done = session.get(DayCheck, day.isoformat())
     if record:
         if done is not None:
-            raise Refused(f"the case check of {day} was made already ({done.by}, "
-                          f"{clock.local(done.at):%Y-%m-%d %H:%M})")
+            raise Refused(_("the case check of {day} was made already ({user}, {at})").format(
+                day=day, user=done.by, at=_minute(done.at)))
         done = DayCheck(day=day.isoformat(), at=clock.now(), by=actor, cases=len(cases),
                         note=(note or "").strip() or None)
         session.add(done)
@@ -670,7 +720,9 @@ def patterns(session: Session, actor: str, start: datetime, end: datetime) -> Pa
     now_counts, prev_counts = _count(now_rows), _count(prev_rows)
     keys = sorted(set(now_counts) | set(prev_counts), key=lambda k: (DIMENSIONS.index(k[0]), -now_counts[k], k[1]))
     counts = tuple(PatternCount(d, v, now_counts[(d, v)], prev_counts[(d, v)]) for d, v in keys)
-    repeated = tuple(f"{c.dimension} {c.value}: {c.count} cases" for c in counts
+    repeated = tuple(_("{dimension} {value}: {n} cases").format(
+        dimension=code(c.dimension), value=code(c.value) if c.dimension == "category" else c.value, n=c.count)
+        for c in counts
                      if c.dimension in ("client", "category") and c.count >= rules["pattern_count"])
     return Patterns(start, end, prev_start, len(now_rows), len(prev_rows), counts, repeated)
 
@@ -681,13 +733,16 @@ def repeated_causes(session: Session, actor: str | None, now: datetime) -> list[
     rules = policy.load(session)
     since = now - timedelta(days=rules["pattern_days"])
     out = []
+    sentence = {"client": N_("{n} cases about client {value} in the last {days} days"),
+                "category": N_("{n} cases about category {value} in the last {days} days")}
     for label, column, join in (("client", Client.name, True), ("category", ServiceCase.category, False)):
         q = select(column, func.count(ServiceCase.id)).where(ServiceCase.received_at >= since,
                                                              ServiceCase.received_at < now)
         if join:
             q = q.join(Client, Client.id == ServiceCase.client_id)
         q = _visible(q, session, actor).group_by(column).having(func.count(ServiceCase.id) >= rules["pattern_count"])
-        out += [f"{n} cases about {label} {value} in the last {rules['pattern_days']} days"
+        out += [_(sentence[label]).format(n=n, value=code(value) if label == "category" else value,
+                                          days=rules["pattern_days"])
                 for value, n in session.execute(q.order_by(column))]
     return out
 

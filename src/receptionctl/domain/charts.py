@@ -19,12 +19,14 @@ from receptionctl.domain import clock, policy
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import count_by_owner
 from receptionctl.domain.visits import _view, _visit_query
+from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store.models import Feedback, Task, Visit
 
 CHARTS = ("satisfaction", "funnel", "overdue", "readiness")
 TOOK_PLACE = ("in_progress", "completed", "closed")  # a visit received (as domain/kpi.py counts it)
 COMING = ("planning", "submitted", "approved")  # a visit still to come
 TOP_OWNERS = 10
+_CODES = (N_("code|intent"), N_("code|won"))  # the funnel's last stages: visit outcomes, shown as codes
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,9 @@ def build(session: Session, weeks: int = 8) -> Charts:
     for i in range(weeks):
         n, total = per_week.get(i, (0, 0))
         points.append(Point(iso_week(first + timedelta(weeks=i)), round(total / n, 1) if n else None, n,
-                            f"{n} form{'s' if n != 1 else ''}"))
-    satisfaction = Chart("satisfaction", "Satisfaction by week (average feedback score)", "score", 100, tuple(points))
+                            ngettext("{n} form", "{n} forms", n).format(n=n)))
+    satisfaction = Chart("satisfaction", _("Satisfaction by week (average feedback score)"), "score", 100,
+                         tuple(points))
 
     # 2. the funnel of the visits received in those weeks, one statement
     def flag(condition):
@@ -98,18 +101,21 @@ def build(session: Session, weeks: int = 8) -> Charts:
         .select_from(Visit).outerjoin(Feedback, Feedback.visit_id == Visit.id)
         .where(Visit.starts_at >= start, Visit.starts_at < end, Visit.status.in_(TOOK_PLACE))
     ).one()
-    stages = [("visits received", received), ("feedback collected", with_form), ("intent", intended), ("won", won)]
+    stages = [(_("visits received"), received), (_("feedback collected"), with_form), (code("intent"), intended),
+              (code("won"), won)]
     received = int(received or 0)
-    funnel = Chart("funnel", "Conversion funnel (visits received in the weeks shown)", "count", received, tuple(
+    funnel = Chart("funnel", _("Conversion funnel (visits received in the weeks shown)"), "count", received, tuple(
         Point(name, int(n or 0), int(n or 0),
-              f"{round(100 * int(n or 0) / received)}% of received" if received else "") for name, n in stages))
+              _("{percent}% of received").format(percent=round(100 * int(n or 0) / received)) if received else "")
+        for name, n in stages))
 
     # 3. overdue tasks by owner (the person, or the role where no one is assigned), one statement
     counts = count_by_owner(session, now=now, state="open", due_before=now)
     top = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP_OWNERS]
     rest = sum(counts.values()) - sum(n for _, n in top)
-    overdue = Chart("overdue", f"Overdue tasks by owner (top {TOP_OWNERS})"
-                    + (f"; {rest} more with the others" if rest else ""), "count",
+    title = (_("Overdue tasks by owner (top {n}); {rest} more with the others").format(n=TOP_OWNERS, rest=rest)
+             if rest else _("Overdue tasks by owner (top {n})").format(n=TOP_OWNERS))
+    overdue = Chart("overdue", title, "count",
                     max((n for _, n in top), default=0), tuple(Point(str(who), n, n) for who, n in top))
 
     # 4. readiness of the coming visits: from now to the end of the daily report's look-ahead
@@ -126,10 +132,12 @@ def build(session: Session, weeks: int = 8) -> Charts:
             .group_by(Task.visit_id)
         ):
             prep[visit_id] = [int(done or 0), int(total)]
-    readiness = Chart("readiness", f"Readiness of the coming visits (to {ahead_until:%Y-%m-%d})", "percent", 100, tuple(
+    readiness = Chart("readiness", _("Readiness of the coming visits (to {day})").format(day=f"{ahead_until:%Y-%m-%d}"),
+                      "percent", 100, tuple(
         Point(f"#{v.id} {clock.local(v.starts_at):%m-%d %H:%M} {v.client}",
               round(100 * prep[v.id][0] / prep[v.id][1], 1) if prep[v.id][1] else None, prep[v.id][1],
-              f"{prep[v.id][0]}/{prep[v.id][1]} prepared" if prep[v.id][1] else "nothing to prepare")
+              _("{done}/{total} prepared").format(done=prep[v.id][0], total=prep[v.id][1]) if prep[v.id][1]
+              else _("nothing to prepare"))
         for v in views))
     return Charts(first, monday + timedelta(days=6), weeks, now, ahead_until,
                   (satisfaction, funnel, overdue, readiness))

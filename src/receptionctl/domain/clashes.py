@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain.base import MAX_HOURS
+from receptionctl.i18n import _
 from receptionctl.store.models import Assignment, Staff, Visit
 
 
@@ -26,8 +27,11 @@ class Clash:
 
     @property
     def text(self) -> str:
-        who = f"{self.subject} is also on" if self.kind == "person" else f"venue {self.subject!r} is also booked for"
-        return f"visit {self.visit_id}: {who} visit {self.other_visit_id}"
+        if self.kind == "person":
+            return _("visit {visit}: {user} is also on visit {other}").format(
+                visit=self.visit_id, user=self.subject, other=self.other_visit_id)
+        return _("visit {visit}: venue {venue!r} is also booked for visit {other}").format(
+            visit=self.visit_id, venue=self.subject, other=self.other_visit_id)
 
 
 def find(

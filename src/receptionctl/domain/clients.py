@@ -15,6 +15,7 @@ from receptionctl.domain.notes import list_notes
 from receptionctl.domain.secrets import clean_id_number, mask, verify
 from receptionctl.domain.vocab import Tier
 from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _
 from receptionctl.store.models import Client, Contact
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -57,12 +58,14 @@ class ClientDetail:
 
 
 _ID = re.compile(r"[0-9]{1,18}")
+_NUMBER_ID = N_("client name {name!r} is not valid: expected a name, not a number (numbers are ids)")
 
 
 def _name(value: str, what: str, limit: int = 300) -> str:
     value = " ".join(value.split())
     if not value or len(value) > limit:
-        raise BadInput(f"{what} {value[:40]!r} is not valid: expected 1 to {limit} characters")
+        raise BadInput(_("{what} {value!r} is not valid: expected 1 to {limit} characters").format(
+            what=_(what), value=value[:40], limit=limit))
     return value
 
 
@@ -71,7 +74,8 @@ def _optional(value: str | None, limit: int = 2000) -> str | None:
         return None
     value = value.strip()
     if len(value) > limit:
-        raise BadInput(f"value {value[:20]!r}… is too long: expected at most {limit} characters")
+        raise BadInput(_("value {value!r}… is too long: expected at most {limit} characters").format(
+            value=value[:20], limit=limit))
     return value or None
 
 
@@ -83,16 +87,16 @@ def resolve_client(session: Session, ref: str):
 def add_client(session: Session, actor: str, name: str, tier: str = "normal", industry: str | None = None) -> ClientView:
 
 
-    access.require(session, actor, access.CLIENT_WRITE, "add clients")
-    name = _name(name, "client name")
+    access.require(session, actor, access.CLIENT_WRITE, N_("add clients"))
+    name = _name(name, N_("client name"))
     if _ID.fullmatch(name):
-        raise BadInput(f"client name {name!r} is not valid: expected a name, not a number (numbers are ids)")
+        raise BadInput(_(_NUMBER_ID).format(name=name))
     if tier not in {t.value for t in Tier}:
-        raise BadInput(f"tier {tier!r} is not valid: expected one of vip, key, normal")
+        raise BadInput(_("tier {tier!r} is not valid: expected one of vip, key, normal").format(tier=tier))
     key = name.casefold()
     existing = session.scalars(select(Client).where(Client.name_key == key)).first()
     if existing is not None:
-        raise Refused(f"client {name!r} already exists (id {existing.id})")
+        raise Refused(_("client {name!r} already exists (id {id})").format(name=name, id=existing.id))
     row = Client(name=name, name_key=key, tier=tier, industry=_optional(industry, 200), created_at=clock.now())
     session.add(row)
     session.flush()
@@ -126,7 +130,7 @@ def show_client(
 ) -> ClientDetail:
     """`cipher` is a Cipher or a callable returning one, asked for only when revealing."""
     if reveal:
-        access.require(session, actor, access.REVEAL, "reveal identity numbers")
+        access.require(session, actor, access.REVEAL, N_("reveal identity numbers"))
     client = resolve_client(session, ref)
     if reveal:
         cipher = verify(session, cipher)
@@ -160,9 +164,9 @@ def add_contact(
     cipher=None,
 ) -> ContactView:
 
-    access.require(session, actor, access.CLIENT_WRITE, "add contacts")
+    access.require(session, actor, access.CLIENT_WRITE, N_("add contacts"))
     client = resolve_client(session, client_ref)
-    name = _name(name, "contact name", 200)
+    name = _name(name, N_("contact name"), 200)
     phone = _phone(phone) if phone is not None else None
     email = _email(email) if email is not None else None
     enc = masked = None
@@ -193,13 +197,15 @@ def add_contact(
 
 def _phone(phone: str) -> str:
     if not _PHONE.match(phone.strip()):
-        raise BadInput(f"phone {phone!r} is not valid: expected digits, optionally with +, spaces or dashes")
+        raise BadInput(_("phone {phone!r} is not valid: expected digits, optionally with +, spaces or dashes").format(
+            phone=phone))
     return phone.strip()
 
 
 def _email(email: str) -> str:
     if len(email.strip()) > 320 or not _EMAIL.match(email.strip()):
-        raise BadInput(f"email {email!r} is not valid: expected an address such as name@example.com")
+        raise BadInput(_("email {email!r} is not valid: expected an address such as name@example.com").format(
+            email=email))
     return email.strip()
 
 
@@ -211,44 +217,58 @@ def _client_view(session: Session, row) -> ClientView:
 def edit_client(session: Session, actor: str, ref: str, *, name: str | None = None, tier: str | None = None,
                 industry: str | None = None) -> ClientView:
     """Correct a client's name, tier or industry (an empty --industry clears it); audited."""
-    access.require(session, actor, access.CLIENT_WRITE, "edit clients")
+    access.require(session, actor, access.CLIENT_WRITE, N_("edit clients"))
     row = resolve_client(session, ref)
     if name is None and tier is None and industry is None:
-        raise BadInput("nothing to change: expected --name, --tier or --industry")
+        raise BadInput(_("nothing to change: expected --name, --tier or --industry"))
     before = {"name": row.name, "tier": row.tier, "industry": row.industry}
     if name is not None:
-        name = _name(name, "client name")
+        name = _name(name, N_("client name"))
         if _ID.fullmatch(name):
-            raise BadInput(f"client name {name!r} is not valid: expected a name, not a number (numbers are ids)")
+            raise BadInput(_(_NUMBER_ID).format(name=name))
         other = session.scalars(select(Client).where(Client.name_key == name.casefold(), Client.id != row.id)).first()
         if other is not None:
-            raise Refused(f"client {name!r} already exists (id {other.id})")
+            raise Refused(_("client {name!r} already exists (id {id})").format(name=name, id=other.id))
         row.name, row.name_key = name, name.casefold()
     if tier is not None:
         if tier not in {t.value for t in Tier}:
-            raise BadInput(f"tier {tier!r} is not valid: expected one of vip, key, normal")
+            raise BadInput(_("tier {tier!r} is not valid: expected one of vip, key, normal").format(tier=tier))
         row.tier = tier
     if industry is not None:
         row.industry = _optional(industry, 200)
     session.flush()
     after = {"name": row.name, "tier": row.tier, "industry": row.industry}
     if after == before:
-        raise Refused(f"client {row.name!r} already has these values")
+        raise Refused(_("client {name!r} already has these values").format(name=row.name))
     audit.record(session, actor, "client.edit", "client", row.id, before=before, after=after)
     return _client_view(session, row)
 
 
-def list_contacts(session: Session, ref: str) -> list[ContactView]:
-    """A client's contact people, identity numbers masked."""
+def list_contacts(session: Session, ref: str, *, actor: str | None = None, reveal: bool = False,
+                  cipher=None) -> list[ContactView]:
+    """A client's contact people, identity numbers masked; with `reveal` (admin), in clear, each
+    reveal audited, as in show_client."""
+    if reveal:
+        access.require(session, actor or "", access.REVEAL, N_("reveal identity numbers"))
     client = resolve_client(session, ref)
-    return [_contact_view(r, r.id_number_mask)
-            for r in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id))]
+    if reveal:
+        cipher = verify(session, cipher)
+    views = []
+    for r in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
+        shown = r.id_number_mask
+        if reveal and r.id_number_enc:
+            shown = cipher.decrypt(r.id_number_enc)
+            audit.record(session, actor or "", "contact.reveal", "contact", r.id,
+                         after={"client": client.name, "field": "id_number"})
+        views.append(_contact_view(r, shown))
+    return views
 
 
 def _contact(session: Session, contact_id: int):
     row = session.get(Contact, contact_id)
     if row is None:
-        raise NotFound(f"no contact {contact_id}", hint="see `receptionctl contact list CLIENT`")
+        raise NotFound(_("no contact {contact}").format(contact=contact_id),
+                       hint=_("see `receptionctl contact list CLIENT`"))
     return row
 
 
@@ -259,19 +279,20 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
                  **fields: str | None) -> ContactView:
     """Correct a contact's details; an empty value clears an optional one. A new identity
     number is encrypted like the first; the audit log keeps only masked numbers."""
-    access.require(session, actor, access.CLIENT_WRITE, "edit contacts")
+    access.require(session, actor, access.CLIENT_WRITE, N_("edit contacts"))
     row = _contact(session, contact_id)
     given = {k: v for k, v in fields.items() if v is not None}
     unknown = set(given) - set(CONTACT_FIELDS)
     if unknown:
-        raise BadInput(f"field {sorted(unknown)[0]!r} is not valid: expected one of {', '.join(CONTACT_FIELDS)}")
+        raise BadInput(_("field {field!r} is not valid: expected one of {choices}").format(
+            field=sorted(unknown)[0], choices=", ".join(CONTACT_FIELDS)))
     if not given and id_number is None:
-        raise BadInput("nothing to change: expected --name, --title, --phone, --email, --diet, --transport, "
-                       "--needs or --id-number")
+        raise BadInput(_("nothing to change: expected --name, --title, --phone, --email, --diet, --transport, "
+                         "--needs or --id-number"))
     before = {k: v for k, v in _contact_view(row, row.id_number_mask).__dict__.items()}
     for key, value in given.items():
         if key == "name":
-            row.name = _name(value, "contact name", 200)
+            row.name = _name(value, N_("contact name"), 200)
         elif not value.strip():
             setattr(row, key, None)
         elif key == "phone":
@@ -291,7 +312,7 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
     after = view.__dict__
     changed = {k for k in after if after[k] != before[k]}
     if not changed:
-        raise Refused(f"contact {contact_id} already has these values")
+        raise Refused(_("contact {contact} already has these values").format(contact=contact_id))
     audit.record(session, actor, "contact.edit", "contact", row.id,
                  before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
     return view
@@ -300,7 +321,7 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
 def remove_contact(session: Session, actor: str, contact_id: int) -> ContactView:
     """Remove a contact person (left the client, asked to be forgotten): the record and its
     encrypted identity number go; guests already checked in keep their own record."""
-    access.require(session, actor, access.CLIENT_WRITE, "remove contacts")
+    access.require(session, actor, access.CLIENT_WRITE, N_("remove contacts"))
     row = _contact(session, contact_id)
     view = _contact_view(row, row.id_number_mask)
     session.delete(row)

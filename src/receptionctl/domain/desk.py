@@ -25,10 +25,11 @@ from sqlalchemy import or_
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, engine, find, policy
+from receptionctl.domain import access, audit, clock, engine, find, outbox, policy
 from receptionctl.domain.base import required_text
 from receptionctl.domain.cases import list_cases
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store.models import (
     Client,
     DeskLog,
@@ -52,6 +53,9 @@ HANDOVER_STATES = ("pending", "refused", "settled", "accepted")
 REVIEW_GRACE_DAYS = 7  # a day not reviewed stays an alert this many days after its deadline
 SETTLE_KEY = "handover-settle"  # the supervisor's task when a handover is refused
 PASSED_KEY = "desk-passed-on"  # the task of the person a duty-log entry was passed to
+# a log kind in the Chinese title of a task (stored, whatever the run's language)
+_KIND_ZH = {"visitor": "访客", "call": "来电", "delivery": "快递", "repair": "报修", "help": "求助",
+            "security": "安保", "other": "其他"}
 
 
 # -- read models ---------------------------------------------------------------------------
@@ -157,6 +161,10 @@ def _state(h: Handover) -> str:
     return "pending"
 
 
+def _minute(moment: datetime) -> str:
+    return f"{clock.local(moment):%Y-%m-%d %H:%M}"
+
+
 def _clip(value: str, limit: int = 80) -> str:
     value = " ".join(value.split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
@@ -196,24 +204,25 @@ def _shift_view(session: Session, shift_id: int) -> ShiftView:
 def start_shift(session: Session, actor: str, shift: str | None = None) -> ShiftView:
     """The acting person is on duty from now: `shift` names one of the policy's desk_shifts
     (default: the one whose hours contain now). One open shift per person."""
-    who = access.require(session, actor, DESK, "start a desk shift")
+    who = access.require(session, actor, DESK, N_("start a desk shift"))
     rules = policy.load(session)
     names = [n for n, _, _ in rules["desk_shifts"]]
     now = clock.now()
     if shift is None:
         shift = shift_at(rules["desk_shifts"], now, policy.work_zone(rules))
         if shift is None:
-            raise BadInput(f"no shift of the policy covers {clock.local(now):%H:%M}: expected a shift named, one of "
-                           f"{', '.join(names)}", hint="the hours are the policy's desk_shifts")
+            raise BadInput(_("no shift of the policy covers {time}: expected a shift named, one of {choices}").format(
+                time=f"{clock.local(now):%H:%M}", choices=", ".join(names)),
+                hint=_("the hours are the policy's desk_shifts"))
     elif shift.strip().lower() not in names:
-        raise BadInput(f"shift {shift!r} is not valid: expected one of {', '.join(names)}",
-                       hint="the list is the policy's desk_shifts")
+        raise BadInput(_("shift {shift!r} is not valid: expected one of {choices}").format(
+            shift=shift, choices=", ".join(names)), hint=_("the list is the policy's desk_shifts"))
     shift = shift.strip().lower()
     current = _open_shift(session, who.id)
     if current is not None:
-        raise Refused(f"{actor} is on shift {current.id} ({current.shift}, since "
-                      f"{clock.local(current.started_at):%Y-%m-%d %H:%M}) already: one open shift per person",
-                      hint="end it first (after its handover is accepted)")
+        raise Refused(_("{user} is on shift {shift} ({name}, since {at}) already: one open shift per person").format(
+            user=actor, shift=current.id, name=code(current.shift), at=_minute(current.started_at)),
+            hint=_("end it first (after its handover is accepted)"))
     row = DeskShift(staff_id=who.id, shift=shift, started_at=now)
     session.add(row)
     session.flush()
@@ -225,34 +234,41 @@ def end_shift(session: Session, actor: str, without_handover: str | None = None)
     """The acting person's shift ends. The outgoing shift stays responsible until its handover
     is accepted (seed 004): so the shift ends only with an accepted handover, or, when nobody
     takes over, with `without_handover` saying why, written in the duty log."""
-    who = access.require(session, actor, DESK, "end a desk shift")
+    who = access.require(session, actor, DESK, N_("end a desk shift"))
     row = _open_shift(session, who.id)
     if row is None:
-        raise Refused(f"{actor} has no open shift to end")
+        raise Refused(_("{user} has no open shift to end").format(user=actor))
     handover = session.scalars(select(Handover).where(Handover.shift_id == row.id)
                                .order_by(Handover.id.desc())).first()
     reason = None
     if handover is not None:
         state = _state(handover)
         if state != "accepted":
-            why = {"pending": "waits for the incoming person to accept it",
-                   "refused": f"was refused by {handover.to_by} and waits for the supervisor to settle it",
-                   "settled": "was settled by the supervisor and waits for the incoming person to accept it"}[state]
-            raise Refused(f"shift {row.id} cannot end: its handover {handover.id} {why}; the outgoing shift stays "
-                          "responsible until the handover is accepted")
+            why = {"pending": N_("shift {shift} cannot end: its handover {handover} waits for the incoming person to "
+                                 "accept it; the outgoing shift stays responsible until the handover is accepted"),
+                   "refused": N_("shift {shift} cannot end: its handover {handover} was refused by {user} and waits "
+                                 "for the supervisor to settle it; the outgoing shift stays responsible until the "
+                                 "handover is accepted"),
+                   "settled": N_("shift {shift} cannot end: its handover {handover} was settled by the supervisor "
+                                 "and waits for the incoming person to accept it; the outgoing shift stays "
+                                 "responsible until the handover is accepted")}[state]
+            raise Refused(_(why).format(shift=row.id, handover=handover.id, user=handover.to_by))
         if without_handover is not None:
-            raise BadInput(f"handover {handover.id} of shift {row.id} was accepted: no reason for ending without "
-                           "one is needed")
+            raise BadInput(_("handover {handover} of shift {shift} was accepted: no reason for ending without one is "
+                             "needed").format(handover=handover.id, shift=row.id))
     else:
         if without_handover is None:
-            raise Refused(f"shift {row.id} has no handover: the outgoing shift stays responsible until the incoming "
-                          "person accepts one", hint="prepare the handover, or say why the shift ends without one")
-        reason = required_text(without_handover, "the reason", "why the shift ends without a handover", limit=2000)
+            raise Refused(_("shift {shift} has no handover: the outgoing shift stays responsible until the incoming "
+                            "person accepts one").format(shift=row.id),
+                          hint=_("prepare the handover, or say why the shift ends without one"))
+        reason = required_text(without_handover, N_("the reason"), N_("why the shift ends without a handover"),
+                               limit=2000)
     now = clock.now()
     row.ended_at = now
     if reason is not None:
-        entry = DeskLog(at=now, by=actor, shift_id=row.id, kind="other",
-                        text=f"shift {row.id} ({row.shift}) ended without a handover: {reason}")
+        entry = DeskLog(at=now, by=actor, shift_id=row.id, kind="other",  # written for the actor, in their language
+                        text=_("shift {shift} ({name}) ended without a handover: {reason}").format(
+                            shift=row.id, name=code(row.shift), reason=reason))
         session.add(entry)
     session.flush()
     audit.record(session, actor, "desk.shift_end", "desk_shift", row.id,
@@ -263,7 +279,7 @@ def end_shift(session: Session, actor: str, without_handover: str | None = None)
 
 def list_shifts(session: Session, actor: str, day: date | None = None) -> list[ShiftView]:
     """The shifts that started on `day` (default today), and any still open."""
-    access.require(session, actor, DESK, "see the desk's shifts")
+    access.require(session, actor, DESK, N_("see the desk's shifts"))
     start, end = _day_bounds(session, day or _today(session))
     q = select(DeskShift).where(or_((DeskShift.started_at >= start) & (DeskShift.started_at < end),
                                     DeskShift.ended_at.is_(None) & (DeskShift.started_at < end)))
@@ -292,17 +308,19 @@ def add_entry(session: Session, actor: str, text: str, *, kind: str | None = Non
     """A line of the front-desk duty log, on the writer's open shift when there is one. What
     is passed on to someone becomes their task, due at once. The log is append-only: a
     correction is a new entry pointing at the one it corrects (`corrects`)."""
-    access.require(session, actor, DESK, "write the front-desk duty log")
-    text = required_text(text, "the entry", "what happened, was asked or passed on", limit=4000)
+    access.require(session, actor, DESK, N_("write the front-desk duty log"))
+    text = required_text(text, N_("the entry"), N_("what happened, was asked or passed on"), limit=4000)
     if kind is not None and kind not in LOG_KINDS:
-        raise BadInput(f"kind {kind!r} is not valid: expected one of {', '.join(LOG_KINDS)}")
+        raise BadInput(_("kind {value!r} is not valid: expected one of {choices}").format(
+            value=kind, choices=", ".join(LOG_KINDS)))
     old = None
     if corrects is not None:
         old = session.get(DeskLog, corrects)
         if old is None:
-            raise NotFound(f"no duty-log entry {corrects} to correct", hint="see the duty log of its day")
+            raise NotFound(_("no duty-log entry {entry} to correct").format(entry=corrects),
+                           hint=_("see the duty log of its day"))
     kind = kind or (old.kind if old is not None else "other")
-    person = find.staff(session, passed_to, "passing on", active_only=True) if passed_to is not None else None
+    person = find.staff(session, passed_to, N_("passing on"), active_only=True) if passed_to is not None else None
     who = access.find_actor(session, actor)
     shift = _open_shift(session, who.id)
     now = clock.now()
@@ -313,7 +331,8 @@ def add_entry(session: Session, actor: str, text: str, *, kind: str | None = Non
     if person is not None:
         row.task_id = engine.open_desk_task(
             session, PASSED_KEY, f"Duty log {row.id} ({kind}), passed on by {actor}: {_clip(text)}",
-            f"值班记录第{row.id}条({actor}转达):{_clip(text)}", "staff", now, assignee_id=person.id)
+            f"前台值班记录第{row.id}条（{_KIND_ZH.get(kind, kind)}），{actor}转达：{_clip(text)}", "staff", now,
+            assignee_id=person.id)
         session.flush()
     audit.record(session, actor, "desk.log", "desk_log", row.id,
                  after={"kind": kind, "text": text, "shift_id": row.shift_id,
@@ -326,11 +345,11 @@ def list_entries(session: Session, actor: str, day: date | None = None,
                  shift_id: int | None = None) -> list[DeskLogView]:
     """The duty log of a day (default today, unless a shift is given) and/or of one shift;
     each entry says which later entries correct it."""
-    access.require(session, actor, DESK, "read the front-desk duty log")
+    access.require(session, actor, DESK, N_("read the front-desk duty log"))
     q = select(DeskLog)
     if shift_id is not None:
         if session.get(DeskShift, shift_id) is None:
-            raise NotFound(f"no shift {shift_id}", hint="see the day's shifts")
+            raise NotFound(_("no shift {shift}").format(shift=shift_id), hint=_("see the day's shifts"))
         q = q.where(DeskLog.shift_id == shift_id)
     if day is not None or shift_id is None:
         start, end = _day_bounds(session, day or _today(session))
@@ -343,60 +362,66 @@ def parse_checks(values, checklist) -> tuple[CheckView, ...]:
     """`ITEM=ok`, `ITEM=problem` or either with `:NOTE`, one for every item of the checklist
     (the policy's handover_checklist), in its order."""
     found: dict[str, CheckView] = {}
-    expected = "ITEM=ok or ITEM=problem, optionally with :NOTE"
     for value in values:
         item, sep, rest = str(value).partition("=")
         item = item.strip().lower()
-        status, _, note = rest.partition(":")
+        status, _sep, note = rest.partition(":")
         status = status.strip().lower()
         if not sep or not item:
-            raise BadInput(f"check {value!r} is not valid: expected {expected}")
+            raise BadInput(_("check {value!r} is not valid: expected ITEM=ok or ITEM=problem, optionally with "
+                             ":NOTE").format(value=value))
         if item not in checklist:
-            raise BadInput(f"check {value!r}: {item!r} is not on the handover checklist: expected one of "
-                           f"{', '.join(checklist)}", hint="the list is the policy's handover_checklist")
+            raise BadInput(_("check {value!r}: {item!r} is not on the handover checklist: expected one of "
+                             "{choices}").format(value=value, item=item, choices=", ".join(checklist)),
+                           hint=_("the list is the policy's handover_checklist"))
         if status not in CHECK_STATES:
-            raise BadInput(f"check {value!r}: {status!r} is not valid: expected {expected}")
+            raise BadInput(_("check {value!r}: {status!r} is not valid: expected ITEM=ok or ITEM=problem, "
+                             "optionally with :NOTE").format(value=value, status=status))
         if item in found:
-            raise BadInput(f"{item} is checked twice: expected each item once")
+            raise BadInput(_("{item} is checked twice: expected each item once").format(item=item))
         note = " ".join(note.split()) or None
         if note is not None and len(note) > 500:
-            raise BadInput(f"the note on {item} is too long: expected at most 500 characters")
+            raise BadInput(_("the note on {item} is too long: expected at most 500 characters").format(item=item))
         found[item] = CheckView(item, status == "ok", note)
     missing = [i for i in checklist if i not in found]
     if missing:
-        raise BadInput(f"the handover checklist is not complete: {', '.join(missing)} not checked; every item of "
-                       f"the checklist ({', '.join(checklist)}) is checked by both shifts together")
+        raise BadInput(_("the handover checklist is not complete: {missing} not checked; every item of the "
+                         "checklist ({checklist}) is checked by both shifts together").format(
+            missing=", ".join(missing), checklist=", ".join(checklist)))
     return tuple(found[i] for i in checklist)
 
 
 def open_items(session: Session, actor: str) -> list[OpenItem]:
     """What is open now, for a handover: cases not closed (never a complaint about staff), passes
-    not returned, mail not collected, guests still on site. Four statements."""
+    not returned, mail not collected, guests still on site. Four statements. Their texts are
+    written in the language of the run (they are stored with the handover, as its summary)."""
     out = []
     for c in list_cases(session, actor, open_only=True):
         if c.restricted:  # a complaint about staff: the handover is read by the whole desk
             continue
-        out.append(OpenItem("case", c.id, f"{c.kind}, {c.state.replace('_', ' ')}"
-                                          + (f", {c.client}" if c.client else "") + f": {_clip(c.text)}"))
+        said = dict(kind=code(c.kind), state=code(c.state).replace("_", " "), client=c.client, text=_clip(c.text))
+        out.append(OpenItem("case", c.id, _("{kind}, {state}, {client}: {text}").format(**said) if c.client
+                            else _("{kind}, {state}: {text}").format(**said)))
     for pass_id, name, company, until in session.execute(
             select(SitePass.id, SitePass.name, SitePass.company, SitePass.until)
             .where(SitePass.returned_at.is_(None)).order_by(SitePass.issued_at, SitePass.id)):
-        out.append(OpenItem("pass", pass_id, f"{name} ({company}), pass valid until "
-                                             f"{clock.local(until):%Y-%m-%d %H:%M}, not returned"))
+        out.append(OpenItem("pass", pass_id, _("{name} ({company}), pass valid until {until}, not returned").format(
+            name=name, company=company, until=_minute(until))))
     for mail_id, kind, to, dept, sender, received in session.execute(
             select(MailItem.id, MailItem.kind, Staff.username, MailItem.to_dept, MailItem.sender,
                    MailItem.received_at)
             .outerjoin(Staff, Staff.id == MailItem.to_id)
             .where(MailItem.collected_at.is_(None)).order_by(MailItem.received_at, MailItem.id)):
-        out.append(OpenItem("mail", mail_id, f"{kind} for {to or dept or 'unknown'}"
-                                             + (f" from {sender}" if sender else "")
-                                             + f", received {clock.local(received):%Y-%m-%d %H:%M}, not collected"))
+        said = dict(kind=code(kind), to=to or dept or _("unknown"), sender=sender, at=_minute(received))
+        out.append(OpenItem("mail", mail_id, _("{kind} for {to} from {sender}, received {at}, not collected").format(
+            **said) if sender else _("{kind} for {to}, received {at}, not collected").format(**said)))
     for guest_id, name, visit_id, client in session.execute(
             select(Guest.id, Guest.name, Guest.visit_id, Client.name)
             .join(Visit, Visit.id == Guest.visit_id).join(Client, Client.id == Visit.client_id)
             .where(Guest.checked_out_at.is_(None), Visit.status == "in_progress")
             .order_by(Guest.checked_in_at, Guest.id)):
-        out.append(OpenItem("guest", guest_id, f"{name} of visit {visit_id} ({client}) is still on site"))
+        out.append(OpenItem("guest", guest_id, _("{name} of visit {visit} ({client}) is still on site").format(
+            name=name, visit=visit_id, client=client)))
     return out
 
 
@@ -416,14 +441,14 @@ def _handover_views(session: Session, q) -> list[HandoverView]:
 def _view(session: Session, handover_id: int) -> HandoverView:
     found = _handover_views(session, select(Handover).where(Handover.id == handover_id))
     if not found:
-        raise NotFound(f"no handover {handover_id}", hint="see the day's handovers")
+        raise NotFound(_("no handover {handover}").format(handover=handover_id), hint=_("see the day's handovers"))
     return found[0]
 
 
 def _load(session: Session, handover_id: int) -> Handover:
     row = session.get(Handover, handover_id)
     if row is None:
-        raise NotFound(f"no handover {handover_id}", hint="see the day's handovers")
+        raise NotFound(_("no handover {handover}").format(handover=handover_id), hint=_("see the day's handovers"))
     return row
 
 
@@ -431,19 +456,20 @@ def prepare(session: Session, actor: str, summary: str, checks) -> HandoverView:
     """The outgoing person's handover of their open shift: what happened (`summary`), what is
     open (listed automatically), and every item of the policy's handover_checklist checked
     (`ITEM=ok|problem[:note]`). Signed by the outgoing person: their name and the time."""
-    who = access.require(session, actor, DESK, "prepare a handover")
+    who = access.require(session, actor, DESK, N_("prepare a handover"))
     rules = policy.load(session)
-    summary = required_text(summary, "the summary", "what happened during the shift and what the next one must "
-                                                    "know", limit=8000)
+    summary = required_text(summary, N_("the summary"), N_("what happened during the shift and what the next one "
+                                                           "must know"), limit=8000)
     checked = parse_checks(checks, rules["handover_checklist"])
     shift = _open_shift(session, who.id)
     if shift is None:
-        raise Refused(f"{actor} has no open shift: a handover is prepared by the outgoing person, on their shift",
-                      hint="start your shift first")
+        raise Refused(_("{user} has no open shift: a handover is prepared by the outgoing person, on their "
+                        "shift").format(user=actor), hint=_("start your shift first"))
     existing = session.scalars(select(Handover).where(Handover.shift_id == shift.id)).first()
     if existing is not None:
-        raise Refused(f"shift {shift.id} has its handover already: handover {existing.id} ({_state(existing)})",
-                      hint="add what was left out to the duty log")
+        raise Refused(_("shift {shift} has its handover already: handover {handover} ({state})").format(
+            shift=shift.id, handover=existing.id, state=code(_state(existing))),
+            hint=_("add what was left out to the duty log"))
     items = open_items(session, actor)
     row = Handover(shift_id=shift.id, from_by=actor, prepared_at=clock.now(), summary=summary,
                    open_items=json.dumps([{"kind": i.kind, "id": i.id, "text": i.text} for i in items],
@@ -473,34 +499,41 @@ def _waiting(session: Session, actor: str, handover_id: int | None, states: tupl
     if not found:
         refused = [h for h in rows if _state(h) == "refused"]
         if refused:
-            raise Refused(f"handover {refused[0].id} was refused by {refused[0].to_by} ({refused[0].question}) and "
-                          "waits for the supervisor to settle it")
-        raise NotFound(f"no handover waits to be {doing}", hint="the outgoing person prepares it first")
+            raise Refused(_("handover {handover} was refused by {user} ({question}) and waits for the supervisor to "
+                            "settle it").format(handover=refused[0].id, user=refused[0].to_by,
+                                                question=refused[0].question))
+        none = {"accepted": N_("no handover waits to be accepted"), "refused": N_("no handover waits to be refused")}
+        raise NotFound(_(none[doing]), hint=_("the outgoing person prepares it first"))
     if len(found) > 1:
-        raise BadInput(f"{len(found)} handovers wait to be {doing} ({', '.join(str(h.id) for h in found)}): "
-                       "expected the one meant, by its id")
+        many = {"accepted": N_("{n} handovers wait to be accepted ({ids}): expected the one meant, by its id"),
+                "refused": N_("{n} handovers wait to be refused ({ids}): expected the one meant, by its id")}
+        raise BadInput(_(many[doing]).format(n=len(found), ids=", ".join(str(h.id) for h in found)))
     return found[0]
 
 
 def _not_own(h: Handover, actor: str, doing: str) -> None:
     if h.from_by == actor:
-        raise NotAllowed(f"{actor} prepared handover {h.id}: the incoming person {doing} it, not the outgoing one")
+        said = {"accepts": N_("{user} prepared handover {handover}: the incoming person accepts it, not the "
+                              "outgoing one"),
+                "refuses": N_("{user} prepared handover {handover}: the incoming person refuses it, not the "
+                              "outgoing one")}
+        raise NotAllowed(_(said[doing]).format(user=actor, handover=h.id))
 
 
 def accept(session: Session, actor: str, handover_id: int | None = None) -> HandoverView:
     """The incoming person takes over: they read the log, had their questions answered and
     checked the equipment together. Recorded with their name and the time (the second
     signature); the outgoing shift may then end."""
-    access.require(session, actor, DESK, "accept a handover")
+    access.require(session, actor, DESK, N_("accept a handover"))
     h = _waiting(session, actor, handover_id, ("pending", "settled"), "accepted")
     _not_own(h, actor, "accepts")
     state = _state(h)
     if state == "accepted":
-        raise Refused(f"handover {h.id} was accepted already by {h.to_by} "
-                      f"({clock.local(h.accepted_at):%Y-%m-%d %H:%M})")
+        raise Refused(_("handover {handover} was accepted already by {user} ({at})").format(
+            handover=h.id, user=h.to_by, at=_minute(h.accepted_at)))
     if state == "refused":
-        raise Refused(f"handover {h.id} was refused by {h.to_by} ({h.question}) and waits for the supervisor to "
-                      "settle it")
+        raise Refused(_("handover {handover} was refused by {user} ({question}) and waits for the supervisor to "
+                        "settle it").format(handover=h.id, user=h.to_by, question=h.question))
     h.to_by, h.accepted_at = actor, clock.now()
     session.flush()
     audit.record(session, actor, "desk.handover_accept", "desk_handover", h.id,
@@ -512,33 +545,38 @@ def refuse(session: Session, actor: str, question: str, handover_id: int | None 
     """The incoming person does not take over while a question has no clear answer (seed 004):
     the outgoing shift stays responsible, and the supervisor is told at once (a desk task for
     the desk_supervisor role) and settles it."""
-    access.require(session, actor, DESK, "refuse a handover")
-    question = required_text(question, "the question", "what was not answered or not in order", limit=2000)
+    access.require(session, actor, DESK, N_("refuse a handover"))
+    question = required_text(question, N_("the question"), N_("what was not answered or not in order"), limit=2000)
     h = _waiting(session, actor, handover_id, ("pending",), "refused")
     _not_own(h, actor, "refuses")
     state = _state(h)
     if state != "pending":
-        raise Refused(f"handover {h.id} is {state}" + (f" by {h.to_by}" if h.to_by else "")
-                      + ": only a handover waiting for the incoming person may be refused")
+        if h.to_by:
+            raise Refused(_("handover {handover} is {state} by {user}: only a handover waiting for the incoming "
+                            "person may be refused").format(handover=h.id, state=code(state), user=h.to_by))
+        raise Refused(_("handover {handover} is {state}: only a handover waiting for the incoming person may be "
+                        "refused").format(handover=h.id, state=code(state)))
     now = clock.now()
     h.to_by, h.refused_at, h.question = actor, now, question
     task_id = engine.open_desk_task(
         session, SETTLE_KEY, f"Handover {h.id}: refused by {actor} ({_clip(question)}); settle it with {h.from_by}",
-        f"第{h.id}号交接班被{actor}拒绝接班({_clip(question)}):请上级处理", "desk_supervisor", now)
+        f"第{h.id}号交接班：{actor}拒绝接班（{_clip(question)}），请与{h.from_by}协调处理", "desk_supervisor", now)
     session.flush()
     audit.record(session, actor, "desk.handover_refuse", "desk_handover", h.id,
                  before={"state": state}, after={"state": "refused", "question": question, "task_id": task_id})
+    outbox.emit(session, "handover.refuse", {"handover_id": h.id, "from_by": h.from_by, "question": question, "task_id": task_id, "by": actor})
     return _view(session, h.id)
 
 
 def settle(session: Session, actor: str, handover_id: int, note: str) -> HandoverView:
     """The supervisor has dealt with a refused handover; the incoming person may now accept it."""
-    access.require(session, actor, SUPERVISE, "settle a refused handover")
-    note = required_text(note, "the note", "how the question was answered or settled", limit=2000)
+    access.require(session, actor, SUPERVISE, N_("settle a refused handover"))
+    note = required_text(note, N_("the note"), N_("how the question was answered or settled"), limit=2000)
     h = _load(session, handover_id)
     state = _state(h)
     if state != "refused":
-        raise Refused(f"handover {h.id} is {state}: only a refused handover is settled")
+        raise Refused(_("handover {handover} is {state}: only a refused handover is settled").format(
+            handover=h.id, state=code(state)))
     h.settled_at, h.settled_by, h.settlement = clock.now(), actor, note
     task_id = session.scalar(select(Task.id).where(Task.key == SETTLE_KEY, Task.state == "open",
                                                    Task.title.like(f"Handover {h.id}: %")))
@@ -552,31 +590,31 @@ def settle(session: Session, actor: str, handover_id: int, note: str) -> Handove
 
 def list_handovers(session: Session, actor: str, day: date | None = None) -> list[HandoverView]:
     """The handovers prepared on `day` (default today)."""
-    access.require(session, actor, DESK, "see handovers")
+    access.require(session, actor, DESK, N_("see handovers"))
     start, end = _day_bounds(session, day or _today(session))
     return _handover_views(session, select(Handover).where(Handover.prepared_at >= start, Handover.prepared_at < end))
 
 
 def show_handover(session: Session, actor: str, handover_id: int) -> HandoverView:
-    access.require(session, actor, DESK, "see handovers")
+    access.require(session, actor, DESK, N_("see handovers"))
     return _view(session, handover_id)
 
 
 def review(session: Session, actor: str, day: date, note: str | None = None) -> ReviewView:
     """The manager has read the day's handovers and signs them (seed 004: every day); once per
     day. A day not reviewed within the policy's handover_review_hours of its end is an alert."""
-    access.require(session, actor, SUPERVISE, "review the day's handovers")
+    access.require(session, actor, SUPERVISE, N_("review the day's handovers"))
     if day > _today(session):
-        raise BadInput(f"day {day} is in the future: expected today or a past day")
+        raise BadInput(_("day {day} is in the future: expected today or a past day").format(day=day))
     done = session.get(HandoverReview, day.isoformat())
     if done is not None:
-        raise Refused(f"the handovers of {day} were reviewed already ({done.by}, "
-                      f"{clock.local(done.at):%Y-%m-%d %H:%M})")
+        raise Refused(_("the handovers of {day} were reviewed already ({user}, {at})").format(
+            day=day, user=done.by, at=_minute(done.at)))
     start, end = _day_bounds(session, day)
     handovers = tuple(_handover_views(session, select(Handover).where(Handover.prepared_at >= start,
                                                                       Handover.prepared_at < end)))
     if not handovers:
-        raise Refused(f"no handover was prepared on {day}: nothing to review")
+        raise Refused(_("no handover was prepared on {day}: nothing to review").format(day=day))
     note = (note or "").strip() or None
     row = HandoverReview(day=day.isoformat(), at=clock.now(), by=actor, note=note)
     session.add(row)
@@ -602,9 +640,11 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
             .where(Handover.refused_at.is_not(None), Handover.refused_at <= now, Handover.settled_at.is_(None),
                    Handover.accepted_at.is_(None))
             .order_by(Handover.refused_at, Handover.id)):
-        out.append(("handover_refused", f"handover {h_id} ({shift} shift of {from_by}) was refused by {to_by} at "
-                                        f"{clock.local(refused_at):%Y-%m-%d %H:%M}: {_clip(question, 120)}; "
-                                        f"{from_by}'s shift stays responsible until the supervisor settles it"))
+        out.append(("handover_refused", _("handover {handover} ({shift} shift of {user}) was refused by {by} at "
+                                          "{at}: {question}; {user}'s shift stays responsible until the supervisor "
+                                          "settles it").format(handover=h_id, shift=code(shift), user=from_by,
+                                                               by=to_by, at=_minute(refused_at),
+                                                               question=_clip(question, 120))))
     hours = rules["handover_review_hours"]
     today = now.astimezone(zone).date()
     due = [today - timedelta(days=i) for i in range(math.ceil(hours / 24) + REVIEW_GRACE_DAYS + 1)]
@@ -625,7 +665,9 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
         HandoverReview.day.in_([d.isoformat() for d in counts]))))
     for d in sorted(counts):
         if d.isoformat() not in reviewed:
-            out.append(("handover_review", f"the {counts[d]} handover{'s' if counts[d] != 1 else ''} of {d} "
-                                           f"{'were' if counts[d] != 1 else 'was'} not reviewed and signed by the "
-                                           f"manager within {hours} h of the day's end"))
+            out.append(("handover_review", ngettext(
+                "the {n} handover of {day} was not reviewed and signed by the manager within {hours} h of the "
+                "day's end",
+                "the {n} handovers of {day} were not reviewed and signed by the manager within {hours} h of the "
+                "day's end", counts[d]).format(n=counts[d], day=d, hours=hours)))
     return out

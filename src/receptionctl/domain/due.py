@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Mapping
 
 from receptionctl.domain.calendar import WorkCalendar
+from receptionctl.i18n import _
 
 UNITS = ("m", "h", "d", "wd")
 _NUMBER = r"(\d{1,4}|\{[a-z_]+\})"
@@ -44,7 +45,7 @@ class Offset:
             key = self.amount[1:-1]
             value = policy.get(key)
             if not isinstance(value, int) or isinstance(value, bool):
-                raise OffsetError(f"policy {key!r} is not a whole-number setting")
+                raise OffsetError(_("policy {key!r} is not a whole-number setting").format(key=key))
             return value
         return int(self.amount)
 
@@ -65,7 +66,7 @@ class Offset:
 def roll(moment: datetime, cal: WorkCalendar, step: int) -> datetime:
     """`moment` on the next (step 1) or previous (step -1) working day, same time of day."""
     day = moment.date()
-    for _ in range(400):
+    for _day in range(400):
         if cal.is_working_day(day):
             break
         day += timedelta(days=step)
@@ -81,7 +82,8 @@ class Due:
            event_at: datetime | None = None) -> datetime:
         base = {"start": start, "end": end}.get(self.anchor, event_at)
         if base is None:
-            raise OffsetError(f"due {self.anchor}… is anchored on an event: it needs the event's moment")
+            raise OffsetError(_("due {anchor}… is anchored on an event: it needs the event's moment").format(
+                anchor=self.anchor))
         if self.offset is None:
             return base.astimezone(timezone.utc)
         return self.offset.apply(base, policy, cal, zone)
@@ -89,15 +91,15 @@ class Due:
 
 def _policy_keys(amount: str, known: set[str] | None) -> None:
     if amount.startswith("{") and known is not None and amount[1:-1] not in known:
-        raise OffsetError(f"unknown policy setting {amount[1:-1]!r} in braces")
+        raise OffsetError(_("unknown policy setting {key!r} in braces").format(key=amount[1:-1]))
 
 
 def parse_due(text: str, policy_keys: set[str] | None = None) -> Due:
     m = _DUE.match(str(text).strip())
     if not m:
         raise OffsetError(
-            f"due {text!r} is not an offset: expected start|end|event, a sign, a number and a unit m|h|d|wd, "
-            "such as start-3wd, end+24h or event+5m"
+            _("due {text!r} is not an offset: expected start|end|event, a sign, a number and a unit m|h|d|wd, "
+              "such as start-3wd, end+24h or event+5m").format(text=text)
         )
     anchor, sign, amount, unit = m.groups()
     if sign is None:
@@ -109,9 +111,10 @@ def parse_due(text: str, policy_keys: set[str] | None = None) -> Due:
 def parse_every(text: str, policy_keys: set[str] | None = None) -> Offset:
     m = _EVERY.match(str(text).strip())
     if not m:
-        raise OffsetError(f"repeat {text!r} is not an interval: expected a number and a unit m|h|d|wd, such as 7d")
+        raise OffsetError(_("repeat {text!r} is not an interval: expected a number and a unit m|h|d|wd, such as "
+                            "7d").format(text=text))
     amount, unit = m.groups()
     _policy_keys(amount, policy_keys)
     if amount.isdigit() and int(amount) == 0:
-        raise OffsetError(f"repeat {text!r} must be more than zero")
+        raise OffsetError(_("repeat {text!r} must be more than zero").format(text=text))
     return Offset(1, amount, unit)

@@ -27,6 +27,7 @@ from receptionctl.domain.followups import FeedbackView, list_feedback
 from receptionctl.domain.visits import Assigned, VisitView
 from receptionctl.domain.vocab import VisitRole
 from receptionctl.errors import BadInput
+from receptionctl.i18n import N_, _
 from receptionctl.store.models import Assignment, ServiceCase, Staff, Task, Visit
 
 KINDS = ("visits", "tasks", "cases", "feedback")
@@ -48,8 +49,8 @@ class CalendarEntry:
 
 def _check(start: datetime | None, end: datetime | None) -> None:
     if start is not None and end is not None and end <= start:
-        raise BadInput(f"the window ends ({clock.local(end):%Y-%m-%d %H:%M}) before it starts "
-                       f"({clock.local(start):%Y-%m-%d %H:%M}): expected an end after the start")
+        raise BadInput(_("the window ends ({end}) before it starts ({start}): expected an end after the start").format(
+            end=f"{clock.local(end):%Y-%m-%d %H:%M}", start=f"{clock.local(start):%Y-%m-%d %H:%M}"))
 
 
 def _window(q, column, start: datetime | None, end: datetime | None):
@@ -63,7 +64,7 @@ def _window(q, column, start: datetime | None, end: datetime | None):
 
 def _hosted(session: Session, host: str):
     """The ids of the visits `host` hosts, as a subquery (the person checked at once)."""
-    uid = find.staff(session, host, "host").id
+    uid = find.staff(session, host, N_("host")).id
     return select(Assignment.visit_id).where(Assignment.role == "host", Assignment.staff_id == uid)
 
 
@@ -131,7 +132,8 @@ def records(session: Session, actor: str | None, kind: str, *, start: datetime |
         return cases(session, actor, start=start, end=end, host=host)
     if kind == "feedback":
         return feedback(session, start=start, end=end, host=host)
-    raise BadInput(f"kind {kind!r} is not valid: expected one of {', '.join(KINDS)}")
+    raise BadInput(_("kind {value!r} is not valid: expected one of {choices}").format(value=kind,
+                                                                                      choices=", ".join(KINDS)))
 
 
 # -- the calendar ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _
 from receptionctl.store.models import Client, Staff, Visit
 
 _ID = re.compile(r"[0-9]{1,9}")
@@ -33,9 +34,9 @@ def _choose(ref: str, exact: list, prefix: list, inside: list, what: str, label,
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            names = ", ".join(label(r) for r in found[:SHOWN]) + (" …" if len(found) > SHOWN else "")
-            raise BadInput(f"{what} {ref!r} is ambiguous: it matches {names}",
-                           hint=f"give more of the name, or the id; {hint}")
+            names = _(", ").join(label(r) for r in found[:SHOWN]) + (" …" if len(found) > SHOWN else "")
+            raise BadInput(_("{what} {ref!r} is ambiguous: it matches {names}").format(what=what, ref=ref, names=names),
+                           hint=_("give more of the name, or the id; {hint}").format(hint=hint))
     return None
 
 
@@ -43,17 +44,18 @@ def _not_found(ref: str, what: str, names: list[str], hint: str) -> NotFound:
     near = difflib.get_close_matches(ref.casefold(), [n.casefold() for n in names], n=3, cutoff=0.6)
     by_key = {n.casefold(): n for n in names}
     if near:
-        return NotFound(f"no {what} {ref!r}: did you mean {' or '.join(repr(by_key[n]) for n in near)}?", hint=hint)
-    return NotFound(f"no {what} {ref!r}", hint=hint)
+        return NotFound(_("no {what} {ref!r}: did you mean {names}?").format(
+            what=what, ref=ref, names=_(" or ").join(repr(by_key[n]) for n in near)), hint=hint)
+    return NotFound(_("no {what} {ref!r}").format(what=what, ref=ref), hint=hint)
 
 
 def client(session: Session, ref: str) -> Client:
     """The client row named by `ref`: its id, its exact name, or a unique prefix or substring
     of it (case-insensitive)."""
     ref = _clean(ref)
-    hint = "see `receptionctl client list`"
+    hint = _("see `receptionctl client list`")
     if not ref:
-        raise BadInput("client '' is not valid: expected a client id or name")
+        raise BadInput(_("client '' is not valid: expected a client id or name"))
     if _ID.fullmatch(ref):
         row = session.get(Client, int(ref))
         if row is not None:
@@ -65,24 +67,25 @@ def client(session: Session, ref: str) -> Client:
         found = list(session.scalars(select(Client).where(Client.name_key.like(f"%{pattern}%", escape="\\"))
                                      .order_by(Client.name_key).limit(50)))
         prefix = [r for r in found if r.name_key.startswith(key)]
-        row = _choose(ref, [], prefix, found, "client", lambda r: f"{r.name} ({r.id})", hint)
+        row = _choose(ref, [], prefix, found, _("client"), lambda r: f"{r.name} ({r.id})", hint)
     else:
         row = exact[0]
     if row is None:
         names = list(session.scalars(select(Client.name)))
-        raise _not_found(ref, "client", names, hint)
+        raise _not_found(ref, _("client"), names, hint)
     return row
 
 
 def staff(session: Session, ref: str, what: str = "staff member", *, active_only: bool = False) -> Staff:
     """The staff row named by `ref`: the username, the id, the full name, or a unique prefix or
     substring of the username or the name (case-insensitive). `active_only`: an inactive
-    person is refused (exit 1), named."""
+    person is refused (exit 1), named. `what` is an English message id (marked N_() by the
+    caller), translated here."""
     ref = _clean(ref)
-    label_what = what if what == "staff member" else f"staff member for {what}"
-    hint = "see `receptionctl staff list`"
+    label_what = _(what) if what == N_("staff member") else _("staff member for {what}").format(what=_(what))
+    hint = _("see `receptionctl staff list`")
     if not ref:
-        raise BadInput(f"{label_what} '' is not valid: expected a username or a name")
+        raise BadInput(_("{what} '' is not valid: expected a username or a name").format(what=label_what))
     row = session.scalars(select(Staff).where(Staff.username == ref)).first()
     if row is None and _ID.fullmatch(ref):
         row = session.get(Staff, int(ref))
@@ -110,8 +113,9 @@ def staff(session: Session, ref: str, what: str = "staff member", *, active_only
         people = session.execute(select(Staff.username, Staff.name)).all()
         raise _not_found(ref, label_what, [p for u, n in people for p in (u, n)], hint)
     if active_only and not row.active:
-        raise Refused(f"{row.username} ({row.name}) is inactive and cannot be {what}",
-                       hint="choose an active person, or ask an admin to run `receptionctl staff activate`")
+        raise Refused(_("{user} ({name}) is inactive and cannot be {what}").format(user=row.username, name=row.name,
+                                                                                   what=_(what)),
+                      hint=_("choose an active person, or ask an admin to run `receptionctl staff activate`"))
     return row
 
 

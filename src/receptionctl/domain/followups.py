@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlmodel import delete, select, update
 
-from receptionctl.domain import access, audit, cases, clock, engine, lifecycle, policy
+from receptionctl.domain import access, audit, cases, clock, engine, lifecycle, outbox, policy
 from receptionctl.domain.base import Done, amount, load_for_change, required_text
 from receptionctl.domain.engine import Event
 from receptionctl.domain.engine.procedure import QuestionSpec
@@ -21,6 +21,7 @@ from receptionctl.domain.clients import resolve_client
 from receptionctl.domain.visits import VISIT_WRITE, get_view
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store.models import Client, Evaluation, Feedback, FeedbackAnswer, Guest, Incident, Task, Visit
 
 AFTER = frozenset({"coordinator", "host"})
@@ -81,15 +82,15 @@ def archive_label(client: str, starts_at: datetime, zone) -> str:
 def complete(session: Session, actor: str, visit_id: int) -> Done:
     """The visit took place: it is completed and gets the procedure's follow-up tasks."""
 
-    access.require(session, actor, VISIT_WRITE, "complete visits")
+    access.require(session, actor, VISIT_WRITE, N_("complete visits"))
     visit, plan = load_for_change(session, visit_id)
     before = visit.status
     visit.status = lifecycle.visit_step(visit_id, visit.status, "complete")
     now = clock.now()
     warnings = []
     if now < visit.starts_at:
-        raise Refused(f"visit {visit_id} starts at {clock.local(visit.starts_at):%Y-%m-%d %H:%M}: "
-                      "it cannot be completed before it begins")
+        raise Refused(_("visit {visit} starts at {start}: it cannot be completed before it begins").format(
+            visit=visit_id, start=f"{clock.local(visit.starts_at):%Y-%m-%d %H:%M}"))
     visit.completed_at = now
 
 
@@ -98,17 +99,20 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
         .execution_options(synchronize_session=False)
     ).rowcount or 0
     if still_in:
-        warnings.append(f"{still_in} guest{'s' if still_in != 1 else ''} still checked in "
-                        f"{'were' if still_in != 1 else 'was'} checked out")
+        warnings.append(ngettext("{n} guest still checked in was checked out",
+                                 "{n} guests still checked in were checked out", still_in).format(n=still_in))
     # the follow-up tasks open; what was to be done before and on the day, and was not, is
     # missed (not thrown away): it counts against compliance and may still be done, late
     result = engine.on(session, Event("visit.completed", visit_id, actor, note="visit completed"))
     missed = result.missed
     if missed:
-        warnings.append(f"{len(missed)} preparation or reception-day task{'s' if len(missed) != 1 else ''} "
-                        f"{'were' if len(missed) != 1 else 'was'} missed: "
-                        + ", ".join(f"{key} (task {tid})" for tid, key in missed)
-                        + "; record one done late with `task done TASK --at WHEN`")
+        warnings.append(ngettext(
+            "{n} preparation or reception-day task was missed: {tasks}; record one done late with "
+            "`task done TASK --at WHEN`",
+            "{n} preparation or reception-day tasks were missed: {tasks}; record one done late with "
+            "`task done TASK --at WHEN`", len(missed)).format(
+                n=len(missed), tasks=_(", ").join(_("{key} (task {task})").format(key=key, task=tid)
+                                                  for tid, key in missed)))
     session.flush()
     audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status,
@@ -120,7 +124,8 @@ def _text(value: str | None, option: str) -> str | None:
     if value is None or not value.strip():
         return None
     if len(value) > 4000:
-        raise BadInput(f"{option} is too long: expected at most 4000 characters")
+        raise BadInput(_("{option} is too long: expected at most {limit} characters").format(option=option,
+                                                                                               limit=4000))
     return value.strip()
 
 
@@ -142,11 +147,18 @@ def check_answer(question: QuestionSpec, raw) -> int | str | None:
     if question.kind == "scale":
         if value.isascii() and value.isdigit() and SCALE[0] <= int(value) <= SCALE[1]:
             return int(value)
-        raise BadInput(f"answer {question.key}={value!r} is not valid: {question.key} ({question.text}) is answered "
-                       f"with a whole number from {SCALE[0]} (poor) to {SCALE[1]} (excellent)")
+        raise BadInput(_("answer {key}={value!r} is not valid: {key} ({question}) is answered with a whole number "
+                         "from {low} (poor) to {high} (excellent)").format(
+            key=question.key, value=value, question=question_text(question), low=SCALE[0], high=SCALE[1]))
     if len(value) > 4000:
-        raise BadInput(f"answer {question.key} is too long: expected at most 4000 characters")
+        raise BadInput(_("answer {key} is too long: expected at most 4000 characters").format(key=question.key))
     return value or None
+
+
+def question_text(question) -> str:
+    """A question as the run's language asks it: the Chinese text when the interface is
+    Chinese and the procedure gives one, else the English."""
+    return (getattr(question, "text_zh", None) or question.text) if chinese() else question.text
 
 
 def read_answers(questions: tuple[QuestionSpec, ...], answers: dict[str, str]) -> dict[str, int | str]:
@@ -155,13 +167,14 @@ def read_answers(questions: tuple[QuestionSpec, ...], answers: dict[str, str]) -
     by_key = {q.key: q for q in questions}
     unknown = [k for k in answers if k not in by_key]
     if unknown:
-        raise BadInput(f"the feedback form has no question {', '.join(map(repr, unknown))}: "
-                       f"expected {', '.join(by_key)}")
+        raise BadInput(_("the feedback form has no question {keys}: expected {choices}").format(
+            keys=", ".join(map(repr, unknown)), choices=", ".join(by_key)))
     checked = {k: check_answer(by_key[k], v) for k, v in answers.items()}
     missing = [q.key for q in questions if q.kind == "scale" and checked.get(q.key) is None]
     if missing:
-        raise BadInput(f"the form has no answer to {', '.join(missing)}: every scale question is answered "
-                       f"{SCALE[0]} to {SCALE[1]} (the score is computed from them all)")
+        raise BadInput(_("the form has no answer to {keys}: every scale question is answered {low} to {high} (the "
+                         "score is computed from them all)").format(keys=", ".join(missing), low=SCALE[0],
+                                                                     high=SCALE[1]))
     return {q.key: checked[q.key] for q in questions if checked.get(q.key) is not None}
 
 
@@ -195,19 +208,24 @@ def _ready_for_feedback(session: Session, visit_id: int, replace: bool):
     current form (or None)."""
     visit, _plan = load_for_change(session, visit_id)
     if visit.status not in ("completed", "closed"):
-        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: feedback is collected after the visit",
-                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+        raise Refused(_("visit {visit} is {status}: feedback is collected after the visit").format(
+            visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
     old = session.get(Feedback, visit_id)
     if old is not None and not replace:
-        raise Refused(f"visit {visit_id} has a feedback form already (score {old.score}, "
-                      f"{clock.local(old.at):%Y-%m-%d})", hint="give --replace to replace it (the old one stays in the audit log)")
+        raise Refused(_("visit {visit} has a feedback form already (score {score}, {day})").format(
+            visit=visit_id, score=old.score, day=f"{clock.local(old.at):%Y-%m-%d}"),
+            hint=_("give --replace to replace it (the old one stays in the audit log)"))
     return visit, old
+
+
+def _complete_first(visit_id: int) -> str:
+    return _("complete it first (`receptionctl visit complete {visit}`)").format(visit=visit_id)
 
 
 def feedback_form(session: Session, actor: str, visit_id: int, replace: bool = False) -> tuple[QuestionSpec, ...]:
     """The questions to ask for a visit's form, once the form may be recorded (the same checks
     as add_feedback, so that nobody answers a form that would be refused)."""
-    access.require(session, actor, AFTER, "record feedback")
+    access.require(session, actor, AFTER, N_("record feedback"))
     visit, _old = _ready_for_feedback(session, visit_id, replace)
     return questions_of(session, visit)
 
@@ -223,20 +241,21 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
     visit's feedback is still open)."""
 
 
-    access.require(session, actor, AFTER, "record feedback")
+    access.require(session, actor, AFTER, N_("record feedback"))
     if (score is None) == (not answers):
-        raise BadInput("give the score or the answers to the form, one of them"
-                       if score is None else "give the score or the answers to the form, not both")
+        raise BadInput(_("give the score or the answers to the form, one of them")
+                       if score is None else _("give the score or the answers to the form, not both"))
     if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100):
-        raise BadInput(f"score {score!r} is not valid: expected a whole number from 0 to 100")
+        raise BadInput(_("score {score!r} is not valid: expected a whole number from 0 to 100").format(score=score))
     if channel is None and answers:
         channel = Channel.form.value
     if channel is None:
-        raise BadInput("a score needs its channel: expected phone, email, form or visit")
+        raise BadInput(_("a score needs its channel: expected phone, email, form or visit"))
     if channel not in {c.value for c in Channel}:
-        raise BadInput(f"channel {channel!r} is not valid: expected phone, email, form or visit")
+        raise BadInput(_("channel {channel!r} is not valid: expected phone, email, form or visit").format(
+            channel=channel))
     if intent is not None and intent not in {i.value for i in Intent}:
-        raise BadInput(f"intent {intent!r} is not valid: expected none, low, medium or high")
+        raise BadInput(_("intent {intent!r} is not valid: expected none, low, medium or high").format(intent=intent))
     comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
     visit, old = _ready_for_feedback(session, visit_id, replace)
     given: dict[str, int | str] = {}
@@ -268,52 +287,61 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
                                       data={"score": score, "below_red_line": view.below_red_line,
                                             "channel": channel, "client": client}))
     investigating = None
+    red_line = rules["red_line_score"]
     if view.below_red_line and result.already_open:
         investigating = result.already_open[0]
-        warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
-                        f"investigation task {investigating} is still open")
+        warnings.append(_("ALERT: score {score} is under the red line {red_line}: investigation task {task} is still "
+                          "open").format(score=score, red_line=red_line, task=investigating))
     elif view.below_red_line:
         if visit.status == "closed" and result.opened:
             visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
             visit.closed_at = None
             audit.record(session, actor, "visit.reopen", "visit", visit_id, visit_id=visit_id,
                          before={"status": "closed"}, after={"status": "completed", "why": "feedback under the red line"})
-            warnings.append(f"visit {visit_id} is open again until the investigation is done")
+            warnings.append(_("visit {visit} is open again until the investigation is done").format(visit=visit_id))
         for task in result.opened:
             investigating = investigating or task.id
-            warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}: "
-                            f"investigation task {task.id} for the {task.owner_role}")
+            warnings.append(_("ALERT: score {score} is under the red line {red_line}: investigation task {task} for "
+                              "the {role}").format(score=score, red_line=red_line, task=task.id,
+                                                   role=code(task.owner_role, "role")))
         if not result.opened:
-            warnings.append(f"ALERT: score {score} is under the red line {rules['red_line_score']}")
+            warnings.append(_("ALERT: score {score} is under the red line {red_line}").format(score=score,
+                                                                                            red_line=red_line))
         case = cases.open_red_line_case(session, actor, visit_id, visit.client_id, score, rules["red_line_score"],
                                         comment)
         if case is not None:
-            warnings.append(f"complaint case {case} opened: acknowledge it, give it an owner, call the client back")
+            warnings.append(_("complaint case {case} opened: acknowledge it, give it an owner, call the client "
+                              "back").format(case=case))
     audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
                  visit_id=visit_id, before=before,
                  after={"score": score, "channel": channel, "intent": intent, "comment": comment,
                         "suggestion": suggestion, "answers": given or None,
                         "investigation_task": investigating if view.below_red_line else None})
+    outbox.emit(session, "feedback.add", {"visit_id": visit_id, "client": client, "score": score, "channel": channel, "intent": intent, "red_line": view.below_red_line, "red_line_score": rules["red_line_score"], "replaced": before is not None, "by": actor})
     if maybe_close(session, actor, visit):
-        warnings.append(f"visit {visit_id} is closed: everything after it is done")
+        warnings.append(_closed(visit_id))
     return Done(view, warnings)
+
+
+def _closed(visit_id: int) -> str:
+    return _("visit {visit} is closed: everything after it is done").format(visit=visit_id)
 
 
 def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note: str | None = None) -> Done:
     """won or lost ends the weekly chain; won or intent within the conversion window converts."""
 
 
-    access.require(session, actor, AFTER, "record outcomes")
+    access.require(session, actor, AFTER, N_("record outcomes"))
     if outcome not in {o.value for o in Outcome}:
-        raise BadInput(f"outcome {outcome!r} is not valid: expected won, lost or intent")
+        raise BadInput(_("outcome {outcome!r} is not valid: expected won, lost or intent").format(outcome=outcome))
     visit, _plan = load_for_change(session, visit_id)
     if visit.status not in ("completed", "closed"):
-        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: the outcome is recorded after the visit",
-                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+        raise Refused(_("visit {visit} is {status}: the outcome is recorded after the visit").format(
+            visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
     before = {"outcome": visit.outcome, "outcome_at": visit.outcome_at}
     was = visit.outcome
     visit.outcome, visit.outcome_at = outcome, clock.now()
-    visit.outcome_note = required_text(note, "--note", "a remark") if note and note.strip() else None
+    visit.outcome_note = required_text(note, "--note", N_("a remark")) if note and note.strip() else None
     if outcome in ("won", "intent") and visit.converted_at is None:
         visit.converted_at = visit.outcome_at  # the first deal or intention counts for conversion
     warnings = []
@@ -324,15 +352,16 @@ def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note:
             if visit.status == "closed":
                 visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
                 visit.closed_at = None
-            warnings.append(f"the weekly follow-up starts again: {', '.join(restarted)}")
+            warnings.append(_("the weekly follow-up starts again: {tasks}").format(tasks=", ".join(restarted)))
     if outcome in ("won", "lost") and result.closed:
         n = result.closed
-        warnings.append(f"{n} open progress update{'s' if n != 1 else ''} closed as not needed")
+        warnings.append(ngettext("{n} open progress update closed as not needed",
+                                 "{n} open progress updates closed as not needed", n).format(n=n))
     session.flush()
     audit.record(session, actor, "visit.outcome", "visit", visit_id, visit_id=visit_id, before=before,
                  after={"outcome": outcome, "outcome_at": visit.outcome_at, "note": visit.outcome_note})
     if maybe_close(session, actor, visit):
-        warnings.append(f"visit {visit_id} is closed: everything after it is done")
+        warnings.append(_closed(visit_id))
     return Done(outcome_view(session, visit_id), warnings)
 
 
@@ -361,15 +390,15 @@ def outcome_view(session: Session, visit_id: int) -> OutcomeView:
 def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, weaknesses: str, improvements: str,
              cost: str | None = None) -> Done:
 
-    access.require(session, actor, AFTER, "write evaluations")
-    strengths = required_text(strengths, "--strengths", "what went well", 4000)
-    weaknesses = required_text(weaknesses, "--weaknesses", "what went less well", 4000)
-    improvements = required_text(improvements, "--improvements", "what to do better", 4000)
+    access.require(session, actor, AFTER, N_("write evaluations"))
+    strengths = required_text(strengths, "--strengths", N_("what went well"), 4000)
+    weaknesses = required_text(weaknesses, "--weaknesses", N_("what went less well"), 4000)
+    improvements = required_text(improvements, "--improvements", N_("what to do better"), 4000)
     cost_value = amount(cost, "--cost")
     visit, _plan = load_for_change(session, visit_id)
     if visit.status not in ("completed", "closed"):
-        raise Refused(f"visit {visit_id} is {visit.status.replace('_', ' ')}: the evaluation is written after the visit",
-                      hint=f"complete it first (`receptionctl visit complete {visit_id}`)")
+        raise Refused(_("visit {visit} is {status}: the evaluation is written after the visit").format(
+            visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
     row = session.get(Evaluation, visit_id)
     before = None
     if row is None:
@@ -389,9 +418,10 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
                         "cost": row.cost})
     warnings = []
     if maybe_close(session, actor, visit):
-        warnings.append(f"visit {visit_id} is closed: everything after it is done")
+        warnings.append(_closed(visit_id))
     elif visit.status == "completed":
-        warnings.append(f"visit {visit_id} stays open until {', '.join(what_keeps_open(session, visit))}")
+        warnings.append(_("visit {visit} stays open until {what}").format(
+            visit=visit_id, what=_(", ").join(what_keeps_open(session, visit))))
     return Done(evaluation_view(row), warnings)
 
 
@@ -401,18 +431,20 @@ def what_keeps_open(session: Session, visit) -> list[str]:
 
     missing = []
     if session.get(Feedback, visit.id) is None:
-        missing.append("the feedback form is in")
+        missing.append(_("the feedback form is in"))
     if session.get(Evaluation, visit.id) is None:
-        missing.append("the evaluation is written")
+        missing.append(_("the evaluation is written"))
 
     open_n = session.scalar(select(func.count(Task.id)).where(Task.visit_id == visit.id, Task.state == "open")) or 0
     if open_n:
-        missing.append(f"{open_n} open task{'s' if open_n != 1 else ''} "
-                       f"{'are' if open_n != 1 else 'is'} done (follow-up, escalation, or due after the visit)")
+        missing.append(ngettext("{n} open task is done (follow-up, escalation, or due after the visit)",
+                                "{n} open tasks are done (follow-up, escalation, or due after the visit)",
+                                open_n).format(n=open_n))
     incidents = session.scalar(select(func.count(Incident.id)).where(
         Incident.visit_id == visit.id, Incident.resolved_at.is_(None))) or 0
     if incidents:
-        missing.append(f"{incidents} open incident{'s' if incidents != 1 else ''} {'are' if incidents != 1 else 'is'} resolved")
+        missing.append(ngettext("{n} open incident is resolved", "{n} open incidents are resolved",
+                                incidents).format(n=incidents))
     return missing
 
 
@@ -434,7 +466,7 @@ def followup_due(session: Session, *, owner: str | None = None, within_days: int
     overdue first, then by due time."""
 
     if within_days < 0 or within_days > 366:
-        raise BadInput(f"--within {within_days} is not valid: expected 0 to 366 days")
+        raise BadInput(_("--within {days} is not valid: expected 0 to 366 days").format(days=within_days))
     return engine.list_tasks(session, owner=owner, stages=("followup", "case"), state="open",
                              due_before=clock.now() + timedelta(days=within_days, microseconds=1),
                              hide_restricted=hide_restricted)
@@ -458,7 +490,7 @@ def list_feedback(session: Session, *, visit_id: int | None = None, client: str 
         where.append(Feedback.at < end)
     if below is not None:
         if not 0 <= below <= 101:
-            raise BadInput(f"--below {below} is not valid: expected a score from 0 to 101")
+            raise BadInput(_("--below {below} is not valid: expected a score from 0 to 101").format(below=below))
         where.append(Feedback.score < below)
     q = (select(Feedback, Client.name).join(Visit, Visit.id == Feedback.visit_id)
          .join(Client, Client.id == Visit.client_id).where(*where))
@@ -486,6 +518,6 @@ def show_feedback(session: Session, visit_id: int) -> FeedbackView:
     """A visit's feedback form."""
     found = list_feedback(session, visit_id=visit_id)
     if not found:
-        raise NotFound(f"visit {visit_id} has no feedback form yet",
-                       hint="record it with `receptionctl feedback add VISIT --score N --channel phone`")
+        raise NotFound(_("visit {visit} has no feedback form yet").format(visit=visit_id),
+                       hint=_("record it with `receptionctl feedback add VISIT --score N --channel phone`"))
     return found[0]

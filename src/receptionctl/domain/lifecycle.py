@@ -8,6 +8,7 @@ current state does not allow is refused (exit 1) naming the state and what would
 from __future__ import annotations
 
 from receptionctl.errors import Refused
+from receptionctl.i18n import N_, _, code
 
 # action -> {from state: to state}
 VISIT: dict[str, dict[str, str]] = {
@@ -47,12 +48,12 @@ CASE_OPEN = ("received", "acknowledged", "assigned", "resolved", "called_back", 
 
 # What to do to reach a state from which an action is allowed.
 _HOW = {
-    "planning": "edit the plan (plan item / assign / set)",
-    "submitted": "submit the plan first (`receptionctl plan submit VISIT`)",
-    "approved": "get the plan approved first (`receptionctl plan approve VISIT`)",
-    "in_progress": "check a guest in first (`receptionctl checkin VISIT --guest NAME`)",
-    "completed": "complete the visit first (`receptionctl visit complete VISIT`)",
-    "draft": "edit the plan",
+    "planning": N_("edit the plan (plan item / assign / set)"),
+    "submitted": N_("submit the plan first (`receptionctl plan submit VISIT`)"),
+    "approved": N_("get the plan approved first (`receptionctl plan approve VISIT`)"),
+    "in_progress": N_("check a guest in first (`receptionctl checkin VISIT --guest NAME`)"),
+    "completed": N_("complete the visit first (`receptionctl visit complete VISIT`)"),
+    "draft": N_("edit the plan"),
     "rejected": "",
 }
 
@@ -62,7 +63,14 @@ _ORDER = ["draft", "rejected", "planning", "submitted", "approved", "in_progress
 
 
 def _allowed_text(sources: list[str]) -> str:
-    return " or ".join(sources)
+    return _(" or ").join(sources)
+
+
+def state_text(state: str) -> str:
+    """A state as people read it: `in progress` in English (the code without its underscore),
+    its translation in another language."""
+    shown = code(state)
+    return shown.replace("_", " ") if shown == state else shown
 
 
 def step(machine: dict[str, dict[str, str]], what: str, state: str, action: str) -> str:
@@ -77,24 +85,26 @@ def step(machine: dict[str, dict[str, str]], what: str, state: str, action: str)
     if state in ("cancelled", "closed") or (state == "completed" and action != "close"):
         hint = None
     raise Refused(
-        f"{what} is {state.replace('_', ' ')}: `{action}` needs it {_allowed_text([s.replace('_', ' ') for s in sources])}",
-        hint=hint,
+        _("{what} is {state}: `{action}` needs it {allowed}").format(
+            what=what, state=state_text(state), action=action,
+            allowed=_allowed_text([state_text(s) for s in sources])),
+        hint=_(hint) if hint else hint,
     )
 
 
 def visit_step(visit_id: int, state: str, action: str) -> str:
-    return step(VISIT, f"visit {visit_id}", state, action)
+    return step(VISIT, _("visit {visit}").format(visit=visit_id), state, action)
 
 
 def plan_step(visit_id: int, state: str, action: str) -> str:
-    return step(PLAN, f"the plan of visit {visit_id}", state, action)
+    return step(PLAN, _("the plan of visit {visit}").format(visit=visit_id), state, action)
 
 
-_CASE_HOW = {"acknowledged": "acknowledge it first (`receptionctl case ack CASE`)",
-             "assigned": "give it an owner first (`receptionctl case assign CASE --to USER`)",
-             "resolved": "resolve it first (`receptionctl case resolve CASE ...`)",
-             "called_back": "call the client back first (`receptionctl case callback CASE ...`)",
-             "reviewed": "have the duty manager review it first (`receptionctl case review CASE`)"}
+_CASE_HOW = {"acknowledged": N_("acknowledge it first (`receptionctl case ack CASE`)"),
+             "assigned": N_("give it an owner first (`receptionctl case assign CASE --to USER`)"),
+             "resolved": N_("resolve it first (`receptionctl case resolve CASE ...`)"),
+             "called_back": N_("call the client back first (`receptionctl case callback CASE ...`)"),
+             "reviewed": N_("have the duty manager review it first (`receptionctl case review CASE`)")}
 
 
 def case_step(case_id: int, state: str, action: str) -> str:
@@ -105,8 +115,9 @@ def case_step(case_id: int, state: str, action: str) -> str:
     order = list(CASE_OPEN) + ["closed"]
     ahead = [s for s in order if s in moves and order.index(s) > order.index(state)]
     hint = _CASE_HOW.get(ahead[0]) if ahead and state != "closed" else None
-    raise Refused(f"case {case_id} is {state.replace('_', ' ')}: `{action}` needs it "
-                  f"{' or '.join(s.replace('_', ' ') for s in moves)}", hint=hint)
+    raise Refused(_("{what} is {state}: `{action}` needs it {allowed}").format(
+        what=_("case {case}").format(case=case_id), state=state_text(state), action=action,
+        allowed=_allowed_text([state_text(s) for s in moves])), hint=_(hint) if hint else hint)
 
 
 ACTIVE = ("planning", "submitted", "approved", "in_progress")

@@ -294,7 +294,9 @@ def _task_text(t: dict) -> str:
 
 
 def _question_text(q: dict) -> str:
-    return _("{text} ({kind})").format(text=q["text"], kind=code(q["kind"], "question"))
+    """A question added or removed: its text (in Chinese when the interface is) and kind."""
+    text = (q.get("text_zh") or q["text"]) if chinese() else q["text"]
+    return _("{text} ({kind})").format(text=text, kind=code(q["kind"], "question"))
 
 
 def change_rows(changes: dict | None) -> list[dict]:

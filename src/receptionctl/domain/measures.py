@@ -24,6 +24,7 @@ from receptionctl.domain import access, audit, cases, clock, engine, find, follo
 from receptionctl.domain.base import required_text
 from receptionctl.domain.visits import get_view
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import Deduction, ServiceCase, Staff, Task, Training, TrainingPerson, Visit
 
 DEDUCT = frozenset({"approver", "duty_manager"})  # and admin
@@ -63,23 +64,25 @@ def deduct(session: Session, actor: str, person: str, points: int, reason: str, 
            visit_id: int | None = None) -> DeductionView:
     """Deduct points from a person's reception score for a mistake (approver, duty manager,
     admin). The points must be within the policy's deduction_min..deduction_max."""
-    who = access.require(session, actor, DEDUCT, "deduct points")
+    who = access.require(session, actor, DEDUCT, N_("deduct points"))
     rules = policy.load(session)
     lo, hi = rules["deduction_min"], rules["deduction_max"]
     if not lo <= points <= hi:
-        raise BadInput(f"points {points} is not valid: expected {lo} to {hi} points (the policy's deduction_min "
-                       "and deduction_max)")
-    reason = required_text(reason, "--reason", "what the mistake was", limit=2000)
-    staff = find.staff(session, person, "the deduction")
+        raise BadInput(_("points {points} is not valid: expected {lo} to {hi} points (the policy's deduction_min "
+                         "and deduction_max)").format(points=points, lo=lo, hi=hi))
+    reason = required_text(reason, "--reason", N_("what the mistake was"), limit=2000)
+    staff = find.staff(session, person, N_("the deduction"))
     restricted = False
     if case_id is not None:
         case = cases.show_case(session, actor, case_id)  # not found unless the actor may see it
         if case.restricted:
             if case.about != staff.username:
-                raise BadInput(f"case {case_id} is a complaint about {case.about}, not {staff.username}")
+                raise BadInput(_("case {case} is a complaint about {about}, not {user}").format(
+                    case=case_id, about=case.about, user=staff.username))
             restricted = True
         if visit_id is not None and case.visit_id is not None and visit_id != case.visit_id:
-            raise BadInput(f"case {case_id} arose in visit {case.visit_id}, not visit {visit_id}")
+            raise BadInput(_("case {case} arose in visit {visit}, not visit {other}").format(
+                case=case_id, visit=case.visit_id, other=visit_id))
         visit_id = visit_id or case.visit_id
     if visit_id is not None:
         get_view(session, visit_id)
@@ -100,14 +103,15 @@ def list_deductions(session: Session, actor: str, person: str | None = None, sta
     complaint about staff."""
     me = access.find_actor(session, actor)
     if me is None:
-        raise NotAllowed(f"{actor!r} is not on the staff list, so cannot see deductions",
-                         hint="act as a registered user with --as")
+        raise NotAllowed(_("{user!r} is not on the staff list, so cannot see deductions").format(user=actor),
+                         hint=_("act as a registered user with --as"))
     q = _deduction_query()
     if person is not None:
         staff = find.staff(session, person, "--person")
         if staff.id != me.id and not me.has(*SEE_ALL_DEDUCTIONS):
-            raise NotAllowed(f"{actor} cannot see {staff.username}'s deductions: needs the role "
-                             f"{', '.join(sorted({'admin', *SEE_ALL_DEDUCTIONS}))}")
+            raise NotAllowed(_("{user} cannot see {other}'s deductions: needs the role {roles}").format(
+                user=actor, other=staff.username,
+                roles=_(", ").join(code(r, "role") for r in sorted({"admin", *SEE_ALL_DEDUCTIONS}))))
         q = q.where(Deduction.staff_id == staff.id)
     if not me.has(*SEE_ALL_DEDUCTIONS):
         q = q.where(Deduction.staff_id == me.id)
@@ -171,7 +175,8 @@ def _result(value: str) -> tuple[int | None, bool | None]:
         return None, False
     if word.isascii() and word.isdigit() and len(word) < 4 and 0 <= int(word) <= 100:
         return int(word), None
-    raise BadInput(f"result {value!r} is not valid: expected a score from 0 to 100, pass or fail")
+    raise BadInput(_("result {value!r} is not valid: expected a score from 0 to 100, pass or fail").format(
+        value=value))
 
 
 def add_training(session: Session, actor: str, *, topic: str, day: date, people: list[str],
@@ -180,17 +185,18 @@ def add_training(session: Session, actor: str, *, topic: str, day: date, people:
     """Record a training held on `day` (today or before) with the people who took part and the
     assessment's results (`results`: person -> a score 0-100, pass or fail; with `pass_mark`,
     a score at or above it passed). With `visit_id`, the visit's training step is done."""
-    access.require(session, actor, TRAIN, "record training")
-    topic = required_text(topic, "--topic", "what the training was about", limit=300)
+    access.require(session, actor, TRAIN, N_("record training"))
+    topic = required_text(topic, "--topic", N_("what the training was about"), limit=300)
     rules = policy.load(session)
     today = clock.now().astimezone(policy.work_zone(rules)).date()
     if day > today:
-        raise BadInput(f"day {day} is in the future: expected the day the training was held, at the latest today")
+        raise BadInput(_("day {day} is in the future: expected the day the training was held, at the latest "
+                         "today").format(day=day))
     if pass_mark is not None and not 0 <= pass_mark <= 100:
-        raise BadInput(f"pass mark {pass_mark} is not valid: expected a score from 0 to 100")
+        raise BadInput(_("pass mark {mark} is not valid: expected a score from 0 to 100").format(mark=pass_mark))
     names = [p.strip() for item in people for p in item.split(",") if p.strip()]
     if not names:
-        raise BadInput("people '' is not valid: expected the usernames of those who took part")
+        raise BadInput(_("people '' is not valid: expected the usernames of those who took part"))
     staff: dict[int, Staff] = {}
     for ref in names:
         row = find.staff(session, ref, "--people")
@@ -199,8 +205,8 @@ def add_training(session: Session, actor: str, *, topic: str, day: date, people:
     for ref, value in (results or {}).items():
         row = find.staff(session, ref, "--score")
         if row.id not in staff:
-            raise BadInput(f"{row.username} has a result but did not take part: expected one of "
-                           f"{', '.join(s.username for s in staff.values())}")
+            raise BadInput(_("{user} has a result but did not take part: expected one of {choices}").format(
+                user=row.username, choices=", ".join(s.username for s in staff.values())))
         score, passed = _result(value)
         if score is not None and pass_mark is not None:
             passed = score >= pass_mark
@@ -235,14 +241,16 @@ def _close_train_task(session: Session, actor: str, visit_id: int, training: Tra
     tasks = list(session.scalars(select(Task).where(Task.visit_id == visit_id, Task.key == TRAIN_TASK)
                                  .order_by(Task.seq)))
     if not tasks:
-        raise Refused(f"visit {visit_id} has no step {TRAIN_TASK!r} (brief and train the staff) to close",
-                      hint="record the training without the visit")
+        raise Refused(_("visit {visit} has no step {key!r} (brief and train the staff) to close").format(
+            visit=visit_id, key=TRAIN_TASK), hint=_("record the training without the visit"))
     waiting = [t for t in tasks if t.state in ("open", "missed")]
     if not waiting:
-        raise Refused(f"visit {visit_id}'s step {TRAIN_TASK!r} (task {tasks[-1].id}) is {tasks[-1].state} already",
-                      hint="record the training without the visit")
+        raise Refused(_("visit {visit}'s step {key!r} (task {task}) is {state} already").format(
+            visit=visit_id, key=TRAIN_TASK, task=tasks[-1].id, state=code(tasks[-1].state)),
+            hint=_("record the training without the visit"))
     task_id = waiting[0].id
-    engine.done(session, actor, task_id, f"training {training.id}: {training.topic} ({training.day})")
+    engine.done(session, actor, task_id, _("training {id}: {topic} ({day})").format(
+        id=training.id, topic=training.topic, day=training.day))
     visit = session.get(Visit, visit_id)
     if visit.status == "completed":
         followups.maybe_close(session, actor, visit)
@@ -252,8 +260,8 @@ def _close_train_task(session: Session, actor: str, visit_id: int, training: Tra
 def _may_read(session: Session, actor: str) -> access.Actor:
     me = access.find_actor(session, actor)
     if me is None:
-        raise NotAllowed(f"{actor!r} is not on the staff list, so cannot see training records",
-                         hint="act as a registered user with --as")
+        raise NotAllowed(_("{user!r} is not on the staff list, so cannot see training records").format(user=actor),
+                         hint=_("act as a registered user with --as"))
     return me
 
 
@@ -263,14 +271,15 @@ def show_training(session: Session, actor: str, training_id: int, task_id: int |
     me = _may_read(session, actor)
     row = session.get(Training, training_id)
     if row is None:
-        raise NotFound(f"no training {training_id}", hint="see `receptionctl training list`")
+        raise NotFound(_("no training {id}").format(id=training_id), hint=_("see `receptionctl training list`"))
     q = (select(TrainingPerson, Staff.username, Staff.name).join(Staff, Staff.id == TrainingPerson.staff_id)
          .where(TrainingPerson.training_id == training_id))
     if not me.has(*TRAIN):
         q = q.where(TrainingPerson.staff_id == me.id)
     people = tuple(TraineeView(u, n, p.score, p.passed) for p, u, n in session.execute(q.order_by(Staff.username)))
     if not people:
-        raise NotFound(f"no training {training_id} of yours", hint="see `receptionctl training list`")
+        raise NotFound(_("no training {id} of yours").format(id=training_id),
+                       hint=_("see `receptionctl training list`"))
     trainer = session.get(Staff, row.trainer_id) if row.trainer_id is not None else None
     return TrainingView(row.id, row.topic, date.fromisoformat(row.day), row.trainer,
                         trainer.username if trainer else None, row.pass_mark, row.notes, row.visit_id, row.at,
@@ -289,8 +298,8 @@ def list_training(session: Session, actor: str, person: str | None = None, first
     if person is not None:
         staff = find.staff(session, person, "--person")
         if staff.id != me.id and not me.has(*TRAIN):
-            raise NotAllowed(f"{actor} cannot see {staff.username}'s training card: needs the role "
-                             f"{', '.join(sorted({'admin', *TRAIN}))}")
+            raise NotAllowed(_("{user} cannot see {other}'s training card: needs the role {roles}").format(
+                user=actor, other=staff.username, roles=_(", ").join(code(r, "role") for r in sorted({"admin", *TRAIN}))))
         q = q.where(TrainingPerson.staff_id == staff.id)
     elif not me.has(*TRAIN):
         q = q.where(TrainingPerson.staff_id == me.id)

@@ -14,6 +14,7 @@ from receptionctl.domain import access, audit, clock
 from receptionctl.domain.base import Done, load_for_change, required_text
 from receptionctl.domain.vocab import NoteKind
 from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import Note
 
 
@@ -39,34 +40,37 @@ def _note_view(n) -> NoteView:
 
 def add_note(session: Session, actor: str, visit_id: int, kind: str, text: str) -> Done:
 
-    access.require(session, actor, access.RECEPTION, "record notes")
+    access.require(session, actor, access.RECEPTION, N_("record notes"))
     if kind not in {k.value for k in NoteKind}:
-        raise BadInput(f"kind {kind!r} is not valid: expected question, suggestion, intent or promise")
-    text = required_text(text, "--text", "what was said")
+        raise BadInput(_("kind {kind!r} is not valid: expected question, suggestion, intent or promise").format(
+            kind=kind))
+    text = required_text(text, "--text", N_("what was said"))
     visit, _plan = load_for_change(session, visit_id)
     if visit.status == "cancelled":
-        raise Refused(f"visit {visit_id} is cancelled: notes are recorded on visits that took place")
+        raise Refused(_("visit {visit} is cancelled: notes are recorded on visits that took place").format(
+            visit=visit_id))
     row = Note(visit_id=visit_id, client_id=visit.client_id, kind=kind, text=text, at=clock.now(), by=actor)
     session.add(row)
     session.flush()
     audit.record(session, actor, "note.add", "note", row.id, visit_id=visit_id, after={"kind": kind, "text": text})
-    warnings = [f"promise {row.id} stays open until kept: `receptionctl note keep {row.id}`"] if kind == "promise" else []
+    warnings = ([_("promise {note} stays open until kept: `receptionctl note keep {note}`").format(note=row.id)]
+                if kind == "promise" else [])
     return Done(_note_view(row), warnings)
 
 
 def keep_promise(session: Session, actor: str, note_id: int, text: str | None = None) -> Done:
 
-    access.require(session, actor, access.RECEPTION, "mark promises kept")
+    access.require(session, actor, access.RECEPTION, N_("mark promises kept"))
     row = session.get(Note, note_id)
     if row is None:
-        raise NotFound(f"no note {note_id}", hint="see `receptionctl note list`")
+        raise NotFound(_("no note {note}").format(note=note_id), hint=_("see `receptionctl note list`"))
     if row.kind != "promise":
-        raise Refused(f"note {note_id} is a {row.kind}, not a promise")
+        raise Refused(_("note {note} is a {kind}, not a promise").format(note=note_id, kind=code(row.kind)))
     if row.fulfilled_at is not None:
-        raise Refused(f"promise {note_id} is kept already ({row.fulfilled_by}, "
-                      f"{clock.local(row.fulfilled_at):%Y-%m-%d %H:%M})")
+        raise Refused(_("promise {note} is kept already ({by}, {at})").format(
+            note=note_id, by=row.fulfilled_by, at=f"{clock.local(row.fulfilled_at):%Y-%m-%d %H:%M}"))
     row.fulfilled_at, row.fulfilled_by = clock.now(), actor
-    row.fulfilment = required_text(text, "--text", "how it was kept") if text and text.strip() else None
+    row.fulfilment = required_text(text, "--text", N_("how it was kept")) if text and text.strip() else None
     session.flush()
     audit.record(session, actor, "note.keep", "note", row.id, visit_id=row.visit_id,
                  before={"open": True}, after={"open": False, "how": row.fulfilment})

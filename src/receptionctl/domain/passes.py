@@ -19,6 +19,7 @@ from receptionctl.domain import access, audit, clock, engine, find, policy
 from receptionctl.domain.base import clean_place, required_text
 from receptionctl.domain.secrets import clean_id_number, mask, verify
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import GoodsRelease, MailItem, SitePass, Staff, Task
 
 # who keeps the desk's logs (admin always may): issue and take back passes, record goods and
@@ -82,12 +83,17 @@ class MailView:
     overdue: bool  # not collected within the policy's mail_days
 
 
+def _minute(moment: datetime) -> str:
+    return f"{clock.local(moment):%Y-%m-%d %H:%M}"
+
+
 def _text(value: str | None, what: str, limit: int) -> str:
     value = " ".join((value or "").split())
     if not value:
-        raise BadInput(f"{what} is empty: expected some text")
+        raise BadInput(_("{what} is empty: expected some text").format(what=what))
     if len(value) > limit:
-        raise BadInput(f"{what} {value[:40]!r}… is too long: expected at most {limit} characters")
+        raise BadInput(_("{what} {value!r}… is too long: expected at most {limit} characters").format(
+            what=what, value=value[:40], limit=limit))
     return value
 
 
@@ -111,7 +117,7 @@ def _pass_view(row, now: datetime, shown: str | None = None) -> PassView:
 
 def _reveal(session: Session, actor: str | None, rows: list, cipher, now: datetime) -> list[PassView]:
     """The passes with their numbers in clear: an admin who asks, each reveal audited."""
-    access.require(session, actor, access.REVEAL, "reveal identity numbers")
+    access.require(session, actor, access.REVEAL, N_("reveal identity numbers"))
     key = verify(session, cipher) if any(r[0].id_number_enc for r in rows) else None
     out = []
     for row in rows:
@@ -127,7 +133,7 @@ def _reveal(session: Session, actor: str | None, rows: list, cipher, now: dateti
 def _load_pass(session: Session, pass_id: int) -> SitePass:
     row = session.get(SitePass, pass_id)
     if row is None:
-        raise NotFound(f"no pass {pass_id}", hint="see `receptionctl pass list`")
+        raise NotFound(_("no pass {id}").format(id=pass_id), hint=_("see `receptionctl pass list`"))
     return row
 
 
@@ -164,15 +170,15 @@ def issue_pass(session: Session, actor: str, *, name: str, company: str, purpose
                cipher=None) -> PassView:
     """A temporary pass for a worker or contractor, valid until `until`; their identity
     number is stored encrypted and shown masked."""
-    access.require(session, actor, FRONT_DESK, "issue passes")
+    access.require(session, actor, FRONT_DESK, N_("issue passes"))
     name = _text(name, "--name", 200)
     company = _text(company, "--company", 300)
     purpose = _text(purpose, "--purpose", 2000)
     place = clean_place(place, "--place")
     now = clock.now()
     if until <= now:
-        raise BadInput(f"--until {clock.local(until):%Y-%m-%d %H:%M} is not after now "
-                       f"({clock.local(now):%Y-%m-%d %H:%M}): expected when the pass must be back")
+        raise BadInput(_("--until {until} is not after now ({now}): expected when the pass must be back").format(
+            until=_minute(until), now=_minute(now)))
     host_row = find.staff(session, host, "--host", active_only=True) if host is not None else None
     enc = masked = None
     if id_number is not None:
@@ -191,11 +197,11 @@ def issue_pass(session: Session, actor: str, *, name: str, company: str, purpose
 
 def return_pass(session: Session, actor: str, pass_id: int) -> PassView:
     """The pass is back at the desk: written on the record, once."""
-    access.require(session, actor, FRONT_DESK, "take passes back")
+    access.require(session, actor, FRONT_DESK, N_("take passes back"))
     row = _load_pass(session, pass_id)
     if row.returned_at is not None:
-        raise Refused(f"pass {pass_id} was returned already ({row.returned_by}, "
-                      f"{clock.local(row.returned_at):%Y-%m-%d %H:%M})")
+        raise Refused(_("pass {id} was returned already ({user}, {at})").format(
+            id=pass_id, user=row.returned_by, at=_minute(row.returned_at)))
     now = clock.now()
     row.returned_at, row.returned_by = now, actor
     session.flush()
@@ -220,7 +226,7 @@ def _goods_view(row) -> GoodsView:
 def _load_goods(session: Session, goods_id: int) -> GoodsRelease:
     row = session.get(GoodsRelease, goods_id)
     if row is None:
-        raise NotFound(f"no goods {goods_id}", hint="see `receptionctl goods list`")
+        raise NotFound(_("no goods {id}").format(id=goods_id), hint=_("see `receptionctl goods list`"))
     return row
 
 
@@ -245,10 +251,11 @@ def _agree_key(goods_id: int) -> str:
 def request_goods(session: Session, actor: str, *, what: str, qty: int, owner: str, carrier: str) -> GoodsView:
     """The desk records goods someone wants to carry out; their owner is asked at once to
     agree (a desk task of theirs, due now). Nothing leaves before the owner agrees."""
-    access.require(session, actor, FRONT_DESK, "record goods leaving the site")
+    access.require(session, actor, FRONT_DESK, N_("record goods leaving the site"))
     what = _text(what, "--what", 2000)
     if not 1 <= qty <= MAX_QTY:
-        raise BadInput(f"--qty {qty} is not valid: expected a whole number from 1 to {MAX_QTY}")
+        raise BadInput(_("--qty {qty} is not valid: expected a whole number from 1 to {max}").format(
+            qty=qty, max=MAX_QTY))
     carrier = _text(carrier, "--carrier", 200)
     owner_row = find.staff(session, owner, "--owner", active_only=True)
     now = clock.now()
@@ -259,7 +266,7 @@ def request_goods(session: Session, actor: str, *, what: str, qty: int, owner: s
     engine.open_desk_task(
         session, _agree_key(row.id),
         f"Agree (or not) to release goods {row.id}: {qty} × {what}, carried out by {carrier}",
-        f"确认是否同意第{row.id}号物品放行:{what} × {qty},携带人 {carrier}",
+        f"确认是否同意第{row.id}号物品放行：{what} × {qty}，携带人：{carrier}",
         "staff", now, assignee_id=owner_row.id)
     audit.record(session, actor, "goods.request", "goods_release", row.id,
                  after={"what": what, "qty": qty, "owner": owner_row.username, "carrier": carrier,
@@ -271,21 +278,21 @@ def approve_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
     """The owner (or an admin) agrees that the goods may leave; their task is done."""
     who = access.find_actor(session, actor)
     if who is None:
-        raise NotAllowed(f"{actor!r} is not on the staff list, so cannot agree to release goods",
-                         hint="act as a registered user with --as")
+        raise NotAllowed(_("{user!r} is not on the staff list, so cannot agree to release goods").format(user=actor),
+                         hint=_("act as a registered user with --as"))
     row = _load_goods(session, goods_id)
     owner = session.get(Staff, row.owner_id)
     if who.id != row.owner_id and "admin" not in who.roles:
-        raise NotAllowed(f"{actor} cannot agree to release goods {goods_id}: only their owner "
-                         f"{owner.username} ({owner.name}) or an admin may")
+        raise NotAllowed(_("{user} cannot agree to release goods {id}: only their owner {owner} ({name}) or an admin "
+                           "may").format(user=actor, id=goods_id, owner=owner.username, name=owner.name))
     if row.approved_at is not None:
-        raise Refused(f"goods {goods_id} were agreed to already ({row.approved_by}, "
-                      f"{clock.local(row.approved_at):%Y-%m-%d %H:%M})")
+        raise Refused(_("goods {id} were agreed to already ({user}, {at})").format(
+            id=goods_id, user=row.approved_by, at=_minute(row.approved_at)))
     now = clock.now()
     row.approved_at, row.approved_by = now, actor
     task_id = session.scalar(select(Task.id).where(Task.key == _agree_key(goods_id), Task.state == "open"))
     if task_id is not None:
-        engine.close_task(session, task_id, actor, "agreed")
+        engine.close_task(session, task_id, actor, _("agreed"))
     session.flush()
     audit.record(session, actor, "goods.approve", "goods_release", row.id, before={"state": "waiting"},
                  after={"state": "agreed", "owner": owner.username})
@@ -294,15 +301,15 @@ def approve_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
 
 def release_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
     """The goods leave with their carrier: refused until the owner has agreed, and once."""
-    access.require(session, actor, FRONT_DESK, "release goods")
+    access.require(session, actor, FRONT_DESK, N_("release goods"))
     row = _load_goods(session, goods_id)
     if row.released_at is not None:
-        raise Refused(f"goods {goods_id} were released already ({row.released_by}, "
-                      f"{clock.local(row.released_at):%Y-%m-%d %H:%M})")
+        raise Refused(_("goods {id} were released already ({user}, {at})").format(
+            id=goods_id, user=row.released_by, at=_minute(row.released_at)))
     if row.approved_at is None:
         owner = session.get(Staff, row.owner_id)
-        raise Refused(f"goods {goods_id} are waiting for the owner's agreement: {owner.username} ({owner.name}) "
-                      "has not agreed, so nothing leaves yet")
+        raise Refused(_("goods {id} are waiting for the owner's agreement: {owner} ({name}) has not agreed, so "
+                        "nothing leaves yet").format(id=goods_id, owner=owner.username, name=owner.name))
     now = clock.now()
     row.released_at, row.released_by = now, actor
     session.flush()
@@ -328,7 +335,7 @@ def _mail_view(row, now: datetime, days: int) -> MailView:
 def _load_mail(session: Session, mail_id: int) -> MailItem:
     row = session.get(MailItem, mail_id)
     if row is None:
-        raise NotFound(f"no mail {mail_id}", hint="see `receptionctl mail list`")
+        raise NotFound(_("no mail {id}").format(id=mail_id), hint=_("see `receptionctl mail list`"))
     return row
 
 
@@ -354,7 +361,7 @@ def _addressee(session: Session, ref: str) -> tuple[Staff | None, str | None]:
     (case-insensitive), else a person by a unique part of the username or name."""
     ref = " ".join((ref or "").split())
     if not ref:
-        raise BadInput("--to '' is not valid: expected a username, a name or a department")
+        raise BadInput(_("--to '' is not valid: expected a username, a name or a department"))
     person = session.scalars(select(Staff).where(Staff.username == ref)).first()
     if person is not None:
         return find.staff(session, ref, "--to", active_only=True), None
@@ -364,8 +371,8 @@ def _addressee(session: Session, ref: str) -> tuple[Staff | None, str | None]:
     try:
         return find.staff(session, ref, "--to", active_only=True), None
     except NotFound as exc:
-        raise NotFound(f"{exc.message}, and no department {ref!r}",
-                       hint="see `receptionctl staff list` for people and their departments") from None
+        raise NotFound(_("{message}, and no department {ref!r}").format(message=exc.message, ref=ref),
+                       hint=_("see `receptionctl staff list` for people and their departments")) from None
 
 
 def receive_mail(session: Session, actor: str, *, to: str, kind: str, sender: str | None = None,
@@ -373,9 +380,10 @@ def receive_mail(session: Session, actor: str, *, to: str, kind: str, sender: st
     """A letter, parcel or newspaper in the mail log. For a person: a desk task of theirs to
     collect it, due within the policy's mail_days. For a department: no task (a department is
     not a role); it waits in the log, an alert after mail_days like any other item."""
-    access.require(session, actor, FRONT_DESK, "receive mail")
+    access.require(session, actor, FRONT_DESK, N_("receive mail"))
     if kind not in MAIL_KINDS:
-        raise BadInput(f"--kind {kind!r} is not valid: expected one of {', '.join(MAIL_KINDS)}")
+        raise BadInput(_("--kind {kind!r} is not valid: expected one of {choices}").format(
+            kind=kind, choices=", ".join(MAIL_KINDS)))
     sender = _optional(sender, "--from", 300)
     tracking = _optional(tracking, "--tracking", 100)
     person, dept = _addressee(session, to)
@@ -389,7 +397,8 @@ def receive_mail(session: Session, actor: str, *, to: str, kind: str, sender: st
         row.task_id = engine.open_desk_task(
             session, "mail-collect",
             f"Collect your {kind} at the front desk (mail {row.id}" + (f", from {sender})" if sender else ")"),
-            f"请到前台领取您的{_MAIL_ZH[kind]}(第{row.id}号)", "staff", due, assignee_id=person.id)
+            f"请到前台领取您的{_MAIL_ZH[kind]}（第{row.id}号邮件" + (f"，寄件人：{sender}）" if sender else "）"),
+            "staff", due, assignee_id=person.id)
         session.flush()
     audit.record(session, actor, "mail.receive", "mail_item", row.id,
                  after={"kind": kind, "to": person.username if person else None, "to_dept": dept,
@@ -403,23 +412,25 @@ def collect_mail(session: Session, actor: str, mail_id: int, by: str | None = No
     collect their own mail, or their department's."""
     who = access.find_actor(session, actor)
     if who is None:
-        raise NotAllowed(f"{actor!r} is not on the staff list, so cannot collect mail",
-                         hint="act as a registered user with --as")
+        raise NotAllowed(_("{user!r} is not on the staff list, so cannot collect mail").format(user=actor),
+                         hint=_("act as a registered user with --as"))
     row = _load_mail(session, mail_id)
     if not who.has(*FRONT_DESK):
         me = session.get(Staff, who.id)
         if not (row.to_id == who.id or (row.to_dept is not None and row.to_dept.casefold() == me.dept.casefold())):
             addressee = row.to_dept if row.to_id is None else session.get(Staff, row.to_id).username
-            raise NotAllowed(f"{actor} cannot collect mail {mail_id}: it is for {addressee}; the addressee or the "
-                             f"desk ({', '.join(sorted({'admin', *FRONT_DESK}))}) may")
+            raise NotAllowed(_("{user} cannot collect mail {id}: it is for {addressee}; the addressee or the desk "
+                               "({roles}) may").format(user=actor, id=mail_id, addressee=addressee,
+                                                       roles=_(", ").join(code(r, "role") for r in
+                                                                          sorted({"admin", *FRONT_DESK}))))
     if row.collected_at is not None:
-        raise Refused(f"mail {mail_id} was collected already (by {row.collected_by}, "
-                      f"{clock.local(row.collected_at):%Y-%m-%d %H:%M})")
+        raise Refused(_("mail {id} was collected already (by {user}, {at})").format(
+            id=mail_id, user=row.collected_by, at=_minute(row.collected_at)))
     by = _text(by, "--by", 200) if by is not None else who.name
     now = clock.now()
     row.collected_at, row.collected_by = now, by
     if row.task_id is not None:
-        engine.close_task(session, row.task_id, actor, f"collected by {by}")
+        engine.close_task(session, row.task_id, actor, _("collected by {name}").format(name=by))
     session.flush()
     audit.record(session, actor, "mail.collect", "mail_item", row.id, before={"collected": False},
                  after={"collected": True, "by": by})
@@ -433,25 +444,29 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
     mail_days), goods_waiting (recorded before today and their owner has not agreed)."""
     rules = policy.load(session)
     out: list[tuple[str, str]] = []
-    for p, host, _ in session.execute(_pass_query().where(
+    for p, host, _host_name in session.execute(_pass_query().where(
             SitePass.issued_at <= now, SitePass.until < now,
             or_(SitePass.returned_at.is_(None), SitePass.returned_at > now)).order_by(SitePass.until, SitePass.id)):
-        out.append(("pass_overdue", f"pass {p.id} ({p.name}, {p.company}) was due back "
-                                    f"{clock.local(p.until):%Y-%m-%d %H:%M} and is not returned"
-                                    + (f"; host {host}" if host else "")))
+        said = dict(id=p.id, name=p.name, company=p.company, at=_minute(p.until), host=host)
+        out.append(("pass_overdue", _("pass {id} ({name}, {company}) was due back {at} and is not returned; host "
+                                      "{host}").format(**said) if host else
+                    _("pass {id} ({name}, {company}) was due back {at} and is not returned").format(**said)))
     days = rules["mail_days"]
-    for m, to, _ in session.execute(_mail_query().where(
+    for m, to, _to_name in session.execute(_mail_query().where(
             MailItem.received_at < now - timedelta(days=days),
             or_(MailItem.collected_at.is_(None), MailItem.collected_at > now)).order_by(MailItem.received_at,
                                                                                         MailItem.id)):
-        out.append(("mail_uncollected", f"{m.kind} {m.id} for {to or m.to_dept}, received "
-                                        f"{clock.local(m.received_at):%Y-%m-%d %H:%M}, not collected within "
-                                        f"{days} days (the policy's mail_days)"))
+        out.append(("mail_uncollected", _("{kind} {id} for {to}, received {at}, not collected within {days} days "
+                                          "(the policy's mail_days)").format(kind=code(m.kind), id=m.id,
+                                                                             to=to or m.to_dept,
+                                                                             at=_minute(m.received_at), days=days)))
     day_start = datetime.combine(now.astimezone(policy.work_zone(rules)).date(), time(0, 0), policy.work_zone(rules))
-    for g, owner, _ in session.execute(_goods_query().where(
+    for g, owner, _owner_name in session.execute(_goods_query().where(
             GoodsRelease.requested_at < day_start,
             or_(GoodsRelease.approved_at.is_(None), GoodsRelease.approved_at > now)).order_by(
             GoodsRelease.requested_at, GoodsRelease.id)):
-        out.append(("goods_waiting", f"goods {g.id} ({g.qty} × {g.what}, carried by {g.carrier}) have waited since "
-                                     f"{clock.local(g.requested_at):%Y-%m-%d %H:%M} for {owner}'s agreement"))
+        out.append(("goods_waiting", _("goods {id} ({qty} × {what}, carried by {carrier}) have waited since {at} "
+                                       "for {owner}'s agreement").format(id=g.id, qty=g.qty, what=g.what,
+                                                                         carrier=g.carrier, at=_minute(g.requested_at),
+                                                                         owner=owner)))
     return out

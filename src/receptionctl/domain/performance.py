@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from receptionctl.domain import access, find, kpi, measures, policy
 from receptionctl.errors import NotAllowed
+from receptionctl.i18n import _, code
 from receptionctl.store.models import Staff
 
 READ_ALL = frozenset({"approver", "duty_manager", "coordinator"})  # and admin; others see their own
@@ -64,13 +65,13 @@ def scores(session: Session, actor: str, first: date, last: date, person: str | 
     """Everyone's (or one person's) reception score for [first, last], and each team's."""
     who = access.find_actor(session, actor)
     if who is None:
-        raise NotAllowed(f"{actor!r} is not on the staff list, so cannot see performance scores")
+        raise NotAllowed(_("{user!r} is not on the staff list, so cannot see performance scores").format(user=actor))
     if person is None and not who.has(*READ_ALL):
         person = actor  # the others see their own
     wanted = find.staff(session, person, "--person") if person else None
     if wanted is not None and wanted.id != who.id and not who.has(*READ_ALL):
-        raise NotAllowed(f"{actor} cannot see {wanted.username}'s score: needs the role "
-                         f"{', '.join(sorted({'admin', *READ_ALL}))}")
+        raise NotAllowed(_("{user} cannot see {other}'s score: needs the role {roles}").format(
+            user=actor, other=wanted.username, roles=_(", ").join(code(r, "role") for r in sorted({"admin", *READ_ALL}))))
     rules = policy.load(session)
     weights, reception_weight = dict(rules["score_weights"]), rules["reception_weight"]
     zone = policy.work_zone(rules)

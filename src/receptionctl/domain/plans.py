@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clashes, clock, engine, lifecycle, policy
+from receptionctl.domain import access, audit, clashes, clock, engine, lifecycle, outbox, policy
 from receptionctl.domain.base import (
     Done,
     amount,
@@ -32,6 +32,7 @@ from receptionctl.domain.visits import (
 )
 from receptionctl.domain.vocab import VisitRole
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import (
     Assignment,
     Contact,
@@ -119,16 +120,16 @@ def add_item(
     owner: str | None = None,
 ) -> Done:
 
-    visit, plan = _plan_for_change(session, actor, visit_id, "change plans")
+    visit, plan = _plan_for_change(session, actor, visit_id, N_("change plans"))
     title = " ".join(title.split())
     if not title or len(title) > 300:
-        raise BadInput(f"title {title!r} is not valid: expected 1 to 300 characters")
+        raise BadInput(_("title {title!r} is not valid: expected 1 to 300 characters").format(title=title))
     if ends_at is not None and ends_at <= starts_at:
-        raise BadInput(f"--until {clock.local(ends_at):%Y-%m-%d %H:%M} is not after --at "
-                       f"{clock.local(starts_at):%Y-%m-%d %H:%M}")
+        raise BadInput(_("--until {end} is not after --at {start}").format(
+            end=f"{clock.local(ends_at):%Y-%m-%d %H:%M}", start=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"))
     owner_id = None
     if owner:
-        owner_row = staff_ref(session, owner, "the agenda item's owner")
+        owner_row = staff_ref(session, owner, N_("the agenda item's owner"))
         owner_id, owner = owner_row.id, owner_row.username
     reopen_plan(session, actor, visit, plan, f"agenda item {title!r} added")
     item = PlanItem(visit_id=visit_id, starts_at=starts_at, ends_at=ends_at, title=title,
@@ -139,9 +140,13 @@ def add_item(
     audit.record(session, actor, "plan.item", "plan_item", item.id, visit_id=visit_id, after=view.__dict__)
     warnings = []
     if starts_at < visit.starts_at or starts_at >= visit.ends_at or (ends_at is not None and ends_at > visit.ends_at):
-        warnings.append(f"agenda item {title!r} is outside the visit's time "
-                        f"({clock.local(visit.starts_at):%Y-%m-%d %H:%M}–{clock.local(visit.ends_at):%H:%M})")
+        warnings.append(_outside(title, visit))
     return Done(view, warnings)
+
+
+def _outside(title: str, visit) -> str:
+    return _("agenda item {title!r} is outside the visit's time ({start}–{end})").format(
+        title=title, start=f"{clock.local(visit.starts_at):%Y-%m-%d %H:%M}", end=f"{clock.local(visit.ends_at):%H:%M}")
 
 
 def assign(
@@ -149,21 +154,23 @@ def assign(
 ) -> Done:
 
 
-    visit, plan = _plan_for_change(session, actor, visit_id, "assign roles")
+    visit, plan = _plan_for_change(session, actor, visit_id, N_("assign roles"))
     if role not in {r.value for r in VisitRole}:
-        raise BadInput(f"role {role!r} is not valid: expected one of " + ", ".join(r.value for r in VisitRole))
-    staff_row = staff_ref(session, staff, role)
+        raise BadInput(_("role {role!r} is not valid: expected one of {choices}").format(
+            role=role, choices=", ".join(r.value for r in VisitRole)))
+    staff_row = staff_ref(session, staff, code(role, "role"))
     staff_id, staff = staff_row.id, staff_row.username
     backup_id = None
     if backup:
-        backup_row = staff_ref(session, backup, f"{role} backup")
+        backup_row = staff_ref(session, backup, _("{role} backup").format(role=code(role, "role")))
         backup_id, backup = backup_row.id, backup_row.username
     if role == "host":
         check_host(session, staff)
         if backup:
-            check_host(session, backup, "host's backup")
+            check_host(session, backup, N_("host's backup"))
     if backup_id == staff_id:
-        raise Refused(f"{staff} cannot be their own backup as {role}", hint="name another person with --backup")
+        raise Refused(_("{user} cannot be their own backup as {role}").format(user=staff, role=code(role, "role")),
+                      hint=_("name another person with --backup"))
     row = session.scalars(select(Assignment).where(Assignment.visit_id == visit_id, Assignment.role == role)).first()
     before = None
     if row is not None:
@@ -198,7 +205,7 @@ def set_plan(
     transport: str | None = None,
     nda: bool | None = None,
 ) -> Done:
-    visit, plan = _plan_for_change(session, actor, visit_id, "change plans")
+    visit, plan = _plan_for_change(session, actor, visit_id, N_("change plans"))
     lifecycle.visit_step(visit_id, visit.status, "edit")  # even a change to the same values
     changes: dict[str, object] = {}
     if budget is not None:
@@ -211,8 +218,8 @@ def set_plan(
     if nda is not None:
         changes["nda"] = nda
     if not changes:
-        raise BadInput("nothing to set: give at least one of --budget, --per-person, --catering, "
-                       "--lodging, --transport, --nda/--no-nda")
+        raise BadInput(_("nothing to set: give at least one of --budget, --per-person, --catering, "
+                         "--lodging, --transport, --nda/--no-nda"))
     before = {k: getattr(plan, k) for k in changes}
     changed = {k: v for k, v in changes.items() if before[k] != v}
     warnings = []
@@ -227,8 +234,8 @@ def set_plan(
                      before={k: before[k] for k in changed}, after=changed)
     limit = over_limit(session, plan.per_person)
     if limit is not None:
-        warnings.append(f"per-person standard {plan.per_person} is over the policy limit {limit}: "
-                        "the plan cannot be submitted like this")
+        warnings.append(_("per-person standard {standard} is over the policy limit {limit}: "
+                          "the plan cannot be submitted like this").format(standard=plan.per_person, limit=limit))
     return Done(show_plan(session, visit_id), warnings)
 
 
@@ -244,14 +251,15 @@ def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...
     missing = []
     host = next((a for a in roles if a.role == "host"), None)
     if host is None:
-        missing.append("no primary host (`plan assign VISIT --role host --staff USERNAME`)")
+        missing.append(_("no primary host (`plan assign VISIT --role host --staff USERNAME`)"))
     elif visit.level == 1 and host.backup is None:
-        missing.append("a level-1 visit needs a backup for the host (`plan assign ... --backup USERNAME`)")
+        missing.append(_("a level-1 visit needs a backup for the host (`plan assign ... --backup USERNAME`)"))
     if n_items == 0:
-        missing.append("no agenda item (`plan item VISIT --at WHEN --title TEXT`)")
+        missing.append(_("no agenda item (`plan item VISIT --at WHEN --title TEXT`)"))
     limit = over_limit(session, plan.per_person)
     if limit is not None:
-        missing.append(f"per-person standard {plan.per_person} is over the policy limit {limit}")
+        missing.append(_("per-person standard {standard} is over the policy limit {limit}").format(
+            standard=plan.per_person, limit=limit))
     return missing
 
 
@@ -273,11 +281,12 @@ def _count_items(session: Session, visit_id: int) -> int:
 
 def submit(session: Session, actor: str, visit_id: int) -> Done:
 
-    visit, plan = _plan_for_change(session, actor, visit_id, "submit plans")
+    visit, plan = _plan_for_change(session, actor, visit_id, N_("submit plans"))
     new_visit, new_plan = _steps(visit, plan, "submit")
     missing = missing_for_submit(session, visit, plan, assignments(session, visit_id), _count_items(session, visit_id))
     if missing:
-        raise Refused(f"cannot submit the plan of visit {visit_id}: " + "; ".join(missing))
+        raise Refused(_("cannot submit the plan of visit {visit}: {missing}").format(
+            visit=visit_id, missing=_("; ").join(missing)))
     before = plan.status
     plan.status, visit.status = new_plan, new_visit
     plan.submitted_by, plan.submitted_at = actor, clock.now()
@@ -287,17 +296,19 @@ def submit(session: Session, actor: str, visit_id: int) -> Done:
     session.flush()
     audit.record(session, actor, "plan.submit", "plan", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": plan.status})
-    return Done(get_view(session, visit_id))
+    view = get_view(session, visit_id)
+    outbox.emit(session, "plan.submit", {"visit_id": visit_id, "client": view.client, "starts_at": view.starts_at, "host": view.host, "submitter": actor, "by": actor})
+    return Done(view)
 
 
 def approve(session: Session, actor: str, visit_id: int, note: str | None = None) -> Done:
 
-    access.require(session, actor, APPROVE, "approve plans")
+    access.require(session, actor, APPROVE, N_("approve plans"))
     visit, plan = load_for_change(session, visit_id)
     new_visit, new_plan = _steps(visit, plan, "approve")
     if plan.submitted_by == actor:
-        raise NotAllowed(f"{actor} submitted the plan of visit {visit_id} and cannot approve it too",
-                         hint="another approver must approve it")
+        raise NotAllowed(_("{user} submitted the plan of visit {visit} and cannot approve it too").format(
+            user=actor, visit=visit_id), hint=_("another approver must approve it"))
     plan.status, visit.status = new_plan, new_visit
     plan.approved_by, plan.approved_at = actor, clock.now()
     reapproval = plan.reapproval
@@ -309,13 +320,15 @@ def approve(session: Session, actor: str, visit_id: int, note: str | None = None
     audit.record(session, actor, "plan.approve", "plan", visit_id, visit_id=visit_id,
                  before={"status": "submitted", "reapproval": reapproval},
                  after={"status": "approved", "note": note})
-    return Done(get_view(session, visit_id))
+    view = get_view(session, visit_id)
+    outbox.emit(session, "plan.approve", {"visit_id": visit_id, "client": view.client, "starts_at": view.starts_at, "host": view.host, "submitter": plan.submitted_by, "by": actor, "note": note})
+    return Done(view)
 
 
 def reject(session: Session, actor: str, visit_id: int, reason: str) -> Done:
 
-    access.require(session, actor, APPROVE, "reject plans")
-    reason = required_text(reason, "--reason", "why the plan is rejected")
+    access.require(session, actor, APPROVE, N_("reject plans"))
+    reason = required_text(reason, "--reason", N_("why the plan is rejected"))
     visit, plan = load_for_change(session, visit_id)
     new_visit, new_plan = _steps(visit, plan, "reject")
     plan.status, visit.status = new_plan, new_visit
@@ -323,7 +336,9 @@ def reject(session: Session, actor: str, visit_id: int, reason: str) -> Done:
     session.flush()
     audit.record(session, actor, "plan.reject", "plan", visit_id, visit_id=visit_id,
                  before={"status": "submitted"}, after={"status": "rejected", "reason": reason})
-    return Done(get_view(session, visit_id))
+    view = get_view(session, visit_id)
+    outbox.emit(session, "plan.reject", {"visit_id": visit_id, "client": view.client, "starts_at": view.starts_at, "host": view.host, "submitter": plan.submitted_by, "by": actor, "reason": reason})
+    return Done(view)
 
 
 def show_plan(session: Session, visit_id: int) -> PlanSheet:
@@ -388,7 +403,7 @@ def _item_for_change(session: Session, actor: str, item_id: int, doing: str):
     item = session.get(PlanItem, item_id)
     if item is None:
         access.require(session, actor, VISIT_WRITE, doing)
-        raise NotFound(f"no agenda item {item_id}", hint="see `receptionctl plan item list VISIT`")
+        raise NotFound(_("no agenda item {item}").format(item=item_id), hint=_("see `receptionctl plan item list VISIT`"))
     visit, plan = _plan_for_change(session, actor, item.visit_id, doing)
     return item, visit, plan
 
@@ -398,30 +413,30 @@ def edit_item(session: Session, actor: str, item_id: int, *, starts_at: datetime
               owner: str | None = None) -> Done:
     """Change an agenda item (an empty --place or --owner clears it); an approved plan goes
     back for approval."""
-    item, visit, plan = _item_for_change(session, actor, item_id, "change plans")
+    item, visit, plan = _item_for_change(session, actor, item_id, N_("change plans"))
     if all(v is None for v in (starts_at, ends_at, title, place, owner)):
-        raise BadInput("nothing to change: expected --at, --until, --title, --place or --owner")
+        raise BadInput(_("nothing to change: expected --at, --until, --title, --place or --owner"))
     before = _items(session, visit.id, item_id)[0]
     if title is not None:
         title = " ".join(title.split())
         if not title or len(title) > 300:
-            raise BadInput(f"title {title!r} is not valid: expected 1 to 300 characters")
+            raise BadInput(_("title {title!r} is not valid: expected 1 to 300 characters").format(title=title))
         item.title = title
     if starts_at is not None:
         item.starts_at = starts_at
     if ends_at is not None:
         item.ends_at = ends_at
     if item.ends_at is not None and item.ends_at <= item.starts_at:
-        raise BadInput(f"--until {clock.local(item.ends_at):%Y-%m-%d %H:%M} is not after the start "
-                       f"{clock.local(item.starts_at):%Y-%m-%d %H:%M}")
+        raise BadInput(_("--until {end} is not after the start {start}").format(
+            end=f"{clock.local(item.ends_at):%Y-%m-%d %H:%M}", start=f"{clock.local(item.starts_at):%Y-%m-%d %H:%M}"))
     if place is not None:
         item.place = clean_place(place, "--place") if place.strip() else None
     if owner is not None:
-        item.owner_id = staff_ref(session, owner, "the agenda item's owner").id if owner.strip() else None
+        item.owner_id = staff_ref(session, owner, N_("the agenda item's owner")).id if owner.strip() else None
     session.flush()
     after = _items(session, visit.id, item_id)[0]
     if after == before:
-        raise Refused(f"agenda item {item_id} already has these values")
+        raise Refused(_("agenda item {item} already has these values").format(item=item_id))
     reopen_plan(session, actor, visit, plan, f"agenda item {after.title!r} changed")
     changed = [k for k in after.__dict__ if getattr(after, k) != getattr(before, k)]
     audit.record(session, actor, "plan.item_edit", "plan_item", item_id, visit_id=visit.id,
@@ -429,14 +444,13 @@ def edit_item(session: Session, actor: str, item_id: int, *, starts_at: datetime
     warnings = []
     if item.starts_at < visit.starts_at or item.starts_at >= visit.ends_at or (
             item.ends_at is not None and item.ends_at > visit.ends_at):
-        warnings.append(f"agenda item {after.title!r} is outside the visit's time "
-                        f"({clock.local(visit.starts_at):%Y-%m-%d %H:%M}–{clock.local(visit.ends_at):%H:%M})")
+        warnings.append(_outside(after.title, visit))
     return Done(after, warnings)
 
 
 def remove_item(session: Session, actor: str, item_id: int) -> Done:
     """Take an item off the agenda; an approved plan goes back for approval."""
-    item, visit, plan = _item_for_change(session, actor, item_id, "change plans")
+    item, visit, plan = _item_for_change(session, actor, item_id, N_("change plans"))
     view = _items(session, visit.id, item_id)[0]
     reopen_plan(session, actor, visit, plan, f"agenda item {view.title!r} removed")
     session.delete(item)
@@ -448,17 +462,19 @@ def remove_item(session: Session, actor: str, item_id: int) -> Done:
 def unassign(session: Session, actor: str, visit_id: int, role: str) -> Done:
     """Nobody plays `role` on the visit any more (its tasks show it unassigned until someone
     is); an approved plan goes back for approval."""
-    visit, plan = _plan_for_change(session, actor, visit_id, "assign roles")
+    visit, plan = _plan_for_change(session, actor, visit_id, N_("assign roles"))
     if role not in {r.value for r in VisitRole}:
-        raise BadInput(f"role {role!r} is not valid: expected one of " + ", ".join(r.value for r in VisitRole))
+        raise BadInput(_("role {role!r} is not valid: expected one of {choices}").format(
+            role=role, choices=", ".join(r.value for r in VisitRole)))
     row = session.scalars(select(Assignment).where(Assignment.visit_id == visit_id, Assignment.role == role)).first()
     if row is None:
-        raise Refused(f"no one is assigned as {role} on visit {visit_id}")
+        raise Refused(_("no one is assigned as {role} on visit {visit}").format(role=code(role, "role"),
+                                                                                visit=visit_id))
     old = {a.role: a for a in assignments(session, visit_id)}[role]
     reopen_plan(session, actor, visit, plan, f"{role} unassigned (was {old.staff})")
     session.delete(row)
     session.flush()
     audit.record(session, actor, "plan.unassign", "visit", visit_id, visit_id=visit_id,
                  before={"role": role, "staff": old.staff, "backup": old.backup})
-    warnings = [f"visit {visit_id} has no primary host now"] if role == "host" else []
+    warnings = [_("visit {visit} has no primary host now").format(visit=visit_id)] if role == "host" else []
     return Done(old, warnings)

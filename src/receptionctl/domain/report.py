@@ -13,8 +13,9 @@ from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
+from receptionctl import i18n
 from receptionctl.domain import cases as service_cases
-from receptionctl.domain import clashes, clock, desk, passes, policy
+from receptionctl.domain import clashes, clock, desk, documents, manual, passes, policy, retention
 from receptionctl.domain.cases import CaseDigest
 from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
@@ -22,6 +23,7 @@ from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners
 from receptionctl.domain.followups import converted
 from receptionctl.domain.onsite import on_site
 from receptionctl.domain.visits import VisitView, _view, _visit_query
+from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store.models import Client, Feedback, Incident, Plan, Task, Visit
 
 ACTIVE = ("planning", "submitted", "approved", "in_progress")
@@ -35,14 +37,28 @@ class ReportVisit:
     to_prepare: int
     open_preparation: tuple[str, ...]  # titles of the open preparation tasks
     overdue_preparation: int
-    flags: tuple[str, ...]  # why a look-ahead visit is listed
+    flags: tuple[str, ...]  # why a look-ahead visit is listed (English, as in JSON)
+    shown_flags: tuple[str, ...] = ()  # the same in the run's language (text, markdown, html)
+    open_preparation_zh: tuple[str | None, ...] = ()  # the Chinese titles of open_preparation (None: none)
 
 
 @dataclass(frozen=True)
 class Alert:
     kind: str  # red_line | incident | reapproval | no_host | no_owner | overdue
-    text: str
+    text: str  # in the run's language
     visit_id: int | None = None
+    # whether it is about something critical (read on the English text, whatever the language); not in JSON
+    critical: bool = field(default=False, compare=False, repr=False, metadata={"json": False})
+
+
+def _alert(kind: str, msgid: str, visit_id: int | None = None, codes: tuple[str, ...] = (), /, **values) -> Alert:
+    """An alert whose text is `msgid` filled with `values`, in the run's language; `codes`: the
+    values that are stored codes (a severity, a kind), shown translated."""
+    english = msgid.format(**values)
+    if not i18n.chinese():
+        return Alert(kind, english, visit_id, critical="critical" in english)
+    shown = _(msgid).format(**{k: (i18n.code(v, k) if k in codes else v) for k, v in values.items()})
+    return Alert(kind, shown, visit_id, critical="critical" in english)
 
 
 @dataclass(frozen=True)
@@ -83,7 +99,7 @@ class DailyReport:
             return (m.converted / m.visits_received) if m and m.visits_received else None
 
         return {"visits_today": len(self.today), "overdue": self.overdue_total, "alerts": len(self.alerts),
-                "critical_alerts": sum("critical" in a.text for a in self.alerts),
+                "critical_alerts": sum(a.critical for a in self.alerts),
                 "satisfaction": self.month.average_score,
                 "satisfaction_last_month": self.last_month.average_score if self.last_month else None,
                 "conversion": rate(self.month), "conversion_last_month": rate(self.last_month)}
@@ -103,29 +119,32 @@ class DailyReport:
 
 def _preparation(session: Session, visit_ids: list[int], now: datetime) -> dict[int, tuple]:
     """Per visit: (done, total, open titles, overdue count) of its preparation tasks, in one query."""
-    out: dict[int, list] = {v: [0, 0, [], 0] for v in visit_ids}
+    out: dict[int, list] = {v: [0, 0, [], 0, []] for v in visit_ids}
     if not visit_ids:
         return {}
     rows = session.execute(
-        select(Task.visit_id, Task.state, Task.title, Task.due_at)
+        select(Task.visit_id, Task.state, Task.title, Task.due_at, Task.title_zh)
         .where(Task.visit_id.in_(visit_ids), Task.stage == "prepare", Task.state != "skipped")
         .order_by(Task.due_at, Task.id)
     )
-    for visit_id, state, title, due_at in rows:
+    for visit_id, state, title, due_at, title_zh in rows:
         entry = out[visit_id]
         entry[1] += 1
         if state == "done":
             entry[0] += 1
         else:
             entry[2].append(title)
+            entry[4].append(title_zh)
             if due_at < now:
                 entry[3] += 1
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _report_visit(v: VisitView, prep: tuple, flags: list[str]) -> ReportVisit:
-    done, total, open_titles, overdue = prep if prep else (0, 0, [], 0)
-    return ReportVisit(v, (done / total) if total else None, done, total, tuple(open_titles), overdue, tuple(flags))
+def _report_visit(v: VisitView, prep: tuple, flags: list[tuple[str, str]]) -> ReportVisit:
+    """`flags`: (English, shown) pairs."""
+    done, total, open_titles, overdue, open_zh = prep if prep else (0, 0, [], 0, [])
+    return ReportVisit(v, (done / total) if total else None, done, total, tuple(open_titles), overdue,
+                       tuple(en for en, _shown in flags), tuple(shown for _en, shown in flags), tuple(open_zh))
 
 
 def daily(session: Session, day: date | None = None, per_owner: int | None = None,
@@ -166,19 +185,21 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     for v in views:
         p = prep.get(v.id)
         if v.starts_at < end:
-            todays.append(_report_visit(v, p, ["walk-in"] if v.walk_in else []))
+            todays.append(_report_visit(v, p, [("walk-in", _("walk-in"))] if v.walk_in else []))
             continue
-        flags = []
+        flags = []  # (English for JSON, in the run's language)
         if v.plan_status != "approved":
-            flags.append(f"plan {v.plan_status}")
+            flags.append((f"plan {v.plan_status}",
+                          _("plan {status}").format(status=i18n.code(v.plan_status, "plan_status"))))
         if p and p[3]:
-            flags.append(f"{p[3]} preparation task{'s' if p[3] != 1 else ''} overdue")
+            flags.append((f"{p[3]} preparation task{'s' if p[3] != 1 else ''} overdue",
+                          ngettext("{n} preparation task overdue", "{n} preparation tasks overdue", p[3]).format(n=p[3])))
         if v.short_notice:
-            flags.append("short notice")
+            flags.append(("short notice", _("short notice")))
         if v.id in clash_ids:
-            flags.append("clash")
+            flags.append(("clash", _("clash")))
         if v.host is None:
-            flags.append("no host")
+            flags.append(("no host", _("no host")))
         if flags:
             ahead.append(_report_visit(v, p, flags))
 
@@ -211,8 +232,9 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
         .where(Feedback.score < rules["red_line_score"], recent)
         .order_by(Feedback.at)
     ):
-        alerts.append(Alert("red_line", f"visit {visit_id} ({client}): feedback score {score} under the red line "
-                                        f"{rules['red_line_score']} ({clock.local(at):%Y-%m-%d})", visit_id))
+        alerts.append(_alert("red_line", N_("visit {visit} ({client}): feedback score {score} under the red line "
+                                         "{red_line} ({day})"), visit_id, visit=visit_id, client=client, score=score,
+                             red_line=rules["red_line_score"], day=f"{clock.local(at):%Y-%m-%d}"))
     # 7. open high or critical incidents
     for inc_id, visit_id, client, severity, kind, text_ in session.execute(
         select(Incident.id, Incident.visit_id, Client.name, Incident.severity, Incident.kind, Incident.text)
@@ -221,8 +243,9 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
         .where(Incident.resolved_at.is_(None), Incident.severity.in_(("high", "critical")), Incident.at < end)
         .order_by(Incident.at)
     ):
-        alerts.append(Alert("incident", f"visit {visit_id} ({client}): open {severity} {kind} incident "
-                                        f"#{inc_id}: {text_}", visit_id))
+        alerts.append(_alert("incident", N_("visit {visit} ({client}): open {severity} {kind} incident #{incident}: {text}"),
+                             visit_id, ("severity", "kind"), visit=visit_id, client=client, severity=severity,
+                             kind=kind, incident=inc_id, text=text_))
     # 8. plans needing re-approval
     for visit_id, client, why in session.execute(
         select(Visit.id, Client.name, Plan.reapproval)
@@ -231,46 +254,57 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
         .where(Plan.reapproval.is_not(None), Visit.status.in_(ACTIVE))
         .order_by(Visit.starts_at)
     ):
-        alerts.append(Alert("reapproval", f"visit {visit_id} ({client}): plan needs approval again ({why})", visit_id))
+        alerts.append(_alert("reapproval", N_("visit {visit} ({client}): plan needs approval again ({why})"), visit_id,
+                             visit=visit_id, client=client, why=why))
     # visits with no host (from the window's visits)
     for v in views:
         if v.host is None and v.status in ACTIVE:
-            alerts.append(Alert("no_host", f"visit {v.id} ({v.client}, {clock.local(v.starts_at):%Y-%m-%d %H:%M}): "
-                                           "no primary host", v.id))
+            alerts.append(_alert("no_host", N_("visit {visit} ({client}, {starts}): no primary host"), v.id, visit=v.id,
+                                 client=v.client, starts=f"{clock.local(v.starts_at):%Y-%m-%d %H:%M}"))
 
     # service cases: promises of an answer not kept, repeated causes, the day check not made
     case_digest = service_cases.digest(session, viewer, day, cutoff)
     for case_id, e in case_digest.escalations:
         if e.overdue:
             promised = clock.local(e.promised_at).strftime("%Y-%m-%d %H:%M")
-            alerts.append(Alert("promise", f"case {case_id}: the answer promised by {promised} ({e.to} was asked: "
-                                           f"{e.question}) has not been given"))
-    alerts += [Alert("pattern", f"repeated cause: {line}") for line in case_digest.repeated]
+            alerts.append(_alert("promise", N_("case {case}: the answer promised by {promised} ({to} was asked: "
+                                            "{question}) has not been given"), case=case_id, promised=promised,
+                                 to=e.to, question=e.question))
+    alerts += [_alert("pattern", N_("repeated cause: {line}"), line=line) for line in case_digest.repeated]
     if case_digest.missing_check is not None:
-        alerts.append(Alert("day_check", f"the duty manager's case check of {case_digest.missing_check} was not made "
-                                         "(receptionctl case day-check)"))
+        alerts.append(_alert("day_check", N_("the duty manager's case check of {day} was not made "
+                                          "(receptionctl case day-check)"), day=case_digest.missing_check))
     # walk-ins and no-shows among the day's visits (seed 004)
     no_show_after = timedelta(minutes=rules["no_show_minutes"])
     for v in views:
         if v.walk_in and start <= v.starts_at < end:
-            alerts.append(Alert("walk_in", f"visit {v.id} ({v.client}): a walk-in, checked in at the desk at "
-                                           f"{clock.local(v.starts_at):%H:%M} without an approved visit; host "
-                                           f"{v.host or 'none'}", v.id))
+            alerts.append(_alert("walk_in", N_("visit {visit} ({client}): a walk-in, checked in at the desk at {time} "
+                                            "without an approved visit; host {host}"), v.id, visit=v.id,
+                                 client=v.client, time=f"{clock.local(v.starts_at):%H:%M}", host=v.host or _("none")))
         elif v.status == "approved" and start <= v.starts_at < end and v.starts_at + no_show_after <= cutoff:
-            alerts.append(Alert("no_show", f"visit {v.id} ({v.client}, {clock.local(v.starts_at):%H:%M}): no guest "
-                                           f"has arrived {rules['no_show_minutes']} minutes after the start", v.id))
+            alerts.append(_alert("no_show", N_("visit {visit} ({client}, {time}): no guest has arrived {minutes} minutes "
+                                            "after the start"), v.id, visit=v.id, client=v.client,
+                                 time=f"{clock.local(v.starts_at):%H:%M}", minutes=rules["no_show_minutes"]))
     # the front desk: passes, goods and mail (domain/passes.py adds its alerts here)
-    alerts += [Alert(kind, text) for kind, text in passes.alerts(session, cutoff)]
+    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in passes.alerts(session, cutoff)]
     # the front desk: shifts and handovers (domain/desk.py adds its alerts here)
-    alerts += [Alert(kind, text) for kind, text in desk.alerts(session, cutoff)]
+    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in desk.alerts(session, cutoff)]
+    # records: the procedure's readers, documents lent and recalled, what is due for destruction
+    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in manual.alerts(session, cutoff)]
+    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in documents.alerts(session, cutoff)]
+    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in retention.alerts(session, cutoff)]
     # people who left: their open tasks need a new owner
     for username, name, n, visit_ids in inactive_owners(session):
         visit_ids = [v for v in visit_ids if v is not None]  # the others are case and desk tasks
-        where = ((f" on visit{'s' if len(visit_ids) != 1 else ''} " + ", ".join(str(v) for v in visit_ids[:10])
-                  + (" …" if len(visit_ids) > 10 else "")) if visit_ids else " of cases and the desk")
-        alerts.append(Alert("no_owner", f"{name} ({username}) is inactive: {n} open task{'s' if n != 1 else ''}"
-                                        f"{where} need a new owner (plan assign, case assign, or task reassign)",
-                            visit_ids[0] if len(visit_ids) == 1 else None))
+        listed = ", ".join(str(v) for v in visit_ids[:10]) + (" …" if len(visit_ids) > 10 else "")
+        where = (ngettext("on visit {visits}", "on visits {visits}", len(visit_ids)).format(visits=listed)
+                 if visit_ids else _("of cases and the desk"))
+        alerts.append(Alert("no_owner", ngettext(
+            "{name} ({username}) is inactive: {n} open task {where} need a new owner (plan assign, case assign, or "
+            "task reassign)",
+            "{name} ({username}) is inactive: {n} open tasks {where} need a new owner (plan assign, case assign, or "
+            "task reassign)", n).format(name=name, username=username, n=n, where=where),
+            visit_ids[0] if len(visit_ids) == 1 else None, critical="critical" in f"{name} ({username})"))
 
     # 9. month to date, and last month to the same day (for the change)
     month_start = datetime.combine(day.replace(day=1), time(0, 0), zone)
@@ -316,11 +350,11 @@ def _month(session: Session, rules: dict, label: str, start: datetime, end: date
 # The order alerts are read in: what can hurt a client or break a promise first.
 ALERT_ORDER = ("incident", "promise", "red_line", "handover_refused", "no_show", "walk_in", "pass_overdue",
                "no_host", "reapproval", "no_owner", "day_check", "handover_review", "mail_uncollected",
-               "goods_waiting", "pattern")
+               "goods_waiting", "pattern", "doc_overdue", "doc_recall", "procedure_unread", "retention_due")
 
 
 def alert_rank(alert: Alert) -> tuple[int, int]:
-    critical = 0 if "critical" in alert.text else 1
+    critical = 0 if alert.critical else 1
     kind = ALERT_ORDER.index(alert.kind) if alert.kind in ALERT_ORDER else len(ALERT_ORDER)
     return critical, kind
 

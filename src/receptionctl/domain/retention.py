@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session, aliased
 from receptionctl.domain import access, attachments, audit, clock, find, policy
 from receptionctl.domain.base import required_text
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import (
     Attachment,
     AuditEvent,
@@ -77,6 +78,9 @@ RUN_STATES = ("pending", "done", "cancelled")
 # -- the record classes ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Part:
+    """The words (records, since, action) stay English in the read models and their JSON; they
+    are marked for the catalogue and translated where a command shows them."""
+
     key: str  # stored in retention_item and destruction_record
     cls: str  # the policy's record class
     records: str  # what is counted, in words
@@ -86,28 +90,41 @@ class Part:
 
 
 PARTS = (
-    Part("id_numbers:guest", "id_numbers", "guests", "retention_id_number_days", "the end of the visit",
-         "identity number removed"),
-    Part("id_numbers:pass", "id_numbers", "passes", "retention_id_number_days",
-         "the pass's return (its end when never returned)", "identity number removed"),
-    Part("contact_details:contact", "contact_details", "contacts", "retention_contact_days",
-         "the client's last visit (the contact's creation when later)",
-         "name replaced; title, phone, e-mail, diet, transport, needs and identity number removed"),
-    Part("contact_details:guest", "contact_details", "guests", "retention_contact_days",
-         "the client's last visit", "name replaced; title and identity number removed"),
-    Part("attachments", "attachments", "attachments", "retention_attachment_days",
-         "the end of the visit, or the closing of the case", "file and record deleted"),
-    Part("cases", "cases", "service cases", "retention_case_days", "the closing of the case",
-         "free text replaced (kind, category, severity, times, state, satisfaction kept)"),
-    Part("audit", "audit", "audit events", "retention_audit_days", "the event", "deleted"),
+    Part("id_numbers:guest", "id_numbers", N_("guests"), "retention_id_number_days", N_("the end of the visit"),
+         N_("identity number removed")),
+    Part("id_numbers:pass", "id_numbers", N_("passes"), "retention_id_number_days",
+         N_("the pass's return (its end when never returned)"), N_("identity number removed")),
+    Part("contact_details:contact", "contact_details", N_("contacts"), "retention_contact_days",
+         N_("the client's last visit (the contact's creation when later)"),
+         N_("name replaced; title, phone, e-mail, diet, transport, needs and identity number removed")),
+    Part("contact_details:guest", "contact_details", N_("guests"), "retention_contact_days",
+         N_("the client's last visit"), N_("name replaced; title and identity number removed")),
+    Part("attachments", "attachments", N_("attachments"), "retention_attachment_days",
+         N_("the end of the visit, or the closing of the case"), N_("file and record deleted")),
+    Part("cases", "cases", N_("service cases"), "retention_case_days", N_("the closing of the case"),
+         N_("free text replaced (kind, category, severity, times, state, satisfaction kept)")),
+    Part("audit", "audit", N_("audit events"), "retention_audit_days", N_("the event"), N_("deleted")),
 )
 ERASURE = (
-    Part("erasure:contact", "erasure", "contacts", None, "a request (PIPL Art. 47)",
-         "name replaced; title, phone, e-mail, diet, transport, needs and identity number removed"),
-    Part("erasure:guest", "erasure", "guests", None, "a request (PIPL Art. 47)",
-         "name replaced; title and identity number removed"),
+    Part("erasure:contact", "erasure", N_("contacts"), None, N_("a request (PIPL Art. 47)"),
+         N_("name replaced; title, phone, e-mail, diet, transport, needs and identity number removed")),
+    Part("erasure:guest", "erasure", N_("guests"), None, N_("a request (PIPL Art. 47)"),
+         N_("name replaced; title and identity number removed")),
 )
 BY_KEY = {p.key: p for p in PARTS + ERASURE}
+# the record classes in words (the daily report's alert): the class with spaces for underscores
+CLASS_WORDS = {"id_numbers": N_("id numbers"), "contact_details": N_("contact details"),
+               "attachments": N_("attachments"), "cases": N_("cases"), "audit": N_("audit")}
+# the parts (record_class of a run, its items and its destruction records) as they are shown, for the
+# catalogue: code(key, "part")
+_PART_CODES = (N_("code|part|id_numbers:guest"), N_("code|part|id_numbers:pass"),
+               N_("code|part|contact_details:contact"), N_("code|part|contact_details:guest"),
+               N_("code|part|attachments"), N_("code|part|cases"), N_("code|part|audit"),
+               N_("code|part|erasure:contact"), N_("code|part|erasure:guest"))
+# the kinds of run and their states, the records an erasure covers, a hold's targets
+_CODES = (N_("code|retention"), N_("code|erasure"), N_("code|contact"), N_("code|guest"), N_("code|pending"),
+          N_("code|done"), N_("code|cancelled"))
+WAITING = (N_("two approvals"), N_("a second approval"))  # RunView.waiting_for, translated where shown
 
 # the keys of audit events (before/after) that hold a record's personal values
 CONTACT_KEYS = frozenset({"name", "title", "phone", "email", "diet", "transport", "needs", "id_number"})
@@ -269,7 +286,8 @@ def _audit_held():
                                             Attachment.case_id.in_(_held_cases()))).correlate(None)
     holds = select(LegalHold.id).where(LegalHold.removed_at.is_(None)).correlate(None)
     e = AuditEvent
-    return or_(e.visit_id.in_(_held_visits()),
+    # visit_id IS NOT NULL first: NULL IN (...) is NULL, and NOT NULL would keep every event without a visit
+    return or_(and_(e.visit_id.is_not(None), e.visit_id.in_(_held_visits())),
                and_(e.entity == "client", e.entity_id.in_(_holds("client"))),
                and_(e.entity == "visit", e.entity_id.in_(_held_visits())),
                and_(e.entity == "case", e.entity_id.in_(_held_cases())),
@@ -293,13 +311,39 @@ def _hold_query():
 
 
 def _label(target: str, target_id: int, client: str | None, starts: datetime | None, visit_client: str | None,
-           kind: str | None) -> str:
+           kind: str | None, translated: bool = False) -> str:
+    """What a hold keeps, in words: English for the read model (its JSON), or `translated` for a
+    message (label_shown translates the read model's)."""
+    if not translated:
+        if target == "client":
+            return f"client {target_id} ({client})" if client else f"client {target_id}"
+        if target == "visit":
+            return (f"visit {target_id} ({visit_client}, {clock.local(starts):%Y-%m-%d})" if starts
+                    else f"visit {target_id}")
+        return f"case {target_id} ({kind})" if kind else f"case {target_id}"
     if target == "client":
-        return f"client {target_id} ({client})" if client else f"client {target_id}"
+        return (_("client {id} ({name})").format(id=target_id, name=client) if client
+                else _("client {id}").format(id=target_id))
     if target == "visit":
-        return (f"visit {target_id} ({visit_client}, {clock.local(starts):%Y-%m-%d})" if starts
-                else f"visit {target_id}")
-    return f"case {target_id} ({kind})" if kind else f"case {target_id}"
+        return (_("visit {id} ({client}, {day})").format(id=target_id, client=visit_client,
+                                                        day=f"{clock.local(starts):%Y-%m-%d}") if starts
+                else _("visit {id}").format(id=target_id))
+    return (_("case {id} ({kind})").format(id=target_id, kind=code(kind, "kind")) if kind
+            else _("case {id}").format(id=target_id))
+
+
+def label_shown(view: HoldView) -> str:
+    """A hold's label (HoldView.label, English) in the run's language."""
+    prefix = f"{view.target} {view.target_id}"
+    inner = view.label[len(prefix) + 2:-1] if view.label.startswith(prefix + " (") else None
+    if view.target == "visit" and inner:
+        client, _sep, day = inner.rpartition(", ")
+        return _("visit {id} ({client}, {day})").format(id=view.target_id, client=client, day=day)
+    if view.target == "case" and inner:
+        return _("case {id} ({kind})").format(id=view.target_id, kind=code(inner, "kind"))
+    if view.target == "client" and inner:
+        return _("client {id} ({name})").format(id=view.target_id, name=inner)
+    return _("{target} {id}").format(target=code(view.target), id=view.target_id)
 
 
 def _hold_view(row) -> HoldView:
@@ -314,27 +358,33 @@ def _target(session: Session, text: str) -> tuple[str, int]:
     kind, sep, ref = (text or "").partition(":")
     kind, ref = kind.strip().lower(), ref.strip()
     if not sep or kind not in TARGETS or not ref:
-        raise BadInput(f"target {text!r} is not valid: expected client:NAME (or client:ID), visit:N or case:N")
+        raise BadInput(_("target {target!r} is not valid: expected client:NAME (or client:ID), visit:N or case:N")
+                       .format(target=text))
     if kind == "client":
         return kind, find.client(session, ref).id
     if not (ref.isascii() and ref.isdigit() and 1 <= int(ref) <= 2**31 - 1):
-        raise BadInput(f"target {text!r} is not valid: expected {kind}:N, N the {kind}'s id")
+        if kind == "visit":
+            raise BadInput(_("target {target!r} is not valid: expected visit:N, N the visit's id").format(target=text))
+        raise BadInput(_("target {target!r} is not valid: expected case:N, N the case's id").format(target=text))
     model = Visit if kind == "visit" else ServiceCase
     if session.get(model, int(ref)) is None:
-        raise NotFound(f"no {kind} {ref}", hint=f"see `receptionctl {kind} list`")
+        if kind == "visit":
+            raise NotFound(_("no visit {id}").format(id=ref), hint=_("see `receptionctl visit list`"))
+        raise NotFound(_("no case {id}").format(id=ref), hint=_("see `receptionctl case list`"))
     return kind, int(ref)
 
 
 def add_hold(session: Session, actor: str, target: str, reason: str) -> HoldView:
     """Keep a client (its visits, contacts, guests, cases and attachments), a visit (its guests,
     attachments and cases) or a case out of every retention run and erasure until removed."""
-    access.require(session, actor, APPROVERS, "place legal holds")
+    access.require(session, actor, APPROVERS, N_("place legal holds"))
     kind, target_id = _target(session, target)
-    reason = required_text(reason, "reason", "why the records must be kept (the matter, the request)")
+    reason = required_text(reason, N_("reason"), N_("why the records must be kept (the matter, the request)"))
     existing = session.scalar(select(LegalHold.id).where(LegalHold.target == kind, LegalHold.target_id == target_id,
                                                          LegalHold.removed_at.is_(None)))
     if existing is not None:
-        raise Refused(f"{kind} {target_id} is under legal hold {existing} already")
+        raise Refused(_("{target} {id} is under legal hold {hold} already").format(target=code(kind), id=target_id,
+                                                                                  hold=existing))
     row = LegalHold(target=kind, target_id=target_id, reason=reason, placed_at=clock.now(), placed_by=actor)
     session.add(row)
     session.flush()
@@ -346,7 +396,7 @@ def add_hold(session: Session, actor: str, target: str, reason: str) -> HoldView
 def show_hold(session: Session, hold_id: int) -> HoldView:
     row = session.execute(_hold_query().where(LegalHold.id == hold_id)).first()
     if row is None:
-        raise NotFound(f"no legal hold {hold_id}", hint="see `receptionctl hold list`")
+        raise NotFound(_("no legal hold {id}").format(id=hold_id), hint=_("see `receptionctl hold list`"))
     return _hold_view(row)
 
 
@@ -360,14 +410,14 @@ def list_holds(session: Session, *, all_: bool = False) -> list[HoldView]:
 
 def remove_hold(session: Session, actor: str, hold_id: int, reason: str) -> HoldView:
     """The hold ends (the matter is settled): its records follow their retention periods again."""
-    access.require(session, actor, APPROVERS, "remove legal holds")
+    access.require(session, actor, APPROVERS, N_("remove legal holds"))
     row = session.get(LegalHold, hold_id)
     if row is None:
-        raise NotFound(f"no legal hold {hold_id}", hint="see `receptionctl hold list`")
+        raise NotFound(_("no legal hold {id}").format(id=hold_id), hint=_("see `receptionctl hold list`"))
     if row.removed_at is not None:
-        raise Refused(f"legal hold {hold_id} was removed already ({row.removed_by}, "
-                      f"{clock.local(row.removed_at):%Y-%m-%d %H:%M})")
-    reason = required_text(reason, "reason", "why the hold ends")
+        raise Refused(_("legal hold {id} was removed already ({user}, {at})").format(
+            id=hold_id, user=row.removed_by, at=f"{clock.local(row.removed_at):%Y-%m-%d %H:%M}"))
+    reason = required_text(reason, N_("reason"), N_("why the hold ends"))
     row.removed_at, row.removed_by, row.removed_reason = clock.now(), actor, reason
     session.flush()
     audit.record(session, actor, "hold.remove", "legal_hold", row.id, before={"active": True},
@@ -484,7 +534,7 @@ def _parse(text: str) -> datetime:
 def _load_run(session: Session, run_id: int) -> RetentionRun:
     row = session.get(RetentionRun, run_id)
     if row is None:
-        raise NotFound(f"no retention run {run_id}", hint="see `receptionctl retention list`")
+        raise NotFound(_("no retention run {id}").format(id=run_id), hint=_("see `receptionctl retention list`"))
     return row
 
 
@@ -522,7 +572,8 @@ def list_runs(session: Session, *, state: str | None = None, limit: int | None =
     q = select(RetentionRun)
     if state is not None:
         if state not in RUN_STATES:
-            raise BadInput(f"state {state!r} is not valid: expected one of {', '.join(RUN_STATES)}")
+            raise BadInput(_("state {state!r} is not valid: expected one of {states}").format(
+                state=state, states=", ".join(RUN_STATES)))
         q = q.where(RetentionRun.state == state)
     return _views(session, list(session.scalars(q.order_by(RetentionRun.id).limit(limit))))
 
@@ -540,15 +591,16 @@ def _item_counts(session: Session, run_id: int) -> dict[str, int]:
 def create_run(session: Session, actor: str, note: str | None = None) -> RunView:
     """A pending run of what is due now (each record listed by class and id; the audit log by
     its cut-off moment). Nothing is destroyed until two different people approve it."""
-    access.require(session, actor, APPROVERS, "create retention runs")
+    access.require(session, actor, APPROVERS, N_("create retention runs"))
     note = (note or "").strip() or None
     if note is not None and len(note) > 2000:
-        raise BadInput("--note is too long: expected at most 2000 characters")
+        raise BadInput(_("{option} is too long: expected at most {limit} characters").format(option="--note",
+                                                                                               limit=2000))
     pending = session.scalar(select(RetentionRun.id).where(RetentionRun.state == "pending",
                                                            RetentionRun.kind == "retention"))
     if pending is not None:
-        raise Refused(f"retention run {pending} is waiting for approval: approve or cancel it first",
-                      hint=f"see `receptionctl retention show {pending}`")
+        raise Refused(_("retention run {id} is waiting for approval: approve or cancel it first").format(id=pending),
+                      hint=_("see `receptionctl retention show {id}`").format(id=pending))
     rules = policy.load(session)
     now = clock.now()
     cutoffs = _cutoffs(rules, now)
@@ -566,8 +618,8 @@ def create_run(session: Session, actor: str, note: str | None = None) -> RunView
     d = _due("audit", cutoffs["audit"])
     counts["audit"] = session.scalar(d.apply(select(func.count())).where(~d.held)) or 0
     if not any(counts.values()):
-        raise Refused("nothing is due for destruction: every record is within its retention period or held",
-                      hint="see `receptionctl retention plan`")
+        raise Refused(_("nothing is due for destruction: every record is within its retention period or held"),
+                      hint=_("see `receptionctl retention plan`"))
     run.cutoffs = json.dumps({p.key: {"cutoff": cutoffs[p.key].isoformat(), "due": counts.get(p.key, 0)}
                               for p in PARTS})
     session.flush()
@@ -579,10 +631,10 @@ def create_run(session: Session, actor: str, note: str | None = None) -> RunView
 
 def cancel_run(session: Session, actor: str, run_id: int, reason: str) -> RunView:
     """A pending run is dropped: nothing of it is destroyed."""
-    access.require(session, actor, APPROVERS, "cancel retention runs")
+    access.require(session, actor, APPROVERS, N_("cancel retention runs"))
     run = _load_run(session, run_id)
     _pending(run)
-    reason = required_text(reason, "reason", "why the run is dropped")
+    reason = required_text(reason, N_("reason"), N_("why the run is dropped"))
     run.state, run.cancelled_at, run.cancelled_by, run.cancel_reason = "cancelled", clock.now(), actor, reason
     session.flush()
     audit.record(session, actor, "retention.cancel", "retention_run", run.id, before={"state": "pending"},
@@ -592,18 +644,19 @@ def cancel_run(session: Session, actor: str, run_id: int, reason: str) -> RunVie
 
 def _pending(run: RetentionRun) -> None:
     if run.state == "done":
-        raise Refused(f"{run.kind} run {run.id} was carried out already ({run.done_by}, "
-                      f"{clock.local(run.done_at):%Y-%m-%d %H:%M})")
+        raise Refused(_("{kind} run {id} was carried out already ({user}, {at})").format(
+            kind=code(run.kind), id=run.id, user=run.done_by, at=f"{clock.local(run.done_at):%Y-%m-%d %H:%M}"))
     if run.state == "cancelled":
-        raise Refused(f"{run.kind} run {run.id} was cancelled ({run.cancelled_by}, "
-                      f"{clock.local(run.cancelled_at):%Y-%m-%d %H:%M}): {run.cancel_reason}")
+        raise Refused(_("{kind} run {id} was cancelled ({user}, {at}): {reason}").format(
+            kind=code(run.kind), id=run.id, user=run.cancelled_by,
+            at=f"{clock.local(run.cancelled_at):%Y-%m-%d %H:%M}", reason=run.cancel_reason))
 
 
 def approve(session: Session, actor: str, run_id: int) -> Approval:
     """One approval of a pending run. The first destroys nothing; the second, by a different
     person, destroys the run's records in this transaction and writes the destruction records.
     The same person twice is not allowed (exit 4)."""
-    who = access.require(session, actor, APPROVERS, "approve retention runs")
+    who = access.require(session, actor, APPROVERS, N_("approve retention runs"))
     run = _load_run(session, run_id)
     _pending(run)
     now = clock.now()
@@ -614,11 +667,13 @@ def approve(session: Session, actor: str, run_id: int) -> Approval:
                      after={"approval": 1, "kind": run.kind})
         return Approval(show_run(session, run_id), False, None, ())
     if run.first_by == who.username:
-        raise NotAllowed(f"{actor} approved {run.kind} run {run.id} already "
-                         f"({clock.local(run.first_at):%Y-%m-%d %H:%M}): the second approval must come from a "
-                         "different person", hint="ask another approver, duty manager or admin")
+        raise NotAllowed(_("{user} approved {kind} run {id} already ({at}): the second approval must come from a "
+                           "different person").format(user=actor, kind=code(run.kind), id=run.id,
+                                                      at=f"{clock.local(run.first_at):%Y-%m-%d %H:%M}"),
+                         hint=_("ask another approver, duty manager or admin"))
     if run.kind == "erasure":
         _refuse_if_held(session, _items(run.id, "erasure:contact"), _items(run.id, "erasure:guest"))
+    audit.refuse_if_broken(session)  # old events are about to be deleted or rewritten, and resealed
     stored = json.loads(run.cutoffs or "{}")
     root = attachments.store_root(session) if "attachments" in stored and stored["attachments"].get("due") else None
     hashes: list[str] = []
@@ -628,6 +683,7 @@ def approve(session: Session, actor: str, run_id: int) -> Approval:
         cutoff = datetime.fromisoformat(info["cutoff"]) if info.get("cutoff") else None
         if key == "audit":
             d = _due("audit", cutoff)
+            audit.deleting(session, and_(AuditEvent.at < cutoff, ~d.held))  # the chain: anchor and reseal
             result = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff, ~d.held)
                                      .execution_options(synchronize_session=False))
             destroyed[key] = result.rowcount or 0
@@ -654,6 +710,7 @@ def approve(session: Session, actor: str, run_id: int) -> Approval:
                                       cutoff=datetime.fromisoformat(info["cutoff"]) if info.get("cutoff") else None,
                                       first_by=run.first_by, second_by=who.username, at=now, by=who.username))
     session.flush()
+    audit.reseal(session, actor, run.id)  # the chain again over what was deleted or rewritten ("audit.reseal")
     audit.record(session, actor, "retention.approve", "retention_run", run.id,
                  after={"approval": 2, "kind": run.kind, "state": "done",
                         "destroyed": {k: n for k, n in destroyed.items() if n}})
@@ -770,14 +827,14 @@ def _scrub(session: Session, own: dict[str, tuple[Any, frozenset[str]]], *, valu
     """Blank the personal keys in the audit events of the erased records (`own`: entity ->
     (their ids, the keys)), and replace the erased `values` in those events and in every event
     of the `visits`. Two statements, whatever the number of events."""
-    found = [and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(ids)) for entity, (ids, _) in own.items()]
+    found = [and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(ids)) for entity, (ids, _keys) in own.items()]
     if visits is not None and values:
         found.append(AuditEvent.visit_id.in_(visits))
     rows = session.execute(select(AuditEvent.id, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.before,
                                   AuditEvent.after).where(or_(*found))).all()
     if not rows:
         return
-    mine = {entity: set(session.scalars(ids)) for entity, (ids, _) in own.items()}
+    mine = {entity: set(session.scalars(ids)) for entity, (ids, _keys) in own.items()}
     ordered = sorted(values, key=len, reverse=True)
     changes = []
     for row in rows:
@@ -799,6 +856,7 @@ def _scrub(session: Session, own: dict[str, tuple[Any, frozenset[str]]], *, valu
                             "after": change.get("after", row.after)})
     if changes:
         session.execute(update(AuditEvent), changes)
+        audit.rewritten(session, min(c["id"] for c in changes))  # resealed from there by audit.reseal
 
 
 def _replace(text: str | None, values: list[str]) -> str | None:
@@ -863,10 +921,12 @@ def _refuse_if_held(session: Session, contact_ids, guest_ids) -> None:
         or_(and_(LegalHold.target == "client", clients), and_(LegalHold.target == "visit", visits)))
         .order_by(LegalHold.id).limit(1)).first()
     if row is not None:
-        hold = _hold_view(row)
-        raise Refused(f"legal hold {hold.id} keeps {hold.label} ({hold.reason}): its records cannot be erased "
-                      "while the hold is in force", hint=f"once the matter is settled: "
-                                                         f"`receptionctl hold remove {hold.id} --reason ...`")
+        h, client, starts, visit_client, kind = row
+        label = _label(h.target, h.target_id, client, starts, visit_client, kind, translated=True)
+        raise Refused(_("legal hold {id} keeps {label} ({reason}): its records cannot be erased while the hold is in "
+                        "force").format(id=h.id, label=label, reason=h.reason),
+                      hint=_("once the matter is settled: {command}").format(
+                          command=f"`receptionctl hold remove {h.id} --reason ...`"))
 
 
 def _matches(session: Session, contact_ids: list[int], guest_ids: list[int], name: str | None) -> list[Match]:
@@ -878,26 +938,27 @@ def _matches(session: Session, contact_ids: list[int], guest_ids: list[int], nam
         cleaned = " ".join(name.split())
         key = cleaned.casefold()
         if not cleaned or cleaned == PLACEHOLDER:
-            raise BadInput(f"name {name!r} is not valid: expected the person's name as it was recorded")
+            raise BadInput(_("name {name!r} is not valid: expected the person's name as it was recorded").format(
+                name=name))
         picked += [Match("contact", c.id, c.name, client, None, None) for c, client in session.execute(
             cq.where(or_(Contact.name == cleaned, func.lower(Contact.name) == key)).order_by(Contact.id))]
         picked += [Match("guest", g.id, g.name, client, g.visit_id, g.checked_in_at) for g, client in session.execute(
             gq.where(Guest.name_key == key).order_by(Guest.id))]
         if not picked:
-            raise NotFound(f"no contact or guest named {cleaned!r}",
-                           hint="give the name as it was recorded, or --contact ID / --guest ID")
+            raise NotFound(_("no contact or guest named {name!r}").format(name=cleaned),
+                           hint=_("give the name as it was recorded, or --contact ID / --guest ID"))
     if contact_ids:
         found = {c.id: (c, client) for c, client in session.execute(cq.where(Contact.id.in_(contact_ids)))}
         for cid in contact_ids:
             if cid not in found:
-                raise NotFound(f"no contact {cid}", hint="see `receptionctl contact list CLIENT`")
+                raise NotFound(_("no contact {id}").format(id=cid), hint=_("see `receptionctl contact list CLIENT`"))
             c, client = found[cid]
             picked.append(Match("contact", c.id, c.name, client, None, None))
     if guest_ids:
         found = {g.id: (g, client) for g, client in session.execute(gq.where(Guest.id.in_(guest_ids)))}
         for gid in guest_ids:
             if gid not in found:
-                raise NotFound(f"no guest {gid}", hint="see `receptionctl visit show VISIT`")
+                raise NotFound(_("no guest {id}").format(id=gid), hint=_("see `receptionctl visit show VISIT`"))
             g, client = found[gid]
             picked.append(Match("guest", g.id, g.name, client, g.visit_id, g.checked_in_at))
     unique = list({(m.kind, m.id): m for m in picked}.values())
@@ -909,12 +970,13 @@ def erase_person(session: Session, actor: str, *, contacts: list[int] = (), gues
     """A pending run of kind erasure for one person's records on their request (PIPL Art. 47):
     contacts and guests by id, or every contact and guest with that name (all listed). Refused
     while a legal hold keeps one of them. Approved twice like any run."""
-    access.require(session, actor, APPROVERS, "erase a person's data")
+    access.require(session, actor, APPROVERS, N_("erase a person's data"))
     if not contacts and not guests and name is None:
-        raise BadInput("no one named: expected contact ids, guest ids or a name")
+        raise BadInput(_("no one named: expected contact ids, guest ids or a name"))
     note = (note or "").strip() or None
     if note is not None and len(note) > 2000:
-        raise BadInput("--note is too long: expected at most 2000 characters")
+        raise BadInput(_("{option} is too long: expected at most {limit} characters").format(option="--note",
+                                                                                               limit=2000))
     matches = _matches(session, list(contacts), list(guests), name)
     contact_ids = [m.id for m in matches if m.kind == "contact"]
     guest_ids = [m.id for m in matches if m.kind == "guest"]
@@ -923,7 +985,8 @@ def erase_person(session: Session, actor: str, *, contacts: list[int] = (), gues
     left |= {("guest", i) for i in session.scalars(select(Guest.id).where(Guest.id.in_(guest_ids), _guest_left()))}
     done = [m for m in matches if (m.kind, m.id) not in left]
     if done:
-        raise Refused(f"{done[0].kind} {done[0].id} is erased already: nothing of it is left to erase")
+        raise Refused(_("{kind} {id} is erased already: nothing of it is left to erase").format(
+            kind=code(done[0].kind), id=done[0].id))
     _refuse_if_held(session, contact_ids, guest_ids)
     busy = session.execute(
         select(RetentionItem.run_id, RetentionItem.record_class, RetentionItem.record_id)
@@ -933,8 +996,9 @@ def erase_person(session: Session, actor: str, *, contacts: list[int] = (), gues
                    and_(RetentionItem.record_class == "erasure:guest", RetentionItem.record_id.in_(guest_ids))))
         .limit(1)).first()
     if busy is not None:
-        raise Refused(f"{busy.record_class.split(':')[1]} {busy.record_id} is in erasure run {busy.run_id} already, "
-                      "waiting for approval", hint=f"see `receptionctl retention show {busy.run_id}`")
+        raise Refused(_("{kind} {id} is in erasure run {run} already, waiting for approval").format(
+            kind=code(busy.record_class.split(":")[1]), id=busy.record_id, run=busy.run_id),
+            hint=_("see `receptionctl retention show {id}`").format(id=busy.run_id))
     subject = "; ".join(f"{what}{'s' if len(ids) > 1 else ''} {', '.join(map(str, ids))}"
                         for what, ids in (("contact", contact_ids), ("guest", guest_ids)) if ids)
     run = RetentionRun(kind="erasure", state="pending", subject=subject[:300], note=note, created_at=clock.now(),
@@ -964,12 +1028,14 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
                            .where(RetentionRun.state == "pending").order_by(RetentionRun.id)).all()
     for r in runs:
         if r.first_by:
-            out.append(("retention_due", (f"{r.kind} run {r.id} waits for its second approval (first approved by "
-                                          f"{r.first_by} on {clock.local(r.first_at):%Y-%m-%d}): another approver "
-                                          "carries it out")))
+            out.append(("retention_due", _("{kind} run {id} waits for its second approval (first approved by {user} "
+                                           "on {day}): another approver carries it out").format(
+                                               kind=code(r.kind), id=r.id, user=r.first_by,
+                                               day=f"{clock.local(r.first_at):%Y-%m-%d}")))
         else:
-            out.append(("retention_due", (f"{r.kind} run {r.id} waits for two approvals (created by "
-                                          f"{r.created_by} on {clock.local(r.created_at):%Y-%m-%d})")))
+            out.append(("retention_due", _("{kind} run {id} waits for two approvals (created by {user} on {day})")
+                        .format(kind=code(r.kind), id=r.id, user=r.created_by,
+                                day=f"{clock.local(r.created_at):%Y-%m-%d}")))
     if any(r.kind == "retention" for r in runs):
         return out
     grace = rules["retention_alert_days"]
@@ -979,8 +1045,10 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
         d = _due(part.key, cutoffs[part.key])
         counts.append(d.apply(select(func.count())).where(~d.held).scalar_subquery())
     found = session.execute(select(*counts)).one()
-    due = [f"{n} {part.cls.replace('_', ' ')} ({part.records})" for part, n in zip(PARTS, found) if n]
+    due = [_("{n} {records_class} ({records})").format(n=n, records_class=_(CLASS_WORDS[part.cls]),
+                                                        records=_(part.records))
+           for part, n in zip(PARTS, found) if n]
     if due:
-        out.append(("retention_due", f"records due for destruction for more than {grace} days and no retention run "
-                                     "pending: " + ", ".join(due)))
+        out.append(("retention_due", _("records due for destruction for more than {days} days and no retention run "
+                                       "pending: {records}").format(days=grace, records=_(", ").join(due))))
     return out

@@ -58,6 +58,7 @@ class Missed:
     due_at: datetime
     state: str  # missed, or done late
     done_at: datetime | None
+    title_zh: str | None = None  # the task's Chinese title (shown in Chinese)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def pack(session: Session, actor: str | None, first: date, last: date) -> Review
     complaints = tuple(Complaint(c.id, name, c.category, c.severity, c.state, c.text, c.root_cause, c.prevention)
                        for c, name in session.execute(q))
     missed = tuple(Missed(t.id, t.visit_id, name, t.title, t.due_at, "missed" if t.state == "missed" else "late",
-                          t.done_at) for t, name in session.execute(
+                          t.done_at, t.title_zh) for t, name in session.execute(
         select(Task, Client.name).join(Visit, Visit.id == Task.visit_id)
         .join(Client, Client.id == Visit.client_id)
         .where(Task.due_at >= start, Task.due_at < end,

@@ -8,6 +8,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from receptionctl.errors import BadInput, StorageError
+from receptionctl.i18n import _
 from receptionctl.store.models import Meta
 
 _CHECK = b"receptionctl key check"
@@ -15,16 +16,21 @@ KEY_CHECK = "key_check"
 
 
 class Cipher:
-    def __init__(self, key: bytes | str, source: str) -> None:
-        from cryptography.fernet import Fernet
+    """One key, or several (the first encrypts, any of them decrypts: cryptography's
+    MultiFernet), as while a key rotation that stopped half-way is finished (domain/keys.py)."""
+
+    def __init__(self, key: "bytes | str | list[bytes | str] | tuple[bytes | str, ...]", source: str) -> None:
+        from cryptography.fernet import Fernet, MultiFernet
 
         self.source = source
+        keys = list(key) if isinstance(key, (list, tuple)) else [key]
         try:
-            self._fernet = Fernet(key)
-        except (ValueError, TypeError):
+            fernets = [Fernet(k) for k in keys]
+            self._fernet = fernets[0] if len(fernets) == 1 else MultiFernet(fernets)
+        except (ValueError, TypeError, IndexError):
             raise StorageError(
-                f"the encryption key from {source} is not a valid key",
-                hint="a key is 32 url-safe base64-encoded bytes, as `receptionctl init` writes it",
+                _("the encryption key from {source} is not a valid key").format(source=source),
+                hint=_("a key is 32 url-safe base64-encoded bytes, as `receptionctl init` writes it"),
             ) from None
 
     def encrypt(self, value: str) -> str:
@@ -37,8 +43,9 @@ class Cipher:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:
             raise StorageError(
-                f"the encryption key from {self.source} does not open this database's sensitive fields",
-                hint="use the key this database was initialised with (RECEPTIONCTL_KEY or its key file)",
+                _("the encryption key from {source} does not open this database's sensitive fields").format(
+                    source=self.source),
+                hint=_("use the key this database was initialised with (RECEPTIONCTL_KEY or its key file)"),
             ) from None
 
     def check_token(self) -> str:
@@ -64,7 +71,7 @@ def clean_id_number(value: str) -> str:
     cleaned = "".join(value.split())
     if not cleaned or len(cleaned) > 64 or not all(c.isalnum() or c in "-/" for c in cleaned):
         raise BadInput(  # the value is not echoed: it is sensitive
-            "the identity number given is not valid: expected letters and digits (and - or /), at most 64"
+            _("the identity number given is not valid: expected letters and digits (and - or /), at most 64")
         )
     return cleaned
 
@@ -76,11 +83,14 @@ def verify(session: Session, keys: "Callable[[], Cipher | None] | Cipher | None"
     cipher = keys() if callable(keys) else keys
     if cipher is None:
         raise StorageError(
-            "no encryption key for sensitive fields",
-            hint="set RECEPTIONCTL_KEY (always, for a PostgreSQL database), or keep the key file "
-            "that `receptionctl init` wrote beside the SQLite database",
+            _("no encryption key for sensitive fields"),
+            hint=_("set RECEPTIONCTL_KEY (always, for a PostgreSQL database), or keep the key file "
+                   "that `receptionctl init` wrote beside the SQLite database"),
         )
-    stored = session.get(Meta, KEY_CHECK)
+    # FOR SHARE on PostgreSQL (SQLite writers are serialised anyway): a `db rotate-key` that
+    # has changed the check waits for this transaction, and this one for it, so that nothing
+    # is written under a key the database no longer uses
+    stored = session.get(Meta, KEY_CHECK, with_for_update={"read": True})
     if stored is None:
         session.add(Meta(key=KEY_CHECK, value=cipher.check_token()))
         return cipher

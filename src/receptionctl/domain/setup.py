@@ -14,6 +14,7 @@ from receptionctl.domain.policy import SETTINGS, to_text
 from receptionctl.domain.secrets import KEY_CHECK, Cipher
 from receptionctl.domain.vocab import check_username
 from receptionctl.errors import NotAllowed
+from receptionctl.i18n import N_, _
 from receptionctl.store.models import Meta, Policy, ProcedureVersion, Staff, StaffRole
 
 
@@ -55,8 +56,8 @@ def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) ->
         return
     who = access.find_actor(session, actor)
     if who is None or not who.has():
-        raise NotAllowed(f"{actor!r} cannot upgrade this database: only an admin can",
-                         hint="run it with --as ADMIN_USERNAME")
+        raise NotAllowed(_("{user!r} cannot upgrade this database: only an admin can").format(user=actor),
+                         hint=_("run it with --as ADMIN_USERNAME"))
 
 
 def seed_policy(session: Session, actor: str, result: InitResult) -> None:
@@ -90,7 +91,7 @@ def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], re
     now = clock.now()
     seed_policy(session, actor, result)
     if not has_staff(session):
-        check_username(actor, "the acting user")
+        check_username(actor, N_("the acting user"))
         row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now)
         session.add(row)
         session.flush()

@@ -4,14 +4,15 @@ reads it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from receptionctl.domain import clashes, engine, followups, policy, reception
+from receptionctl.domain import attachments, cases, clashes, engine, followups, policy, reception
 from receptionctl.domain.notes import list_notes
+from receptionctl.i18n import ngettext
 from receptionctl.domain.visits import Assigned, VisitView, assignments, get_view
 from receptionctl.store.models import Evaluation, Feedback, Visit
 
@@ -33,16 +34,24 @@ class VisitDetail(VisitView):
     closed_at: datetime | None = None
     archive_label: str | None = None  # "client name – reception date", once closed
     keeps_open: tuple[str, ...] = ()  # what a completed visit still waits for
+    attachments: tuple = ()  # AttachmentView: photos, video, forms, minutes ... (records, issue 16)
+    notice_shown: str | None = field(default=None, compare=False, metadata={"json": False})  # `notice`, translated
 
 
-def notice_text(row) -> str | None:
-    """The notice the visit had, against the notice the procedure needs."""
+def notice_text(row, translate: bool = True) -> str | None:
+    """The notice the visit had, against the notice the procedure needs (in English for the JSON,
+    which does not change with the language; else in the run's language)."""
     if row.notice_needed is None:
         return None
-    unit = "hour" if row.urgent else "working day"
     had = row.notice_had
-    return (f"{had} {unit}{'s' if had != 1 else ''} of notice"
-            f"{'+' if not row.urgent and had >= 366 else ''}, the procedure needs {row.notice_needed}")
+    plural = ngettext if translate else (lambda one, many, n: one if n == 1 else many)
+    if row.urgent:
+        text = plural("{had} hour of notice, the procedure needs {needed}",
+                        "{had} hours of notice, the procedure needs {needed}", had)
+    else:
+        text = plural("{had} working day of notice, the procedure needs {needed}",
+                        "{had} working days of notice, the procedure needs {needed}", had)
+    return text.format(had=f"{had}+" if not row.urgent and had >= 366 else had, needed=row.notice_needed)
 
 
 def show_visit(session: Session, visit_id: int, *, actor: str | None = None, reveal: bool = False,
@@ -52,9 +61,10 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
     rules = policy.load(session)
     fb = session.get(Feedback, visit_id)
     ev = session.get(Evaluation, visit_id)
+    files = attachments.for_target(session, visit_id=visit_id)
     return VisitDetail(
         **view.__dict__,
-        notice=notice_text(row),
+        notice=notice_text(row, translate=False), notice_shown=notice_text(row),
         cancel_reason=row.cancel_reason,
         assignments=assignments(session, visit_id),
         clashes=tuple(c.text for c in clashes.find(session, [visit_id])),
@@ -68,9 +78,21 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
         completed_at=row.completed_at,
         closed_at=row.closed_at,
         archive_label=(followups.archive_label(view.client, row.starts_at, policy.work_zone(rules))
-                       if row.status == "closed" else None),
+                       + attachments.summary(files) if row.status == "closed" else None),
         keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
+        attachments=tuple(files),
     )
+
+
+@dataclass(frozen=True)
+class CaseDetail(cases.CaseView):
+    attachments: tuple = ()  # AttachmentView (records, issue 16)
+
+
+def show_case(session: Session, actor: str, case_id: int) -> CaseDetail:
+    """`case show`: the case (seen only by those who may see it) with its attachments."""
+    view = cases.show_case(session, actor, case_id)
+    return CaseDetail(**view.__dict__, attachments=tuple(attachments.for_target(session, case_id=case_id)))
 
 
 def checklist(session: Session, visit_id: int) -> engine.Checklist:

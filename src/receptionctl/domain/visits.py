@@ -10,7 +10,7 @@ from sqlalchemy import and_
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clashes, clock, engine, find, lifecycle, policy
+from receptionctl.domain import access, audit, clashes, clock, engine, find, lifecycle, outbox, policy
 from receptionctl.domain.base import (
     MAX_HOURS,
     Done,
@@ -24,6 +24,7 @@ from receptionctl.domain.clients import resolve_client
 from receptionctl.domain.engine import Event
 from receptionctl.domain.vocab import Purpose, VisitRole, VisitStatus
 from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _, code, day_label, ngettext
 from receptionctl.store.models import (
     Assignment,
     Client,
@@ -35,6 +36,7 @@ from receptionctl.store.models import (
 )
 
 VISIT_WRITE = frozenset({"coordinator", "host"})
+_PURPOSE = N_("purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
 MAX_HEADCOUNT = 10000
 __all__ = ["Done", "MAX_HOURS", "clean_place", "load_for_change", "required_text", "venue_key"]  # re-exported
 
@@ -98,7 +100,7 @@ def get_view(session: Session, visit_id: int) -> VisitView:
 
     row = session.execute(_visit_query().where(Visit.id == visit_id)).first()
     if row is None:
-        raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
+        raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
     return _view(row)
 
 
@@ -119,8 +121,8 @@ def list_visits(
         q = q.where(Visit.starts_at < end)
     if status is not None:
         if status not in {s.value for s in VisitStatus}:
-            raise BadInput(f"status {status!r} is not valid: expected one of "
-                           + ", ".join(s.value for s in VisitStatus))
+            raise BadInput(_("status {status!r} is not valid: expected one of {choices}").format(
+                status=status, choices=", ".join(s.value for s in VisitStatus)))
         q = q.where(Visit.status == status)
     if client is not None:
         q = q.where(Visit.client_id == resolve_client(session, client).id)
@@ -165,35 +167,40 @@ def day_off_warning(session: Session, visit_id: int, start: datetime) -> list[st
     why = calendar_for(rules["country"]).day_off(local.date())
     if why is None:
         return []
-    return [f"visit {visit_id} is on {local:%a %Y-%m-%d}, a day off ({why}): "
-            "check that the client, the team and the venue are available"]
+    return [_("visit {visit} is on {day}, a day off ({why}): check that the client, the team and the venue are "
+              "available").format(visit=visit_id, day=day_label(local, "%a %Y-%m-%d"), why=why)]
 
 
 def notice_warning(visit_id: int, had: int, needed: int, urgent: bool) -> str:
     if urgent:
-        return (f"visit {visit_id} is short notice: {had} hour{'s' if had != 1 else ''} before the start, "
-                f"an urgent reception needs {needed} (policy urgent_lead_hours)")
-    return (f"visit {visit_id} is short notice: {had} working day{'s' if had != 1 else ''} of notice, "
-            f"the procedure needs {needed} (policy lead_working_days)")
+        return ngettext("visit {visit} is short notice: {had} hour before the start, an urgent reception needs "
+                        "{needed} (policy urgent_lead_hours)",
+                        "visit {visit} is short notice: {had} hours before the start, an urgent reception needs "
+                        "{needed} (policy urgent_lead_hours)", had).format(visit=visit_id, had=had, needed=needed)
+    return ngettext("visit {visit} is short notice: {had} working day of notice, the procedure needs {needed} "
+                    "(policy lead_working_days)",
+                    "visit {visit} is short notice: {had} working days of notice, the procedure needs {needed} "
+                    "(policy lead_working_days)", had).format(visit=visit_id, had=had, needed=needed)
 
 
 # -- changing ---------------------------------------------------------------------------
 def span(start: datetime, hours: float | None, until: datetime | None) -> datetime:
     """The end of a visit from --hours or --until (default 2 hours)."""
     if hours is not None and until is not None:
-        raise BadInput("give --hours or --until, not both")
+        raise BadInput(_("give --hours or --until, not both"))
     if until is not None:
         if until <= start:
-            raise BadInput(f"end {clock.local(until):%Y-%m-%d %H:%M} is not after the start "
-                           f"{clock.local(start):%Y-%m-%d %H:%M}: expected a later --until")
+            raise BadInput(_("end {end} is not after the start {start}: expected a later --until").format(
+                end=f"{clock.local(until):%Y-%m-%d %H:%M}", start=f"{clock.local(start):%Y-%m-%d %H:%M}"))
         if until - start > timedelta(hours=MAX_HOURS):
-            raise BadInput(f"end {clock.local(until):%Y-%m-%d %H:%M} is too far: a visit lasts at most "
-                           f"{MAX_HOURS // 24} days")
+            raise BadInput(_("end {end} is too far: a visit lasts at most {days} days").format(
+                end=f"{clock.local(until):%Y-%m-%d %H:%M}", days=MAX_HOURS // 24))
         return until
     if hours is None:
         hours = 2
     if not (0 < hours <= MAX_HOURS) or math.isnan(hours):
-        raise BadInput(f"--hours {hours:g} is not valid: expected more than 0 and at most {MAX_HOURS}")
+        raise BadInput(_("--hours {hours} is not valid: expected more than 0 and at most {max}").format(
+            hours=f"{hours:g}", max=MAX_HOURS))
     return start + timedelta(hours=hours)
 
 
@@ -205,14 +212,15 @@ def staff_ref(session: Session, ref: str, what: str):
 HOST_ROLES = frozenset({"host", "coordinator"})
 
 
-def check_host(session: Session, username: str, what: str = "host") -> None:
+def check_host(session: Session, username: str, what: str = N_("host")) -> None:
     """The primary host (and the host's backup) must know the client and the business: only
-    staff with the host or coordinator role (seed 002)."""
+    staff with the host or coordinator role (seed 002). `what` is an English message id."""
     who = access.find_actor(session, username)
     if who is not None and not (who.roles & HOST_ROLES):
-        raise Refused(f"{username} cannot be the {what}: has the role {', '.join(sorted(who.roles)) or 'none'}, "
-                      "the host needs host or coordinator",
-                      hint="choose someone with the host role, or ask an admin to give it")
+        raise Refused(_("{user} cannot be the {what}: has the role {roles}, the host needs host or coordinator").format(
+            user=username, what=_(what),
+            roles=_(", ").join(code(r, "role") for r in sorted(who.roles)) or _("none")),
+            hint=_("choose someone with the host role, or ask an admin to give it"))
 
 
 def create_visit(
@@ -231,28 +239,30 @@ def create_visit(
     urgent: bool = False,
 ) -> Done:
 
-    access.require(session, actor, VISIT_WRITE, "record visits")
+    access.require(session, actor, VISIT_WRITE, N_("record visits"))
     client_row = resolve_client(session, client)
     if purpose not in {p.value for p in Purpose}:
-        raise BadInput(f"purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
+        raise BadInput(_(_PURPOSE).format(purpose=purpose))
     if level not in (1, 2, 3):
-        raise BadInput(f"level {level} is not valid: expected 1, 2 or 3")
+        raise BadInput(_("level {level} is not valid: expected 1, 2 or 3").format(level=level))
     if headcount < 1:
-        raise BadInput(f"headcount {headcount} is not valid: expected at least 1")
+        raise BadInput(_("headcount {headcount} is not valid: expected at least 1").format(headcount=headcount))
     if starts_at <= clock.now():
-        raise BadInput(f"start {clock.local(starts_at):%Y-%m-%d %H:%M} is in the past: expected a future --at")
+        raise BadInput(_("start {start} is in the past: expected a future --at").format(
+            start=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"))
     if ends_at <= starts_at:
-        raise BadInput("the end is not after the start")
+        raise BadInput(_("the end is not after the start"))
     host_id = None
     if host:
-        host_row = staff_ref(session, host, "host")
+        host_row = staff_ref(session, host, N_("host"))
         host_id, host = host_row.id, host_row.username
         check_host(session, host)
     had, needed, short = notice(session, starts_at, urgent)
     now = clock.now()
     venue = clean_place(venue, "--venue")
     if headcount > MAX_HEADCOUNT:
-        raise BadInput(f"headcount {headcount} is not valid: expected at most {MAX_HEADCOUNT}")
+        raise BadInput(_("headcount {headcount} is not valid: expected at most {max}").format(headcount=headcount,
+                                                                                             max=MAX_HEADCOUNT))
     row = Visit(
         client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
         ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
@@ -269,6 +279,7 @@ def create_visit(
     session.flush()
     view = get_view(session, row.id)
     audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id, after=_audit_fields(view))
+    outbox.emit(session, "visit.new", {"visit_id": row.id, "client": view.client, "purpose": purpose, "level": level, "starts_at": starts_at, "ends_at": ends_at, "host": view.host, "urgent": urgent, "short_notice": short, "by": actor})
     warnings = [notice_warning(row.id, had, needed, urgent)] if short else []
     warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
@@ -283,11 +294,11 @@ def record_walk_in(session: Session, actor: str, *, client: str, host: str, purp
     """A guest arrived without an approved visit and the desk lets them in (seed 004): a
     level-3 visit from now, in progress at once, flagged walk_in, with its host. No
     preparation is opened (it is too late); the host is told at once (by the caller)."""
-    access.require(session, actor, WALK_IN, "check in walk-in guests")
+    access.require(session, actor, WALK_IN, N_("check in walk-in guests"))
     client_row = resolve_client(session, client)
     if purpose not in {p.value for p in Purpose}:
-        raise BadInput(f"purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
-    host_row = staff_ref(session, host, "host")
+        raise BadInput(_(_PURPOSE).format(purpose=purpose))
+    host_row = staff_ref(session, host, N_("host"))
     check_host(session, host_row.username)
     now = clock.now()
     row = Visit(client_id=client_row.id, purpose=purpose, level=3, status="in_progress", starts_at=now,
@@ -339,18 +350,19 @@ def reschedule(
     """Move a visit; without --hours or --until it keeps its length."""
 
 
-    access.require(session, actor, VISIT_WRITE, "reschedule visits")
+    access.require(session, actor, VISIT_WRITE, N_("reschedule visits"))
     visit, plan = load_for_change(session, visit_id)
     lifecycle.visit_step(visit.id, visit.status, "reschedule")
     if starts_at <= clock.now():
-        raise BadInput(f"start {clock.local(starts_at):%Y-%m-%d %H:%M} is in the past: expected a future --at")
+        raise BadInput(_("start {start} is in the past: expected a future --at").format(
+            start=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"))
     if hours is None and until is None:
         ends_at = starts_at + (visit.ends_at - visit.starts_at)
     else:
         ends_at = span(starts_at, hours, until)
     before = get_view(session, visit_id)
     if (starts_at, ends_at) == (visit.starts_at, visit.ends_at):
-        return Done(before, [f"visit {visit_id} is already at that time: nothing changed"])
+        return Done(before, [_("visit {visit} is already at that time: nothing changed").format(visit=visit_id)])
     delta = starts_at - visit.starts_at
     if delta:
         for item in session.scalars(select(PlanItem).where(PlanItem.visit_id == visit_id)):
@@ -373,7 +385,7 @@ def reschedule(
     warnings = [notice_warning(visit_id, had, needed, visit.urgent)] if short else []
     warnings += day_off_warning(session, visit_id, starts_at)
     if before.plan_status == "approved":
-        warnings.append(f"the plan of visit {visit_id} needs approval again")
+        warnings.append(_("the plan of visit {visit} needs approval again").format(visit=visit_id))
     warnings += [c.text for c in clashes.find(session, [visit_id])]
     return Done(view, warnings)
 
@@ -385,27 +397,28 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
     off-site changes which steps of the procedure apply: the open ones that no longer do are
     skipped, the new ones open (done work stays done). Any change sends an approved plan
     back for approval. An empty --venue clears it."""
-    access.require(session, actor, VISIT_WRITE, "edit visits")
+    access.require(session, actor, VISIT_WRITE, N_("edit visits"))
     visit, plan = load_for_change(session, visit_id)
     lifecycle.visit_step(visit.id, visit.status, "edit")
     asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose, "offsite": offsite,
              "urgent": urgent}
     if all(v is None for v in asked.values()):
-        raise BadInput("nothing to change: expected --venue, --headcount, --level, --purpose, --offsite/--no-offsite "
-                       "or --urgent/--no-urgent")
+        raise BadInput(_("nothing to change: expected --venue, --headcount, --level, --purpose, "
+                         "--offsite/--no-offsite or --urgent/--no-urgent"))
     if purpose is not None and purpose not in {p.value for p in Purpose}:
-        raise BadInput(f"purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
+        raise BadInput(_(_PURPOSE).format(purpose=purpose))
     if level is not None and level not in (1, 2, 3):
-        raise BadInput(f"level {level} is not valid: expected 1, 2 or 3")
+        raise BadInput(_("level {level} is not valid: expected 1, 2 or 3").format(level=level))
     if headcount is not None and not 1 <= headcount <= MAX_HEADCOUNT:
-        raise BadInput(f"headcount {headcount} is not valid: expected 1 to {MAX_HEADCOUNT}")
+        raise BadInput(_("headcount {headcount} is not valid: expected 1 to {max}").format(headcount=headcount,
+                                                                                          max=MAX_HEADCOUNT))
     if venue is not None:
         venue = clean_place(venue, "--venue") if venue.strip() else ""
         asked["venue"] = venue or None
     changed = {k: v for k, v in asked.items()
                if (v is not None or k == "venue" and venue == "") and getattr(visit, k) != v}
     if not changed:
-        raise Refused(f"visit {visit_id} already has these values")
+        raise Refused(_("visit {visit} already has these values").format(visit=visit_id))
     before_view = get_view(session, visit_id)
     before = {k: getattr(visit, k) for k in changed}
     what = ", ".join(f"{k} {before[k]!s} → {changed[k]!s}" for k in changed)
@@ -424,21 +437,21 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
     if {"level", "purpose", "offsite"} & set(changed):
         out = engine.on(session, Event("visit.edited", visit_id, actor, data={"changed": what}))
         if out.closed:
-            warnings.append(f"{out.closed} open task{'s' if out.closed != 1 else ''} no longer appl"
-                            f"{'y' if out.closed != 1 else 'ies'} and {'were' if out.closed != 1 else 'was'} skipped")
+            warnings.append(ngettext("{n} open task no longer applies and was skipped",
+                                     "{n} open tasks no longer apply and were skipped", out.closed).format(n=out.closed))
     session.flush()
     view = get_view(session, visit_id)
     audit.record(session, actor, "visit.edit", "visit", visit_id, visit_id=visit_id, before=before, after=changed)
     if before_view.plan_status == "approved":
-        warnings.append(f"the plan of visit {visit_id} needs approval again")
+        warnings.append(_("the plan of visit {visit} needs approval again").format(visit=visit_id))
     if "venue" in changed:
         warnings += [c.text for c in clashes.find(session, [visit_id]) if c.kind == "venue"]
     return Done(view, warnings)
 
 
 def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:
-    access.require(session, actor, VISIT_WRITE, "cancel visits")
-    reason = required_text(reason, "--reason", "why the visit is cancelled")
+    access.require(session, actor, VISIT_WRITE, N_("cancel visits"))
+    reason = required_text(reason, "--reason", N_("why the visit is cancelled"))
     visit, _plan = load_for_change(session, visit_id)
     before = visit.status
     visit.status = lifecycle.visit_step(visit.id, visit.status, "cancel")

@@ -7,6 +7,7 @@ import re
 from enum import Enum
 
 from receptionctl.errors import BadInput
+from receptionctl.i18n import N_, _
 
 
 class Tier(str, Enum):
@@ -153,12 +154,52 @@ class TaskStage(str, Enum):
     case = "case"
     desk = "desk"
 
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# letters and digits of any script (李娜, wang.fang), then also '.', '_', '-'; no spaces, no symbols
+_USERNAME = re.compile(r"^[^\W_][\w.-]{0,63}$")
 
 
-def check_username(username: str, what: str = "username") -> str:
+def check_username(username: str, what: str = N_("username")) -> str:
+    """`what` is an English message id (marked N_() by the caller), translated here."""
     if not _USERNAME.match(username or ""):
         raise BadInput(
-            f"{what} {username!r} is not a valid username: expected letters, digits, '.', '_' or '-', at most 64"
+            _("{what} {username!r} is not a valid username: expected letters of any script (such as li.na or 李娜) "
+              "and digits, then also '.', '_' or '-'; no spaces; at most 64 characters").format(what=_(what),
+                                                                                             username=username)
         )
     return username
+
+
+# The stored codes of these vocabularies as people read them (i18n.code(value, kind)): the
+# catalogue's `code|VALUE` entries, or `code|KIND|VALUE` where one word means two things (the
+# visit role `tech` is not the purpose `tech`). JSON and the database keep the English codes.
+CODES = (
+    # visit status
+    N_("code|planning"), N_("code|submitted"), N_("code|approved"), N_("code|in_progress"), N_("code|completed"),
+    N_("code|closed"), N_("code|cancelled"),
+    # plan status
+    N_("code|draft"), N_("code|rejected"),
+    # purposes
+    N_("code|talk"), N_("code|tour"), N_("code|tech"), N_("code|signing"), N_("code|other"),
+    # client tiers
+    N_("code|vip"), N_("code|key"), N_("code|normal"),
+    # staff roles
+    N_("code|admin"), N_("code|approver"), N_("code|coordinator"), N_("code|host"), N_("code|staff"),
+    N_("code|desk"), N_("code|security"), N_("code|duty_manager"), N_("code|desk_supervisor"),
+    # visit roles (host and security as above)
+    N_("code|greeter"), N_("code|guide"), N_("code|recorder"), N_("code|logistics"), N_("code|role|tech"),
+    N_("code|driver"),
+    # guest and contact fields
+    N_("code|field|name"), N_("code|field|title"), N_("code|field|phone"), N_("code|field|email"),
+    N_("code|field|diet"), N_("code|field|transport"), N_("code|field|needs"), N_("code|field|id_number"),
+    # note kinds
+    N_("code|question"), N_("code|suggestion"), N_("code|intent"), N_("code|promise"),
+    # incident kinds and severities
+    N_("code|itinerary"), N_("code|equipment"), N_("code|safety"), N_("code|health"),
+    N_("code|low"), N_("code|medium"), N_("code|high"), N_("code|critical"),
+    # feedback channels and intents (intent none, low, medium, high)
+    N_("code|phone"), N_("code|email"), N_("code|form"), N_("code|visit"), N_("code|none"),
+    # outcomes (intent as above)
+    N_("code|won"), N_("code|lost"),
+    # who is on site
+    N_("code|guest"), N_("code|walk-in"), N_("code|pass"),
+)

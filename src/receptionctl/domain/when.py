@@ -21,8 +21,9 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from receptionctl.domain.calendar import WorkCalendar
 from receptionctl.errors import BadInput
+from receptionctl.i18n import N_, _
 
-FORMS = (
+FORMS = N_(
     "now; a day: 2026-12-01, 2026/12/01, 12-01, today, tomorrow, mon (the next one), next mon, "
     "今天, 明天, 后天, 周一, 下周一; with an optional time: 10:00, 10am, 2pm, 下午2点, 10点半; "
     "a time alone (today): 10:00; an offset +3d, +2wd, +1w, +4h, +30m (day offsets take a time: +2wd 10:00); "
@@ -59,8 +60,9 @@ _ZH_WEEK = re.compile(r"^(下)?(?:周|星期|礼拜)([一二三四五六日天])
 _ZH_DAY = re.compile(r"^(今天|明天|后天|後天|昨天)")
 
 
-def _bad(text: str, what: str = "a date and time") -> BadInput:
-    return BadInput(f"cannot read {text!r} as {what}", hint=f"accepted forms: {FORMS}")
+def _bad(text: str, what: str = N_("a date and time")) -> BadInput:
+    return BadInput(_("cannot read {text!r} as {what}").format(text=text, what=_(what)),
+                    hint=_("accepted forms: {forms}").format(forms=_(FORMS)))
 
 
 def _clock_time(text: str, original: str) -> time:
@@ -105,11 +107,11 @@ def _at(day: date, moment: time, zone: tzinfo) -> datetime:
 
 def _split_day(text: str, today: date) -> tuple[date | None, str]:
     """A leading DAY and the rest of the text (the time), or (None, text)."""
-    head, _, rest = text.partition(" ")
+    head, _sep, rest = text.partition(" ")
     if head in _EN_DAYS:
         return today + timedelta(days=_EN_DAYS[head]), rest
     if head == "next" and rest:
-        name, _, rest = rest.partition(" ")
+        name, _sep, rest = rest.partition(" ")
         if name not in _WEEKDAYS:
             return None, text
         return _next_week(today, _WEEKDAYS[name]), rest
@@ -167,7 +169,7 @@ def parse_when(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -
     local_now = now.astimezone(zone)
     if text == "now":
         return _checked(local_now, original)
-    head, _, rest = text.partition(" ")
+    head, _sep, rest = text.partition(" ")
     m = _OFFSET.match(head)
     if m and rest:  # a day offset with a time of day: "+3wd 10:00"
         if m.group(3) not in ("d", "wd", "w"):
@@ -204,7 +206,7 @@ def _offset(m: re.Match, now: datetime, local_now: datetime, zone: tzinfo, calen
     n, unit = int(m.group(2)) * sign, m.group(3)
     if unit == "wd":
         if abs(n) > 1000:
-            raise BadInput(f"{original!r} is too far: expected at most 1000 working days")
+            raise BadInput(_("{text!r} is too far: expected at most 1000 working days").format(text=original))
         return _checked(calendar.shift(local_now, n), original)
     delta = {
         "m": timedelta(minutes=n),
@@ -229,7 +231,7 @@ def _checked(moment: datetime, original: str) -> datetime:
     except (OverflowError, ValueError):
         raise _bad(original) from None
     if not 1900 <= moment.year <= 2999:
-        raise BadInput(f"{original!r} is out of range: expected a year from 1900 to 2999")
+        raise BadInput(_("{text!r} is out of range: expected a year from 1900 to 2999").format(text=original))
     return moment
 
 
@@ -240,9 +242,9 @@ def parse_day(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) ->
         try:
             day = date.fromisoformat(stripped)
         except ValueError:
-            raise _bad(text, "a day") from None
+            raise _bad(text, N_("a day")) from None
         if not 1900 <= day.year <= 2999:
-            raise BadInput(f"{text!r} is out of range: expected a year from 1900 to 2999")
+            raise BadInput(_("{text!r} is out of range: expected a year from 1900 to 2999").format(text=text))
         return day
     return parse_when(text, now, zone, calendar).astimezone(zone).date()
 
@@ -257,18 +259,19 @@ def period(month: str | None, quarter: str | None, start: date | None, end: date
     `--quarter 2026Q4`, or `--from DAY --to DAY`; none of them: this month so far."""
     given = [x for x in (month, quarter, start or end) if x]
     if len(given) > 1:
-        raise BadInput("--month, --quarter and --from/--to each name a period: expected one of them")
+        raise BadInput(_("--month, --quarter and --from/--to each name a period: expected one of them"))
     if month:
         m = _MONTH.match(month.strip())
         if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2999:
-            raise BadInput(f"--month {month!r} is not valid: expected a month such as 2026-11")
+            raise BadInput(_("--month {month!r} is not valid: expected a month such as 2026-11").format(month=month))
         first = date(int(m.group(1)), int(m.group(2)), 1)
         nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
         return first, nxt - timedelta(days=1)
     if quarter:
         q = _QUARTER.match(quarter.strip())
         if not q or not 1900 <= int(q.group(1)) <= 2999:
-            raise BadInput(f"--quarter {quarter!r} is not valid: expected a quarter such as 2026Q4")
+            raise BadInput(_("--quarter {quarter!r} is not valid: expected a quarter such as 2026Q4").format(
+                quarter=quarter))
         year, n = int(q.group(1)), int(q.group(2))
         first = date(year, 3 * n - 2, 1)
         nxt = date(year + (n == 4), (3 * n) % 12 + 1, 1)
@@ -276,6 +279,7 @@ def period(month: str | None, quarter: str | None, start: date | None, end: date
     if start or end:
         first, last = start or date(today.year, today.month, 1), end or today
         if last < first:
-            raise BadInput(f"--to {last} is before --from {first}: expected a period forwards in time")
+            raise BadInput(_("--to {last} is before --from {first}: expected a period forwards in time").format(
+                last=last, first=first))
         return first, last
     return date(today.year, today.month, 1), today

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 
+from receptionctl import i18n
+from receptionctl.i18n import _
 from receptionctl.render.output import cell_len, is_tty
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -52,9 +54,10 @@ def text_lines(charts, only: str | None = None, width: int = 80) -> list[str]:
             continue
         out += [chart.title, "-" * min(width, cell_len(chart.title))]
         if chart.key == "satisfaction":
-            out.append(f"  {spark(chart)}   ({charts.weeks} weeks from {charts.first:%Y-%m-%d}; '·': no forms)")
+            out.append(f"  {spark(chart)}   " + _("({weeks} weeks from {first}; '·': no forms)").format(
+                weeks=charts.weeks, first=f"{charts.first:%Y-%m-%d}"))
         if not chart.points:
-            out += ["  nothing to show", ""]
+            out += ["  " + _("nothing to show"), ""]
             continue
         label_w = min(32, max(cell_len(p.label) for p in chart.points))
         value_w = max(len(shown(chart, p.value)) for p in chart.points)
@@ -97,7 +100,7 @@ def html_chart(chart) -> str:
     if chart.key == "satisfaction":
         parts.append(f'<p style="font-size:20px;letter-spacing:2px;margin:4px 0">{_h(spark(chart))}</p>')
     if not chart.points:
-        parts.append('<p style="color:#777">nothing to show</p>')
+        parts.append('<p style="color:#777">' + _h(_("nothing to show")) + "</p>")
         return "".join(parts)
     rows = []
     for p in chart.points:
@@ -113,11 +116,14 @@ def html_chart(chart) -> str:
 
 
 def html_page(charts, only: str | None = None) -> str:
-    title = f"Reception charts – {charts.first:%Y-%m-%d} to {charts.last:%Y-%m-%d}"
+    title = _("Reception charts – {first} to {last}").format(first=f"{charts.first:%Y-%m-%d}",
+                                                             last=f"{charts.last:%Y-%m-%d}")
     body = [f"<h1 style=\"font-size:20px\">{_h(title)}</h1>"]
     body += [html_chart(c) for c in charts.charts if not only or c.key == only]
-    body.append(f'<p style="color:#777">Generated {charts.generated_at:%Y-%m-%d %H:%M %Z} by receptionctl.</p>')
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
+    generated = _("Generated {moment} by receptionctl.").format(moment=f"{charts.generated_at:%Y-%m-%d %H:%M %Z}")
+    body.append(f'<p style="color:#777">{html.escape(generated, quote=False)}</p>')
+    lang = i18n.lang() if i18n.chinese() else "en"
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\" />\n"
             f"<title>{_h(title)}</title>\n</head>\n"
             "<body style=\"font-family:Arial,Helvetica,sans-serif;color:#222\">\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
@@ -138,7 +144,7 @@ def svg(chart) -> str:
            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
            f'<text x="10" y="22" font-size="15" font-weight="bold">{_h(chart.title)}</text>']
     if not chart.points:
-        out.append(f'<text x="10" y="{top + 14}" fill="#777">nothing to show</text>')
+        out.append(f'<text x="10" y="{top + 14}" fill="#777">' + _h(_("nothing to show")) + "</text>")
     for i, p in enumerate(chart.points):
         y = top + i * row
         w = round(bar_w * fraction(chart, p.value), 1)

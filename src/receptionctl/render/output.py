@@ -15,7 +15,9 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
+from receptionctl import i18n
 from receptionctl.domain import clock
+from receptionctl.i18n import _
 
 Column = tuple  # (key, header) or (key, header, "fixed"|"text" [priority 0-9]); see _SHAPES
 
@@ -37,7 +39,8 @@ def jsonable(value: Any) -> Any:
     """Read models to JSON values: datetimes ISO 8601 with offset in the display zone,
     enums as their lower-case value, amounts as numbers."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.metadata.get("json", True)}  # a field marked json=False is for the text output only
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -83,7 +86,7 @@ def _text(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return clock.local(value).strftime("%Y-%m-%d %H:%M")
@@ -97,15 +100,43 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def task_title(task: Any) -> str:
+    """A task's title in the run's language: its Chinese title (title_zh) when the interface is
+    Chinese and it has one, else its title."""
+    if i18n.chinese():
+        return getattr(task, "title_zh", None) or task.title
+    return task.title
+
+
 def span_text(start: datetime, end: datetime) -> str:
     """2026-12-01 10:00–12:00, or with both dates when it runs over a day."""
     a, b = clock.local(start), clock.local(end)
     return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}" if a.date() == b.date() else f"{a:%Y-%m-%d %H:%M} – {b:%Y-%m-%d %H:%M}"
 
 
+# columns holding stored codes (states, roles, kinds): shown through i18n.code() in text output
+CODE_COLUMNS = frozenset({"status", "state", "plan_status", "stage", "kind", "severity", "role", "roles", "source",
+                          "category", "channel", "intent", "outcome"})
+
+
+def coded(value: Any, kind: str = "") -> Any:
+    """A stored code (or a list of them) as it is shown in the run's language; other values as
+    they are. Text output only: JSON shows the codes."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        return i18n.code(value, kind)
+    if isinstance(value, (list, tuple)):
+        return [coded(v, kind) for v in value]
+    return value
+
+
 def _cells(row: Any, columns: Sequence[Column]) -> list[str]:
     get = row.get if isinstance(row, dict) else (lambda k: getattr(row, k, None))
-    return [text(get(c[0])) for c in columns]
+    if not i18n.chinese():
+        return [text(get(c[0])) for c in columns]
+    return [text(coded(get(c[0]), "role" if c[0] == "roles" else c[0]) if c[0] in CODE_COLUMNS else get(c[0]))
+            for c in columns]
 
 
 def console(stderr: bool = False):
@@ -125,7 +156,7 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
     if is_tty():
         _rich_table(cells, columns, title, _wide if wide is None else wide, pager)
         return
-    headers = [c[1] for c in columns]
+    headers = [_(c[1]) for c in columns]
     lens = [[cell_len(v) for v in c] for c in cells]  # once each: the widths and the padding use them
     widths = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     out = sys.stdout
@@ -242,7 +273,7 @@ def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | 
     from rich.text import Text
 
     con = console()
-    headers = [c[1] for c in columns]
+    headers = [_(c[1]) for c in columns]
     lens = [[cell_len(v) for v in c] for c in cells]
     naturals = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     shapes = [_shape(c, [row[i] for row in cells], naturals[i]) for i, c in enumerate(columns)]
@@ -263,16 +294,19 @@ def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | 
         con.print(table)
     left_out = [headers[i] or columns[i][0].replace("_", " ") for i in range(len(columns)) if i not in shown]
     if left_out:
-        note(f"(left out to fit {con.width} columns: {', '.join(left_out)}; --json or a pipe shows every column)")
+        note(_("(left out to fit {width} columns: {columns}; --json or a pipe shows every column)").format(
+            width=con.width, columns=_(", ").join(left_out)))
 
 
 def cell_len(value: str) -> int:
-    """Display width: CJK characters take two columns (rich's rule), ASCII one."""
+    """Display width: wide and full-width (CJK) characters take two columns, combining marks none, the rest
+    one: the East Asian Width rule rich's tables follow, without importing rich for a light command."""
     if value.isascii():
         return len(value)
-    from rich.cells import cell_len as wide
+    import unicodedata
 
-    return wide(value)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in value)
 
 
 def print_fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
@@ -280,9 +314,10 @@ def print_fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> 
     out = sys.stdout
     if title:
         out.write(title + "\n")
-    width = max((len(k) for k, _ in pairs), default=0)  # labels are ASCII
-    for key, value in pairs:
-        out.write(f"{key.ljust(width)}  {text(value)}\n")
+    labels = [_(k) for k, _v in pairs]
+    width = max((cell_len(k) for k in labels), default=0)  # ASCII in English; CJK takes two columns
+    for key, (_k, value) in zip(labels, pairs):
+        out.write(f"{key}{' ' * (width - cell_len(key))}  {text(value)}\n")
 
 
 def say(message: str) -> None:
@@ -291,7 +326,7 @@ def say(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"warning: {message}\n")
+    sys.stderr.write(_("warning: {message}").format(message=message) + "\n")
 
 
 def note(message: str) -> None:

@@ -7,16 +7,52 @@ import html
 import sys
 from collections import OrderedDict
 
+from receptionctl import i18n
 from receptionctl.domain import clock
-from receptionctl.render.output import is_tty, jsonable, text
+from receptionctl.i18n import N_, _, code
+from receptionctl.render.output import is_tty, jsonable, task_title, text
 
-ALERT_NAMES = {"red_line": "red line", "incident": "incident", "reapproval": "re-approval", "no_host": "no host",
-               "no_owner": "needs a new owner",
-               "promise": "promise not kept", "pattern": "pattern", "day_check": "case check",
-               "walk_in": "walk-in", "no_show": "no-show",
-               "pass_overdue": "pass not returned", "mail_uncollected": "mail not collected",
-               "goods_waiting": "goods waiting for their owner",
-               "handover_refused": "handover refused", "handover_review": "handovers not reviewed"}
+ALERT_NAMES = {"red_line": N_("red line"), "incident": N_("incident"), "reapproval": N_("re-approval"),
+               "no_host": N_("no host"),
+               "no_owner": N_("needs a new owner"),
+               "promise": N_("promise not kept"), "pattern": N_("pattern"), "day_check": N_("case check"),
+               "walk_in": N_("walk-in"), "no_show": N_("no-show"),
+               "pass_overdue": N_("pass not returned"), "mail_uncollected": N_("mail not collected"),
+               "goods_waiting": N_("goods waiting for their owner"),
+               "handover_refused": N_("handover refused"), "handover_review": N_("handovers not reviewed")}
+# the kinds shown as their code in English: their names in another language
+N_("code|alert|doc_overdue"), N_("code|alert|doc_recall"), N_("code|alert|procedure_unread")
+N_("code|alert|retention_due")
+# who is on site (domain/onsite.py OnSite.kind)
+N_("code|onsite|guest"), N_("code|onsite|walk-in"), N_("code|onsite|pass")
+
+
+def alert_name(kind: str) -> str:
+    """An alert's kind as people read it, in the run's language."""
+    return _(ALERT_NAMES[kind]) if kind in ALERT_NAMES else code(kind, "alert")
+
+
+def day_title(day) -> str:
+    """The report's day: `2026-11-25 Wednesday`; in Chinese `2026年11月25日 星期三`."""
+    if i18n.chinese():
+        return f"{day.year}年{i18n.day_label(day)}"
+    return f"{day:%Y-%m-%d %A}"
+
+
+def _title(r) -> str:
+    return _("Daily reception report – {day}").format(day=day_title(r.date))
+
+
+def _flags(rv) -> tuple:
+    """Why a visit is listed, in the run's language."""
+    return rv.shown_flags or rv.flags
+
+
+def _open_titles(rv) -> tuple:
+    """The titles of a visit's open preparation tasks, in the run's language."""
+    if i18n.chinese() and rv.open_preparation_zh:
+        return tuple(zh or en for en, zh in zip(rv.open_preparation, rv.open_preparation_zh))
+    return rv.open_preparation
 
 
 def _pct(x) -> str:
@@ -53,23 +89,28 @@ def _groups(tasks, limit: int | None, counts: dict | None = None):
         if limit is None or total <= limit:
             yield who, group, None
             continue
-        yield who, group[:limit], f"and {total - limit} more (receptionctl report daily --all lists them)"
+        yield who, group[:limit], _("and {n} more (receptionctl report daily --all lists them)").format(n=total - limit)
 
 
 def _task_text(t) -> str:
-    backup = f" (backup {t.backup})" if t.backup else ""
-    of = (f"visit {t.visit_id}" if t.visit_id is not None else f"case {t.case_id}" if t.case_id is not None
-          else "front desk")
+    of = (_("visit {visit}").format(visit=t.visit_id) if t.visit_id is not None
+          else _("case {case}").format(case=t.case_id) if t.case_id is not None else _("front desk"))
     client = f" {text(t.client)}" if t.client else ""
-    return f"{text(t.due_at)} ({t.due_in_words}) [task {t.id}] {of}{client}: {text(t.title)}{backup}"
+    title = task_title(t)
+    line = _("{due} ({due_in_words}) [task {task}] {of}{client}: {title}").format(
+        due=text(t.due_at), due_in_words=t.shown_due, task=t.id, of=of, client=client, title=text(title))
+    return _("{task} (backup {backup})").format(task=line, backup=t.backup) if t.backup else line
 
 
 def _visit_line(rv, with_day: bool) -> str:
     v = rv.visit
     when = (f"{text(v.starts_at)}" if with_day else f"{_hm(v.starts_at)}–{_hm(v.ends_at)}")
-    ready = f"readiness {_pct(rv.readiness)} ({rv.prepared}/{rv.to_prepare})" if rv.to_prepare else "readiness -"
-    return (f"{when}  #{v.id} {text(v.client)} · level {v.level} {v.purpose} · host {text(v.host)} · "
-            f"plan {v.plan_status} · {ready}")
+    ready = (_("readiness {percent} ({done}/{total})").format(percent=_pct(rv.readiness), done=rv.prepared,
+                                                               total=rv.to_prepare)
+             if rv.to_prepare else _("readiness -"))
+    return _("{when}  #{visit} {client} · level {level} {purpose} · host {host} · plan {plan} · {readiness}").format(
+        when=when, visit=v.id, client=text(v.client), level=v.level, purpose=code(v.purpose, "purpose"),
+        host=text(v.host), plan=code(v.plan_status, "plan_status"), readiness=ready)
 
 
 def _change(now, before, pct: bool = False) -> str:
@@ -78,81 +119,107 @@ def _change(now, before, pct: bool = False) -> str:
     shown = f"{round(now * 100)}%" if pct else f"{now:g}"
     if before is None:
         return shown
-    diff = (now - before) * (100 if pct else 1)
-    return f"{shown} ({diff:+.0f}{' pts' if pct else ''} on last month)"
+    diff = f"{(now - before) * (100 if pct else 1):+.0f}"
+    return (_("{value} ({change} pts on last month)") if pct else _("{value} ({change} on last month)")).format(
+        value=shown, change=diff)
 
 
 def headline_text(r) -> str:
     """The numbers a lead reads first."""
     h = r.headline
-    critical = f" ({h['critical_alerts']} critical)" if h["critical_alerts"] else ""
-    return (f"{h['visits_today']} visits today · {h['overdue']} overdue · {h['alerts']} alerts{critical} · "
-            f"satisfaction {_change(h['satisfaction'], h['satisfaction_last_month'])} · "
-            f"conversion {_change(h['conversion'], h['conversion_last_month'], pct=True)}")
+    values = {"visits": h["visits_today"], "overdue": h["overdue"], "alerts": h["alerts"],
+              "critical": h["critical_alerts"],
+              "satisfaction": _change(h["satisfaction"], h["satisfaction_last_month"]),
+              "conversion": _change(h["conversion"], h["conversion_last_month"], pct=True)}
+    if h["critical_alerts"]:
+        return _("{visits} visits today · {overdue} overdue · {alerts} alerts ({critical} critical) · "
+                 "satisfaction {satisfaction} · conversion {conversion}").format(**values)
+    return _("{visits} visits today · {overdue} overdue · {alerts} alerts · satisfaction {satisfaction} · "
+             "conversion {conversion}").format(**values)
 
 
 def _month_line(m) -> str:
     avg = "-" if m.average_score is None else f"{m.average_score:g}"
-    return (f"{m.visits_received} visits received · {m.feedback_collected} feedback forms · average score {avg} · "
-            f"{_pct(m.excellent_share)} excellent · {m.converted} converted")
+    return _("{received} visits received · {forms} feedback forms · average score {average} · "
+             "{excellent} excellent · {converted} converted").format(
+        received=m.visits_received, forms=m.feedback_collected, average=avg, excellent=_pct(m.excellent_share),
+        converted=m.converted)
 
 
 def _person_line(p) -> str:
-    where = f" · {text(p.where)}" if p.where else ""
-    host = f" · host {p.host}" if p.host else ""
-    return f"{text(p.name)} ({p.kind}) · {text(p.company)}{host} · since {_hm(p.since)}{where}"
+    line = _("{name} ({kind}) · {company}").format(name=text(p.name), kind=code(p.kind, "onsite"),
+                                                    company=text(p.company))
+    if p.host:
+        line += " · " + _("host {host}").format(host=p.host)
+    line += " · " + _("since {time}").format(time=_hm(p.since))
+    return line + (f" · {text(p.where)}" if p.where else "")
 
 
-def case_lines(r) -> list[str]:
-    """The cases section: received the day before, open past their deadline by owner, the
-    escalations waiting for an answer; empty when there is nothing to say."""
+def case_items(r) -> list[tuple[str, bool]]:
+    """The cases section as (line, alarming) pairs: received the day before, open past their
+    deadline by owner, the escalations waiting for an answer (alarming: a promise broken);
+    empty when there is nothing to say."""
     d = r.cases
     if d is None or not (d.received or d.overdue_by_owner or d.escalations):
         return []
     out = []
     if d.received:
-        out.append(f"Received the day before ({len(d.received)}):")
-        out += [f"  #{c.id} {c.kind} ({c.category}, {c.severity}){' · ' + text(c.client) if c.client else ''} · "
-                f"{c.state.replace('_', ' ')}" + (f" · {text(c.owner)}" if c.owner else "") for c in d.received]
+        out.append((_("Received the day before ({n}):").format(n=len(d.received)), False))
+        out += [(f"  #{c.id} " + _("{kind} ({category}, {severity})").format(
+                     kind=code(c.kind, "kind"), category=code(c.category, "category"),
+                     severity=code(c.severity, "severity"))
+                 + (" · " + text(c.client) if c.client else "") + " · " + code(c.state, "state").replace("_", " ")
+                 + (f" · {text(c.owner)}" if c.owner else ""), False) for c in d.received]
     if d.overdue_by_owner:
-        out.append("Open past their deadline, by owner:")
-        out += [f"  {who}: " + ", ".join(f"#{n}" for n in ids) for who, ids in sorted(d.overdue_by_owner.items())]
+        out.append((_("Open past their deadline, by owner:"), False))
+        out += [("  " + _("{owner}: {cases}").format(owner=_("unassigned") if who == "unassigned" else who,
+                                                     cases=", ".join(f"#{n}" for n in ids)), False)
+                for who, ids in sorted(d.overdue_by_owner.items())]
     if d.escalations:
-        out.append("Escalations waiting for an answer:")
-        out += [f"  case #{case_id}: {e.to} asked \"{text(e.question)}\", answer promised by {text(e.promised_at)}"
-                + (" – PROMISE BROKEN" if e.overdue else "") for case_id, e in d.escalations]
+        out.append((_("Escalations waiting for an answer:"), False))
+        for case_id, e in d.escalations:
+            line = _("case #{case}: {to} asked \"{question}\", answer promised by {promised}").format(
+                case=case_id, to=e.to, question=text(e.question), promised=text(e.promised_at))
+            if e.overdue:
+                line = _("{escalation} – PROMISE BROKEN").format(escalation=line)
+            out.append(("  " + line, bool(e.overdue)))
     return out
+
+
+def case_lines(r) -> list[str]:
+    """The cases section's lines (see case_items)."""
+    return [line for line, _alarm in case_items(r)]
 
 
 # -- text ---------------------------------------------------------------------------------
 def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     """(line, style) pairs; the style is used on a terminal only."""
-    out: list[tuple[str, str]] = [(f"Daily reception report – {r.date:%Y-%m-%d %A}", "bold"),
-                                  (headline_text(r), "bold")]
+    out: list[tuple[str, str]] = [(_title(r), "bold"), (headline_text(r), "bold")]
     if r.alerts:
-        out += [("", ""), (f"Alerts ({len(r.alerts)})", "bold underline")]
-        out += [(f"  ! {ALERT_NAMES.get(a.kind, a.kind)}: {text(a.text)}", "red") for a in r.alerts]
+        out += [("", ""), (_("Alerts ({n})").format(n=len(r.alerts)), "bold underline")]
+        out += [("  ! " + _("{alert}: {text}").format(alert=alert_name(a.kind), text=text(a.text)), "red")
+                for a in r.alerts]
     if r.today:
-        out += [("", ""), (f"Today's visits ({len(r.today)})", "bold underline")]
+        out += [("", ""), (_("Today's visits ({n})").format(n=len(r.today)), "bold underline")]
         for rv in r.today:
-            flags = f" · {', '.join(rv.flags)}" if rv.flags else ""
+            flags = " · " + _(", ").join(_flags(rv)) if rv.flags else ""
             out.append(("  " + _visit_line(rv, False) + flags, "red" if rv.overdue_preparation else ""))
-            for title in rv.open_preparation:
-                out.append((f"      open: {text(title)}", "dim"))
+            for title in _open_titles(rv):
+                out.append(("      " + _("open: {tasks}").format(tasks=text(title)), "dim"))
     if r.lookahead:
-        out += [("", ""), (f"Look-ahead to {r.lookahead_until:%Y-%m-%d} ({len(r.lookahead)} need attention)",
-                           "bold underline")]
+        out += [("", ""), (_("Look-ahead to {day} ({n} need attention)").format(
+            day=f"{r.lookahead_until:%Y-%m-%d}", n=len(r.lookahead)), "bold underline")]
         for rv in r.lookahead:
-            out.append(("  " + _visit_line(rv, True) + " · " + ", ".join(rv.flags), "yellow"))
+            out.append(("  " + _visit_line(rv, True) + " · " + _(", ").join(_flags(rv)), "yellow"))
     if r.clashes:
-        out += [("", ""), ("Clashes", "bold underline")]
+        out += [("", ""), (_("Clashes"), "bold underline")]
         out += [(f"  ! {c}", "yellow") for c in r.clashes]
     for title, tasks, total, counts, style, mark in (
-            ("Due today", r.due_today, r.due_today_total, r.due_today_by_owner, "", "•"),
-            ("Overdue", r.overdue, r.overdue_total, r.overdue_by_owner, "red", "✗")):
+            (N_("Due today ({n}), by owner"), r.due_today, r.due_today_total, r.due_today_by_owner, "", "•"),
+            (N_("Overdue ({n}), by owner"), r.overdue, r.overdue_total, r.overdue_by_owner, "red", "✗")):
         if not tasks:
             continue
-        out += [("", ""), (f"{title} ({total}), by owner", "bold underline")]
+        out += [("", ""), (_(title).format(n=total), "bold underline")]
         for who, group, more in _groups(tasks, limit, counts):
             out.append((f"  {who}", "bold"))
             for t in group:
@@ -160,13 +227,14 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
             if more:
                 out.append((f"    {more}", "dim"))
     if r.on_site:
-        out += [("", ""), (f"On site now ({len(r.on_site)})", "bold underline")]
+        out += [("", ""), (_("On site now ({n})").format(n=len(r.on_site)), "bold underline")]
         out += [("  " + _person_line(p), "") for p in r.on_site]
-    cases = case_lines(r)
+    cases = case_items(r)
     if cases:
-        out += [("", ""), ("Service cases", "bold underline")]
-        out += [("  " + line, "red" if "BROKEN" in line else "") for line in cases]
-    out += [("", ""), (f"Month to date ({r.month.month})", "bold underline"), ("  " + _month_line(r.month), "")]
+        out += [("", ""), (_("Service cases"), "bold underline")]
+        out += [("  " + line, "red" if alarm else "") for line, alarm in cases]
+    out += [("", ""), (_("Month to date ({month})").format(month=r.month.month), "bold underline"),
+            ("  " + _month_line(r.month), "")]
     return out
 
 
@@ -180,7 +248,7 @@ def print_text(r, limit: int | None = PER_OWNER) -> None:
         for line, style in lines(r, limit):
             con.print(Text(line, style=style or ""), soft_wrap=True)
         return
-    sys.stdout.write("".join(line + "\n" for line, _ in lines(r, limit)))
+    sys.stdout.write("".join(line + "\n" for line, _style in lines(r, limit)))
 
 
 # -- markdown -----------------------------------------------------------------------------
@@ -202,48 +270,54 @@ def markdown(r, limit: int | None = PER_OWNER, max_bytes: int | None = 4096) -> 
     return md  # every list cut to its count: as short as it gets
 
 
-def _cut(lines: list[str], items: int | None, what: str) -> list[str]:
+def _cut(lines: list[str], items: int | None, more: str) -> list[str]:
+    """`more`: the message id of the line that counts what is left out."""
     if items is None or len(lines) <= items:
         return lines
-    return lines[:items] + [f"- … and {len(lines) - items} more {what} (receptionctl report daily --all)"]
+    return lines[:items] + ["- … " + _(more).format(n=len(lines) - items)]
 
 
 def _markdown(r, limit: int | None, items: int | None) -> str:
-    out = [f"# Daily reception report – {r.date:%Y-%m-%d %A}", "", f"**{_md(headline_text(r))}**", ""]
+    out = [f"# {_title(r)}", "", f"**{_md(headline_text(r))}**", ""]
     if r.alerts:
-        out += [f"## Alerts ({len(r.alerts)})", ""]
-        out += _cut([f"- **{ALERT_NAMES.get(a.kind, a.kind)}**: {_md(a.text)}" for a in r.alerts], items, "alerts")
+        out += ["## " + _("Alerts ({n})").format(n=len(r.alerts)), ""]
+        out += _cut(["- " + _("{alert}: {text}").format(alert=f"**{alert_name(a.kind)}**", text=_md(a.text))
+                     for a in r.alerts], items, N_("and {n} more alerts (receptionctl report daily --all)"))
         out.append("")
     if r.today:
-        out += [f"## Today's visits ({len(r.today)})", ""]
-        out += _cut([f"- {_md(_visit_line(rv, False))}" + (f" · {_md(', '.join(rv.flags))}" if rv.flags else "")
-                     + (f" · open: {_md('; '.join(rv.open_preparation))}" if rv.open_preparation else "")
-                     for rv in r.today], items, "visits")
+        out += ["## " + _("Today's visits ({n})").format(n=len(r.today)), ""]
+        out += _cut([f"- {_md(_visit_line(rv, False))}" + (" · " + _md(_(", ").join(_flags(rv))) if rv.flags else "")
+                     + (" · " + _("open: {tasks}").format(tasks=_md(_("; ").join(_open_titles(rv))))
+                        if rv.open_preparation else "")
+                     for rv in r.today], items, N_("and {n} more visits (receptionctl report daily --all)"))
         out.append("")
     if r.lookahead:
-        out += [f"## Look-ahead to {r.lookahead_until:%Y-%m-%d} ({len(r.lookahead)})", ""]
-        out += _cut([f"- {_md(_visit_line(rv, True))} · {_md(', '.join(rv.flags))}" for rv in r.lookahead], items,
-                    "visits")
+        out += ["## " + _("Look-ahead to {day} ({n})").format(day=f"{r.lookahead_until:%Y-%m-%d}", n=len(r.lookahead)),
+                ""]
+        out += _cut([f"- {_md(_visit_line(rv, True))} · " + _md(_(", ").join(_flags(rv))) for rv in r.lookahead], items,
+                    N_("and {n} more visits (receptionctl report daily --all)"))
         out.append("")
     if r.clashes:
-        out += ["## Clashes", ""] + _cut([f"- {_md(c)}" for c in r.clashes], items, "clashes") + [""]
-    for title, tasks, total, counts in (("Due today", r.due_today, r.due_today_total, r.due_today_by_owner),
-                                        ("Overdue", r.overdue, r.overdue_total, r.overdue_by_owner)):
+        out += ["## " + _("Clashes"), ""] + _cut([f"- {_md(c)}" for c in r.clashes], items,
+                                                 N_("and {n} more clashes (receptionctl report daily --all)")) + [""]
+    for title, tasks, total, counts in ((N_("Due today ({n})"), r.due_today, r.due_today_total, r.due_today_by_owner),
+                                        (N_("Overdue ({n})"), r.overdue, r.overdue_total, r.overdue_by_owner)):
         if not tasks:
             continue
-        out += [f"## {title} ({total})", ""]
+        out += ["## " + _(title).format(n=total), ""]
         for who, group, more in _groups(tasks, limit if items is None else min(limit or items, items), counts):
             out.append(f"- **{_md(who)}**")
             out += [f"  - {_md(_task_text(t))}" for t in group]
             out += [f"  - {_md(more)}"] if more else []
         out.append("")
     if r.on_site:
-        out += [f"## On site now ({len(r.on_site)})", ""]
-        out += _cut([f"- {_md(_person_line(p))}" for p in r.on_site], items, "people") + [""]
+        out += ["## " + _("On site now ({n})").format(n=len(r.on_site)), ""]
+        out += _cut([f"- {_md(_person_line(p))}" for p in r.on_site], items,
+                    N_("and {n} more people (receptionctl report daily --all)")) + [""]
     cases = case_lines(r)
     if cases:
-        out += ["## Service cases", ""] + [f"- {_md(line.strip())}" for line in cases] + [""]
-    out += [f"## Month to date ({r.month.month})", "", _month_line(r.month), ""]
+        out += ["## " + _("Service cases"), ""] + [f"- {_md(line.strip())}" for line in cases] + [""]
+    out += ["## " + _("Month to date ({month})").format(month=r.month.month), "", _month_line(r.month), ""]
     return "\n".join(out)
 
 
@@ -274,7 +348,7 @@ _H2 = ' style="font-size:16px;margin:20px 0 6px;border-bottom:2px solid #ddd;pad
 
 
 def _table(headers, rows) -> str:
-    head = "".join(f"<th{_TH}>{html.escape(h)}</th>" for h in headers)
+    head = "".join(f"<th{_TH}>{html.escape(_(h))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f'<td style="{_CELL};{extra}">{cell}</td>' for extra, cell in row) + "</tr>"
                    for row in rows)
     return f"<table{_TABLE}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -295,56 +369,73 @@ def _glance(r) -> str:
         f'<tr><td style="{_CELL};width:30%">{_h(who)}</td><td style="{_CELL};width:8%;text-align:right">{n}</td>'
         f'<td style="{_CELL}"><div style="width:{round(100 * n / most, 1)}%;height:12px;background:#c0392b;'
         f'font-size:1px;line-height:12px">&#160;</div></td></tr>' for who, n in top)
-    return f"<h2{_H2}>At a glance: overdue by owner</h2><table{_TABLE}><tbody>{rows}</tbody></table>"
+    return _h2(_("At a glance: overdue by owner")) + f"<table{_TABLE}><tbody>{rows}</tbody></table>"
+
+
+def _h2(heading: str) -> str:
+    return f"<h2{_H2}>{html.escape(heading, quote=False)}</h2>"
+
+
+def _lang() -> str:
+    """The page's language (the `lang` attribute)."""
+    return i18n.lang() if i18n.chinese() else "en"
 
 
 def html_page(r, limit: int | None = PER_OWNER) -> str:
-    title = f"Daily reception report – {r.date:%Y-%m-%d %A}"
+    title = _title(r)
     parts = [f"<h1>{html.escape(title)}</h1>", f"<p><b>{_h(headline_text(r))}</b></p>"]
     glance = _glance(r)
     if glance:
         parts.append(glance)
     if r.alerts:
-        parts.append(f"<h2{_H2}>Alerts</h2><ul>" + "".join(
-            f"<li{_LATE}><b>{html.escape(ALERT_NAMES.get(a.kind, a.kind))}</b>: {_h(a.text)}</li>"
+        parts.append(_h2(_("Alerts")) + "<ul>" + "".join(
+            f"<li{_LATE}>" + _("{alert}: {text}").format(alert=f"<b>{html.escape(alert_name(a.kind))}</b>",
+                                                         text=_h(a.text)) + "</li>"
             for a in r.alerts) + "</ul>")
     if r.today:
-        parts.append(f"<h2{_H2}>Today's visits</h2>")
+        parts.append(_h2(_("Today's visits")))
         parts.append(_table(
-            ["Time", "Visit", "Client", "Level", "Purpose", "Host", "Plan", "Readiness", "Open preparation"],
+            [N_("Time"), N_("Visit"), N_("Client"), N_("Level"), N_("Purpose"), N_("Host"), N_("Plan"), N_("Readiness"),
+             N_("Open preparation")],
             [[("", f"{_hm(rv.visit.starts_at)}–{_hm(rv.visit.ends_at)}"), ("", str(rv.visit.id)), ("", _h(rv.visit.client)),
-              ("", str(rv.visit.level)), ("", _h(rv.visit.purpose)), ("", _h(rv.visit.host)), ("", _h(rv.visit.plan_status)),
+              ("", str(rv.visit.level)), ("", _h(code(rv.visit.purpose, "purpose"))), ("", _h(rv.visit.host)),
+              ("", _h(code(rv.visit.plan_status, "plan_status"))),
               (LATE if rv.overdue_preparation else "", _pct(rv.readiness)),
-              ("", "<br/>".join(_h(t) for t in rv.open_preparation) or "-")] for rv in r.today]))
+              ("", "<br/>".join(_h(t) for t in _open_titles(rv)) or "-")] for rv in r.today]))
     if r.lookahead:
-        parts.append(f"<h2{_H2}>Look-ahead to {r.lookahead_until:%Y-%m-%d}</h2>")
+        parts.append(_h2(_("Look-ahead to {day}").format(day=f"{r.lookahead_until:%Y-%m-%d}")))
         parts.append(_table(
-            ["Start", "Visit", "Client", "Host", "Plan", "Readiness", "Why"],
+            [N_("Start"), N_("Visit"), N_("Client"), N_("Host"), N_("Plan"), N_("Readiness"), N_("Why")],
             [[("", _h(rv.visit.starts_at)), ("", str(rv.visit.id)), ("", _h(rv.visit.client)), ("", _h(rv.visit.host)),
-              ("", _h(rv.visit.plan_status)), ("", _pct(rv.readiness)), (WARN, _h(", ".join(rv.flags)))]
+              ("", _h(code(rv.visit.plan_status, "plan_status"))), ("", _pct(rv.readiness)),
+              (WARN, _h(_(", ").join(_flags(rv))))]
              for rv in r.lookahead]))
     if r.clashes:
-        parts.append(f"<h2{_H2}>Clashes</h2><ul>" + "".join(f"<li{_WARN}>{_h(c)}</li>" for c in r.clashes) + "</ul>")
-    for name, tasks, total, counts, cls in (("Due today", r.due_today, r.due_today_total, r.due_today_by_owner, ""),
-                                            ("Overdue", r.overdue, r.overdue_total, r.overdue_by_owner, _LATE)):
+        parts.append(_h2(_("Clashes")) + "<ul>"
+                     + "".join(f"<li{_WARN}>{_h(c)}</li>" for c in r.clashes) + "</ul>")
+    for name, tasks, total, counts, cls in ((N_("Due today ({n})"), r.due_today, r.due_today_total,
+                                             r.due_today_by_owner, ""),
+                                            (N_("Overdue ({n})"), r.overdue, r.overdue_total, r.overdue_by_owner,
+                                             _LATE)):
         if not tasks:
             continue
-        parts.append(f"<h2{_H2}>{name} ({total})</h2>")
+        parts.append(_h2(_(name).format(n=total)))
         for who, group, more in _groups(tasks, limit, counts):
             parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{cls}>{_h(_task_text(t))}</li>" for t in group)
                          + (f"<li>{_h(more)}</li>" if more else "") + "</ul>")
     if r.on_site:
-        parts.append(f"<h2{_H2}>On site now ({len(r.on_site)})</h2><ul>"
+        parts.append(_h2(_("On site now ({n})").format(n=len(r.on_site))) + "<ul>"
                      + "".join(f"<li>{_h(_person_line(p))}</li>" for p in r.on_site) + "</ul>")
-    cases = case_lines(r)
+    cases = case_items(r)
     if cases:
-        parts.append(f"<h2{_H2}>Service cases</h2><ul>" + "".join(
-            f"<li{_LATE if 'BROKEN' in line else ''}>{_h(line.strip())}</li>" for line in cases) + "</ul>")
-    parts.append(f"<h2{_H2}>Month to date ({html.escape(r.month.month)})</h2>"
-                 f'<p class="mtd" style="background:#f4f8ff;border:1px solid #cfe0ff;padding:8px">'
+        parts.append(_h2(_("Service cases")) + "<ul>" + "".join(
+            f"<li{_LATE if alarm else ''}>{_h(line.strip())}</li>" for line, alarm in cases) + "</ul>")
+    parts.append(_h2(_("Month to date ({month})").format(month=r.month.month))
+                 + f'<p class="mtd" style="background:#f4f8ff;border:1px solid #cfe0ff;padding:8px">'
                  f"{_h(_month_line(r.month))}</p>")
-    parts.append(f'<p class="muted">Generated {_h(r.generated_at)} by receptionctl.</p>')
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
+    parts.append('<p class="muted">' + html.escape(_("Generated {moment} by receptionctl.").format(
+        moment=text(r.generated_at))) + "</p>")
+    return (f"<!DOCTYPE html>\n<html lang=\"{_lang()}\">\n<head>\n<meta charset=\"utf-8\" />\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
             f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
             + "\n".join(parts) + "\n</body>\n</html>\n")

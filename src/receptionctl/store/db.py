@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -17,10 +18,13 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from receptionctl.errors import ReceptionError, Refused, StorageError
+from receptionctl.errors import BadInput, ReceptionError, Refused, StorageError
+from receptionctl.i18n import _
 from receptionctl.store.migrations import SCHEMA_HEAD
 
 BUSY_TIMEOUT_S = 15
+FILES_INFO = "receptionctl.files"  # session.info: the attachment store's folder (None: none configured)
+FILES_ENV = "RECEPTIONCTL_FILES"  # the attachment store of a server database
 _INIT_LOCK_ID = 0x52435443  # "RCTC": the advisory lock two `init` runs on PostgreSQL share
 
 
@@ -47,11 +51,12 @@ class Database:
         try:
             parsed = make_url(self.url)
         except ArgumentError:
-            raise StorageError(f"cannot read database URL {target!r}",
-                               hint="give a file path or a SQLAlchemy URL such as "
-                               "postgresql+psycopg://user@host/dbname") from None
+            raise StorageError(_("cannot read database URL {url!r}").format(url=target),
+                               hint=_("give a file path or a SQLAlchemy URL such as {example}").format(
+                                   example="postgresql+psycopg://user@host/dbname")) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None
+        self.files: Path | None = files_folder(self.path) if self.path is not None else _files_setting()
         self.busy_timeout = busy_timeout
         self._engine: Engine | None = None
         self._checked = False
@@ -70,13 +75,16 @@ class Database:
             except ImportError as exc:  # the driver is not installed (an extra of the package)
                 if make_url(self.url).get_backend_name() == "postgresql":
                     raise StorageError(
-                        f"cannot use database {describe(self.url)}: the PostgreSQL driver is not installed "
-                        f"(no module {exc.name or 'psycopg'!r}); install receptionctl[postgres]",
-                        hint="pipx install 'receptionctl[postgres]' (or pip install 'receptionctl[postgres]'), "
-                        "and give a postgresql+psycopg:// URL") from None
-                raise StorageError(f"cannot use database {describe(self.url)}: {exc}") from None
+                        _("cannot use database {database}: the PostgreSQL driver is not installed (no module "
+                          "{module!r}); install receptionctl[postgres]").format(database=describe(self.url),
+                                                                                 module=exc.name or "psycopg"),
+                        hint=_("pipx install 'receptionctl[postgres]' (or pip install 'receptionctl[postgres]'), "
+                               "and give a postgresql+psycopg:// URL")) from None
+                raise StorageError(_("cannot use database {database}: {reason}").format(
+                    database=describe(self.url), reason=exc)) from None
             except Exception as exc:  # unknown driver, bad URL parts
-                raise StorageError(f"cannot use database {describe(self.url)}: {exc}") from None
+                raise StorageError(_("cannot use database {database}: {reason}").format(
+                    database=describe(self.url), reason=exc)) from None
         engine = create_engine(self.url, connect_args={"timeout": self.busy_timeout})
         timeout_ms = int(self.busy_timeout * 1000)
 
@@ -111,7 +119,8 @@ class Database:
         except FileExistsError:
             pass  # another `init` made it first
         except OSError as exc:
-            raise StorageError(f"cannot create database file {self.path}: {exc.strerror}") from None
+            raise StorageError(_("cannot create database file {file}: {reason}").format(
+                file=self.path, reason=exc.strerror)) from None
 
     # -- sessions ---------------------------------------------------------------------
     @contextmanager
@@ -121,7 +130,8 @@ class Database:
         transaction, so that a table can be rebuilt (SQLite's documented way); the pragma is
         set outside the transaction, where it has effect, and set back afterwards."""
         if not self.exists():
-            raise StorageError(f"no database at {self.path}", hint="run `receptionctl init` first")
+            raise StorageError(_("no database at {path}").format(path=self.path),
+                               hint=_("run `receptionctl init` first"))
         try:
             with self.engine.connect() as conn:
                 if write:
@@ -138,11 +148,13 @@ class Database:
         except ReceptionError:
             raise
         except IntegrityError as exc:
-            raise Refused(f"refused by the database: {_first_line(exc.orig)}") from None
+            raise Refused(_("refused by the database: {reason}").format(reason=_first_line(exc.orig))) from None
         except OperationalError as exc:
             raise _storage_error(exc, self.url, self.busy_timeout) from None
         except DBAPIError as exc:
-            raise StorageError(f"database error: {_first_line(exc.orig)}") from None
+            if "not a database" in _first_line(exc.orig) or "malformed" in _first_line(exc.orig):
+                raise _storage_error(exc, self.url, self.busy_timeout) from None  # names the file
+            raise StorageError(_("database error: {reason}").format(reason=_first_line(exc.orig))) from None
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
@@ -152,6 +164,7 @@ class Database:
                 check_revision(conn, self.url)
                 self._checked = True
             session = Session(bind=conn, expire_on_commit=False, autoflush=True)
+            session.info[FILES_INFO] = self.files  # the attachment store (domain.attachments.store_root)
             try:
                 yield session
                 session.flush()
@@ -177,13 +190,19 @@ class Database:
             if not self.is_sqlite:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_INIT_LOCK_ID})")
             before = current_revision(conn)
+            if before is not None and before != SCHEMA_HEAD:
+                from receptionctl.store.migrations import known_revisions
+
+                if before not in known_revisions():  # made by a newer receptionctl: alembic cannot go there
+                    check_revision(conn, self.url)
             if before != SCHEMA_HEAD:
                 command.upgrade(_alembic_config(conn), "head")
                 if self.is_sqlite:  # the rebuilt tables must still point at existing rows
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise StorageError(f"the migration left {len(broken)} rows pointing at missing rows "
-                                           f"(first: table {broken[0][0]} row {broken[0][1]}); nothing was changed")
+                        raise StorageError(_("the migration left {n} rows pointing at missing rows (first: table "
+                                             "{table} row {row}); nothing was changed").format(
+                                                 n=len(broken), table=broken[0][0], row=broken[0][1]))
             if seed is not None:
                 session = Session(bind=conn, expire_on_commit=False)
                 seed(session, before)
@@ -197,13 +216,22 @@ class Database:
         import sqlite3
 
         if not self.is_sqlite:
-            raise StorageError("db backup copies SQLite files only",
-                               hint="back up PostgreSQL with pg_dump")
+            raise StorageError(_("db backup copies SQLite files only"),
+                               hint=_("back up PostgreSQL with pg_dump, and the attachment folder ({variable}) "
+                                      "with it").format(variable=FILES_ENV))
         if not self.exists():
-            raise StorageError(f"no database at {self.path}", hint="run `receptionctl init` first")
+            raise StorageError(_("no database at {path}").format(path=self.path),
+                               hint=_("run `receptionctl init` first"))
         dest = Path(target).expanduser().resolve()
-        if dest.exists():
-            raise Refused(f"backup file {dest} already exists", hint="give a new file name")
+        try:
+            taken, files_taken = dest.exists(), files_folder(dest).exists()
+        except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+            raise StorageError(_("cannot back up to {file}: {reason}").format(file=dest, reason=exc.strerror)) from None
+        if taken:
+            raise Refused(_("backup file {file} already exists").format(file=dest), hint=_("give a new file name"))
+        if files_taken:
+            raise Refused(_("backup folder {folder} (for the attachments) already exists").format(
+                folder=files_folder(dest)), hint=_("give a new file name"))
         try:
             fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
@@ -216,8 +244,125 @@ class Database:
                 src.close()
         except (OSError, sqlite3.Error) as exc:
             dest.unlink(missing_ok=True)
-            raise StorageError(f"cannot back up to {dest}: {exc}") from None
+            raise StorageError(_("cannot back up to {file}: {reason}").format(file=dest, reason=exc)) from None
         return dest
+
+    def restore(self, source: str, prepare: Callable[["Database", str, Path], None], stamp: str) -> Restored:
+        """Replace this SQLite database (and its attachment store) by the backup `source`,
+        every check first, so that a failed one changes nothing:
+        - `source` is a SQLite file whose PRAGMA integrity_check passes, with a schema revision
+          this program knows (a newer one is refused); it is checked on a staged copy in the
+          database's folder (with its write-ahead log, if one lies beside it);
+        - `prepare(staged, revision, staged_files)` then migrates the copy when it is older, and
+          does the caller's checks (the key, the attachments, copied into `staged_files`);
+        - only then the current database is kept aside as `<db>.replaced-<stamp>` (its store as
+          `<db>.replaced-<stamp>.files`) and the staged copy and store take their places.
+        Refused (exit 5) while another program reads or writes the database. A failure after the
+        swap began (an error of the file system) leaves the copy aside whole. Server databases:
+        exit 2 (pg_restore restores them)."""
+        import shutil
+        import tempfile
+
+        if not self.is_sqlite or self.path is None:
+            raise server_restore()
+        src = Path(source).expanduser().absolute()
+        if not src.is_file():
+            raise StorageError(_("no backup file at {file}; nothing was changed").format(file=src))
+        try:
+            with open(src, "rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise StorageError(_("cannot read backup {file}: {reason}; nothing was changed").format(
+                file=src, reason=exc.strerror)) from None
+        if header != SQLITE_HEADER:
+            raise StorageError(_("backup {file} is not a SQLite database; nothing was changed").format(file=src))
+        if src.resolve() == self.path.resolve():
+            raise StorageError(_("backup {file} is the database in use; nothing was changed").format(file=src))
+        folder = self.path.parent
+        staged = staged_files = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, name = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.restore-")
+            os.close(fd)
+            staged = Path(name)
+            shutil.copyfile(src, staged)
+            wal = Path(f"{src}-wal")
+            if wal.is_file() and wal.stat().st_size > 0:
+                shutil.copyfile(wal, f"{staged}-wal")
+            os.chmod(staged, 0o600)
+            revision = _check_backup(staged, src)
+            staged_files = Path(tempfile.mkdtemp(dir=folder, prefix=f".{self.path.name}.files.restore-"))
+            copy = Database(str(staged), busy_timeout=self.busy_timeout)
+            try:
+                prepare(copy, revision, staged_files)
+            finally:
+                copy.dispose()
+            _fold_wal(staged)
+            aside = self._step_aside(stamp)
+            os.replace(staged, self.path)
+            _remove_sqlite(Path(name))  # its -wal and -shm, if any were left
+            staged = None
+            files_aside = None
+            if self.files is not None and self.files.exists():
+                files_aside = files_folder(aside) if aside is not None else _unique(
+                    self.files.with_name(f"{self.files.name}.replaced-{stamp}"))
+                os.rename(self.files, files_aside)
+            if self.files is not None:
+                os.rename(staged_files, self.files)
+                staged_files = None
+        except OSError as exc:
+            raise StorageError(_("cannot restore {file}: {reason}").format(
+                file=src, reason=exc.strerror or exc)) from None
+        finally:
+            if staged is not None:
+                _remove_sqlite(staged)
+            if staged_files is not None:
+                shutil.rmtree(staged_files, ignore_errors=True)
+        self._checked = False
+        return Restored(src, revision, revision != SCHEMA_HEAD, aside, files_aside)
+
+    def _step_aside(self, stamp: str) -> Path | None:
+        """A copy of the current database, whole (SQLite's backup API, its write-ahead log
+        checkpointed first), at `<db>.replaced-<stamp>` (mode 0600); None when there is no
+        current file. Refused while another program reads or writes it (the checkpoint cannot
+        finish); a program that merely holds it open keeps the file that is replaced (stop
+        them first)."""
+        import shutil
+        import sqlite3
+
+        self.dispose()
+        assert self.path is not None
+        if not self.path.exists():
+            return None
+        aside = _unique(self.path.with_name(f"{self.path.name}.replaced-{stamp}"))
+        fd = os.open(aside, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout, isolation_level=None)
+            try:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                wal = Path(f"{self.path}-wal")
+                if busy or (wal.exists() and wal.stat().st_size > 0):  # a reader or a writer at work
+                    raise _in_use(self.path)
+                copy = sqlite3.connect(str(aside))
+                try:
+                    conn.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as exc:
+            _remove_sqlite(aside)
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _in_use(self.path) from None
+            raise StorageError(_("cannot keep a copy of {path}: {reason}; nothing was changed").format(
+                path=self.path, reason=exc)) from None
+        except sqlite3.DatabaseError:  # an unreadable current database is kept as it is
+            shutil.copyfile(self.path, aside)
+        except BaseException:
+            _remove_sqlite(aside)
+            raise
+        return aside
 
     def revision(self) -> str | None:
         with self.connection(write=False) as conn:
@@ -232,8 +377,107 @@ class Database:
             problems = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
             problems = [p for p in problems if p != "ok"]
             for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-                problems.append(f"foreign key: table {row[0]} row {row[1]} points at a missing {row[2]}")
+                problems.append(_("foreign key: table {table} row {row} points at a missing {parent}").format(
+                    table=row[0], row=row[1], parent=row[2]))
             return problems
+
+
+def _in_use(path: Path) -> StorageError:
+    return StorageError(_("database {path} is in use by another program; nothing was changed").format(path=path),
+                        hint=_("stop the other receptionctl commands (and cron jobs) and try again"))
+
+
+def files_folder(database: Path) -> Path:
+    """The attachment store of a SQLite file, beside it: `reception.db` -> `reception.db.files`
+    (a backup `b.db` -> `b.db.files`, a replaced database keeps its own beside it too)."""
+    return database.with_name(database.name + ".files")
+
+
+def _files_setting() -> Path | None:
+    """The attachment store of a server database: the folder RECEPTIONCTL_FILES names (read
+    where the database is opened, with --db and RECEPTIONCTL_DB); None when it is not set."""
+    value = os.environ.get(FILES_ENV, "").strip()
+    return Path(value).expanduser().absolute() if value else None
+
+
+def server_restore() -> BadInput:
+    """`db restore` of a server database: not ours to do (exit 2)."""
+    return BadInput(_("db restore replaces SQLite database files only; this database is on a server"),
+                    hint=_("restore a PostgreSQL database with pg_restore (from a pg_dump archive), and copy its "
+                           "attachment folder ({variable}) back").format(variable=FILES_ENV))
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What `Database.restore` did."""
+
+    source: Path
+    revision: str  # the backup's schema revision, before any migration
+    migrated: bool  # it was older than this program's and was migrated to SCHEMA_HEAD
+    aside: Path | None  # where the replaced database is kept (None: there was none)
+    files_aside: Path | None  # where the replaced attachment store is kept (None: there was none)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _unique(path: Path) -> Path:
+    if not path.exists() and not files_folder(path).exists():
+        return path
+    n = 2
+    while True:
+        other = path.with_name(f"{path.name}-{n}")
+        if not other.exists() and not files_folder(other).exists():
+            return other
+        n += 1
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def _check_backup(staged: Path, shown: Path) -> str:
+    """The staged copy of a backup: readable by SQLite, PRAGMA integrity_check ok, references
+    whole, and a schema revision this program knows (not newer). Its revision."""
+    import sqlite3
+
+    from receptionctl.store.migrations import known_revisions
+
+    try:
+        conn = sqlite3.connect(str(staged), isolation_level=None)
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
+            if problems:
+                first = problems[0].strip().splitlines()[0]
+                raise StorageError(_("backup {file} failed its integrity check: {problem}; nothing was changed")
+                                   .format(file=shown, problem=first))
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StorageError(_("backup {file} has {n} rows pointing at missing rows (first: table {table} row "
+                                     "{row}); nothing was changed").format(file=shown, n=len(broken),
+                                                                           table=broken[0][0], row=broken[0][1]))
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").fetchone() is None:
+                raise StorageError(_("backup {file} is not a receptionctl database (it has no schema revision); "
+                                     "nothing was changed").format(file=shown))
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(_("backup {file} is unreadable: {reason}; nothing was changed").format(
+            file=shown, reason=_first_line(exc))) from None
+    revision = row[0] if row else None
+    if revision is None:
+        raise StorageError(_("backup {file} has no schema revision; nothing was changed").format(file=shown))
+    if revision not in known_revisions():
+        raise StorageError(_("backup {file} is at schema {revision}, newer than (or unknown to) this receptionctl "
+                             "({head}); nothing was changed").format(file=shown, revision=revision, head=SCHEMA_HEAD),
+                           hint=_("restore it with the receptionctl that made it"))
+    return revision
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -250,18 +494,35 @@ def check_revision(conn: Connection, url: str) -> None:
     if rev == SCHEMA_HEAD:
         return
     if rev is None:
-        raise StorageError(f"database {describe(url)} is not initialised", hint="run `receptionctl init`")
+        raise StorageError(_("database {database} is not initialised").format(database=describe(url)),
+                           hint=_("run `receptionctl init`"))
     from receptionctl.store.migrations import known_revisions
 
     if rev in known_revisions():
         raise StorageError(
-            f"database {describe(url)} is at schema {rev}, this receptionctl needs {SCHEMA_HEAD}",
-            hint="run `receptionctl db migrate`",
+            _("database {database} is at schema {revision}, this receptionctl needs {head}").format(
+                database=describe(url), revision=rev, head=SCHEMA_HEAD),
+            hint=_("run `receptionctl db migrate`"),
         )
     raise StorageError(
-        f"database {describe(url)} is at schema {rev}, unknown to this receptionctl",
-        hint="it was made by a newer receptionctl: upgrade the tool",
+        _("database {database} is at schema {revision}, unknown to this receptionctl").format(
+            database=describe(url), revision=rev),
+        hint=_("it was made by a newer receptionctl: upgrade the tool"),
     )
+
+
+def _fold_wal(path: Path) -> None:
+    """A SQLite file whole: its write-ahead log checkpointed into it and removed."""
+    import sqlite3
+
+    if not Path(f"{path}-wal").exists():
+        return
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
 
 
 def _alembic_config(conn: Connection):
@@ -281,11 +542,14 @@ def _storage_error(exc: OperationalError, url: str, timeout: float) -> StorageEr
     msg = _first_line(exc.orig)
     if "locked" in msg or "busy" in msg:
         return StorageError(
-            f"database {describe(url)} is locked (waited {timeout:g} s)",
-            hint="another receptionctl is writing; try again",
+            _("database {database} is locked (waited {seconds} s)").format(database=describe(url),
+                                                                           seconds=f"{timeout:g}"),
+            hint=_("another receptionctl is writing; try again"),
         )
     if "no such table" in msg or "no such column" in msg or "does not exist" in msg and "relation" in msg:
-        return StorageError(f"database {describe(url)} has an old schema: {msg}", hint="run `receptionctl db migrate`")
+        return StorageError(_("database {database} has an old schema: {reason}").format(database=describe(url),
+                                                                                        reason=msg),
+                            hint=_("run `receptionctl db migrate`"))
     if "not a database" in msg or "malformed" in msg:
-        return StorageError(f"database {describe(url)} is unreadable: {msg}")
-    return StorageError(f"database {describe(url)}: {msg}")
+        return StorageError(_("database {database} is unreadable: {reason}").format(database=describe(url), reason=msg))
+    return StorageError(_("database {database}: {reason}").format(database=describe(url), reason=msg))

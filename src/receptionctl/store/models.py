@@ -29,6 +29,8 @@ class Staff(SQLModel, table=True):
     dept: str = Field(sa_column=Column(String(200), nullable=False))
     active: bool = Field(default=True, nullable=False)
     created_at: datetime = _at()
+    notify_url: Optional[str] = Field(default=None, sa_column=Column(Text))  # an Apprise URL (issue 17)
+    db_login: Optional[str] = Field(default=None, sa_column=Column(String(64), unique=True, index=True))  # issue 18: identity
 
 
 class StaffRole(SQLModel, table=True):
@@ -72,13 +74,16 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     id: Optional[int] = Field(default=None, primary_key=True)
     at: datetime = _at(index=True)
-    actor: str = Field(sa_column=Column(String(64), nullable=False))
+    actor: str = Field(sa_column=Column(String(160), nullable=False))  # "USER (by admin LOGIN)" (issue 18)
     action: str = Field(sa_column=Column(String(64), nullable=False))
     entity: str = Field(sa_column=Column(String(32), nullable=False))
     entity_id: Optional[int] = Field(default=None)
     visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, index=True))
     before: Optional[str] = Field(default=None, sa_column=Column(Text))
     after: Optional[str] = Field(default=None, sa_column=Column(Text))
+    # the hash chain (domain.audit): the previous event's hash, and SHA-256(prev_hash || this event)
+    prev_hash: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    hash: Optional[str] = Field(default=None, sa_column=Column(String(64)))
 
 
 class ServiceCase(SQLModel, table=True):
@@ -445,6 +450,13 @@ class ProcedureVersion(SQLModel, table=True):
     checksum: str = Field(sa_column=Column(String(64), nullable=False))
     loaded_at: datetime = _at()
     loaded_by: str = Field(sa_column=Column(String(64), nullable=False))
+    # the change record (seed 003's update record table, migration 0014): why, where in the
+    # manual, how it was issued, and what changed against the version before (JSON)
+    reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+    chapter: Optional[str] = Field(default=None, sa_column=Column(String(200)))
+    page: Optional[str] = Field(default=None, sa_column=Column(String(50)))
+    method: Optional[str] = Field(default=None, sa_column=Column(String(16)))  # reprint | circular | amend
+    changes: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class Task(SQLModel, table=True):
@@ -568,3 +580,195 @@ class FeedbackAnswer(SQLModel, table=True):
                                            primary_key=True))
     key: str = Field(sa_column=Column(String(32), primary_key=True))
     value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# ---- Records (issue 16). Each part keeps its tables in its own section below. ----
+
+# -- records: the procedure's change record and who has read which version (migration 0014) --
+class ProcedureAck(SQLModel, table=True):
+    """Who has read which procedure version, and when (`procedure ack`): one row per person and version."""
+
+    __tablename__ = "procedure_ack"
+    procedure_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("procedure_version.id", ondelete="CASCADE"), primary_key=True))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), primary_key=True, index=True))
+    at: datetime = _at()
+
+
+# -- records: documents, copies, the lending register, recalls (migration 0015) --
+class Document(SQLModel, table=True):
+    """One version of a document kept by the office (seed 003: the operations manual, kept by
+    the office head); a title and version are unique. Recalled: the version is outdated."""
+
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("title_key", "version", name="uq_document_title_version"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(sa_column=Column(String(300), nullable=False))
+    title_key: str = Field(sa_column=Column(String(300), nullable=False))  # casefolded, spaces folded
+    version: str = Field(sa_column=Column(String(64), nullable=False))
+    place: Optional[str] = Field(default=None, sa_column=Column(String(300)))  # where the keeper holds it
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    added_at: datetime = _at()
+    added_by: str = Field(sa_column=Column(String(64), nullable=False))
+    recalled_at: Optional[datetime] = _at(nullable=True)
+    recalled_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    recall_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class DocumentCopy(SQLModel, table=True):
+    """A numbered copy of a document version; destroyed (who, when, the witness) or not."""
+
+    __tablename__ = "document_copy"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_copy_number"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"),
+                                              nullable=False))
+    number: int = Field(nullable=False)
+    added_at: datetime = _at()
+    destroyed_at: Optional[datetime] = _at(nullable=True)
+    destroyed_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    witness_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    destroy_note: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class DocumentLoan(SQLModel, table=True):
+    """A line of a document's lending register (seed 003, 借阅登记表): its number, the date
+    lent, the borrower, the day due back, the return and who returned it, remarks."""
+
+    __tablename__ = "document_loan"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_loan_number"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"),
+                                              nullable=False))
+    number: int = Field(nullable=False)  # 序号: 1, 2, 3 … in the document's register
+    copy_id: int = Field(sa_column=Column(Integer, ForeignKey("document_copy.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    borrower_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    lent_at: datetime = _at()
+    lent_by: str = Field(sa_column=Column(String(64), nullable=False))
+    due_day: str = Field(sa_column=Column(String(10), nullable=False))  # YYYY-MM-DD, the company's day
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    returned_at: Optional[datetime] = _at(nullable=True, index=True)
+    returner_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    received_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    return_note: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+# -- records: attachments of visits and cases (migration 0016) --
+class Attachment(SQLModel, table=True):
+    """A file kept with a visit or a service case (seed 002: the photos, video, feedback form and
+    notes archived per "client name – reception date"; seed 001: electronic documents). The file
+    itself is stored once per content, under its SHA-256, in the attachment store (a folder
+    beside a SQLite database, or RECEPTIONCTL_FILES); rows with the same content share it."""
+
+    __tablename__ = "attachment"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id"), index=True))
+    case_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("service_case.id"), index=True))
+    name: str = Field(sa_column=Column(String(255), nullable=False))  # the file's name when it was attached
+    kind: str = Field(sa_column=Column(String(16), nullable=False))  # photo, video, form, minutes, contract, other
+    media: str = Field(sa_column=Column(String(100), nullable=False))  # what the content is: image/jpeg, ...
+    size: int = Field(nullable=False)  # bytes (the policy's attachment_max_mb keeps it within an integer)
+    sha256: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    added_at: datetime = _at()
+    added_by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+# -- records: retention, legal holds, erasure, destruction records (migration 0017) --
+class LegalHold(SQLModel, table=True):
+    """A legal hold: a client, a visit or a service case kept whatever its retention period
+    (its records are in no retention run and no erasure) until the hold is removed."""
+
+    __tablename__ = "legal_hold"
+    __table_args__ = (Index("ix_legal_hold_target", "target", "target_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    target: str = Field(sa_column=Column(String(16), nullable=False))  # client | visit | case
+    target_id: int = Field(sa_column=Column(Integer, nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    placed_at: datetime = _at()
+    placed_by: str = Field(sa_column=Column(String(64), nullable=False))
+    removed_at: Optional[datetime] = _at(nullable=True)
+    removed_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    removed_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class RetentionRun(SQLModel, table=True):
+    """A destruction of what is due (kind retention) or of one person's data on request (kind
+    erasure): pending until two different people approve it; the second approval carries it out."""
+
+    __tablename__ = "retention_run"
+    __table_args__ = (Index("ix_retention_run_state", "state"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(sa_column=Column(String(16), nullable=False))  # retention | erasure
+    state: str = Field(sa_column=Column(String(16), nullable=False))  # pending | done | cancelled
+    subject: Optional[str] = Field(default=None, sa_column=Column(String(300)))  # erasure: record ids, no names
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    cutoffs: Optional[str] = Field(default=None, sa_column=Column(Text))  # JSON: class -> ISO moment
+    created_at: datetime = _at()
+    created_by: str = Field(sa_column=Column(String(64), nullable=False))
+    first_at: Optional[datetime] = _at(nullable=True)
+    first_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    done_at: Optional[datetime] = _at(nullable=True)
+    done_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    cancelled_at: Optional[datetime] = _at(nullable=True)
+    cancelled_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    cancel_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class RetentionItem(SQLModel, table=True):
+    """A record a run covers, listed when the run was created (its class and its id)."""
+
+    __tablename__ = "retention_item"
+    run_id: int = Field(sa_column=Column(Integer, ForeignKey("retention_run.id", ondelete="CASCADE"),
+                                         primary_key=True))
+    record_class: str = Field(sa_column=Column(String(32), primary_key=True))
+    record_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+
+
+class DestructionRecord(SQLModel, table=True):
+    """What a run destroyed: the class, how many, who approved, when. It refers to nothing
+    that is deleted, so it outlives what it records."""
+
+    __tablename__ = "destruction_record"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run_id: int = Field(sa_column=Column(Integer, ForeignKey("retention_run.id"), nullable=False, index=True))
+    record_class: str = Field(sa_column=Column(String(32), nullable=False))
+    count: int = Field(sa_column=Column(Integer, nullable=False))
+    skipped: int = Field(sa_column=Column(Integer, nullable=False))  # listed, no longer due when carried out
+    cutoff: Optional[datetime] = _at(nullable=True)
+    first_by: str = Field(sa_column=Column(String(64), nullable=False))
+    second_by: str = Field(sa_column=Column(String(64), nullable=False))
+    at: datetime = _at()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+# ---- Notifications (issue 17): the queue and its attempts (migration 0018) ----
+class NotifyMessage(SQLModel, table=True):
+    """One notification to one channel: queued in the transaction of the change that caused it,
+    sent by `notify send` with retries; `failed` is the dead-letter list."""
+
+    __tablename__ = "notify_message"
+    __table_args__ = (Index("ix_notify_message_state_next", "state", "next_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    event: str = Field(sa_column=Column(String(64), nullable=False))
+    recipient: str = Field(sa_column=Column(String(300), nullable=False))  # who: a username, or "role coordinator"
+    channel: str = Field(sa_column=Column(Text, nullable=False))  # the Apprise URL
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the event, as JSON
+    state: str = Field(sa_column=Column(String(16), nullable=False))  # queued | sent | failed
+    attempts: int = Field(default=0, nullable=False)
+    created_at: datetime = _at()
+    next_at: datetime = _at()  # due then (queued); a claim moves it on by a lease
+    sent_at: Optional[datetime] = _at(nullable=True)
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class NotifyOnce(SQLModel, table=True):
+    """An event found by a sweep of `notify send` (a promise breached), so that it is emitted once."""
+
+    __tablename__ = "notify_once"
+    event: str = Field(sa_column=Column(String(64), primary_key=True))
+    ref_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    at: datetime = _at()

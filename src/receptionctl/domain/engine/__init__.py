@@ -14,17 +14,22 @@ from receptionctl.domain.engine.events import (
     Outcome,
 )
 from receptionctl.domain.engine.procedure import (
+    CHANGE_KINDS,
+    METHODS,
     STAGES,
     Procedure,
     ProcedureError,
     TaskSpec,
     VersionView,
     by_id,
+    change_note,
+    compare,
     current,
     history,
     load_file,
     parse,
     seed_default,
+    summary_line,
 )
 from receptionctl.domain.engine.tasks import (
     PER_VISIT,
@@ -35,7 +40,9 @@ from receptionctl.domain.engine.tasks import (
     TaskView,
     close_case_tasks,
     close_task,
+    close_desk_tasks,
     open_desk_task,
+    open_desk_tasks,
     open_case_task,
     reassign_case_tasks,
     add_note,
@@ -52,6 +59,7 @@ from receptionctl.domain.engine.tasks import (
     on,
     readiness,
     reassign,
+    shown_words,
     skip,
 )
 
@@ -60,4 +68,6 @@ __all__ = [
     "VersionView", "by_id", "current", "history", "load_file", "parse", "seed_default", "PER_VISIT", "TASK_STATES",
     "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "count_by_owner", "done", "get_task",
     "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners", "TASK_STAGES", "open_case_task", "close_case_tasks", "reassign_case_tasks", "open_desk_task", "close_task",
+    "CHANGE_KINDS", "METHODS", "change_note", "compare", "summary_line", "open_desk_tasks", "close_desk_tasks",
+    "shown_words",
 ]

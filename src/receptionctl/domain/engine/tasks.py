@@ -7,15 +7,16 @@ or closes. The engine never imports a stage module.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import and_, case, func, insert, or_, update
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, find, policy
+from receptionctl.domain import access, audit, clock, find, outbox, policy
 from receptionctl.domain.base import required_text
 from receptionctl.domain.calendar import WorkCalendar, calendar_for
 from receptionctl.domain.due import parse_due, parse_every
@@ -35,6 +36,7 @@ from receptionctl.domain.engine.procedure import (
 )
 from receptionctl.domain.vocab import VisitRole
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
+from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store.models import (
     Assignment,
     Client,
@@ -48,7 +50,8 @@ from receptionctl.store.models import (
 
 # desk tasks that close when their action is done, not with `task done`: key prefix -> the command
 ACTION_TASKS = (("goods-agree-", "goods approve N"), ("mail-collect", "mail collect N"),
-                ("handover-settle", "desk handover settle N --note TEXT"))
+                ("handover-settle", "desk handover settle N --note TEXT"),
+                ("procedure-read-", "procedure ack VERSION_ID"))
 TASK_STAGES = (*STAGES, "case", "desk")  # the procedure's stages, service cases' steps, the front desk's
 VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
@@ -57,6 +60,11 @@ VISIT_ROLES = {r.value for r in VisitRole}
 PER_VISIT = VISIT_ROLES - {"security"}
 CLOSE_ANY = frozenset({"coordinator"})  # besides admin, the owner and the backup
 TASK_STATES = ("open", "done", "skipped", "missed")  # missed: still open when the visit was completed
+# the stored codes of tasks, as they are shown (i18n.code): their states and stages
+CODES = (
+    N_("code|open"), N_("code|done"), N_("code|skipped"), N_("code|missed"),
+    N_("code|prepare"), N_("code|receive"), N_("code|followup"), N_("code|case"), N_("code|desk"),
+)
 
 
 @dataclass(frozen=True)
@@ -88,10 +96,23 @@ class TaskView:
     def who(self) -> str:
         """The owner in words: the person and backup, or the role."""
         if self.owner:
-            return f"{self.owner_name or self.owner} ({self.owner})" + (f", backup {self.backup}" if self.backup else "")
+            if self.backup:
+                return _("{name} ({user}), backup {backup}").format(name=self.owner_name or self.owner,
+                                                                   user=self.owner, backup=self.backup)
+            return f"{self.owner_name or self.owner} ({self.owner})"
         if self.owner_role in PER_VISIT:
-            return f"{self.owner_role} (unassigned)"
-        return f"any {self.owner_role}"
+            return _("{role} (unassigned)").format(role=code(self.owner_role, "role"))
+        return _("any {role}").format(role=code(self.owner_role, "role"))
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the run's language: the Chinese one (title_zh) in Chinese, when there is one."""
+        return (self.title_zh or self.title) if chinese() else self.title
+
+    @property
+    def shown_due(self) -> str:
+        """`due_in_words` in the run's language (the JSON keeps the English words)."""
+        return shown_words(self.due_in_words)
 
 
 # -- generation ---------------------------------------------------------------------------
@@ -151,10 +172,10 @@ def _stages_opened_by(name: str) -> tuple[str, ...]:
 
 # -- compressing a short-notice schedule ----------------------------------------------------
 COMPRESS_REASONS = {
-    "recorded": "the visit was recorded",
-    "rescheduled": "the visit was rescheduled",
-    "nda": "the plan came to require an NDA",
-    "edited": "the visit's level, purpose or off-site changed",
+    "recorded": N_("the visit was recorded"),
+    "rescheduled": N_("the visit was rescheduled"),
+    "nda": N_("the plan came to require an NDA"),
+    "edited": N_("the visit's level, purpose or off-site changed"),
 }
 
 
@@ -268,8 +289,8 @@ def on(session: Session, event: Event) -> Outcome:
     if event.name == "visit.rescheduled":
         out.moved = move_open_tasks(session, visit)
     elif event.name == "visit.cancelled":
-        out.closed += close_open_tasks(session, visit.id, f"visit cancelled: {event.data['reason']}",
-                                       by=event.actor)
+        out.closed += close_open_tasks(session, visit.id, _("visit cancelled: {reason}").format(
+            reason=event.data["reason"]), by=event.actor)
     elif event.name == "plan.nda_changed":
         nda_changed(session, visit, proc, bool(event.data["nda"]), event.actor)
     elif event.name == "visit.edited":
@@ -306,8 +327,8 @@ def _outcome(session: Session, visit, proc: Procedure, event: Event, out: Outcom
         chain = set(session.scalars(select(Task.key).where(Task.visit_id == visit.id, Task.repeat.is_not(None),
                                                            Task.state == "open")))
         if chain:
-            out.closed += close_open_tasks(session, visit.id, f"not needed: the outcome is {outcome}", keys=chain,
-                                           by=event.actor)
+            out.closed += close_open_tasks(session, visit.id, _("not needed: the outcome is {outcome}").format(
+                outcome=code(outcome)), keys=chain, by=event.actor)
     elif outcome == "intent" and was in ("won", "lost"):
         out.opened += restart_chains(session, visit, proc)
 
@@ -371,11 +392,11 @@ def nda_changed(session: Session, visit, proc: Procedure, nda: bool, actor: str)
         added = generate(session, visit, proc, stages, nda=True, only=nda_keys)
         fit_schedule(session, visit, "nda")
         return added
-    close_open_tasks(session, visit.id, "the plan no longer requires an NDA", keys=nda_keys, by=actor)
+    close_open_tasks(session, visit.id, _("the plan no longer requires an NDA"), keys=nda_keys, by=actor)
     return []
 
 
-NO_LONGER = "no longer applies after the visit changed"
+NO_LONGER = "no longer applies after the visit changed"  # English in the note: found again by these words
 
 
 def conditions_changed(session: Session, visit, proc: Procedure, nda: bool, actor: str, what: str) -> int:
@@ -482,17 +503,19 @@ def _filtered(session: Session, q, *, visit_id: int | None = None, owner: str | 
         q = q.where(or_(Task.case_id.is_(None), ServiceCase.about_staff_id.is_(None)))
     if visit_id is not None:
         if session.get(Visit, visit_id) is None:
-            raise NotFound(f"no visit {visit_id}", hint="see `receptionctl visit list`")
+            raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
         q = q.where(Task.visit_id == visit_id)
     if stage is not None:
         if stage not in TASK_STAGES:
-            raise BadInput(f"stage {stage!r} is not valid: expected prepare, receive, followup or case")
+            raise BadInput(_("stage {stage!r} is not valid: expected prepare, receive, followup or case").format(
+                stage=stage))
         q = q.where(Task.stage == stage)
     if stages is not None:
         q = q.where(Task.stage.in_(stages))
     if state is not None and state != "all":
         if state not in TASK_STATES:
-            raise BadInput(f"state {state!r} is not valid: expected open, done, skipped, missed or all")
+            raise BadInput(_("state {state!r} is not valid: expected open, done, skipped, missed or all").format(
+                state=state))
         q = q.where(Task.state == state)
     if overdue:
         q = q.where(Task.state == "open", Task.due_at < now)
@@ -543,10 +566,10 @@ def inactive_owners(session: Session) -> list[tuple[str, str, int, list]]:
 
 
 def get_task(session: Session, task_id: int) -> TaskView:
-    q, _ = _task_query()
+    q, _group = _task_query()
     row = session.execute(q.where(Task.id == task_id)).first()
     if row is None:
-        raise NotFound(f"no task {task_id}", hint="see `receptionctl task list`")
+        raise NotFound(_("no task {task}").format(task=task_id), hint=_("see `receptionctl task list`"))
     return _view(row, clock.now(), _Days(session))
 
 
@@ -562,12 +585,13 @@ def _only_owner(session: Session, view: TaskView) -> bool:
 
 
 def _may_close(session: Session, actor: str, view: TaskView) -> None:
-    who = access.require(session, actor, access.ANY_STAFF, "close tasks")
+    who = access.require(session, actor, access.ANY_STAFF, N_("close tasks"))
     if _only_owner(session, view):
         if view.owner_role in who.roles:
             return
-        raise NotAllowed(f"{actor} cannot close task {view.id}: only someone with the {view.owner_role} role may "
-                         f"(the procedure says so: {view.title})")
+        raise NotAllowed(_("{user} cannot close task {task}: only someone with the {role} role may (the procedure "
+                           "says so: {title})").format(user=actor, task=view.id, role=code(view.owner_role, "role"),
+                                                       title=view.shown_title))
     if who.has(*CLOSE_ANY):
         return
     if actor in (view.owner, view.backup):
@@ -575,25 +599,28 @@ def _may_close(session: Session, actor: str, view: TaskView) -> None:
     if view.owner is None and view.owner_role not in PER_VISIT and view.owner_role in who.roles:
         return
     raise NotAllowed(
-        f"{actor} cannot close task {view.id}: it is {view.who}'s "
-        f"(the owner, the backup, a coordinator or an admin may)"
+        _("{user} cannot close task {task}: it is {who}'s (the owner, the backup, a coordinator or an admin "
+          "may)").format(user=actor, task=view.id, who=view.who)
     )
 
 
 def _load_open(session: Session, actor: str, task_id: int, states: tuple[str, ...] = ("open",)):
     view = get_task(session, task_id)
     if view.case_id is not None:
-        raise Refused(f"task {task_id} is a step of case {view.case_id}: it closes with the case's own command",
-                      hint=f"see `receptionctl case show {view.case_id}` for what is next")
+        raise Refused(_("task {task} is a step of case {case}: it closes with the case's own command").format(
+            task=task_id, case=view.case_id),
+            hint=_("see `receptionctl case show {case}` for what is next").format(case=view.case_id))
     for prefix, command in ACTION_TASKS:
         if view.key.startswith(prefix):
-            raise Refused(f"task {task_id} stands for an action at the desk: it closes when that is done",
-                          hint=f"`receptionctl {command}`")
+            raise Refused(_("task {task} stands for an action at the desk: it closes when that is done").format(
+                task=task_id), hint=f"`receptionctl {command}`")
     _may_close(session, actor, view)
     row = session.get(Task, task_id)
     if row.state not in states:
-        raise Refused(f"task {task_id} is {row.state} already"
-                      + (f" ({row.done_by}, {clock.local(row.done_at):%Y-%m-%d %H:%M})" if row.done_at else ""))
+        if row.done_at:
+            raise Refused(_("task {task} is {state} already ({user}, {at})").format(
+                task=task_id, state=code(row.state), user=row.done_by, at=f"{clock.local(row.done_at):%Y-%m-%d %H:%M}"))
+        raise Refused(_("task {task} is {state} already").format(task=task_id, state=code(row.state)))
     return view, row
 
 
@@ -606,11 +633,13 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
     view, row = _load_open(session, actor, task_id, states=("open", "missed"))
     now = clock.now()
     if at is not None and at > now:
-        raise BadInput(f"done at {clock.local(at):%Y-%m-%d %H:%M} is in the future: expected the real time "
-                       f"it was done, at the latest now ({clock.local(now):%Y-%m-%d %H:%M})")
+        raise BadInput(_("done at {at} is in the future: expected the real time it was done, at the latest now "
+                         "({now})").format(at=f"{clock.local(at):%Y-%m-%d %H:%M}",
+                                           now=f"{clock.local(now):%Y-%m-%d %H:%M}"))
     if at is not None and at < row.created_at:
-        raise BadInput(f"done at {clock.local(at):%Y-%m-%d %H:%M} is before task {task_id} existed "
-                       f"({clock.local(row.created_at):%Y-%m-%d %H:%M}): expected the real time it was done")
+        raise BadInput(_("done at {at} is before task {task} existed ({created}): expected the real time it was "
+                         "done").format(at=f"{clock.local(at):%Y-%m-%d %H:%M}", task=task_id,
+                                        created=f"{clock.local(row.created_at):%Y-%m-%d %H:%M}"))
     was = row.state
     row.state, row.done_at, row.done_by = "done", at or now, actor
     note = (note or "").strip()
@@ -632,11 +661,12 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
     audit.record(session, actor, "task.done", "task", task_id, visit_id=row.visit_id,
                  before={"state": was}, after={"state": "done", "note": row.note, "key": row.key,
                                                "done_at": row.done_at, "due_at": row.due_at, "late": late})
+    outbox.emit(session, "task.done", {"task_id": task_id, "visit_id": row.visit_id, "case_id": row.case_id, "key": row.key, "title": row.title, "done_at": row.done_at, "due_at": row.due_at, "late": late, "next_task_id": nxt.id if nxt else None, "by": actor})
     return get_task(session, task_id), nxt
 
 
 def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
-    reason = required_text(reason, "--reason", "why the task is not needed")
+    reason = required_text(reason, "--reason", N_("why the task is not needed"))
     view, row = _load_open(session, actor, task_id)
     row.state, row.done_at, row.done_by, row.note = "skipped", clock.now(), actor, reason
     session.flush()
@@ -648,33 +678,35 @@ def skip(session: Session, actor: str, task_id: int, reason: str) -> TaskView:
 def reassign(session: Session, actor: str, task_id: int, to: str) -> TaskView:
     """Give one open task to one active person, whatever its role's assignment says (the
     coordinator, an approver or an admin; audited). The role's backup no longer applies."""
-    access.require(session, actor, CLOSE_ANY, "reassign tasks")
+    access.require(session, actor, CLOSE_ANY, N_("reassign tasks"))
     view = get_task(session, task_id)
     if view.case_id is not None:
-        raise Refused(f"task {task_id} is a step of case {view.case_id}: the case's owner changes with its own command",
-                      hint=f"`receptionctl case assign {view.case_id} --to USER`")
+        raise Refused(_("task {task} is a step of case {case}: the case's owner changes with its own command").format(
+            task=task_id, case=view.case_id), hint=f"`receptionctl case assign {view.case_id} --to USER`")
     row = session.get(Task, task_id)
     if row.state not in ("open", "missed"):
-        raise Refused(f"task {task_id} is {row.state}: only open work is reassigned")
-    person = find.staff(session, to, "the task's owner", active_only=True)
+        raise Refused(_("task {task} is {state}: only open work is reassigned").format(task=task_id,
+                                                                                      state=code(row.state)))
+    person = find.staff(session, to, N_("the task's owner"), active_only=True)
     if view.owner == person.username and row.assignee_id == person.id:
-        raise Refused(f"task {task_id} is {person.username}'s already")
+        raise Refused(_("task {task} is {user}'s already").format(task=task_id, user=person.username))
     row.assignee_id = person.id
     session.flush()
     audit.record(session, actor, "task.reassign", "task", task_id, visit_id=row.visit_id,
                  before={"owner": view.owner, "owner_role": view.owner_role},
                  after={"owner": person.username, "key": row.key})
+    outbox.emit(session, "task.assign", {"task_id": task_id, "visit_id": row.visit_id, "client": view.client, "key": row.key, "title": row.title, "due_at": row.due_at, "owner": person.username, "previous": view.owner, "by": actor})
     return get_task(session, task_id)
 
 
 def add_note(session: Session, actor: str, task_id: int, text: str) -> TaskView:
     """A line of news on a task ("client asked to move to 3 pm"), kept with who and when."""
-    text = required_text(text, "note", "what happened", limit=2000)
+    text = required_text(text, N_("note"), N_("what happened"), limit=2000)
     view = get_task(session, task_id)
     if view.case_id is not None:
-        raise Refused(f"task {task_id} is a step of case {view.case_id}: notes about a case go to the duty logbook",
-                      hint=f"`receptionctl log add TEXT --case {view.case_id}`")
-    access.require(session, actor, access.ANY_STAFF, "write task notes")
+        raise Refused(_("task {task} is a step of case {case}: notes about a case go to the duty logbook").format(
+            task=task_id, case=view.case_id), hint=f"`receptionctl log add TEXT --case {view.case_id}`")
+    access.require(session, actor, access.ANY_STAFF, N_("write task notes"))
     row = session.get(Task, task_id)
     line = f"{clock.local(clock.now()):%Y-%m-%d %H:%M} {actor}: {text}"
     before = row.note
@@ -715,6 +747,41 @@ def open_desk_task(session: Session, key: str, title: str, title_zh: str | None,
     session.add(row)
     session.flush()
     return row.id
+
+
+def open_desk_tasks(session: Session, key: str, title: str, title_zh: str | None, owner_role: str,
+                    due_at: datetime, assignee_ids) -> int:
+    """The same desk task for each of `assignee_ids` (one each), in one statement whatever
+    their number; how many were opened."""
+    now = clock.now()
+    rows = [dict(visit_id=None, case_id=None, key=key, stage="desk", title=title, title_zh=title_zh,
+                 owner=owner_role, due_expr=FIXED, seq=1, due_at=due_at, state="open", created_at=now,
+                 assignee_id=staff_id) for staff_id in sorted(set(assignee_ids))]
+    if rows:
+        session.execute(insert(Task), rows)
+    return len(rows)
+
+
+def close_desk_tasks(session: Session, by: str, *, keys=None, prefix: str | None = None,
+                     assignee_id: int | None = None, state: str = "done", note: str | None = None) -> list[int]:
+    """Close the open desk tasks with these keys, or keys starting with `prefix` (of one person
+    with `assignee_id`), in a fixed number of statements: done by the command they stand for,
+    or skipped when superseded. The people whose tasks were closed (their assignee ids)."""
+    where = [Task.stage == "desk", Task.state == "open"]
+    if keys is not None:
+        where.append(Task.key.in_(list(keys)))
+    if prefix is not None:
+        where.append(Task.key.startswith(prefix, autoescape=True))
+    if assignee_id is not None:
+        where.append(Task.assignee_id == assignee_id)
+    people = list(session.scalars(select(Task.assignee_id).where(*where)))
+    if not people:
+        return []
+    values = {"state": state, "done_at": clock.now(), "done_by": by}
+    if note:  # after the lines of `task note`
+        values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
+    session.execute(update(Task).where(*where).values(**values).execution_options(synchronize_session=False))
+    return [p for p in people if p is not None]
 
 
 def close_task(session: Session, task_id: int, by: str, note: str | None = None) -> bool:
@@ -781,6 +848,41 @@ def in_words(state: str, due_at: datetime, done_at: datetime | None, done_by: st
     return f"{amount} overdue" if late else f"in {amount}"
 
 
+MISSED_WORDS = N_("missed: still open when the visit was completed")
+_DONE_WORDS = re.compile(r"(done|skipped) (\S+ \S+)(?: by (.+))?", re.S)
+_DUE_WORDS = re.compile(r"(in )?(\d+) (min|h|days?|working days?)( overdue)?")
+
+
+def shown_words(words: str) -> str:
+    """A task's due time in words (`due_in_words`, English, as its JSON has it: see in_words)
+    in the run's language, for text output."""
+    if not chinese() or not words:
+        return words
+    if words in ("missed: still open when the visit was completed", "done", "skipped"):
+        return _(words) if words.startswith("missed") else code(words)
+    m = _DONE_WORDS.fullmatch(words)
+    if m:
+        state, at, by = m.groups()
+        if by:
+            said = {"done": N_("done {at} by {user}"), "skipped": N_("skipped {at} by {user}")}[state]
+            return _(said).format(at=at, user=by)
+        said = {"done": N_("done {at}"), "skipped": N_("skipped {at}")}[state]
+        return _(said).format(at=at)
+    m = _DUE_WORDS.fullmatch(words)
+    if m is None or bool(m.group(1)) == bool(m.group(4)):
+        return words
+    n, unit, late = int(m.group(2)), m.group(3).rstrip("s"), bool(m.group(4))
+    if unit == "min":
+        said = _("{n} min overdue") if late else _("in {n} min")
+    elif unit == "h":
+        said = _("{n} h overdue") if late else _("in {n} h")
+    elif unit == "day":
+        said = ngettext("{n} day overdue", "{n} days overdue", n) if late else ngettext("in {n} day", "in {n} days", n)
+    else:
+        said = ngettext("in {n} working day", "in {n} working days", n)
+    return said.format(n=n)
+
+
 @dataclass(frozen=True)
 class ChecklistItem:
     task: TaskView
@@ -822,17 +924,17 @@ def readiness(tasks: list[TaskView]) -> tuple[float | None, int, int]:
 def blockers_of(visit_view, tasks: list[TaskView]) -> list[str]:
     out = []
     if visit_view.status in ("planning", "submitted") and visit_view.plan_status != "approved":
-        out.append(f"plan is {visit_view.plan_status}, not approved")
+        out.append(_("plan is {status}, not approved").format(status=code(visit_view.plan_status)))
     if visit_view.reapproval:
-        out.append(f"re-approval needed: {visit_view.reapproval}")
+        out.append(_("re-approval needed: {why}").format(why=visit_view.reapproval))
     overdue = [t for t in tasks if t.stage == "prepare" and t.overdue]
     if overdue:
-        out.append(f"{len(overdue)} preparation task{'s' if len(overdue) != 1 else ''} overdue: "
-                   + ", ".join(t.key for t in overdue))
+        out.append(ngettext("{n} preparation task overdue: {keys}", "{n} preparation tasks overdue: {keys}",
+                            len(overdue)).format(n=len(overdue), keys=", ".join(t.key for t in overdue)))
     unassigned = sorted({t.owner_role for t in tasks if t.state == "open" and t.owner is None
                          and t.owner_role in PER_VISIT})
     if unassigned:
-        out.append("no one assigned as " + ", ".join(unassigned))
+        out.append(_("no one assigned as {roles}").format(roles=_(", ").join(code(r, "role") for r in unassigned)))
     return out
 
 
@@ -844,13 +946,18 @@ def compression_note(compressed_at: datetime | None, reason: str | None, starts_
         return None
     left = starts_at - compressed_at
     hours = int(left.total_seconds() // 3600)
-    left_words = f"{hours} h" if hours else f"{max(1, int(left.total_seconds() // 60))} min"
+    left_words = (_("{n} h").format(n=hours) if hours
+                  else _("{n} min").format(n=max(1, int(left.total_seconds() // 60))))
     first, last = min(t.due_at for t in squeezed), max(t.due_at for t in squeezed)
-    why = COMPRESS_REASONS.get(reason or "", reason or "the schedule changed")
-    return (f"{why} {clock.local(compressed_at):%Y-%m-%d %H:%M}, {left_words} before the start: "
-            f"{len(squeezed)} task{'s' if len(squeezed) != 1 else ''} whose procedure deadline had passed "
-            f"{'are' if len(squeezed) != 1 else 'is'} due between {clock.local(first):%m-%d %H:%M} and "
-            f"{clock.local(last):%m-%d %H:%M}, in the procedure's order")
+    why = _(COMPRESS_REASONS.get(reason or "", reason or N_("the schedule changed")))
+    n = len(squeezed)
+    return ngettext(
+        "{why} {at}, {left} before the start: {n} task whose procedure deadline had passed is due between "
+        "{first} and {last}, in the procedure's order",
+        "{why} {at}, {left} before the start: {n} tasks whose procedure deadline had passed are due between "
+        "{first} and {last}, in the procedure's order", n).format(
+        why=why, at=f"{clock.local(compressed_at):%Y-%m-%d %H:%M}", left=left_words, n=n,
+        first=f"{clock.local(first):%m-%d %H:%M}", last=f"{clock.local(last):%m-%d %H:%M}")
 
 
 def checklist(session: Session, v) -> Checklist:
@@ -874,7 +981,7 @@ def mark_missed(session: Session, visit) -> list[tuple[int, str]]:
         Task.visit_id == visit.id, Task.state == "open", ~_event_anchored(),
         Task.stage.in_(("prepare", "receive")), Task.due_at <= visit.ends_at).order_by(Task.due_at, Task.id)))
     for t in rows:
-        t.state, t.done_by, t.note = "missed", None, "still open when the visit was completed"
+        t.state, t.done_by, t.note = "missed", None, _("still open when the visit was completed")
     session.flush()
     return [(t.id, t.key) for t in rows]
 

@@ -1,0 +1,210 @@
+"""`report daily --mail`: the daily report as one MIME mail, sent through the configured server.
+
+The server is the `smtp` setting (RECEPTIONCTL_SMTP, else the config file's `smtp`):
+`smtp://[user:password@]host[:port]` (port 25; STARTTLS when the server offers it, and
+required before a password is sent) or `smtps://[user:password@]host[:port]` (TLS from the
+start, port 465); user and password percent-encoded where needed. The sender is
+`mail_from` (RECEPTIONCTL_MAIL_FROM, else the config file's, else receptionctl@HOSTNAME).
+
+The mail: multipart/alternative with the plain text report and the HTML page, both UTF-8; the
+subject carries the day and the number of alerts; Date and Message-ID set. Sending has a
+timeout (SMTP_TIMEOUT_S); a failure is a storage problem (exit 5) in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from receptionctl.i18n import _, ngettext
+
+SMTP_TIMEOUT_S = 30.0
+_PORTS = {"smtp": 25, "smtps": 465}
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str  # as set (a password in it)
+    tls: bool  # smtps: TLS from the start
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+
+    def shown(self) -> str:
+        """host:port, no password: for messages."""
+        return f"{'smtps' if self.tls else 'smtp'}://{self.host}:{self.port}"
+
+
+def masked(url: str) -> str:
+    """A URL without its password."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):[^@/?#]*@", r"\1:***@", url)
+
+
+def parse_smtp(value: str, what: str) -> Server:
+    """The `smtp` setting, checked: bad input (exit 2) naming `what` when it is not a server URL."""
+    from urllib.parse import unquote, urlsplit
+
+    from receptionctl.errors import BadInput
+
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if (parts is None or parts.scheme.lower() not in _PORTS or not parts.hostname or parts.path not in ("", "/")
+            or parts.query or parts.fragment or any(ch in text for ch in "\r\n\0 ")):
+        raise BadInput(_("{what} {value!r} is not valid: expected smtp://[user:password@]host[:port] or "
+                         "smtps://[user:password@]host[:port]").format(what=what, value=masked(text)))
+    scheme = parts.scheme.lower()
+    return Server(url=text, tls=scheme == "smtps", host=parts.hostname, port=port or _PORTS[scheme],
+                  user=unquote(parts.username) if parts.username else None,
+                  password=unquote(parts.password) if parts.password is not None else None)
+
+
+def check_address(value: str, what: str) -> str:
+    """One mail address (`name@example.com` or `Name <name@example.com>`), checked: bad input
+    (exit 2) naming `what` when it is not one."""
+    from email.utils import parseaddr
+
+    from receptionctl.errors import BadInput
+
+    text = value.strip()
+    _name, address = parseaddr(text)
+    local, at, domain = address.rpartition("@")
+    if (not at or not local or not domain or " " in address or any(ch in text for ch in "\r\n\0")
+            or (text != address and not text.endswith(">"))):
+        raise BadInput(_("{what} {value!r} is not a mail address: expected name@example.com or "
+                         "'Name <name@example.com>'").format(what=what, value=value))
+    return text
+
+
+def default_sender() -> str:
+    import socket
+
+    return f"receptionctl@{socket.gethostname() or 'localhost'}"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    server: Server
+    sender: str
+    to: tuple[str, ...]
+
+
+def outgoing(addresses: list[str]) -> Outgoing:
+    """The server, the sender and the recipients of --mail, each checked before any work is done:
+    no smtp setting, or a bad one, or a bad address: bad input (exit 2)."""
+    from receptionctl.cli.common import setting
+    from receptionctl.errors import BadInput
+
+    to = tuple(check_address(a, "--mail") for value in addresses for a in value.split(",") if a.strip())
+    if not to:
+        raise BadInput(_("--mail needs at least one address, such as --mail leads@example.com"))
+    url, _origin = setting("smtp")
+    if not url:
+        raise BadInput(_("--mail: no mail server is set"),
+                       hint=_("set one: `receptionctl config set smtp smtp://mail.example.com:25` or "
+                              "RECEPTIONCTL_SMTP=smtps://user:password@mail.example.com"))
+    sender, _origin = setting("mail_from")
+    return Outgoing(parse_smtp(url, "smtp"), sender or default_sender(), to)
+
+
+def subject(r) -> str:
+    n = len(r.alerts)
+    return ngettext("Reception daily report {day}: {n} alert", "Reception daily report {day}: {n} alerts", n).format(
+        day=f"{r.date:%Y-%m-%d}", n=n)
+
+
+def message(r, out: Outgoing, limit: int | None) -> Any:
+    """The report as a multipart/alternative mail: the text the terminal shows, then the HTML page."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid, parseaddr
+
+    from receptionctl.domain import clock
+    from receptionctl.render import report as render
+
+    plain = "".join(line + "\n" for line, _style in render.lines(r, limit))
+    page = render.html_page(r, limit)
+    msg = EmailMessage()
+    msg["Subject"] = subject(r)
+    msg["From"] = out.sender
+    msg["To"] = ", ".join(out.to)
+    msg["Date"] = format_datetime(clock.local(clock.now()))
+    domain = parseaddr(out.sender)[1].rpartition("@")[2] or "localhost"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    # 8-bit text is not safe through every relay: base64 for anything but ASCII
+    msg.set_content(plain, subtype="plain", charset="utf-8", cte=None if plain.isascii() else "base64")
+    msg.add_alternative(page, subtype="html", charset="utf-8", cte=None if page.isascii() else "base64")
+    return msg
+
+
+def send(msg: Any, out: Outgoing, timeout: float = SMTP_TIMEOUT_S) -> None:
+    """Hand the mail to the server; a storage problem (exit 5) naming the server and the reason if
+    it is not taken for every recipient."""
+    import smtplib
+    import socket
+    import ssl
+
+    from receptionctl.errors import StorageError
+
+    server = out.server
+    hint = _("check the smtp setting (`receptionctl config show`) and that the server is reachable")
+    try:
+        local = socket.gethostname() or "localhost"  # not getfqdn(): a DNS lookup that can hang
+        if server.tls:
+            conn = smtplib.SMTP_SSL(server.host, server.port, local_hostname=local, timeout=timeout,
+                                    context=ssl.create_default_context())
+        else:
+            conn = smtplib.SMTP(server.host, server.port, local_hostname=local, timeout=timeout)
+        with conn:
+            conn.ehlo()
+            if not server.tls:
+                if conn.has_extn("starttls"):
+                    conn.starttls(context=ssl.create_default_context())
+                    conn.ehlo()
+                elif server.user:
+                    raise StorageError(_("cannot send the report by mail through {server}: it offers no STARTTLS, "
+                                         "and the password is not sent in clear").format(server=server.shown()),
+                                       hint=_("use smtps://, or a server that offers STARTTLS"))
+            if server.user:
+                conn.login(server.user, server.password or "")
+            refused = conn.send_message(msg, from_addr=parseaddr_only(out.sender),
+                                        to_addrs=[parseaddr_only(a) for a in out.to])
+    except StorageError:
+        raise
+    except (smtplib.SMTPException, OSError) as exc:
+        raise StorageError(_("cannot send the report by mail through {server}: {error}").format(
+            server=server.shown(), error=_reason(exc, timeout)), hint=hint) from None
+    if refused:
+        raise StorageError(_("the report was mailed, but {server} refused {addresses}").format(
+            server=server.shown(), addresses=", ".join(f"{a} ({_code(c)})" for a, c in refused.items())), hint=hint)
+
+
+def parseaddr_only(text: str) -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(text)[1]
+
+
+def _code(answer: Any) -> str:
+    code, text = answer
+    return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
+
+
+def _reason(exc: BaseException, timeout: float) -> str:
+    import smtplib
+    import socket
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return _("every recipient refused: {answers}").format(
+            answers=", ".join(f"{a} ({_code(c)})" for a, c in exc.recipients.items()))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _code((exc.smtp_code, exc.smtp_error))
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return _("no answer within {seconds} s").format(seconds=f"{timeout:g}")
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,126 @@
+"""`notify`: send the queued notifications, list them, test a channel."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from receptionctl.cli.common import JsonOpt, LimitOpt, WideOpt, record_id, state, whole
+
+notify_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                         help="Notifications: send the queued ones (cron, every few minutes), list them and the "
+                              "failed ones, test a channel.")
+
+_COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", "To"), ("channel", "Channel"),
+            ("attempts", "Tries"), ("when", "Next / sent"), ("subject", "Subject"), ("last_error", "Last error")]
+
+
+@notify_app.command("send", help="Send the notifications that are due, through Apprise, one at a time with a "
+                    "timeout: sent ones are done; a failure is tried again later (the policy's notify_retries and "
+                    "notify_backoff_minutes), then failed (see `notify list --failed`); an unusable URL fails at "
+                    "once. First it looks for escalations whose promised answer time has passed (promise.breach, "
+                    "once each). Prints how many were sent, retried and failed; exits 0 even when some failed, 5 "
+                    "when the database cannot be used. Safe to run twice at once: a message is sent by one run "
+                    "only. For cron: */5 * * * * receptionctl notify send. Example: receptionctl notify send --json")
+def send(
+    ctx: typer.Context,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", metavar="N", parser=whole(1, 1_000_000),
+        help="Send at most N messages in this run, the oldest due first (default 1000).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.domain import notify, outbox, policy
+    from receptionctl.i18n import _
+    from receptionctl.render.output import print_json, say
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        breaches = notify.breached_promises(session)
+        for payload in breaches:
+            outbox.emit(session, "promise.breach", payload)
+    with st.session() as session:
+        rules = policy.load(session)
+        ids = notify.due(session, limit or 1000)
+    done = {"sent": 0, "retried": 0, "failed": 0, "promise_breaches": len(breaches)}
+    for message_id in ids:
+        with st.session(write=True) as session:
+            claimed = notify.claim(session, message_id)
+        if claimed is None:
+            continue  # another run has it
+        ok, error, permanent = notify.deliver(claimed.channel, claimed.subject, claimed.body,
+                                              rules["notify_timeout_seconds"])
+        with st.session(write=True) as session:
+            done[notify.settle(session, claimed, ok, error, permanent)] += 1
+    if as_json:
+        print_json(done)
+    else:
+        say(_("sent {sent}, retried {retried}, failed {failed}").format(**done))
+
+
+@notify_app.command("list", help="List the notifications, newest first: state (queued, sent, failed), event, "
+                    "recipient, channel (passwords and keys masked), attempts, the next attempt or when it was sent, "
+                    "the last error. --failed is the dead-letter list. "
+                    "Example: receptionctl notify list --failed --json")
+def list_(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Only the failed ones (the dead-letter list).")] = False,
+    queued: Annotated[bool, typer.Option("--queued", help="Only the ones still queued (due now or later).")] = False,
+    sent: Annotated[bool, typer.Option("--sent", help="Only the ones sent.")] = False,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    wide: WideOpt = False,
+) -> None:
+    from receptionctl.domain import notify
+    from receptionctl.render.output import print_json, print_table
+
+    states = tuple(s for s, on in (("failed", failed), ("queued", queued), ("sent", sent)) if on)
+    with state(ctx).session() as session:
+        views = notify.list_messages(session, states, limit)
+    if as_json:
+        print_json(views)
+        return
+    print_table([{**v.__dict__, "when": v.next_at or v.sent_at} for v in views], _COLUMNS)
+
+
+@notify_app.command("retry", help="Queue a failed notification again, due now, its attempts counted afresh "
+                    "(a coordinator or an admin; audited); `notify send` then sends it. "
+                    "Example: receptionctl notify retry 12")
+def retry(
+    ctx: typer.Context,
+    message: Annotated[int, typer.Argument(metavar="ID", parser=record_id,
+                                           help="The notification's id (see `notify list --failed`).")],
+    as_json: JsonOpt = False,
+) -> None:
+    from receptionctl.cli.common import emit
+    from receptionctl.domain import notify
+    from receptionctl.i18n import _
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = notify.retry(session, st.actor, message)
+    emit(view, as_json, _("notification {id} is queued again").format(id=view.id))
+
+
+@notify_app.command("test", help="Send one test message to a channel now, through Apprise, without the database: "
+                    "exits 0 when it was sent, 2 when Apprise does not know the URL, 5 with Apprise's reason when it "
+                    "could not be sent. URLs: wecombot://KEY (a WeCom group bot), dingtalk://TOKEN, "
+                    "mailtos://user:pass@example.com?to=li@example.com, json://host:port/path, and the rest Apprise "
+                    "supports. Example: receptionctl notify test wecombot://KEY --text \"hello from the front desk\"")
+def test(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The channel, an Apprise URL.")],
+    text: Annotated[Optional[str], typer.Option("--text", help="The message (default: a short test sentence).")] = None,
+    timeout: Annotated[int, typer.Option("--timeout", metavar="SECONDS", help="Seconds the sending may take.",
+                                         parser=whole(1, 300))] = 10,
+) -> None:
+    from receptionctl.domain import notify
+    from receptionctl.errors import BadInput, StorageError
+    from receptionctl.i18n import _
+    from receptionctl.render.output import say
+
+    body = text if text and text.strip() else _(notify.TEST_TEXT)
+    ok, error, permanent = notify.deliver(url, _("receptionctl test"), body, timeout)
+    if permanent:
+        raise BadInput(_("channel {url!r} is not a URL Apprise can use: {problem}").format(
+            url=notify.mask(url), problem=error), hint=_("see Apprise's URL syntax: https://github.com/caronc/apprise/wiki"))
+    if not ok:
+        raise StorageError(_("could not send to {url}: {problem}").format(url=notify.mask(url), problem=error))
+    say(_("sent a test message to {url}").format(url=notify.mask(url)))

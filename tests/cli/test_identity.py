@@ -1,0 +1,134 @@
+"""Issue 18, item 1: identities that mean something. The policy `identity`: declared (the
+default: --as taken at its word), os (the operating-system account) and db (PostgreSQL's login);
+under os and db, --as someone else needs an admin's login and is recorded on their behalf."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.test_foundation import one_error_line
+from tests.cli.test_visits_plans import new_visit, ready
+from tests.conftest import PG_URL, template, with_team
+
+sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="the operating-system login on a SQLite file")
+pg_only = pytest.mark.skipif(not PG_URL, reason="PostgreSQL's database login")
+NOBODY = {"RECEPTIONCTL_USER": ""}  # nothing declared: the login decides
+
+
+def me() -> str:
+    from receptionctl.cli.common import os_login
+
+    return os_login()
+
+
+@template(base=with_team)
+def submitted(ok):
+    v = new_visit(ok)
+    ready(ok, v["id"])
+    ok("--as", "li", "plan", "submit", str(v["id"]))
+    ok("contact", "add", "Acme", "Li Wei", "--id-number", "110101199003077777")
+    return v["id"]
+
+
+@pytest.fixture
+def plan(from_template):
+    return from_template(submitted)
+
+
+def map_login(db_target, user, login):
+    """What another admin would do from their own account: `staff edit USER --db-login LOGIN`."""
+    from sqlalchemy import create_engine, text
+
+    from receptionctl.store.db import url_for
+
+    engine = create_engine(url_for(db_target))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE staff SET db_login = NULL WHERE db_login = :l"), {"l": login})
+        if user:
+            conn.execute(text("UPDATE staff SET db_login = :l WHERE username = :u"), {"l": login, "u": user})
+    engine.dispose()
+
+
+def last_event(ok, action):
+    return [e for e in ok("audit", "--json").json() if e["action"] == action][-1]
+
+
+def test_declared_is_the_default_and_takes_the_user_at_its_word(plan, ok):
+    assert ok("policy", "show", "--json").json()["identity"] == "declared"
+    ok("--as", "gm", "plan", "approve", str(plan))
+    assert last_event(ok, "plan.approve")["actor"] == "gm"
+
+
+def test_staff_edit_maps_a_login_once(plan, ok, cli, unchanged):
+    view = ok("staff", "edit", "li", "--db-login", "li_na", "--json").json()
+    assert view["db_login"] == "li_na"
+    assert [s["db_login"] for s in ok("staff", "list", "--json").json() if s["username"] == "li"] == ["li_na"]
+    with unchanged():
+        one_error_line(cli("staff", "edit", "wang", "--db-login", "li_na"), 1, "li_na", "li")
+        one_error_line(cli("staff", "edit", "wang", "--db-login", "two words"), 2, "database login")
+        one_error_line(cli("--as", "li", "staff", "edit", "li", "--db-login", "x"), 4)
+    assert ok("staff", "edit", "li", "--db-login", "", "--json").json()["db_login"] is None
+
+
+@sqlite_only
+def test_os_and_db_modes_refuse_to_lock_the_admins_out(plan, ok, cli, unchanged):
+    with unchanged():
+        one_error_line(cli("policy", "set", "identity", "db"), 2, "SQLite")
+        one_error_line(cli("policy", "set", "identity", "os"), 1, me())  # the login is nobody's yet
+        one_error_line(cli("policy", "set", "identity", "whoever"), 2, "identity")
+    ok("staff", "edit", "li", "--db-login", me())
+    with unchanged():
+        one_error_line(cli("policy", "set", "identity", "os"), 1, "not an admin")
+
+
+@sqlite_only
+def test_os_identity_an_admin_acts_on_behalf_others_are_themselves(plan, ok, cli, unchanged, db_target):
+    ok("staff", "edit", "admin", "--db-login", me())
+    ok("policy", "set", "identity", "os")
+    # the admin's login may act as gm: the approval records both
+    ok("--as", "gm", "plan", "approve", str(plan))
+    assert last_event(ok, "plan.approve")["actor"] == "gm (by admin admin)"
+    # a reveal as themselves: the real identity only
+    ok("client", "show", "Acme", "--reveal", env=NOBODY)
+    assert last_event(ok, "contact.reveal")["actor"] == "admin"
+
+    # the login now belongs to li, who is not an admin: no --as any more
+    map_login(db_target, "li", me())
+    with unchanged():
+        one_error_line(cli("--as", "gm", "plan", "reject", str(plan), "--reason", "x"), 4, "li", "not an admin", "gm")
+        one_error_line(cli("plan", "approve", str(plan)), 4, "not an admin")  # RECEPTIONCTL_USER=admin is declared too
+        one_error_line(cli("client", "show", "Acme", "--reveal", env=NOBODY), 4, "li")  # li is no admin
+    ok("note", "add", str(plan), "--kind", "question", "--text", "parking?", env=NOBODY)  # li, as li
+    assert ok("audit", "--json", env=NOBODY).json()[-1]["actor"] == "li"
+
+
+@sqlite_only
+def test_os_identity_a_login_of_nobody_may_read_only(plan, ok, cli, unchanged, db_target):
+    ok("staff", "edit", "admin", "--db-login", me())
+    ok("policy", "set", "identity", "os")
+    ok("staff", "edit", "admin", "--db-login", "")  # now the login maps to no one (and none can change that)
+    with unchanged():
+        one_error_line(cli("--as", "gm", "visit", "list"), 4, me())
+        one_error_line(cli("client", "add", "Beta", env=NOBODY), 4, me())
+    assert cli("visit", "list", "--json", env=NOBODY).exit_code == 0
+
+
+@pg_only
+def test_db_identity_is_the_database_login(plan, ok, cli, unchanged, db_target):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.connect() as conn:
+        login = conn.execute(text("SELECT current_user")).scalar()
+    engine.dispose()
+    with unchanged():
+        one_error_line(cli("policy", "set", "identity", "db"), 1, login)
+    ok("staff", "edit", "admin", "--db-login", login)
+    ok("policy", "set", "identity", "db")
+    ok("--as", "gm", "plan", "approve", str(plan))
+    assert last_event(ok, "plan.approve")["actor"] == "gm (by admin admin)"
+    map_login(db_target, "li", login)
+    with unchanged():
+        one_error_line(cli("--as", "gm", "plan", "reject", str(plan), "--reason", "x"), 4, "not an admin")
+    ok("note", "add", str(plan), "--kind", "question", "--text", "parking?", env=NOBODY)
+    assert cli("audit", "--json", env=NOBODY).json()[-1]["actor"] == "li"
