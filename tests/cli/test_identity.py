@@ -132,3 +132,49 @@ def test_db_identity_is_the_database_login(plan, ok, cli, unchanged, db_target):
         one_error_line(cli("--as", "gm", "plan", "reject", str(plan), "--reason", "x"), 4, "not an admin")
     ok("note", "add", str(plan), "--kind", "question", "--text", "parking?", env=NOBODY)
     assert cli("audit", "--json", env=NOBODY).json()[-1]["actor"] == "li"
+
+
+@sqlite_only
+def test_init_chooses_the_identity_of_a_new_file_and_maps_the_first_admin(cli, ok, unchanged, db_target):
+    with unchanged():  # refused before anything is made: no database file
+        one_error_line(cli("init", "--identity", "db"), 2, "SQLite", "declared or os")
+        one_error_line(cli("init", "--identity", "whoever"), 2, "'whoever'", "declared, os, db")
+    run = ok("init", "--identity", "os")
+    assert "policy identity is os" in run.stderr and me() in run.stderr
+    assert ok("policy", "show", "--json").json()["identity"] == "os"
+    assert [s["db_login"] for s in ok("staff", "list", "--json").json()] == [me()]
+    assert ok("audit", "--json").json()[-1]["after"] == {"identity": "os"}
+    # the login is the admin's: it may act on behalf of anyone, which is recorded
+    ok("staff", "add", "li", "--name", "Li Na", "--dept", "Service", "--role", "coordinator")
+    ok("--as", "li", "client", "add", "Acme")
+    assert last_event(ok, "client.add")["actor"] == "li (by admin admin)"
+    with unchanged():  # an existing database keeps its identity: `policy set identity` changes it
+        one_error_line(cli("init", "--identity", "declared"), 2, "new database", "has staff")
+
+
+@sqlite_only
+def test_a_new_sqlite_file_is_declared_by_default(db_target, ok):
+    assert "policy identity" not in ok("init").stderr
+    assert ok("policy", "show", "--json").json()["identity"] == "declared"
+    assert [s["db_login"] for s in ok("staff", "list", "--json").json()] == [None]
+
+
+@pg_only
+def test_a_new_server_database_acts_as_its_database_login(cli, ok, db_target):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.connect() as conn:
+        login = conn.execute(text("SELECT current_user")).scalar()
+    engine.dispose()
+    run = ok("init")  # no --identity: db on PostgreSQL
+    assert "policy identity is db" in run.stderr and login in run.stderr
+    assert ok("policy", "show", "--json").json()["identity"] == "db"
+    assert [s["db_login"] for s in ok("staff", "list", "--json").json()] == [login]
+    ok("staff", "add", "gm", "--name", "Zhou Min", "--dept", "Leadership", "--role", "approver")
+    ok("--as", "gm", "client", "add", "Acme")  # the admin's login, on gm's behalf
+    assert last_event(ok, "client.add")["actor"] == "gm (by admin admin)"
+    map_login(db_target, "gm", login)  # the login is now gm's, who is no admin
+    one_error_line(cli("--as", "admin", "client", "add", "Beta"), 4, "not an admin")
+    ok("client", "add", "Beta", env=NOBODY)
+    assert last_event(ok, "client.add")["actor"] == "gm"

@@ -12,7 +12,7 @@ from receptionctl.i18n import N_
 db_app = typer.Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
 
-def _upgrade(ctx: typer.Context, register_admin: bool):
+def _upgrade(ctx: typer.Context, register_admin: bool, identity: Optional[str] = None):
     from receptionctl.domain import setup
     from receptionctl.store.migrations import SCHEMA_HEAD
 
@@ -25,7 +25,10 @@ def _upgrade(ctx: typer.Context, register_admin: bool):
         result.upgraded_from = before
         setup.check_upgrade_allowed(session, st.actor, schema_pending=before != SCHEMA_HEAD)
         if register_admin:
-            setup.seed(session, st.actor, lambda create: st.cipher(create=create), result)
+            from receptionctl.cli.common import os_login
+
+            setup.seed(session, st.actor, lambda create: st.cipher(create=create), result, identity=identity,
+                       os_login=os_login())
         else:
             setup.seed_policy(session, st.actor, result)
 
@@ -34,12 +37,19 @@ def _upgrade(ctx: typer.Context, register_admin: bool):
     return st, result
 
 
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    identity: Annotated[Optional[str], typer.Option(
+        "--identity", metavar="MODE",
+        help="A new database only: who acts, the policy identity: declared (--as is taken at its word; the "
+             "default for a SQLite file), os (the operating-system login) or db (the database login; the default "
+             "on PostgreSQL). Under os and db the first admin is mapped to the login running init.")] = None,
+) -> None:
     from receptionctl.i18n import _
     from receptionctl.render.output import note
     from receptionctl.store.db import describe
 
-    st, result = _upgrade(ctx, register_admin=True)
+    st, result = _upgrade(ctx, register_admin=True, identity=identity.strip().lower() if identity else None)
     where = describe(st.db.url)
     if result.created:
         note(_("created database {database} (schema {schema})").format(database=where, schema=result.revision))
@@ -50,6 +60,10 @@ def init(ctx: typer.Context) -> None:
         note(_("database {database} is ready (schema {schema})").format(database=where, schema=result.revision))
     if result.admin_registered:
         note(_("registered {user} as admin").format(user=result.admin_registered))
+    if result.identity_login:
+        note(_("policy identity is {mode}: the acting user is the login; {login} is {user}'s (map the others with "
+               "`receptionctl staff edit USER --db-login LOGIN`)").format(
+            mode=result.identity, login=result.identity_login, user=result.admin_registered))
     if result.key_checked and st.key_source() == "file":
         note(_("encryption key for sensitive fields: {file} (keep it safe, back it up)").format(file=st.key_file()))
     if result.key_missing:

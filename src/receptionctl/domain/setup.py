@@ -13,7 +13,7 @@ from receptionctl.domain.engine import adopt_orphans, seed_default
 from receptionctl.domain.policy import SETTINGS, to_text
 from receptionctl.domain.secrets import KEY_CHECK, Cipher
 from receptionctl.domain.vocab import check_username
-from receptionctl.errors import NotAllowed
+from receptionctl.errors import BadInput, NotAllowed
 from receptionctl.i18n import N_, _
 from receptionctl.store.models import Meta, Policy, ProcedureVersion, Staff, StaffRole
 
@@ -28,6 +28,8 @@ class InitResult:
     key_checked: bool = False
     key_missing: bool = False
     procedure_loaded: bool = False
+    identity: str | None = None  # the policy identity chosen for a new database
+    identity_login: str | None = None  # the login the first admin was mapped to (os, db)
 
 
 def missing_procedure(session: Session) -> bool:
@@ -82,23 +84,49 @@ def _seed_policy(session: Session, actor: str, result: InitResult) -> None:
     result.policy_added = tuple(added)
 
 
-def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], result: InitResult) -> None:
+def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], result: InitResult,
+         identity: str | None = None, os_login: str = "") -> None:
     """Default policy rows, the first admin (when the staff table is empty), the key check.
 
-    Runs inside the schema upgrade's transaction, so two concurrent `init` runs see each
-    other's work and do it once."""
+    `identity` (init --identity) chooses the policy `identity` of a new database; without it a
+    SQLite file is `declared` and a server database `db` (its acting user is the database
+    login). Under os or db the first admin is mapped to the login running init (db_login), so
+    that they can act at once. Runs inside the schema upgrade's transaction, so two concurrent
+    `init` runs see each other's work and do it once."""
 
     now = clock.now()
+    new = not has_staff(session)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if identity is not None and identity not in access.IDENTITY_MODES:
+        raise BadInput(_("--identity {value!r}: expected one of {modes}").format(
+            value=identity, modes=", ".join(access.IDENTITY_MODES)))
+    if identity is not None and not new:
+        raise BadInput(_("--identity {value!r}: it chooses for a new database, and this one has staff").format(
+            value=identity), hint=_("an admin changes it with `receptionctl policy set identity MODE`"))
+    if identity == "db" and sqlite:
+        raise BadInput(_("--identity db: a SQLite file has no database logins: expected declared or os"))
     seed_policy(session, actor, result)
-    if not has_staff(session):
+    if new:
         check_username(actor, N_("the acting user"))
-        row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now)
+        mode = identity or ("declared" if sqlite else "db")
+        login = (access.database_login(session) if mode == "db" else os_login) if mode != "declared" else None
+        row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now, db_login=login)
         session.add(row)
         session.flush()
         session.add(StaffRole(staff_id=row.id, role="admin"))
-        audit.record(session, actor, "staff.add", "staff", row.id,
-                     after={"username": actor, "roles": ["admin"], "reason": "first user, at init"})
+        after = {"username": actor, "roles": ["admin"], "reason": "first user, at init"}
+        if login:
+            after["db_login"] = login
+        audit.record(session, actor, "staff.add", "staff", row.id, after=after)
         result.admin_registered = actor
+        policy = session.get(Policy, "identity")
+        if policy is not None and policy.value != mode:
+            before = policy.value
+            policy.value, policy.updated_at, policy.updated_by = mode, now, actor
+            audit.record(session, actor, "policy.set", "policy", None, before={"identity": before},
+                         after={"identity": mode})
+        result.identity = mode
+        result.identity_login = login
 
     # A key is made only for a database that has none yet; one that has a key check keeps
     # its key, and a wrong key is a clear error at init too.
