@@ -51,6 +51,7 @@ def test_new_database_and_key_file_are_private(ok, db_target):
     assert stat.S_IMODE(os.stat(db_target + ".key").st_mode) == 0o600
 
 
+@pytest.mark.slow  # two processes at once, twice
 @pytest.mark.parametrize("round_", range(2))
 def test_init_twice_at_once_leaves_one_schema(db_target, tmp_path, round_):
     env = {**os.environ, "RECEPTIONCTL_DB": db_target}

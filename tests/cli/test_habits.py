@@ -8,6 +8,8 @@ import subprocess
 import sys
 import termios
 
+import pytest
+
 from tests.cli.test_foundation import one_error_line
 from tests.cli.test_visits_plans import new_visit
 
@@ -72,6 +74,7 @@ def on_a_terminal(args, env, rows=12, cols=120):
     return shown.decode("utf-8", "replace")
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 def test_a_long_list_goes_through_the_pager_on_a_terminal(team, tmp_path):
     for day in ("2026-12-01", "2026-12-02", "2026-12-03"):
         new_visit(team, at=f"{day} 10:00")

@@ -43,6 +43,7 @@ def test_a_bad_option_value_still_gets_typers_message():
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "during" in proc.stderr
 
 
+@pytest.mark.slow  # the installed console script, in its own process
 def test_the_console_script_flushes_and_commits_before_it_ends(initdb):
     """main() ends the process with os._exit (no interpreter teardown): every byte of a long
     output still reaches the pipe, a change is committed, and exit codes are kept."""

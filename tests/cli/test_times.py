@@ -43,6 +43,7 @@ def stored_starts(db_target: str) -> list:
 
 
 # -- 1. one time zone: the company's ---------------------------------------------------------
+@pytest.mark.slow  # a process per machine zone (the zone is read at start-up)
 @pytest.mark.parametrize("machine_tz", ["UTC", "Asia/Shanghai", "America/New_York"])
 def test_the_machine_zone_never_changes_the_stored_instant(team, db_target, machine_tz):
     """A whole process, as cron or a colleague's shell runs it: only the machine's TZ differs."""

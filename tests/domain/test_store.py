@@ -149,3 +149,25 @@ def test_upgrading_a_populated_database_keeps_every_row(db_target):
         assert conn.execute(text("SELECT count(*) FROM task WHERE visit_id = 1")).scalar() > 0
     assert db.integrity() == []
     db.dispose()
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the SQLite engines' shared compiled SQL")
+def test_two_sqlite_files_share_the_compiled_statements(tmp_path):
+    """A statement compiled for one file is not compiled again for another in the same process
+    (most of a short command's time was SQLAlchemy compiling its statements anew)."""
+    from sqlalchemy import select
+
+    from receptionctl.store.models import Client
+
+    query = select(Client.id, Client.name).where(Client.name == "Acme")
+    hits = []
+    for name in ("one.db", "two.db"):
+        db = Database(str(tmp_path / name))
+        db.create_file()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE client (id INTEGER PRIMARY KEY, name TEXT, name_key TEXT, tier TEXT, "
+                                 "industry TEXT, created_at TEXT)")
+            result = conn.execute(query)
+            hits.append(result.context.cache_hit == result.context.dialect.CACHE_HIT)
+        db.dispose()
+    assert hits[1], hits  # the second file's engine found the first one's compiled SQL
