@@ -98,6 +98,12 @@ def test_errors_and_hints_are_in_chinese(command, ok):
     assert result.stderr.startswith("错误") and not english(result.stderr), result.stderr
     usage = run(command, [*ZH, "visit", "list", "--nope"])
     assert usage.exit_code == 2 and not english(usage.stderr), usage.stderr
+    choice = run(command, [*ZH, "report", "daily", "--format", "md"])  # the parser's reason, inside its message
+    assert choice.exit_code == 2 and "'md'" in choice.stderr and not english(choice.stderr), choice.stderr
+    extra = run(command, [*ZH, "visit", "show", "1", "2"])
+    assert extra.exit_code == 2 and not english(extra.stderr), extra.stderr
+    guess = run(command, [*ZH, "visit", "lst"])  # the parser's guess, after its message
+    assert guess.exit_code == 2 and "'list'" in guess.stderr and not english(guess.stderr), guess.stderr
 
 
 def test_chinese_usernames_are_welcome(command, ok):
@@ -138,3 +144,71 @@ def test_json_does_not_change_with_the_language(command, ok):
         en = json.loads(ok(*args).stdout)
         zh = json.loads(ok(*ZH, *args).stdout)
         assert en == zh, args
+
+
+def test_a_whole_flow_in_chinese_shows_no_english_sentence(command, from_template):
+    """Plan, approve, receive, follow up, complain, report: every line a zh-CN user reads (stdout
+    and stderr, tables, notes, warnings and the daily report in each format) is Chinese."""
+    from tests.conftest import with_team
+
+    from_template(with_team)
+    runs = []
+
+    def zh(*args, env=None):
+        result = run(command, [*ZH, *args], env=env)
+        assert result.exit_code == 0, (args, result.stderr)
+        runs.append((args, result.stdout + result.stderr))
+        return result
+
+    day = {"RECEPTIONCTL_NOW": "2026-12-01T09:00:00+08:00"}
+    after = {"RECEPTIONCTL_NOW": "2026-12-01T12:30:00+08:00"}
+    vid = str(zh("--as", "li", "visit", "new", "--client", "Acme", "--at", "2026-12-01 10:00", "--purpose", "talk",
+                  "--headcount", "5", "--json").json()["id"])
+    zh("--as", "li", "plan", "assign", vid, "--role", "host", "--staff", "li", "--backup", "wang")
+    zh("--as", "li", "plan", "item", vid, "--at", "2026-12-01 10:00", "--title", "Welcome")
+    zh("--as", "li", "plan", "set", vid, "--budget", "800")
+    zh("--as", "li", "plan", "submit", vid)
+    zh("--as", "gm", "plan", "approve", vid)
+    zh("plan", "show", vid)
+    zh("visit", "show", vid)
+    zh("visit", "list")
+    zh("task", "list")
+    zh("--as", "li", "checkin", vid, "--guest", "Liu Yang", "--title", "GM", env=day)
+    zh("--as", "li", "incident", "add", vid, "--kind", "equipment", "--severity", "high", "--text", "Projector",
+       env=day)
+    zh("--as", "li", "note", "add", vid, "--kind", "question", "--text", "Price list?", env=day)
+    zh("onsite", env=day)
+    zh("report", "daily", env=day)
+    zh("report", "daily", "--format", "markdown", env=day)
+    html = zh("report", "daily", "--format", "html", env=day).stdout
+    runs.append((("report daily --format html (text)",), re.sub(r"<[^>]+>", "\n", html)))
+    zh("--as", "li", "incident", "resolve", "1", "--text", "Spare projector", env=day)
+    zh("--as", "li", "visit", "complete", vid, env=after)
+    zh("followup", "due", env=after)
+    zh("--as", "li", "feedback", "add", vid, "--score", "40", "--channel", "phone", "--comment", "Too long",
+       env=after)
+    zh("--as", "li", "case", "add", "--client", "Acme", "--kind", "complaint", "--category", "service",
+       "--text", "等待时间太长", env=after)
+    zh("case", "list", env=after)
+    zh("case", "show", "1", env=after)
+    zh("report", "kpi", "--month", "2026-12", env=after)
+    zh("report", "daily", env=after)
+    zh("audit", "--limit", "5")
+    zh("staff", "list")
+    zh("client", "list")
+    zh("client", "show", "Acme")
+    zh("policy", "show")
+    zh("procedure", "show")
+    zh("procedure", "history")
+    zh("db", "info")
+    zh("doc", "add", "接待手册", "--version", "2", "--copies", "2")
+    zh("doc", "lend", "1", "--to", "li", "--due", "2026-12-03")
+    zh("doc", "list")
+    zh("attach", "list", vid)
+    zh("retention", "plan")
+    zh("hold", "list")
+    zh("notify", "list")
+    zh("procedure", "readers")
+    zh("report", "daily", "--date", "2026-12-10", env=after)
+    left = {" ".join(a): english(out) for a, out in runs if english(out)}
+    assert not left, left

@@ -40,7 +40,9 @@ COLUMNS = [("id", N_("ID")), ("received_at", N_("Received")), ("kind", N_("Kind"
 
 
 def _rows(views):
-    return [{**v.__dict__, "flag": _("OVERDUE") if v.overdue else ""} for v in views]
+    from receptionctl.render.sheets import case_text
+
+    return [{**v.__dict__, "text": case_text(v.text), "flag": _("OVERDUE") if v.overdue else ""} for v in views]
 
 
 def _label(msgid: str) -> str:

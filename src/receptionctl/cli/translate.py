@@ -29,7 +29,7 @@ _USAGE = [
     (re.compile(r"^Option (?P<name>.+?) requires an argument\.$"), N_("Option {name} requires an argument."), None),
     (re.compile(r"^Option (?P<name>.+?) requires (?P<n>\d+) arguments\.$"),
      N_("Option {name} requires {n} arguments."), None),
-    (re.compile(r"^Got unexpected extra arguments? \((?P<value>.*)\)$"), N_("Got unexpected extra arguments ({value})"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<value>.*)\)$"), N_("Got unexpected extra arguments ({value})"),
      None),
     (re.compile(r"^No such command (?P<name>.+?)\.$"), N_("No such command {name}."), None),
     (re.compile(r"^Missing command\.$"), N_("Missing command."), None),
@@ -41,6 +41,7 @@ _USAGE = [
     (re.compile(r"^(?P<value>.+?) is not in the range (?P<range>.+)\.$"), N_("{value} is not in the range {range}."),
      None),
 ]
+_SUGGESTION = re.compile(r"^(?P<head>.*?)\.? Did you mean (?P<suggestions>.+)\?$")
 # the parser's words inside those messages
 N_("integer"), N_("float"), N_("boolean")
 
@@ -49,6 +50,11 @@ def usage_error(message: str) -> str:
     """The parser's English message in the run's language (itself in English, or when unknown)."""
     if not i18n.chinese():
         return message
+    suggestion = _SUGGESTION.match(message)  # typer adds its guess after the (translated) message
+    if suggestion:
+        head = suggestion.group("head")
+        head = head if head.endswith("。") else usage_error(head + ".")
+        return head + _("Did you mean {suggestions}?").format(suggestions=suggestion.group("suggestions"))
     for pattern, msgid, extra in _USAGE:
         m = pattern.match(message)
         if not m:
@@ -56,6 +62,8 @@ def usage_error(message: str) -> str:
         values = {k: (v or "") for k, v in m.groupdict().items()}
         if "kind" in values:
             values["kind"] = _(values["kind"])
+        if msgid.startswith("Invalid value") and values.get("value"):  # the parser's reason inside
+            values["value"] = usage_error(values["value"])
         text = _(msgid).format(**values)
         if extra and values.get("options"):
             text += " " + _(extra).format(options=values["options"])

@@ -322,18 +322,18 @@ SETTINGS: dict[str, Setting] = {
         Setting("retention_alert_days", 7, _int(0, 365), N_("records due for destruction this many days with no "
                 "retention run pending are an alert in the daily report"), "001"),
         # -- notifications (issue 17) --
-        Setting("notify_routes", NOTIFY_ROUTES, _notify_routes, "who hears of which event: EVENT[:WORD]=TARGET+TARGET, "
+        Setting("notify_routes", NOTIFY_ROUTES, _notify_routes, N_("who hears of which event: EVENT[:WORD]=TARGET+TARGET, "
                 "comma-separated; a target is a staff role or the event's submitter, host, owner or asked person; "
                 ":WORD narrows an event to a severity, kind or flag (incident.add:critical, case.add:complaint, "
-                "feedback.add:red_line)", "017"),
-        Setting("notify_role_channels", "", _role_channels, "each role's channel, an Apprise URL (role=URL, separated "
+                "feedback.add:red_line)"), "017"),
+        Setting("notify_role_channels", "", _role_channels, N_("each role's channel, an Apprise URL (role=URL, separated "
                 "by spaces or ';'), such as a WeCom group bot wecombot://KEY: it hears for the role's people who have "
-                "no channel of their own", "017"),
-        Setting("notify_retries", 5, _int(0, 20), "a notification that cannot be sent is tried again this many times, "
-                "then it is failed (the dead-letter list)", "017"),
-        Setting("notify_backoff_minutes", "1,5,15,60", _minutes, "minutes before each retry of a notification (the "
-                "last one repeats)", "017"),
-        Setting("notify_timeout_seconds", 10, _int(1, 300), "seconds one notification may take to send", "017"),
+                "no channel of their own"), "017"),
+        Setting("notify_retries", 5, _int(0, 20), N_("a notification that cannot be sent is tried again this many times, "
+                "then it is failed (the dead-letter list)"), "017"),
+        Setting("notify_backoff_minutes", "1,5,15,60", _minutes, N_("minutes before each retry of a notification (the "
+                "last one repeats)"), "017"),
+        Setting("notify_timeout_seconds", 10, _int(1, 300), N_("seconds one notification may take to send"), "017"),
         Setting("lookahead_working_days", 3, _int(0, 30), N_("working days the daily report looks ahead"), "002"),
         Setting("roll_to_working_day", True, _switch, N_("a deadline in calendar days (d) that lands on a weekend or "
                 "holiday moves to the next working day (before the visit: the previous one), same time of day"), "002"),

@@ -3,6 +3,8 @@ record's show is where what a list shortens is read in full."""
 
 from __future__ import annotations
 
+import re
+
 import sys
 
 from receptionctl.i18n import N_, _, code
@@ -217,6 +219,21 @@ def print_checklist(c) -> None:
             sys.stdout.write(f"      {text(t.due_at)} ({t.shown_due}) · {t.who}{planned}\n")
 
 
+_RED_LINE_CASE = re.compile(r"^feedback score (?P<score>\d+) is under the red line (?P<red_line>\d+)(?:: (?P<comment>.*))?$",
+                            re.DOTALL)
+
+
+def case_text(text: str) -> str:
+    """A case's words as shown: those of a case opened by red-line feedback are stored in English
+    (domain.cases.open_red_line_case finds the case again by them), and shown in the run's language."""
+    m = _RED_LINE_CASE.match(text or "")
+    if not m:
+        return text
+    shown = _("feedback score {score} is under the red line {red_line}").format(score=m["score"],
+                                                                              red_line=m["red_line"])
+    return shown + (_(": {comment}").format(comment=m["comment"]) if m["comment"] else "")
+
+
 def print_case(c) -> None:
     """A service case: what was raised, each step of its loop with who and when, the
     escalations and their promised answers, the logbook lines about it."""
@@ -244,7 +261,7 @@ def print_case(c) -> None:
         (N_("state"), status),
         (N_("client"), c.client), (N_("visit"), c.visit_id),
         (N_("about"), c.about) if c.restricted else (N_("source"), code(c.source, "source")),
-        (N_("said"), c.text),
+        (N_("said"), case_text(c.text)),
         (N_("received"), _("{moment} by {person}").format(moment=text(c.received_at), person=c.received_by)),
         (N_("acknowledged"), c.acknowledged_at),
         (N_("owner"), f"{c.owner_name} ({c.owner})" if c.owner else None), (N_("due"), c.due_at),
