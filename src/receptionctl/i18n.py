@@ -114,6 +114,14 @@ def _(message: str) -> str:
     return _current.gettext(message) if message else message
 
 
+def label(message: str) -> str:
+    """A table header: `message`, or one whose English word means different things in different
+    tables, with its message id `context|English` (as `code|VALUE`), shown as its translation, else as
+    the English after the bar."""
+    text = _(message)
+    return message.split("|", 1)[1] if "|" in message and text == message else text
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 

@@ -45,18 +45,6 @@ def _rows(views):
     return [{**v.__dict__, "text": case_text(v.text), "flag": _("OVERDUE") if v.overdue else ""} for v in views]
 
 
-def _label(msgid: str) -> str:
-    """A column header whose English word means different things in different tables: its
-    message id is `context|English` (as i18n.code's `code|VALUE`), shown as its translation, else
-    as the English after the bar."""
-    text = _(msgid)
-    return msgid.split("|", 1)[1] if text == msgid else text
-
-
-def _headers(columns):
-    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
-
-
 def _say(view, said: str, **more) -> str:
     """What a step did to a case, in one line: `said` is the message id (case, kind, state)."""
     return _(said).format(case=view.id, kind=code(view.kind), state=code(view.state).replace("_", " "), **more)
@@ -327,8 +315,8 @@ def patterns(ctx: typer.Context,
     print_table([{**c.__dict__, "change": f"{c.change:+d}", "dimension": code(c.dimension),
                   "value": code(c.value) if c.dimension in ("category", "source", "kind") else c.value}
                  for c in result.counts],
-                _headers([("dimension", N_("patterns|By")), ("value", N_("Value")), ("count", N_("Cases")),
-                          ("previous", N_("Before")), ("change", N_("Change"))]),
+                [("dimension", N_("patterns|By")), ("value", N_("Value")), ("count", N_("Cases")),
+                 ("previous", N_("Before")), ("change", N_("Change"))],
                 title=_("Cases received {first} to {last}: {total} (the period before: {previous})").format(
                     first=first, last=last, total=result.total, previous=result.previous_total))
     for line in result.repeated:

@@ -59,18 +59,6 @@ HANDOVER_COLUMNS = [("id", N_("ID")), ("prepared_at", N_("Prepared")), ("shift",
                     ("open", N_("Open")), ("problems", N_("Problems")), ("summary", N_("Summary"))]
 
 
-def _label(msgid: str) -> str:
-    """A column header whose English word means different things in different tables: its
-    message id is `context|English` (as i18n.code's `code|VALUE`), shown as its translation, else
-    as the English after the bar."""
-    text = _(msgid)
-    return msgid.split("|", 1)[1] if text == msgid else text
-
-
-def _headers(columns):
-    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
-
-
 def _shift_rows(views):
     return [{**v.__dict__, "shift": code(v.shift),
              "handover": f"{v.handover_id} {code(v.handover_state)}" if v.handover_id else ""}
@@ -294,7 +282,7 @@ def handover_list(ctx: typer.Context, on: DayOpt = None, as_json: JsonOpt = Fals
     if as_json:
         print_json(views)
     else:
-        print_table(_handover_rows(views), _headers(HANDOVER_COLUMNS))
+        print_table(_handover_rows(views), HANDOVER_COLUMNS)
 
 
 @handover_app.command("show", help="A handover whole: the summary, what was open, the checklist, both "
@@ -349,7 +337,7 @@ def handover_review(ctx: typer.Context,
     if as_json:
         print_json(view)
         return
-    print_table(_handover_rows(view.handovers), _headers(HANDOVER_COLUMNS), title=_("Handovers of {day}").format(day=view.day))
+    print_table(_handover_rows(view.handovers), HANDOVER_COLUMNS, title=_("Handovers of {day}").format(day=view.day))
     said = dict(day=view.day, user=view.reviewed_by, note=view.note)
     say(_("handovers of {day} reviewed by {user}: {note}").format(**said) if view.note
         else _("handovers of {day} reviewed by {user}").format(**said))

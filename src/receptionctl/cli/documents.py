@@ -36,7 +36,7 @@ NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="
 
 # a header "document|Title" is a document's title ("Title" alone is a person's job title in the
 # catalogue; "Out" a visitor gone out): shown as its translation, else as the English after the bar
-# (see _headers)
+# (i18n.label, in print_table)
 DOC_COLUMNS = [("id", N_("ID")), ("title", N_("document|Title")), ("version", N_("Version")), ("flag", ""),
                ("copies", N_("document|Copies")), ("held", N_("Held")), ("out", N_("document|Out")),
                ("destroyed", N_("Destroyed")), ("overdue", N_("Overdue")), ("place", N_("Place"))]
@@ -47,16 +47,6 @@ REGISTER_COLUMNS = [("number", N_("No.")), ("copy", N_("Copy")), ("lent_at", N_(
                     ("who", N_("Borrower")), ("due", N_("document|Due")), ("returned_at", N_("Returned")),
                     ("back_by", N_("Returned by")), ("remarks", N_("Remarks"))]
 COPY_COLUMNS = [("number", N_("Copy")), ("state", N_("State")), ("detail", N_("Detail"))]
-
-
-def _label(msgid: str) -> str:
-    """A header whose message id is `context|English`: its translation, else the English after the bar."""
-    text = _(msgid)
-    return msgid.split("|", 1)[1] if text == msgid else text
-
-
-def _headers(columns):
-    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
 
 
 def _doc_rows(views):
@@ -245,9 +235,9 @@ def doc_list(
     if as_json:
         print_json(views)
     elif out:
-        print_table(_out_rows(views), _headers(OUT_COLUMNS))
+        print_table(_out_rows(views), OUT_COLUMNS)
     else:
-        print_table(_doc_rows(views), _headers(DOC_COLUMNS))
+        print_table(_doc_rows(views), DOC_COLUMNS)
 
 
 @doc_app.command("show", help="A document version, its copies and its lending register (序号, date lent, borrower, "
@@ -295,4 +285,4 @@ def doc_show(ctx: typer.Context, doc: DocArg, version: VersionOpt = None, as_jso
                   "back_by": f"{r.returned_by_name} ({r.returned_by})" if r.returned_by else
                   (_("OVERDUE") if r.overdue else _("out")),
                   "remarks": " / ".join(x for x in (r.note, r.return_note, _("late") if r.late else None) if x)}
-                 for r in v.register], _headers(REGISTER_COLUMNS), title=_("Lending register"), wide=True)
+                 for r in v.register], REGISTER_COLUMNS, title=_("Lending register"), wide=True)

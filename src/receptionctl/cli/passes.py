@@ -42,18 +42,6 @@ MAIL_COLUMNS = [("id", N_("ID")), ("received_at", N_("Received")), ("kind", N_("
                 ("collected_by", N_("Collected by")), ("flag", "")]
 
 
-def _label(msgid: str) -> str:
-    """A column header whose English word means different things in different tables: its
-    message id is `context|English` (as i18n.code's `code|VALUE`), shown as its translation, else
-    as the English after the bar."""
-    text = _(msgid)
-    return msgid.split("|", 1)[1] if text == msgid else text
-
-
-def _headers(columns):
-    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
-
-
 def _pass_rows(views):
     return [{**v.__dict__, "flag": _("OVERDUE") if v.overdue else _("out") if v.out else ""} for v in views]
 
@@ -330,4 +318,4 @@ def mail_list(
     if as_json:
         print_json(views)
     else:
-        print_table(_mail_rows(views), _headers(MAIL_COLUMNS))
+        print_table(_mail_rows(views), MAIL_COLUMNS)

@@ -173,17 +173,6 @@ HISTORY_COLUMNS = [("id", N_("ID")), ("name", N_("Procedure")), ("version", N_("
                    ("readers", N_("Read")), ("file", N_("File")), ("visits", N_("Visits")), ("in_use", "")]
 
 
-def _label(msgid: str) -> str:
-    """A header whose message id is `context|English` (one English word, several meanings): its
-    translation, else the English after the bar."""
-    text = _(msgid)
-    return msgid.split("|", 1)[1] if text == msgid else text
-
-
-def _headers(columns):
-    return [(c[0], _label(c[1]) if "|" in c[1] else c[1], *c[2:]) for c in columns]
-
-
 def _reason(v) -> str | None:
     """The reason of a version: as given, but the one init stores (English) shown translated."""
     from receptionctl.domain.engine.procedure import INIT_REASON
@@ -228,7 +217,7 @@ def procedure_history(
         print_table([{**v.__dict__, "in_use": _("in use") if v.in_use else "", "where": _where(v),
                       "reason": _reason(v), "method": code(v.method, "method"), "summary": summary_line(v.changes, translate=True),
                       "readers": f"{v.read}/{v.asked}" if v.asked else (str(v.read) if v.read else "")}
-                     for v in found], _headers(HISTORY_COLUMNS))
+                     for v in found], HISTORY_COLUMNS)
         return
     import sys
 
@@ -245,9 +234,8 @@ def procedure_history(
     rows = manual.change_rows(v.changes)
     if rows:
         sys.stdout.write("\n")
-        print_table(rows, _headers([("what", N_("change|What")), ("key", N_("Key")), ("change", N_("Change")),
-                                    ("field", N_("Field")), ("old", N_("change|Before")),
-                                    ("new", N_("change|After"))]))
+        print_table(rows, [("what", N_("change|What")), ("key", N_("Key")), ("change", N_("Change")),
+                           ("field", N_("Field")), ("old", N_("change|Before")), ("new", N_("change|After"))])
 
 
 @procedure_app.command("ack", help="Say you have read a procedure version (default: the one in use): recorded "

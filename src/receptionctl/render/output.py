@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from receptionctl import i18n
 from receptionctl.domain import clock
-from receptionctl.i18n import _
+from receptionctl.i18n import _, label
 
 Column = tuple  # (key, header) or (key, header, "fixed"|"text" [priority 0-9]); see _SHAPES
 
@@ -156,7 +156,7 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
     if is_tty():
         _rich_table(cells, columns, title, _wide if wide is None else wide, pager)
         return
-    headers = [_(c[1]) for c in columns]
+    headers = [label(c[1]) for c in columns]
     lens = [[cell_len(v) for v in c] for c in cells]  # once each: the widths and the padding use them
     widths = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     out = sys.stdout
@@ -273,7 +273,7 @@ def _rich_table(cells: list[list[str]], columns: Sequence[Column], title: str | 
     from rich.text import Text
 
     con = console()
-    headers = [_(c[1]) for c in columns]
+    headers = [label(c[1]) for c in columns]
     lens = [[cell_len(v) for v in c] for c in cells]
     naturals = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     shapes = [_shape(c, [row[i] for row in cells], naturals[i]) for i, c in enumerate(columns)]
