@@ -364,6 +364,20 @@ def snapshot(target: str) -> dict[str, list]:
         engine.dispose()
 
 
+def query_rows(target: str, sql: str) -> list[tuple]:
+    """The rows of one SQL query on the database `target`, through an engine of its own."""
+    from sqlalchemy import create_engine, text
+
+    from receptionctl.store.db import url_for
+
+    engine = create_engine(url_for(target))
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql)).all()]
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def unchanged(db_target):
     """with unchanged(): ... asserts that the database is the same afterwards."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, query_rows
 
 RUNS = 50
 # a command's whole run is ~0.5-1.5 s, most of it start-up: a kill at 0-300 ms (the range)
@@ -28,19 +28,6 @@ EARLY = 0.3
 def _tool() -> list[str]:
     script = Path(sys.executable).with_name("receptionctl")
     return [str(script)] if script.exists() else [sys.executable, "-m", "receptionctl"]
-
-
-def _rows(target: str, sql: str) -> list[tuple]:
-    from sqlalchemy import create_engine, text
-
-    from receptionctl.store.db import url_for
-
-    engine = create_engine(url_for(target))
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql)).all()]
-    finally:
-        engine.dispose()
 
 
 def _procedure(tmp_path: Path, n: int) -> Path:
@@ -111,7 +98,7 @@ def test_commands_killed_at_random_leave_everything_whole(team, db_target, tmp_p
         outcomes = list(pool.map(one, jobs))
     elapsed = time.monotonic() - started
 
-    q = lambda sql: _rows(db_target, sql)
+    q = lambda sql: query_rows(db_target, sql)
     # no visit without its tasks; no task without its visit (or case, or desk)
     assert q("SELECT v.id FROM visit v WHERE NOT EXISTS (SELECT 1 FROM task t WHERE t.visit_id = v.id)") == []
     assert q("SELECT t.id FROM task t LEFT JOIN visit v ON v.id = t.visit_id "

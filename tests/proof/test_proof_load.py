@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.conftest import PG_URL, run
+from tests.conftest import PG_URL, query_rows, run
 
 PROCESSES = int(os.environ.get("PROOF_PROCESSES", "10"))
 # per process: client add, visit new, note add, task done, feedback add (rounds of 5): the 200,
@@ -76,19 +76,6 @@ def _worker(job: tuple[int, int]) -> list[tuple]:
     return done
 
 
-def _rows(target: str, sql: str) -> list[tuple]:
-    from sqlalchemy import create_engine, text
-
-    from receptionctl.store.db import url_for
-
-    engine = create_engine(url_for(target))
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql)).all()]
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.slow
 def test_ten_processes_of_mixed_writes(team, command, db_target):
     global _COMMAND
@@ -115,7 +102,7 @@ def test_ten_processes_of_mixed_writes(team, command, db_target):
 
     def counted(sql: str) -> dict:
         found: dict = {}
-        for (value,) in _rows(db_target, sql):
+        for (value,) in query_rows(db_target, sql):
             found[value] = found.get(value, 0) + 1
         return found
 
@@ -137,7 +124,7 @@ def test_ten_processes_of_mixed_writes(team, command, db_target):
     import json
 
     audited_forms: dict = {}
-    for (after,) in _rows(db_target, "SELECT after FROM audit_event WHERE action IN ('feedback.add', 'feedback.replace')"):
+    for (after,) in query_rows(db_target, "SELECT after FROM audit_event WHERE action IN ('feedback.add', 'feedback.replace')"):
         comment = json.loads(after).get("comment") or ""
         audited_forms[comment] = audited_forms.get(comment, 0) + 1
     assert {f"feedback {k}": audited_forms.get(f"feedback {k}", 0) for k in ok["feedback"]} == \
@@ -155,8 +142,8 @@ def test_ten_processes_of_mixed_writes(team, command, db_target):
     audited_tasks = counted("SELECT entity_id FROM audit_event WHERE action = 'task.done' AND entity = 'task'")
     assert {int(k): audited_tasks.get(int(k), 0) for k in ok["task"]} == {int(k): 1 for k in ok["task"]}
     if not PG_URL:
-        assert _rows(db_target, "PRAGMA integrity_check") == [("ok",)]
-        assert _rows(db_target, "PRAGMA foreign_key_check") == []
+        assert query_rows(db_target, "PRAGMA integrity_check") == [("ok",)]
+        assert query_rows(db_target, "PRAGMA foreign_key_check") == []
     print(f"\nload: {PROCESSES} processes, {len(runs)} commands ({writes} of the five writes), "
           f"{len(failures)} exit 5 (locked), 0 lost, {elapsed:.1f} s")
     assert writes + len(failures) >= PROCESSES * WRITES

@@ -125,6 +125,20 @@ def _contact_view(row, id_number: str | None) -> ContactView:
                        row.transport, row.needs, id_number)
 
 
+def _contacts_of(session: Session, actor: str, client, cipher) -> list[ContactView]:
+    """A client's contact people, identity numbers masked; with a `cipher` (a reveal, already
+    allowed), in clear, each reveal audited."""
+    views = []
+    for row in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
+        shown = row.id_number_mask
+        if cipher is not None and row.id_number_enc:
+            shown = cipher.decrypt(row.id_number_enc)
+            audit.record(session, actor, "contact.reveal", "contact", row.id,
+                         after={"client": client.name, "field": "id_number"})
+        views.append(_contact_view(row, shown))
+    return views
+
+
 def show_client(
     session: Session, actor: str, ref: str, *, reveal: bool = False, cipher=None
 ) -> ClientDetail:
@@ -134,15 +148,7 @@ def show_client(
     client = resolve_client(session, ref)
     if reveal:
         cipher = verify(session, cipher)
-    contacts = []
-    for row in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
-        shown = row.id_number_mask
-        if reveal and row.id_number_enc:
-            shown = cipher.decrypt(row.id_number_enc)
-            audit.record(session, actor, "contact.reveal", "contact", row.id,
-                         after={"client": client.name, "field": "id_number"})
-        contacts.append(_contact_view(row, shown))
-
+    contacts = _contacts_of(session, actor, client, cipher if reveal else None)
     promises = tuple(list_notes(session, client_id=client.id, open_promises=True))
     return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts),
                         promises)
@@ -253,15 +259,7 @@ def list_contacts(session: Session, ref: str, *, actor: str | None = None, revea
     client = resolve_client(session, ref)
     if reveal:
         cipher = verify(session, cipher)
-    views = []
-    for r in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
-        shown = r.id_number_mask
-        if reveal and r.id_number_enc:
-            shown = cipher.decrypt(r.id_number_enc)
-            audit.record(session, actor or "", "contact.reveal", "contact", r.id,
-                         after={"client": client.name, "field": "id_number"})
-        views.append(_contact_view(r, shown))
-    return views
+    return _contacts_of(session, actor or "", client, cipher if reveal else None)
 
 
 def _contact(session: Session, contact_id: int):
