@@ -25,10 +25,7 @@ def _upgrade(ctx: typer.Context, register_admin: bool, identity: Optional[str] =
         result.upgraded_from = before
         setup.check_upgrade_allowed(session, st.actor, schema_pending=before != SCHEMA_HEAD)
         if register_admin:
-            from receptionctl.cli.common import os_login
-
-            setup.seed(session, st.actor, lambda create: st.cipher(create=create), result, identity=identity,
-                       os_login=os_login())
+            setup.seed(session, st.actor, lambda create: st.cipher(create=create), result, identity=identity)
         else:
             setup.seed_policy(session, st.actor, result)
 

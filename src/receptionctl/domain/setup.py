@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock
 from receptionctl.domain.engine import adopt_orphans, seed_default
-from receptionctl.domain.policy import SETTINGS, to_text
+from receptionctl.domain.policy import SETTINGS, set_value, to_text
 from receptionctl.domain.secrets import KEY_CHECK, Cipher
 from receptionctl.domain.vocab import check_username
 from receptionctl.errors import BadInput, NotAllowed
@@ -85,7 +85,7 @@ def _seed_policy(session: Session, actor: str, result: InitResult) -> None:
 
 
 def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], result: InitResult,
-         identity: str | None = None, os_login: str = "") -> None:
+         identity: str | None = None) -> None:
     """Default policy rows, the first admin (when the staff table is empty), the key check.
 
     `identity` (init --identity) chooses the policy `identity` of a new database; without it a
@@ -109,7 +109,11 @@ def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], re
     if new:
         check_username(actor, N_("the acting user"))
         mode = identity or ("declared" if sqlite else "db")
-        login = (access.database_login(session) if mode == "db" else os_login) if mode != "declared" else None
+        login = None  # under os and db, the first admin is the login running init
+        if mode == "db":
+            login = access.database_login(session)
+        elif mode == "os":
+            login = session.info.get(access.OS_LOGIN)
         row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now, db_login=login)
         session.add(row)
         session.flush()
@@ -119,12 +123,9 @@ def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], re
             after["db_login"] = login
         audit.record(session, actor, "staff.add", "staff", row.id, after=after)
         result.admin_registered = actor
-        policy = session.get(Policy, "identity")
-        if policy is not None and policy.value != mode:
-            before = policy.value
-            policy.value, policy.updated_at, policy.updated_by = mode, now, actor
-            audit.record(session, actor, "policy.set", "policy", None, before={"identity": before},
-                         after={"identity": mode})
+        if mode != SETTINGS["identity"].default:
+            session.flush()  # the admin's role, which set_value checks
+            set_value(session, actor, "identity", mode)
         result.identity = mode
         result.identity_login = login
 
