@@ -48,6 +48,7 @@ def smtp_server():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
+    inbox.port = controller.port
     inbox.url = f"smtp://127.0.0.1:{controller.port}"
     yield inbox
     controller.stop()

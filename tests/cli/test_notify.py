@@ -6,7 +6,6 @@ then failed (the dead-letter list); the change itself never waits for or fails w
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,6 +13,7 @@ import pytest
 
 from tests.cli.test_cases import case_team
 from tests.cli.test_foundation import one_error_line
+from tests.cli.test_mail import free_port, smtp_server  # noqa: F401 (a fixture)
 from tests.cli.test_reception_followup import AFTER, DAY, held  # noqa: F401 (a fixture)
 from tests.cli.test_visits_plans import new_visit, ready
 from tests.conftest import NOW, statements
@@ -72,30 +72,6 @@ def bot():
     server.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def mail_server():
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self) -> None:
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 def queued(ok, *flags):
@@ -131,15 +107,15 @@ def test_a_plan_submit_reaches_the_approvers_over_http(team, bot):
     assert len(bot.received) == 2
 
 
-def test_a_plan_approval_reaches_the_submitter_by_mail(team, mail_server):
-    url = (f"mailto://127.0.0.1:{mail_server.port}?from=receptionctl@example.com&to=li@example.com")
+def test_a_plan_approval_reaches_the_submitter_by_mail(team, smtp_server):
+    url = (f"mailto://127.0.0.1:{smtp_server.port}?from=receptionctl@example.com&to=li@example.com")
     team("staff", "edit", "li", "--notify", url)
     vid = submitted(team)
     team("--as", "gm", "plan", "approve", str(vid))
     rows = queued(team, "--queued")
     assert [(r["event"], r["recipient"]) for r in rows] == [("plan.approve", "li")]  # submitter and host: once
     assert send(team)["sent"] == 1
-    [mail] = mail_server.messages
+    [mail] = smtp_server.envelopes
     assert mail.mail_from == "receptionctl@example.com" and mail.rcpt_tos == ["li@example.com"]
     text = mail.content.decode()
     assert "Subject: Plan of visit" in text and "approved by gm" in text
