@@ -51,3 +51,40 @@ def test_the_morning_reads_index_ranges_not_the_history(tmp_path):
         clock.pin(None)
         db.dispose()
     assert not scans, scans
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's count of virtual-machine steps")
+def test_the_retention_alert_reads_closed_history_once(tmp_path):
+    """The daily report's retention alert looked up each old guest's client's last visit among all
+    the client's visits: work that grew as the square of the closed history (`make bench`: the
+    report 13 times slower with ten times the history). Counted in SQLite's virtual-machine steps
+    (work, not time): three times the history may cost about three times the work, not nine."""
+    from bench.synthetic import build
+    from receptionctl.domain import clock
+    from receptionctl.domain.retention import alerts
+    from receptionctl.store.db import Database
+
+    now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    work = {}
+    for history in (10, 30):
+        target = str(tmp_path / f"history{history}.db")
+        build(target, 60, now, history=history)
+        db = Database(target)
+        steps = [0]
+
+        def tick():
+            steps[0] += 1
+            return 0
+
+        clock.pin(now)
+        try:
+            with db.session() as session:
+                raw = session.connection().connection.dbapi_connection
+                raw.set_progress_handler(tick, 100)
+                alerts(session, now)
+                raw.set_progress_handler(None, 0)
+        finally:
+            clock.pin(None)
+            db.dispose()
+        work[history] = steps[0]
+    assert work[30] < 4 * work[10], work

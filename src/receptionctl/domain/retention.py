@@ -481,8 +481,13 @@ def _due(key: str, cutoff: datetime | None) -> _Due:
 
         def apply(q):
             q = q.select_from(Guest).join(Visit, Visit.id == Guest.visit_id).where(_guest_left())
-            # the visit began before the client's last one ended: implied, and read by the index
-            return q if cutoff is None else q.where(since < cutoff, Visit.starts_at < cutoff)
+            if cutoff is None:
+                return q
+            # implied by `since < cutoff`, and cheap: the visit began before the cutoff (read by the
+            # index), and its client has no visit ending after it (one list, made once), so that the
+            # client's last visit is looked for only where it may be old
+            recent = select(v.client_id).where(v.ends_at >= cutoff, v.status != "cancelled")
+            return q.where(Visit.starts_at < cutoff, Visit.client_id.not_in(recent), since < cutoff)
         return _Due(Guest.id, since, held, apply)
     if key == "attachments":
         model = Attachment
