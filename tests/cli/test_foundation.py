@@ -428,7 +428,7 @@ def test_version(ok):
 
 def run_module(*args, env=None):
     return subprocess.run([sys.executable, "-m", "receptionctl", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=60)
+                          env={**os.environ, **(env or {})}, timeout=300)
 
 
 def test_help_does_not_import_sqlalchemy():
@@ -439,7 +439,7 @@ def test_help_does_not_import_sqlalchemy():
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "init" in proc.stdout
 

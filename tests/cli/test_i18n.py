@@ -67,6 +67,23 @@ def test_every_help_page_is_in_chinese(command, path):
     assert not left, f"`{path} --help` in zh-CN has English left: {left[:5]}"
 
 
+def test_the_parsers_words_and_the_listings_are_in_chinese(command):
+    """typer writes its headings and its notes after a parameter's help ("[default: 3]",
+    "[required]") in English, without gettext, and cuts a listing's line at spaces: the help
+    formatter translates them, a Chinese help is cut after its first sentence. The detector
+    above does not see single words, so they are looked for here."""
+    new = run(command, [*ZH, "visit", "new", "--help"]).stdout
+    assert new.startswith("用法：receptionctl visit new") and "\n选项：\n" in new
+    assert "[必填]" in new and "[默认：3]" in new and "显示此帮助并退出。" in new
+    for word in ("Usage", "Options", "required", "default:", "Show this message"):
+        assert word not in new, word
+    listing = run(command, [*ZH, "visit", "--help"]).stdout
+    assert "\n命令：\n" in listing and "  new         登记一次来访，同时生成接待方案草稿。\n" in listing
+    assert "  show        查看一次来访：" in listing and "..." in listing  # a long first sentence, cut
+    root = run(command, [*ZH, "--help"]).stdout  # the lazy groups' lines, before they are built
+    assert "  visit       来访：客户一告知就登记；列出、查看、改期、取消。\n" in root
+
+
 def test_english_help_is_english_again_after_a_chinese_run(command):
     run(command, [*ZH, "visit", "new", "--help"])
     assert "Options:" in run(command, ["visit", "new", "--help"]).stdout

@@ -180,7 +180,8 @@ def test_a_rotation_stopped_half_way_leaves_both_keys_readable_and_the_next_one_
 
     vid = loaded
     key = Path(db_target + ".key")
-    old = Fernet(key.read_bytes().strip())
+    old_key = key.read_bytes().strip()  # the key file as init wrote it
+    old = Fernet(old_key)
     new_key = Fernet.generate_key()
     new = Fernet(new_key)
     engine = create_engine(f"sqlite:///{db_target}")
@@ -203,7 +204,9 @@ def test_a_rotation_stopped_half_way_leaves_both_keys_readable_and_the_next_one_
     names = key_files(key.parent)
     assert not [n for n in names if ".new-" in n], names
     assert key.name + ".old-20261124T000000Z" in names  # the leftover, kept as an old key
-    assert key.read_bytes().strip() not in (new_key, old._signing_key)  # a fresh key
+    assert key.with_name(key.name + ".old-20261124T000000Z").read_bytes().strip() == new_key
+    assert key.read_bytes().strip() not in (new_key, old_key)  # a fresh key
+    assert old_key in [(key.parent / n).read_bytes().strip() for n in names if ".old-" in n]  # the first, kept too
     contacts = ok("contact", "list", "Acme", "--reveal", "--json").json()
     assert [c["id_number"] for c in contacts] == [None, CONTACT_ID, "X99887766"]
 

@@ -46,7 +46,8 @@ def smtp_server():
                     for e in self.envelopes]
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    # ready_timeout: how long start() waits for the server to answer (5 s unless said; a busy run is slower)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), ready_timeout=300)
     controller.start()
     inbox.port = controller.port
     inbox.url = f"smtp://127.0.0.1:{controller.port}"

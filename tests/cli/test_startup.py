@@ -16,7 +16,7 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich", "holidays", "c
 def imported(*args: str, env: dict | None = None) -> set[str]:
     """The top-level packages a whole process imported, from -X importtime."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "receptionctl", *args], capture_output=True,
-                          text=True, timeout=60, env={**os.environ, **(env or {})})
+                          text=True, timeout=300, env={**os.environ, **(env or {})})
     names = set()
     for line in proc.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
@@ -39,7 +39,7 @@ def test_help_at_every_level_imports_nothing_heavy(args):
 def test_a_bad_option_value_still_gets_typers_message():
     """The light coercion falls back to typer's own for what it does not know."""
     proc = subprocess.run([sys.executable, "-m", "receptionctl", "task", "list", "--stage", "during"],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "during" in proc.stderr
 
 

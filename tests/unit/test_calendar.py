@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from receptionctl.domain.calendar import WorkCalendar, calendar_for
 from receptionctl.errors import BadInput
@@ -47,6 +47,7 @@ def test_public_holidays_are_not_working_days():
         assert not CAL.is_working_day(day)
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(days, st.integers(min_value=1, max_value=40))
 def test_working_day_offset_lands_on_a_working_day(day, n):
     assert CAL.is_working_day(CAL.add(day, n))
@@ -54,12 +55,14 @@ def test_working_day_offset_lands_on_a_working_day(day, n):
     assert CAL.add(day, -n) < day < CAL.add(day, n)
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(days, st.integers(min_value=0, max_value=40))
 def test_add_then_subtract_returns_a_working_day(day, n):
     if CAL.is_working_day(day):
         assert CAL.add(CAL.add(day, n), -n) == day
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(days, st.integers(min_value=0, max_value=30))
 def test_notice_count_matches_shift(day, n):
     start = datetime.combine(day, datetime.min.time()).replace(hour=10, tzinfo=SH)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.due import OffsetError, parse_due, parse_every
@@ -74,6 +74,7 @@ def test_bad_repeats(expr):
         parse_every(expr, set(SETTINGS))
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(moments, st.integers(min_value=1, max_value=30))
 def test_wd_offset_lands_on_a_working_day_and_keeps_the_time(start, n):
     for expr in (f"start-{n}wd", f"start+{n}wd"):
@@ -82,11 +83,13 @@ def test_wd_offset_lands_on_a_working_day_and_keeps_the_time(start, n):
         assert (due.hour, due.minute) == (start.hour, start.minute)
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(moments, st.integers(min_value=1, max_value=30))
 def test_start_minus_wd_is_before_the_start(start, n):
     assert at(f"start-{n}wd", start) < start
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(moments, st.integers(min_value=0, max_value=30))
 def test_add_then_subtract_working_days_returns_the_day(start, n):
     if not CAL.is_working_day(start.date()):
@@ -96,6 +99,7 @@ def test_add_then_subtract_working_days_returns_the_day(start, n):
     assert back.astimezone(SH) == start
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(moments, st.integers(min_value=0, max_value=500))
 def test_minutes_and_hours_are_elapsed_time(start, n):
     assert at(f"start+{n}m", start) - start.astimezone(timezone.utc) == timedelta(minutes=n)

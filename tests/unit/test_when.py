@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.errors import BadInput, ExitCode
@@ -70,6 +70,7 @@ def test_parse_day():
         parse_day("2026-02-30", NOW, SH, CAL)
 
 
+@settings(deadline=None)  # no wall-clock limit per example: a busy run must not fail a correct test
 @given(st.integers(min_value=-500, max_value=500))
 def test_day_offsets_are_calendar_days(n):
     assert p(f"{n:+d}d").date() == NOW.date() + timedelta(days=n)

@@ -5,11 +5,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli import keys
 from receptionctl.cli.common import WHEN_FORMS, JsonOpt, NoPagerOpt, WideOpt, record_id, state, whole
 from receptionctl.i18n import N_
 
-db_app = typer.Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
+db_app = Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
 
 
 def _upgrade(ctx: typer.Context, register_admin: bool, identity: Optional[str] = None):
@@ -336,8 +337,8 @@ def db_restore(
             say(_("the replaced database is kept as {path}").format(path=done.aside))
 
 
-audit_app = typer.Typer(rich_markup_mode=None, help="The audit log: every change, who made it, when, before and "
-                        "after. Example: receptionctl audit --entity client --actor li.na --since -7d")
+audit_app = Typer(rich_markup_mode=None, help="The audit log: every change, who made it, when, before and "
+                  "after. Example: receptionctl audit --entity client --actor li.na --since -7d")
 
 
 @audit_app.callback(invoke_without_command=True, help="The audit log: every change, who made it, when, before and "

@@ -2,11 +2,9 @@
 
 import os
 import sys
-from enum import Enum
 from typing import Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup, _TyperParameter
 
 from receptionctl import __version__
 from receptionctl.cli import admin, cases, clients, followups, plans, policy, reception, reports, staff, tasks, visits
@@ -16,7 +14,8 @@ from receptionctl.cli import exports
 from receptionctl.cli import measures
 from receptionctl.cli import passes
 from receptionctl.cli import attachments, documents, notify, retention
-from receptionctl.cli.common import State, configure_clock, resolve_actor, resolve_db
+from receptionctl.cli.base import Command, Group, Typer
+from receptionctl.cli.common import State, config_to_mend, configure_clock, resolve_actor, resolve_db
 from receptionctl.i18n import N_
 
 
@@ -57,7 +56,7 @@ def _lazy(name: str, group: typer.Typer) -> None:
     ORDER.append(name)
 
 
-class ReceptionGroup(TyperGroup):
+class ReceptionGroup(Group):
     """Runs the command and turns every failure into one `error:` line and an exit code. Its
     sub-command groups are built on first use (LAZY); `commands` holds those built so far,
     `build(eager=True)` builds them all."""
@@ -83,11 +82,10 @@ class ReceptionGroup(TyperGroup):
     def _listing(self, ctx, name: str, limit: int) -> str:
         """A command's line in the listing, without building a lazy group for it."""
         if name not in self.commands and name in LAZY:
-            from typer._click.utils import make_default_short_help
-
             from receptionctl.i18n import _
 
-            return make_default_short_help(_(LAZY[name].info.help or ""), limit)
+            # a command that holds only the group's help: its listing line, cut by the same rule
+            return Command(name, help=_(LAZY[name].info.help or "")).get_short_help_str(limit)
         command = self.get_command(ctx, name)
         return "" if command is None or command.hidden else command.get_short_help_str(limit)
 
@@ -184,13 +182,10 @@ def _language(args: list[str]) -> None:
         # a broken config file: the locale's language for now; the command itself reports the file
         # (and `config set|unset|path` can mend it)
         lang = i18n.from_locale() or i18n.DEFAULT
-    if i18n.setup(lang) != "en":
-        from receptionctl.cli.translate import install_formatter
-
-        install_formatter()
+    i18n.setup(lang)  # the help's words follow it (cli/base.py's Context and its formatter)
 
 
-app = typer.Typer(
+app = Typer(
     cls=ReceptionGroup,
     name="receptionctl",
     help="Run a company's client-reception procedure: before, during and after each visit.",
@@ -248,11 +243,12 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    configure_clock(tz)
+    config = config_to_mend() if ctx.invoked_subcommand == "config" else None  # else read when needed
+    configure_clock(tz, config)
     from receptionctl.render import output
 
     output.configure(wide=wide or os.environ.get("RECEPTIONCTL_WIDE", "").strip().lower() not in ("", "0", "false", "no", "off"))
-    ctx.obj = State(db_target=resolve_db(db), actor=resolve_actor(as_user))
+    ctx.obj = State(db_target=resolve_db(db, config), actor=resolve_actor(as_user, config))
 
 
 ORDER.append("init")
@@ -338,60 +334,6 @@ def build(eager: bool = False):
         for name in LAZY:
             command.get_command(None, name)
     return command
-
-
-def _light_runtime_param(self):
-    """Typer coerces every parameter through a pydantic TypeAdapter, built on first use even
-    for an option left out (and for --help): importing pydantic and building the adapters
-    costs more than the rest of a command's start-up. The common cases (left out, a string,
-    a flag, a parser of ours, an enum choice) are done by _LightParam without it; anything
-    else still goes through typer's own coercion, with its messages. typer is pinned to
-    0.29.x in pyproject.toml; tests/cli/test_startup.py checks the fast path."""
-    if self._runtime_param is None:
-        self._runtime_param = _LightParam()
-    return self._runtime_param
-
-
-class _LightParam:
-    def __init__(self) -> None:
-        self.full = None
-
-    def coerce(self, value, param, ctx):
-        if value is None:
-            return () if (param.multiple or param.nargs == -1) else None
-        desc = param.type_descriptor
-        info, annotation = desc.parameter_info, _unwrap(desc.annotation)
-        if not (param.multiple or param.nargs == -1):
-            if info.parser is not None:
-                return info.parser(value)
-            if annotation in (str, bool) and isinstance(value, annotation):
-                return value
-            if isinstance(annotation, type) and issubclass(annotation, Enum) and isinstance(value, annotation):
-                return value  # a default given as the member itself
-            if annotation is bool and isinstance(value, str) and value.lower() in _BOOL:
-                return _BOOL[value.lower()]
-            if isinstance(annotation, type) and issubclass(annotation, Enum) and isinstance(value, str):
-                for member in annotation:
-                    if member.value == value or (not info.case_sensitive and member.value.lower() == value.lower()):
-                        return member
-        if self.full is None:
-            from typer._coercion import build_runtime_param
-
-            self.full = build_runtime_param(desc)
-        return self.full.coerce(value, param=param, ctx=ctx)
-
-
-_BOOL = {"true": True, "1": True, "yes": True, "y": True, "on": True, "t": True,
-         "false": False, "0": False, "no": False, "n": False, "off": False, "f": False}
-
-
-def _unwrap(annotation):
-    """Optional[X] -> X."""
-    args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
-    return args[0] if len(args) == 1 and type(None) in getattr(annotation, "__args__", ()) else annotation
-
-
-_TyperParameter.get_runtime_param = _light_runtime_param
 
 
 def main() -> None:

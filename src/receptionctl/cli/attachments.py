@@ -4,13 +4,13 @@ from enum import Enum
 from typing import Annotated, List, Optional
 
 import typer
-from typer.core import TyperGroup
 
+from receptionctl.cli.base import Group, Typer
 from receptionctl.cli.common import JsonOpt, WideOpt, record_id, state
 from receptionctl.i18n import _, code, ngettext
 
 
-class _AddByDefault(TyperGroup):
+class _AddByDefault(Group):
     """`attach TARGET FILE…` is `attach add TARGET FILE…`; `list`, `get` and `remove` are
     sub-commands (a target, 7 or case:3, is never one of their names)."""
 
@@ -20,9 +20,9 @@ class _AddByDefault(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-attach_app = typer.Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
-                         help="Attachments of a visit or a case: add files (the default: attach VISIT|CASE FILE…), "
-                              "list them, get one back out.")
+attach_app = Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
+                   help="Attachments of a visit or a case: add files (the default: attach VISIT|CASE FILE…), "
+                        "list them, get one back out.")
 
 
 class Kind(str, Enum):

@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     DAY_FORMS,
     WHEN_FORMS,
@@ -25,11 +26,11 @@ from receptionctl.cli.common import (
 from receptionctl.domain.vocab import CaseKind, CaseSource, CaseState, Severity
 from receptionctl.i18n import N_, _, code
 
-app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                  help="Service cases: complaints, repairs, requests for help and requests, from received to "
-                       "closed; escalations with a promised answer; the duty manager's checks.")
-log_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                      help="The duty logbook: what was heard, promised and handed on.")
+app = Typer(rich_markup_mode=None, no_args_is_help=True,
+            help="Service cases: complaints, repairs, requests for help and requests, from received to "
+                 "closed; escalations with a promised answer; the duty manager's checks.")
+log_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                help="The duty logbook: what was heard, promised and handed on.")
 
 CaseArg = Annotated[int, typer.Argument(metavar="CASE", parser=record_id, help="The case id.")]
 TextOpt = Annotated[str, typer.Option("--text", help="What the person said or asked for, in their words.")]

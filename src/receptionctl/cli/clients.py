@@ -5,12 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, complete_client, emit, record_id, state
 from receptionctl.domain.vocab import Tier
 from receptionctl.i18n import N_, _, code
 
-client_app = typer.Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
-contact_app = typer.Typer(rich_markup_mode=None, help="Contact people of a client.", no_args_is_help=True)
+client_app = Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
+contact_app = Typer(rich_markup_mode=None, help="Contact people of a client.", no_args_is_help=True)
 
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id, name, or a unique part of the name.", autocompletion=complete_client)]
 

@@ -427,33 +427,22 @@ def setting(key: str, option: str | None = None, config: dict[str, str] | None =
     if env:
         return (env if key == "db" else check_setting(key, env, env_var)), "env"
     if config is None:
-        config = _config_in_force()
+        config = read_config()
     if key in config:
         return config[key], "config"
     return None, "default"
 
 
-def _config_in_force() -> dict[str, str]:
-    """The config file's settings. Under `config …` a broken file is passed over here, so
-    that `config path`, `config set` and `config unset` can mend it (`config show` reads
-    it again, and fails on it, as every other command does)."""
+def config_to_mend() -> dict[str, str]:
+    """The config file's settings, none when the file is broken: the root options' under
+    `config …`, so that `config path`, `config set` and `config unset` can mend it (`config
+    show` reads it again, and fails on it, as every other command does)."""
     from receptionctl.errors import BadInput
 
     try:
         return read_config()
     except BadInput:
-        if _running_config_command():
-            return {}
-        raise
-
-
-def _running_config_command() -> bool:
-    try:
-        from typer._click.globals import get_current_context  # typer is pinned to 0.29.x
-    except ImportError:  # pragma: no cover
-        return False
-    ctx = get_current_context(silent=True)
-    return ctx is not None and ctx.find_root().invoked_subcommand == "config"
+        return {}
 
 
 def login_name() -> str:
@@ -487,19 +476,20 @@ def os_login() -> str:
         return "unknown"
 
 
-def resolve_db(option: str | None) -> str:
-    """--db, else RECEPTIONCTL_DB, else the config file's db, else the user data folder's."""
-    value, _ = setting("db", option)
+def resolve_db(option: str | None, config: dict[str, str] | None = None) -> str:
+    """--db, else RECEPTIONCTL_DB, else the config file's db (`config`: its settings, when
+    already read), else the user data folder's."""
+    value, _ = setting("db", option, config)
     return value or str(default_db_path())
 
 
 _actor_declared = False  # whether the last resolve_actor found a name (--as, env, config), not the login name
 
 
-def resolve_actor(option: str | None) -> str:
+def resolve_actor(option: str | None, config: dict[str, str] | None = None) -> str:
     """--as, else RECEPTIONCTL_USER, else the config file's user, else the login name."""
     global _actor_declared
-    value, _ = setting("user", option)
+    value, _ = setting("user", option, config)
     _actor_declared = bool(value)
     return value or login_name()
 
@@ -537,7 +527,7 @@ def company_zone(session) -> None:
     clock.set_zone(ZoneInfo(name), "policy work_zone" if stored else "policy work_zone (default)")
 
 
-def configure_clock(tz_option: str | None = None) -> None:
+def configure_clock(tz_option: str | None = None, config: dict[str, str] | None = None) -> None:
     """RECEPTIONCTL_NOW pins the clock; --tz, else RECEPTIONCTL_TZ, else the config file's
     tz, sets the zone for this run (else the policy's work zone, read when the database is
     opened)."""
@@ -546,7 +536,7 @@ def configure_clock(tz_option: str | None = None) -> None:
     from receptionctl.domain import clock
     from receptionctl.errors import BadInput
 
-    tz_name, origin = setting("tz", tz_option)
+    tz_name, origin = setting("tz", tz_option, config)
     if tz_name:
         from zoneinfo import ZoneInfo
 

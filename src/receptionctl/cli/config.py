@@ -12,10 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt
 from receptionctl.i18n import N_, _
 
-app = typer.Typer(
+app = Typer(
     rich_markup_mode=None,
     help="The config file: defaults for the database (db), the acting user (user), the time zone (tz), "
     "the language (lang), the hooks folder (hooks), the mail server and sender of `report daily --mail` (smtp, "

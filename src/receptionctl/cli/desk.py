@@ -4,16 +4,16 @@ from enum import Enum
 from typing import Annotated, List, Optional
 
 import typer
-from typer.core import TyperGroup
 
+from receptionctl.cli.base import Group, Typer
 from receptionctl.cli.common import DAY_FORMS, JsonOpt, WideOpt, complete_user, day, emit, record_id, state
 from receptionctl.i18n import N_, _, code
 
-app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                  help="The front desk: shifts, the duty log, and the shift handover the incoming person may "
-                       "refuse (seed 004).")
-shift_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                        help="Shifts: start yours, end it once its handover is accepted, see who is on duty.")
+app = Typer(rich_markup_mode=None, no_args_is_help=True,
+            help="The front desk: shifts, the duty log, and the shift handover the incoming person may "
+                 "refuse (seed 004).")
+shift_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                  help="Shifts: start yours, end it once its handover is accepted, see who is on duty.")
 app.add_typer(shift_app, name="shift")
 
 
@@ -27,7 +27,7 @@ class LogKind(str, Enum):  # domain.desk.LOG_KINDS (the domain module is not imp
     other = "other"
 
 
-class _AddByDefault(TyperGroup):
+class _AddByDefault(Group):
     """`desk log TEXT …` is `desk log add TEXT …`; `desk log list` lists. An option first
     (`desk log --kind call TEXT`) also adds."""
 
@@ -37,14 +37,14 @@ class _AddByDefault(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-log_app = typer.Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
-                      context_settings={"ignore_unknown_options": True},
-                      help="The front-desk duty log, append-only: write an entry (the default: desk log TEXT), "
-                           "or list a day's or a shift's entries.")
+log_app = Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
+                context_settings={"ignore_unknown_options": True},
+                help="The front-desk duty log, append-only: write an entry (the default: desk log TEXT), "
+                     "or list a day's or a shift's entries.")
 app.add_typer(log_app, name="log")
-handover_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                           help="The shift handover: prepared by the outgoing person, accepted or refused by the "
-                                "incoming one, settled by the supervisor, reviewed daily by the manager.")
+handover_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                     help="The shift handover: prepared by the outgoing person, accepted or refused by the "
+                          "incoming one, settled by the supervisor, reviewed daily by the manager.")
 app.add_typer(handover_app, name="handover")
 
 HandoverArg = Annotated[int, typer.Argument(metavar="HANDOVER", parser=record_id, help="The handover's id.")]

@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     DAY_FORMS,
     JsonOpt,
@@ -17,9 +18,9 @@ from receptionctl.cli.common import (
 )
 from receptionctl.i18n import N_, _, code, ngettext
 
-doc_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                      help="Documents and the lending register: copies of the manual and other papers, who "
-                           "borrowed which copy, returns, recalls of outdated versions.")
+doc_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                help="Documents and the lending register: copies of the manual and other papers, who "
+                     "borrowed which copy, returns, recalls of outdated versions.")
 
 MAX_COPIES = 1000
 DocArg = Annotated[str, typer.Argument(

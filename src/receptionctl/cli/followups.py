@@ -5,13 +5,14 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, MineOpt, WideOpt, complete_client, complete_user, emit, owner_filter, record_id, report, state, when, whole
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 from receptionctl.i18n import N_, _, chinese, code
 
-feedback_app = typer.Typer(rich_markup_mode=None, help="The client-reception feedback form.", no_args_is_help=True)
-followup_app = typer.Typer(rich_markup_mode=None, help="Follow-up work after visits.", no_args_is_help=True)
+feedback_app = Typer(rich_markup_mode=None, help="The client-reception feedback form.", no_args_is_help=True)
+followup_app = Typer(rich_markup_mode=None, help="Follow-up work after visits.", no_args_is_help=True)
 
 
 @feedback_app.command("add", help="Record the feedback form: the answers to the visit's questions "

@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     DAY_FORMS,
     JsonOpt,
@@ -18,9 +19,9 @@ from receptionctl.cli.common import (
 
 from receptionctl.i18n import N_, _, code
 
-training_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                           help="Training records: who was trained in what, by whom, and the assessment's "
-                                "result; a person's training tracking card.")
+training_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                     help="Training records: who was trained in what, by whom, and the assessment's "
+                          "result; a person's training tracking card.")
 
 PersonOpt = Annotated[Optional[str], typer.Option("--person", metavar="USER", autocompletion=complete_user,
                                                   help="Only this person's (username, name, or a unique part).")]

@@ -4,11 +4,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, LimitOpt, WideOpt, record_id, state, whole
 
-notify_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                         help="Notifications: send the queued ones (cron, every few minutes), list them and the "
-                              "failed ones, test a channel.")
+notify_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                   help="Notifications: send the queued ones (cron, every few minutes), list them and the "
+                        "failed ones, test a channel.")
 
 _COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", "To"), ("channel", "Channel"),
             ("attempts", "Tries"), ("when", "Next / sent"), ("subject", "Subject"), ("last_error", "Last error")]

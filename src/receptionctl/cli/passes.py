@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     WHEN_FORMS,
     JsonOpt,
@@ -20,12 +21,12 @@ from receptionctl.cli.common import (
 
 from receptionctl.i18n import N_, _, code
 
-pass_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                       help="Temporary passes for workers and contractors: issued, returned, out past their time.")
-goods_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                        help="Goods leaving the site: recorded by the desk, agreed to by their owner, then released.")
-mail_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                       help="The mail log: letters, parcels and newspapers received at the desk and collected.")
+pass_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                 help="Temporary passes for workers and contractors: issued, returned, out past their time.")
+goods_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                  help="Goods leaving the site: recorded by the desk, agreed to by their owner, then released.")
+mail_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                 help="The mail log: letters, parcels and newspapers received at the desk and collected.")
 
 PassArg = Annotated[int, typer.Argument(metavar="PASS", parser=record_id, help="The pass id.")]
 GoodsArg = Annotated[int, typer.Argument(metavar="N", parser=record_id, help="The goods id (see goods list).")]

@@ -5,15 +5,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from typer.core import TyperGroup
 
+from receptionctl.cli.base import Group, Typer
 from receptionctl.cli.common import JsonOpt, WHEN_FORMS, complete_user, emit, record_id, report, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
 from receptionctl.i18n import N_, _, code
 
-app = typer.Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what, budget, approval by the leadership.",
-                  no_args_is_help=True)
+app = Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what, budget, approval by the leadership.",
+            no_args_is_help=True)
 
 
 @app.command("show", help="The reception sheet: agenda, roles and backups, guests' needs, budget, NDA, approval trail. "
@@ -31,7 +31,7 @@ def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
         print_plan(sheet)
 
 
-class _AddByDefault(TyperGroup):
+class _AddByDefault(Group):
     """`plan item VISIT --at … --title …` is `plan item add VISIT …`, as it always was; `list`,
     `edit` and `remove` are sub-commands (a visit id is never one of their names)."""
 
@@ -41,9 +41,9 @@ class _AddByDefault(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-item_app = typer.Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
-                       help="The agenda: add an item (the default: plan item VISIT --at WHEN --title TEXT), "
-                            "list, edit, remove. Changing an approved plan sends it back for approval.")
+item_app = Typer(cls=_AddByDefault, rich_markup_mode=None, no_args_is_help=True,
+                 help="The agenda: add an item (the default: plan item VISIT --at WHEN --title TEXT), "
+                      "list, edit, remove. Changing an approved plan sends it back for approval.")
 app.add_typer(item_app, name="item")
 
 ItemArg = Annotated[int, typer.Argument(metavar="ITEM", parser=record_id, help="The agenda item's id "

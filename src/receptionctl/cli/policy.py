@@ -6,12 +6,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, WideOpt, emit, record_id, state
 from receptionctl.i18n import N_, _, chinese, code
 
-policy_app = typer.Typer(rich_markup_mode=None, help="The company policy: every number of the procedure.", no_args_is_help=True)
-procedure_app = typer.Typer(rich_markup_mode=None, help="The procedure: what must be done, by whom, by when; versioned.",
-                            no_args_is_help=True)
+policy_app = Typer(rich_markup_mode=None, help="The company policy: every number of the procedure.", no_args_is_help=True)
+procedure_app = Typer(rich_markup_mode=None, help="The procedure: what must be done, by whom, by when; versioned.",
+                      no_args_is_help=True)
 
 
 @policy_app.command("show", help="Show every policy setting, its value, default and source. "

@@ -6,14 +6,15 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, WideOpt, complete_client, complete_user, complete_visit, emit, record_id, report, state
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
 from receptionctl.i18n import N_, _, code
 
-incident_app = typer.Typer(rich_markup_mode=None, help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
-note_app = typer.Typer(rich_markup_mode=None, help="Notes of a visit: questions, suggestions, cooperation intentions, promises.",
-                       no_args_is_help=True)
+incident_app = Typer(rich_markup_mode=None, help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
+note_app = Typer(rich_markup_mode=None, help="Notes of a visit: questions, suggestions, cooperation intentions, promises.",
+                 no_args_is_help=True)
 
 GuestOpt = Annotated[str, typer.Option("--guest", help="The visitor's full name.")]
 

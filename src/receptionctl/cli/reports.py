@@ -6,10 +6,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import DAY_FORMS, period_of, state, whole
 from receptionctl.i18n import N_
 
-app = typer.Typer(rich_markup_mode=None, help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
+app = Typer(rich_markup_mode=None, help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
 
 
 class Format(str, Enum):

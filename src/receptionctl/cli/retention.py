@@ -4,16 +4,17 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, LimitOpt, WideOpt, emit, record_id, state
 from receptionctl.i18n import N_, _, chinese, code
 
-retention_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                            help="Retention: what is due for destruction and why, runs approved by two people, "
-                                 "and the destruction records.")
-hold_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                       help="Legal holds: a client, visit or case kept whatever its retention period.")
-person_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                         help="A person's data erased on request, with two approvals (PIPL Article 47).")
+retention_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                      help="Retention: what is due for destruction and why, runs approved by two people, "
+                           "and the destruction records.")
+hold_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                 help="Legal holds: a client, visit or case kept whatever its retention period.")
+person_app = Typer(rich_markup_mode=None, no_args_is_help=True,
+                   help="A person's data erased on request, with two approvals (PIPL Article 47).")
 
 RunArg = Annotated[int, typer.Argument(metavar="RUN", parser=record_id, help="The run id (see retention list).")]
 HoldArg = Annotated[int, typer.Argument(metavar="HOLD", parser=record_id, help="The hold id (see hold list).")]

@@ -5,11 +5,12 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, WideOpt, complete_user, emit, state
 from receptionctl.domain.vocab import StaffRole
 from receptionctl.i18n import N_, _, code
 
-app = typer.Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
+app = Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
 
 _COLUMNS = [("username", N_("Username")), ("name", N_("Name")), ("dept", N_("Department")), ("roles", N_("Roles")),
             ("active", N_("Active"))]

@@ -5,12 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, LimitOpt, MineOpt, NoPagerOpt, WHEN_FORMS, WideOpt, complete_user, emit, owner_filter, record_id, state, when
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import TaskStage, TaskStateFilter as State
 from receptionctl.i18n import N_, _, code
 
-app = typer.Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
+app = Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
 
 TaskArg = Annotated[int, typer.Argument(metavar="TASK", parser=record_id, help="The task id.")]
 

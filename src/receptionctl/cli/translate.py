@@ -3,13 +3,17 @@
 The help texts in the code are English (each is its own message id in the catalogue); they are
 translated in place, on the click commands, when a command group is first reached in a run whose
 language is not English (`translate_tree`), and put back when a later run in the same process is
-English (the tests run both). The help formatter translates the usage prefix and the headings,
-and `usage_error` the command-line parser's own messages (missing option, no such option, ...).
+English (the tests run both). The help formatter (HelpFormatter, every context's: cli/base.py)
+translates the usage prefix, the headings and typer's notes after a parameter's help; a Chinese
+help is cut the Chinese way in a listing (short_help_of); `usage_error` translates the
+command-line parser's own messages (missing option, no such option, ...).
 """
 
 from __future__ import annotations
 
 import re
+
+import typer
 
 from receptionctl import i18n
 from receptionctl.i18n import N_, _
@@ -147,42 +151,74 @@ def short_help(text: str, limit: int = 45) -> str:
     return "".join(out).rstrip() + "..."
 
 
-def install_formatter() -> None:
-    """The help formatter of every context: the usage prefix and the headings translated; the
-    listings' short helps cut the Chinese way (short_help)."""
-    import typer.core
-    from typer._click import core, utils
-    from typer._click.formatting import HelpFormatter
+def short_help_of(command, limit: int = 45) -> str | None:
+    """A command's line in a listing when its help is Chinese and it has no short help of its own:
+    cut the Chinese way (short_help); None otherwise (click's rule then, which cuts at spaces)."""
+    text = command.help
+    if command.short_help or not text or text.isascii() or not i18n.chinese():
+        return None
+    return short_help(text, limit)
 
-    typer.core._ = _  # typer's own words ("Options", "default: {default}", "required") from our catalogue
-    if not getattr(utils.make_default_short_help, "_receptionctl", False):
-        english = utils.make_default_short_help
 
-        def make_default_short_help(help: str, max_length: int = 45) -> str:
-            if not i18n.chinese() or help.isascii():
-                return english(help, max_length)
-            return short_help(help, max_length)
+# The notes typer adds after a parameter's help ("[default: 7; required]"): English, made without
+# gettext; each note's message id, and its English pattern.
+_NOTES = [
+    (re.compile(r"^default: (?P<default>.*)$", re.DOTALL), N_("default: {default}")),
+    (re.compile(r"^env var: (?P<var>.*)$", re.DOTALL), N_("env var: {var}")),
+    (re.compile(r"^required$"), N_("required")),
+    (re.compile(r"^(?:x[<>]=\S+|\S+<=x<=\S+)$"), None),  # a number range: no words
+]
 
-        make_default_short_help._receptionctl = True
-        utils.make_default_short_help = core.make_default_short_help = make_default_short_help
-    if getattr(core.Context.formatter_class, "_receptionctl", False):
-        return
 
-    class Formatter(HelpFormatter):
-        _receptionctl = True
+def _note(part: str) -> str | None:
+    for pattern, msgid in _NOTES:
+        m = pattern.match(part)
+        if m:
+            values = m.groupdict()
+            if values.get("default") == "(dynamic)":
+                values["default"] = _("(dynamic)")
+            return _(msgid).format(**values) if msgid else part
+    return None
 
-        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-            super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
 
-        def write_heading(self, heading: str) -> None:
-            self.write(f"{'':>{self.current_indent}}{_(heading)}{_(':')}\n")  # a full-width colon in Chinese
+def parser_notes(text: str) -> str:
+    """A parameter's help with typer's notes at its end ("[default: 7; required]") in the run's
+    language; any other text as it is."""
+    if not text.endswith("]"):
+        return text
+    start = -1
+    while True:
+        start = text.find("[", start + 1)
+        if start == -1:
+            return text
+        if start and not text[:start].endswith("  "):
+            continue  # a bracket inside the help itself
+        parts: list[str] = []
+        for part in text[start + 1:-1].split("; "):
+            if parts and parts[-1].startswith("default: ") and _note(part) is None:
+                parts[-1] += "; " + part  # "; " inside a default value
+            else:
+                parts.append(part)
+        notes = [_note(part) for part in parts]
+        if None not in notes:
+            return text[:start] + "[" + "; ".join(notes) + "]"
 
-        def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-            # the help option's own text is made by the parser, not by us
-            super().write_dl([(a, _(b) if b == "Show this message and exit." else b) for a, b in rows],
-                             col_max, col_spacing)
 
-    core.Context.formatter_class = Formatter
+class HelpFormatter(typer.Context.formatter_class):
+    """The help formatter of every context of the tool (cli/base.py's Context): the usage prefix,
+    the headings, the help option's text and typer's notes after a parameter's help in the run's
+    language (typer and its parser write them in English, without gettext)."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_(heading)}{_(':')}\n")  # a full-width colon in Chinese
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        if i18n.lang() != "en":
+            rows = [(a, _(b) if b == "Show this message and exit." else parser_notes(b)) for a, b in rows]
+        super().write_dl(rows, col_max, col_spacing)
 
 
 # the parser's words in every help page

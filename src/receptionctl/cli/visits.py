@@ -5,12 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli.base import Typer
 from receptionctl.cli.common import JsonOpt, LimitOpt, NoPagerOpt, RevealOpt, WHEN_FORMS, WideOpt, complete_client, complete_user, complete_visit, emit, number, record_id, report, state, when, whole
 from receptionctl.domain.vocab import Purpose, VisitStatus
 from receptionctl.i18n import N_, _, code
 
-app = typer.Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
-                  no_args_is_help=True)
+app = Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
+            no_args_is_help=True)
 
 VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.", autocompletion=complete_visit)]
 AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start. " + WHEN_FORMS)]

@@ -43,7 +43,41 @@ def describe(url: str) -> str:
     return u.render_as_string(hide_password=True)
 
 
-_SQLITE_BASE: list[Engine] = []  # one in-memory engine whose dialect and compiled SQL every SQLite engine shares
+_SQLITE_BASE: list[Engine] = []  # one in-memory engine whose dialect every SQLite engine shares
+
+
+class CompiledSQL:
+    """The process's compiled statements, shared by every SQLite engine (SQLAlchemy's
+    `compiled_cache` execution option): at most `size` of them, the least recently used
+    dropped first, as in the cache an engine keeps of its own (500 by default)."""
+
+    def __init__(self, size: int = 500) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self.lock:
+            value = self.entries.get(key, default)
+            if key in self.entries:
+                self.entries.move_to_end(key)
+            return value
+
+    def __setitem__(self, key, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+_COMPILED_SQL = CompiledSQL()
 
 
 def _share_compiled_sql(engine: Engine) -> None:
@@ -60,9 +94,8 @@ def _share_compiled_sql(engine: Engine) -> None:
         with base.connect():  # initialises the dialect (the SQLite library's version and features)
             pass
         _SQLITE_BASE.append(base)
-    base = _SQLITE_BASE[0]
-    engine.dialect = base.dialect
-    engine._compiled_cache = base._compiled_cache
+    engine.dialect = _SQLITE_BASE[0].dialect
+    engine.update_execution_options(compiled_cache=_COMPILED_SQL)
 
 
 class Database:
