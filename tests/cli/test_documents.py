@@ -299,7 +299,7 @@ def alerts_at(db_target, moment: str):
     db = Database(db_target)
     try:
         with db.session() as session:
-            return documents.alerts(session, datetime.fromisoformat(moment))
+            return [(a.kind, a.text) for a in documents.alerts(session, datetime.fromisoformat(moment))]
     finally:
         db.dispose()
 

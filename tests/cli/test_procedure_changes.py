@@ -101,7 +101,7 @@ def unread(db_target, env) -> list[str]:
     db = Database(db_target)
     try:
         with db.session() as session:
-            return [text for _, text in manual.alerts(session, datetime.fromisoformat(env["RECEPTIONCTL_NOW"]))]
+            return [a.text for a in manual.alerts(session, datetime.fromisoformat(env["RECEPTIONCTL_NOW"]))]
     finally:
         db.dispose()
 

@@ -265,3 +265,33 @@ def test_ten_per_person_then_a_count_unless_all(team):
     assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "markdown", "--max-bytes", "0",
                                                    env=later).stdout
     assert f"and {len(overdue) - 10} more" in team("report", "daily", "--format", "html", env=later).stdout
+
+
+def test_an_alert_is_critical_by_its_facts_never_by_its_words(team):
+    """An inactive owner named "Mary critical" is not a critical alert (the report once read the
+    word in the text, and in her name); an open critical incident is, whatever the language."""
+    team("staff", "add", "mary", "--name", "Mary critical", "--dept", "Business", "--role", "host")
+    visit = new_visit(team, "--host", "mary", at="2026-12-03 10:00")["id"]
+    team("staff", "deactivate", "mary")
+    r = report(team, "--format", "json").json()
+    owners = [a for a in r["alerts"] if a["kind"] == "no_owner"]
+    assert owners and "Mary critical" in owners[0]["text"] and str(visit) in owners[0]["text"]
+    assert r["headline"]["critical_alerts"] == 0
+    zh = team("--lang", "zh-CN", "report", "daily", "--format", "json", env=DAY).json()
+    assert zh["headline"]["critical_alerts"] == 0
+
+
+def test_a_critical_incident_is_a_critical_alert_in_both_languages(busy, team):
+    for lang in ("en", "zh-CN"):
+        r = team("--lang", lang, "report", "daily", "--format", "json", env=DAY).json()
+        assert r["headline"]["critical_alerts"] == 1
+        assert r["alerts"][0]["kind"] == "incident"  # critical first
+
+
+def test_the_report_gathers_every_areas_alerts_from_its_registry():
+    from receptionctl.domain import desk, documents, manual, passes, report, retention
+    from receptionctl.domain.alerts import Alert
+
+    assert set(report.AREAS) == {passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts}
+    with pytest.raises(ValueError):
+        Alert("incident", "x", None, "urgent")

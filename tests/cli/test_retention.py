@@ -351,7 +351,7 @@ def test_the_daily_report_tells_what_is_due_and_what_waits_for_approval(archived
         db = Database(db_target)
         try:
             with db.session() as session:
-                return [text for kind, text in retention.alerts(session, moment) if kind == "retention_due"]
+                return [a.text for a in retention.alerts(session, moment) if a.kind == "retention_due"]
         finally:
             db.dispose()
 

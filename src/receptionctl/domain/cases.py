@@ -595,7 +595,7 @@ def _day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
 def list_log(session: Session, actor: str, day: date | None = None) -> list[LogView]:
     """The logbook of one day (default today), in the company's zone; lines about a complaint
     about staff only for those who may see it."""
-    day = day or clock.now().astimezone(policy.work_zone(policy.load(session))).date()
+    day = day or policy.today(session)
     start, end = _day_bounds(session, day)
     q = (select(DutyLog).outerjoin(ServiceCase, ServiceCase.id == DutyLog.case_id)
          .where(DutyLog.at >= start, DutyLog.at < end))
@@ -623,7 +623,7 @@ def day_check(session: Session, actor: str, day: date | None = None, note: str |
     whom, how. With `record`, the check is recorded (once per day)."""
     if record:
         access.require(session, actor, REVIEW, N_("make the day's case check"))
-    today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
+    today = policy.today(session)
     day = day or today
     if day > today:
         raise BadInput(_("day {day} is in the future: expected today or a past day").format(day=day))
@@ -647,7 +647,7 @@ def missing_day_check(session: Session, day: date) -> date | None:
     open or handled, else None."""
     cal = calendar_for(policy.load(session)["country"])
     prev = day - timedelta(days=1)
-    for _ in range(14):
+    for _step in range(14):
         if cal.is_working_day(prev):
             break
         prev -= timedelta(days=1)

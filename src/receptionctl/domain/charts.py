@@ -15,7 +15,7 @@ from sqlalchemy import case, func, or_
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain import clock, policy
+from receptionctl.domain import clock, lifecycle, policy
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import count_by_owner
 from receptionctl.domain.visits import _view, _visit_query
@@ -23,8 +23,8 @@ from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store.models import Feedback, Task, Visit
 
 CHARTS = ("satisfaction", "funnel", "overdue", "readiness")
-TOOK_PLACE = ("in_progress", "completed", "closed")  # a visit received (as domain/kpi.py counts it)
-COMING = ("planning", "submitted", "approved")  # a visit still to come
+TOOK_PLACE = lifecycle.RECEIVED  # a visit received (as domain/kpi.py counts it)
+COMING = lifecycle.COMING  # a visit still to come
 TOP_OWNERS = 10
 _CODES = (N_("code|intent"), N_("code|won"))  # the funnel's last stages: visit outcomes, shown as codes
 

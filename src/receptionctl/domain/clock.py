@@ -74,6 +74,3 @@ def local(moment: datetime) -> datetime:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(zone())
 
-
-def today():
-    return local(now()).date()

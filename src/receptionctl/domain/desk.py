@@ -28,6 +28,7 @@ from sqlmodel import select
 from receptionctl.domain import access, audit, clock, engine, find, outbox, policy
 from receptionctl.domain.base import required_text
 from receptionctl.domain.cases import list_cases
+from receptionctl.domain.alerts import Alert
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store.models import (
@@ -137,10 +138,6 @@ class ReviewView:
 # -- helpers -------------------------------------------------------------------------------
 def _zone(session: Session):
     return policy.work_zone(policy.load(session))
-
-
-def _today(session: Session) -> date:
-    return clock.now().astimezone(_zone(session)).date()
 
 
 def _day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
@@ -280,7 +277,7 @@ def end_shift(session: Session, actor: str, without_handover: str | None = None)
 def list_shifts(session: Session, actor: str, day: date | None = None) -> list[ShiftView]:
     """The shifts that started on `day` (default today), and any still open."""
     access.require(session, actor, DESK, N_("see the desk's shifts"))
-    start, end = _day_bounds(session, day or _today(session))
+    start, end = _day_bounds(session, day or policy.today(session))
     q = select(DeskShift).where(or_((DeskShift.started_at >= start) & (DeskShift.started_at < end),
                                     DeskShift.ended_at.is_(None) & (DeskShift.started_at < end)))
     return _shift_views(session, q)
@@ -352,7 +349,7 @@ def list_entries(session: Session, actor: str, day: date | None = None,
             raise NotFound(_("no shift {shift}").format(shift=shift_id), hint=_("see the day's shifts"))
         q = q.where(DeskLog.shift_id == shift_id)
     if day is not None or shift_id is None:
-        start, end = _day_bounds(session, day or _today(session))
+        start, end = _day_bounds(session, day or policy.today(session))
         q = q.where(DeskLog.at >= start, DeskLog.at < end)
     return _log_views(session, q)
 
@@ -591,7 +588,7 @@ def settle(session: Session, actor: str, handover_id: int, note: str) -> Handove
 def list_handovers(session: Session, actor: str, day: date | None = None) -> list[HandoverView]:
     """The handovers prepared on `day` (default today)."""
     access.require(session, actor, DESK, N_("see handovers"))
-    start, end = _day_bounds(session, day or _today(session))
+    start, end = _day_bounds(session, day or policy.today(session))
     return _handover_views(session, select(Handover).where(Handover.prepared_at >= start, Handover.prepared_at < end))
 
 
@@ -604,7 +601,7 @@ def review(session: Session, actor: str, day: date, note: str | None = None) -> 
     """The manager has read the day's handovers and signs them (seed 004: every day); once per
     day. A day not reviewed within the policy's handover_review_hours of its end is an alert."""
     access.require(session, actor, SUPERVISE, N_("review the day's handovers"))
-    if day > _today(session):
+    if day > policy.today(session):
         raise BadInput(_("day {day} is in the future: expected today or a past day").format(day=day))
     done = session.get(HandoverReview, day.isoformat())
     if done is not None:
@@ -625,14 +622,14 @@ def review(session: Session, actor: str, day: date, note: str | None = None) -> 
 
 
 # -- for the daily report ----------------------------------------------------------------------
-def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
+def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what the front desk's manager must see: each refused handover not
     settled (`handover_refused`), and each day whose handovers were not reviewed within the
     policy's handover_review_hours of its end (`handover_review`; looked for back to
     REVIEW_GRACE_DAYS days past the deadline). Three statements at most."""
     rules = policy.load(session)
     zone = policy.work_zone(rules)
-    out: list[tuple[str, str]] = []
+    out: list[Alert] = []
     for h_id, from_by, to_by, refused_at, question, shift in session.execute(
             select(Handover.id, Handover.from_by, Handover.to_by, Handover.refused_at, Handover.question,
                    DeskShift.shift)
@@ -640,7 +637,7 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
             .where(Handover.refused_at.is_not(None), Handover.refused_at <= now, Handover.settled_at.is_(None),
                    Handover.accepted_at.is_(None))
             .order_by(Handover.refused_at, Handover.id)):
-        out.append(("handover_refused", _("handover {handover} ({shift} shift of {user}) was refused by {by} at "
+        out.append(Alert("handover_refused", _("handover {handover} ({shift} shift of {user}) was refused by {by} at "
                                           "{at}: {question}; {user}'s shift stays responsible until the supervisor "
                                           "settles it").format(handover=h_id, shift=code(shift), user=from_by,
                                                                by=to_by, at=_minute(refused_at),
@@ -665,7 +662,7 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
         HandoverReview.day.in_([d.isoformat() for d in counts]))))
     for d in sorted(counts):
         if d.isoformat() not in reviewed:
-            out.append(("handover_review", ngettext(
+            out.append(Alert("handover_review", ngettext(
                 "the {n} handover of {day} was not reviewed and signed by the manager within {hours} h of the "
                 "day's end",
                 "the {n} handovers of {day} were not reviewed and signed by the manager within {hours} h of the "

@@ -26,6 +26,7 @@ from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock, find, policy
 from receptionctl.domain.base import Done, clean_place
+from receptionctl.domain.alerts import Alert
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store.models import Document, DocumentCopy, DocumentLoan, Staff
@@ -144,10 +145,6 @@ def _zone(session: Session):
     return policy.work_zone(policy.load(session))
 
 
-def _today(session: Session) -> date:
-    return clock.now().astimezone(_zone(session)).date()
-
-
 # -- finding a document -------------------------------------------------------------------------
 def _title_key(session: Session, ref: str) -> str:
     """The title named by `ref`: exact (any case), else a unique prefix, else a unique part."""
@@ -233,7 +230,7 @@ def _summary(row) -> DocumentView:
 
 
 def _view(session: Session, doc_id: int) -> DocumentView:
-    return _summary(session.execute(_summary_query(_today(session)).where(Document.id == doc_id)).one())
+    return _summary(session.execute(_summary_query(policy.today(session)).where(Document.id == doc_id)).one())
 
 
 def _loan_query():
@@ -277,7 +274,7 @@ def _copies(session: Session, doc: Document, today: date) -> list[CopyView]:
 def list_documents(session: Session, *, recalled_only: bool = False, limit: int | None = None) -> list[DocumentView]:
     """Every document version, by title then the order registered, with its copies held,
     out and destroyed (two statements however many). `recalled_only`: the recalled ones."""
-    q = _summary_query(_today(session))
+    q = _summary_query(policy.today(session))
     if recalled_only:
         q = q.where(Document.recalled_at.is_not(None))
     return [_summary(r) for r in session.execute(q.order_by(Document.title_key, Document.id).limit(limit))]
@@ -288,7 +285,7 @@ def list_out(session: Session, *, recalled_only: bool = False, limit: int | None
     q = _loan_query().where(DocumentLoan.returned_at.is_(None))
     if recalled_only:
         q = q.where(Document.recalled_at.is_not(None))
-    today, zone = _today(session), _zone(session)
+    today, zone = policy.today(session), _zone(session)
     rows = session.execute(q.order_by(DocumentLoan.due_day, DocumentLoan.lent_at, DocumentLoan.id).limit(limit))
     return [_loan(r, today, zone) for r in rows]
 
@@ -296,7 +293,7 @@ def list_out(session: Session, *, recalled_only: bool = False, limit: int | None
 def show(session: Session, ref: str, version: str | None = None) -> DocumentShow:
     """A document version, its copies and its lending register (the seed's form)."""
     doc = resolve(session, ref, version)
-    today, zone = _today(session), _zone(session)
+    today, zone = policy.today(session), _zone(session)
     view = _view(session, doc.id)
     register = [_loan(r, today, zone) for r in session.execute(
         _loan_query().where(DocumentLoan.document_id == doc.id).order_by(DocumentLoan.number))]
@@ -304,7 +301,7 @@ def show(session: Session, ref: str, version: str | None = None) -> DocumentShow
 
 
 def _load_loan(session: Session, loan_id: int) -> LoanView:
-    return _loan(session.execute(_loan_query().where(DocumentLoan.id == loan_id)).one(), _today(session),
+    return _loan(session.execute(_loan_query().where(DocumentLoan.id == loan_id)).one(), policy.today(session),
                  _zone(session))
 
 
@@ -392,7 +389,7 @@ def lend(session: Session, actor: str, ref: str, *, to: str, due: date | None = 
             hint=_("lend the newest version; see `receptionctl doc list`"))
     borrower = find.staff(session, to, "--to", active_only=True)
     rules = policy.load(session)
-    today = _today(session)
+    today = policy.today(session)
     if due is None:
         due = today + timedelta(days=rules["doc_loan_days"])
     elif due < today:
@@ -477,7 +474,7 @@ def give_back(session: Session, actor: str, ref: str, *, copy: int | None = None
     now = clock.now()
     ln.returned_at, ln.returner_id, ln.received_by, ln.return_note = now, returner.id, actor, note
     session.flush()
-    late = _today(session) > date.fromisoformat(ln.due_day)
+    late = policy.today(session) > date.fromisoformat(ln.due_day)
     audit.record(session, actor, "doc.return", "document_loan", ln.id, before={"out": True, "borrower": user},
                  after={"out": False, "document": doc.id, "copy": copy, "returned_by": returner.username,
                         "late": late, "note": note})
@@ -569,23 +566,23 @@ def destroy(session: Session, actor: str, ref: str, *, version: str | None, copy
     still_out = [_("copy {n} with {user}").format(n=n, user=user) for n, (_c, ln, user) in copies.items()
                  if ln is not None]
     warnings = [_("still out: {copies}").format(copies=_(", ").join(still_out))] if still_out else []
-    listed = [v for v in _copies(session, doc, _today(session)) if v.number in targets]
+    listed = [v for v in _copies(session, doc, policy.today(session)) if v.number in targets]
     return Done(listed, warnings)
 
 
 # -- for the daily report ---------------------------------------------------------------------------
-def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
+def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now`, one statement per kind (and the policy):
     doc_overdue, one per copy out past its due day; doc_recall, one per recalled version
     with copies out (or, with the policy's doc_recall_destroy, held and not destroyed)."""
     rules = policy.load(session)
-    today = now.astimezone(policy.work_zone(rules)).date()
-    out: list[tuple[str, str]] = []
+    today = now.astimezone(policy.work_zone(rules)).date()  # the day of `now` (an as-of report's)
+    out: list[Alert] = []
     open_at = and_(DocumentLoan.lent_at <= now, or_(DocumentLoan.returned_at.is_(None), DocumentLoan.returned_at > now))
     for row in session.execute(_loan_query().where(open_at, DocumentLoan.due_day < today.isoformat())
                                .order_by(DocumentLoan.due_day, DocumentLoan.id)):
         ln, number, title, version, user, name = row[:6]
-        out.append(("doc_overdue", _("{title!r} version {version}, copy {copy} (document {id}, register no. {number}) "
+        out.append(Alert("doc_overdue", _("{title!r} version {version}, copy {copy} (document {id}, register no. {number}) "
                                      "was due back {due}: lent to {name} ({user}) on {day}, not returned").format(
             title=title, version=version, copy=number, id=ln.document_id, number=ln.number, due=ln.due_day, name=name,
             user=user, day=f"{clock.local(ln.lent_at):%Y-%m-%d}")))
@@ -610,7 +607,7 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
             parts.append(ngettext("copy {numbers} held, not destroyed", "copies {numbers} held, not destroyed",
                                   len(held)).format(numbers=_(", ").join(map(str, held))))
         if parts:
-            out.append(("doc_recall", _("{title!r} version {version} (document {id}) was recalled {day}: {parts}").format(
+            out.append(Alert("doc_recall", _("{title!r} version {version} (document {id}) was recalled {day}: {parts}").format(
                 title=title, version=version, id=doc_id, day=f"{clock.local(recalled_at):%Y-%m-%d}",
                 parts=_("; ").join(parts))))
     return out

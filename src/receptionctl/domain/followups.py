@@ -207,7 +207,7 @@ def _ready_for_feedback(session: Session, visit_id: int, replace: bool):
     took place, and it has no form yet unless it is replaced. Returns the visit and its
     current form (or None)."""
     visit, _plan = load_for_change(session, visit_id)
-    if visit.status not in ("completed", "closed"):
+    if visit.status not in lifecycle.ENDED:
         raise Refused(_("visit {visit} is {status}: feedback is collected after the visit").format(
             visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
     old = session.get(Feedback, visit_id)
@@ -239,9 +239,45 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
     said). It closes the callback task; a score under the red line raises an alert and an
     investigation task for the coordinator, and opens a complaint case (unless one from this
     visit's feedback is still open)."""
-
-
     access.require(session, actor, AFTER, N_("record feedback"))
+    channel = _check_form(score, channel, answers, intent)
+    comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
+    visit, old = _ready_for_feedback(session, visit_id, replace)
+    given: dict[str, int | str] = {}
+    questions: tuple[QuestionSpec, ...] = ()
+    if answers:
+        questions = questions_of(session, visit)
+        given = read_answers(questions, {str(k).strip().lower(): v for k, v in answers.items()})
+        score = form_score(questions, given)
+    rules = policy.load(session)
+    before = _remove_form(session, old, visit_id) if old is not None else None
+    now = clock.now()
+    row = Feedback(visit_id=visit_id, score=score, channel=channel, intent=intent, comment=comment,
+                   suggestion=suggestion, at=now, by=actor)
+    session.add(row)
+    session.flush()
+    session.add_all([FeedbackAnswer(visit_id=visit_id, key=k, value=str(v)) for k, v in given.items()])
+    session.flush()
+    view = feedback_view(row, rules, _answer_views(questions, {k: str(v) for k, v in given.items()}))
+    client = get_view(session, visit_id).client
+    result = engine.on(session, Event("feedback.added", visit_id, actor, note=f"feedback form received by {channel}",
+                                      data={"score": score, "below_red_line": view.below_red_line,
+                                            "channel": channel, "client": client}))
+    investigating, warnings = (_under_red_line(session, actor, visit, result, score, rules, comment)
+                               if view.below_red_line else (None, []))
+    audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
+                 visit_id=visit_id, before=before,
+                 after={"score": score, "channel": channel, "intent": intent, "comment": comment,
+                        "suggestion": suggestion, "answers": given or None,
+                        "investigation_task": investigating if view.below_red_line else None})
+    outbox.emit(session, "feedback.add", {"visit_id": visit_id, "client": client, "score": score, "channel": channel, "intent": intent, "red_line": view.below_red_line, "red_line_score": rules["red_line_score"], "replaced": before is not None, "by": actor})
+    if maybe_close(session, actor, visit):
+        warnings.append(_closed(visit_id))
+    return Done(view, warnings)
+
+
+def _check_form(score: int | None, channel: str | None, answers, intent: str | None) -> str:
+    """The form's inputs checked; its channel (`form` for answers unless said)."""
     if (score is None) == (not answers):
         raise BadInput(_("give the score or the answers to the form, one of them")
                        if score is None else _("give the score or the answers to the form, not both"))
@@ -256,71 +292,52 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
             channel=channel))
     if intent is not None and intent not in {i.value for i in Intent}:
         raise BadInput(_("intent {intent!r} is not valid: expected none, low, medium or high").format(intent=intent))
-    comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
-    visit, old = _ready_for_feedback(session, visit_id, replace)
-    given: dict[str, int | str] = {}
-    questions: tuple[QuestionSpec, ...] = ()
-    if answers:
-        questions = questions_of(session, visit)
-        given = read_answers(questions, {str(k).strip().lower(): v for k, v in answers.items()})
-        score = form_score(questions, given)
-    rules = policy.load(session)
-    before = None
-    if old is not None:
-        before = {k: getattr(old, k) for k in ("score", "channel", "intent", "comment", "suggestion", "at", "by")}
-        before["answers"] = dict(session.execute(select(FeedbackAnswer.key, FeedbackAnswer.value)
-                                                 .where(FeedbackAnswer.visit_id == visit_id)).all()) or None
-        session.execute(delete(FeedbackAnswer).where(FeedbackAnswer.visit_id == visit_id))
-        session.delete(old)
-        session.flush()
-    now = clock.now()
-    row = Feedback(visit_id=visit_id, score=score, channel=channel, intent=intent, comment=comment,
-                   suggestion=suggestion, at=now, by=actor)
-    session.add(row)
+    return channel
+
+
+def _remove_form(session: Session, old: Feedback, visit_id: int) -> dict:
+    """The form being replaced, removed with its answers; what it said, for the audit log."""
+    before = {k: getattr(old, k) for k in ("score", "channel", "intent", "comment", "suggestion", "at", "by")}
+    before["answers"] = dict(session.execute(select(FeedbackAnswer.key, FeedbackAnswer.value)
+                                             .where(FeedbackAnswer.visit_id == visit_id)).all()) or None
+    session.execute(delete(FeedbackAnswer).where(FeedbackAnswer.visit_id == visit_id))
+    session.delete(old)
     session.flush()
-    session.add_all([FeedbackAnswer(visit_id=visit_id, key=k, value=str(v)) for k, v in given.items()])
-    session.flush()
-    view = feedback_view(row, rules, _answer_views(questions, {k: str(v) for k, v in given.items()}))
-    warnings = []
-    client = get_view(session, visit_id).client
-    result = engine.on(session, Event("feedback.added", visit_id, actor, note=f"feedback form received by {channel}",
-                                      data={"score": score, "below_red_line": view.below_red_line,
-                                            "channel": channel, "client": client}))
+    return before
+
+
+def _under_red_line(session: Session, actor: str, visit: Visit, result, score: int, rules: dict,
+                    comment: str | None) -> tuple[int | None, list[str]]:
+    """A score under the red line: the investigation task (opened, or still open), the visit open
+    again if it was closed, a complaint case; (the investigation task, the warnings)."""
+    visit_id = visit.id
+    warnings: list[str] = []
     investigating = None
     red_line = rules["red_line_score"]
-    if view.below_red_line and result.already_open:
+    if result.already_open:
         investigating = result.already_open[0]
         warnings.append(_("ALERT: score {score} is under the red line {red_line}: investigation task {task} is still "
                           "open").format(score=score, red_line=red_line, task=investigating))
-    elif view.below_red_line:
-        if visit.status == "closed" and result.opened:
-            visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
-            visit.closed_at = None
-            audit.record(session, actor, "visit.reopen", "visit", visit_id, visit_id=visit_id,
-                         before={"status": "closed"}, after={"status": "completed", "why": "feedback under the red line"})
-            warnings.append(_("visit {visit} is open again until the investigation is done").format(visit=visit_id))
-        for task in result.opened:
-            investigating = investigating or task.id
-            warnings.append(_("ALERT: score {score} is under the red line {red_line}: investigation task {task} for "
-                              "the {role}").format(score=score, red_line=red_line, task=task.id,
-                                                   role=code(task.owner_role, "role")))
-        if not result.opened:
-            warnings.append(_("ALERT: score {score} is under the red line {red_line}").format(score=score,
-                                                                                            red_line=red_line))
-        case = cases.open_red_line_case(session, actor, visit_id, visit.client_id, score, rules["red_line_score"],
-                                        comment)
-        if case is not None:
-            warnings.append(_("complaint case {case} opened: acknowledge it, give it an owner, call the client "
-                              "back").format(case=case))
-    audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
-                 visit_id=visit_id, before=before,
-                 after={"score": score, "channel": channel, "intent": intent, "comment": comment,
-                        "suggestion": suggestion, "answers": given or None,
-                        "investigation_task": investigating if view.below_red_line else None})
-    outbox.emit(session, "feedback.add", {"visit_id": visit_id, "client": client, "score": score, "channel": channel, "intent": intent, "red_line": view.below_red_line, "red_line_score": rules["red_line_score"], "replaced": before is not None, "by": actor})
-    if maybe_close(session, actor, visit):
-        warnings.append(_closed(visit_id))
-    return Done(view, warnings)
+        return investigating, warnings
+    if visit.status == "closed" and result.opened:
+        visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
+        visit.closed_at = None
+        audit.record(session, actor, "visit.reopen", "visit", visit_id, visit_id=visit_id,
+                     before={"status": "closed"}, after={"status": "completed", "why": "feedback under the red line"})
+        warnings.append(_("visit {visit} is open again until the investigation is done").format(visit=visit_id))
+    for task in result.opened:
+        investigating = investigating or task.id
+        warnings.append(_("ALERT: score {score} is under the red line {red_line}: investigation task {task} for "
+                          "the {role}").format(score=score, red_line=red_line, task=task.id,
+                                               role=code(task.owner_role, "role")))
+    if not result.opened:
+        warnings.append(_("ALERT: score {score} is under the red line {red_line}").format(score=score,
+                                                                                        red_line=red_line))
+    case = cases.open_red_line_case(session, actor, visit_id, visit.client_id, score, rules["red_line_score"], comment)
+    if case is not None:
+        warnings.append(_("complaint case {case} opened: acknowledge it, give it an owner, call the client "
+                          "back").format(case=case))
+    return investigating, warnings
 
 
 def _closed(visit_id: int) -> str:
@@ -335,7 +352,7 @@ def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note:
     if outcome not in {o.value for o in Outcome}:
         raise BadInput(_("outcome {outcome!r} is not valid: expected won, lost or intent").format(outcome=outcome))
     visit, _plan = load_for_change(session, visit_id)
-    if visit.status not in ("completed", "closed"):
+    if visit.status not in lifecycle.ENDED:
         raise Refused(_("visit {visit} is {status}: the outcome is recorded after the visit").format(
             visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
     before = {"outcome": visit.outcome, "outcome_at": visit.outcome_at}
@@ -396,7 +413,7 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
     improvements = required_text(improvements, "--improvements", N_("what to do better"), 4000)
     cost_value = amount(cost, "--cost")
     visit, _plan = load_for_change(session, visit_id)
-    if visit.status not in ("completed", "closed"):
+    if visit.status not in lifecycle.ENDED:
         raise Refused(_("visit {visit} is {status}: the evaluation is written after the visit").format(
             visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
     row = session.get(Evaluation, visit_id)

@@ -21,14 +21,14 @@ from sqlalchemy import Numeric, and_, case, cast, func
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import policy
+from receptionctl.domain import lifecycle, policy
 from receptionctl.domain.followups import converted
 from receptionctl.store.models import (
     Assignment, Client, Evaluation, Feedback, Plan, ServiceCase, Staff, Task, Visit,
 )
 
 GROUPS = ("team", "person", "client-tier", "purpose", "level")
-TOOK_PLACE = ("in_progress", "completed", "closed")  # a visit received: it took place
+TOOK_PLACE = lifecycle.RECEIVED  # a visit received: it took place
 
 # (key, unit, definition): the order of the report; `report kpi --help` and the README say the same
 MEASURES: tuple[tuple[str, str, str], ...] = (
@@ -232,6 +232,26 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
     }, base=Feedback.__table__, **span).items():
         r = at(cur, key)
         r.forms, r.score_sum, r.excellent = int(s["forms"] or 0), int(s["score_sum"] or 0), int(s["excellent"] or 0)
+    _cases_and_tasks(session, by, span, at)
+
+    def whole(cur: bool, keys=None) -> _Raw:
+        total = _Raw()
+        for (c, k), r in raw.items():
+            if c == cur and (keys is None or k in keys):
+                total.add(r)
+        return total
+
+    measures = _measures(whole(True), whole(False))
+    groups: tuple[KpiGroup, ...] = ()
+    if by is not None:
+        keys = sorted({k for _, k in raw}, key=lambda k: (k is None, str(k)))
+        groups = tuple(KpiGroup(k, _measures(whole(True, {k}), whole(False, {k}))) for k in keys)
+    return Kpi(first, last, prev_first, prev_last, by, rules["excellent_score"], window, measures, groups)
+
+
+def _cases_and_tasks(session: Session, by: str | None, span: dict, at) -> None:
+    """The cases received (complaints, times to acknowledgement and resolution) and the tasks due
+    (on time, late, missed, skipped, done) of both periods, added to `at(current, key)`."""
     # 4. cases received: complaints counted; the times to acknowledgement and resolution
     for cur, key, kind, received, acked, resolved in _rows(
             session, by, ServiceCase.received_at, ServiceCase.visit_id, [],
@@ -257,20 +277,6 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
         r = at(cur, key)
         for name, value in s.items():
             setattr(r, name, int(value or 0))
-
-    def whole(cur: bool, keys=None) -> _Raw:
-        total = _Raw()
-        for (c, k), r in raw.items():
-            if c == cur and (keys is None or k in keys):
-                total.add(r)
-        return total
-
-    measures = _measures(whole(True), whole(False))
-    groups: tuple[KpiGroup, ...] = ()
-    if by is not None:
-        keys = sorted({k for _, k in raw}, key=lambda k: (k is None, str(k)))
-        groups = tuple(KpiGroup(k, _measures(whole(True, {k}), whole(False, {k}))) for k in keys)
-    return Kpi(first, last, prev_first, prev_last, by, rules["excellent_score"], window, measures, groups)
 
 
 def _amount(value) -> Decimal:

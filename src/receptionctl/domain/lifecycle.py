@@ -120,4 +120,8 @@ def case_step(case_id: int, state: str, action: str) -> str:
         allowed=_allowed_text([state_text(s) for s in moves])), hint=_(hint) if hint else hint)
 
 
-ACTIVE = ("planning", "submitted", "approved", "in_progress")
+# The visit statuses that several areas count by: their one home.
+ACTIVE = ("planning", "submitted", "approved", "in_progress")  # still open: not completed, closed or cancelled
+COMING = ("planning", "submitted", "approved")  # still to come: not started yet
+RECEIVED = ("in_progress", "completed", "closed")  # received: the visit took place
+ENDED = ("completed", "closed")  # the visit is over: its follow-up stage has begun

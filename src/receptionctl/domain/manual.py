@@ -24,11 +24,12 @@ from sqlalchemy import String, cast, func, or_
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, engine, policy
+from receptionctl.domain import access, audit, clock, engine, lifecycle, policy
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import METHODS, Procedure, VersionView
 from receptionctl.domain.vocab import StaffRole as StaffRoles
 from receptionctl.domain.vocab import VisitRole
+from receptionctl.domain.alerts import Alert
 from receptionctl.errors import NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store.models import Assignment, ProcedureAck, ProcedureVersion, Staff, StaffRole, Task, Visit
@@ -36,7 +37,7 @@ from receptionctl.store.models import Assignment, ProcedureAck, ProcedureVersion
 __all__ = ["METHODS", "KEY_PREFIX", "load", "ack", "readers", "history", "version", "change_rows", "alerts"]
 
 KEY_PREFIX = "procedure-read-"  # the reading task's key: procedure-read-<version id>
-OPEN_VISITS = ("planning", "submitted", "approved", "in_progress")  # not completed, closed or cancelled
+OPEN_VISITS = lifecycle.ACTIVE  # not completed, closed or cancelled
 _STAFF_ROLES = {r.value for r in StaffRoles}
 _VISIT_ROLES = {r.value for r in VisitRole}
 ALERT_NAMES = 10  # people named in one alert; the rest are counted
@@ -339,7 +340,7 @@ def change_rows(changes: dict | None) -> list[dict]:
 
 
 # -- for the daily report ----------------------------------------------------------------------
-def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
+def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now`: procedure_unread, one per version, naming
     (up to ALERT_NAMES, then counting) the active staff whose reading task for it was due
     before `now` (the policy's procedure_ack_days after the load) and was still open at `now`.
@@ -355,13 +356,13 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
     by_version: dict[int, list] = {}
     for r in rows:
         by_version.setdefault(r.id, []).append(r)
-    out = []
+    out: list[Alert] = []
     for vid, people in by_version.items():
         first = people[0]
         named = _(", ").join(f"{p.username} ({p.staff_name})" for p in people[:ALERT_NAMES])
         if len(people) > ALERT_NAMES:
             named = _("{names} and {n} more").format(names=named, n=len(people) - ALERT_NAMES)
-        out.append(("procedure_unread", ngettext(
+        out.append(Alert("procedure_unread", ngettext(
             "procedure {name} {version} (version id {id}, loaded {day}): {n} person has not read it by the time "
             "given (the policy's procedure_ack_days): {people} (receptionctl procedure ack {id})",
             "procedure {name} {version} (version id {id}, loaded {day}): {n} people have not read it by the time "

@@ -188,7 +188,7 @@ def add_training(session: Session, actor: str, *, topic: str, day: date, people:
     access.require(session, actor, TRAIN, N_("record training"))
     topic = required_text(topic, "--topic", N_("what the training was about"), limit=300)
     rules = policy.load(session)
-    today = clock.now().astimezone(policy.work_zone(rules)).date()
+    today = policy.today(rules)
     if day > today:
         raise BadInput(_("day {day} is in the future: expected the day the training was held, at the latest "
                          "today").format(day=day))

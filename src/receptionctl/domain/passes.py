@@ -18,6 +18,7 @@ from sqlmodel import select
 from receptionctl.domain import access, audit, clock, engine, find, policy
 from receptionctl.domain.base import clean_place, required_text
 from receptionctl.domain.secrets import clean_id_number, mask, verify
+from receptionctl.domain.alerts import Alert
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import GoodsRelease, MailItem, SitePass, Staff, Task
@@ -438,17 +439,17 @@ def collect_mail(session: Session, actor: str, mail_id: int, by: str | None = No
 
 
 # -- for the daily report ----------------------------------------------------------------------
-def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
+def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now`, one statement per kind:
     pass_overdue (out past its time), mail_uncollected (at the desk longer than the policy's
     mail_days), goods_waiting (recorded before today and their owner has not agreed)."""
     rules = policy.load(session)
-    out: list[tuple[str, str]] = []
+    out: list[Alert] = []
     for p, host, _host_name in session.execute(_pass_query().where(
             SitePass.issued_at <= now, SitePass.until < now,
             or_(SitePass.returned_at.is_(None), SitePass.returned_at > now)).order_by(SitePass.until, SitePass.id)):
         said = dict(id=p.id, name=p.name, company=p.company, at=_minute(p.until), host=host)
-        out.append(("pass_overdue", _("pass {id} ({name}, {company}) was due back {at} and is not returned; host "
+        out.append(Alert("pass_overdue", _("pass {id} ({name}, {company}) was due back {at} and is not returned; host "
                                       "{host}").format(**said) if host else
                     _("pass {id} ({name}, {company}) was due back {at} and is not returned").format(**said)))
     days = rules["mail_days"]
@@ -456,7 +457,7 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
             MailItem.received_at < now - timedelta(days=days),
             or_(MailItem.collected_at.is_(None), MailItem.collected_at > now)).order_by(MailItem.received_at,
                                                                                         MailItem.id)):
-        out.append(("mail_uncollected", _("{kind} {id} for {to}, received {at}, not collected within {days} days "
+        out.append(Alert("mail_uncollected", _("{kind} {id} for {to}, received {at}, not collected within {days} days "
                                           "(the policy's mail_days)").format(kind=code(m.kind), id=m.id,
                                                                              to=to or m.to_dept,
                                                                              at=_minute(m.received_at), days=days)))
@@ -465,7 +466,7 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
             GoodsRelease.requested_at < day_start,
             or_(GoodsRelease.approved_at.is_(None), GoodsRelease.approved_at > now)).order_by(
             GoodsRelease.requested_at, GoodsRelease.id)):
-        out.append(("goods_waiting", _("goods {id} ({qty} × {what}, carried by {carrier}) have waited since {at} "
+        out.append(Alert("goods_waiting", _("goods {id} ({qty} × {what}, carried by {carrier}) have waited since {at} "
                                        "for {owner}'s agreement").format(id=g.id, qty=g.qty, what=g.what,
                                                                          carrier=g.carrier, at=_minute(g.requested_at),
                                                                          owner=owner)))

@@ -266,7 +266,7 @@ def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...
 def _steps(visit, plan, action: str) -> tuple[str, str]:
     """The visit's and the plan's next states. Before the visit the plan's state says more
     (a draft, a rejected plan); after it, the visit's (in progress, completed ...)."""
-    if visit.status in ("planning", "submitted", "approved"):
+    if visit.status in lifecycle.COMING:
         new_plan = lifecycle.plan_step(visit.id, plan.status, action)
         return lifecycle.visit_step(visit.id, visit.status, action), new_plan
     new_visit = lifecycle.visit_step(visit.id, visit.status, action)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
@@ -463,6 +464,14 @@ def work_zone(rules: dict[str, Any]):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(rules["work_zone"])
+
+
+def today(of: Session | dict[str, Any]) -> date:
+    """Today in the company's zone (the policy's work zone), at the clock's now: the one "today"
+    of every area. `of` is a session (the policy is read, once per command) or the policy's rules.
+    Never the display zone, which --tz changes, and never the machine's."""
+    rules = of if isinstance(of, dict) else load(of)
+    return clock.now().astimezone(work_zone(rules)).date()
 
 
 def zone_setting(session: Session) -> tuple[str, bool]:

@@ -15,8 +15,9 @@ from sqlmodel import select
 
 from receptionctl import i18n
 from receptionctl.domain import cases as service_cases
-from receptionctl.domain import clashes, clock, desk, documents, manual, passes, policy, retention
+from receptionctl.domain import clashes, clock, desk, documents, lifecycle, manual, passes, policy, retention
 from receptionctl.domain.cases import CaseDigest
+from receptionctl.domain.alerts import CRITICAL, NORMAL, Alert
 from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
@@ -26,7 +27,7 @@ from receptionctl.domain.visits import VisitView, _view, _visit_query
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store.models import Client, Feedback, Incident, Plan, Task, Visit
 
-ACTIVE = ("planning", "submitted", "approved", "in_progress")
+ACTIVE = lifecycle.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -42,23 +43,15 @@ class ReportVisit:
     open_preparation_zh: tuple[str | None, ...] = ()  # the Chinese titles of open_preparation (None: none)
 
 
-@dataclass(frozen=True)
-class Alert:
-    kind: str  # red_line | incident | reapproval | no_host | no_owner | overdue
-    text: str  # in the run's language
-    visit_id: int | None = None
-    # whether it is about something critical (read on the English text, whatever the language); not in JSON
-    critical: bool = field(default=False, compare=False, repr=False, metadata={"json": False})
-
-
-def _alert(kind: str, msgid: str, visit_id: int | None = None, codes: tuple[str, ...] = (), /, **values) -> Alert:
+def _alert(kind: str, msgid: str, visit_id: int | None = None, codes: tuple[str, ...] = (),
+           severity: str = NORMAL, /, **values) -> Alert:
     """An alert whose text is `msgid` filled with `values`, in the run's language; `codes`: the
-    values that are stored codes (a severity, a kind), shown translated."""
-    english = msgid.format(**values)
+    values that are stored codes (a severity, a kind), shown translated. Its severity is given, not
+    read from the words."""
     if not i18n.chinese():
-        return Alert(kind, english, visit_id, critical="critical" in english)
+        return Alert(kind, msgid.format(**values), visit_id, severity)
     shown = _(msgid).format(**{k: (i18n.code(v, k) if k in codes else v) for k, v in values.items()})
-    return Alert(kind, shown, visit_id, critical="critical" in english)
+    return Alert(kind, shown, visit_id, severity)
 
 
 @dataclass(frozen=True)
@@ -147,186 +140,222 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[tuple[str, str]]) -> Re
                        tuple(en for en, _shown in flags), tuple(shown for _en, shown in flags), tuple(open_zh))
 
 
+# What each area says needs attention (domain/alerts.py): gathered in this order, then ranked.
+AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The report's day in the company's zone, and the moments it is cut at."""
+    now: datetime
+    today: date
+    day: date
+    zone: object
+    start: datetime  # the day's first moment
+    end: datetime  # the next day's
+    cutoff: datetime  # "now" for the report: the start of the day for an as-of report of another day
+    ahead_until: date  # the look-ahead's last day
+    ahead_end: datetime
+
+
+def _window(rules: dict, day: date | None) -> _Window:
+    zone = policy.work_zone(rules)
+    now = clock.now()
+    today = policy.today(rules)
+    day = day or today
+    start = datetime.combine(day, time(0, 0), zone)
+    ahead_until = calendar_for(rules["country"]).add(day, rules["lookahead_working_days"])
+    return _Window(now, today, day, zone, start, start + timedelta(days=1), now if day == today else start,
+                   ahead_until, datetime.combine(ahead_until, time(0, 0), zone) + timedelta(days=1))
+
+
 def daily(session: Session, day: date | None = None, per_owner: int | None = None,
           viewer: str | None = None) -> DailyReport:
     """The daily report of `day` (default today). `per_owner`: list at most so many due and
     overdue tasks per person (or role) and count the rest; None lists every one. `viewer`:
     the person reading it; complaints about staff are left out unless they may see them."""
     rules = policy.load(session)
-    zone = policy.work_zone(rules)
-    cal = calendar_for(rules["country"])
-    now = clock.now()
-    today = now.astimezone(zone).date()
-    day = day or today
-    start = datetime.combine(day, time(0, 0), zone)
-    end = start + timedelta(days=1)
-    # "now" for an as-of report of another day is the start of that day
-    cutoff = now if day == today else start
-    ahead_until = cal.add(day, rules["lookahead_working_days"])
-    ahead_end = datetime.combine(ahead_until, time(0, 0), zone) + timedelta(days=1)
+    w = _window(rules, day)
+    views, todays, ahead, found = _visits(session, w)
+    hide = viewer is not None and not service_cases.sees_staff_complaints(session, viewer)
+    due_today, overdue, due_today_by_owner, overdue_by_owner = _tasks(session, w, per_owner, hide)
+    case_digest = service_cases.digest(session, viewer, w.day, w.cutoff)
+    alerts = (_feedback_alerts(session, rules, w) + _incident_alerts(session, w) + _plan_alerts(session, views)
+              + _case_alerts(case_digest) + _door_alerts(rules, w, views)
+              + [a for area in AREAS for a in area(session, w.cutoff)] + _owner_alerts(session))
+    alerts.sort(key=alert_rank)  # what matters first
+    month, last_month = _months(session, rules, w)
+    return DailyReport(
+        date=w.day, generated_at=w.now, lookahead_until=w.ahead_until, today=tuple(todays), lookahead=tuple(ahead),
+        clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
+        due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner, cases=case_digest,
+        on_site=tuple(on_site(session, w.now)) if w.day == w.today else None, last_month=last_month,
+    )
 
-    # 1. the day's and the look-ahead's visits, with client, plan and host
+
+def _visits(session: Session, w: _Window) -> tuple[list, list, list, list]:
+    """The window's visits (with client, plan and host); the day's, and the look-ahead's that need
+    a look, with their flags; the clashes among them, each pair once."""
     rows = session.execute(
         _visit_query()
-        .where(Visit.starts_at < ahead_end, Visit.ends_at > start, Visit.status != "cancelled",
-               Visit.starts_at > start - timedelta(hours=MAX_HOURS))  # an index range, however long the history
+        .where(Visit.starts_at < w.ahead_end, Visit.ends_at > w.start, Visit.status != "cancelled",
+               Visit.starts_at > w.start - timedelta(hours=MAX_HOURS))  # an index range, however long the history
         .order_by(Visit.starts_at, Visit.id)
     ).all()
     views = [_view(r) for r in rows]
-    # 2. their preparation tasks
-    prep = _preparation(session, [v.id for v in views], cutoff)
-    # 3+4. clashes among the visits of the window
-    found = clashes.find(session, window=(start, ahead_end))
+    prep = _preparation(session, [v.id for v in views], w.cutoff)
+    found = clashes.find(session, window=(w.start, w.ahead_end))
     clash_ids = {c.visit_id for c in found}
     # each pair once: "visit 5 ... visit 6" and not also "visit 6 ... visit 5"
     found = [c for c in found if c.visit_id < c.other_visit_id or c.other_visit_id not in clash_ids]
-
     todays, ahead = [], []
     for v in views:
         p = prep.get(v.id)
-        if v.starts_at < end:
+        if v.starts_at < w.end:
             todays.append(_report_visit(v, p, [("walk-in", _("walk-in"))] if v.walk_in else []))
             continue
-        flags = []  # (English for JSON, in the run's language)
-        if v.plan_status != "approved":
-            flags.append((f"plan {v.plan_status}",
-                          _("plan {status}").format(status=i18n.code(v.plan_status, "plan_status"))))
-        if p and p[3]:
-            flags.append((f"{p[3]} preparation task{'s' if p[3] != 1 else ''} overdue",
-                          ngettext("{n} preparation task overdue", "{n} preparation tasks overdue", p[3]).format(n=p[3])))
-        if v.short_notice:
-            flags.append(("short notice", _("short notice")))
-        if v.id in clash_ids:
-            flags.append(("clash", _("clash")))
-        if v.host is None:
-            flags.append(("no host", _("no host")))
+        flags = _flags(v, p, v.id in clash_ids)
         if flags:
             ahead.append(_report_visit(v, p, flags))
+    return views, todays, ahead, found
 
-    # 5. due today and overdue (open tasks due before the end of the day); with a limit, the
-    # first of each person's and the counts, in SQL, however much work is open
-    hide = viewer is not None and not service_cases.sees_staff_complaints(session, viewer)
+
+def _flags(v: VisitView, p: tuple | None, clash: bool) -> list[tuple[str, str]]:
+    """Why a look-ahead visit is listed: (English for JSON, in the run's language)."""
+    flags = []
+    if v.plan_status != "approved":
+        flags.append((f"plan {v.plan_status}", _("plan {status}").format(status=i18n.code(v.plan_status, "plan_status"))))
+    if p and p[3]:
+        flags.append((f"{p[3]} preparation task{'s' if p[3] != 1 else ''} overdue",
+                      ngettext("{n} preparation task overdue", "{n} preparation tasks overdue", p[3]).format(n=p[3])))
+    if v.short_notice:
+        flags.append(("short notice", _("short notice")))
+    if clash:
+        flags.append(("clash", _("clash")))
+    if v.host is None:
+        flags.append(("no host", _("no host")))
+    return flags
+
+
+def _tasks(session: Session, w: _Window, per_owner: int | None, hide: bool) -> tuple:
+    """Due today and overdue (open tasks due before the end of the day); with a limit, the first
+    of each person's and the counts, in SQL, however much work is open."""
     if per_owner is None:
-        due = list_tasks(session, state="open", due_before=end, now=cutoff, hide_restricted=hide)
-        overdue = tuple(t for t in due if t.due_at < cutoff)
-        due_today = tuple(t for t in due if t.due_at >= cutoff)
-        overdue_by_owner, due_today_by_owner = {}, {}
-    else:
-        late = {"state": "open", "due_before": cutoff, "hide_restricted": hide}
-        today_ = {"state": "open", "due_from": cutoff, "due_before": end, "hide_restricted": hide}
-        overdue = tuple(list_tasks(session, now=cutoff, per_owner=per_owner, **late))
-        due_today = tuple(list_tasks(session, now=cutoff, per_owner=per_owner, **today_))
-        overdue_by_owner = count_by_owner(session, now=cutoff, **late)
-        due_today_by_owner = count_by_owner(session, now=cutoff, **today_)
+        due = list_tasks(session, state="open", due_before=w.end, now=w.cutoff, hide_restricted=hide)
+        return tuple(t for t in due if t.due_at >= w.cutoff), tuple(t for t in due if t.due_at < w.cutoff), {}, {}
+    late = {"state": "open", "due_before": w.cutoff, "hide_restricted": hide}
+    today_ = {"state": "open", "due_from": w.cutoff, "due_before": w.end, "hide_restricted": hide}
+    return (tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, **today_)),
+            tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, **late)),
+            count_by_owner(session, now=w.cutoff, **today_), count_by_owner(session, now=w.cutoff, **late))
 
-    alerts: list[Alert] = []
-    # 6. feedback under the red line: received in the last 7 days, or still under investigation
-    # (two index ranges, not one scan of every form ever received)
+
+def _feedback_alerts(session: Session, rules: dict, w: _Window) -> list[Alert]:
+    """Feedback under the red line: received in the last 7 days, or still under investigation
+    (two index ranges, not one scan of every form ever received)."""
     investigating = select(Task.visit_id).where(Task.state == "open", Task.key == "investigate-feedback")
-    recent = or_(and_(Feedback.at >= start - timedelta(days=7), Feedback.at < end),
-                 and_(Feedback.at < end, Feedback.visit_id.in_(investigating)))
-    for visit_id, client, score, at in session.execute(
-        select(Feedback.visit_id, Client.name, Feedback.score, Feedback.at)
-        .join(Visit, Visit.id == Feedback.visit_id)
-        .join(Client, Client.id == Visit.client_id)
-        .where(Feedback.score < rules["red_line_score"], recent)
-        .order_by(Feedback.at)
-    ):
-        alerts.append(_alert("red_line", N_("visit {visit} ({client}): feedback score {score} under the red line "
-                                         "{red_line} ({day})"), visit_id, visit=visit_id, client=client, score=score,
-                             red_line=rules["red_line_score"], day=f"{clock.local(at):%Y-%m-%d}"))
-    # 7. open high or critical incidents
-    for inc_id, visit_id, client, severity, kind, text_ in session.execute(
-        select(Incident.id, Incident.visit_id, Client.name, Incident.severity, Incident.kind, Incident.text)
-        .join(Visit, Visit.id == Incident.visit_id)
-        .join(Client, Client.id == Visit.client_id)
-        .where(Incident.resolved_at.is_(None), Incident.severity.in_(("high", "critical")), Incident.at < end)
-        .order_by(Incident.at)
-    ):
-        alerts.append(_alert("incident", N_("visit {visit} ({client}): open {severity} {kind} incident #{incident}: {text}"),
-                             visit_id, ("severity", "kind"), visit=visit_id, client=client, severity=severity,
-                             kind=kind, incident=inc_id, text=text_))
-    # 8. plans needing re-approval
-    for visit_id, client, why in session.execute(
-        select(Visit.id, Client.name, Plan.reapproval)
-        .join(Plan, Plan.visit_id == Visit.id)
-        .join(Client, Client.id == Visit.client_id)
-        .where(Plan.reapproval.is_not(None), Visit.status.in_(ACTIVE))
-        .order_by(Visit.starts_at)
-    ):
-        alerts.append(_alert("reapproval", N_("visit {visit} ({client}): plan needs approval again ({why})"), visit_id,
-                             visit=visit_id, client=client, why=why))
-    # visits with no host (from the window's visits)
-    for v in views:
-        if v.host is None and v.status in ACTIVE:
-            alerts.append(_alert("no_host", N_("visit {visit} ({client}, {starts}): no primary host"), v.id, visit=v.id,
-                                 client=v.client, starts=f"{clock.local(v.starts_at):%Y-%m-%d %H:%M}"))
+    recent = or_(and_(Feedback.at >= w.start - timedelta(days=7), Feedback.at < w.end),
+                 and_(Feedback.at < w.end, Feedback.visit_id.in_(investigating)))
+    return [_alert("red_line", N_("visit {visit} ({client}): feedback score {score} under the red line "
+                                  "{red_line} ({day})"), visit_id, visit=visit_id, client=client, score=score,
+                   red_line=rules["red_line_score"], day=f"{clock.local(at):%Y-%m-%d}")
+            for visit_id, client, score, at in session.execute(
+                select(Feedback.visit_id, Client.name, Feedback.score, Feedback.at)
+                .join(Visit, Visit.id == Feedback.visit_id)
+                .join(Client, Client.id == Visit.client_id)
+                .where(Feedback.score < rules["red_line_score"], recent)
+                .order_by(Feedback.at))]
 
-    # service cases: promises of an answer not kept, repeated causes, the day check not made
-    case_digest = service_cases.digest(session, viewer, day, cutoff)
-    for case_id, e in case_digest.escalations:
-        if e.overdue:
-            promised = clock.local(e.promised_at).strftime("%Y-%m-%d %H:%M")
-            alerts.append(_alert("promise", N_("case {case}: the answer promised by {promised} ({to} was asked: "
-                                            "{question}) has not been given"), case=case_id, promised=promised,
-                                 to=e.to, question=e.question))
-    alerts += [_alert("pattern", N_("repeated cause: {line}"), line=line) for line in case_digest.repeated]
-    if case_digest.missing_check is not None:
-        alerts.append(_alert("day_check", N_("the duty manager's case check of {day} was not made "
-                                          "(receptionctl case day-check)"), day=case_digest.missing_check))
-    # walk-ins and no-shows among the day's visits (seed 004)
+
+def _incident_alerts(session: Session, w: _Window) -> list[Alert]:
+    """Open high or critical incidents; a critical one is a critical alert."""
+    return [_alert("incident", N_("visit {visit} ({client}): open {severity} {kind} incident #{incident}: {text}"),
+                   visit_id, ("severity", "kind"), CRITICAL if severity == "critical" else NORMAL, visit=visit_id,
+                   client=client, severity=severity, kind=kind, incident=inc_id, text=text_)
+            for inc_id, visit_id, client, severity, kind, text_ in session.execute(
+                select(Incident.id, Incident.visit_id, Client.name, Incident.severity, Incident.kind, Incident.text)
+                .join(Visit, Visit.id == Incident.visit_id)
+                .join(Client, Client.id == Visit.client_id)
+                .where(Incident.resolved_at.is_(None), Incident.severity.in_(("high", "critical")),
+                       Incident.at < w.end)
+                .order_by(Incident.at))]
+
+
+def _plan_alerts(session: Session, views: list[VisitView]) -> list[Alert]:
+    """Plans needing approval again; the window's open visits with no host."""
+    out = [_alert("reapproval", N_("visit {visit} ({client}): plan needs approval again ({why})"), visit_id,
+                  visit=visit_id, client=client, why=why)
+           for visit_id, client, why in session.execute(
+               select(Visit.id, Client.name, Plan.reapproval)
+               .join(Plan, Plan.visit_id == Visit.id)
+               .join(Client, Client.id == Visit.client_id)
+               .where(Plan.reapproval.is_not(None), Visit.status.in_(ACTIVE))
+               .order_by(Visit.starts_at))]
+    return out + [_alert("no_host", N_("visit {visit} ({client}, {starts}): no primary host"), v.id, visit=v.id,
+                         client=v.client, starts=f"{clock.local(v.starts_at):%Y-%m-%d %H:%M}")
+                  for v in views if v.host is None and v.status in ACTIVE]
+
+
+def _case_alerts(digest: CaseDigest) -> list[Alert]:
+    """Service cases: promises of an answer not kept, repeated causes, the day check not made."""
+    out = [_alert("promise", N_("case {case}: the answer promised by {promised} ({to} was asked: "
+                                "{question}) has not been given"), case=case_id,
+                  promised=clock.local(e.promised_at).strftime("%Y-%m-%d %H:%M"), to=e.to, question=e.question)
+           for case_id, e in digest.escalations if e.overdue]
+    out += [_alert("pattern", N_("repeated cause: {line}"), line=line) for line in digest.repeated]
+    if digest.missing_check is not None:
+        out.append(_alert("day_check", N_("the duty manager's case check of {day} was not made "
+                                          "(receptionctl case day-check)"), day=digest.missing_check))
+    return out
+
+
+def _door_alerts(rules: dict, w: _Window, views: list[VisitView]) -> list[Alert]:
+    """Walk-ins and no-shows among the day's visits (seed 004)."""
     no_show_after = timedelta(minutes=rules["no_show_minutes"])
+    out = []
     for v in views:
-        if v.walk_in and start <= v.starts_at < end:
-            alerts.append(_alert("walk_in", N_("visit {visit} ({client}): a walk-in, checked in at the desk at {time} "
+        if v.walk_in and w.start <= v.starts_at < w.end:
+            out.append(_alert("walk_in", N_("visit {visit} ({client}): a walk-in, checked in at the desk at {time} "
                                             "without an approved visit; host {host}"), v.id, visit=v.id,
-                                 client=v.client, time=f"{clock.local(v.starts_at):%H:%M}", host=v.host or _("none")))
-        elif v.status == "approved" and start <= v.starts_at < end and v.starts_at + no_show_after <= cutoff:
-            alerts.append(_alert("no_show", N_("visit {visit} ({client}, {time}): no guest has arrived {minutes} minutes "
+                              client=v.client, time=f"{clock.local(v.starts_at):%H:%M}", host=v.host or _("none")))
+        elif v.status == "approved" and w.start <= v.starts_at < w.end and v.starts_at + no_show_after <= w.cutoff:
+            out.append(_alert("no_show", N_("visit {visit} ({client}, {time}): no guest has arrived {minutes} minutes "
                                             "after the start"), v.id, visit=v.id, client=v.client,
-                                 time=f"{clock.local(v.starts_at):%H:%M}", minutes=rules["no_show_minutes"]))
-    # the front desk: passes, goods and mail (domain/passes.py adds its alerts here)
-    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in passes.alerts(session, cutoff)]
-    # the front desk: shifts and handovers (domain/desk.py adds its alerts here)
-    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in desk.alerts(session, cutoff)]
-    # records: the procedure's readers, documents lent and recalled, what is due for destruction
-    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in manual.alerts(session, cutoff)]
-    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in documents.alerts(session, cutoff)]
-    alerts += [Alert(kind, text, critical="critical" in text) for kind, text in retention.alerts(session, cutoff)]
-    # people who left: their open tasks need a new owner
+                              time=f"{clock.local(v.starts_at):%H:%M}", minutes=rules["no_show_minutes"]))
+    return out
+
+
+def _owner_alerts(session: Session) -> list[Alert]:
+    """People who left: their open tasks need a new owner."""
+    out = []
     for username, name, n, visit_ids in inactive_owners(session):
         visit_ids = [v for v in visit_ids if v is not None]  # the others are case and desk tasks
         listed = ", ".join(str(v) for v in visit_ids[:10]) + (" …" if len(visit_ids) > 10 else "")
         where = (ngettext("on visit {visits}", "on visits {visits}", len(visit_ids)).format(visits=listed)
                  if visit_ids else _("of cases and the desk"))
-        alerts.append(Alert("no_owner", ngettext(
+        out.append(Alert("no_owner", ngettext(
             "{name} ({username}) is inactive: {n} open task {where} need a new owner (plan assign, case assign, or "
             "task reassign)",
             "{name} ({username}) is inactive: {n} open tasks {where} need a new owner (plan assign, case assign, or "
             "task reassign)", n).format(name=name, username=username, n=n, where=where),
-            visit_ids[0] if len(visit_ids) == 1 else None, critical="critical" in f"{name} ({username})"))
+            visit_ids[0] if len(visit_ids) == 1 else None))
+    return out
 
-    # 9. month to date, and last month to the same day (for the change)
-    month_start = datetime.combine(day.replace(day=1), time(0, 0), zone)
-    month = _month(session, rules, f"{day:%Y-%m}", month_start, end)
-    last_start = datetime.combine((day.replace(day=1) - timedelta(days=1)).replace(day=1), time(0, 0), zone)
-    last_end = min(last_start + (end - month_start), month_start)
-    last_month = _month(session, rules, f"{last_start:%Y-%m}", last_start, last_end)
-    alerts.sort(key=alert_rank)  # what matters first
-    return DailyReport(
-        date=day, generated_at=now, lookahead_until=ahead_until, today=tuple(todays), lookahead=tuple(ahead),
-        clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
-        due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner, cases=case_digest,
-        on_site=tuple(on_site(session, now)) if day == today else None, last_month=last_month,
-    )
 
+def _months(session: Session, rules: dict, w: _Window) -> tuple[MonthToDate, MonthToDate]:
+    """Month to date, and last month to the same day (for the change)."""
+    month_start = datetime.combine(w.day.replace(day=1), time(0, 0), w.zone)
+    month = _month(session, rules, f"{w.day:%Y-%m}", month_start, w.end)
+    last_start = datetime.combine((w.day.replace(day=1) - timedelta(days=1)).replace(day=1), time(0, 0), w.zone)
+    last_end = min(last_start + (w.end - month_start), month_start)
+    return month, _month(session, rules, f"{last_start:%Y-%m}", last_start, last_end)
 
 
 def _month(session: Session, rules: dict, label: str, start: datetime, end: datetime) -> MonthToDate:
     """Visits received, feedback forms, average score, excellent share, converted: [start, end)."""
     received = session.scalar(
         select(func.count(Visit.id)).where(Visit.starts_at >= start, Visit.starts_at < end,
-                                           Visit.status.in_(("in_progress", "completed", "closed")))
+                                           Visit.status.in_(lifecycle.RECEIVED))
     ) or 0
     n, avg, excellent = session.execute(
         select(func.count(Feedback.visit_id), func.avg(Feedback.score),
@@ -362,5 +391,5 @@ def alert_rank(alert: Alert) -> tuple[int, int]:
 def is_working_day(session: Session, day: date | None = None) -> bool:
     """Whether `day` (default today, in the company's zone) is a working day."""
     rules = policy.load(session)
-    day = day or clock.now().astimezone(policy.work_zone(rules)).date()
+    day = day or policy.today(rules)
     return calendar_for(rules["country"]).is_working_day(day)

@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain import access, attachments, audit, clock, find, policy
 from receptionctl.domain.base import required_text
+from receptionctl.domain.alerts import Alert
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import (
@@ -1022,23 +1023,23 @@ def erase_person(session: Session, actor: str, *, contacts: list[int] = (), gues
 
 
 # -- the daily report -------------------------------------------------------------------------
-def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
+def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now` for the daily report: runs waiting for an
     approval, and records due for destruction for more than the policy's retention_alert_days
     with no retention run pending. Two statements."""
     rules = policy.load(session)
-    out: list[tuple[str, str]] = []
+    out: list[Alert] = []
     runs = session.execute(select(RetentionRun.id, RetentionRun.kind, RetentionRun.first_by, RetentionRun.first_at,
                                   RetentionRun.created_by, RetentionRun.created_at)
                            .where(RetentionRun.state == "pending").order_by(RetentionRun.id)).all()
     for r in runs:
         if r.first_by:
-            out.append(("retention_due", _("{kind} run {id} waits for its second approval (first approved by {user} "
+            out.append(Alert("retention_due", _("{kind} run {id} waits for its second approval (first approved by {user} "
                                            "on {day}): another approver carries it out").format(
                                                kind=code(r.kind), id=r.id, user=r.first_by,
                                                day=f"{clock.local(r.first_at):%Y-%m-%d}")))
         else:
-            out.append(("retention_due", _("{kind} run {id} waits for two approvals (created by {user} on {day})")
+            out.append(Alert("retention_due", _("{kind} run {id} waits for two approvals (created by {user} on {day})")
                         .format(kind=code(r.kind), id=r.id, user=r.created_by,
                                 day=f"{clock.local(r.created_at):%Y-%m-%d}")))
     if any(r.kind == "retention" for r in runs):
@@ -1054,6 +1055,6 @@ def alerts(session: Session, now: datetime) -> list[tuple[str, str]]:
                                                         records=_(part.records))
            for part, n in zip(PARTS, found) if n]
     if due:
-        out.append(("retention_due", _("records due for destruction for more than {days} days and no retention run "
+        out.append(Alert("retention_due", _("records due for destruction for more than {days} days and no retention run "
                                        "pending: {records}").format(days=grace, records=_(", ").join(due))))
     return out

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import cases as service_cases
-from receptionctl.domain import policy
+from receptionctl.domain import lifecycle, policy
 from receptionctl.store.models import Client, Feedback, ServiceCase, Task, Visit
 
 LOWEST = 5  # the lowest scores shown
@@ -102,5 +102,5 @@ def pack(session: Session, actor: str | None, first: date, last: date) -> Review
                (Task.state == "missed") | ((Task.state == "done") & (Task.done_at > Task.due_at)))
         .order_by(Task.due_at, Task.id)))
     received = session.scalar(select(func.count(Visit.id)).where(
-        Visit.starts_at >= start, Visit.starts_at < end, Visit.status.in_(("in_progress", "completed", "closed"))))
+        Visit.starts_at >= start, Visit.starts_at < end, Visit.status.in_(lifecycle.RECEIVED)))
     return ReviewPack(first, last, won, lowest, complaints, missed, received or 0)

@@ -428,7 +428,7 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
     if "venue" in changed:
         visit.venue_key = venue_key(visit.venue)
     warnings = []
-    if "urgent" in changed and visit.status in ("planning", "submitted", "approved"):
+    if "urgent" in changed and visit.status in lifecycle.COMING:
         had, needed, short = notice(session, visit.starts_at, visit.urgent)
         visit.short_notice, visit.notice_had, visit.notice_needed = short, had, needed
         if short:

@@ -158,6 +158,18 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
         raise ProcedureError(_("{source}, line {line}: {reason}").format(source=source, line=line, reason=reason),
                              hint=_("fix the file and load it again; the procedure in use is unchanged"))
 
+    data = _document(text, lines, fail)
+    keys = {k for k, setting in SETTINGS.items()
+            if isinstance(setting.default, int) and not isinstance(setting.default, bool)}
+    seen: dict[str, int] = {}
+    specs = [_task(raw, i, lines, fail, keys, seen) for i, raw in enumerate(data["tasks"])]
+    questions = _questions(data["questions"], lines, fail) if "questions" in data else default_questions()
+    return Procedure(name=data["name"].strip(), version=data["version"].strip(), tasks=tuple(specs),
+                     description=data.get("description"), questions=questions)
+
+
+def _document(text: str, lines: list[str], fail) -> dict:
+    """The file read as TOML, its top-level keys checked, with at least one task."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -178,101 +190,111 @@ def parse(text: str, source: str = "<procedure>") -> Procedure:
     raw_tasks = data.get("tasks")
     if not isinstance(raw_tasks, list) or not raw_tasks:
         fail(1, _("no [[tasks]]: a procedure needs at least one task"))
-    keys = {k for k, setting in SETTINGS.items()
-            if isinstance(setting.default, int) and not isinstance(setting.default, bool)}
-    specs: list[TaskSpec] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(raw_tasks):
-        at = lambda k=None: _line_of(lines, i, k)  # noqa: E731
-        if not isinstance(raw, dict):
-            fail(at(), _("task #{n} is not a table: expected [[tasks]] with keys").format(n=i + 1))
-        for k in raw:
-            if k not in TASK_KEYS:
-                fail(at(k), _("unknown key {key!r} in a task (expected {keys})").format(
-                    key=k, keys=", ".join(sorted(TASK_KEYS))))
-        for k in REQUIRED:
-            if not isinstance(raw.get(k), str) or not raw[k].strip():
-                fail(at(), _("task #{n} has no {key!r} (a non-empty string)").format(n=i + 1, key=k))
-        key = raw["key"].strip()
-        if not _KEY.match(key):
-            fail(at("key"), _("task key {key!r} is not valid: expected lower-case letters, digits, '-' or "
-                              "'_'").format(key=key))
-        if key in seen:
-            fail(at("key"), _("duplicate task key {key!r} (first at line {line})").format(key=key, line=seen[key]))
-        seen[key] = at("key")
-        if raw["stage"] not in STAGES:
-            fail(at("stage"), _("unknown stage {stage!r} (expected prepare, receive or followup)").format(
-                stage=raw["stage"]))
-        if raw["owner"] not in OWNERS:
-            fail(at("owner"), _("unknown owner role {role!r} (expected one of {roles})").format(
-                role=raw["owner"], roles=", ".join(sorted(OWNERS))))
+    return data
+
+
+def _task(raw, i: int, lines: list[str], fail, keys: set[str], seen: dict[str, int]) -> TaskSpec:
+    """One [[tasks]] entry checked: its keys, stage, owner, due, repeat, levels and purposes
+    (`seen`: the keys so far, with their lines)."""
+    at = lambda k=None: _line_of(lines, i, k)  # noqa: E731
+    if not isinstance(raw, dict):
+        fail(at(), _("task #{n} is not a table: expected [[tasks]] with keys").format(n=i + 1))
+    for k in raw:
+        if k not in TASK_KEYS:
+            fail(at(k), _("unknown key {key!r} in a task (expected {keys})").format(
+                key=k, keys=", ".join(sorted(TASK_KEYS))))
+    for k in REQUIRED:
+        if not isinstance(raw.get(k), str) or not raw[k].strip():
+            fail(at(), _("task #{n} has no {key!r} (a non-empty string)").format(n=i + 1, key=k))
+    key = raw["key"].strip()
+    if not _KEY.match(key):
+        fail(at("key"), _("task key {key!r} is not valid: expected lower-case letters, digits, '-' or "
+                          "'_'").format(key=key))
+    if key in seen:
+        fail(at("key"), _("duplicate task key {key!r} (first at line {line})").format(key=key, line=seen[key]))
+    seen[key] = at("key")
+    if raw["stage"] not in STAGES:
+        fail(at("stage"), _("unknown stage {stage!r} (expected prepare, receive or followup)").format(
+            stage=raw["stage"]))
+    if raw["owner"] not in OWNERS:
+        fail(at("owner"), _("unknown owner role {role!r} (expected one of {roles})").format(
+            role=raw["owner"], roles=", ".join(sorted(OWNERS))))
+    repeat = _timing(raw, at, fail, keys)
+    levels = raw.get("levels", [1, 2, 3])
+    if not isinstance(levels, list) or not levels or any(type(l) is not int or l not in (1, 2, 3) for l in levels):
+        fail(at("levels"), _("levels {levels!r} must be a list of 1, 2 and 3").format(levels=levels))
+    purposes = raw.get("purposes")
+    if purposes is not None:
+        known = {p.value for p in Purpose}
+        if (not isinstance(purposes, list) or not purposes
+                or any(not isinstance(p, str) or p not in known for p in purposes)):
+            fail(at("purposes"), _("purposes {purposes!r} must be a list of {known}").format(
+                purposes=purposes, known=", ".join(sorted(known))))
+    return _task_events(raw, at, fail, keys, key, repeat, levels, purposes)
+
+
+def _timing(raw, at, fail, keys: set[str]) -> str | None:
+    """A task's due offset and its repeat, checked; the repeat (None: it does not repeat)."""
+    try:
+        parse_due(raw["due"], keys)
+    except OffsetError as exc:
+        fail(at("due"), str(exc))
+    repeat = raw.get("repeat")
+    if repeat is not None:
+        if not isinstance(repeat, str):
+            fail(at("repeat"), _("repeat must be a string such as \"7d\""))
         try:
-            parse_due(raw["due"], keys)
+            parse_every(repeat, keys)
         except OffsetError as exc:
-            fail(at("due"), str(exc))
-        repeat = raw.get("repeat")
-        if repeat is not None:
-            if not isinstance(repeat, str):
-                fail(at("repeat"), _("repeat must be a string such as \"7d\""))
-            try:
-                parse_every(repeat, keys)
-            except OffsetError as exc:
-                fail(at("repeat"), str(exc))
-        levels = raw.get("levels", [1, 2, 3])
-        if not isinstance(levels, list) or not levels or any(type(l) is not int or l not in (1, 2, 3) for l in levels):
-            fail(at("levels"), _("levels {levels!r} must be a list of 1, 2 and 3").format(levels=levels))
-        purposes = raw.get("purposes")
-        if purposes is not None:
-            known = {p.value for p in Purpose}
-            if (not isinstance(purposes, list) or not purposes
-                    or any(not isinstance(p, str) or p not in known for p in purposes)):
-                fail(at("purposes"), _("purposes {purposes!r} must be a list of {known}").format(
-                    purposes=purposes, known=", ".join(sorted(known))))
-        closes_on = _event(raw, "closes_on", fail, at) or (canonical(raw["done_when"]) if "done_when" in raw else None)
-        if "done_when" in raw and closes_on not in EVENTS:
-            fail(at("done_when"), _("{key} {value!r} is not an event (expected one of {events})").format(
-                key="done_when", value=raw["done_when"], events=", ".join(EVENTS)))
-        opens_on = _event(raw, "opens_on", fail, at)
-        if parse_due(raw["due"]).anchor == "event" and opens_on is None:
-            fail(at("due"), _("due {due!r} counts from an event: the task needs opens_on").format(due=raw["due"]))
-        when = _when(raw, opens_on, fail, at)
-        per = raw.get("per")
-        if per is not None and (per not in PER or opens_on is None or per not in EVENTS[opens_on].fields):
-            fail(at("per"), _("per {per!r} is not valid: expected \"incident\", with opens_on an incident "
-                              "event").format(per=per))
-        fallback = raw.get("owner_fallback")
-        if fallback is not None and (not isinstance(fallback, list)
-                                     or any(not isinstance(o, str) or o not in OWNERS for o in fallback)):
-            fail(at("owner_fallback"), _("owner_fallback {fallback!r} must be a list of owner roles").format(
-                fallback=fallback))
-        if opens_on is not None:
-            known = set(EVENTS[opens_on].fields) | keys
-            for text_key in ("title", "title_zh"):
-                unknown = set(_PLACEHOLDER.findall(str(raw.get(text_key) or ""))) - known
-                if unknown:
-                    fields = ", ".join(sorted(EVENTS[opens_on].fields)) or _("no event fields")
-                    fail(at(text_key), _("{key} names {name!r}: expected one of {fields} or a whole-number policy "
-                                         "setting").format(key=text_key, name=sorted(unknown)[0], fields=fields))
-        for flag in ("offsite", "nda", "only_owner"):
-            if flag in raw and not isinstance(raw[flag], bool):
-                fail(at(flag), _("{key} must be true or false").format(key=flag))
-        for text_key in ("title", "title_zh", "source", "notes"):
-            if text_key in raw and (not isinstance(raw[text_key], str) or len(raw[text_key]) > 1000):
-                fail(at(text_key), _("{key} must be a string of at most 1000 characters").format(key=text_key))
-        specs.append(TaskSpec(
-            key=key, stage=raw["stage"], title=raw["title"].strip(), owner=raw["owner"], due=raw["due"].strip(),
-            title_zh=raw.get("title_zh"), levels=tuple(sorted(set(levels))),
-            purposes=tuple(purposes) if purposes is not None else None, offsite=raw.get("offsite"),
-            nda=raw.get("nda"), repeat=repeat, source=raw.get("source"), notes=raw.get("notes"),
-            closes_on=closes_on, opens_on=opens_on, when=when, per=per,
-            owner_fallback=tuple(fallback) if fallback else None, only_owner=bool(raw.get("only_owner", False)),
-        ))
-    questions = _questions(data["questions"], lines, fail) if "questions" in data else default_questions()
-    return Procedure(name=data["name"].strip(), version=data["version"].strip(), tasks=tuple(specs),
-                     description=data.get("description"), questions=questions)
+            fail(at("repeat"), str(exc))
+    return repeat
 
 
-def _questions(raw_questions, lines: list[str], fail) -> tuple[QuestionSpec, ...]:
+def _task_events(raw, at, fail, keys: set[str], key: str, repeat, levels, purposes) -> TaskSpec:
+    """The rest of a task: the events that open and close it, its conditions, fallback owners,
+    flags and texts."""
+    closes_on = _event(raw, "closes_on", fail, at) or (canonical(raw["done_when"]) if "done_when" in raw else None)
+    if "done_when" in raw and closes_on not in EVENTS:
+        fail(at("done_when"), _("{key} {value!r} is not an event (expected one of {events})").format(
+            key="done_when", value=raw["done_when"], events=", ".join(EVENTS)))
+    opens_on = _event(raw, "opens_on", fail, at)
+    if parse_due(raw["due"]).anchor == "event" and opens_on is None:
+        fail(at("due"), _("due {due!r} counts from an event: the task needs opens_on").format(due=raw["due"]))
+    when = _when(raw, opens_on, fail, at)
+    per = raw.get("per")
+    if per is not None and (per not in PER or opens_on is None or per not in EVENTS[opens_on].fields):
+        fail(at("per"), _("per {per!r} is not valid: expected \"incident\", with opens_on an incident "
+                          "event").format(per=per))
+    fallback = raw.get("owner_fallback")
+    if fallback is not None and (not isinstance(fallback, list)
+                                 or any(not isinstance(o, str) or o not in OWNERS for o in fallback)):
+        fail(at("owner_fallback"), _("owner_fallback {fallback!r} must be a list of owner roles").format(
+            fallback=fallback))
+    if opens_on is not None:
+        known = set(EVENTS[opens_on].fields) | keys
+        for text_key in ("title", "title_zh"):
+            unknown = set(_PLACEHOLDER.findall(str(raw.get(text_key) or ""))) - known
+            if unknown:
+                fields = ", ".join(sorted(EVENTS[opens_on].fields)) or _("no event fields")
+                fail(at(text_key), _("{key} names {name!r}: expected one of {fields} or a whole-number policy "
+                                     "setting").format(key=text_key, name=sorted(unknown)[0], fields=fields))
+    for flag in ("offsite", "nda", "only_owner"):
+        if flag in raw and not isinstance(raw[flag], bool):
+            fail(at(flag), _("{key} must be true or false").format(key=flag))
+    for text_key in ("title", "title_zh", "source", "notes"):
+        if text_key in raw and (not isinstance(raw[text_key], str) or len(raw[text_key]) > 1000):
+            fail(at(text_key), _("{key} must be a string of at most 1000 characters").format(key=text_key))
+    return TaskSpec(
+        key=key, stage=raw["stage"], title=raw["title"].strip(), owner=raw["owner"], due=raw["due"].strip(),
+        title_zh=raw.get("title_zh"), levels=tuple(sorted(set(levels))),
+        purposes=tuple(purposes) if purposes is not None else None, offsite=raw.get("offsite"),
+        nda=raw.get("nda"), repeat=repeat, source=raw.get("source"), notes=raw.get("notes"),
+        closes_on=closes_on, opens_on=opens_on, when=when, per=per,
+        owner_fallback=tuple(fallback) if fallback else None, only_owner=bool(raw.get("only_owner", False)),
+    )
+
+
+def _questions(raw_questions, lines: list[str], fail) -> tuple[QuestionSpec, ...]:  # noqa: C901 (one check a line)
     """The [[questions]] of the feedback form: at least one scale question, keys unique."""
     if not isinstance(raw_questions, list) or not raw_questions:
         fail(_line_of(lines, 0, None, "questions"), _("questions must be [[questions]] tables, at least one"))

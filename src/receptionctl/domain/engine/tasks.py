@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, insert, or_, update
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, find, outbox, policy
+from receptionctl.domain import access, audit, clock, find, lifecycle, outbox, policy
 from receptionctl.domain.base import required_text
 from receptionctl.domain.calendar import WorkCalendar, calendar_for
 from receptionctl.domain.due import parse_due, parse_every
@@ -384,7 +384,7 @@ def close_open_tasks(session: Session, visit_id: int, why: str, keys: set[str] |
 def nda_changed(session: Session, visit, proc: Procedure, nda: bool, actor: str) -> list[str]:
     """The plan now does (or no longer does) require an NDA: add (or close) its tasks."""
     nda_keys = {t.key for t in proc.tasks if t.nda is True}
-    stages = ("prepare", "receive") if visit.status not in ("completed", "closed") else STAGES
+    stages = ("prepare", "receive") if visit.status not in lifecycle.ENDED else STAGES
     if nda:
         for row in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.key.in_(nda_keys),
                                                       Task.state == "skipped")):
@@ -404,7 +404,7 @@ def conditions_changed(session: Session, visit, proc: Procedure, nda: bool, acto
     apply are skipped (saying so), steps skipped that way and applying again reopen, steps
     that now apply are added (and fitted into the time left); done work stays done. Steps
     opened by an event are left to their event. Returns how many were skipped."""
-    stages = ("prepare", "receive") if visit.status not in ("completed", "closed") else STAGES
+    stages = ("prepare", "receive") if visit.status not in lifecycle.ENDED else STAGES
     specs = {s.key: s for s in proc.tasks if s.opens_on is None and s.stage in stages}
     applies = {k for k, s in specs.items() if s.applies(visit.level, visit.purpose, visit.offsite, nda)}
     closed = close_open_tasks(session, visit.id, f"{NO_LONGER} ({what})", keys=set(specs) - applies, by=actor)
@@ -996,7 +996,7 @@ def adopt_orphans(session: Session, actor: str) -> int:
     for visit in orphans:
         visit.procedure_id = proc.id
         nda = bool(session.get(Plan, visit.id).nda)
-        if visit.status in ("planning", "submitted", "approved", "in_progress"):
+        if visit.status in lifecycle.ACTIVE:
             generate(session, visit, proc, ("prepare", "receive"), nda=nda)
         elif visit.status == "completed":
             generate(session, visit, proc, ("followup",), nda=nda)
