@@ -271,7 +271,7 @@ def db_backup(
     say(backup_key_note(st))  # the key file beside the database is never copied into a backup
 
 
-db_app.command("rotate-key", help=keys.ROTATE_HELP)(keys.rotate_key)  # cli/keys.py: the order of its steps
+db_app.command("rotate-key", help=keys.ROTATE_HELP)(keys.rotate_key)  # services/keys.py: the order of its steps
 
 
 @db_app.command("restore", help="Replace the SQLite database (and its attachment files) by a backup of `db backup`, "

@@ -218,10 +218,8 @@ class State:
                 from receptionctl.domain import outbox
 
                 events = outbox.pending(session)
-        if events:  # committed: the hooks hear of it (cli/hooks.py); a rolled-back change runs none
-            from receptionctl.cli import hooks
-
-            hooks.run(events, self.actor)
+        if events:  # committed: the hooks hear of it (run_hooks); a rolled-back change runs none
+            run_hooks(events, self.actor)
 
     def _establish(self, session) -> None:
         """Who really acts (policy identity: declared, os or db), once per run; each session
@@ -238,13 +236,12 @@ class State:
         if self.real_actor:
             session.info[access.ON_BEHALF] = (self.actor, self.real_actor)
 
-    # -- the key of sensitive fields --------------------------------------------------
+    # -- the key of sensitive fields (services/keys.py) -------------------------------------
     def key_file(self) -> Path | None:
         """Beside a SQLite database; none for a server database (use RECEPTIONCTL_KEY)."""
-        db = self.db
-        if db.is_sqlite and db.path is not None:
-            return db.path.with_name(db.path.name + ".key")
-        return None
+        from receptionctl.services import keys
+
+        return keys.key_file(self.db)
 
     def key_source(self) -> str | None:
         if os.environ.get("RECEPTIONCTL_KEY"):
@@ -255,52 +252,80 @@ class State:
     def cipher(self, create: bool = False):
         """The cipher from RECEPTIONCTL_KEY, else the key file; None when there is no key.
         With `create`, a missing key file is written (mode 0600, atomically)."""
-        from receptionctl.errors import StorageError
-        from receptionctl.domain.secrets import Cipher, new_key
+        from receptionctl.services import keys
 
         env = os.environ.get("RECEPTIONCTL_KEY")
         if env:  # several keys, newest first, separated by commas: while a team changes over
-            return Cipher([k.strip() for k in env.split(",") if k.strip()] or [env], "RECEPTIONCTL_KEY")
-        path = self.key_file()
-        if path is None:
-            return None
-        if not path.exists():
-            if not create:
-                return None
-            _write_new_file(path, new_key() + b"\n")
-        from receptionctl.cli.keys import pending_keys
-
-        try:
-            key = path.read_bytes().strip()
-            pending = [p.read_bytes().strip() for p in pending_keys(path)]  # a rotation that stopped half-way
-        except OSError as exc:
-            raise StorageError(_("cannot read key file {path}: {error}").format(path=path, error=exc.strerror)) from None
-        return Cipher([key, *pending], _("key file {path}").format(path=path))
+            return keys.from_env(env)
+        return keys.from_file(self.key_file(), create=create)
 
 
-def _write_new_file(path: Path, data: bytes) -> None:
-    """Write `path` (mode 0600) whole or not at all; if it appears meanwhile, keep that one."""
-    import tempfile
+# -- hooks after a commit (services/hooks.py) ---------------------------------------------
+HOOK_TIMEOUT_ENV = "RECEPTIONCTL_HOOK_TIMEOUT"
 
-    from receptionctl.errors import StorageError
 
+def run_hooks(events: list[dict[str, Any]], actor: str) -> None:
+    """Give each committed event to its hooks. Never raises: a problem is a warning on stderr
+    (the change is committed: a hook problem must not turn into a failure)."""
+    if not events:
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass  # a concurrent init wrote it first: theirs is the key
-        finally:
-            os.unlink(tmp)
-    except OSError as exc:
-        raise StorageError(_("cannot write key file {path}: {error}").format(path=path, error=exc.strerror)) from None
+        from receptionctl.services import hooks
+
+        where = hooks_folder()
+        planned = hooks.plan(events, where)
+        if not planned:
+            return
+        seconds = hook_timeout()
+        log = hooks_log()
+        for run in hooks.run(where, planned, actor, log, seconds):
+            if run.problem:
+                _warn(_("hook {hook} failed on {event}: {problem} (the change is kept; see {log})").format(
+                    hook=run.hook, event=run.event, problem=run.problem + (f": {run.detail}" if run.detail else ""),
+                    log=log))
+    except Exception as exc:
+        if os.environ.get("RECEPTIONCTL_DEBUG", "") not in ("", "0", "false", "no"):
+            raise
+        _warn(_("hooks not run: {error}").format(error=exc))
+
+
+def hooks_folder() -> Path:
+    """RECEPTIONCTL_HOOKS, else the config file's `hooks`, else `hooks/` beside the config file."""
+    value, _origin = setting("hooks")
+    return Path(value).expanduser() if value else config_path().parent / "hooks"
+
+
+def hooks_log() -> Path:
+    """Every hook run is one line in hooks.log in the user data folder."""
+    import platformdirs
+
+    from receptionctl.services.hooks import LOG_FILE
+
+    return platformdirs.user_data_path(APP_NAME) / LOG_FILE
+
+
+def hook_timeout() -> float:
+    """RECEPTIONCTL_HOOK_TIMEOUT seconds (default 10); a bad value: a warning and the default."""
+    from receptionctl.services.hooks import DEFAULT_TIMEOUT_S
+
+    text = os.environ.get(HOOK_TIMEOUT_ENV)
+    if not text:
+        return DEFAULT_TIMEOUT_S
+    try:
+        seconds = float(text)
+        if not 0 < seconds <= 3600:
+            raise ValueError
+        return seconds
+    except ValueError:
+        _warn(_("{variable} {value!r} is not valid: expected seconds from 0 to 3600; using {default}").format(
+            variable=HOOK_TIMEOUT_ENV, value=text, default=f"{DEFAULT_TIMEOUT_S:g}"))
+        return DEFAULT_TIMEOUT_S
+
+
+def _warn(message: str) -> None:
+    from receptionctl.render.output import warn
+
+    warn(message)
 
 
 def state(ctx: typer.Context) -> State:
@@ -317,7 +342,7 @@ SETTINGS = {
     "user": ("RECEPTIONCTL_USER", "--as"),
     "tz": ("RECEPTIONCTL_TZ", "--tz"),
     "lang": ("RECEPTIONCTL_LANG", "--lang"),
-    "hooks": ("RECEPTIONCTL_HOOKS", None),  # the hooks folder (cli/hooks.py)
+    "hooks": ("RECEPTIONCTL_HOOKS", None),  # the hooks folder (services/hooks.py)
     "smtp": ("RECEPTIONCTL_SMTP", None),  # `report daily --mail`: smtp://user:pass@host:port or smtps://...
     "mail_from": ("RECEPTIONCTL_MAIL_FROM", None),
 }
@@ -410,7 +435,7 @@ def check_setting(key: str, value: Any, what: str) -> str:
             raise BadInput(_("{what} {value!r} is not valid: expected a folder path").format(what=what, value=value))
         return value
     if key in ("smtp", "mail_from"):
-        from receptionctl.cli import mail
+        from receptionctl.services import mail
 
         return mail.parse_smtp(value, what).url if key == "smtp" else mail.check_address(value, what)
     raise BadInput(_("unknown setting {key!r}: expected {keys}").format(key=key, keys=", ".join(SETTINGS)))  # pragma: no cover
@@ -603,7 +628,7 @@ def period_of(session, month: str | None, quarter: str | None, start: str | None
     from receptionctl.domain import clock, policy
     from receptionctl.domain.when import period
 
-    today = clock.now().astimezone(policy.work_zone(policy.load(session))).date()
+    today = policy.today(session)
     if default == "quarter" and not (month or quarter or start or end):
         quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
     return period(month, quarter, day(start, session) if start else None, day(end, session) if end else None, today)

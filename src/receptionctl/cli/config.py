@@ -135,7 +135,7 @@ def _known(key: str) -> None:
 
 
 def _default_sender() -> str:
-    from receptionctl.cli.mail import default_sender
+    from receptionctl.services.mail import default_sender
 
     return default_sender()
 

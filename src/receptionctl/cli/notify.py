@@ -1,4 +1,4 @@
-"""`notify`: send the queued notifications, list them, test a channel."""
+"""`notify`: send the queued notifications (services/notify.py), list them, test a channel."""
 
 from typing import Annotated, Optional
 
@@ -29,28 +29,13 @@ def send(
         help="Send at most N messages in this run, the oldest due first (default 1000).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from receptionctl.domain import notify, outbox, policy
+    import dataclasses
+
     from receptionctl.i18n import _
     from receptionctl.render.output import print_json, say
+    from receptionctl.services import notify
 
-    st = state(ctx)
-    with st.session(write=True) as session:
-        breaches = notify.breached_promises(session)
-        for payload in breaches:
-            outbox.emit(session, "promise.breach", payload)
-    with st.session() as session:
-        rules = policy.load(session)
-        ids = notify.due(session, limit or 1000)
-    done = {"sent": 0, "retried": 0, "failed": 0, "promise_breaches": len(breaches)}
-    for message_id in ids:
-        with st.session(write=True) as session:
-            claimed = notify.claim(session, message_id)
-        if claimed is None:
-            continue  # another run has it
-        ok, error, permanent = notify.deliver(claimed.channel, claimed.subject, claimed.body,
-                                              rules["notify_timeout_seconds"])
-        with st.session(write=True) as session:
-            done[notify.settle(session, claimed, ok, error, permanent)] += 1
+    done = dataclasses.asdict(notify.send_due(state(ctx).session, limit))
     if as_json:
         print_json(done)
     else:

@@ -43,9 +43,7 @@ def daily(
     st = state(ctx)
     sending = None
     if mail_to:  # the server, sender and addresses checked before any work (exit 2)
-        from receptionctl.cli import mail
-
-        sending = mail.outgoing(mail_to)
+        sending = _outgoing(mail_to)
     with st.session() as session:
         target = None
         if day:
@@ -77,7 +75,9 @@ def daily(
     else:
         render.print_text(r, limit)
     if sending is not None:
-        mail.send(mail.message(r, sending, limit), sending)
+        from receptionctl.services import mail
+
+        mail.send(_message(r, sending, limit), sending)
         import sys
 
         if sys.stderr.isatty():
@@ -319,3 +319,41 @@ def charts(
         sys.stdout.write(render.html_page(c, only))
     else:
         sys.stdout.write(render.text(c, only))
+
+
+# -- --mail: the settings in force, and the report as a mail (services/mail.py sends it) ------
+def _outgoing(addresses: list[str]):
+    """The server, the sender and the recipients of --mail, each checked before any work is done:
+    no smtp setting, or a bad one, or a bad address: bad input (exit 2)."""
+    from receptionctl.cli.common import setting
+    from receptionctl.errors import BadInput
+    from receptionctl.i18n import _
+    from receptionctl.services import mail
+
+    to = tuple(mail.check_address(a, "--mail") for value in addresses for a in value.split(",") if a.strip())
+    if not to:
+        raise BadInput(_("--mail needs at least one address, such as --mail leads@example.com"))
+    url, _origin = setting("smtp")
+    if not url:
+        raise BadInput(_("--mail: no mail server is set"),
+                       hint=_("set one: `receptionctl config set smtp smtp://mail.example.com:25` or "
+                              "RECEPTIONCTL_SMTP=smtps://user:password@mail.example.com"))
+    sender, _origin = setting("mail_from")
+    return mail.Outgoing(mail.parse_smtp(url, "smtp"), sender or mail.default_sender(), to)
+
+
+def _subject(r) -> str:
+    from receptionctl.i18n import ngettext
+
+    n = len(r.alerts)
+    return ngettext("Reception daily report {day}: {n} alert", "Reception daily report {day}: {n} alerts", n).format(
+        day=f"{r.date:%Y-%m-%d}", n=n)
+
+
+def _message(r, out, limit: "int | None"):
+    """The report as a multipart/alternative mail: the text the terminal shows, then the HTML page."""
+    from receptionctl.render import report as render
+    from receptionctl.services import mail
+
+    plain = "".join(line + "\n" for line, _style in render.lines(r, limit))
+    return mail.compose(_subject(r), plain, render.html_page(r, limit), out)

@@ -3,8 +3,8 @@
 `rotate` re-encrypts every sensitive field (the identity numbers of contacts, guests and site
 passes) and the key check under a new key, in the caller's one transaction: it commits whole
 or not at all. Where the keys live (a file beside the database, RECEPTIONCTL_KEY) is the
-command line's business (cli/keys.py), which writes the new key before the commit and puts it
-in place after.
+business of services/keys.py, which writes the new key before the commit and puts it in place
+after.
 """
 
 from __future__ import annotations

@@ -1,14 +1,13 @@
-"""`report daily --mail`: the daily report as one MIME mail, sent through the configured server.
+"""Mail: the server setting, one MIME mail with a text and an HTML part, handed to the server.
 
-The server is the `smtp` setting (RECEPTIONCTL_SMTP, else the config file's `smtp`):
-`smtp://[user:password@]host[:port]` (port 25; STARTTLS when the server offers it, and
-required before a password is sent) or `smtps://[user:password@]host[:port]` (TLS from the
-start, port 465); user and password percent-encoded where needed. The sender is
-`mail_from` (RECEPTIONCTL_MAIL_FROM, else the config file's, else receptionctl@HOSTNAME).
+The server (the `smtp` setting): `smtp://[user:password@]host[:port]` (port 25; STARTTLS when
+the server offers it, and required before a password is sent) or
+`smtps://[user:password@]host[:port]` (TLS from the start, port 465); user and password
+percent-encoded where needed. The sender (`mail_from`) defaults to receptionctl@HOSTNAME.
 
-The mail: multipart/alternative with the plain text report and the HTML page, both UTF-8; the
-subject carries the day and the number of alerts; Date and Message-ID set. Sending has a
-timeout (SMTP_TIMEOUT_S); a failure is a storage problem (exit 5) in one line.
+The mail: multipart/alternative with the plain text and the HTML page, both UTF-8; Date and
+Message-ID set. Sending has a timeout (SMTP_TIMEOUT_S); a failure is a storage problem
+(exit 5) in one line. Which settings are in force, and what the mail says, is the caller's.
 """
 
 from __future__ import annotations
@@ -17,7 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from receptionctl.i18n import _, ngettext
+from receptionctl.domain import clock
+from receptionctl.errors import BadInput, StorageError
+from receptionctl.i18n import _
 
 SMTP_TIMEOUT_S = 30.0
 _PORTS = {"smtp": 25, "smtps": 465}
@@ -37,6 +38,13 @@ class Server:
         return f"{'smtps' if self.tls else 'smtp'}://{self.host}:{self.port}"
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    server: Server
+    sender: str
+    to: tuple[str, ...]
+
+
 def masked(url: str) -> str:
     """A URL without its password."""
     return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):[^@/?#]*@", r"\1:***@", url)
@@ -45,8 +53,6 @@ def masked(url: str) -> str:
 def parse_smtp(value: str, what: str) -> Server:
     """The `smtp` setting, checked: bad input (exit 2) naming `what` when it is not a server URL."""
     from urllib.parse import unquote, urlsplit
-
-    from receptionctl.errors import BadInput
 
     text = value.strip()
     try:
@@ -69,8 +75,6 @@ def check_address(value: str, what: str) -> str:
     (exit 2) naming `what` when it is not one."""
     from email.utils import parseaddr
 
-    from receptionctl.errors import BadInput
-
     text = value.strip()
     _name, address = parseaddr(text)
     local, at, domain = address.rpartition("@")
@@ -87,49 +91,14 @@ def default_sender() -> str:
     return f"receptionctl@{socket.gethostname() or 'localhost'}"
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    server: Server
-    sender: str
-    to: tuple[str, ...]
-
-
-def outgoing(addresses: list[str]) -> Outgoing:
-    """The server, the sender and the recipients of --mail, each checked before any work is done:
-    no smtp setting, or a bad one, or a bad address: bad input (exit 2)."""
-    from receptionctl.cli.common import setting
-    from receptionctl.errors import BadInput
-
-    to = tuple(check_address(a, "--mail") for value in addresses for a in value.split(",") if a.strip())
-    if not to:
-        raise BadInput(_("--mail needs at least one address, such as --mail leads@example.com"))
-    url, _origin = setting("smtp")
-    if not url:
-        raise BadInput(_("--mail: no mail server is set"),
-                       hint=_("set one: `receptionctl config set smtp smtp://mail.example.com:25` or "
-                              "RECEPTIONCTL_SMTP=smtps://user:password@mail.example.com"))
-    sender, _origin = setting("mail_from")
-    return Outgoing(parse_smtp(url, "smtp"), sender or default_sender(), to)
-
-
-def subject(r) -> str:
-    n = len(r.alerts)
-    return ngettext("Reception daily report {day}: {n} alert", "Reception daily report {day}: {n} alerts", n).format(
-        day=f"{r.date:%Y-%m-%d}", n=n)
-
-
-def message(r, out: Outgoing, limit: int | None) -> Any:
-    """The report as a multipart/alternative mail: the text the terminal shows, then the HTML page."""
+def compose(subject: str, plain: str, html: str, out: Outgoing) -> Any:
+    """A multipart/alternative mail (an `email.message.EmailMessage`): the plain text, then the
+    HTML page, from `out.sender` to `out.to`, dated now in the company's zone."""
     from email.message import EmailMessage
     from email.utils import format_datetime, make_msgid, parseaddr
 
-    from receptionctl.domain import clock
-    from receptionctl.render import report as render
-
-    plain = "".join(line + "\n" for line, _style in render.lines(r, limit))
-    page = render.html_page(r, limit)
     msg = EmailMessage()
-    msg["Subject"] = subject(r)
+    msg["Subject"] = subject
     msg["From"] = out.sender
     msg["To"] = ", ".join(out.to)
     msg["Date"] = format_datetime(clock.local(clock.now()))
@@ -137,7 +106,7 @@ def message(r, out: Outgoing, limit: int | None) -> Any:
     msg["Message-ID"] = make_msgid(domain=domain)
     # 8-bit text is not safe through every relay: base64 for anything but ASCII
     msg.set_content(plain, subtype="plain", charset="utf-8", cte=None if plain.isascii() else "base64")
-    msg.add_alternative(page, subtype="html", charset="utf-8", cte=None if page.isascii() else "base64")
+    msg.add_alternative(html, subtype="html", charset="utf-8", cte=None if html.isascii() else "base64")
     return msg
 
 
@@ -147,8 +116,6 @@ def send(msg: Any, out: Outgoing, timeout: float = SMTP_TIMEOUT_S) -> None:
     import smtplib
     import socket
     import ssl
-
-    from receptionctl.errors import StorageError
 
     server = out.server
     hint = _("check the smtp setting (`receptionctl config show`) and that the server is reachable")

@@ -1,8 +1,9 @@
 """Hooks (issue 17), in the Taskwarrior style: executables in a folder, run after a change.
 
 A change emits its events inside its transaction (domain/outbox.py). Once that transaction
-has committed, `State.session` (cli/common.py) hands the events to `run()`: each event goes,
-as one JSON object on standard input, to the hooks named for it in the hooks folder:
+has committed, the front end (the command line: `State.session` in cli/common.py) hands the
+events to `plan()` and `run()`: each event goes, as one JSON object on standard input, to the
+hooks named for it in the hooks folder:
 
 - `on-<event, dots as dashes>`: `on-visit-new`, `on-plan-approve`, `on-task-done`,
   `on-feedback-add`, `on-case-add`, `on-promise-breach`, ...;
@@ -14,38 +15,41 @@ A file also counts under a name when it is that name and a dot and more (`on-cas
 name first, then the short form, then on-any; by file name within each). Hidden files and
 names ending in `.disabled`, `.sample` or `~` are passed over.
 
-The folder: RECEPTIONCTL_HOOKS, else the config file's `hooks`, else `hooks/` beside the
-config file. No folder: nothing happens (nothing is imported, nothing is read but a stat).
-A hook gets the environment of the command plus RECEPTIONCTL_EVENT (the event name) and
-RECEPTIONCTL_HOOK (its file name); its standard output is discarded; it has
-RECEPTIONCTL_HOOK_TIMEOUT seconds (default 10), then it and its children are killed. A hook
-that is not executable, cannot start, exits non-zero or times out is one `warning:` line on
-stderr; every run is one line in `hooks.log` in the user data folder. Nothing a hook does
-changes the command's exit code or undoes the change: the change was committed before.
+No folder: nothing happens (nothing is read but a stat). A hook gets the environment of the
+process plus RECEPTIONCTL_EVENT (the event name) and RECEPTIONCTL_HOOK (its file name); its
+standard output is discarded; it has the caller's timeout, then it and its children are
+killed. Every run is one line in the log file; `run()` yields each run as it ends, with its
+problem (not executable, cannot start, exit status, timed out) for the caller to tell people.
+Nothing a hook does undoes the change: the change was committed before.
 """
 
 from __future__ import annotations
 
 import os
-import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
+from receptionctl.domain import clock
 from receptionctl.i18n import _
 
-ENV_FOLDER = "RECEPTIONCTL_HOOKS"
-ENV_TIMEOUT = "RECEPTIONCTL_HOOK_TIMEOUT"
 DEFAULT_TIMEOUT_S = 10.0
 LOG_FILE = "hooks.log"
 _SKIPPED = (".disabled", ".sample", "~")
 
+Plan = list[tuple[dict[str, Any], list[str]]]  # each event, with the file names of its hooks in order
 
-def folder() -> Path:
-    """RECEPTIONCTL_HOOKS, else the config file's `hooks`, else `hooks/` beside the config file."""
-    from receptionctl.cli.common import config_path, setting
 
-    value, _origin = setting("hooks")
-    return Path(value).expanduser() if value else config_path().parent / "hooks"
+@dataclass(frozen=True)
+class HookRun:
+    """One hook run: the event, the hook's file name, the problem (None: it went well), the
+    last line of its stderr, the seconds it took."""
+
+    event: str
+    hook: str
+    problem: str | None
+    detail: str
+    took: float
 
 
 def names(event: str) -> list[str]:
@@ -68,68 +72,34 @@ def hooks_for(event: str, files: Iterable[str]) -> list[str]:
     return out
 
 
-def log_path() -> Path:
-    import platformdirs
-
-    from receptionctl.cli.common import APP_NAME
-
-    return platformdirs.user_data_path(APP_NAME) / LOG_FILE
-
-
-def timeout() -> float:
-    """RECEPTIONCTL_HOOK_TIMEOUT seconds (default 10); a bad value: a warning and the default."""
-    text = os.environ.get(ENV_TIMEOUT)
-    if not text:
-        return DEFAULT_TIMEOUT_S
-    try:
-        seconds = float(text)
-        if not 0 < seconds <= 3600:
-            raise ValueError
-        return seconds
-    except ValueError:
-        _warn(_("{variable} {value!r} is not valid: expected seconds from 0 to 3600; using {default}").format(
-            variable=ENV_TIMEOUT, value=text, default=f"{DEFAULT_TIMEOUT_S:g}"))
-        return DEFAULT_TIMEOUT_S
-
-
-def run(events: list[dict[str, Any]], actor: str) -> None:
-    """Give each committed event to its hooks. Never raises: a problem is a warning."""
+def plan(events: list[dict[str, Any]], folder: Path) -> Plan:
+    """Each event with its hooks in `folder`; empty when no event has one (no folder, or not a
+    folder: the usual case, one stat)."""
     if not events:
-        return
+        return []
     try:
-        where = folder()
-        try:
-            files = [entry.name for entry in os.scandir(where) if not entry.is_dir()]
-        except OSError:  # no folder (the usual case), or not a folder: no hooks
-            return
-        plan = [(event, hooks_for(event["event"], files)) for event in events]
-        if not any(found for _event, found in plan):
-            return
-        _run_all(where, plan, actor)
-    except Exception as exc:  # the change is committed: a hook problem must not turn into a failure
-        if os.environ.get("RECEPTIONCTL_DEBUG", "") not in ("", "0", "false", "no"):
-            raise
-        _warn(_("hooks not run: {error}").format(error=exc))
+        files = [entry.name for entry in os.scandir(folder) if not entry.is_dir()]
+    except OSError:  # no folder (the usual case), or not a folder: no hooks
+        return []
+    planned = [(event, hooks_for(event["event"], files)) for event in events]
+    return planned if any(found for _event, found in planned) else []
 
 
-def _run_all(where: Path, plan: list, actor: str) -> None:
+def run(folder: Path, planned: Plan, actor: str, log: Path, timeout: float = DEFAULT_TIMEOUT_S) -> Iterator[HookRun]:
+    """Give each planned event to its hooks, one after the other, each within `timeout` seconds;
+    each run is a line in `log`, then yielded."""
     import json
 
-    from receptionctl.domain import clock
-
-    seconds = timeout()
     at = clock.local(clock.now()).isoformat(timespec="seconds")
-    for event, found in plan:
+    for event, found in planned:
         name = event["event"]
         message = {"event": name, "at": at, "actor": actor,
                    **{k: v for k, v in event.items() if k not in ("event", "at", "actor")}}
         data = (json.dumps(message, ensure_ascii=False, default=str) + "\n").encode("utf-8")
         for file in found:
-            problem, detail, took = _run_one(where / file, name, data, seconds)
-            _log(at, name, file, problem, detail, took)
-            if problem:
-                _warn(_("hook {hook} failed on {event}: {problem} (the change is kept; see {log})").format(
-                    hook=file, event=name, problem=problem + (f": {detail}" if detail else ""), log=log_path()))
+            problem, detail, took = _run_one(folder / file, name, data, timeout)
+            _log(log, at, name, file, problem, detail, took)
+            yield HookRun(event=name, hook=file, problem=problem, detail=detail, took=took)
 
 
 def _run_one(path: Path, event: str, data: bytes, seconds: float) -> tuple[str | None, str, float]:
@@ -181,9 +151,8 @@ def _kill(proc) -> None:
         pass
 
 
-def _log(at: str, event: str, hook: str, problem: str | None, detail: str, took: float) -> None:
+def _log(path: Path, at: str, event: str, hook: str, problem: str | None, detail: str, took: float) -> None:
     """One tab-separated line per run: time, event, hook, ok or the problem, its stderr's last line."""
-    path = log_path()
     outcome = problem or "ok"
     line = "\t".join((at, event, hook, outcome, f"{took:.2f}s", detail.replace("\t", " "))) + "\n"
     try:
@@ -192,7 +161,3 @@ def _log(at: str, event: str, hook: str, problem: str | None, detail: str, took:
             fh.write(line)
     except OSError:
         pass  # a log that cannot be written is not worth a second warning
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(_("warning: {message}").format(message=message) + "\n")

@@ -1,0 +1,51 @@
+"""Sending the queued notifications (domain/notify.py keeps the queue and its rules).
+
+`send_due` first queues a `promise.breach` for each escalation whose promised answer time has
+passed (once each, in one transaction), then sends the messages that are due, the oldest
+first, one at a time: each is claimed in a transaction of its own (only one run can win it),
+sent outside any transaction within the policy's notify_timeout_seconds, then settled in a
+third (sent; queued again after a backoff; failed after the policy's retries). Safe to run
+twice at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from receptionctl.domain import notify, outbox, policy
+from receptionctl.services import SessionFactory
+
+DEFAULT_LIMIT = 1000
+
+
+@dataclass
+class Sending:
+    """What one run did: messages sent, queued again, failed; promise breaches found."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    promise_breaches: int = 0
+
+
+def send_due(session: SessionFactory, limit: int | None = None) -> Sending:
+    """Queue the breached promises, then send at most `limit` (default 1000) due messages."""
+    with session(write=True) as s:
+        breaches = notify.breached_promises(s)
+        for payload in breaches:
+            outbox.emit(s, "promise.breach", payload)
+    with session() as s:
+        rules = policy.load(s)
+        ids = notify.due(s, limit or DEFAULT_LIMIT)
+    done = Sending(promise_breaches=len(breaches))
+    for message_id in ids:
+        with session(write=True) as s:
+            claimed = notify.claim(s, message_id)
+        if claimed is None:
+            continue  # another run has it
+        ok, error, permanent = notify.deliver(claimed.channel, claimed.subject, claimed.body,
+                                              rules["notify_timeout_seconds"])
+        with session(write=True) as s:
+            outcome = notify.settle(s, claimed, ok, error, permanent)
+        setattr(done, outcome, getattr(done, outcome) + 1)
+    return done
