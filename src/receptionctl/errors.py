@@ -1,6 +1,6 @@
 """Errors of the procedure, each with the exit code of the command-line contract.
 
-The codes are documented once, here, and in ../shared/CLI.md ("Exit codes").
+The codes are documented once, here, and in docs/CLI.md ("Errors and exit codes").
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from tests.cli.test_foundation import one_error_line
 
 def test_a_client_by_prefix_substring_or_any_case(team, cli):
     team("client", "add", "Huaxin Technology")
-    assert team("visit", "list", "--client", "huaxin").exit_code == 0  # the README's example, in any case
+    assert team("visit", "list", "--client", "huaxin").exit_code == 0  # the example of docs/usage/visits.md, in any case
     assert team("client", "show", "huaxin", "--json").json()["name"] == "Huaxin Technology"
     assert team("client", "show", "TECHNO", "--json").json()["name"] == "Huaxin Technology"
     assert team("client", "show", "acme", "--json").json()["name"] == "Acme"

@@ -1,4 +1,4 @@
-"""Issue 15, part 1: `report kpi`, the measures of the work (DOMAIN.md "Measuring the work").
+"""Issue 15, part 1: `report kpi`, the measures of the work (docs/SEEDS.md; docs/usage/measures.md "Measuring the work").
 
 One small data set, written straight into the tables so that every state (a task done late,
 missed, skipped; a case acknowledged, resolved) is there exactly; each test works its answer
@@ -246,8 +246,8 @@ def test_every_measure_is_defined_in_help_and_readme(data):
 
     from receptionctl.domain.kpi import MEASURES
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme.split("### Measuring the work", 1)[1].split("\n### ", 1)[0]
+    page = (Path(__file__).resolve().parents[2] / "docs" / "usage" / "measures.md").read_text()
+    section = page.split("## Measuring the work", 1)[1].split("\n## ", 1)[0]
     helptext = " ".join(data("report", "kpi", "--help").stdout.split())
     for key, _, _ in MEASURES:
         assert f"`{key}`" in section, key

@@ -635,7 +635,7 @@ def period_of(session, month: str | None, quarter: str | None, start: str | None
 
 
 def when(value: str, session=None):
-    """Parse a moment given on the command line (CLI.md "dates in")."""
+    """Parse a moment given on the command line (docs/CLI.md, "Dates and times in")."""
     from receptionctl.domain import clock
     from receptionctl.domain.calendar import calendar_for
     from receptionctl.domain.when import parse_when

@@ -1,4 +1,4 @@
-"""The measures of the reception work (DOMAIN.md "Measuring the work", seeds 000 and 002):
+"""The measures of the reception work (docs/usage/measures.md "Measuring the work"; seeds 000 and 002, docs/SEEDS.md):
 satisfaction, conversion, complaints, process compliance, task completion, response and
 resolution times, cost against budget. For a period beside the period of the same length
 just before it; for the whole company, or grouped by team, person, client tier, purpose or
@@ -30,7 +30,7 @@ from receptionctl.store.models import (
 GROUPS = ("team", "person", "client-tier", "purpose", "level")
 TOOK_PLACE = lifecycle.RECEIVED  # a visit received: it took place
 
-# (key, unit, definition): the order of the report; `report kpi --help` and the README say the same
+# (key, unit, definition): the order of the report; `report kpi --help` and docs/usage/measures.md say the same
 MEASURES: tuple[tuple[str, str, str], ...] = (
     ("satisfaction", "score",
      "average score of the feedback forms received in the period (0-100); counts: the forms"),

@@ -1,4 +1,4 @@
-"""Measuring the people (DOMAIN.md "Measuring the work"; seeds 000, 002, 003).
+"""Measuring the people (docs/usage/measures.md; seeds 000, 002, 003, docs/SEEDS.md).
 
 Deductions: each mistake (wrong information, a client complaint) deducts the policy's
 deduction_min to deduction_max points from the person's reception score. `case resolve

@@ -1,4 +1,4 @@
-"""User input of moments and days: the forms of docs/CONTRACT.md ("dates in").
+"""User input of moments and days: the forms of docs/CLI.md ("Dates and times in").
 
 A small, fixed grammar, read in the company's zone; nothing is guessed:
 

@@ -4,7 +4,7 @@ SQLite keeps deleted and overwritten content in free pages and in the write-ahea
 are reused. Here the log is checkpointed and emptied, VACUUM rebuilds the file (no free page
 keeps old content) and the log VACUUM wrote is emptied again. VACUUM cannot run inside a
 transaction: call this after the session that destroyed the records has committed.
-PostgreSQL: nothing here (its vacuum reclaims dead rows; see the README)."""
+PostgreSQL: nothing here (its vacuum reclaims dead rows; see docs/usage/records.md)."""
 
 from __future__ import annotations
 
