@@ -5,9 +5,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.base import Typer
 from receptionctl.cli import keys
-from receptionctl.cli.common import WHEN_FORMS, JsonOpt, NoPagerOpt, WideOpt, record_id, state, whole
+from receptionctl.cli.base import Typer
+from receptionctl.cli.common import WHEN_FORMS, NoPagerOpt, record_id, state, whole
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_
 
 db_app = Typer(rich_markup_mode=None, help="The database: where it is, its schema, its health.", no_args_is_help=True)
@@ -102,9 +103,9 @@ def db_migrate(ctx: typer.Context) -> None:
                 "in force and where it came from (--tz, RECEPTIONCTL_TZ, the config file or the policy's "
                 "work_zone), the "
                 "working-day calendar, and now in that zone. Example: receptionctl db info --json")
-def db_info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+@output_options
+def db_info(ctx: typer.Context, *, out: Output) -> None:
     from receptionctl.domain import clock, policy
-    from receptionctl.render.output import print_fields, print_json
     from receptionctl.store.db import describe
 
     st = state(ctx)
@@ -121,10 +122,12 @@ def db_info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         "now": clock.now(),
         "machine_zone": _machine_zone(),
     }
-    if as_json:
-        print_json(info)
-        return
+    out.show(info, lambda: _print_info(info))
+
+
+def _print_info(info: dict) -> None:
     from receptionctl.i18n import _
+    from receptionctl.render.output import print_fields
 
     zone_from = info["time_zone_from"]
     info["time_zone_from"] = _(zone_from)  # where the zone came from, in words (see _ZONE_FROM)
@@ -148,10 +151,10 @@ def _machine_zone() -> str:
                 "attachment's stored file against its SHA-256 (missing or corrupt: named, exit 5; files no "
                 "attachment refers to are listed as information). Exit 5 on a problem. "
                 "Example: receptionctl db check")
-def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+@output_options
+def db_check(ctx: typer.Context, *, out: Output) -> None:
     from receptionctl.errors import StorageError
-    from receptionctl.i18n import _, code
-    from receptionctl.render.output import print_fields, print_json
+    from receptionctl.i18n import _
     from receptionctl.store.db import describe
     from receptionctl.store.migrations import SCHEMA_HEAD, known_revisions
 
@@ -172,7 +175,6 @@ def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     files = chain = None
     if status == "current" and not problems:
         from receptionctl.domain import attachments
-
         from receptionctl.domain import audit as audit_log
 
         with st.session() as session:
@@ -190,21 +192,7 @@ def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             "audit_head": chain.head if chain.ok else None,
             "audit_broken_at": chain.broken_id,
         })
-    if as_json:
-        print_json(report)
-    else:
-        lists = ("problems", "attachment_problems", "unreferenced_files")
-        shown = {"schema": code(status, "schema"), "integrity": code(report["integrity"], "check")}
-        if files is not None:
-            shown["attachment_check"] = code(report["attachment_check"], "check")
-            shown["audit_chain"] = code(report["audit_chain"], "check")
-        # the labels: _INFO_LABELS and _CHECK_LABELS
-        print_fields([(k.replace("_", " "), shown.get(k, v)) for k, v in report.items() if k not in lists]
-                     + [("problem", p) for p in problems]
-                     + [("attachment problem", p) for p in (files.problems if files else ())]
-                     + [("unreferenced file", _("{file} (information: no attachment refers to it; left by a command "
-                                                "that failed after storing it, harmless)").format(file=u))
-                        for u in (files.unreferenced if files else ())])
+    out.show(report, lambda: _print_check(report, files))
     if problems:
         raise StorageError(_("integrity check failed: {problem}").format(problem=problems[0]))
     if status != "current":
@@ -222,6 +210,24 @@ def db_check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         raise StorageError(_("the audit log's chain is broken at event {id}: {problem}").format(
             id=chain.broken_id, problem=chain.message),
             hint=_("the log was edited outside receptionctl: compare it with a backup to see what changed"))
+
+
+def _print_check(report: dict, files) -> None:
+    from receptionctl.i18n import _, code
+    from receptionctl.render.output import print_fields
+
+    lists = ("problems", "attachment_problems", "unreferenced_files")
+    shown = {"schema": code(report["schema"], "schema"), "integrity": code(report["integrity"], "check")}
+    if files is not None:
+        shown["attachment_check"] = code(report["attachment_check"], "check")
+        shown["audit_chain"] = code(report["audit_chain"], "check")
+    # the labels: _INFO_LABELS and _CHECK_LABELS
+    print_fields([(k.replace("_", " "), shown.get(k, v)) for k, v in report.items() if k not in lists]
+                 + [("problem", p) for p in report["problems"]]
+                 + [("attachment problem", p) for p in (files.problems if files else ())]
+                 + [("unreferenced file", _("{file} (information: no attachment refers to it; left by a command "
+                                            "that failed after storing it, harmless)").format(file=u))
+                    for u in (files.unreferenced if files else ())])
 
 
 # the labels of `db check` and its states (text output; the JSON keeps the English words), for the catalogue
@@ -343,6 +349,7 @@ audit_app = Typer(rich_markup_mode=None, help="The audit log: every change, who 
 
 @audit_app.callback(invoke_without_command=True, help="The audit log: every change, who made it, when, before and "
                     "after. Example: receptionctl audit --entity client --actor li.na --since -7d")
+@output_options(wide=True)
 def audit(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only events of this visit.")] = None,
@@ -350,14 +357,13 @@ def audit(
     actor: Annotated[Optional[str], typer.Option("--actor", help="Only events by this username.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", metavar="WHEN", help="Only events at or after this moment, such as -7d or yesterday. " + WHEN_FORMS)] = None,
     last: Annotated[Optional[int], typer.Option("--last", "--limit", metavar="N", parser=whole(1, 1_000_000), help="Only the last N events.")] = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
     no_pager: NoPagerOpt = False,
 ) -> None:
     from receptionctl.cli.common import when
     from receptionctl.domain import audit as audit_log
     from receptionctl.i18n import _
-    from receptionctl.render.output import print_json, print_table
 
     if ctx.invoked_subcommand is not None:  # `audit verify`
         return
@@ -368,9 +374,6 @@ def audit(
 
         events = audit_log.list_events(session, visit_id=visit, entity=entity, actor=actor, limit=last, since=start,
                                        hide_restricted=not sees_staff_complaints(session, st.actor))
-    if as_json:
-        print_json(events)
-        return
 
     def change(e) -> str:
         import json
@@ -382,14 +385,15 @@ def audit(
             parts.append(_("after {values}").format(values=json.dumps(e.after, ensure_ascii=False, sort_keys=True)))
         return _("; ").join(parts)
 
-    rows = [
+    rows = [] if out.json else [
         {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
          "record": f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity,
          "visit": e.visit_id, "change": change(e)}
         for e in events
     ]
-    print_table(rows, [("id", "#"), ("at", N_("When")), ("actor", N_("Who")), ("action", N_("What")),
-                       ("record", N_("Record")), ("visit", N_("Visit")), ("change", N_("Change"))], pager=not no_pager)
+    out.table(events, [("id", "#"), ("at", N_("When")), ("actor", N_("Who")), ("action", N_("What")),
+                       ("record", N_("Record")), ("visit", N_("Visit")), ("change", N_("Change"))], rows=rows,
+              pager=not no_pager)
 
 
 @audit_app.command("verify", help="Walk the audit log's hash chain in order and check every event: its content "
@@ -397,11 +401,11 @@ def audit(
                    "and the head hash: keep a copy of it elsewhere (it is what detects a rewrite of the whole "
                    "chain). Exit 5 naming the first broken event (changed, or an event deleted before it). "
                    "Example: receptionctl audit verify --json")
-def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+@output_options
+def audit_verify(ctx: typer.Context, *, out: Output) -> None:
     from receptionctl.domain import audit as audit_log
     from receptionctl.errors import StorageError
     from receptionctl.i18n import _
-    from receptionctl.render.output import print_fields, print_json
 
     with state(ctx).session() as session:
         found = audit_log.verify(session)
@@ -410,13 +414,18 @@ def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
               "anchor_id": found.anchor_id,
               "broken": None if found.ok else {"id": found.broken_id, "problem": found.problem,
                                                "message": found.message}}
-    if as_json:
-        print_json(report)
-    elif found.ok:
-        print_fields([(N_("events verified"), found.events), (N_("head event"), found.head_id),
-                      (N_("head hash"), found.head)]
-                     + ([(N_("anchor event"), found.anchor_id)] if found.anchor_id is not None else []))
+    out.show(report, lambda: _print_chain(found))
     if not found.ok:
         raise StorageError(_("the audit log's chain is broken at event {id}: {problem}").format(
             id=found.broken_id, problem=found.message), hint=_(
                 "the log was edited outside receptionctl: compare it with a backup to see what changed"))
+
+
+def _print_chain(found) -> None:
+    """A sound chain in a few lines; a broken one is the error that follows."""
+    from receptionctl.render.output import print_fields
+
+    if found.ok:
+        print_fields([(N_("events verified"), found.events), (N_("head event"), found.head_id),
+                      (N_("head hash"), found.head)]
+                     + ([(N_("anchor event"), found.anchor_id)] if found.anchor_id is not None else []))

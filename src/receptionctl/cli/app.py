@@ -7,13 +7,28 @@ from typing import Annotated, Any, Optional
 import typer
 
 from receptionctl import __version__
-from receptionctl.cli import admin, cases, clients, followups, plans, policy, reception, reports, staff, tasks, visits
+from receptionctl.cli import (
+    admin,
+    attachments,
+    cases,
+    clients,
+    desk,
+    documents,
+    exports,
+    followups,
+    measures,
+    notify,
+    passes,
+    plans,
+    policy,
+    reception,
+    reports,
+    retention,
+    staff,
+    tasks,
+    visits,
+)
 from receptionctl.cli import config as config_cli
-from receptionctl.cli import desk
-from receptionctl.cli import exports
-from receptionctl.cli import measures
-from receptionctl.cli import passes
-from receptionctl.cli import attachments, documents, notify, retention
 from receptionctl.cli.base import Command, Group, Typer
 from receptionctl.cli.common import State, config_to_mend, configure_clock, resolve_actor, resolve_db
 from receptionctl.i18n import N_

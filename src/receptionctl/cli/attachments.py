@@ -6,7 +6,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from receptionctl.cli.base import Group, Typer
-from receptionctl.cli.common import JsonOpt, WideOpt, record_id, state
+from receptionctl.cli.common import record_id, state
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import _, code, ngettext
 
 
@@ -67,6 +68,7 @@ def _where(where: tuple[str, int]) -> str:
                     "content that is what the extension says); one bad file and none is stored (exit 2). Stored "
                     "once per content (SHA-256) beside the SQLite database, or in $RECEPTIONCTL_FILES for a server "
                     "database. Example: receptionctl attach add 7 welcome.jpg group.jpg --kind photo")
+@output_options
 def add(
     ctx: typer.Context,
     where: TargetArg,
@@ -75,18 +77,22 @@ def add(
                                        "form), minutes, contract or other; the policy says which file types each "
                                        "may have (attachment_<kind>_types).")] = Kind.other,
     note: Annotated[Optional[str], typer.Option("--note", help="A word about the files, kept with each.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import attachments
-    from receptionctl.render.output import note as tell, print_json, say
-    from receptionctl.render.sheets import size_text
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = attachments.add(session, st.actor, files, kind=kind.value, note=note, **_ids(where))
-    if as_json:
-        print_json(list(done.views))
-        return
+    out.show(list(done.views), lambda: _print_added(done, where))
+
+
+def _print_added(done, where: tuple[str, int]) -> None:
+    from receptionctl.render.output import note as tell
+    from receptionctl.render.output import say
+    from receptionctl.render.sheets import size_text
+
     for v in done.views:
         facts = dict(id=v.id, target=_where(where), name=v.name, kind=code(v.kind, "kind"), size=size_text(v.size),
                      sha256=v.sha256[:12])
@@ -101,18 +107,15 @@ def add(
 @attach_app.command("list", help="The attachments of a visit or a case: id, file name, kind, size, SHA-256 (its "
                     "first 12 characters; --json gives it whole), when and by whom. "
                     "Example: receptionctl attach list 7")
-def list_(ctx: typer.Context, where: TargetArg, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def list_(ctx: typer.Context, where: TargetArg, *, out: Output) -> None:
     from receptionctl.domain import attachments
-    from receptionctl.render.output import print_json, print_table
     from receptionctl.render.sheets import ATTACHMENT_COLUMNS, attachment_rows
 
     st = state(ctx)
     with st.session() as session:
         views = attachments.listing(session, st.actor, **_ids(where))
-    if as_json:
-        print_json(views)
-    else:
-        print_table(attachment_rows(views), ATTACHMENT_COLUMNS)
+    out.table(views, ATTACHMENT_COLUMNS, rows=attachment_rows(views))
 
 
 @attach_app.command("get", help="Write an attachment's file back out (default: its name in the current folder), "

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, RevealOpt, WideOpt, complete_client, emit, record_id, state
+from receptionctl.cli.common import RevealOpt, complete_client, record_id, state
+from receptionctl.cli.output import Output, output_options
 from receptionctl.domain.vocab import Tier
 from receptionctl.i18n import N_, _, code
 
@@ -18,41 +19,39 @@ ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id, nam
 
 @client_app.command("add", help="Add a client organisation. Example: receptionctl client add "
                     "\"Huaxin Precision Machinery\" --tier vip --industry Manufacturing")
+@output_options
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The organisation's name (unique, case-insensitive).")],
     tier: Annotated[Tier, typer.Option("--tier", help="Client tier; VIP clients get a dedicated manager.")] = Tier.normal,
     industry: Annotated[Optional[str], typer.Option("--industry", help="The client's industry.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.clients import add_client
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = add_client(session, st.actor, name, tier.value, industry)
-    emit(view, as_json, _("client {id} added: {name} ({tier})").format(id=view.id, name=view.name,
+    out.done(view, _("client {id} added: {name} ({tier})").format(id=view.id, name=view.name,
                                                                        tier=code(view.tier)))
 
 
 @client_app.command("list", help="List clients with their tier, industry and number of contacts. "
                     "Example: receptionctl client list --tier vip")
+@output_options(wide=True)
 def list_(
     ctx: typer.Context,
     tier: Annotated[Optional[Tier], typer.Option("--tier", help="Only clients of this tier.")] = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.clients import list_clients
-    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         views = list_clients(session, tier.value if tier else None)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([{**v.__dict__, "tier": code(v.tier)} for v in views],
-                    [("id", N_("ID")), ("name", N_("Client")), ("tier", N_("Tier")), ("industry", N_("Industry")),
-                     ("contacts", N_("Contacts"))])
+    out.table(views, [("id", N_("ID")), ("name", N_("Client")), ("tier", N_("Tier")), ("industry", N_("Industry")),
+                      ("contacts", N_("Contacts"))], rows=[{**v.__dict__, "tier": code(v.tier)} for v in views])
 
 
 _CONTACT_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("title", N_("Title")), ("phone", N_("Phone")),
@@ -62,16 +61,19 @@ _CONTACT_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("title", N_("Title"
 
 @client_app.command("show", help="Show a client and its contact people (identity numbers masked). "
                     "Example: receptionctl client show huaxin")
-def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
+@output_options
+def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, *, out: Output) -> None:
     from receptionctl.domain.clients import show_client
-    from receptionctl.render.output import print_fields, print_json, print_table
 
     st = state(ctx)
     with st.session(write=reveal) as session:
         detail = show_client(session, st.actor, client, reveal=reveal, cipher=st.cipher)
-    if as_json:
-        print_json(detail)
-        return
+    out.show(detail, lambda: _print_client(detail))
+
+
+def _print_client(detail) -> None:
+    from receptionctl.render.output import print_fields, print_table
+
     print_fields([(N_("client"), _("{name} (id {id})").format(name=detail.name, id=detail.id)),
                   (N_("tier"), code(detail.tier)), (N_("industry"), detail.industry), (N_("since"), detail.created_at)])
     import sys
@@ -87,6 +89,7 @@ def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_js
 @contact_app.command("add", help="Add a contact person to a client. The identity number is stored encrypted. "
                      "Example: receptionctl contact add huaxin \"Liu Yang\" --title \"General manager\" "
                      "--phone \"+86 139 0000 0000\"")
+@output_options
 def contact_add(
     ctx: typer.Context,
     client: ClientArg,
@@ -100,7 +103,8 @@ def contact_add(
     id_number: Annotated[
         Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted at rest, shown masked.")
     ] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.clients import add_contact
 
@@ -111,27 +115,29 @@ def contact_add(
             transport=transport, needs=needs, id_number=id_number,
             cipher=st.cipher,
         )
-    emit(view, as_json, _("contact {id} added to client {client}: {name}, ID {id_number}").format(
+    out.done(view, _("contact {id} added to client {client}: {name}, ID {id_number}").format(
         id=view.id, client=view.client_id, name=view.name, id_number=view.id_number) if view.id_number else
         _("contact {id} added to client {client}: {name}").format(id=view.id, client=view.client_id, name=view.name))
 
 
 @client_app.command("edit", help="Correct a client's name, tier or industry (audited). "
                     "Example: receptionctl client edit huaxin --tier key")
+@output_options
 def edit(
     ctx: typer.Context,
     client: ClientArg,
     name: Annotated[Optional[str], typer.Option("--name", help="The corrected name (unique).")] = None,
     tier: Annotated[Optional[Tier], typer.Option("--tier", help="The new tier.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="The industry; \"\" clears it.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.clients import edit_client
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = edit_client(session, st.actor, client, name=name, tier=tier.value if tier else None, industry=industry)
-    emit(view, as_json, _("client {id} changed: {name} ({tier}, {industry})").format(
+    out.done(view, _("client {id} changed: {name} ({tier}, {industry})").format(
         id=view.id, name=view.name, tier=code(view.tier), industry=view.industry or _("no industry")))
 
 
@@ -141,22 +147,19 @@ ContactArg = Annotated[int, typer.Argument(metavar="CONTACT", parser=record_id, 
 
 @contact_app.command("list", help="A client's contact people, identity numbers masked (--reveal: in clear, admin "
                      "only, audited). Example: receptionctl contact list huaxin")
-def contact_list(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, as_json: JsonOpt = False,
-                 wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def contact_list(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, *, out: Output) -> None:
     from receptionctl.domain.clients import list_contacts
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session(write=reveal) as session:
         views = list_contacts(session, client, actor=st.actor, reveal=reveal, cipher=st.cipher)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(views, _CONTACT_COLUMNS)
+    out.table(views, _CONTACT_COLUMNS)
 
 
 @contact_app.command("edit", help="Correct a contact's details (audited; \"\" clears an optional field). "
                      "A new identity number is stored encrypted. Example: receptionctl contact edit 3 --phone 13900000000")
+@output_options
 def contact_edit(
     ctx: typer.Context,
     contact: ContactArg,
@@ -169,7 +172,8 @@ def contact_edit(
     needs: Annotated[Optional[str], typer.Option("--needs", help="Other special needs.")] = None,
     id_number: Annotated[Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted at "
                                                      "rest, shown masked; \"\" removes it.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.clients import edit_contact
 
@@ -177,15 +181,16 @@ def contact_edit(
     with st.session(write=True) as session:
         view = edit_contact(session, st.actor, contact, cipher=st.cipher, id_number=id_number, name=name,
                             title=title, phone=phone, email=email, diet=diet, transport=transport, needs=needs)
-    emit(view, as_json, _("contact {id} changed: {name}").format(id=view.id, name=view.name))
+    out.done(view, _("contact {id} changed: {name}").format(id=view.id, name=view.name))
 
 
 @contact_app.command("remove", help="Remove a contact person and their encrypted identity number (audited, "
                      "masked); guests already checked in keep their own record. Example: receptionctl contact remove 3")
-def contact_remove(ctx: typer.Context, contact: ContactArg, as_json: JsonOpt = False) -> None:
+@output_options
+def contact_remove(ctx: typer.Context, contact: ContactArg, *, out: Output) -> None:
     from receptionctl.domain.clients import remove_contact
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = remove_contact(session, st.actor, contact)
-    emit(view, as_json, _("contact {id} removed: {name}").format(id=view.id, name=view.name))
+    out.done(view, _("contact {id} removed: {name}").format(id=view.id, name=view.name))

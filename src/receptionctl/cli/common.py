@@ -20,17 +20,8 @@ RevealOpt = Annotated[
 ]
 
 
-def wide_tables(value: bool) -> bool:
-    """--wide on a list command: the run's terminal tables show free text whole."""
-    if value:
-        from receptionctl.render import output
-
-        output.configure(wide=True)
-    return value
-
-
 WideOpt = Annotated[bool, typer.Option(
-    "--wide", callback=wide_tables,
+    "--wide",
     help="On a terminal, show long text whole, wrapped in its column, instead of shortened with '…' "
          "(also `receptionctl --wide ...` or RECEPTIONCTL_WIDE=1). Piped output is never shortened.")]
 
@@ -590,27 +581,6 @@ def configure_clock(tz_option: str | None = None, config: dict[str, str] | None 
         clock.pin(None)
 
 
-def emit(done, as_json: bool, message: str) -> None:
-    """What a change command did: the record as JSON, or `message` as one line on stdout;
-    then the warnings of a use case's result (a `Done`) on stderr."""
-    from receptionctl.render.output import print_json, say
-
-    view = getattr(done, "view", done)
-    if as_json:
-        print_json(view)
-    else:
-        say(message)
-    report(done)
-
-
-def report(done) -> None:
-    """The warnings of a use case's result, on stderr."""
-    from receptionctl.render.output import warn
-
-    for warning in getattr(done, "warnings", ()):
-        warn(warning)
-
-
 def day(value: str, session):
     """Parse a day given on the command line (DAY_FORMS), in the company's zone."""
     from receptionctl.domain import clock, policy
@@ -625,7 +595,7 @@ def period_of(session, month: str | None, quarter: str | None, start: str | None
               default: str = "month"):
     """The reporting period (first day, last day) of --month, --quarter or --from/--to, in the
     company's zone; none of them: this month so far, or this quarter so far (`default`)."""
-    from receptionctl.domain import clock, policy
+    from receptionctl.domain import policy
     from receptionctl.domain.when import period
 
     today = policy.today(session)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _
 
 app = Typer(
@@ -42,9 +42,17 @@ def path() -> None:
 
 @app.command("show", help="Each setting, its value in force and where that comes from: flag, env (environment), "
              "config (the file) or default. Does not open the database. Example: receptionctl config show --json")
-def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    from receptionctl.cli.common import DEFAULT_LANG, SETTINGS, config_path, default_db_path, login_name, read_config, setting
-    from receptionctl.render.output import print_json
+@output_options
+def show(ctx: typer.Context, *, out: Output) -> None:
+    from receptionctl.cli.common import (
+        DEFAULT_LANG,
+        SETTINGS,
+        config_path,
+        default_db_path,
+        login_name,
+        read_config,
+        setting,
+    )
 
     file = config_path()
     in_file = read_config(file)  # a broken file: exit 2, as for every command that reads it
@@ -65,19 +73,21 @@ def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         rows.append((key, value if value is not None else _("the policy's work_zone (see `db info`)") if key == "tz"
                      else _("none (report daily --mail cannot send)"),
                      _(_ORIGIN_TEXT[origin]).format(flag=flag, env=env_var)))
-    if as_json:
-        print_json(shown)
-        return
+    out.show(shown, lambda: _print_settings(rows, file, shown["file_exists"]))
+
+
+def _print_settings(rows: list, file: Path, exists: bool) -> None:
+    import sys
+
+    from receptionctl.cli.common import SETTINGS
     from receptionctl.render.output import cell_len
 
     width = max(cell_len(str(v)) for _k, v, _o in rows)
     pad = max(len(key) for key in SETTINGS)
-    out = [f"{k.ljust(pad)}  {v}{' ' * (width - cell_len(str(v)))}  " + _("({origin})").format(origin=o)
-           for k, v, o in rows]
-    out.append(f"file  {file}" if shown["file_exists"] else "file  " + _("{file} (not written yet)").format(file=file))
-    import sys
-
-    sys.stdout.write("\n".join(out) + "\n")
+    lines = [f"{k.ljust(pad)}  {v}{' ' * (width - cell_len(str(v)))}  " + _("({origin})").format(origin=o)
+             for k, v, o in rows]
+    lines.append(f"file  {file}" if exists else "file  " + _("{file} (not written yet)").format(file=file))
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 @app.command("set", help="Write KEY = VALUE to the config file (created with its folder; the other keys are kept). "

@@ -6,7 +6,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from receptionctl.cli.base import Group, Typer
-from receptionctl.cli.common import DAY_FORMS, JsonOpt, WideOpt, complete_user, day, emit, record_id, state
+from receptionctl.cli.common import DAY_FORMS, complete_user, day, record_id, state
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -93,51 +94,50 @@ def _say(view, said: str, **more) -> str:
 # -- shifts ------------------------------------------------------------------------------------
 @shift_app.command("start", help="Start your shift at the desk (desk, security, desk_supervisor). One open shift "
                    "per person. Example: receptionctl desk shift start --shift morning")
+@output_options
 def shift_start(ctx: typer.Context,
                 shift: Annotated[Optional[str], typer.Option("--shift", metavar="NAME", help="One of the policy's "
                                                              "desk_shifts (default: the one whose hours contain "
                                                              "now).")] = None,
-                as_json: JsonOpt = False) -> None:
+                *, out: Output) -> None:
     from receptionctl.domain import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.start_shift(session, st.actor, shift)
-    emit(view, as_json, _("shift {shift} started: {user}, {name}").format(shift=view.id, user=view.user,
-                                                                           name=code(view.shift)))
+    out.done(view, _("shift {shift} started: {user}, {name}").format(shift=view.id, user=view.user,
+                                                                      name=code(view.shift)))
 
 
 @shift_app.command("end", help="End your shift. The outgoing shift stays responsible until its handover is "
                    "accepted, so this needs an accepted handover; when nobody takes over, --without-handover says "
                    "why (written in the duty log). Example: receptionctl desk shift end")
+@output_options
 def shift_end(ctx: typer.Context,
               without: Annotated[Optional[str], typer.Option("--without-handover", metavar="REASON",
                                                              help="End a shift that has no handover, saying "
                                                                   "why.")] = None,
-              as_json: JsonOpt = False) -> None:
+              *, out: Output) -> None:
     from receptionctl.domain import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.end_shift(session, st.actor, without)
     said = dict(shift=view.id, user=view.user, name=code(view.shift), handover=view.handover_id)
-    emit(view, as_json, _("shift {shift} ended: {user}, {name} (handover {handover} accepted)").format(**said)
-         if view.handover_id else _("shift {shift} ended: {user}, {name} (no handover)").format(**said))
+    out.done(view, _("shift {shift} ended: {user}, {name} (handover {handover} accepted)").format(**said)
+             if view.handover_id else _("shift {shift} ended: {user}, {name} (no handover)").format(**said))
 
 
 @shift_app.command("list", help="The shifts started on a day, and any still open. "
                    "Example: receptionctl desk shift list --date yesterday")
-def shift_list(ctx: typer.Context, on: DayOpt = None, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def shift_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
     from receptionctl.domain import desk
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         views = desk.list_shifts(session, st.actor, day(on, session) if on else None)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(_shift_rows(views), SHIFT_COLUMNS)
+    out.table(views, SHIFT_COLUMNS, rows=_shift_rows(views))
 
 
 # -- the duty log --------------------------------------------------------------------------------
@@ -145,6 +145,7 @@ def shift_list(ctx: typer.Context, on: DayOpt = None, as_json: JsonOpt = False, 
                  "What is passed on to someone becomes their task, due at once. There is no editing: --corrects N "
                  "writes a new entry that corrects entry N. "
                  "Example: receptionctl desk log add \"Room 502 reports a leaking tap\" --kind repair --passed-to wang")
+@output_options
 def log_add(ctx: typer.Context,
             text: Annotated[str, typer.Argument(help="What happened, was asked for or passed on.")],
             kind: Annotated[Optional[LogKind], typer.Option("--kind", help="What it is (default: other, or the "
@@ -154,7 +155,7 @@ def log_add(ctx: typer.Context,
                                                                   "task, due now.")] = None,
             corrects: Annotated[Optional[int], typer.Option("--corrects", metavar="N", parser=record_id,
                                                             help="This entry corrects entry N.")] = None,
-            as_json: JsonOpt = False) -> None:
+            *, out: Output) -> None:
     from receptionctl.domain import desk
 
     st = state(ctx)
@@ -166,27 +167,24 @@ def log_add(ctx: typer.Context,
             (False, True): N_("duty log entry {entry} written, correcting entry {corrects}"),
             (True, True): N_("duty log entry {entry} written, passed to {user} (task {task}), correcting entry "
                              "{corrects}")}[bool(view.passed_to), bool(view.corrects_id)]
-    emit(view, as_json, _(said).format(entry=view.id, user=view.passed_to, task=view.task_id,
-                                       corrects=view.corrects_id))
+    out.done(view, _(said).format(entry=view.id, user=view.passed_to, task=view.task_id,
+                                  corrects=view.corrects_id))
 
 
 @log_app.command("list", help="The duty log of a day (default today) or of one shift; an entry corrected by a "
                  "later one is marked CORRECTED. Example: receptionctl desk log list --date yesterday")
+@output_options(wide=True)
 def log_list(ctx: typer.Context, on: DayOpt = None,
              shift: Annotated[Optional[int], typer.Option("--shift", metavar="ID", parser=record_id,
                                                           help="Only this shift's entries (see desk shift "
                                                                "list).")] = None,
-             as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+             *, out: Output) -> None:
     from receptionctl.domain import desk
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         views = desk.list_entries(session, st.actor, day(on, session) if on else None, shift)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(_log_rows(views), LOG_COLUMNS)
+    out.table(views, LOG_COLUMNS, rows=_log_rows(views))
 
 
 # -- handovers -----------------------------------------------------------------------------------
@@ -196,13 +194,14 @@ def log_list(ctx: typer.Context, on: DayOpt = None,
                       "ITEM=problem, with :NOTE. Example: receptionctl desk handover prepare --summary \"Quiet "
                       "morning; Acme's guests still in room 301\" --check keys=ok --check \"radios=problem:one "
                       "battery flat\" --check badge-stock=ok --check cameras=ok --check phone=ok --check logbook=ok")
+@output_options
 def handover_prepare(ctx: typer.Context,
                      summary: Annotated[str, typer.Option("--summary", help="What happened during the shift and "
                                                           "what the next one must know.")],
                      check: Annotated[List[str], typer.Option("--check", metavar="ITEM=ok|problem[:NOTE]",
                                                               help="One item of the handover checklist, checked "
                                                                    "together (repeat for each).")],
-                     as_json: JsonOpt = False) -> None:
+                     *, out: Output) -> None:
     from receptionctl.domain import desk
 
     st = state(ctx)
@@ -214,89 +213,92 @@ def handover_prepare(ctx: typer.Context,
     else:
         said = N_("handover {handover} prepared: {state} ({n} open items); the incoming person accepts it "
                   "(`receptionctl desk handover accept {handover}`) or refuses it")
-    emit(view, as_json, _say(view, said, n=len(view.open_items),
-                             problems=_(", ").join(code(c.item) for c in view.problems)))
+    out.done(view, _say(view, said, n=len(view.open_items),
+                        problems=_(", ").join(code(c.item) for c in view.problems)))
 
 
 @handover_app.command("accept", help="The incoming person takes over (recorded with your name and the time, beside "
                       "the outgoing person's). Without HANDOVER: the one waiting. "
                       "Example: receptionctl desk handover accept 4")
+@output_options
 def handover_accept(ctx: typer.Context,
                     handover: Annotated[Optional[int], typer.Argument(metavar="[HANDOVER]", parser=record_id,
                                                                       help="The handover (default: the one "
                                                                            "waiting).")] = None,
-                    as_json: JsonOpt = False) -> None:
+                    *, out: Output) -> None:
     from receptionctl.domain import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.accept(session, st.actor, handover)
-    emit(view, as_json, _say(view, N_("handover {handover} accepted by {user}: {state}; {outgoing} may end their "
-                                      "shift"), user=view.to_by, outgoing=view.from_by))
+    out.done(view, _say(view, N_("handover {handover} accepted by {user}: {state}; {outgoing} may end their "
+                                 "shift"), user=view.to_by, outgoing=view.from_by))
 
 
 @handover_app.command("refuse", help="Refuse to take over while a question has no clear answer: the outgoing shift "
                       "stays responsible, the supervisor gets a task at once and settles it. "
                       "Example: receptionctl desk handover refuse 4 --question \"Key 12 is missing from the cabinet\"")
+@output_options
 def handover_refuse(ctx: typer.Context,
                     question: Annotated[str, typer.Option("--question", help="What was not answered or not in "
                                                           "order.")],
                     handover: Annotated[Optional[int], typer.Argument(metavar="[HANDOVER]", parser=record_id,
                                                                       help="The handover (default: the one "
                                                                            "waiting).")] = None,
-                    as_json: JsonOpt = False) -> None:
+                    *, out: Output) -> None:
     from receptionctl.domain import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.refuse(session, st.actor, question, handover)
-    emit(view, as_json, _say(view, N_("handover {handover} refused by {user}: {state}; {outgoing}'s shift stays "
-                                      "responsible until the supervisor settles it"), user=view.to_by,
-                             outgoing=view.from_by))
+    out.done(view, _say(view, N_("handover {handover} refused by {user}: {state}; {outgoing}'s shift stays "
+                                 "responsible until the supervisor settles it"), user=view.to_by,
+                        outgoing=view.from_by))
 
 
 @handover_app.command("settle", help="The supervisor has dealt with a refused handover (desk_supervisor or admin); "
                       "the incoming person may then accept it. "
                       "Example: receptionctl desk handover settle 4 --note \"key 12 was with the cleaner; returned\"")
+@output_options
 def handover_settle(ctx: typer.Context, handover: HandoverArg,
                     note: Annotated[str, typer.Option("--note", help="How the question was answered.")],
-                    as_json: JsonOpt = False) -> None:
+                    *, out: Output) -> None:
     from receptionctl.domain import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.settle(session, st.actor, handover, note)
-    emit(view, as_json, _say(view, N_("handover {handover} settled by {user}: {state}; the incoming person may "
-                                      "accept it now"), user=view.settled_by))
+    out.done(view, _say(view, N_("handover {handover} settled by {user}: {state}; the incoming person may "
+                                 "accept it now"), user=view.settled_by))
 
 
 @handover_app.command("list", help="The handovers prepared on a day, with their state. "
                       "Example: receptionctl desk handover list --date yesterday")
-def handover_list(ctx: typer.Context, on: DayOpt = None, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def handover_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
     from receptionctl.domain import desk
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         views = desk.list_handovers(session, st.actor, day(on, session) if on else None)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(_handover_rows(views), HANDOVER_COLUMNS)
+    out.table(views, HANDOVER_COLUMNS, rows=_handover_rows(views))
 
 
 @handover_app.command("show", help="A handover whole: the summary, what was open, the checklist, both "
                       "signatures, a refusal and its settlement. Example: receptionctl desk handover show 4")
-def handover_show(ctx: typer.Context, handover: HandoverArg, as_json: JsonOpt = False) -> None:
+@output_options
+def handover_show(ctx: typer.Context, handover: HandoverArg, *, out: Output) -> None:
     from receptionctl.domain import desk
-    from receptionctl.render.output import print_fields, print_json, print_table, say, text
 
     st = state(ctx)
     with st.session() as session:
         v = desk.show_handover(session, st.actor, handover)
-    if as_json:
-        print_json(v)
-        return
+    out.show(v, lambda: _print_handover(v))
+
+
+def _print_handover(v) -> None:
+    from receptionctl.render.output import print_fields, print_table, say, text
+
     by = _("{at} by {user}")
     print_fields([
         (N_("handover"), _("{handover}: {shift} shift {shift_id}").format(handover=v.id, shift=code(v.shift),
@@ -324,19 +326,22 @@ def handover_show(ctx: typer.Context, handover: HandoverArg, as_json: JsonOpt = 
                       "recorded once per day; a day not reviewed within the policy's handover_review_hours of its "
                       "end is an alert in the daily report. "
                       "Example: receptionctl desk handover review yesterday --note \"radios: order batteries\"")
+@output_options
 def handover_review(ctx: typer.Context,
                     on: Annotated[str, typer.Argument(metavar="DAY", help="The day reviewed. " + DAY_FORMS)],
                     note: Annotated[Optional[str], typer.Option("--note", help="The manager's remarks.")] = None,
-                    as_json: JsonOpt = False) -> None:
+                    *, out: Output) -> None:
     from receptionctl.domain import desk
-    from receptionctl.render.output import print_json, print_table, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = desk.review(session, st.actor, day(on, session), note)
-    if as_json:
-        print_json(view)
-        return
+    out.show(view, lambda: _print_review(view))
+
+
+def _print_review(view) -> None:
+    from receptionctl.render.output import print_table, say
+
     print_table(_handover_rows(view.handovers), HANDOVER_COLUMNS, title=_("Handovers of {day}").format(day=view.day))
     said = dict(day=view.day, user=view.reviewed_by, note=view.note)
     say(_("handovers of {day} reviewed by {user}: {note}").format(**said) if view.note

@@ -7,15 +7,13 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     DAY_FORMS,
-    JsonOpt,
     LimitOpt,
-    WideOpt,
     complete_user,
     day,
-    emit,
     state,
     whole,
 )
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, code, ngettext
 
 doc_app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -75,6 +73,7 @@ def _say_added(v) -> str:
                  "without --version: 1 for a new title, else the newest whole-number version + 1. A newer version "
                  "does not recall the old one: `doc recall` does (admin, coordinator, duty manager, desk "
                  "supervisor). Example: receptionctl doc add \"Operations manual\" --version 2026.2 --copies 2 --place \"cabinet A\"")
+@output_options
 def doc_add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(metavar="TITLE", help="The document's title.")],
@@ -86,14 +85,15 @@ def doc_add(
                                                  "(a fire- and damp-proof cabinet, a room).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="What this version is, or why it "
                                                 "changed.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import documents
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = documents.add(session, st.actor, title, version=version, copies=copies, place=place, note=note)
-    emit(done, as_json, _say_added(done.view))
+    out.done(done, _say_added(done.view))
 
 
 @doc_app.command("lend", help="Lend a copy (the first one held, unless --copy) to an active member of staff: a new "
@@ -101,6 +101,7 @@ def doc_add(
                  "recalled version. --due not in the past (exit 2); without it, today + the policy's doc_loan_days "
                  "(1: the manual is returned right after use) (admin, coordinator, duty manager, desk "
                  "supervisor). Example: receptionctl doc lend \"Operations manual\" --to wang --due tomorrow")
+@output_options
 def doc_lend(
     ctx: typer.Context,
     doc: DocArg,
@@ -111,7 +112,8 @@ def doc_lend(
     copy: CopyOpt = None,
     version: VersionOpt = None,
     note: NoteOpt = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import documents
 
@@ -120,15 +122,16 @@ def doc_lend(
         done = documents.lend(session, st.actor, doc, to=to, due=day(due, session) if due is not None else None,
                               copy=copy, version=version, note=note)
     v = done.view
-    emit(done, as_json, _("copy {copy} of {title!r} version {version} lent to {user} (register no. {number}), due "
-                          "back {due}").format(copy=v.copy, title=v.title, version=v.version, user=v.borrower,
-                                               number=v.number, due=v.due.isoformat()))
+    out.done(done, _("copy {copy} of {title!r} version {version} lent to {user} (register no. {number}), due "
+                     "back {due}").format(copy=v.copy, title=v.title, version=v.version, user=v.borrower,
+                                          number=v.number, due=v.due.isoformat()))
 
 
 @doc_app.command("return", help="A copy is back with the keeper: the date and who returned it (--by, default the "
                  "acting user; it may be someone other than the borrower) close its line of the register. Without "
                  "--copy: the one copy out (or the one out with --by). A copy not out: exit 1 (admin, "
                  "coordinator, duty manager, desk supervisor). Example: receptionctl doc return \"Operations manual\" --copy 1 --by wang")
+@output_options
 def doc_return(
     ctx: typer.Context,
     doc: DocArg,
@@ -137,7 +140,8 @@ def doc_return(
                                               help="Who returned it (归还人; default: the acting user).")] = None,
     version: VersionOpt = None,
     note: NoteOpt = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import documents
 
@@ -148,8 +152,8 @@ def doc_return(
                "{borrower}) – late") if v.late else
             N_("copy {copy} of {title!r} version {version} returned by {user} (register no. {number}, lent to "
                "{borrower})"))
-    emit(v, as_json, _(said).format(copy=v.copy, title=v.title, version=v.version, user=v.returned_by,
-                                    number=v.number, borrower=v.borrower))
+    out.done(v, _(said).format(copy=v.copy, title=v.title, version=v.version, user=v.returned_by,
+                               number=v.number, borrower=v.borrower))
 
 
 @doc_app.command("recall", help="The version is outdated: nothing more is lent from it, and every copy must come back "
@@ -157,13 +161,15 @@ def doc_return(
                  "(policy doc_recall_destroy off: until every copy is back). Recalled already: exit 1 (admin, "
                  "coordinator, duty manager, desk supervisor). Example: receptionctl doc recall \"Operations manual\" --version 2026.1 "
                  "--reason \"replaced by 2026.2\"")
+@output_options
 def doc_recall(
     ctx: typer.Context,
     doc: DocArg,
     version: Annotated[str, typer.Option("--version", metavar="V", help="The version to recall (required, so that "
                                          "the newest is never recalled by mistake).")],
     reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help="Why it is outdated.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import documents
 
@@ -171,7 +177,7 @@ def doc_recall(
     with st.session(write=True) as session:
         done = documents.recall(session, st.actor, doc, version=version, reason=reason)
     v = done.view
-    emit(done, as_json, _("{title!r} version {version} recalled: {out} out, {held} held, {destroyed} destroyed").format(
+    out.done(done, _("{title!r} version {version} recalled: {out} out, {held} held, {destroyed} destroyed").format(
         title=v.title, version=v.version, out=v.out, held=v.held, destroyed=v.destroyed))
 
 
@@ -180,6 +186,7 @@ def doc_recall(
                  "yourself: exit 4). A copy out cannot be destroyed until it is returned (exit 1) (admin, "
                  "coordinator, duty manager, desk supervisor). Example: receptionctl doc destroy \"Operations manual\" --version 2026.1 "
                  "--all-held --witness li")
+@output_options
 def doc_destroy(
     ctx: typer.Context,
     doc: DocArg,
@@ -193,7 +200,8 @@ def doc_destroy(
                                                         "you.")] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="How it was destroyed (shredded), "
                                                 "by whom.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import documents
 
@@ -209,51 +217,52 @@ def doc_destroy(
     else:
         said = ngettext("{title!r} version {version}: copy {numbers} destroyed",
                         "{title!r} version {version}: copies {numbers} destroyed", len(done.view))
-    emit(done, as_json, said.format(title=first.title, version=first.version, numbers=numbers,
-                                    witness=first.witness))
+    out.done(done, said.format(title=first.title, version=first.version, numbers=numbers,
+                               witness=first.witness))
 
 
 @doc_app.command("list", help="Documents by title, each version with its copies held, out and destroyed and whether "
                  "it is the newest or recalled; --out: the copies lent now, with borrower and due day, overdue marked. "
                  "Example: receptionctl doc list --out")
+@output_options(wide=True)
 def doc_list(
     ctx: typer.Context,
-    out: Annotated[bool, typer.Option("--out", help="The copies lent now (one row per copy), not the documents.")]
+    lent: Annotated[bool, typer.Option("--out", help="The copies lent now (one row per copy), not the documents.")]
     = False,
     recalled: Annotated[bool, typer.Option("--recalled", help="Only recalled versions (with --out: copies of them "
                                            "still out).")] = False,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import documents
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
-        views = (documents.list_out(session, recalled_only=recalled, limit=limit) if out
+        views = (documents.list_out(session, recalled_only=recalled, limit=limit) if lent
                  else documents.list_documents(session, recalled_only=recalled, limit=limit))
-    if as_json:
-        print_json(views)
-    elif out:
-        print_table(_out_rows(views), OUT_COLUMNS)
+    if lent:
+        out.table(views, OUT_COLUMNS, rows=_out_rows(views))
     else:
-        print_table(_doc_rows(views), DOC_COLUMNS)
+        out.table(views, DOC_COLUMNS, rows=_doc_rows(views))
 
 
 @doc_app.command("show", help="A document version, its copies and its lending register (序号, date lent, borrower, "
                  "due, date returned, returned by, remarks). "
                  "Example: receptionctl doc show \"Operations manual\" --version 2026.1")
-def doc_show(ctx: typer.Context, doc: DocArg, version: VersionOpt = None, as_json: JsonOpt = False) -> None:
+@output_options
+def doc_show(ctx: typer.Context, doc: DocArg, version: VersionOpt = None, *, out: Output) -> None:
     from receptionctl.domain import documents
-    from receptionctl.render.output import print_fields, print_json, print_table, text
 
     st = state(ctx)
     with st.session() as session:
         v = documents.show(session, doc, version)
-    if as_json:
-        print_json(v)
-        return
+    out.show(v, lambda: _print_document(v))
+
+
+def _print_document(v) -> None:
+    from receptionctl.render.output import print_fields, print_table, text
+
     by = _("{at} by {user}")
     copies = (_("{copies}: {held} held, {out} out, {destroyed} destroyed, {overdue} overdue") if v.overdue
               else _("{copies}: {held} held, {out} out, {destroyed} destroyed"))

@@ -6,7 +6,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, MineOpt, WideOpt, complete_client, complete_user, emit, owner_filter, record_id, report, state, when, whole
+from receptionctl.cli.common import MineOpt, complete_client, complete_user, owner_filter, record_id, state, when, whole
+from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 from receptionctl.i18n import N_, _, chinese, code
@@ -21,6 +22,7 @@ followup_app = Typer(rich_markup_mode=None, help="Follow-up work after visits.",
                       "asked in turn. It closes the callback task; a score under the red line raises an "
                       "alert, an investigation task and a complaint case. "
                       "Example: receptionctl feedback add 7 --score 92 --channel phone --intent high")
+@output_options
 def feedback_add(
     ctx: typer.Context,
     visit: VisitArg,
@@ -39,11 +41,11 @@ def feedback_add(
     comment: Annotated[Optional[str], typer.Option("--comment", help="The client's comments.")] = None,
     suggestion: Annotated[Optional[str], typer.Option("--suggestion", help="Improvement suggestions.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the visit's feedback form (the old one stays in the audit log).")] = False,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.followups import add_feedback
     from receptionctl.errors import BadInput
-    from receptionctl.render.output import print_json, say
 
     given = _answer_options(answer or [])
     if score is not None and (given or ask):
@@ -70,15 +72,15 @@ def feedback_add(
         done = add_feedback(session, st.actor, visit, score=score, channel=channel.value if channel else None,
                             answers=given or None, intent=intent.value if intent else None, comment=comment,
                             suggestion=suggestion, replace=replace)
-    f = done.view
-    if as_json:
-        print_json(f)
-    else:
-        say((_("feedback for visit {visit}: score {score} from {n} answers").format(
+    out.done(done, lambda f: _said_feedback(visit, f))
+
+
+def _said_feedback(visit: int, f) -> str:
+    """A feedback form recorded, in one line."""
+    return ((_("feedback for visit {visit}: score {score} from {n} answers").format(
                 visit=visit, score=f.score, n=len(f.answers)) if f.answers else
              _("feedback for visit {visit}: score {score}").format(visit=visit, score=f.score))
             + (_(" (excellent)") if f.excellent else "") + (_(" (UNDER THE RED LINE)") if f.below_red_line else ""))
-    report(done)
 
 
 def _answer_options(values: list) -> dict:
@@ -161,6 +163,7 @@ FEEDBACK_COLUMNS = [("visit_id", N_("Visit")), ("client", N_("Client")), ("at", 
 
 @feedback_app.command("list", help="Feedback forms by the time they were received: one visit's, one client's, "
                       "in a period, or under a score. Example: receptionctl feedback list --from 11-01 --below 75")
+@output_options(wide=True)
 def feedback_list(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's form.")] = None,
@@ -173,33 +176,32 @@ def feedback_list(
     below: Annotated[Optional[int], typer.Option("--below", parser=whole(0, 101), metavar="N",
                                                  help="Only scores under N (the red line is the policy's "
                                                       "red_line_score).")] = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.followups import list_feedback
-    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         views = list_feedback(session, visit_id=visit, client=client, start=when(start, session) if start else None,
                               end=when(end, session) if end else None, below=below)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([{**f.__dict__, "channel": code(f.channel), "intent": code(f.intent),
-                      "mark": _("excellent") if f.excellent else _("RED LINE") if f.below_red_line else ""}
-                     for f in views], FEEDBACK_COLUMNS)
+    out.table(views, FEEDBACK_COLUMNS, rows=[{**f.__dict__, "channel": code(f.channel), "intent": code(f.intent),
+                                              "mark": _("excellent") if f.excellent else _("RED LINE")
+                                              if f.below_red_line else ""} for f in views])
 
 
 @feedback_app.command("show", help="A visit's feedback form, whole. Example: receptionctl feedback show 7")
-def feedback_show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+@output_options
+def feedback_show(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
     from receptionctl.domain.followups import show_feedback
-    from receptionctl.render.output import print_fields, print_json
 
     with state(ctx).session() as session:
         f = show_feedback(session, visit)
-    if as_json:
-        print_json(f)
-        return
+    out.show(f, lambda: _print_feedback(f))
+
+
+def _print_feedback(f) -> None:
+    from receptionctl.render.output import print_fields
+
     print_fields([(N_("visit"), f.visit_id), (N_("client"), f.client), (N_("score"), f"{f.score}" + (
         _(" (excellent)") if f.excellent else _(" (UNDER THE RED LINE)") if f.below_red_line else "")),
         (N_("channel"), code(f.channel)), (N_("intent"), code(f.intent)), (N_("comment"), f.comment),
@@ -220,22 +222,25 @@ def _answer(a) -> str:
         return f"{value}  ({a.question_zh or a.question})"
     return value + f"  ({a.question}" + (f" / {a.question_zh})" if a.question_zh else ")")
 
+@output_options
 def outcome(
     ctx: typer.Context,
     visit: VisitArg,
     result: Annotated[Outcome, typer.Argument(metavar="won|lost|intent", help="A deal won, lost, or a cooperation intention agreed.")],
     note: Annotated[Optional[str], typer.Option("--note", help="A remark.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.followups import set_outcome
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = set_outcome(session, st.actor, visit, result.value, note)
-    emit(done, as_json, (_("visit {visit}: {outcome} (converted)") if done.view.converted else
-                         _("visit {visit}: {outcome}")).format(visit=visit, outcome=code(done.view.outcome)))
+    out.done(done, (_("visit {visit}: {outcome} (converted)") if done.view.converted else
+                    _("visit {visit}: {outcome}")).format(visit=visit, outcome=code(done.view.outcome)))
 
 
+@output_options
 def evaluate(
     ctx: typer.Context,
     visit: VisitArg,
@@ -243,7 +248,8 @@ def evaluate(
     weaknesses: Annotated[str, typer.Option("--weaknesses", help="What went less well.")],
     improvements: Annotated[str, typer.Option("--improvements", help="What to do better next time.")],
     cost: Annotated[Optional[str], typer.Option("--cost", metavar="AMOUNT", help="What the reception cost.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.followups import evaluate as do
 
@@ -251,31 +257,27 @@ def evaluate(
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
                   cost=cost)
-    emit(done, as_json, _("evaluation of visit {visit} written").format(visit=visit))
+    out.done(done, _("evaluation of visit {visit} written").format(visit=visit))
 
 
 @followup_app.command("due", help="Open follow-up tasks, and the steps of service cases, overdue or due within the window: overdue first, then by due time. "
                       "Example: receptionctl followup due --owner li.na --within 3")
+@output_options(wide=True)
 def followup_due(
     ctx: typer.Context,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user, help="Only what falls to this person (as owner, backup, or by staff role).")] = None,
     mine: MineOpt = False,
     within: Annotated[int, typer.Option("--within", metavar="DAYS", parser=whole(0, 366), help="Days ahead to include (default 3).")] = 3,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.cli.tasks import TASK_COLUMNS, task_rows
-    from receptionctl.domain.followups import followup_due as due
-    from receptionctl.render.output import print_json, print_table
-
     from receptionctl.domain.cases import sees_staff_complaints
+    from receptionctl.domain.followups import followup_due as due
 
     owner = owner_filter(ctx, owner, mine)
     st = state(ctx)
     with st.session() as session:
         views = due(session, owner=owner, within_days=within,
                     hide_restricted=not sees_staff_complaints(session, st.actor))
-    if as_json:
-        print_json(views)
-    else:
-        print_table(task_rows(views), TASK_COLUMNS)
+    out.table(views, TASK_COLUMNS, rows=task_rows(views))

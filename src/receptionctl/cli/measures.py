@@ -7,16 +7,13 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     DAY_FORMS,
-    JsonOpt,
-    WideOpt,
     complete_user,
     day,
-    emit,
     record_id,
     state,
     whole,
 )
-
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, code
 
 training_app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -41,6 +38,7 @@ def _result(passed) -> str:
     return "" if passed is None else code("passed") if passed else _("FAILED")
 
 
+@output_options
 def deduct(
     ctx: typer.Context,
     user: Annotated[str, typer.Argument(metavar="USER", autocompletion=complete_user,
@@ -54,27 +52,28 @@ def deduct(
                                                 help="The service case it arose from.")] = None,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id,
                                                  help="The visit it arose in.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import measures
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = measures.deduct(session, st.actor, user, points, reason, case_id=case, visit_id=visit)
-    emit(view, as_json, _("deduction {id}: {points} points from {user} ({name})").format(
+    out.done(view, _("deduction {id}: {points} points from {user} ({name})").format(
         id=view.id, points=view.points, user=view.person, name=view.name))
 
 
+@output_options(wide=True)
 def deductions(
     ctx: typer.Context,
     person: PersonOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import cases, measures
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
@@ -83,10 +82,7 @@ def deductions(
         lo = cases.period_bounds(session, first, first)[0] if first else None
         hi = cases.period_bounds(session, last, last)[1] if last else None
         views = measures.list_deductions(session, st.actor, person, lo, hi)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(views, DEDUCTION_COLUMNS)
+    out.table(views, DEDUCTION_COLUMNS)
 
 
 def _people(values: list[str]) -> list[str]:
@@ -110,6 +106,7 @@ def _scores(values: list[str]) -> dict[str, str]:
                       "reception staff' (train-staff) is done, with a note naming the training. "
                       "Example: receptionctl training add --topic \"Reception etiquette\" --date 2026-11-20 "
                       "--people li,wang --score li=92 --score wang=78 --pass-mark 80 --trainer \"Ms Gao (HR)\"")
+@output_options
 def training_add(
     ctx: typer.Context,
     topic: Annotated[str, typer.Option("--topic", help="What the training was about.")],
@@ -130,7 +127,8 @@ def training_add(
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id,
                                                  help="The visit it prepared for: its train-staff step is "
                                                       "done.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import measures
 
@@ -147,49 +145,50 @@ def training_add(
                     "done").format(**said)
     else:
         message = _("training {id}: {topic}, {day}, {n} people").format(**said)
-    emit(view, as_json, message)
+    out.done(view, message)
 
 
 @training_app.command("list", help="Training records, one line per person per training, by day; with --person, "
                       "that person's training tracking card (seed 003). Those who do not record training see their "
                       "own card. Example: receptionctl training list --person wang --from 2026-01-01")
+@output_options(wide=True)
 def training_list(
     ctx: typer.Context,
     person: PersonOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import measures
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         lines = measures.list_training(session, st.actor, person, day(start, session) if start else None,
                                        day(end, session) if end else None)
-    if as_json:
-        print_json(lines)
-    else:
-        print_table([{**line.__dict__, "result": _result(line.passed)} for line in lines], CARD_COLUMNS)
+    out.table(lines, CARD_COLUMNS, rows=[{**line.__dict__, "result": _result(line.passed)} for line in lines])
 
 
 @training_app.command("show", help="A training whole: topic, day, trainer, notes, the visit it prepared for, and "
                       "everyone's result. Example: receptionctl training show 3")
+@output_options
 def training_show(
     ctx: typer.Context,
     training: Annotated[int, typer.Argument(metavar="TRAINING", parser=record_id, help="The training id.")],
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import measures
-    from receptionctl.render.output import print_fields, print_json, print_table, text
 
     st = state(ctx)
     with st.session() as session:
         view = measures.show_training(session, st.actor, training)
-    if as_json:
-        print_json(view)
-        return
+    out.show(view, lambda: _print_training(view))
+
+
+def _print_training(view) -> None:
+    from receptionctl.render.output import print_fields, print_table, text
+
     print_fields([(N_("topic"), view.topic), (N_("day"), view.day),
                   (N_("trainer"), view.trainer + (f" ({view.trainer_username})" if view.trainer_username else "")
                    if view.trainer else None),

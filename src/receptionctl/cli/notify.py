@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, LimitOpt, WideOpt, record_id, state, whole
+from receptionctl.cli.common import LimitOpt, record_id, state, whole
+from receptionctl.cli.output import Output, output_options
 
 notify_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                    help="Notifications: send the queued ones (cron, every few minutes), list them and the "
@@ -22,68 +23,65 @@ _COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", 
                     "once each). Prints how many were sent, retried and failed; exits 0 even when some failed, 5 "
                     "when the database cannot be used. Safe to run twice at once: a message is sent by one run "
                     "only. For cron: */5 * * * * receptionctl notify send. Example: receptionctl notify send --json")
+@output_options
 def send(
     ctx: typer.Context,
     limit: Annotated[Optional[int], typer.Option(
         "--limit", metavar="N", parser=whole(1, 1_000_000),
         help="Send at most N messages in this run, the oldest due first (default 1000).")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     import dataclasses
 
     from receptionctl.i18n import _
-    from receptionctl.render.output import print_json, say
+    from receptionctl.render.output import say
     from receptionctl.services import notify
 
     done = dataclasses.asdict(notify.send_due(state(ctx).session, limit))
-    if as_json:
-        print_json(done)
-    else:
-        say(_("sent {sent}, retried {retried}, failed {failed}").format(**done))
+    out.show(done, lambda: say(_("sent {sent}, retried {retried}, failed {failed}").format(**done)))
 
 
 @notify_app.command("list", help="List the notifications, newest first: state (queued, sent, failed), event, "
                     "recipient, channel (passwords and keys masked), attempts, the next attempt or when it was sent, "
                     "the last error. --failed is the dead-letter list. "
                     "Example: receptionctl notify list --failed --json")
+@output_options(wide=True)
 def list_(
     ctx: typer.Context,
     failed: Annotated[bool, typer.Option("--failed", help="Only the failed ones (the dead-letter list).")] = False,
     queued: Annotated[bool, typer.Option("--queued", help="Only the ones still queued (due now or later).")] = False,
     sent: Annotated[bool, typer.Option("--sent", help="Only the ones sent.")] = False,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import notify
-    from receptionctl.render.output import print_json, print_table
 
     states = tuple(s for s, on in (("failed", failed), ("queued", queued), ("sent", sent)) if on)
     with state(ctx).session() as session:
         views = notify.list_messages(session, states, limit)
-    if as_json:
-        print_json(views)
-        return
-    print_table([{**v.__dict__, "when": v.next_at or v.sent_at} for v in views], _COLUMNS)
+    out.table(views, _COLUMNS, rows=[{**v.__dict__, "when": v.next_at or v.sent_at} for v in views])
 
 
 @notify_app.command("retry", help="Queue a failed notification again, due now, its attempts counted afresh "
                     "(a coordinator or an admin; audited); `notify send` then sends it. "
                     "Example: receptionctl notify retry 12")
+@output_options
 def retry(
     ctx: typer.Context,
     message: Annotated[int, typer.Argument(metavar="ID", parser=record_id,
                                            help="The notification's id (see `notify list --failed`).")],
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
-    from receptionctl.cli.common import emit
     from receptionctl.domain import notify
     from receptionctl.i18n import _
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = notify.retry(session, st.actor, message)
-    emit(view, as_json, _("notification {id} is queued again").format(id=view.id))
+    out.done(view, _("notification {id} is queued again").format(id=view.id))
 
 
 @notify_app.command("test", help="Send one test message to a channel now, through Apprise, without the database: "

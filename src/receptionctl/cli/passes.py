@@ -7,18 +7,15 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     WHEN_FORMS,
-    JsonOpt,
     LimitOpt,
     RevealOpt,
-    WideOpt,
     complete_user,
-    emit,
     record_id,
     state,
     when,
     whole,
 )
-
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, code
 
 pass_app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -58,6 +55,7 @@ def _mail_rows(views):
                   "alert in the daily report (desk, security, coordinator, desk supervisor, admin). "
                   "Example: receptionctl pass issue --name \"Zhang San\" --company \"Huayu Renovation\" "
                   "--purpose \"repaint room 301\" --until \"today 18:00\" --host wang --place \"room 301\"")
+@output_options
 def pass_issue(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help="The holder's full name.")],
@@ -71,7 +69,8 @@ def pass_issue(
                                                 help="The member of staff they work for.")] = None,
     place: Annotated[Optional[str], typer.Option("--place", metavar="TEXT", help="Where on the site they "
                                                  "work.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import clock, passes
 
@@ -80,57 +79,58 @@ def pass_issue(
         view = passes.issue_pass(session, st.actor, name=name, company=company, purpose=purpose,
                                  until=when(until, session), id_number=id_number, host=host, place=place,
                                  cipher=st.cipher)
-    emit(view, as_json, _("pass {id} issued to {name} ({company}), back by {until}").format(
+    out.done(view, _("pass {id} issued to {name} ({company}), back by {until}").format(
         id=view.id, name=view.name, company=view.company, until=f"{clock.local(view.until):%Y-%m-%d %H:%M}"))
 
 
 @pass_app.command("return", help="A pass is back at the desk (written on the record, once). "
                   "Example: receptionctl pass return 3")
-def pass_return(ctx: typer.Context, pass_: PassArg, as_json: JsonOpt = False) -> None:
+@output_options
+def pass_return(ctx: typer.Context, pass_: PassArg, *, out: Output) -> None:
     from receptionctl.domain import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = passes.return_pass(session, st.actor, pass_)
-    emit(view, as_json, _("pass {id} returned ({name}, {company})").format(id=view.id, name=view.name,
-                                                                            company=view.company))
+    out.done(view, _("pass {id} returned ({name}, {company})").format(id=view.id, name=view.name,
+                                                                       company=view.company))
 
 
 @pass_app.command("list", help="Passes by the time they were issued, identity numbers masked; --out: those not "
                   "returned. Example: receptionctl pass list --out")
+@output_options(wide=True)
 def pass_list(
     ctx: typer.Context,
-    out: Annotated[bool, typer.Option("--out", help="Only passes issued and not returned.")] = False,
+    out_only: Annotated[bool, typer.Option("--out", help="Only passes issued and not returned.")] = False,
     reveal: RevealOpt = False,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import passes
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session(write=reveal) as session:
-        views = passes.list_passes(session, out_only=out, actor=st.actor, reveal=reveal, cipher=st.cipher,
+        views = passes.list_passes(session, out_only=out_only, actor=st.actor, reveal=reveal, cipher=st.cipher,
                                    limit=limit)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(_pass_rows(views), PASS_COLUMNS)
+    out.table(views, PASS_COLUMNS, rows=_pass_rows(views))
 
 
 @pass_app.command("show", help="One pass: who, for what, issued and returned by whom and when. "
                   "Example: receptionctl pass show 3")
-def pass_show(ctx: typer.Context, pass_: PassArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
+@output_options
+def pass_show(ctx: typer.Context, pass_: PassArg, reveal: RevealOpt = False, *, out: Output) -> None:
     from receptionctl.domain import passes
-    from receptionctl.render.output import print_fields, print_json, text
 
     st = state(ctx)
     with st.session(write=reveal) as session:
         v = passes.show_pass(session, pass_, actor=st.actor, reveal=reveal, cipher=st.cipher)
-    if as_json:
-        print_json(v)
-        return
+    out.show(v, lambda: _print_pass(v))
+
+
+def _print_pass(v) -> None:
+    from receptionctl.render.output import print_fields, text
+
     by = _("{at} by {user}")
     print_fields([
         (N_("name"), v.name), (N_("company"), v.company), (N_("purpose"), v.purpose), (N_("id number"), v.id_number),
@@ -172,6 +172,7 @@ def _request(ctx: typer.Context, what, qty, owner, carrier):
                    "due at once, and nothing leaves before they do (desk, security, coordinator, desk supervisor, "
                    "admin). Example: receptionctl goods request --what \"boxes of files\" --qty 2 --owner wang "
                    "--carrier \"Zhang San\"")
+@output_options
 def goods_request(
     ctx: typer.Context,
     what: Annotated[str, typer.Option("--what", metavar="TEXT", help="What leaves.")],
@@ -179,34 +180,38 @@ def goods_request(
     owner: Annotated[str, typer.Option("--owner", metavar="USER", autocompletion=complete_user,
                                        help="Whose goods they are: the person who must agree.")],
     carrier: Annotated[str, typer.Option("--carrier", metavar="NAME", help="Who carries them out.")],
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     view = _request(ctx, what, qty, owner, carrier)
-    emit(view, as_json, _say_goods(view, N_("goods {id}: {qty} × {what}, carried by {carrier}, owner {owner}: "
-                                            "{state}: waiting for {owner}'s agreement")))
+    out.done(view, _say_goods(view, N_("goods {id}: {qty} × {what}, carried by {carrier}, owner {owner}: "
+                                       "{state}: waiting for {owner}'s agreement")))
 
 
 @goods_app.command("approve", help="The owner agrees that the goods may leave (the owner or an admin). "
                    "Example: receptionctl goods approve 4")
-def goods_approve(ctx: typer.Context, goods: GoodsArg, as_json: JsonOpt = False) -> None:
+@output_options
+def goods_approve(ctx: typer.Context, goods: GoodsArg, *, out: Output) -> None:
     from receptionctl.domain import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = passes.approve_goods(session, st.actor, goods)
-    emit(view, as_json, _say_goods(view))
+    out.done(view, _say_goods(view))
 
 
 @goods_app.command("release", help="Let agreed goods leave with their carrier: refused (exit 1) until the owner "
                    "has agreed. Without N, with --what, --qty, --owner and --carrier, the request is recorded "
                    "as by `goods request` and the command exits 1: waiting for the owner's agreement. "
                    "Example: receptionctl goods release 4")
+@output_options
 def goods_release(
     ctx: typer.Context,
     goods: Annotated[Optional[int], typer.Argument(metavar="N", parser=record_id, show_default=False,
                                                    help="The goods id; omit it to record a new request.")] = None,
     what: WhatOpt = None, qty: QtyOpt = None, owner: OwnerOpt = None, carrier: CarrierOpt = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import passes
     from receptionctl.errors import BadInput, Refused
@@ -221,14 +226,14 @@ def goods_release(
         st = state(ctx)
         with st.session(write=True) as session:
             view = passes.release_goods(session, st.actor, goods)
-        emit(view, as_json, _("goods {id} released: {qty} × {what}, carried by {carrier}, agreed by {user}").format(
+        out.done(view, _("goods {id} released: {qty} × {what}, carried by {carrier}, agreed by {user}").format(
             id=view.id, qty=view.qty, what=view.what, carrier=view.carrier, user=view.approved_by))
         return
     if not given:
         raise BadInput(_("goods release needs N, the goods id, or --what, --qty, --owner and --carrier for a new "
                          "request"), hint=_("see `receptionctl goods list --pending`"))
     view = _request(ctx, what, qty, owner, carrier)  # recorded and committed: the owner is asked
-    emit(view, as_json, _say_goods(view))
+    out.done(view, _say_goods(view))
     raise Refused(_("goods {id} are waiting for the owner's agreement ({owner}): nothing leaves yet").format(
         id=view.id, owner=view.owner),
         hint=_("once {owner} has run `receptionctl goods approve {id}`, run `receptionctl goods release {id}`").format(
@@ -237,24 +242,21 @@ def goods_release(
 
 @goods_app.command("list", help="The release log: what, how many, whose, who agreed, who carried it out, when. "
                    "Example: receptionctl goods list --pending")
+@output_options(wide=True)
 def goods_list(
     ctx: typer.Context,
     pending: Annotated[bool, typer.Option("--pending", help="Only goods not released yet (waiting for their "
                                           "owner, or agreed).")] = False,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import passes
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         views = passes.list_goods(session, pending=pending, limit=limit)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(views, GOODS_COLUMNS)
+    out.table(views, GOODS_COLUMNS)
 
 
 # -- mail ----------------------------------------------------------------------------------
@@ -264,6 +266,7 @@ def goods_list(
                   "(desk, security, coordinator, desk supervisor, admin). "
                   "Example: receptionctl mail receive --to wang --kind parcel --from \"SF Express\" "
                   "--tracking SF1234567890")
+@output_options
 def mail_receive(
     ctx: typer.Context,
     to: Annotated[str, typer.Option("--to", metavar="USER|DEPT", autocompletion=complete_user,
@@ -274,7 +277,8 @@ def mail_receive(
     sender: Annotated[Optional[str], typer.Option("--from", metavar="TEXT", help="Who sent it.")] = None,
     tracking: Annotated[Optional[str], typer.Option("--tracking", metavar="TEXT", help="The courier's tracking "
                                                     "number.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import passes
 
@@ -282,41 +286,39 @@ def mail_receive(
     with st.session(write=True) as session:
         view = passes.receive_mail(session, st.actor, to=to, kind=kind, sender=sender, tracking=tracking)
     said = dict(id=view.id, kind=code(view.kind), to=view.to or view.to_dept, task=view.task_id)
-    emit(view, as_json, _("mail {id} received: {kind} for {to} (task {task})").format(**said) if view.task_id
-         else _("mail {id} received: {kind} for {to}").format(**said))
+    out.done(view, _("mail {id} received: {kind} for {to} (task {task})").format(**said) if view.task_id
+             else _("mail {id} received: {kind} for {to}").format(**said))
 
 
 @mail_app.command("collect", help="Mail handed out: who took it (default: the acting person) and when; the "
                   "addressee's task is done. The desk hands out anything; anyone on the staff may collect their "
                   "own mail or their department's. Example: receptionctl mail collect 5 --by \"Wang Lei\"")
+@output_options
 def mail_collect(ctx: typer.Context, mail: MailArg,
                  by: Annotated[Optional[str], typer.Option("--by", metavar="NAME", help="Who took it (default: "
                                                            "the acting person's name).")] = None,
-                 as_json: JsonOpt = False) -> None:
+                 *, out: Output) -> None:
     from receptionctl.domain import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = passes.collect_mail(session, st.actor, mail, by)
-    emit(view, as_json, _("mail {id} collected by {user}").format(id=view.id, user=view.collected_by))
+    out.done(view, _("mail {id} collected by {user}").format(id=view.id, user=view.collected_by))
 
 
 @mail_app.command("list", help="The mail log by the time each item came in; --uncollected: still at the desk. "
                   "Example: receptionctl mail list --uncollected")
+@output_options(wide=True)
 def mail_list(
     ctx: typer.Context,
     uncollected: Annotated[bool, typer.Option("--uncollected", help="Only items not collected.")] = False,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import passes
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         views = passes.list_mail(session, uncollected=uncollected, limit=limit)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(_mail_rows(views), MAIL_COLUMNS)
+    out.table(views, MAIL_COLUMNS, rows=_mail_rows(views))

@@ -5,9 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-
 from receptionctl.cli.base import Group, Typer
-from receptionctl.cli.common import JsonOpt, WHEN_FORMS, complete_user, emit, record_id, report, state, when
+from receptionctl.cli.common import WHEN_FORMS, complete_user, record_id, state, when
+from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import VisitRole
 from receptionctl.i18n import N_, _, code
@@ -18,17 +18,14 @@ app = Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what,
 
 @app.command("show", help="The reception sheet: agenda, roles and backups, guests' needs, budget, NDA, approval trail. "
              "Example: receptionctl plan show 7")
-def show(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+@output_options
+def show(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
     from receptionctl.domain.plans import show_plan
-    from receptionctl.render.output import print_json
     from receptionctl.render.sheets import print_plan
 
     with state(ctx).session() as session:
         sheet = show_plan(session, visit)
-    if as_json:
-        print_json(sheet)
-    else:
-        print_plan(sheet)
+    out.show(sheet, lambda: print_plan(sheet))
 
 
 class _AddByDefault(Group):
@@ -53,6 +50,7 @@ ItemArg = Annotated[int, typer.Argument(metavar="ITEM", parser=record_id, help="
 @item_app.command("add", help="Add an agenda item (`plan item VISIT …` says the same). Changing an approved "
                   "plan sends it back for approval. Example: receptionctl plan item add 7 --at \"12-01 10:00\" "
                   "--title Welcome --place \"Room 301\"")
+@output_options
 def item(
     ctx: typer.Context,
     visit: VisitArg,
@@ -61,7 +59,8 @@ def item(
     until: Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="When it ends (same forms as --at).")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Where: meeting room, showroom, tour route.")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", help="Who is responsible.", autocompletion=complete_user)] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.plans import add_item
 
@@ -69,39 +68,40 @@ def item(
     with st.session(write=True) as session:
         done = add_item(session, st.actor, visit, starts_at=when(at, session),
                         ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
-    emit(done, as_json, _("agenda item {item} added to visit {visit}: {title}").format(item=done.view.id, visit=visit,
-                                                                                       title=done.view.title))
+    out.done(done, _("agenda item {item} added to visit {visit}: {title}").format(item=done.view.id, visit=visit,
+                                                                                  title=done.view.title))
 
 
 @app.command("assign", help="Assign a visit role to a person, with a backup (A/B roles). Warns about clashes. "
              "Example: receptionctl plan assign 7 --role host --staff li.na --backup wang")
+@output_options
 def assign(
     ctx: typer.Context,
     visit: VisitArg,
     role: Annotated[VisitRole, typer.Option("--role", help="The visit role.")],
     staff: Annotated[str, typer.Option("--staff", metavar="USER", help="Who plays it.", autocompletion=complete_user)],
     backup: Annotated[Optional[str], typer.Option("--backup", metavar="USER", help="Who stands in if they are absent.", autocompletion=complete_user)] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.plans import assign as do_assign
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do_assign(session, st.actor, visit, role=role.value, staff=staff, backup=backup)
-    a = done.view
-    if as_json:
-        print_json(a)
-    else:
-        role = code(a.role, "role")
-        say(_("visit {visit}: {role} {user}, backup {backup}").format(visit=visit, role=role, user=a.staff,
+    out.done(done, lambda a: _assigned(visit, a))
+
+
+def _assigned(visit: int, a) -> str:
+    role = code(a.role, "role")
+    return (_("visit {visit}: {role} {user}, backup {backup}").format(visit=visit, role=role, user=a.staff,
                                                                       backup=a.backup) if a.backup else
             _("visit {visit}: {role} {user}").format(visit=visit, role=role, user=a.staff))
-    report(done)
 
 
 @app.command("set", help="Set the plan's budget, per-person meal standard, catering, lodging, transport, NDA. "
              "Example: receptionctl plan set 7 --budget 8000 --per-person 150 --catering \"Lunch in the canteen\" --nda")
+@output_options
 def set_(
     ctx: typer.Context,
     visit: VisitArg,
@@ -111,7 +111,8 @@ def set_(
     lodging: Annotated[Optional[str], typer.Option("--lodging", help="Hotel arrangements.")] = None,
     transport: Annotated[Optional[str], typer.Option("--transport", help="Pick-up, vehicles, drivers.")] = None,
     nda: Annotated[Optional[bool], typer.Option("--nda/--no-nda", help="The client signs an NDA before core technology or data is shown.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.plans import set_plan
 
@@ -119,41 +120,44 @@ def set_(
     with st.session(write=True) as session:
         done = set_plan(session, st.actor, visit, budget=budget, per_person=per_person, catering=catering,
                         lodging=lodging, transport=transport, nda=nda)
-    emit(done, as_json, _("plan of visit {visit} updated (plan {plan})").format(visit=visit,
-                                                                                plan=code(done.view.plan_status)))
+    out.done(done, _("plan of visit {visit} updated (plan {plan})").format(visit=visit,
+                                                                           plan=code(done.view.plan_status)))
 
 
-def _transition(ctx: typer.Context, visit: int, action: str, as_json: bool, **kw) -> None:
+def _transition(ctx: typer.Context, visit: int, action: str, out: Output, **kw) -> None:
     from receptionctl.domain import plans
     from receptionctl.domain.lifecycle import state_text
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = getattr(plans, action)(session, st.actor, visit, **kw)
-    emit(done, as_json, _("plan of visit {visit} {plan}; visit {status}").format(
+    out.done(done, _("plan of visit {visit} {plan}; visit {status}").format(
         visit=visit, plan=code(done.view.plan_status), status=state_text(done.view.status)))
 
 
 @app.command("submit", help="Submit the plan for approval: needs a host, an agenda item, a standard within the limit, "
              "and for level 1 a backup host. Example: receptionctl plan submit 7")
-def submit(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
-    _transition(ctx, visit, "submit", as_json)
+@output_options
+def submit(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
+    _transition(ctx, visit, "submit", out)
 
 
 @app.command("approve", help="Approve a submitted plan (approver role; not your own submission). "
              "Example: receptionctl plan approve 7 --note \"budget checked\"")
+@output_options
 def approve(ctx: typer.Context, visit: VisitArg,
             note: Annotated[Optional[str], typer.Option("--note", help="A remark for the trail.")] = None,
-            as_json: JsonOpt = False) -> None:
-    _transition(ctx, visit, "approve", as_json, note=note)
+            *, out: Output) -> None:
+    _transition(ctx, visit, "approve", out, note=note)
 
 
 @app.command("reject", help="Reject a submitted plan, with a reason; it can be changed and submitted again. "
              "Example: receptionctl plan reject 7 --reason \"budget too high\"")
+@output_options
 def reject(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="What must change.")],
-           as_json: JsonOpt = False) -> None:
-    _transition(ctx, visit, "reject", as_json, reason=reason)
+           *, out: Output) -> None:
+    _transition(ctx, visit, "reject", out, reason=reason)
 
 
 ITEM_COLUMNS = [("id", N_("ID")), ("starts_at", N_("Starts")), ("ends_at", N_("Ends")), ("title", N_("Item")),
@@ -161,20 +165,18 @@ ITEM_COLUMNS = [("id", N_("ID")), ("starts_at", N_("Starts")), ("ends_at", N_("E
 
 
 @item_app.command("list", help="A visit's agenda, by start. Example: receptionctl plan item list 7")
-def item_list(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+@output_options
+def item_list(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
     from receptionctl.domain.plans import list_items
-    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         views = list_items(session, visit)
-    if as_json:
-        print_json(views)
-    else:
-        print_table(views, ITEM_COLUMNS)
+    out.table(views, ITEM_COLUMNS)
 
 
 @item_app.command("edit", help="Change an agenda item; \"\" clears --place or --owner. An approved plan goes "
                   "back for approval. Example: receptionctl plan item edit 12 --at \"12-01 10:30\"")
+@output_options
 def item_edit(
     ctx: typer.Context,
     item_id: ItemArg,
@@ -183,7 +185,8 @@ def item_edit(
     title: Annotated[Optional[str], typer.Option("--title", help="What happens.")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Where.")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", help="Who is responsible.", autocompletion=complete_user)] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.plans import edit_item
 
@@ -191,32 +194,35 @@ def item_edit(
     with st.session(write=True) as session:
         done = edit_item(session, st.actor, item_id, starts_at=when(at, session) if at else None,
                          ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
-    emit(done, as_json, _("agenda item {item} changed: {title}").format(item=done.view.id, title=done.view.title))
+    out.done(done, _("agenda item {item} changed: {title}").format(item=done.view.id, title=done.view.title))
 
 
 @item_app.command("remove", help="Take an item off the agenda. An approved plan goes back for approval. "
                   "Example: receptionctl plan item remove 12")
-def item_remove(ctx: typer.Context, item_id: ItemArg, as_json: JsonOpt = False) -> None:
+@output_options
+def item_remove(ctx: typer.Context, item_id: ItemArg, *, out: Output) -> None:
     from receptionctl.domain.plans import remove_item
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = remove_item(session, st.actor, item_id)
-    emit(done, as_json, _("agenda item {item} removed: {title}").format(item=done.view.id, title=done.view.title))
+    out.done(done, _("agenda item {item} removed: {title}").format(item=done.view.id, title=done.view.title))
 
 
 @app.command("unassign", help="Nobody plays this role on the visit any more (its tasks show it unassigned). "
              "An approved plan goes back for approval. Example: receptionctl plan unassign 7 --role guide")
+@output_options
 def unassign(
     ctx: typer.Context,
     visit: VisitArg,
     role: Annotated[VisitRole, typer.Option("--role", help="The visit role to free.")],
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.plans import unassign as do_unassign
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do_unassign(session, st.actor, visit, role.value)
-    emit(done, as_json, _("visit {visit}: {role} unassigned (was {user})").format(
+    out.done(done, _("visit {visit}: {role} unassigned (was {user})").format(
         visit=visit, role=code(role.value, "role"), user=done.view.staff))

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, WideOpt, emit, record_id, state
+from receptionctl.cli.common import record_id, state
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, chinese, code
 
 policy_app = Typer(rich_markup_mode=None, help="The company policy: every number of the procedure.", no_args_is_help=True)
@@ -17,20 +18,25 @@ procedure_app = Typer(rich_markup_mode=None, help="The procedure: what must be d
 
 @policy_app.command("show", help="Show every policy setting, its value, default and source. "
                     "Example: receptionctl policy show --json")
-def policy_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def policy_show(ctx: typer.Context, *, out: Output) -> None:
     from receptionctl.domain import policy
-    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         views = policy.show(session)
-    if as_json:
-        print_json({v.key: v.value for v in views})
-        return
+    out.show({v.key: v.value for v in views}, lambda: _print_policy(views, out.wide))
+
+
+def _print_policy(views, wide: bool) -> None:
+    """The settings as a table (`wide`: the command's --wide; else the run's setting), then the zone in force."""
+    from receptionctl.domain import policy
+    from receptionctl.render.output import print_table
+
     # a setting's help is an English message id (domain/policy.py SETTINGS), translated here
     print_table([{**v.__dict__, "value": policy.to_text(v.value), "default": policy.to_text(v.default),
                   "help": _(v.help)} for v in views],
                 [("key", N_("Key")), ("value", N_("Value")), ("default", N_("Default")), ("help", N_("Meaning")),
-                 ("source", N_("Seed")), ("updated_by", N_("Set by"))])
+                 ("source", N_("Seed")), ("updated_by", N_("Set by"))], wide=wide or None)
     from receptionctl.domain import clock
     from receptionctl.render.output import note
 
@@ -67,15 +73,18 @@ def policy_set(
 @procedure_app.command("show", help="Show the procedure in use: its tasks, owners, due offsets and conditions, "
                        "and the questions of the feedback form with their weights. "
                        "Example: receptionctl procedure show --json")
-def procedure_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def procedure_show(ctx: typer.Context, *, out: Output) -> None:
     from receptionctl.domain.engine import current
-    from receptionctl.render.output import print_fields, print_json, print_table, task_title, text
 
     with state(ctx).session() as session:
         proc = current(session)
-    if as_json:
-        print_json(proc)
-        return
+    out.show(proc, lambda: _print_procedure(proc, out.wide))
+
+
+def _print_procedure(proc, wide: bool) -> None:
+    from receptionctl.render.output import print_fields, print_table, task_title, text
+
     print_fields([(N_("procedure"), _("{name} {version} (version id {id})").format(name=proc.name,
                                                                                    version=proc.version, id=proc.id)),
                   (N_("loaded"), _("{at} by {user}").format(at=text(proc.loaded_at), user=proc.loaded_by)
@@ -104,14 +113,14 @@ def procedure_show(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt =
                   "owner": code(t.owner, "role"), "due": t.due, "when": when(t), "repeat": t.repeat}
                  for t in proc.tasks],
                 [("stage", N_("Stage")), ("key", N_("Key")), ("title", N_("Task")), *both, ("owner", N_("Owner")),
-                 ("due", N_("Due")), ("when", N_("Applies")), ("repeat", N_("Repeat"))])
+                 ("due", N_("Due")), ("when", N_("Applies")), ("repeat", N_("Repeat"))], wide=wide or None)
     sys.stdout.write("\n" + _("The feedback form (feedback add --answer KEY=VALUE):") + "\n")
     both = [] if zh else [("zh", "问题")]
     print_table([{"key": q.key, "kind": code(q.kind, "question"), "weight": q.weight,
                   "text": (q.text_zh or q.text) if zh else q.text, "zh": q.text_zh}
                  for q in proc.questions],
                 [("key", N_("Key")), ("kind", N_("Kind")), ("weight", N_("Weight")), ("text", N_("Question")),
-                 *both])
+                 *both], wide=wide or None)
 
 
 class Method(str, Enum):
@@ -132,6 +141,7 @@ VersionArg = Annotated[Optional[int], typer.Argument(
                        "in the policy's procedure_ack_days working days, closed by `procedure ack`. "
                        "Example: receptionctl procedure load my-procedure.toml --reason \"agenda approved two "
                        "days earlier\" --chapter 3 --page 12 --method circular")
+@output_options
 def procedure_load(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="The procedure file; see CLI.md for its keys.")],
@@ -146,7 +156,8 @@ def procedure_load(
         help="How the change is issued (seed 003): reprint = the manual is reprinted whole; circular = a "
              "head-office circular is attached to the manual; amend = a simple change made in place and noted "
              "in the record.")] = Method.amend,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import clock, manual
     from receptionctl.domain.engine import summary_line
@@ -165,7 +176,7 @@ def procedure_load(
         said = _("procedure {name} {version} loaded ({tasks} tasks, {questions} feedback questions, version id {id}); "
                  "it applies to visits recorded from now on; changes: {summary}; nobody asked to read it").format(
             **values)
-    emit(view, as_json, said)
+    out.done(view, said)
 
 
 HISTORY_COLUMNS = [("id", N_("ID")), ("name", N_("Procedure")), ("version", N_("Version")), ("tasks", N_("Tasks")),
@@ -196,33 +207,38 @@ def _where(v) -> str:
                        "many were asked to read it and have, how many visits use it. With VERSION_ID: that "
                        "version's detail, each change with its old and new value. --json: the full record. "
                        "Example: receptionctl procedure history 2")
+@output_options(wide=True)
 def procedure_history(
     ctx: typer.Context,
     version_id: Annotated[Optional[int], typer.Argument(
         metavar="[VERSION_ID]", parser=record_id, show_default=False,
         help="Show this version's changes in detail (old and new value of each).")] = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import manual
     from receptionctl.domain.engine import summary_line
-    from receptionctl.render.output import print_fields, print_json, print_table, text
 
     with state(ctx).session() as session:
         found = manual.version(session, version_id) if version_id is not None else manual.history(session)
-    if as_json:
-        print_json(found)
-        return
-    # the method (reprint, circular, amend) is a stored code: code|method|reprint, ...
     if version_id is None:
-        print_table([{**v.__dict__, "in_use": _("in use") if v.in_use else "", "where": _where(v),
-                      "reason": _reason(v), "method": code(v.method, "method"), "summary": summary_line(v.changes, translate=True),
-                      "readers": f"{v.read}/{v.asked}" if v.asked else (str(v.read) if v.read else "")}
-                     for v in found], HISTORY_COLUMNS)
-        return
+        # the method (reprint, circular, amend) is a stored code: code|method|reprint, ...
+        out.table(found, HISTORY_COLUMNS, rows=[
+            {**v.__dict__, "in_use": _("in use") if v.in_use else "", "where": _where(v), "reason": _reason(v),
+             "method": code(v.method, "method"), "summary": summary_line(v.changes, translate=True),
+             "readers": f"{v.read}/{v.asked}" if v.asked else (str(v.read) if v.read else "")} for v in found])
+    else:
+        out.show(found, lambda: _print_version(found, out.wide))
+
+
+def _print_version(v, wide: bool) -> None:
+    """One version of the procedure: its record, then each change with its old and new value."""
     import sys
 
-    v = found
+    from receptionctl.domain import manual
+    from receptionctl.domain.engine import summary_line
+    from receptionctl.render.output import print_fields, print_table, text
+
     heading = (_("{name} {version} (version id {id}) — in use") if v.in_use
                else _("{name} {version} (version id {id})")).format(name=v.name, version=v.version, id=v.id)
     loaded = (_("{at} by {user} from {file}") if v.file else _("{at} by {user}")).format(
@@ -236,14 +252,16 @@ def procedure_history(
     if rows:
         sys.stdout.write("\n")
         print_table(rows, [("what", N_("change|What")), ("key", N_("Key")), ("change", N_("Change")),
-                           ("field", N_("Field")), ("old", N_("change|Before")), ("new", N_("change|After"))])
+                           ("field", N_("Field")), ("old", N_("change|Before")), ("new", N_("change|After"))],
+                    wide=wide or None)
 
 
 @procedure_app.command("ack", help="Say you have read a procedure version (default: the one in use): recorded "
                        "once per person and version, and your task to read it closes (it does not close with "
                        "`task done`). Acknowledging again changes nothing and says when you did. "
                        "Example: receptionctl procedure ack 2")
-def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, as_json: JsonOpt = False) -> None:
+@output_options
+def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, *, out: Output) -> None:
     from receptionctl.domain import clock, manual
     from receptionctl.render.output import note
 
@@ -253,12 +271,12 @@ def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, as_json: Js
     values = {"name": view.name, "version": view.version, "id": view.version_id, "user": view.username,
               "at": f"{clock.local(view.at):%Y-%m-%d %H:%M}"}
     if view.already:
-        emit(view, as_json, _("procedure {name} {version} (version id {id}): {user} read it already ({at}); nothing "
-                              "changed").format(**values))
+        out.done(view, _("procedure {name} {version} (version id {id}): {user} read it already ({at}); nothing "
+                         "changed").format(**values))
         return
     said = (_("procedure {name} {version} (version id {id}): read by {user}, {at}; your task to read it is done")
             if view.task_closed else _("procedure {name} {version} (version id {id}): read by {user}, {at}"))
-    emit(view, as_json, said.format(**values))
+    out.done(view, said.format(**values))
     if not view.asked:
         note(_("{user} was not asked to read version id {id}; recorded all the same").format(**values))
 
@@ -266,21 +284,23 @@ def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, as_json: Js
 @procedure_app.command("readers", help="Who was asked to read a procedure version (default: the one in use), who "
                        "has read it and when, who has not (overdue: past the time given; superseded: asked to "
                        "read a newer version instead). Example: receptionctl procedure readers 2 --json")
-def procedure_readers(ctx: typer.Context, version_id: VersionArg = None, as_json: JsonOpt = False,
-                      wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def procedure_readers(ctx: typer.Context, version_id: VersionArg = None, *, out: Output) -> None:
     from receptionctl.domain import manual
-    from receptionctl.render.output import note, print_json, print_table
 
     with state(ctx).session() as session:
         view = manual.readers(session, version_id)
-    if as_json:
-        print_json(view)
-        return
+    out.show(view, lambda: _print_readers(view, out.wide))
+
+
+def _print_readers(view, wide: bool) -> None:
+    from receptionctl.render.output import note, print_table
+
     # a reader's state (read, not read, overdue, superseded) is a code: code|reader|read, ...
     print_table([{**p.__dict__, "asked": _("yes") if p.asked else _("no"), "state": code(p.state, "reader")}
                  for p in view.people],
                 [("username", N_("User")), ("name", N_("Name")), ("asked", N_("Asked")), ("due_at", N_("Due")),
-                 ("read_at", N_("Read")), ("state", N_("State"))])
+                 ("read_at", N_("Read")), ("state", N_("State"))], wide=wide or None)
     note(_("procedure {name} {version} (version id {id}): {asked} asked, {read} read, {unread} not yet").format(
         name=view.name, version=view.version, id=view.version_id, asked=view.asked, read=view.read,
         unread=view.unread))

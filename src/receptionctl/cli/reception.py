@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, WideOpt, complete_client, complete_user, complete_visit, emit, record_id, report, state
+from receptionctl.cli.common import WideOpt, complete_client, complete_user, complete_visit, record_id, state
+from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
 from receptionctl.i18n import N_, _, code
@@ -19,6 +20,7 @@ note_app = Typer(rich_markup_mode=None, help="Notes of a visit: questions, sugge
 GuestOpt = Annotated[str, typer.Option("--guest", help="The visitor's full name.")]
 
 
+@output_options
 def checkin(
     ctx: typer.Context,
     guest: GuestOpt,
@@ -33,11 +35,11 @@ def checkin(
                                                   help="The walk-in's organisation (with --walk-in).")] = None,
     host: Annotated[Optional[str], typer.Option("--host", metavar="USER", autocompletion=complete_user,
                                                 help="Who receives the walk-in (with --walk-in).")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import reception
     from receptionctl.errors import BadInput
-    from receptionctl.render.output import print_json, say
 
     if walk_in and (visit is not None or not client or not host):
         raise BadInput(_("--walk-in records a new visit: expected --client and --host, and no VISIT"))
@@ -50,23 +52,23 @@ def checkin(
                                      id_number=id_number, cipher=st.cipher)
         else:
             done = reception.checkin(session, st.actor, visit, guest, title, id_number, cipher=st.cipher, force=force)
-    g = done.view
-    if as_json:
-        print_json(g)
-    else:
-        say(_("{name} checked in to visit {visit} (ID {id_number})").format(name=g.name, visit=g.visit_id,
+    out.done(done, _checked_in)
+
+
+def _checked_in(g) -> str:
+    return (_("{name} checked in to visit {visit} (ID {id_number})").format(name=g.name, visit=g.visit_id,
                                                                              id_number=g.id_number)
             if g.id_number else _("{name} checked in to visit {visit}").format(name=g.name, visit=g.visit_id))
-    report(done)
 
 
-def checkout(ctx: typer.Context, visit: VisitArg, guest: GuestOpt, as_json: JsonOpt = False) -> None:
+@output_options
+def checkout(ctx: typer.Context, visit: VisitArg, guest: GuestOpt, *, out: Output) -> None:
     from receptionctl.domain.reception import checkout as do
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, guest)
-    emit(done.view, as_json, _("{name} checked out of visit {visit}").format(name=done.view.name, visit=visit))
+    out.done(done.view, _("{name} checked out of visit {visit}").format(name=done.view.name, visit=visit))
 
 
 INCIDENT_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When")), ("kind", N_("Kind")),
@@ -78,6 +80,7 @@ INCIDENT_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When
                       "tech (else logistics) an on-site task due within equipment_response_minutes; a high or "
                       "critical one raises an escalation task for the coordinator within incident_response_minutes. "
                       "Example: receptionctl incident add 7 --kind equipment --severity high --text \"Projector failed\"")
+@output_options
 def incident_add(
     ctx: typer.Context,
     visit: VisitArg,
@@ -86,54 +89,54 @@ def incident_add(
     text: Annotated[str, typer.Option("--text", help="What happened.")],
     internal: Annotated[bool, typer.Option("--internal", help="The client was not affected: no callback once "
                                             "it is resolved.")] = False,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.reception import add_incident
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_incident(session, st.actor, visit, kind.value, severity.value, text, affects_client=not internal)
-    emit(done, as_json, _("incident {incident} recorded on visit {visit}: {severity} {kind}").format(
+    out.done(done, _("incident {incident} recorded on visit {visit}: {severity} {kind}").format(
         incident=done.view.id, visit=visit, severity=code(done.view.severity), kind=code(done.view.kind)))
 
 
 @incident_app.command("resolve", help="Resolve an incident; its on-site and escalation tasks are done with it. "
                       "Unless it was recorded --internal, the host gets a task to call the client back within "
                       "callback_hours. Example: receptionctl incident resolve 4 --text \"Spare projector from room 302\"")
+@output_options
 def incident_resolve(
     ctx: typer.Context,
     incident: Annotated[int, typer.Argument(metavar="INCIDENT", parser=record_id, help="The incident id.")],
     text: Annotated[str, typer.Option("--text", help="How it was resolved.")],
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.reception import resolve_incident
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = resolve_incident(session, st.actor, incident, text)
-    emit(done, as_json, _("incident {incident} resolved").format(incident=incident))
+    out.done(done, _("incident {incident} resolved").format(incident=incident))
 
 
 @incident_app.command("list", help="List incidents (all, or only open ones). "
                       "Example: receptionctl incident list --visit 7 --open")
+@output_options(wide=True)
 def incident_list(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's incidents.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only unresolved incidents.")] = False,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.reception import list_incidents
-    from receptionctl.render.output import print_json, print_table
     from receptionctl.render.sheets import incident_rows
 
     with state(ctx).session() as session:
         views = list_incidents(session, visit_id=visit, open_only=open_only)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([{**r, "kind": code(r["kind"]), "severity": code(r["severity"])} for r in incident_rows(views)],
-                    INCIDENT_COLUMNS)
+    out.table(views, INCIDENT_COLUMNS, rows=[{**r, "kind": code(r["kind"]), "severity": code(r["severity"])}
+                                             for r in incident_rows(views)])
 
 
 NOTE_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When")), ("kind", N_("Kind")),
@@ -143,62 +146,63 @@ NOTE_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When")),
 @note_app.command("add", help="Record a question, suggestion, cooperation intention or promise. "
                   "A promise stays open until kept. "
                   "Example: receptionctl note add 7 --kind promise --text \"Bring the brochure next time\"")
+@output_options
 def note_add(
     ctx: typer.Context,
     visit: VisitArg,
     kind: Annotated[NoteKind, typer.Option("--kind", help="What kind of note.")],
     text: Annotated[str, typer.Option("--text", help="What was said or promised.")],
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.notes import add_note
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_note(session, st.actor, visit, kind.value, text)
-    emit(done, as_json, _("note {note} ({kind}) added to visit {visit}").format(note=done.view.id,
-                                                                                kind=code(done.view.kind), visit=visit))
+    out.done(done, _("note {note} ({kind}) added to visit {visit}").format(note=done.view.id,
+                                                                           kind=code(done.view.kind), visit=visit))
 
 
 @note_app.command("keep", help="Mark a promise as kept. "
                   "Example: receptionctl note keep 3 --text \"handed over at the second meeting\"")
+@output_options
 def note_keep(
     ctx: typer.Context,
     note: Annotated[int, typer.Argument(metavar="NOTE", parser=record_id, help="The promise's note id.")],
     text: Annotated[Optional[str], typer.Option("--text", help="How it was kept.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.notes import keep_promise
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = keep_promise(session, st.actor, note, text)
-    emit(done.view, as_json, _("promise {note} kept").format(note=note))
+    out.done(done.view, _("promise {note} kept").format(note=note))
 
 
 @note_app.command("list", help="List notes of a visit or a client; --promises for the promises not yet kept. "
                   "Example: receptionctl note list --client huaxin --promises")
+@output_options(wide=True)
 def note_list(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's notes.")] = None,
     client: Annotated[Optional[str], typer.Option("--client", help="Only this client's notes (id, name, or a unique part of it).", autocompletion=complete_client)] = None,
     kind: Annotated[Optional[NoteKind], typer.Option("--kind", help="Only this kind.")] = None,
     promises: Annotated[bool, typer.Option("--promises", help="Only promises not yet kept.")] = False,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.clients import resolve_client
     from receptionctl.domain.notes import list_notes
-    from receptionctl.render.output import print_json, print_table
     from receptionctl.render.sheets import note_rows
 
     with state(ctx).session() as session:
         client_id = resolve_client(session, client).id if client else None
         views = list_notes(session, visit_id=visit, client_id=client_id, kind=kind.value if kind else None,
                            open_promises=promises)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([{**r, "kind": code(r["kind"])} for r in note_rows(views)], NOTE_COLUMNS)
+    out.table(views, NOTE_COLUMNS, rows=[{**r, "kind": code(r["kind"])} for r in note_rows(views)])
 
 
 class OnSiteFormat(str, Enum):
@@ -234,4 +238,4 @@ def onsite(
         print_table([{**p.__dict__, "kind": code(p.kind)} for p in people],
                     [("name", N_("Name")), ("kind", N_("Kind")), ("company", N_("Company")), ("host", N_("Host")),
                      ("since", N_("Since")), ("where", N_("Where")), ("until", N_("Until"))],
-                    title=_("On site now: {n}").format(n=len(people)))
+                    title=_("On site now: {n}").format(n=len(people)), wide=True if wide else None)

@@ -8,6 +8,7 @@ import typer
 
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import DAY_FORMS, period_of, state, whole
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_
 
 app = Typer(rich_markup_mode=None, help="Reports: the daily report for cron and the team lead.", no_args_is_help=True)
@@ -23,20 +24,23 @@ class Format(str, Enum):
 @app.command("daily", help="Today's visits, the look-ahead, due and overdue work by owner, alerts, month to date. "
              "Plain text when piped (cron); exit 6 with --fail-on-overdue when anything is overdue. "
              "Example: receptionctl report daily --date 12-01 --format markdown")
+@output_options
 def daily(
     ctx: typer.Context,
     day: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day to report on (default today). " + DAY_FORMS)] = None,
     fmt: Annotated[Optional[Format], typer.Option("--format", help="text (default), markdown, html or json.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only", help="Print nothing on a day off (weekend or public holiday; make-up working days count): cron then sends no mail.")] = False,
     all_tasks: Annotated[bool, typer.Option("--all", help="List every due and overdue task; by default text, markdown and html list the policy's report_lines_per_owner (10) per person and section and count the rest (json always lists every one).")] = False,
     max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", parser=whole(0, 10_000_000), help="markdown: at most N bytes (UTF-8), for a WeCom or DingTalk bot message, by listing fewer lines per list, never by dropping a section; 0: no limit.")] = 4096,
     mail_to: Annotated[Optional[list[str]], typer.Option("--mail", metavar="ADDRESS", help="Mail the report to ADDRESS (repeat the option, or separate addresses with commas): one mail with the text and the HTML report, UTF-8, its subject carrying the day and the number of alerts, through the smtp server of the config file or RECEPTIONCTL_SMTP, from mail_from or RECEPTIONCTL_MAIL_FROM. Prints nothing unless --format or --json is given too; a mail the server does not take exits 5.")] = None,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import clock, policy
     from receptionctl.domain.calendar import calendar_for
-    from receptionctl.domain.report import daily as build, is_working_day
+    from receptionctl.domain.report import daily as build
+    from receptionctl.domain.report import is_working_day
     from receptionctl.domain.when import parse_day
     from receptionctl.render import report as render
 
@@ -53,13 +57,13 @@ def daily(
             return
         # json lists every task (scripts rely on it); the other formats the first ten of each
         # person, read as such in SQL, with the counts
-        every = all_tasks or as_json or fmt is Format.json
+        every = all_tasks or out.json or fmt is Format.json
         per_owner = policy.load(session)["report_lines_per_owner"]
         r = build(session, target, per_owner=None if every else per_owner, viewer=st.actor)
     limit = None if every else per_owner
-    if sending is not None and fmt is None and not as_json:
+    if sending is not None and fmt is None and not out.json:
         pass  # --mail alone: the mail is the output (cron sends no second copy)
-    elif as_json or fmt is Format.json:
+    elif out.json or fmt is Format.json:
         import json
         import sys
 
@@ -132,6 +136,7 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
              "cost and the plans' budget of the visits received; cost_to_budget: cost / budget, with the visits "
              "over their own budget. "
              "Example: receptionctl report kpi --month 2026-11 --by team")
+@output_options
 def kpi(
     ctx: typer.Context,
     month: Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
@@ -141,18 +146,21 @@ def kpi(
     by: Annotated[Optional[KpiBy], typer.Option("--by", help="Group by team (the host's department), person (the "
                                                 "visit's host), client-tier, purpose or level of the visits; "
                                                 "cases and tasks without a visit (or host) make a group of their own.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Every number as JSON.")] = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.kpi import measure
-    from receptionctl.i18n import _, code
-    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         first, last = period_of(session, month, quarter, start, end)
         result = measure(session, first, last, by.value if by else None)
-    if as_json:
-        print_json(result)
-        return
+    out.show(result, lambda: _print_kpi(result, by, first, last))
+
+
+def _print_kpi(result, by: "KpiBy | None", first, last) -> None:
+    """The measures as one table: all, then each group's; each beside the period before and the change."""
+    from receptionctl.i18n import _, code
+    from receptionctl.render.output import print_table
 
     def shown(unit, value, change=False):
         if value is None:
@@ -224,6 +232,7 @@ def review(
              "performance score (the policy's reception_weight, 15 %). Every deduction is listed with its reason, "
              "date and who recorded it. Others than approvers, coordinators, duty managers and admins see their own. "
              "Example: receptionctl report performance --quarter 2026Q4 --person wang")
+@output_options
 def performance(
     ctx: typer.Context,
     quarter: Annotated[Optional[str], typer.Option("--quarter", metavar="YYYYQn", help="The quarter, such as "
@@ -233,19 +242,22 @@ def performance(
                                                  + DAY_FORMS)] = None,
     end: Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Last day of the period (included).")] = None,
     person: Annotated[Optional[str], typer.Option("--person", metavar="USER", help="Only this person.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.performance import scores
-    from receptionctl.i18n import _, code
-    from receptionctl.render.output import print_json, print_table, say
 
     st = state(ctx)
     with st.session() as session:
         first, last = period_of(session, month, quarter, start, end, default="quarter")
         result = scores(session, st.actor, first, last, person)
-    if as_json:
-        print_json(result)
-        return
+    out.show(result, lambda: _print_scores(result, first, last))
+
+
+def _print_scores(result, first, last) -> None:
+    """The scores of the people, then of the teams, then every deduction."""
+    from receptionctl.i18n import _, code
+    from receptionctl.render.output import print_table, say
 
     def pct(v):
         return "-" if v is None else f"{round(v * 100)}%"

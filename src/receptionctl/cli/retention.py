@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, LimitOpt, WideOpt, emit, record_id, state
+from receptionctl.cli.common import LimitOpt, record_id, state
+from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, chinese, code
 
 retention_app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -74,18 +75,21 @@ def _waiting(what: str | None) -> str | None:
 @retention_app.command("plan", help="What is due for destruction now, per record class, and why: the policy's "
                        "period, the cut-off moment, how many records are due, how many a legal hold keeps, the "
                        "oldest. Nothing changes. Example: receptionctl retention plan")
-def retention_plan(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def retention_plan(ctx: typer.Context, *, out: Output) -> None:
     from receptionctl.domain import retention
-    from receptionctl.render.output import note, print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         view = retention.plan(session)
-    if as_json:
-        print_json(view)
-        return
+    out.show(view, lambda: _print_plan(view, out.wide))
+
+
+def _print_plan(view, wide: bool) -> None:
+    from receptionctl.render.output import note, print_table
+
     print_table([{**r.__dict__, "part": _part(r.part), "since": _(r.since), "action": _(r.action)} for r in view.rows],
-                _columns(PLAN_COLUMNS))
+                _columns(PLAN_COLUMNS), wide=wide or None)
     if view.pending:
         note(_("waiting for approval: run {runs}").format(runs=", ".join(map(str, view.pending))))
     elif view.due:
@@ -97,19 +101,21 @@ def retention_plan(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt =
                        "that became due later. One pending retention run at a time; refused (exit 1) when nothing "
                        "is due (approver, duty manager, admin). Example: receptionctl retention run --note "
                        "\"December review\"")
+@output_options
 def retention_run(
     ctx: typer.Context,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Why or for what review "
                                                 "(kept with the run).")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.create_run(session, st.actor, note)
-    emit(view, as_json, _("retention run {id} created: {summary}; it needs two approvals by different people "
-                          "(`receptionctl retention approve {id}`)").format(id=view.id, summary=_summary(view)))
+    out.done(view, _("retention run {id} created: {summary}; it needs two approvals by different people "
+                     "(`receptionctl retention approve {id}`)").format(id=view.id, summary=_summary(view)))
 
 
 @retention_app.command("approve", help="Approve a pending run (a retention run or an erasure). The first approval "
@@ -117,7 +123,8 @@ def retention_run(
                        "transaction, writes the destruction records, then deletes the attachment files and compacts "
                        "the SQLite file so the old bytes are gone. The same person twice: exit 4 (approver, duty "
                        "manager, admin). Example: receptionctl retention approve 3")
-def retention_approve(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False) -> None:
+@output_options
+def retention_approve(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
     from receptionctl.domain import retention
 
     st = state(ctx)
@@ -145,56 +152,57 @@ def retention_approve(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False)
     else:
         message = _("{kind} run {id}: first approval by {user}; nothing is destroyed until a different approver "
                     "approves it too").format(kind=code(done.run.kind), id=done.run.id, user=done.run.first_by)
-    emit(done.run, as_json, message)
+    out.done(done.run, message)
 
 
 @retention_app.command("cancel", help="Drop a pending run: nothing of it is destroyed (approver, duty manager, "
                        "admin). Example: receptionctl retention cancel 3 --reason \"wrong person\"")
-def retention_cancel(ctx: typer.Context, run: RunArg, reason: ReasonOpt, as_json: JsonOpt = False) -> None:
+@output_options
+def retention_cancel(ctx: typer.Context, run: RunArg, reason: ReasonOpt, *, out: Output) -> None:
     from receptionctl.domain import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.cancel_run(session, st.actor, run, reason)
-    emit(view, as_json, _("{kind} run {id} cancelled").format(kind=code(view.kind), id=view.id))
+    out.done(view, _("{kind} run {id} cancelled").format(kind=code(view.kind), id=view.id))
 
 
 @retention_app.command("list", help="Retention runs and erasures: state, who approved, how many records were due "
                        "and destroyed. Example: receptionctl retention list --state pending")
+@output_options(wide=True)
 def retention_list(
     ctx: typer.Context,
     state_: Annotated[Optional[str], typer.Option("--state", metavar="pending|done|cancelled",
                                                   help="Only runs in this state.")] = None,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import retention
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         views = retention.list_runs(session, state=state_, limit=limit)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([{**v.__dict__, "waiting_for": _waiting(v.waiting_for), "subject": _subject(v.subject)}
-                     for v in views], _columns(RUN_COLUMNS))
+    out.table(views, _columns(RUN_COLUMNS), rows=[
+        {**v.__dict__, "waiting_for": _waiting(v.waiting_for), "subject": _subject(v.subject)} for v in views])
 
 
 @retention_app.command("show", help="One run: what was due per class (with its cut-off moment), the approvals, and "
                        "its destruction records (class, how many, skipped, the approvers, when). "
                        "Example: receptionctl retention show 3")
-def retention_show(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False) -> None:
+@output_options
+def retention_show(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
     from receptionctl.domain import retention
-    from receptionctl.render.output import print_fields, print_json, print_table, text
 
     st = state(ctx)
     with st.session() as session:
         v = retention.show_run(session, run)
-    if as_json:
-        print_json(v)
-        return
+    out.show(v, lambda: _print_run(v))
+
+
+def _print_run(v) -> None:
+    from receptionctl.render.output import print_fields, print_table, text
+
     def by(at, user) -> str:
         return _("{at} by {user}").format(at=text(at), user=user)
 
@@ -222,50 +230,50 @@ def retention_show(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False) ->
                   "attachments and cases; a held case itself. Held records are in no retention run and no erasure "
                   "until the hold is removed (approver, duty manager, admin). "
                   "Example: receptionctl hold add client:Acme --reason \"contract dispute 2026-17\"")
+@output_options
 def hold_add(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(metavar="TARGET", help="client:NAME or client:ID, visit:N, case:N.")],
     reason: ReasonOpt,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.add_hold(session, st.actor, target, reason)
-    emit(view, as_json, _("legal hold {id} placed on {label}").format(id=view.id, label=retention.label_shown(view)))
+    out.done(view, _("legal hold {id} placed on {label}").format(id=view.id, label=retention.label_shown(view)))
 
 
 @hold_app.command("list", help="Legal holds in force (--all: removed ones too). Example: receptionctl hold list")
+@output_options(wide=True)
 def hold_list(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Removed holds too.")] = False,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import retention
-    from receptionctl.render.output import print_json, print_table
 
     st = state(ctx)
     with st.session() as session:
         views = retention.list_holds(session, all_=all_)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([{**v.__dict__, "label": retention.label_shown(v),
-                      "state": _("in force") if v.active else _("removed by {user}").format(user=v.removed_by)}
-                     for v in views], _columns(HOLD_COLUMNS, "hold"))
+    out.table(views, _columns(HOLD_COLUMNS, "hold"), rows=[
+        {**v.__dict__, "label": retention.label_shown(v),
+         "state": _("in force") if v.active else _("removed by {user}").format(user=v.removed_by)} for v in views])
 
 
 @hold_app.command("remove", help="End a legal hold: its records follow their retention periods again (approver, "
                   "duty manager, admin). Example: receptionctl hold remove 2 --reason \"dispute settled\"")
-def hold_remove(ctx: typer.Context, hold: HoldArg, reason: ReasonOpt, as_json: JsonOpt = False) -> None:
+@output_options
+def hold_remove(ctx: typer.Context, hold: HoldArg, reason: ReasonOpt, *, out: Output) -> None:
     from receptionctl.domain import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = retention.remove_hold(session, st.actor, hold, reason)
-    emit(view, as_json, _("legal hold {id} on {label} removed").format(id=view.id, label=retention.label_shown(view)))
+    out.done(view, _("legal hold {id} on {label} removed").format(id=view.id, label=retention.label_shown(view)))
 
 
 # -- erasure on request ----------------------------------------------------------------------
@@ -276,6 +284,7 @@ def hold_remove(ctx: typer.Context, hold: HoldArg, reason: ReasonOpt, as_json: J
                     "identity number, in the records and in the audit log. Refused (exit 1) while a legal hold "
                     "keeps one of them (approver, duty manager, admin). "
                     "Example: receptionctl person erase --name \"Zhang San\"")
+@output_options
 def person_erase(
     ctx: typer.Context,
     contact: Annotated[Optional[list[int]], typer.Option("--contact", metavar="ID", parser=record_id,
@@ -286,11 +295,11 @@ def person_erase(
                                                 "with this name (case-insensitive).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="The request (when, how it came); "
                                                 "kept with the run, the erased values replaced.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
-    from receptionctl.domain import clock, retention
+    from receptionctl.domain import retention
     from receptionctl.errors import BadInput
-    from receptionctl.render.output import print_json, say
 
     if not contact and not guest and name is None:
         raise BadInput(_("person erase needs --contact ID, --guest ID or --name TEXT: expected who is to be erased"))
@@ -298,9 +307,14 @@ def person_erase(
     with st.session(write=True) as session:
         done = retention.erase_person(session, st.actor, contacts=contact or [], guests=guest or [], name=name,
                                       note=note)
-    if as_json:
-        print_json(done)
-        return
+    out.show(done, lambda: _say_erasure(done))
+
+
+def _say_erasure(done) -> None:
+    """Each person matched, then the run that erases them."""
+    from receptionctl.domain import clock
+    from receptionctl.render.output import say
+
     for m in done.matches:
         if m.kind == "guest":
             say("  " + _("guest {id}: {name} ({client}, visit {visit}, {day})").format(

@@ -6,7 +6,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, WideOpt, complete_user, emit, state
+from receptionctl.cli.common import complete_user, state
+from receptionctl.cli.output import Output, output_options
 from receptionctl.domain.vocab import StaffRole
 from receptionctl.i18n import N_, _, code
 
@@ -23,6 +24,7 @@ def _roles(roles) -> str:
 
 @app.command("add", help="Add a staff member (admin only). Example: receptionctl staff add li.na "
              "--name \"Li Na\" --dept \"Customer service\" --role coordinator --role host")
+@output_options
 def add(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Login-style name used with --as and in assignments.")],
@@ -32,28 +34,26 @@ def add(
         Optional[List[StaffRole]],
         typer.Option("--role", help="A role; repeat for several. Default: staff.", case_sensitive=False),
     ] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.staff import add_staff
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = add_staff(session, st.actor, username, name, dept, [r.value for r in role or []])
-    emit(view, as_json, _("staff {user} added: {name}, {dept} ({roles})").format(
+    out.done(view, _("staff {user} added: {name}, {dept} ({roles})").format(
         user=view.username, name=view.name, dept=view.dept, roles=_roles(view.roles)))
 
 
 @app.command("list", help="List staff members and their roles. Example: receptionctl staff list --json")
-def list_(ctx: typer.Context, as_json: JsonOpt = False, wide: WideOpt = False) -> None:
+@output_options(wide=True)
+def list_(ctx: typer.Context, *, out: Output) -> None:
     from receptionctl.domain.staff import list_staff
-    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         views = list_staff(session)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([{**v.__dict__, "roles": _roles(v.roles) or None} for v in views], _COLUMNS)
+    out.table(views, _COLUMNS, rows=[{**v.__dict__, "roles": _roles(v.roles) or None} for v in views])
 
 
 UserArg = Annotated[str, typer.Argument(metavar="USER", help="The person: username, id, full name, or a unique part of one.", autocompletion=complete_user)]
@@ -63,6 +63,7 @@ UserArg = Annotated[str, typer.Argument(metavar="USER", help="The person: userna
              "The last active admin keeps the admin role; --notify sets their notification channel; --db-login maps "
              "a login to them (policy identity os or db). "
              "Example: receptionctl staff edit li --add-role approver")
+@output_options
 def edit(
     ctx: typer.Context,
     user: UserArg,
@@ -80,7 +81,8 @@ def edit(
         "--db-login", metavar="NAME", help="The login that is theirs: the PostgreSQL role they connect as (policy "
         "identity db) or their operating-system login where it differs from their username (policy identity os); "
         "\"\" clears it.")] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.staff import edit_staff
 
@@ -89,28 +91,30 @@ def edit(
         view = edit_staff(session, st.actor, user, name=name, dept=dept,
                           add_roles=[r.value for r in add_role or []], remove_roles=[r.value for r in remove_role or []],
                           notify_url=notify_url, db_login=db_login)
-    emit(view, as_json, _("staff {user} changed: {name}, {dept} ({roles})").format(
+    out.done(view, _("staff {user} changed: {name}, {dept} ({roles})").format(
         user=view.username, name=view.name, dept=view.dept, roles=_roles(view.roles)))
 
 
-def _set_active(ctx: typer.Context, user: str, active: bool, as_json: bool) -> None:
+def _set_active(ctx: typer.Context, user: str, active: bool, out: Output) -> None:
     from receptionctl.domain.staff import set_active
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = set_active(session, st.actor, user, active)
-    emit(view, as_json, (_("staff {user} is now active") if active else _("staff {user} is now inactive")).format(
+    out.done(view, (_("staff {user} is now active") if active else _("staff {user} is now inactive")).format(
         user=view.username))
 
 
 @app.command("deactivate", help="A person who left or is away for good (admin only): they keep their history, "
              "cannot act, are not offered as owner, and the daily report shows their open tasks as needing "
              "a new owner. Not the last admin. Example: receptionctl staff deactivate wang")
-def deactivate(ctx: typer.Context, user: UserArg, as_json: JsonOpt = False) -> None:
-    _set_active(ctx, user, False, as_json)
+@output_options
+def deactivate(ctx: typer.Context, user: UserArg, *, out: Output) -> None:
+    _set_active(ctx, user, False, out)
 
 
 @app.command("activate", help="Let an inactive person act again (admin only). "
              "Example: receptionctl staff activate wang")
-def activate(ctx: typer.Context, user: UserArg, as_json: JsonOpt = False) -> None:
-    _set_active(ctx, user, True, as_json)
+@output_options
+def activate(ctx: typer.Context, user: UserArg, *, out: Output) -> None:
+    _set_active(ctx, user, True, out)

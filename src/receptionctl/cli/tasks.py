@@ -6,9 +6,21 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, LimitOpt, MineOpt, NoPagerOpt, WHEN_FORMS, WideOpt, complete_user, emit, owner_filter, record_id, state, when
+from receptionctl.cli.common import (
+    WHEN_FORMS,
+    LimitOpt,
+    MineOpt,
+    NoPagerOpt,
+    complete_user,
+    owner_filter,
+    record_id,
+    state,
+    when,
+)
+from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
-from receptionctl.domain.vocab import TaskStage, TaskStateFilter as State
+from receptionctl.domain.vocab import TaskStage
+from receptionctl.domain.vocab import TaskStateFilter as State
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
@@ -33,21 +45,19 @@ def task_rows(views):
     ]
 
 
-def checklist(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+@output_options
+def checklist(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
     from receptionctl.domain.views import checklist as build
-    from receptionctl.render.output import print_json
     from receptionctl.render.sheets import print_checklist
 
     with state(ctx).session() as session:
         sheet = build(session, visit)
-    if as_json:
-        print_json(sheet)
-    else:
-        print_checklist(sheet)
+    out.show(sheet, lambda: print_checklist(sheet))
 
 
 @app.command("list", help="List tasks (open ones unless --state says otherwise), by due time. "
              "Example: receptionctl task list --owner li.na --overdue")
+@output_options(wide=True)
 def list_(
     ctx: typer.Context,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="Only this visit's tasks.")] = None,
@@ -58,14 +68,12 @@ def list_(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
     state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped, missed (still open when the visit was completed) or all.")] = State.open,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
     no_pager: NoPagerOpt = False,
 ) -> None:
-    from receptionctl.domain.engine import list_tasks
-    from receptionctl.render.output import print_json, print_table
-
     from receptionctl.domain.cases import sees_staff_complaints
+    from receptionctl.domain.engine import list_tasks
 
     owner = owner_filter(ctx, owner, mine)
     st = state(ctx)
@@ -73,30 +81,30 @@ def list_(
         views = list_tasks(session, visit_id=visit, owner=owner, stage=stage.value if stage else None,
                            overdue=overdue, state=state_.value, limit=limit,
                            hide_restricted=not sees_staff_complaints(session, st.actor))
-    if as_json:
-        print_json(views)
-    else:
-        print_table(task_rows(views), TASK_COLUMNS, pager=not no_pager)
+    out.table(views, TASK_COLUMNS, rows=task_rows(views), pager=not no_pager)
 
 
 @app.command("done", help="Mark a task done (its owner, the backup, a coordinator or an admin). "
              "A repeating task gets its next one. A task missed at the visit's completion can still be "
              "recorded as done, late: give the real time with --at; the audit log says it was late. "
              "Example: receptionctl task done 42 --note \"briefed the team\"")
+@output_options
 def done(ctx: typer.Context, task: TaskArg,
          note: Annotated[Optional[str], typer.Option("--note", help="What was done.")] = None,
          at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="When it was really done "
                        "(default now; not in the future). " + WHEN_FORMS)] = None,
-         as_json: JsonOpt = False) -> None:
+         *, out: Output) -> None:
     from receptionctl.domain import work
-    from receptionctl.render.output import print_json, say, text
 
     st = state(ctx)
     with st.session(write=True) as session:
         view, nxt = work.done(session, st.actor, task, note, at=when(at, session) if at else None)
-    if as_json:
-        print_json(view)
-        return
+    out.show(view, lambda: _say_done(view, nxt))
+
+
+def _say_done(view, nxt) -> None:
+    from receptionctl.render.output import say, text
+
     if view.done_at and view.done_at > view.due_at:
         say(_("task {task} done: {title} (late)").format(task=view.id, title=view.shown_title))
     else:
@@ -107,40 +115,43 @@ def done(ctx: typer.Context, task: TaskArg,
 
 @app.command("skip", help="Skip a task that is not needed, with a reason. "
              "Example: receptionctl task skip 42 --reason \"covered by the site plan\"")
+@output_options
 def skip(ctx: typer.Context, task: TaskArg,
          reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
-         as_json: JsonOpt = False) -> None:
+         *, out: Output) -> None:
     from receptionctl.domain import work
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = work.skip(session, st.actor, task, reason)
-    emit(view, as_json, _("task {task} skipped: {title}").format(task=view.id, title=view.shown_title))
+    out.done(view, _("task {task} skipped: {title}").format(task=view.id, title=view.shown_title))
 
 
 @app.command("reassign", help="Give an open task to one active person, whatever its role's assignment says "
              "(a coordinator or an admin; audited). Example: receptionctl task reassign 42 --to wang")
+@output_options
 def reassign(ctx: typer.Context, task: TaskArg,
              to: Annotated[str, typer.Option("--to", metavar="USER", autocompletion=complete_user, help="The person: username, name, or a unique "
                                              "part of one.")],
-             as_json: JsonOpt = False) -> None:
+             *, out: Output) -> None:
     from receptionctl.domain import engine
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = engine.reassign(session, st.actor, task, to)
-    emit(view, as_json, _("task {task} is now {who}'s: {title}").format(task=view.id, who=view.who,
-                                                                         title=view.shown_title))
+    out.done(view, _("task {task} is now {who}'s: {title}").format(task=view.id, who=view.who,
+                                                                    title=view.shown_title))
 
 
 @app.command("note", help="Add a line of news to a task, kept with who and when (audited). "
              "Example: receptionctl task note 42 \"client asked to move the call to 3 pm\"")
+@output_options
 def note(ctx: typer.Context, task: TaskArg,
          text: Annotated[str, typer.Argument(help="What happened or what to remember.")],
-         as_json: JsonOpt = False) -> None:
+         *, out: Output) -> None:
     from receptionctl.domain import engine
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = engine.add_note(session, st.actor, task, text)
-    emit(view, as_json, _("task {task}: note added").format(task=view.id))
+    out.done(view, _("task {task}: note added").format(task=view.id))

@@ -6,7 +6,21 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import JsonOpt, LimitOpt, NoPagerOpt, RevealOpt, WHEN_FORMS, WideOpt, complete_client, complete_user, complete_visit, emit, number, record_id, report, state, when, whole
+from receptionctl.cli.common import (
+    WHEN_FORMS,
+    LimitOpt,
+    NoPagerOpt,
+    RevealOpt,
+    complete_client,
+    complete_user,
+    complete_visit,
+    number,
+    record_id,
+    state,
+    when,
+    whole,
+)
+from receptionctl.cli.output import Output, output_options
 from receptionctl.domain.vocab import Purpose, VisitStatus
 from receptionctl.i18n import N_, _, code
 
@@ -48,6 +62,7 @@ def row(v) -> dict:
 @app.command("new", help="Record a visit; it gets a draft reception plan. Warns when the notice is short. "
              "Example: receptionctl visit new --client \"Huaxin Precision Machinery\" --at \"12-01 10:00\" "
              "--purpose tour --headcount 6 --host li.na")
+@output_options
 def new(
     ctx: typer.Context,
     client: Annotated[str, typer.Option("--client", help="Client id, name, or a unique part of the name.", autocompletion=complete_client)],
@@ -61,10 +76,10 @@ def new(
     offsite: Annotated[bool, typer.Option("--offsite", help="The reception is away from the company (fair, event, client's premises).")] = False,
     host: Annotated[Optional[str], typer.Option("--host", metavar="USER", help="The primary host.", autocompletion=complete_user)] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help="An urgent reception: hours of notice instead of working days.")] = False,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain.visits import create_visit, span
-    from receptionctl.render.output import print_json, say
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -72,20 +87,20 @@ def new(
         end = span(start, hours, when(until, session) if until else None)
         done = create_visit(session, st.actor, client=client, starts_at=start, ends_at=end, purpose=purpose.value,
                             headcount=headcount, level=level, venue=venue, offsite=offsite, host=host, urgent=urgent)
-    v = done.view
-    if as_json:
-        print_json(v)
-    else:
-        from receptionctl.render.output import span_text
+    out.done(done, _recorded)
 
-        say(_("visit {visit} recorded: {client}, {purpose}, {span}, level {level}, plan {plan}").format(
-            visit=v.id, client=v.client, purpose=code(v.purpose), span=span_text(v.starts_at, v.ends_at),
-            level=v.level, plan=code(v.plan_status)))
-    report(done)
+
+def _recorded(v) -> str:
+    from receptionctl.render.output import span_text
+
+    return _("visit {visit} recorded: {client}, {purpose}, {span}, level {level}, plan {plan}").format(
+        visit=v.id, client=v.client, purpose=code(v.purpose), span=span_text(v.starts_at, v.ends_at),
+        level=v.level, plan=code(v.plan_status))
 
 
 @app.command("list", help="List visits by start time, with their status, plan status and flags. "
              "Example: receptionctl visit list --from today --to +7d")
+@output_options(wide=True)
 def list_(
     ctx: typer.Context,
     start: Annotated[Optional[str], typer.Option("--from", metavar="WHEN", help="Only visits still going on at or after this moment (same forms as --at: today, 12-01, 下周一 ...).")] = None,
@@ -93,69 +108,65 @@ def list_(
     status: Annotated[Optional[VisitStatus], typer.Option("--status", help="Only visits in this status.")] = None,
     client: Annotated[Optional[str], typer.Option("--client", help="Only this client's visits (id, name, or a unique part of it).", autocompletion=complete_client)] = None,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
-    wide: WideOpt = False,
+    *,
+    out: Output,
     no_pager: NoPagerOpt = False,
 ) -> None:
     from receptionctl.domain.visits import list_visits
-    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         views = list_visits(session, start=when(start, session) if start else None,
                             end=when(end, session) if end else None,
                             status=status.value if status else None, client=client, limit=limit)
-    if as_json:
-        print_json(views)
-    else:
-        print_table([row(v) for v in views], COLUMNS, pager=not no_pager)
+    out.table(views, COLUMNS, rows=[row(v) for v in views], pager=not no_pager)
 
 
 @app.command("show", help="Show a visit: details, roles, notice, clashes, guests, incidents, notes, feedback, "
              "outcome, evaluation, archive label. Example: receptionctl visit show 7")
-def show(ctx: typer.Context, visit: VisitArg, reveal: RevealOpt = False, as_json: JsonOpt = False) -> None:
+@output_options
+def show(ctx: typer.Context, visit: VisitArg, reveal: RevealOpt = False, *, out: Output) -> None:
     from receptionctl.domain.views import show_visit
-    from receptionctl.render.output import print_json
     from receptionctl.render.sheets import print_visit
 
     st = state(ctx)
     with st.session(write=reveal) as session:
         detail = show_visit(session, visit, actor=st.actor, reveal=reveal, cipher=st.cipher)
-    if as_json:
-        print_json(detail)
-    else:
-        print_visit(detail)
+    out.show(detail, lambda: print_visit(detail))
 
 
 @app.command("reschedule", help="Move a visit; its agenda and open tasks move with it and an approved plan "
              "needs approval again. Example: receptionctl visit reschedule 7 --at \"12-02 10:00\" --hours 3")
+@output_options
 def reschedule(
     ctx: typer.Context,
     visit: VisitArg,
     at: AtOpt,
     hours: Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="New length in hours (default: keep the length).")] = None,
     until: UntilOpt = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import visits
-    from receptionctl.render.output import print_json, say, span_text
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.reschedule(session, st.actor, visit, when(at, session), hours,
                                  when(until, session) if until else None)
-    v = done.view
-    if as_json:
-        print_json(v)
-    else:
-        say(_("visit {visit} at {span}, plan {plan}").format(visit=v.id, span=span_text(v.starts_at, v.ends_at),
-                                                             plan=code(v.plan_status)))
-    report(done)
+    out.done(done, _moved)
+
+
+def _moved(v) -> str:
+    from receptionctl.render.output import span_text
+
+    return _("visit {visit} at {span}, plan {plan}").format(visit=v.id, span=span_text(v.starts_at, v.ends_at),
+                                                            plan=code(v.plan_status))
 
 
 @app.command("edit", help="Correct a visit's venue, headcount, level, purpose, off-site or urgency (audited). "
              "A new level, purpose or off-site changes which procedure steps apply: open ones that no longer "
              "do are skipped, new ones open, done ones stay done. Any change sends an approved plan back for "
              "approval. Example: receptionctl visit edit 7 --level 1 --headcount 12")
+@output_options
 def edit(
     ctx: typer.Context,
     visit: VisitArg,
@@ -169,7 +180,8 @@ def edit(
                                                     "not.", show_default=False)] = None,
     urgent: Annotated[Optional[bool], typer.Option("--urgent/--no-urgent", help="An urgent reception (hours of "
                                                    "notice), or not.", show_default=False)] = None,
-    as_json: JsonOpt = False,
+    *,
+    out: Output,
 ) -> None:
     from receptionctl.domain import visits
 
@@ -178,31 +190,33 @@ def edit(
         done = visits.edit_visit(session, st.actor, visit, venue=venue, headcount=headcount, level=level,
                                  purpose=purpose.value if purpose else None, offsite=offsite, urgent=urgent)
     v = done.view
-    emit(done, as_json, _("visit {visit} changed: {client}, {purpose}, level {level}, {headcount} guests, "
-                          "plan {plan}").format(visit=v.id, client=v.client, purpose=code(v.purpose), level=v.level,
-                                                headcount=v.headcount, plan=code(v.plan_status)))
+    out.done(done, _("visit {visit} changed: {client}, {purpose}, level {level}, {headcount} guests, "
+                     "plan {plan}").format(visit=v.id, client=v.client, purpose=code(v.purpose), level=v.level,
+                                           headcount=v.headcount, plan=code(v.plan_status)))
 
 
 @app.command("cancel", help="Cancel a visit that has not taken place, with a reason. "
              "Example: receptionctl visit cancel 7 --reason \"client postponed\"")
+@output_options
 def cancel(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="Why the visit is cancelled.")],
-           as_json: JsonOpt = False) -> None:
+           *, out: Output) -> None:
     from receptionctl.domain import visits
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.cancel(session, st.actor, visit, reason)
-    emit(done.view, as_json, _("visit {visit} cancelled").format(visit=visit))
+    out.done(done.view, _("visit {visit} cancelled").format(visit=visit))
 
 
 @app.command("complete", help="The visit took place: it is completed and gets the follow-up tasks. "
              "Example: receptionctl visit complete 7")
-def complete(ctx: typer.Context, visit: VisitArg, as_json: JsonOpt = False) -> None:
+@output_options
+def complete(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
     from receptionctl.domain.followups import complete as do
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit)
-    emit(done, as_json, _("visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)").format(
+    out.done(done, _("visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)").format(
         visit=visit))
