@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 COMPILE_CATALOGUES := -c 'import pathlib, babel.messages.pofile as po, babel.messages.mofile as mo; [mo.write_mo(open(f.with_suffix(".mo"), "wb"), po.read_po(open(f, "rb"))) for f in pathlib.Path("src/receptionctl/locale").glob("*/LC_MESSAGES/*.po")]'
 
-.PHONY: install demo test test-slow test-pg test-latest lock lock-check bench clean i18n
+.PHONY: install demo test lint test-slow test-pg test-latest lock lock-check bench clean i18n
 
 $(UV): requirements/uv.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -38,9 +38,13 @@ demo: $(STAMP)
 
 # The layers first (.importlinter: arrows point down, stages meet only through the engine), then the suite,
 # on every core (pytest-xdist: each worker builds its own template databases). test-pg runs in one process.
-test: $(STAMP)
-	$(BIN)/lint-imports
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not slow"
+
+# The layers (.importlinter), then ruff: pyflakes, the order of imports, complexity (pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check src tests bench
 
 # The slow proofs (tests marked slow: load from ten processes, SIGKILL at random moments, the bad-input
 # campaign, faults, concurrent writers): CI runs them after `make test`.
@@ -48,8 +52,7 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --dist loadfile -m slow
 
 # The same suite on a throwaway local PostgreSQL server (Debian's).
-test-pg: $(STAMP)
-	$(BIN)/lint-imports
+test-pg: $(STAMP) lint
 	scripts/with-pg $(BIN)/python -m pytest -q
 
 # A synthetic database of $(BENCH_VISITS) visits; times the morning's commands end to end.

@@ -21,7 +21,15 @@ def build(target: str, visits: int, now: datetime, seed: int = 7, history: int =
     from receptionctl.domain.engine import current
     from receptionctl.store.db import Database
     from receptionctl.store.models import (
-        Assignment, Client, Feedback, Incident, Plan, Staff, StaffRole, Task, Visit,
+        Assignment,
+        Client,
+        Feedback,
+        Incident,
+        Plan,
+        Staff,
+        StaffRole,
+        Task,
+        Visit,
     )
 
     rnd = random.Random(seed)

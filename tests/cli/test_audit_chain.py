@@ -14,7 +14,7 @@ import textwrap
 import pytest
 
 from tests.cli.test_foundation import one_error_line
-from tests.cli.test_retention import LATER, NOW, archive, approve, run
+from tests.cli.test_retention import LATER, NOW, approve, archive, run
 from tests.conftest import PG_URL
 
 GENESIS = "0" * 64

@@ -156,9 +156,10 @@ def test_a_complaint_about_staff_is_the_duty_managers_and_hidden_from_others(cre
         one_error_line(cli("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", points,
                            env=NOW), code, "2 to 5")
     crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", "3", env=NOW)
+    import os
+
     from receptionctl.domain.cases import deductions
     from receptionctl.store.db import Database
-    import os
 
     db = Database(os.environ["RECEPTIONCTL_DB"])
     with db.session() as s:

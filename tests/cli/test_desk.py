@@ -253,9 +253,8 @@ def test_the_managers_daily_review_is_recorded_once_and_its_absence_is_an_alert(
 
 
 def test_the_review_alert_takes_a_constant_number_of_statements(crew, db_target):
-    from tests.conftest import statements
-
     from receptionctl.domain import desk
+    from tests.conftest import statements
 
     start(crew)
     prepare(crew)

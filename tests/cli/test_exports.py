@@ -9,12 +9,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.cli.test_cases import NOW
 from tests.cli.test_foundation import one_error_line
 from tests.cli.test_procedure_tasks import TASK_FIELDS
 from tests.cli.test_reception_followup import held  # noqa: F401  (a fixture)
 from tests.cli.test_restricted import crew  # noqa: F401  (a fixture)
-from tests.cli.test_cases import NOW
-from tests.cli.test_visits_plans import VISIT_FIELDS, approved, new_visit
+from tests.cli.test_visits_plans import VISIT_FIELDS, new_visit
 
 BOM = "\ufeff"
 

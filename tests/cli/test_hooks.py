@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from receptionctl.services.hooks import hooks_for, names
-from tests.cli.test_cases import add as add_case, case_team
+from tests.cli.test_cases import add as add_case
+from tests.cli.test_cases import case_team
 from tests.cli.test_visits_plans import approved, new_visit, ready
 from tests.conftest import NOW, PG_URL
 

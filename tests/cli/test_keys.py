@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
@@ -224,9 +223,10 @@ def test_rotation_updates_in_batches_not_one_statement_per_row(loaded, ok, db_ta
 
 
 def test_every_encrypted_column_is_rotated():
+    from sqlmodel import SQLModel
+
     from receptionctl.domain.keys import SENSITIVE
     from receptionctl.store import models  # noqa: F401 - every table registered
-    from sqlmodel import SQLModel
 
     encrypted = {t.name for t in SQLModel.metadata.sorted_tables for c in t.columns if c.name.endswith("_enc")}
     assert encrypted == {name for name, _ in SENSITIVE}

@@ -60,11 +60,20 @@ TASKS = [
 
 def load(target: str, copies: int = 1) -> dict:
     """The data set written `copies` times into the database `target`; visit ids by name."""
+    from sqlmodel import select
+
     from receptionctl.store.db import Database
     from receptionctl.store.models import (
-        Assignment, Client, Evaluation, Feedback, Plan, ServiceCase, Staff, Task, Visit,
+        Assignment,
+        Client,
+        Evaluation,
+        Feedback,
+        Plan,
+        ServiceCase,
+        Staff,
+        Task,
+        Visit,
     )
-    from sqlmodel import select
 
     db = Database(target)
     made = at("2026-10-01 08:00")

@@ -208,7 +208,7 @@ def test_the_staff_whose_tasks_changed_are_asked_to_read_it(crew, tmp_path):
     assert sorted(t["owner"] for t in tasks) == ["chen", "gm", "gm2", "rec"]
     assert {t["due_at"] for t in tasks} == {DUE}
     assert {t["visit_id"] for t in tasks} == {None}
-    assert all(f"version 2026.99" in t["title"] and f"version id {v2['id']}" in t["title"] for t in tasks)
+    assert all("version 2026.99" in t["title"] and f"version id {v2['id']}" in t["title"] for t in tasks)
     assert all("阅读新版接待流程" in t["title_zh"] for t in tasks)
     mine = crew("task", "list", "--mine", "--stage", "desk", "--json", env={"RECEPTIONCTL_USER": "rec"}).json()
     assert [t["id"] for t in mine] == [t["id"] for t in tasks if t["owner"] == "rec"]

@@ -12,9 +12,10 @@ from tests.conftest import PG_URL
 
 
 def test_schema_head_is_the_newest_migration():
-    from alembic.script import ScriptDirectory
-    from alembic.config import Config
     from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     import receptionctl.store.migrations as m
 
@@ -26,9 +27,8 @@ def test_schema_head_is_the_newest_migration():
 def test_migrations_from_blank_match_the_models(db_target):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlmodel import SQLModel
-
     from sqlalchemy import inspect
+    from sqlmodel import SQLModel
 
     from receptionctl.store.models import MIGRATION_ONLY_INDEXES
 

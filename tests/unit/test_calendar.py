@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from receptionctl.domain.calendar import WorkCalendar, calendar_for
 from receptionctl.errors import BadInput

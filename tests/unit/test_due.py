@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.due import OffsetError, parse_due, parse_every

@@ -2,8 +2,8 @@
 
 import pytest
 
-from receptionctl.errors import ExitCode
 from receptionctl.domain.engine.procedure import ProcedureError, default_text, parse
+from receptionctl.errors import ExitCode
 
 GOOD = '''name = "p"
 version = "1"

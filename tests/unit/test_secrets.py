@@ -1,7 +1,7 @@
 import pytest
 
-from receptionctl.errors import BadInput, StorageError
 from receptionctl.domain.secrets import Cipher, clean_id_number, mask, new_key
+from receptionctl.errors import BadInput, StorageError
 
 
 def test_mask_keeps_first_and_last_four():

@@ -2,11 +2,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from receptionctl.domain.calendar import calendar_for
-from receptionctl.errors import BadInput, ExitCode
 from receptionctl.domain.when import parse_day, parse_when
+from receptionctl.errors import BadInput, ExitCode
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SH)  # Tuesday

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock, engine, find, outbox, policy
+from receptionctl.domain.alerts import Alert
 from receptionctl.domain.base import required_text
 from receptionctl.domain.cases import list_cases
-from receptionctl.domain.alerts import Alert
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store.models import (

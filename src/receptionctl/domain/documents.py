@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock, find, policy
-from receptionctl.domain.base import Done, clean_place
 from receptionctl.domain.alerts import Alert
+from receptionctl.domain.base import Done, clean_place
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store.models import Document, DocumentCopy, DocumentLoan, Staff

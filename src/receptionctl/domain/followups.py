@@ -15,9 +15,9 @@ from sqlmodel import delete, select, update
 
 from receptionctl.domain import access, audit, cases, clock, engine, lifecycle, outbox, policy
 from receptionctl.domain.base import Done, amount, load_for_change, required_text
+from receptionctl.domain.clients import resolve_client
 from receptionctl.domain.engine import Event
 from receptionctl.domain.engine.procedure import QuestionSpec
-from receptionctl.domain.clients import resolve_client
 from receptionctl.domain.visits import VISIT_WRITE, get_view
 from receptionctl.domain.vocab import Channel, Intent, Outcome
 from receptionctl.errors import BadInput, NotFound, Refused

@@ -24,7 +24,15 @@ from sqlmodel import select
 from receptionctl.domain import lifecycle, policy
 from receptionctl.domain.followups import converted
 from receptionctl.store.models import (
-    Assignment, Client, Evaluation, Feedback, Plan, ServiceCase, Staff, Task, Visit,
+    Assignment,
+    Client,
+    Evaluation,
+    Feedback,
+    Plan,
+    ServiceCase,
+    Staff,
+    Task,
+    Visit,
 )
 
 GROUPS = ("team", "person", "client-tier", "purpose", "level")

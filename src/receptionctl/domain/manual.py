@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock, engine, lifecycle, policy
+from receptionctl.domain.alerts import Alert
 from receptionctl.domain.calendar import calendar_for
 from receptionctl.domain.engine import METHODS, Procedure, VersionView
 from receptionctl.domain.vocab import StaffRole as StaffRoles
 from receptionctl.domain.vocab import VisitRole
-from receptionctl.domain.alerts import Alert
 from receptionctl.errors import NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store.models import Assignment, ProcedureAck, ProcedureVersion, Staff, StaffRole, Task, Visit

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock, engine, find, policy
-from receptionctl.domain.base import clean_place, required_text
-from receptionctl.domain.secrets import clean_id_number, mask, verify
 from receptionctl.domain.alerts import Alert
+from receptionctl.domain.base import clean_place
+from receptionctl.domain.secrets import clean_id_number, mask, verify
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import GoodsRelease, MailItem, SitePass, Staff, Task

@@ -24,11 +24,11 @@ from receptionctl.domain.visits import (
     VISIT_WRITE,
     Assigned,
     VisitView,
-    staff_ref,
     assignments,
     check_host,
     get_view,
     reopen_plan,
+    staff_ref,
 )
 from receptionctl.domain.vocab import VisitRole
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused

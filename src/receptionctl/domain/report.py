@@ -16,10 +16,10 @@ from sqlmodel import select
 from receptionctl import i18n
 from receptionctl.domain import cases as service_cases
 from receptionctl.domain import clashes, clock, desk, documents, lifecycle, manual, passes, policy, retention
-from receptionctl.domain.cases import CaseDigest
 from receptionctl.domain.alerts import CRITICAL, NORMAL, Alert
 from receptionctl.domain.base import MAX_HOURS
 from receptionctl.domain.calendar import calendar_for
+from receptionctl.domain.cases import CaseDigest
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
 from receptionctl.domain.followups import converted
 from receptionctl.domain.onsite import on_site

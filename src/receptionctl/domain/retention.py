@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -45,8 +45,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain import access, attachments, audit, clock, find, policy
-from receptionctl.domain.base import required_text
 from receptionctl.domain.alerts import Alert
+from receptionctl.domain.base import required_text
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store.models import (

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from receptionctl.domain import access, audit, clock, find, notify, policy
 from receptionctl.domain.vocab import StaffRole, check_username
-from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _
 from receptionctl.store.models import Staff
 from receptionctl.store.models import StaffRole as RoleRow

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from receptionctl.domain import attachments, cases, clashes, engine, followups, policy, reception
 from receptionctl.domain.notes import list_notes
-from receptionctl.i18n import ngettext
 from receptionctl.domain.visits import Assigned, VisitView, assignments, get_view
+from receptionctl.i18n import ngettext
 from receptionctl.store.models import Evaluation, Feedback, Visit
 
 

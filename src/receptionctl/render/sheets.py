@@ -4,7 +4,6 @@ record's show is where what a list shortens is read in full."""
 from __future__ import annotations
 
 import re
-
 import sys
 
 from receptionctl.i18n import N_, _, code
@@ -58,7 +57,7 @@ def _status(value: str) -> str:
     return code(value, "status").replace("_", " ")
 
 
-def print_visit(d) -> None:
+def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after another)
     pairs = [
         (N_("visit"), d.id), (N_("client"), d.client), (N_("when"), _when(d)), (N_("purpose"), code(d.purpose, "purpose")),
         (N_("level"), d.level), (N_("headcount"), d.headcount), (N_("venue"), _venue(d)),

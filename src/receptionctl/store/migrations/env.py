@@ -1,9 +1,9 @@
 """Alembic environment: always online, on the connection receptionctl hands over."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
 import receptionctl.store.models  # noqa: F401  (registers the tables)
-from sqlmodel import SQLModel
 
 connection = context.config.attributes["connection"]
 context.configure(
