@@ -15,9 +15,10 @@ from sqlalchemy import insert
 
 
 def build(target: str, visits: int, now: datetime, seed: int = 7, history: int = 0) -> None:
-    from receptionctl.domain import clock, policy, setup
-    from receptionctl.domain.calendar import calendar_for
-    from receptionctl.domain.due import parse_due
+    from receptionctl.domain import setup
+    from receptionctl.domain.core import clock, policy
+    from receptionctl.domain.core.calendar import calendar_for
+    from receptionctl.domain.core.due import parse_due
     from receptionctl.domain.engine import current
     from receptionctl.store.db import Database
     from receptionctl.store.models import (

@@ -86,7 +86,7 @@ def reception_env(monkeypatch, tmp_path, db_target):
     _set_env(monkeypatch, db_target, tmp_path / "data")
     yield
     from receptionctl import i18n
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
 
     clock.pin(None)
     clock.set_zone(None)
@@ -239,7 +239,7 @@ class Templates:
         A test asking for a template and one of its bases (team and initdb) gets the newest."""
         import copy
 
-        from receptionctl.domain import clock
+        from receptionctl.domain.core import clock
 
         made = self._get(build)
         current = self.started.get(target)
@@ -268,7 +268,7 @@ class Templates:
         return self.made[build]
 
     def _build(self, build) -> _Made:
-        from receptionctl.domain import clock
+        from receptionctl.domain.core import clock
 
         base = build.template_base
         if PG_URL:
@@ -407,7 +407,7 @@ def statements(target: str, fn) -> list[str]:
 
     from sqlalchemy import event
 
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
     from receptionctl.store.db import Database
 
     db = Database(target)

@@ -277,7 +277,7 @@ def test_db_check_verifies_every_file_against_its_hash(rec, ok, cli, tmp_path, d
 
 
 def test_db_check_reads_the_rows_in_one_statement(rec, ok, tmp_path, db_target):
-    from receptionctl.domain.attachments import verify
+    from receptionctl.domain.records.attachments import verify
 
     attach(ok, 1, jpeg(tmp_path), kind="photo")
     one = statements(db_target, verify)
@@ -287,7 +287,7 @@ def test_db_check_reads_the_rows_in_one_statement(rec, ok, tmp_path, db_target):
 
 # -- visit show, case show, the archive label ------------------------------------------------------
 def test_visit_show_lists_them_and_the_archive_label_names_them(rec, ok, tmp_path, db_target):
-    from receptionctl.domain.views import show_visit
+    from receptionctl.domain.visits.views import show_visit
 
     shown = ok("visit", "show", "1", "--json").json()
     assert shown["status"] == "closed" and shown["archive_label"] == "Acme – 2026-12-01"
@@ -344,7 +344,7 @@ def test_remove_deletes_the_file_when_no_other_attachment_has_it(rec, ok, cli, t
 
 
 def test_the_api_the_retention_part_calls(rec, ok, tmp_path, db_target):
-    from receptionctl.domain import attachments
+    from receptionctl.domain.records import attachments
     from receptionctl.store.db import Database
 
     a, b = attach(ok, 1, jpeg(tmp_path), png(tmp_path), kind="photo")
@@ -368,7 +368,7 @@ def test_the_api_the_retention_part_calls(rec, ok, tmp_path, db_target):
 
 
 def test_a_server_database_without_a_folder_cannot_store_files(rec, tmp_path, db_target):
-    from receptionctl.domain import attachments
+    from receptionctl.domain.records import attachments
     from receptionctl.errors import StorageError
     from receptionctl.store.db import Database
 
@@ -480,7 +480,7 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(backup, cli, tmp_path,
 
 @sqlite_only
 def test_restore_needs_the_key_that_opens_the_backup_and_an_admin(backup, cli, db_target, unchanged):
-    from receptionctl.domain.secrets import new_key
+    from receptionctl.domain.core.secrets import new_key
 
     other = new_key().decode()  # RECEPTIONCTL_KEY wins over the key file beside the database
     _nothing_replaced(cli, db_target, ("db", "restore", str(backup)), "does not open", str(backup),

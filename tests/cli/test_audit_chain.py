@@ -71,7 +71,7 @@ def chain(target: str) -> list[tuple]:
 def assert_chained(target: str) -> list[tuple]:
     """Every event's prev_hash is the hash of the one before (the first: the genesis or the anchor),
     and every hash is what domain.audit computes from the stored fields."""
-    from receptionctl.domain import audit
+    from receptionctl.domain.core import audit
     from receptionctl.store.db import Database
 
     db = Database(target)
@@ -90,7 +90,7 @@ def assert_chained(target: str) -> list[tuple]:
 def test_each_event_is_chained_to_the_one_before_as_it_is_added(initdb, db_target):
     from datetime import datetime, timezone
 
-    from receptionctl.domain import audit
+    from receptionctl.domain.core import audit
 
     ok = initdb
     before = chain(db_target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from receptionctl.domain.lifecycle import CASE, CASE_OPEN
+from receptionctl.domain.core.lifecycle import CASE, CASE_OPEN
 from tests.cli.test_foundation import one_error_line
 from tests.cli.test_reception_followup import held  # noqa: F401 (a fixture)
 from tests.conftest import template, with_team
@@ -158,7 +158,7 @@ def test_a_complaint_about_staff_is_the_duty_managers_and_hidden_from_others(cre
     crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", "3", env=NOW)
     import os
 
-    from receptionctl.domain.cases import deductions
+    from receptionctl.domain.cases.cases import deductions
     from receptionctl.store.db import Database
 
     db = Database(os.environ["RECEPTIONCTL_DB"])

@@ -120,7 +120,7 @@ def test_svg_needs_a_chart(team, cli):
 
 
 def test_statement_count_does_not_grow_with_rows(team, data, db_target):
-    from receptionctl.domain.charts import build
+    from receptionctl.domain.measures.charts import build
 
     few = statements(db_target, lambda s: build(s, 8))
     for at in ("2026-12-07 10:00", "2026-12-08 10:00"):

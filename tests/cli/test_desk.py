@@ -67,7 +67,7 @@ def test_a_shift_starts_in_the_policy_shift_of_now_and_one_is_open_per_person(cr
 
 
 def test_a_night_shift_runs_past_midnight():
-    from receptionctl.domain.desk import shift_at
+    from receptionctl.domain.desk.desk import shift_at
 
     shifts = (("morning", "07:00", "15:00"), ("middle", "15:00", "23:00"), ("night", "23:00", "07:00"))
     zone = ZoneInfo("Asia/Shanghai")
@@ -253,7 +253,7 @@ def test_the_managers_daily_review_is_recorded_once_and_its_absence_is_an_alert(
 
 
 def test_the_review_alert_takes_a_constant_number_of_statements(crew, db_target):
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
     from tests.conftest import statements
 
     start(crew)

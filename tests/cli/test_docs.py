@@ -284,7 +284,7 @@ def test_no_page_cites_a_document_outside_the_repository():
 
 def test_every_measure_of_report_kpi_is_defined_on_its_page():
     """`report kpi`'s measures each have their line in the definitions table of measures.md."""
-    from receptionctl.domain.kpi import MEASURES
+    from receptionctl.domain.measures.kpi import MEASURES
 
     page = TEXT[ROOT / "docs" / "usage" / "measures.md"]
     section = page.split("## Measuring the work", 1)[1].split("\n## ", 1)[0]

@@ -264,7 +264,7 @@ def test_the_list_of_copies_out_marks_the_overdue(office):
 def test_the_lists_and_alerts_take_the_same_statements_however_many_documents(office, db_target):
     from datetime import datetime, timezone
 
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     at = datetime(2026, 12, 3, 1, 0, tzinfo=timezone.utc)
     runs = {
@@ -293,7 +293,7 @@ def alerts_at(db_target, moment: str):
     once below: a report takes a while)."""
     from datetime import datetime
 
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
     from receptionctl.store.db import Database
 
     db = Database(db_target)

@@ -304,7 +304,7 @@ def test_reveal_is_admin_only_and_audited(initdb, cli, unchanged):
 
 
 def test_wrong_key_is_a_clear_error(initdb, cli, unchanged):
-    from receptionctl.domain.secrets import new_key
+    from receptionctl.domain.core.secrets import new_key
 
     initdb("client", "add", "Acme")
     initdb("contact", "add", "Acme", "Li Wei", "--id-number", "110101199003077777")
@@ -344,7 +344,7 @@ def test_missing_key_file_is_a_clear_error_and_init_does_not_replace_it(initdb, 
 def test_init_with_key_from_environment_writes_no_key_file(ok, db_target):
     from pathlib import Path
 
-    from receptionctl.domain.secrets import new_key
+    from receptionctl.domain.core.secrets import new_key
 
     ok("init", env={"RECEPTIONCTL_KEY": new_key().decode()})
     run = ok("init")
@@ -361,7 +361,7 @@ def test_invalid_identity_number_is_not_echoed(initdb, cli, unchanged):
 
 
 def test_key_from_environment(cli, ok):
-    from receptionctl.domain.secrets import new_key
+    from receptionctl.domain.core.secrets import new_key
 
     env = {"RECEPTIONCTL_KEY": new_key().decode()}
     ok("init", env=env)

@@ -145,7 +145,7 @@ def test_a_refused_command_runs_no_hook(team, hooks, cli):
 def test_a_rolled_back_change_runs_no_hook(initdb, hooks, db_target):
     """The events of a transaction that fails are never given to a hook; once it commits, they are."""
     from receptionctl.cli.common import State
-    from receptionctl.domain import outbox
+    from receptionctl.domain.core import outbox
 
     script(hooks, "on-any", RECORDER)
     st = State(db_target=db_target, actor="admin")

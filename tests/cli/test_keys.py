@@ -129,7 +129,7 @@ def test_rotate_key_with_the_key_in_the_environment_prints_the_new_key_once(load
 
 
 def test_rotate_key_is_for_an_admin_and_needs_the_right_key(loaded, cli, db_target, unchanged):
-    from receptionctl.domain.secrets import new_key
+    from receptionctl.domain.core.secrets import new_key
 
     folder = Path(db_target).parent if not PG_URL else None
     files = key_files(folder) if folder else None
@@ -211,8 +211,8 @@ def test_a_rotation_stopped_half_way_leaves_both_keys_readable_and_the_next_one_
 
 
 def test_rotation_updates_in_batches_not_one_statement_per_row(loaded, ok, db_target):
-    from receptionctl.domain import keys
-    from receptionctl.domain.secrets import Cipher, new_key
+    from receptionctl.domain.core import keys
+    from receptionctl.domain.core.secrets import Cipher, new_key
 
     for n in range(6):
         ok("contact", "add", "Acme", f"Person {n}", "--id-number", f"X1234567{n}")
@@ -225,7 +225,7 @@ def test_rotation_updates_in_batches_not_one_statement_per_row(loaded, ok, db_ta
 def test_every_encrypted_column_is_rotated():
     from sqlmodel import SQLModel
 
-    from receptionctl.domain.keys import SENSITIVE
+    from receptionctl.domain.core.keys import SENSITIVE
     from receptionctl.store import models  # noqa: F401 - every table registered
 
     encrypted = {t.name for t in SQLModel.metadata.sorted_tables for c in t.columns if c.name.endswith("_enc")}
@@ -234,7 +234,7 @@ def test_every_encrypted_column_is_rotated():
 
 # -- a missing or wrong key: exit 5, one clear line, never ciphertext ---------------------------
 def wrong_keys(db_target):
-    from receptionctl.domain.secrets import new_key
+    from receptionctl.domain.core.secrets import new_key
 
     envs = [{"RECEPTIONCTL_KEY": new_key().decode()}, {"RECEPTIONCTL_KEY": "not a key"}]
     return envs

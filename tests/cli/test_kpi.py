@@ -253,7 +253,7 @@ def test_bad_period_exits_2(data, cli):
 def test_every_measure_is_defined_in_help_and_readme(data):
     from pathlib import Path
 
-    from receptionctl.domain.kpi import MEASURES
+    from receptionctl.domain.measures.kpi import MEASURES
 
     page = (Path(__file__).resolve().parents[2] / "docs" / "usage" / "measures.md").read_text()
     section = page.split("## Measuring the work", 1)[1].split("\n## ", 1)[0]
@@ -267,7 +267,7 @@ def test_every_measure_is_defined_in_help_and_readme(data):
 def test_statement_count_does_not_grow_with_rows(data, db_target, by):
     from datetime import date
 
-    from receptionctl.domain.kpi import measure
+    from receptionctl.domain.measures.kpi import measure
 
     def run(session):
         measure(session, date(2026, 11, 1), date(2026, 11, 30), by)

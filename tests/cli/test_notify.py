@@ -320,7 +320,7 @@ def test_two_sends_at_once_send_each_message_once(team, bot, db_target):
 
 # -- the cost of queueing ------------------------------------------------------------------------------
 def test_queueing_runs_a_fixed_number_of_statements_whatever_the_recipients(team, bot, db_target):
-    from receptionctl.domain import outbox
+    from receptionctl.domain.core import outbox
 
     team("policy", "set", "notify_role_channels", f"approver={bot.url('approvers')}")
     payload = {"visit_id": 1, "client": "Acme", "host": "li", "submitter": "li", "by": "li"}
@@ -356,6 +356,7 @@ def test_a_personal_channel_is_checked_by_apprise(team, cli, unchanged):
 
 
 def test_notify_knows_who_may_see_a_complaint_about_staff_as_cases_does():
-    from receptionctl.domain import cases, notify
+    from receptionctl.domain.cases import cases
+    from receptionctl.domain.core import notify
 
     assert set(notify.SEE_STAFF_COMPLAINTS) == set(cases.SEE_STAFF_COMPLAINTS)

@@ -85,7 +85,7 @@ def test_reveal_is_for_an_admin_and_each_reveal_is_audited(desk, cli, unchanged)
 def test_a_pass_out_past_its_time_is_overdue_and_in_the_who_is_on_site_list(desk, db_target):
     from datetime import datetime, timezone
 
-    from receptionctl.domain.passes import out_now
+    from receptionctl.domain.desk.passes import out_now
     from receptionctl.store.db import Database
 
     p = issue(desk, until="today 18:00")
@@ -268,7 +268,7 @@ def test_the_daily_report_sees_a_pass_overdue_mail_uncollected_and_goods_waiting
 def test_the_alerts_take_the_same_statements_however_many_records(desk, db_target):
     from datetime import datetime, timezone
 
-    from receptionctl.domain.passes import alerts
+    from receptionctl.domain.desk.passes import alerts
 
     at = datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc)
     issue(desk), receive(desk), request(desk)

@@ -39,7 +39,7 @@ def test_the_scores_take_a_fixed_number_of_statements(tmp_path):
     from datetime import date, datetime, timezone
 
     from bench.synthetic import build
-    from receptionctl.domain.performance import scores
+    from receptionctl.domain.measures.performance import scores
     from tests.conftest import statements
 
     now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)

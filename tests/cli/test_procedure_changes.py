@@ -95,7 +95,7 @@ def alert_texts(ok, env):
 
 def unread(db_target, env) -> list[str]:
     """The same alerts straight from the domain (the report is slow to build in a test)."""
-    from receptionctl.domain import manual
+    from receptionctl.domain.records import manual
     from receptionctl.store.db import Database
 
     db = Database(db_target)
@@ -345,7 +345,7 @@ def test_one_alert_per_version_names_ten_and_counts_the_rest(from_template, ok, 
 
 
 def test_loading_and_the_alert_take_a_fixed_number_of_statements(from_template, ok, tmp_path, db_target):
-    from receptionctl.domain import manual
+    from receptionctl.domain.records import manual
 
     from_template(cast)
     load(ok, tmp_path)  # v2: four asked, whose tasks v3 supersedes

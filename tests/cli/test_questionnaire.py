@@ -82,7 +82,7 @@ def test_the_score_is_computed_from_the_answers_and_shown_with_the_questions(tea
 
 def test_the_formula_rounds_halves_up_in_exact_arithmetic():
     from receptionctl.domain.engine.procedure import QuestionSpec
-    from receptionctl.domain.followups import form_score
+    from receptionctl.domain.visits.followups import form_score
 
     form = tuple(QuestionSpec(f"q{n}", f"Q{n}", "scale", weight=1) for n in range(1, 7))
     assert form_score(form, {f"q{n}": 5 for n in range(1, 7)}) == 100

@@ -132,7 +132,7 @@ def test_the_headline_and_alerts_come_first(busy, team):
         out.index(next(line for line in out if line.startswith("Today's visits")))
     head = report(team, "--json").json()["headline"]
     assert set(head) >= {"visits_today", "overdue", "alerts", "satisfaction", "conversion", "conversion_last_month"}
-    from receptionctl.domain.report import ALERT_ORDER
+    from receptionctl.domain.report.report import ALERT_ORDER
 
     kinds = [a["kind"] for a in report(team, "--json").json()["alerts"]]
     assert len(set(kinds)) > 1 and kinds == sorted(kinds, key=ALERT_ORDER.index)  # what matters first
@@ -165,9 +165,9 @@ def count_statements(target: str, fn) -> int:
 def test_statement_count_does_not_grow_with_rows(tmp_path, what):
     from bench.synthetic import build
     from receptionctl.domain.engine import list_tasks
-    from receptionctl.domain.followups import followup_due
-    from receptionctl.domain.report import daily
-    from receptionctl.domain.visits import list_visits
+    from receptionctl.domain.report.report import daily
+    from receptionctl.domain.visits.followups import followup_due
+    from receptionctl.domain.visits.visits import list_visits
     from receptionctl.render.report import as_json, html_page, markdown
 
     def run(session):
@@ -289,8 +289,10 @@ def test_a_critical_incident_is_a_critical_alert_in_both_languages(busy, team):
 
 
 def test_the_report_gathers_every_areas_alerts_from_its_registry():
-    from receptionctl.domain import desk, documents, manual, passes, report, retention
-    from receptionctl.domain.alerts import Alert
+    from receptionctl.domain.core.alerts import Alert
+    from receptionctl.domain.desk import desk, passes
+    from receptionctl.domain.records import documents, manual, retention
+    from receptionctl.domain.report import report
 
     assert set(report.AREAS) == {passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts}
     with pytest.raises(ValueError):

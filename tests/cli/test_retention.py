@@ -98,7 +98,7 @@ def measures(ok, env=LATER):
 
 # -- the policy ---------------------------------------------------------------------------------
 def test_each_class_has_a_period_with_its_source_and_the_audit_log_keeps_six_months(initdb, cli, unchanged):
-    from receptionctl.domain.policy import SETTINGS
+    from receptionctl.domain.core.policy import SETTINGS
 
     shown = initdb("policy", "show", "--json").json()
     assert {k: v for k, v in shown.items() if k.startswith("retention_")} == {
@@ -341,7 +341,7 @@ def test_the_destruction_record_outlives_the_audit_log_it_destroyed(archived):
 def test_the_daily_report_tells_what_is_due_and_what_waits_for_approval(archived, db_target):
     from datetime import datetime, timezone
 
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
     from receptionctl.store.db import Database
 
     ok, _ = archived
@@ -375,7 +375,7 @@ def test_the_daily_report_tells_what_is_due_and_what_waits_for_approval(archived
 
 @pytest.mark.skipif(bool(PG_URL), reason="two SQLite files compared")
 def test_carrying_out_a_run_takes_a_fixed_number_of_statements(archived, db_target, tmp_path):
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     ok, _ = archived
     small = str(tmp_path / "small.db")

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from receptionctl.domain import calendar
+from receptionctl.domain.core import calendar
 from tests.conftest import statements
 
 
@@ -44,7 +44,7 @@ def test_a_damaged_cache_file_is_computed_again(cache_dir):
 
 
 def test_the_policy_is_read_once_per_command(team, db_target):
-    from receptionctl.domain.report import daily
+    from receptionctl.domain.report.report import daily
 
     team("--as", "li", "visit", "new", "--client", "Acme", "--at", "2026-11-25 10:00", "--purpose", "talk",
          "--headcount", "2")

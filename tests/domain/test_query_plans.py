@@ -18,10 +18,10 @@ def test_the_morning_reads_index_ranges_not_the_history(tmp_path):
     from sqlalchemy import event
 
     from bench.synthetic import build
-    from receptionctl.domain import clock
-    from receptionctl.domain.followups import followup_due
-    from receptionctl.domain.report import daily
-    from receptionctl.domain.views import show_visit
+    from receptionctl.domain.core import clock
+    from receptionctl.domain.report.report import daily
+    from receptionctl.domain.visits.followups import followup_due
+    from receptionctl.domain.visits.views import show_visit
     from receptionctl.store.db import Database
 
     now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
@@ -60,8 +60,8 @@ def test_the_retention_alert_reads_closed_history_once(tmp_path):
     report 13 times slower with ten times the history). Counted in SQLite's virtual-machine steps
     (work, not time): three times the history may cost about three times the work, not nine."""
     from bench.synthetic import build
-    from receptionctl.domain import clock
-    from receptionctl.domain.retention import alerts
+    from receptionctl.domain.core import clock
+    from receptionctl.domain.records.retention import alerts
     from receptionctl.store.db import Database
 
     now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)

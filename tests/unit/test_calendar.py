@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from receptionctl.domain.calendar import WorkCalendar, calendar_for
+from receptionctl.domain.core.calendar import WorkCalendar, calendar_for
 from receptionctl.errors import BadInput
 
 CAL = calendar_for("CN")

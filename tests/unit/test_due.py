@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.due import OffsetError, parse_due, parse_every
-from receptionctl.domain.policy import SETTINGS
+from receptionctl.domain.core.calendar import calendar_for
+from receptionctl.domain.core.due import OffsetError, parse_due, parse_every
+from receptionctl.domain.core.policy import SETTINGS
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = calendar_for("CN")

@@ -22,10 +22,10 @@ def test_no_function_in_the_domain_is_longer_than_80_lines():
     assert long == []
 
 
-# The visit statuses several areas count by live in domain/lifecycle.py only (ACTIVE, COMING,
+# The visit statuses several areas count by live in domain/core/lifecycle.py only (ACTIVE, COMING,
 # RECEIVED, ENDED): one of those sets spelled out anywhere else in the domain is a copy.
 def _copies(source: str) -> list[int]:
-    from receptionctl.domain import lifecycle
+    from receptionctl.domain.core import lifecycle
 
     shared = {frozenset(lifecycle.ACTIVE), frozenset(lifecycle.COMING), frozenset(lifecycle.RECEIVED),
               frozenset(lifecycle.ENDED)}
@@ -53,6 +53,6 @@ def test_the_set_finder_finds_a_copy():
 def test_today_is_the_policys_and_written_once():
     """One today() in the company's zone (policy.today); no copy of the expression elsewhere."""
     pattern = re.compile(r"clock\.now\(\)\.astimezone\([^)]*work_zone\([^)]*\)\)\.date\(\)|def _today\b|clock\.today\(")
-    found = [f"{path.relative_to(SRC)}:{n}" for path in sorted(SRC.rglob("*.py")) if path != DOMAIN / "policy.py"
+    found = [f"{path.relative_to(SRC)}:{n}" for path in sorted(SRC.rglob("*.py")) if path != DOMAIN / "core" / "policy.py"
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
     assert found == []

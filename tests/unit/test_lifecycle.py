@@ -3,7 +3,7 @@ table written out here independently of the implementation's."""
 
 import pytest
 
-from receptionctl.domain import lifecycle
+from receptionctl.domain.core import lifecycle
 from receptionctl.errors import ExitCode, Refused
 
 VISIT_STATES = ["planning", "submitted", "approved", "in_progress", "completed", "closed", "cancelled"]

@@ -1,6 +1,6 @@
 import pytest
 
-from receptionctl.domain.secrets import Cipher, clean_id_number, mask, new_key
+from receptionctl.domain.core.secrets import Cipher, clean_id_number, mask, new_key
 from receptionctl.errors import BadInput, StorageError
 
 

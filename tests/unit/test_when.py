@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from receptionctl.domain.calendar import calendar_for
-from receptionctl.domain.when import parse_day, parse_when
+from receptionctl.domain.core.calendar import calendar_for
+from receptionctl.domain.core.when import parse_day, parse_when
 from receptionctl.errors import BadInput, ExitCode
 
 SH = ZoneInfo("Asia/Shanghai")

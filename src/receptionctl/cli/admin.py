@@ -105,7 +105,7 @@ def db_migrate(ctx: typer.Context) -> None:
                 "working-day calendar, and now in that zone. Example: receptionctl db info --json")
 @output_options
 def db_info(ctx: typer.Context, *, out: Output) -> None:
-    from receptionctl.domain import clock, policy
+    from receptionctl.domain.core import clock, policy
     from receptionctl.store.db import describe
 
     st = state(ctx)
@@ -134,7 +134,7 @@ def _print_info(info: dict) -> None:
     print_fields([(k.replace("_", " "), v) for k, v in info.items()])  # the labels: _INFO_LABELS
 
 
-# the labels of `db info` and where its zone may come from (domain/clock.py, cli/common.py), for the catalogue
+# the labels of `db info` and where its zone may come from (domain/core/clock.py, cli/common.py), for the catalogue
 _INFO_LABELS = (N_("database"), N_("schema"), N_("time zone"), N_("time zone from"), N_("work zone"), N_("calendar"),
                 N_("now"), N_("machine zone"))
 _ZONE_FROM = (N_("config file"), N_("policy work_zone"), N_("policy work_zone (default)"))
@@ -174,8 +174,8 @@ def db_check(ctx: typer.Context, *, out: Output) -> None:
     }
     files = chain = None
     if status == "current" and not problems:
-        from receptionctl.domain import attachments
-        from receptionctl.domain import audit as audit_log
+        from receptionctl.domain.core import audit as audit_log
+        from receptionctl.domain.records import attachments
 
         with st.session() as session:
             files = attachments.verify(session)
@@ -249,7 +249,7 @@ def db_backup(
 ) -> None:
     import shutil
 
-    from receptionctl.domain import attachments
+    from receptionctl.domain.records import attachments
     from receptionctl.i18n import _, ngettext
     from receptionctl.render.output import say
     from receptionctl.store.db import Database, files_folder
@@ -293,7 +293,9 @@ def db_restore(
 ) -> None:
     from pathlib import Path
 
-    from receptionctl.domain import attachments, clock, policy, setup
+    from receptionctl.domain import setup
+    from receptionctl.domain.core import clock, policy
+    from receptionctl.domain.records import attachments
     from receptionctl.i18n import _, ngettext
     from receptionctl.render.output import say
     from receptionctl.store.db import files_folder, server_restore
@@ -362,7 +364,7 @@ def audit(
     no_pager: NoPagerOpt = False,
 ) -> None:
     from receptionctl.cli.common import when
-    from receptionctl.domain import audit as audit_log
+    from receptionctl.domain.core import audit as audit_log
     from receptionctl.i18n import _
 
     if ctx.invoked_subcommand is not None:  # `audit verify`
@@ -370,7 +372,7 @@ def audit(
     st = state(ctx)
     with st.session() as session:
         start = when(since, session) if since else None
-        from receptionctl.domain.cases import sees_staff_complaints
+        from receptionctl.domain.cases.cases import sees_staff_complaints
 
         events = audit_log.list_events(session, visit_id=visit, entity=entity, actor=actor, limit=last, since=start,
                                        hide_restricted=not sees_staff_complaints(session, st.actor))
@@ -403,7 +405,7 @@ def audit(
                    "Example: receptionctl audit verify --json")
 @output_options
 def audit_verify(ctx: typer.Context, *, out: Output) -> None:
-    from receptionctl.domain import audit as audit_log
+    from receptionctl.domain.core import audit as audit_log
     from receptionctl.errors import StorageError
     from receptionctl.i18n import _
 

@@ -80,7 +80,7 @@ def add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import attachments
+    from receptionctl.domain.records import attachments
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -109,7 +109,7 @@ def _print_added(done, where: tuple[str, int]) -> None:
                     "Example: receptionctl attach list 7")
 @output_options(wide=True)
 def list_(ctx: typer.Context, where: TargetArg, *, out: Output) -> None:
-    from receptionctl.domain import attachments
+    from receptionctl.domain.records import attachments
     from receptionctl.render.sheets import ATTACHMENT_COLUMNS, attachment_rows
 
     st = state(ctx)
@@ -131,7 +131,7 @@ def get(
 ) -> None:
     from pathlib import Path
 
-    from receptionctl.domain import attachments
+    from receptionctl.domain.records import attachments
     from receptionctl.render.output import say
 
     st = state(ctx)
@@ -144,7 +144,7 @@ def get(
                     "its stored file is deleted when no other attachment has the same content. "
                     "Example: receptionctl attach remove 12")
 def remove(ctx: typer.Context, attachment: AttachmentArg) -> None:
-    from receptionctl.domain import attachments
+    from receptionctl.domain.records import attachments
     from receptionctl.render.output import say
 
     st = state(ctx)

@@ -21,7 +21,7 @@ from receptionctl.cli.common import (
     whole,
 )
 from receptionctl.cli.output import Output, output_options
-from receptionctl.domain.vocab import CaseKind, CaseSource, CaseState, Severity
+from receptionctl.domain.core.vocab import CaseKind, CaseSource, CaseState, Severity
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -75,7 +75,7 @@ def add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -92,7 +92,7 @@ def add(
 def ack(ctx: typer.Context, case: CaseArg,
         note: Annotated[Optional[str], typer.Option("--note", help="What was said (kept in the duty logbook).")] = None,
         *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -110,7 +110,7 @@ def assign(ctx: typer.Context, case: CaseArg,
                                                       "policy's case_resolve_hours from when it was received). "
                                                       + WHEN_FORMS)] = None,
            *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -130,7 +130,7 @@ def escalate(ctx: typer.Context, case: CaseArg,
              answer_by: Annotated[str, typer.Option("--answer-by", metavar="WHEN", help="The answer the client was "
                                                     "promised by. " + WHEN_FORMS)],
              *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -146,7 +146,7 @@ def answer(ctx: typer.Context, case: CaseArg,
            escalation: Annotated[Optional[int], typer.Option("--escalation", parser=record_id, help="Which "
                                                              "escalation, when several wait.")] = None,
            *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -168,7 +168,7 @@ def resolve(ctx: typer.Context, case: CaseArg,
                                                           help="Points deducted from the member of staff the "
                                                                "complaint is about (duty manager).")] = None,
             *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -186,7 +186,7 @@ def callback(ctx: typer.Context, case: CaseArg,
              satisfied: Annotated[Optional[bool], typer.Option("--satisfied/--unsatisfied", show_default=False,
                                                                help="Whether they are satisfied.")] = None,
              *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -200,7 +200,7 @@ def callback(ctx: typer.Context, case: CaseArg,
 def review(ctx: typer.Context, case: CaseArg,
            note: Annotated[Optional[str], typer.Option("--note", help="The duty manager's remarks.")] = None,
            *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -212,7 +212,7 @@ def review(ctx: typer.Context, case: CaseArg,
              "Example: receptionctl case close 12")
 @output_options
 def close(ctx: typer.Context, case: CaseArg, *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -242,7 +242,7 @@ def list_(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     owner = owner_filter(ctx, owner, mine)
     st = state(ctx)
@@ -258,7 +258,7 @@ def list_(
              "logbook lines about it. Example: receptionctl case show 12")
 @output_options
 def show(ctx: typer.Context, case: CaseArg, *, out: Output) -> None:
-    from receptionctl.domain import views
+    from receptionctl.domain.visits import views
     from receptionctl.render.sheets import print_case
 
     st = state(ctx)
@@ -278,7 +278,7 @@ def day_check(ctx: typer.Context,
               preview: Annotated[bool, typer.Option("--preview", help="List the day's cases without recording "
                                                     "the check.")] = False,
               *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=not preview) as session:
@@ -308,7 +308,7 @@ def patterns(ctx: typer.Context,
              end: Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Last day of the period "
                                                         "(included).")] = None,
              *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session() as session:
@@ -340,7 +340,7 @@ def log_add(ctx: typer.Context,
             case: Annotated[Optional[int], typer.Option("--case", parser=record_id, help="The case it is about.")] = None,
             visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="The visit it is about.")] = None,
             *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -354,7 +354,7 @@ def log_list(ctx: typer.Context,
              on: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day (default today). "
                                                        + DAY_FORMS)] = None,
              *, out: Output) -> None:
-    from receptionctl.domain import cases
+    from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session() as session:

@@ -8,7 +8,7 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import RevealOpt, complete_client, record_id, state
 from receptionctl.cli.output import Output, output_options
-from receptionctl.domain.vocab import Tier
+from receptionctl.domain.core.vocab import Tier
 from receptionctl.i18n import N_, _, code
 
 client_app = Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
@@ -28,7 +28,7 @@ def add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.clients import add_client
+    from receptionctl.domain.people.clients import add_client
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -46,7 +46,7 @@ def list_(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.clients import list_clients
+    from receptionctl.domain.people.clients import list_clients
 
     with state(ctx).session() as session:
         views = list_clients(session, tier.value if tier else None)
@@ -63,7 +63,7 @@ _CONTACT_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("title", N_("Title"
                     "Example: receptionctl client show huaxin")
 @output_options
 def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, *, out: Output) -> None:
-    from receptionctl.domain.clients import show_client
+    from receptionctl.domain.people.clients import show_client
 
     st = state(ctx)
     with st.session(write=reveal) as session:
@@ -106,7 +106,7 @@ def contact_add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.clients import add_contact
+    from receptionctl.domain.people.clients import add_contact
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -132,7 +132,7 @@ def edit(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.clients import edit_client
+    from receptionctl.domain.people.clients import edit_client
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -149,7 +149,7 @@ ContactArg = Annotated[int, typer.Argument(metavar="CONTACT", parser=record_id, 
                      "only, audited). Example: receptionctl contact list huaxin")
 @output_options(wide=True)
 def contact_list(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, *, out: Output) -> None:
-    from receptionctl.domain.clients import list_contacts
+    from receptionctl.domain.people.clients import list_contacts
 
     st = state(ctx)
     with st.session(write=reveal) as session:
@@ -175,7 +175,7 @@ def contact_edit(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.clients import edit_contact
+    from receptionctl.domain.people.clients import edit_contact
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -188,7 +188,7 @@ def contact_edit(
                      "masked); guests already checked in keep their own record. Example: receptionctl contact remove 3")
 @output_options
 def contact_remove(ctx: typer.Context, contact: ContactArg, *, out: Output) -> None:
-    from receptionctl.domain.clients import remove_contact
+    from receptionctl.domain.people.clients import remove_contact
 
     st = state(ctx)
     with st.session(write=True) as session:

@@ -94,7 +94,7 @@ def _completions(kind: str, incomplete: str) -> list:
     options are not parsed while completing). Quiet on any failure: a shell must not show a
     traceback for a Tab."""
     try:
-        from receptionctl.domain.find import complete
+        from receptionctl.domain.core.find import complete
         from receptionctl.store.db import Database
 
         db = Database(resolve_db(None))
@@ -168,7 +168,7 @@ class State:
 
     db_target: str
     actor: str
-    # the policy `identity` (domain/access.py, establish): settled at the first session; the
+    # the policy `identity` (domain/core/access.py, establish): settled at the first session; the
     # admin behind the actor when they act on someone's behalf
     declared: bool = field(default_factory=lambda: _actor_declared)
     real_actor: Optional[str] = None
@@ -206,7 +206,7 @@ class State:
             self._establish(session)
             yield session
             if write:
-                from receptionctl.domain import outbox
+                from receptionctl.domain.core import outbox
 
                 events = outbox.pending(session)
         if events:  # committed: the hooks hear of it (run_hooks); a rolled-back change runs none
@@ -215,7 +215,7 @@ class State:
     def _establish(self, session) -> None:
         """Who really acts (policy identity: declared, os or db), once per run; each session
         learns the login and, when an admin acts on someone's behalf, whose (for the audit log)."""
-        from receptionctl.domain import access
+        from receptionctl.domain.core import access
 
         login = os_login()
         session.info[access.OS_LOGIN] = login
@@ -403,7 +403,7 @@ def check_setting(key: str, value: Any, what: str) -> str:
                 what=what, value=value))
         return value
     if key == "user":
-        from receptionctl.domain.vocab import check_username
+        from receptionctl.domain.core.vocab import check_username
 
         return check_username(value, what)
     if key == "tz":
@@ -465,7 +465,7 @@ def login_name() -> str:
     """The OS login name, the acting user when nothing else names one."""
     import getpass
 
-    from receptionctl.domain.vocab import check_username
+    from receptionctl.domain.core.vocab import check_username
 
     try:
         return check_username(getpass.getuser(), "the login name")
@@ -478,7 +478,7 @@ def os_login() -> str:
     id (pwd), not from $LOGNAME or $USER, which anyone can set; "unknown" when it has no name."""
     import getpass
 
-    from receptionctl.domain.vocab import check_username
+    from receptionctl.domain.core.vocab import check_username
 
     try:
         try:
@@ -523,7 +523,7 @@ def calendar_cache() -> None:
     """Computed working-day calendars are kept in the user cache folder (XDG_CACHE_HOME)."""
     import platformdirs
 
-    from receptionctl.domain import calendar
+    from receptionctl.domain.core import calendar
 
     calendar.set_cache_dir(platformdirs.user_cache_path(APP_NAME))
 
@@ -531,13 +531,13 @@ def calendar_cache() -> None:
 def company_zone(session) -> None:
     """The company's zone from the policy, unless --tz or RECEPTIONCTL_TZ set one for this
     run. Never the machine's zone: servers run in UTC."""
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
 
     if clock.zone_is_set():
         return
     from zoneinfo import ZoneInfo
 
-    from receptionctl.domain import policy
+    from receptionctl.domain.core import policy
 
     name, stored = policy.zone_setting(session)
     clock.set_zone(ZoneInfo(name), "policy work_zone" if stored else "policy work_zone (default)")
@@ -549,7 +549,7 @@ def configure_clock(tz_option: str | None = None, config: dict[str, str] | None 
     opened)."""
     from datetime import datetime, timezone
 
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
     from receptionctl.errors import BadInput
 
     tz_name, origin = setting("tz", tz_option, config)
@@ -583,9 +583,9 @@ def configure_clock(tz_option: str | None = None, config: dict[str, str] | None 
 
 def day(value: str, session):
     """Parse a day given on the command line (DAY_FORMS), in the company's zone."""
-    from receptionctl.domain import clock, policy
-    from receptionctl.domain.calendar import calendar_for
-    from receptionctl.domain.when import parse_day
+    from receptionctl.domain.core import clock, policy
+    from receptionctl.domain.core.calendar import calendar_for
+    from receptionctl.domain.core.when import parse_day
 
     rules = policy.load(session)
     return parse_day(value, clock.now(), policy.work_zone(rules), calendar_for(rules["country"]))
@@ -595,8 +595,8 @@ def period_of(session, month: str | None, quarter: str | None, start: str | None
               default: str = "month"):
     """The reporting period (first day, last day) of --month, --quarter or --from/--to, in the
     company's zone; none of them: this month so far, or this quarter so far (`default`)."""
-    from receptionctl.domain import policy
-    from receptionctl.domain.when import period
+    from receptionctl.domain.core import policy
+    from receptionctl.domain.core.when import period
 
     today = policy.today(session)
     if default == "quarter" and not (month or quarter or start or end):
@@ -606,13 +606,13 @@ def period_of(session, month: str | None, quarter: str | None, start: str | None
 
 def when(value: str, session=None):
     """Parse a moment given on the command line (docs/CLI.md, "Dates and times in")."""
-    from receptionctl.domain import clock
-    from receptionctl.domain.calendar import calendar_for
-    from receptionctl.domain.when import parse_when
+    from receptionctl.domain.core import clock
+    from receptionctl.domain.core.calendar import calendar_for
+    from receptionctl.domain.core.when import parse_when
 
     country = "CN"
     if session is not None:
-        from receptionctl.domain import policy
+        from receptionctl.domain.core import policy
 
         country = policy.load(session)["country"]
     return parse_when(value, clock.now(), clock.zone(), calendar_for(country))

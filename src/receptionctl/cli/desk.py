@@ -100,7 +100,7 @@ def shift_start(ctx: typer.Context,
                                                              "desk_shifts (default: the one whose hours contain "
                                                              "now).")] = None,
                 *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -118,7 +118,7 @@ def shift_end(ctx: typer.Context,
                                                              help="End a shift that has no handover, saying "
                                                                   "why.")] = None,
               *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -132,7 +132,7 @@ def shift_end(ctx: typer.Context,
                    "Example: receptionctl desk shift list --date yesterday")
 @output_options(wide=True)
 def shift_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session() as session:
@@ -156,7 +156,7 @@ def log_add(ctx: typer.Context,
             corrects: Annotated[Optional[int], typer.Option("--corrects", metavar="N", parser=record_id,
                                                             help="This entry corrects entry N.")] = None,
             *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -179,7 +179,7 @@ def log_list(ctx: typer.Context, on: DayOpt = None,
                                                           help="Only this shift's entries (see desk shift "
                                                                "list).")] = None,
              *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session() as session:
@@ -202,7 +202,7 @@ def handover_prepare(ctx: typer.Context,
                                                               help="One item of the handover checklist, checked "
                                                                    "together (repeat for each).")],
                      *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -226,7 +226,7 @@ def handover_accept(ctx: typer.Context,
                                                                       help="The handover (default: the one "
                                                                            "waiting).")] = None,
                     *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -246,7 +246,7 @@ def handover_refuse(ctx: typer.Context,
                                                                       help="The handover (default: the one "
                                                                            "waiting).")] = None,
                     *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -263,7 +263,7 @@ def handover_refuse(ctx: typer.Context,
 def handover_settle(ctx: typer.Context, handover: HandoverArg,
                     note: Annotated[str, typer.Option("--note", help="How the question was answered.")],
                     *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -276,7 +276,7 @@ def handover_settle(ctx: typer.Context, handover: HandoverArg,
                       "Example: receptionctl desk handover list --date yesterday")
 @output_options(wide=True)
 def handover_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session() as session:
@@ -288,7 +288,7 @@ def handover_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None
                       "signatures, a refusal and its settlement. Example: receptionctl desk handover show 4")
 @output_options
 def handover_show(ctx: typer.Context, handover: HandoverArg, *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session() as session:
@@ -331,7 +331,7 @@ def handover_review(ctx: typer.Context,
                     on: Annotated[str, typer.Argument(metavar="DAY", help="The day reviewed. " + DAY_FORMS)],
                     note: Annotated[Optional[str], typer.Option("--note", help="The manager's remarks.")] = None,
                     *, out: Output) -> None:
-    from receptionctl.domain import desk
+    from receptionctl.domain.desk import desk
 
     st = state(ctx)
     with st.session(write=True) as session:

@@ -88,7 +88,7 @@ def doc_add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -115,7 +115,7 @@ def doc_lend(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -143,7 +143,7 @@ def doc_return(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -171,7 +171,7 @@ def doc_recall(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -203,7 +203,7 @@ def doc_destroy(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -235,7 +235,7 @@ def doc_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     st = state(ctx)
     with st.session() as session:
@@ -252,7 +252,7 @@ def doc_list(
                  "Example: receptionctl doc show \"Operations manual\" --version 2026.1")
 @output_options
 def doc_show(ctx: typer.Context, doc: DocArg, version: VersionOpt = None, *, out: Output) -> None:
-    from receptionctl.domain import documents
+    from receptionctl.domain.records import documents
 
     st = state(ctx)
     with st.session() as session:

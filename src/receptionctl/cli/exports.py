@@ -56,12 +56,12 @@ def export(
         window = {"start": when(start, session) if start else None, "end": when(end, session) if end else None,
                   "host": host}
         if fmt is Format.ics:
-            from receptionctl.domain import exports
+            from receptionctl.domain.measures import exports
 
             entries = exports.calendar(session, **window)
             _write(output, lambda sink: _ics(sink, entries, host))
         else:
-            from receptionctl.domain import exports
+            from receptionctl.domain.measures import exports
 
             rows = exports.records(session, st.actor, kind.value, **window)
             columns = [f.name for f in _fields(exports.ROW_TYPES[kind.value]) if f.name not in _NESTED]
@@ -139,7 +139,7 @@ def _write(output: Optional[str], fill) -> None:
 def _cell(value) -> str:
     from datetime import datetime
 
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
 
     if value is None:
         return ""
@@ -194,7 +194,7 @@ def _ics(sink, entries, host: Optional[str]) -> None:
     from icalendar import Alarm, Calendar, Event
 
     from receptionctl import __version__
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
     from receptionctl.i18n import _, code
 
     cal = Calendar()

@@ -9,7 +9,7 @@ from receptionctl.cli.base import Typer
 from receptionctl.cli.common import MineOpt, complete_client, complete_user, owner_filter, record_id, state, when, whole
 from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
-from receptionctl.domain.vocab import Channel, Intent, Outcome
+from receptionctl.domain.core.vocab import Channel, Intent, Outcome
 from receptionctl.i18n import N_, _, chinese, code
 
 feedback_app = Typer(rich_markup_mode=None, help="The client-reception feedback form.", no_args_is_help=True)
@@ -44,7 +44,7 @@ def feedback_add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.followups import add_feedback
+    from receptionctl.domain.visits.followups import add_feedback
     from receptionctl.errors import BadInput
 
     given = _answer_options(answer or [])
@@ -63,7 +63,7 @@ def feedback_add(
         ask = True
     st = state(ctx)
     if ask:
-        from receptionctl.domain.followups import feedback_form
+        from receptionctl.domain.visits.followups import feedback_form
 
         with st.session() as session:  # read only: nothing is held while the questions are answered
             questions = feedback_form(session, st.actor, visit, replace=replace)
@@ -116,7 +116,7 @@ def _ask(questions, given: dict) -> dict:
     workaround of click's for readline, and stdout is for data.)"""
     import sys
 
-    from receptionctl.domain.followups import SCALE, check_answer, question_text
+    from receptionctl.domain.visits.followups import SCALE, check_answer, question_text
     from receptionctl.errors import BadInput
     from receptionctl.render.output import note
 
@@ -179,7 +179,7 @@ def feedback_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.followups import list_feedback
+    from receptionctl.domain.visits.followups import list_feedback
 
     with state(ctx).session() as session:
         views = list_feedback(session, visit_id=visit, client=client, start=when(start, session) if start else None,
@@ -192,7 +192,7 @@ def feedback_list(
 @feedback_app.command("show", help="A visit's feedback form, whole. Example: receptionctl feedback show 7")
 @output_options
 def feedback_show(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
-    from receptionctl.domain.followups import show_feedback
+    from receptionctl.domain.visits.followups import show_feedback
 
     with state(ctx).session() as session:
         f = show_feedback(session, visit)
@@ -231,7 +231,7 @@ def outcome(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.followups import set_outcome
+    from receptionctl.domain.visits.followups import set_outcome
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -251,7 +251,7 @@ def evaluate(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.followups import evaluate as do
+    from receptionctl.domain.visits.followups import evaluate as do
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -272,8 +272,8 @@ def followup_due(
     out: Output,
 ) -> None:
     from receptionctl.cli.tasks import TASK_COLUMNS, task_rows
-    from receptionctl.domain.cases import sees_staff_complaints
-    from receptionctl.domain.followups import followup_due as due
+    from receptionctl.domain.cases.cases import sees_staff_complaints
+    from receptionctl.domain.visits.followups import followup_due as due
 
     owner = owner_filter(ctx, owner, mine)
     st = state(ctx)

@@ -1,5 +1,5 @@
 """`db rotate-key`: the command around services/keys.py, which keeps the crash-safe order of
-the key files around domain/keys.py's one transaction (read there, step by step).
+the key files around domain/core/keys.py's one transaction (read there, step by step).
 
 With a key file (`<db>.key`, beside a SQLite database) the new key replaces it only after the
 commit, and the old key is kept as `<db>.key.old-<stamp>`. With RECEPTIONCTL_KEY (always, on

@@ -55,7 +55,7 @@ def deduct(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import measures
+    from receptionctl.domain.measures import measures
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -73,7 +73,8 @@ def deductions(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import cases, measures
+    from receptionctl.domain.cases import cases
+    from receptionctl.domain.measures import measures
 
     st = state(ctx)
     with st.session() as session:
@@ -130,7 +131,7 @@ def training_add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import measures
+    from receptionctl.domain.measures import measures
 
     results = _scores(score or [])
     st = state(ctx)
@@ -160,7 +161,7 @@ def training_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import measures
+    from receptionctl.domain.measures import measures
 
     st = state(ctx)
     with st.session() as session:
@@ -178,7 +179,7 @@ def training_show(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import measures
+    from receptionctl.domain.measures import measures
 
     st = state(ctx)
     with st.session() as session:

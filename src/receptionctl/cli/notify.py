@@ -56,7 +56,7 @@ def list_(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import notify
+    from receptionctl.domain.core import notify
 
     states = tuple(s for s, on in (("failed", failed), ("queued", queued), ("sent", sent)) if on)
     with state(ctx).session() as session:
@@ -75,7 +75,7 @@ def retry(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import notify
+    from receptionctl.domain.core import notify
     from receptionctl.i18n import _
 
     st = state(ctx)
@@ -95,7 +95,7 @@ def test(
     timeout: Annotated[int, typer.Option("--timeout", metavar="SECONDS", help="Seconds the sending may take.",
                                          parser=whole(1, 300))] = 10,
 ) -> None:
-    from receptionctl.domain import notify
+    from receptionctl.domain.core import notify
     from receptionctl.errors import BadInput, StorageError
     from receptionctl.i18n import _
     from receptionctl.render.output import say

@@ -72,7 +72,8 @@ def pass_issue(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import clock, passes
+    from receptionctl.domain.core import clock
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -87,7 +88,7 @@ def pass_issue(
                   "Example: receptionctl pass return 3")
 @output_options
 def pass_return(ctx: typer.Context, pass_: PassArg, *, out: Output) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -107,7 +108,7 @@ def pass_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session(write=reveal) as session:
@@ -120,7 +121,7 @@ def pass_list(
                   "Example: receptionctl pass show 3")
 @output_options
 def pass_show(ctx: typer.Context, pass_: PassArg, reveal: RevealOpt = False, *, out: Output) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session(write=reveal) as session:
@@ -155,7 +156,7 @@ CarrierOpt = Annotated[Optional[str], typer.Option("--carrier", metavar="NAME", 
 
 
 def _request(ctx: typer.Context, what, qty, owner, carrier):
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
     from receptionctl.errors import BadInput
 
     missing = [o for o, v in (("--what", what), ("--qty", qty), ("--owner", owner), ("--carrier", carrier))
@@ -192,7 +193,7 @@ def goods_request(
                    "Example: receptionctl goods approve 4")
 @output_options
 def goods_approve(ctx: typer.Context, goods: GoodsArg, *, out: Output) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -213,7 +214,7 @@ def goods_release(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
     from receptionctl.errors import BadInput, Refused
 
     given = [o for o, v in (("--what", what), ("--qty", qty), ("--owner", owner), ("--carrier", carrier))
@@ -251,7 +252,7 @@ def goods_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session() as session:
@@ -280,7 +281,7 @@ def mail_receive(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -298,7 +299,7 @@ def mail_collect(ctx: typer.Context, mail: MailArg,
                  by: Annotated[Optional[str], typer.Option("--by", metavar="NAME", help="Who took it (default: "
                                                            "the acting person's name).")] = None,
                  *, out: Output) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -316,7 +317,7 @@ def mail_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import passes
+    from receptionctl.domain.desk import passes
 
     st = state(ctx)
     with st.session() as session:

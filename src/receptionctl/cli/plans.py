@@ -9,7 +9,7 @@ from receptionctl.cli.base import Group, Typer
 from receptionctl.cli.common import WHEN_FORMS, complete_user, record_id, state, when
 from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
-from receptionctl.domain.vocab import VisitRole
+from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what, budget, approval by the leadership.",
@@ -20,7 +20,7 @@ app = Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what,
              "Example: receptionctl plan show 7")
 @output_options
 def show(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
-    from receptionctl.domain.plans import show_plan
+    from receptionctl.domain.visits.plans import show_plan
     from receptionctl.render.sheets import print_plan
 
     with state(ctx).session() as session:
@@ -62,7 +62,7 @@ def item(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.plans import add_item
+    from receptionctl.domain.visits.plans import add_item
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -84,7 +84,7 @@ def assign(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.plans import assign as do_assign
+    from receptionctl.domain.visits.plans import assign as do_assign
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -114,7 +114,7 @@ def set_(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.plans import set_plan
+    from receptionctl.domain.visits.plans import set_plan
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -125,8 +125,8 @@ def set_(
 
 
 def _transition(ctx: typer.Context, visit: int, action: str, out: Output, **kw) -> None:
-    from receptionctl.domain import plans
-    from receptionctl.domain.lifecycle import state_text
+    from receptionctl.domain.core.lifecycle import state_text
+    from receptionctl.domain.visits import plans
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -167,7 +167,7 @@ ITEM_COLUMNS = [("id", N_("ID")), ("starts_at", N_("Starts")), ("ends_at", N_("E
 @item_app.command("list", help="A visit's agenda, by start. Example: receptionctl plan item list 7")
 @output_options
 def item_list(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
-    from receptionctl.domain.plans import list_items
+    from receptionctl.domain.visits.plans import list_items
 
     with state(ctx).session() as session:
         views = list_items(session, visit)
@@ -188,7 +188,7 @@ def item_edit(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.plans import edit_item
+    from receptionctl.domain.visits.plans import edit_item
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -201,7 +201,7 @@ def item_edit(
                   "Example: receptionctl plan item remove 12")
 @output_options
 def item_remove(ctx: typer.Context, item_id: ItemArg, *, out: Output) -> None:
-    from receptionctl.domain.plans import remove_item
+    from receptionctl.domain.visits.plans import remove_item
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -219,7 +219,7 @@ def unassign(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.plans import unassign as do_unassign
+    from receptionctl.domain.visits.plans import unassign as do_unassign
 
     st = state(ctx)
     with st.session(write=True) as session:

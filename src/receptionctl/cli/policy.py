@@ -20,7 +20,7 @@ procedure_app = Typer(rich_markup_mode=None, help="The procedure: what must be d
                     "Example: receptionctl policy show --json")
 @output_options(wide=True)
 def policy_show(ctx: typer.Context, *, out: Output) -> None:
-    from receptionctl.domain import policy
+    from receptionctl.domain.core import policy
 
     with state(ctx).session() as session:
         views = policy.show(session)
@@ -29,15 +29,15 @@ def policy_show(ctx: typer.Context, *, out: Output) -> None:
 
 def _print_policy(views, wide: bool) -> None:
     """The settings as a table (`wide`: the command's --wide; else the run's setting), then the zone in force."""
-    from receptionctl.domain import policy
+    from receptionctl.domain.core import policy
     from receptionctl.render.output import print_table
 
-    # a setting's help is an English message id (domain/policy.py SETTINGS), translated here
+    # a setting's help is an English message id (domain/core/policy.py SETTINGS), translated here
     print_table([{**v.__dict__, "value": policy.to_text(v.value), "default": policy.to_text(v.default),
                   "help": _(v.help)} for v in views],
                 [("key", N_("Key")), ("value", N_("Value")), ("default", N_("Default")), ("help", N_("Meaning")),
                  ("source", N_("Seed")), ("updated_by", N_("Set by"))], wide=wide or None)
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
     from receptionctl.render.output import note
 
     note(_("times are read and shown in {zone} (from {source})").format(zone=clock.zone_name(),
@@ -61,7 +61,7 @@ def policy_set(
     key: Annotated[str, typer.Argument(help="The setting, as listed by `policy show`.")],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
-    from receptionctl.domain import policy
+    from receptionctl.domain.core import policy
     from receptionctl.render.output import say
 
     st = state(ctx)
@@ -159,8 +159,9 @@ def procedure_load(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import clock, manual
+    from receptionctl.domain.core import clock
     from receptionctl.domain.engine import summary_line
+    from receptionctl.domain.records import manual
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -216,8 +217,8 @@ def procedure_history(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import manual
     from receptionctl.domain.engine import summary_line
+    from receptionctl.domain.records import manual
 
     with state(ctx).session() as session:
         found = manual.version(session, version_id) if version_id is not None else manual.history(session)
@@ -235,8 +236,8 @@ def _print_version(v, wide: bool) -> None:
     """One version of the procedure: its record, then each change with its old and new value."""
     import sys
 
-    from receptionctl.domain import manual
     from receptionctl.domain.engine import summary_line
+    from receptionctl.domain.records import manual
     from receptionctl.render.output import print_fields, print_table, text
 
     heading = (_("{name} {version} (version id {id}) — in use") if v.in_use
@@ -262,7 +263,8 @@ def _print_version(v, wide: bool) -> None:
                        "Example: receptionctl procedure ack 2")
 @output_options
 def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, *, out: Output) -> None:
-    from receptionctl.domain import clock, manual
+    from receptionctl.domain.core import clock
+    from receptionctl.domain.records import manual
     from receptionctl.render.output import note
 
     st = state(ctx)
@@ -286,7 +288,7 @@ def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, *, out: Out
                        "read a newer version instead). Example: receptionctl procedure readers 2 --json")
 @output_options(wide=True)
 def procedure_readers(ctx: typer.Context, version_id: VersionArg = None, *, out: Output) -> None:
-    from receptionctl.domain import manual
+    from receptionctl.domain.records import manual
 
     with state(ctx).session() as session:
         view = manual.readers(session, version_id)

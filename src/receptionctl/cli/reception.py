@@ -10,7 +10,7 @@ from receptionctl.cli.base import Typer
 from receptionctl.cli.common import WideOpt, complete_client, complete_user, complete_visit, record_id, state
 from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
-from receptionctl.domain.vocab import IncidentKind, NoteKind, Severity
+from receptionctl.domain.core.vocab import IncidentKind, NoteKind, Severity
 from receptionctl.i18n import N_, _, code
 
 incident_app = Typer(rich_markup_mode=None, help="Incidents during a visit: record, resolve, list.", no_args_is_help=True)
@@ -38,7 +38,7 @@ def checkin(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import reception
+    from receptionctl.domain.visits import reception
     from receptionctl.errors import BadInput
 
     if walk_in and (visit is not None or not client or not host):
@@ -63,7 +63,7 @@ def _checked_in(g) -> str:
 
 @output_options
 def checkout(ctx: typer.Context, visit: VisitArg, guest: GuestOpt, *, out: Output) -> None:
-    from receptionctl.domain.reception import checkout as do
+    from receptionctl.domain.visits.reception import checkout as do
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -92,7 +92,7 @@ def incident_add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.reception import add_incident
+    from receptionctl.domain.visits.reception import add_incident
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -112,7 +112,7 @@ def incident_resolve(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.reception import resolve_incident
+    from receptionctl.domain.visits.reception import resolve_incident
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -130,7 +130,7 @@ def incident_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.reception import list_incidents
+    from receptionctl.domain.visits.reception import list_incidents
     from receptionctl.render.sheets import incident_rows
 
     with state(ctx).session() as session:
@@ -155,7 +155,7 @@ def note_add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.notes import add_note
+    from receptionctl.domain.people.notes import add_note
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -174,7 +174,7 @@ def note_keep(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.notes import keep_promise
+    from receptionctl.domain.people.notes import keep_promise
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -194,8 +194,8 @@ def note_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.clients import resolve_client
-    from receptionctl.domain.notes import list_notes
+    from receptionctl.domain.people.clients import resolve_client
+    from receptionctl.domain.people.notes import list_notes
     from receptionctl.render.sheets import note_rows
 
     with state(ctx).session() as session:
@@ -217,8 +217,8 @@ def onsite(
                                               "name, kind, company, host, since, where, until) or json.")] = OnSiteFormat.text,
     wide: WideOpt = False,
 ) -> None:
-    from receptionctl.domain import clock
-    from receptionctl.domain.onsite import on_site
+    from receptionctl.domain.core import clock
+    from receptionctl.domain.desk.onsite import on_site
     from receptionctl.render.output import print_json, print_table, text
 
     with state(ctx).session() as session:

@@ -37,11 +37,11 @@ def daily(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import clock, policy
-    from receptionctl.domain.calendar import calendar_for
-    from receptionctl.domain.report import daily as build
-    from receptionctl.domain.report import is_working_day
-    from receptionctl.domain.when import parse_day
+    from receptionctl.domain.core import clock, policy
+    from receptionctl.domain.core.calendar import calendar_for
+    from receptionctl.domain.core.when import parse_day
+    from receptionctl.domain.report.report import daily as build
+    from receptionctl.domain.report.report import is_working_day
     from receptionctl.render import report as render
 
     st = state(ctx)
@@ -149,7 +149,7 @@ def kpi(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.kpi import measure
+    from receptionctl.domain.measures.kpi import measure
 
     with state(ctx).session() as session:
         first, last = period_of(session, month, quarter, start, end)
@@ -210,7 +210,7 @@ def review(
 ) -> None:
     import sys
 
-    from receptionctl.domain.review import pack
+    from receptionctl.domain.measures.review import pack
     from receptionctl.render import review as render
     from receptionctl.render.output import print_json
 
@@ -245,7 +245,7 @@ def performance(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.performance import scores
+    from receptionctl.domain.measures.performance import scores
 
     st = state(ctx)
     with st.session() as session:
@@ -314,7 +314,7 @@ def charts(
 ) -> None:
     import sys
 
-    from receptionctl.domain.charts import build
+    from receptionctl.domain.measures.charts import build
     from receptionctl.errors import BadInput
     from receptionctl.i18n import _
     from receptionctl.render import charts as render

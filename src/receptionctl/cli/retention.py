@@ -77,7 +77,7 @@ def _waiting(what: str | None) -> str | None:
                        "oldest. Nothing changes. Example: receptionctl retention plan")
 @output_options(wide=True)
 def retention_plan(ctx: typer.Context, *, out: Output) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session() as session:
@@ -109,7 +109,7 @@ def retention_run(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -125,7 +125,7 @@ def retention_run(
                        "manager, admin). Example: receptionctl retention approve 3")
 @output_options
 def retention_approve(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -159,7 +159,7 @@ def retention_approve(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
                        "admin). Example: receptionctl retention cancel 3 --reason \"wrong person\"")
 @output_options
 def retention_cancel(ctx: typer.Context, run: RunArg, reason: ReasonOpt, *, out: Output) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -178,7 +178,7 @@ def retention_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session() as session:
@@ -192,7 +192,7 @@ def retention_list(
                        "Example: receptionctl retention show 3")
 @output_options
 def retention_show(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session() as session:
@@ -238,7 +238,7 @@ def hold_add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -254,7 +254,7 @@ def hold_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session() as session:
@@ -268,7 +268,7 @@ def hold_list(
                   "duty manager, admin). Example: receptionctl hold remove 2 --reason \"dispute settled\"")
 @output_options
 def hold_remove(ctx: typer.Context, hold: HoldArg, reason: ReasonOpt, *, out: Output) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -298,7 +298,7 @@ def person_erase(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import retention
+    from receptionctl.domain.records import retention
     from receptionctl.errors import BadInput
 
     if not contact and not guest and name is None:
@@ -312,7 +312,7 @@ def person_erase(
 
 def _say_erasure(done) -> None:
     """Each person matched, then the run that erases them."""
-    from receptionctl.domain import clock
+    from receptionctl.domain.core import clock
     from receptionctl.render.output import say
 
     for m in done.matches:

@@ -8,7 +8,7 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import complete_user, state
 from receptionctl.cli.output import Output, output_options
-from receptionctl.domain.vocab import StaffRole
+from receptionctl.domain.core.vocab import StaffRole
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
@@ -37,7 +37,7 @@ def add(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.staff import add_staff
+    from receptionctl.domain.people.staff import add_staff
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -49,7 +49,7 @@ def add(
 @app.command("list", help="List staff members and their roles. Example: receptionctl staff list --json")
 @output_options(wide=True)
 def list_(ctx: typer.Context, *, out: Output) -> None:
-    from receptionctl.domain.staff import list_staff
+    from receptionctl.domain.people.staff import list_staff
 
     with state(ctx).session() as session:
         views = list_staff(session)
@@ -84,7 +84,7 @@ def edit(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.staff import edit_staff
+    from receptionctl.domain.people.staff import edit_staff
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -96,7 +96,7 @@ def edit(
 
 
 def _set_active(ctx: typer.Context, user: str, active: bool, out: Output) -> None:
-    from receptionctl.domain.staff import set_active
+    from receptionctl.domain.people.staff import set_active
 
     st = state(ctx)
     with st.session(write=True) as session:

@@ -19,8 +19,8 @@ from receptionctl.cli.common import (
 )
 from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
-from receptionctl.domain.vocab import TaskStage
-from receptionctl.domain.vocab import TaskStateFilter as State
+from receptionctl.domain.core.vocab import TaskStage
+from receptionctl.domain.core.vocab import TaskStateFilter as State
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark them done, skip them.", no_args_is_help=True)
@@ -47,7 +47,7 @@ def task_rows(views):
 
 @output_options
 def checklist(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
-    from receptionctl.domain.views import checklist as build
+    from receptionctl.domain.visits.views import checklist as build
     from receptionctl.render.sheets import print_checklist
 
     with state(ctx).session() as session:
@@ -72,7 +72,7 @@ def list_(
     out: Output,
     no_pager: NoPagerOpt = False,
 ) -> None:
-    from receptionctl.domain.cases import sees_staff_complaints
+    from receptionctl.domain.cases.cases import sees_staff_complaints
     from receptionctl.domain.engine import list_tasks
 
     owner = owner_filter(ctx, owner, mine)
@@ -94,7 +94,7 @@ def done(ctx: typer.Context, task: TaskArg,
          at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="When it was really done "
                        "(default now; not in the future). " + WHEN_FORMS)] = None,
          *, out: Output) -> None:
-    from receptionctl.domain import work
+    from receptionctl.domain.visits import work
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -119,7 +119,7 @@ def _say_done(view, nxt) -> None:
 def skip(ctx: typer.Context, task: TaskArg,
          reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
          *, out: Output) -> None:
-    from receptionctl.domain import work
+    from receptionctl.domain.visits import work
 
     st = state(ctx)
     with st.session(write=True) as session:

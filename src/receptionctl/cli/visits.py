@@ -21,7 +21,7 @@ from receptionctl.cli.common import (
     whole,
 )
 from receptionctl.cli.output import Output, output_options
-from receptionctl.domain.vocab import Purpose, VisitStatus
+from receptionctl.domain.core.vocab import Purpose, VisitStatus
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
@@ -79,7 +79,7 @@ def new(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.visits import create_visit, span
+    from receptionctl.domain.visits.visits import create_visit, span
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -112,7 +112,7 @@ def list_(
     out: Output,
     no_pager: NoPagerOpt = False,
 ) -> None:
-    from receptionctl.domain.visits import list_visits
+    from receptionctl.domain.visits.visits import list_visits
 
     with state(ctx).session() as session:
         views = list_visits(session, start=when(start, session) if start else None,
@@ -125,7 +125,7 @@ def list_(
              "outcome, evaluation, archive label. Example: receptionctl visit show 7")
 @output_options
 def show(ctx: typer.Context, visit: VisitArg, reveal: RevealOpt = False, *, out: Output) -> None:
-    from receptionctl.domain.views import show_visit
+    from receptionctl.domain.visits.views import show_visit
     from receptionctl.render.sheets import print_visit
 
     st = state(ctx)
@@ -146,7 +146,7 @@ def reschedule(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import visits
+    from receptionctl.domain.visits import visits
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -183,7 +183,7 @@ def edit(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain import visits
+    from receptionctl.domain.visits import visits
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -201,7 +201,7 @@ def edit(
 def cancel(ctx: typer.Context, visit: VisitArg,
            reason: Annotated[str, typer.Option("--reason", help="Why the visit is cancelled.")],
            *, out: Output) -> None:
-    from receptionctl.domain import visits
+    from receptionctl.domain.visits import visits
 
     st = state(ctx)
     with st.session(write=True) as session:
@@ -213,7 +213,7 @@ def cancel(ctx: typer.Context, visit: VisitArg,
              "Example: receptionctl visit complete 7")
 @output_options
 def complete(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
-    from receptionctl.domain.followups import complete as do
+    from receptionctl.domain.visits.followups import complete as do
 
     st = state(ctx)
     with st.session(write=True) as session:

@@ -8,14 +8,14 @@ from typing import Callable
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock
+from receptionctl.domain.core import access, audit, clock
+from receptionctl.domain.core.policy import SETTINGS, set_value, to_text
+from receptionctl.domain.core.secrets import KEY_CHECK, Cipher
+from receptionctl.domain.core.vocab import check_username
 from receptionctl.domain.engine import adopt_orphans, seed_default
-from receptionctl.domain.policy import SETTINGS, set_value, to_text
-from receptionctl.domain.secrets import KEY_CHECK, Cipher
-from receptionctl.domain.vocab import check_username
 from receptionctl.errors import BadInput, NotAllowed
 from receptionctl.i18n import N_, _
-from receptionctl.store.models import Meta, Policy, ProcedureVersion, Staff, StaffRole
+from receptionctl.store.tables.common import Meta, Policy, ProcedureVersion, Staff, StaffRole
 
 
 @dataclass

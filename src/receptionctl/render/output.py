@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from receptionctl import i18n
-from receptionctl.domain import clock
+from receptionctl.domain.core import clock
 from receptionctl.i18n import _, label
 
 Column = tuple  # (key, header) or (key, header, "fixed"|"text" [priority 0-9]); see _SHAPES

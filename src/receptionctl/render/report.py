@@ -8,7 +8,7 @@ import sys
 from collections import OrderedDict
 
 from receptionctl import i18n
-from receptionctl.domain import clock
+from receptionctl.domain.core import clock
 from receptionctl.i18n import N_, _, code
 from receptionctl.render.output import is_tty, jsonable, task_title, text
 
@@ -23,7 +23,7 @@ ALERT_NAMES = {"red_line": N_("red line"), "incident": N_("incident"), "reapprov
 # the kinds shown as their code in English: their names in another language
 N_("code|alert|doc_overdue"), N_("code|alert|doc_recall"), N_("code|alert|procedure_unread")
 N_("code|alert|retention_due")
-# who is on site (domain/onsite.py OnSite.kind)
+# who is on site (domain/desk/onsite.py OnSite.kind)
 N_("code|onsite|guest"), N_("code|onsite|walk-in"), N_("code|onsite|pass")
 
 

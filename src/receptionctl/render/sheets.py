@@ -310,7 +310,7 @@ def print_attachments(files) -> None:
     print_table(attachment_rows(files), ATTACHMENT_COLUMNS, title=_("Attachments"), wide=True)
 
 
-_KINDS = ("photo", "video", "form", "minutes", "contract", "other")  # domain/attachments.py KINDS, in its order
+_KINDS = ("photo", "video", "form", "minutes", "contract", "other")  # domain/records/attachments.py KINDS, in its order
 
 
 def archive_label(d) -> str:

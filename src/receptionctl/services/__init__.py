@@ -1,7 +1,7 @@
 """Services: the infrastructure any front end calls, below the command line and beside render.
 
 - `keys`: the key file of the sensitive fields (found, created, read) and the crash-safe
-  order of a key rotation around domain/keys.py's one transaction;
+  order of a key rotation around domain/core/keys.py's one transaction;
 - `hooks`: the executables of the hooks folder, run with each committed event;
 - `mail`: the mail server setting, a mail, and handing it to the server;
 - `notify`: sending the queued notifications, one at a time, each in its own transactions.

@@ -1,6 +1,6 @@
 """Hooks (issue 17), in the Taskwarrior style: executables in a folder, run after a change.
 
-A change emits its events inside its transaction (domain/outbox.py). Once that transaction
+A change emits its events inside its transaction (domain/core/outbox.py). Once that transaction
 has committed, the front end (the command line: `State.session` in cli/common.py) hands the
 events to `plan()` and `run()`: each event goes, as one JSON object on standard input, to the
 hooks named for it in the hooks folder:
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from receptionctl.domain import clock
+from receptionctl.domain.core import clock
 from receptionctl.i18n import _
 
 DEFAULT_TIMEOUT_S = 10.0

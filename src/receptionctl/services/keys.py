@@ -4,7 +4,7 @@ The key is RECEPTIONCTL_KEY (always, on PostgreSQL; several keys separated by co
 team changes over, newest first) or the key file `<db>.key` beside a SQLite database,
 written at `init` (mode 0600, whole or not at all).
 
-`rotate` keeps this order around domain/keys.py's one transaction. With a key file:
+`rotate` keeps this order around domain/core/keys.py's one transaction. With a key file:
 1. the key in use is read (with any `<db>.key.new-*` a stopped rotation left) and checked
    against the database (a wrong or missing key: exit 5, nothing written);
 2. the key in use is copied to `<db>.key.old-<stamp>` (mode 0600);
@@ -30,9 +30,9 @@ from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from receptionctl.domain import clock, keys
-from receptionctl.domain.keys import Rotated
-from receptionctl.domain.secrets import Cipher, new_key, verify
+from receptionctl.domain.core import clock, keys
+from receptionctl.domain.core.keys import Rotated
+from receptionctl.domain.core.secrets import Cipher, new_key, verify
 from receptionctl.errors import StorageError
 from receptionctl.i18n import _
 from receptionctl.services import SessionFactory

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from receptionctl.domain import clock
+from receptionctl.domain.core import clock
 from receptionctl.errors import BadInput, StorageError
 from receptionctl.i18n import _
 

@@ -1,4 +1,4 @@
-"""Sending the queued notifications (domain/notify.py keeps the queue and its rules).
+"""Sending the queued notifications (domain/core/notify.py keeps the queue and its rules).
 
 `send_due` first queues a `promise.breach` for each escalation whose promised answer time has
 passed (once each, in one transaction), then sends the messages that are due, the oldest
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from receptionctl.domain import notify, outbox, policy
+from receptionctl.domain.core import notify, outbox, policy
 from receptionctl.services import SessionFactory
 
 DEFAULT_LIMIT = 1000

@@ -18,15 +18,15 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl import i18n
-from receptionctl.domain import access, audit, clock
-from receptionctl.domain.base import required_text
-from receptionctl.domain.due import OffsetError, parse_due, parse_every
+from receptionctl.domain.core import access, audit, clock
+from receptionctl.domain.core.base import required_text
+from receptionctl.domain.core.due import OffsetError, parse_due, parse_every
+from receptionctl.domain.core.policy import SETTINGS
+from receptionctl.domain.core.vocab import Purpose, StaffRole, Stage, VisitRole
 from receptionctl.domain.engine.events import EVENTS, canonical
-from receptionctl.domain.policy import SETTINGS
-from receptionctl.domain.vocab import Purpose, StaffRole, Stage, VisitRole
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _
-from receptionctl.store.models import ProcedureVersion, Visit
+from receptionctl.store.tables.common import ProcedureVersion, Visit
 
 STAGES = tuple(s.value for s in Stage)
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}

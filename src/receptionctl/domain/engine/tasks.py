@@ -16,10 +16,11 @@ from sqlalchemy import and_, case, func, insert, or_, update
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain import access, audit, clock, find, lifecycle, outbox, policy
-from receptionctl.domain.base import required_text
-from receptionctl.domain.calendar import WorkCalendar, calendar_for
-from receptionctl.domain.due import parse_due, parse_every
+from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
+from receptionctl.domain.core.base import required_text
+from receptionctl.domain.core.calendar import WorkCalendar, calendar_for
+from receptionctl.domain.core.due import parse_due, parse_every
+from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.domain.engine.events import (
     EVENTS,
     STAGE_OPENS,
@@ -34,19 +35,10 @@ from receptionctl.domain.engine.procedure import (
     by_id,
     current,
 )
-from receptionctl.domain.vocab import VisitRole
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code, ngettext
-from receptionctl.store.models import (
-    Assignment,
-    Client,
-    Plan,
-    ServiceCase,
-    Staff,
-    StaffRole,
-    Task,
-    Visit,
-)
+from receptionctl.store.tables.common import Client, ServiceCase, Staff, StaffRole, Task, Visit
+from receptionctl.store.tables.visits import Assignment, Plan
 
 # desk tasks that close when their action is done, not with `task done`: key prefix -> the command
 ACTION_TASKS = (("goods-agree-", "goods approve N"), ("mail-collect", "mail collect N"),

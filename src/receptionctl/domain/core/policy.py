@@ -1,0 +1,485 @@
+"""The company policy: every number of the procedure, with its default from the seeds.
+
+Values are stored as text in the `policy` table and typed here; a missing row means
+the default.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+from sqlmodel import select
+
+from receptionctl.domain.core import access, audit, clock
+from receptionctl.domain.core.calendar import calendar_for
+from receptionctl.domain.core.clock import DEFAULT_ZONE
+from receptionctl.domain.core.vocab import StaffRole as _StaffRole
+from receptionctl.errors import BadInput
+from receptionctl.i18n import N_, _
+from receptionctl.store.tables.common import Policy
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    source: str
+
+
+def _identity(text: str) -> str:
+    value = str(text).strip().lower()
+    if value not in access.IDENTITY_MODES:
+        raise ValueError(_("one of {modes}").format(modes=", ".join(access.IDENTITY_MODES)))
+    return value
+
+
+def _int(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            raise ValueError(_("a whole number from {lo} to {hi}").format(lo=lo, hi=hi)) from None
+        if not lo <= value <= hi:
+            raise ValueError(_("a whole number from {lo} to {hi}").format(lo=lo, hi=hi))
+        return value
+
+    return parse
+
+
+def _switch(text: str) -> bool:
+    value = str(text).strip().lower()
+    if value in ("on", "true", "yes", "1"):
+        return True
+    if value in ("off", "false", "no", "0"):
+        return False
+    raise ValueError(_("on or off"))
+
+
+def _amount_or_none(text: str) -> Decimal | None:
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("an amount such as 150 or 150.50, or 'none'")) from None
+    if value < 0 or not value.is_finite():
+        raise ValueError(_("an amount such as 150 or 150.50, or 'none'"))
+    return value
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A list of short lowercase words, comma-separated."""
+    words = tuple(dict.fromkeys(w.strip().lower() for w in str(text).split(",") if w.strip()))
+    if not words or any(not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", w) for w in words):
+        raise ValueError(_("a comma-separated list of short lowercase words, such as service,staff,facility"))
+    return words
+
+
+def _weights(text: str) -> tuple[tuple[str, int], ...]:
+    """The reception score's weights: satisfaction=40,compliance=40,conversion=20."""
+    known = ("satisfaction", "compliance", "conversion")
+    out = {}
+    for part in str(text).split(","):
+        m = re.fullmatch(r"\s*([a-z]+)\s*=\s*(\d{1,3})\s*", part)
+        if not m or m.group(1) not in known or m.group(1) in out:
+            raise ValueError(_("weights such as satisfaction=40,compliance=40,conversion=20"))
+        out[m.group(1)] = int(m.group(2))
+    if not any(out.values()):
+        raise ValueError(_("weights such as satisfaction=40,compliance=40,conversion=20 (not all 0)"))
+    return tuple(out.items())
+
+
+def _hhmm(text: str) -> str | None:
+    """07, 7 or 07:30 -> "07:00" / "07:30"; None when it is not a time of day."""
+    m = re.fullmatch(r"([0-2]?\d)(?::([0-5]\d))?", text.strip())
+    if not m or int(m.group(1)) > 24 or (int(m.group(1)) == 24 and m.group(2) not in (None, "00")):
+        return None
+    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
+
+
+def _shifts(text: str) -> tuple[tuple[str, str, str], ...]:
+    """The desk's shifts: name=FROM-TO, comma-separated, hours (7-15) or times (07:00-15:30);
+    a shift may run past midnight."""
+    out = []
+    for part in str(text).split(","):
+        m = re.fullmatch(r"\s*([a-z][a-z0-9_-]{0,31})\s*=\s*([0-9:]+)\s*-\s*([0-9:]+)\s*", part)
+        start, end = (_hhmm(m.group(2)), _hhmm(m.group(3))) if m else (None, None)
+        if not m or start is None or end is None or start == "24:00":
+            raise ValueError(_("shifts such as morning=7-15,middle=15-23,night=23-7 (or 07:00-15:30)"))
+        out.append((m.group(1), start, end))
+    if not out or len({n for n, _a, _b in out}) != len(out):
+        raise ValueError(_("shifts such as morning=7-15,middle=15-23,night=23-7 (or 07:00-15:30)"))
+    return tuple(out)
+
+
+def _zone_name(text: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text = str(text).strip()
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(_("an IANA time zone such as Asia/Shanghai")) from None
+    return text
+
+
+def _country(text: str) -> str:
+    """Its form only: whether the holidays package knows it is checked when it is set."""
+    text = str(text).strip().upper()
+    if not re.fullmatch(r"[A-Z]{2,3}", text):
+        raise ValueError(_("an ISO 3166 country code the holidays package knows, such as CN"))
+    return text
+
+
+# records: attachments (issue 16). The file types whose content receptionctl can recognise
+# (domain/records/attachments.py checks each file's content against its extension).
+ATTACHMENT_TYPES = ("jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "mp4", "mov", "m4v", "pdf", "docx", "xlsx",
+                    "pptx", "txt", "csv", "md")
+
+
+def _file_types(text: str) -> tuple[str, ...]:
+    """Attachment file types: extensions receptionctl can check, comma-separated."""
+    words = tuple(dict.fromkeys(w.strip().lower().lstrip(".") for w in str(text).split(",") if w.strip()))
+    if not words or any(w not in ATTACHMENT_TYPES for w in words):
+        raise ValueError(_("a comma-separated list of file types from {types}").format(types=", ".join(ATTACHMENT_TYPES)))
+    return words
+
+
+# -- notifications (issue 17): who hears of which event, and on which channel --
+NOTIFY_EVENTS = ("visit.new", "plan.submit", "plan.approve", "plan.reject", "task.assign", "task.done",
+                 "feedback.add", "incident.add", "handover.refuse", "case.add", "promise.breach")
+# people an event names (its payload's key holds their username), beside the staff roles
+NOTIFY_PEOPLE = ("submitter", "host", "owner", "asked")
+NOTIFY_ROUTES = (
+    ("plan.submit", "approver"),
+    ("plan.approve", "submitter+host"),
+    ("plan.reject", "submitter+host"),
+    ("task.assign", "owner"),
+    ("feedback.add:red_line", "coordinator+duty_manager"),
+    ("incident.add:critical", "coordinator+duty_manager"),
+    ("handover.refuse", "coordinator+duty_manager+desk_supervisor"),
+    ("case.add:complaint", "coordinator+duty_manager"),
+    ("promise.breach", "coordinator+duty_manager"),
+)
+_ROUTES_FORM = N_("routes such as plan.submit=approver,incident.add:critical=coordinator+duty_manager: an event "
+                  "({events}), optionally :WORD (a severity, kind or flag such as critical, complaint, red_line), then "
+                  "staff roles or {people} joined by +; or none")
+
+
+def _routes_form() -> str:
+    return _(_ROUTES_FORM).format(events=", ".join(NOTIFY_EVENTS), people=", ".join(NOTIFY_PEOPLE))
+
+
+def _notify_routes(text: str) -> tuple[tuple[str, str], ...]:
+    """EVENT[:WORD]=TARGET+TARGET,...: who hears of which event ("none": nobody)."""
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return ()
+    targets_known = {r.value for r in _StaffRole} | set(NOTIFY_PEOPLE)
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        m = re.fullmatch(r"\s*([a-z]+\.[a-z]+)(?::([a-z_]+))?\s*=\s*([a-z_+ ]+?)\s*", part)
+        if not m or m.group(1) not in NOTIFY_EVENTS:
+            raise ValueError(_routes_form())
+        targets = [t.strip() for t in m.group(3).split("+")]
+        if not all(t in targets_known for t in targets):
+            raise ValueError(_routes_form())
+        key = m.group(1) + (f":{m.group(2)}" if m.group(2) else "")
+        out[key] = "+".join(dict.fromkeys(t for t in [*out.get(key, "").split("+"), *targets] if t))
+    return tuple(out.items())
+
+
+def _role_channels(text: str) -> str:
+    """role=URL pairs, separated by spaces or ';' (the URL's own syntax is Apprise's, checked when
+    it is set): kept as one normalised text, "coordinator=wecombot://KEY; duty_manager=..."."""
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return ""
+    pairs: dict[str, str] = {}
+    for part in re.split(r"[\s;]+", text):
+        if not part:
+            continue
+        m = re.fullmatch(r"([a-z_]+)=([A-Za-z][A-Za-z0-9+.-]*://\S+)", part)
+        if not m or m.group(1) not in {r.value for r in _StaffRole} or m.group(1) in pairs:
+            raise ValueError(_("role=URL pairs separated by spaces or ';', one per role, such as "
+                               "coordinator=wecombot://KEY; duty_manager=mailtos://user:pass@example.com; or none"))
+        pairs[m.group(1)] = m.group(2)
+    return "; ".join(f"{k}={v}" for k, v in pairs.items())
+
+
+def role_channels(rules: dict[str, Any]) -> dict[str, str]:
+    """The policy's channel of each role: {role: Apprise URL}."""
+    text = rules.get("notify_role_channels") or ""
+    return dict(p.split("=", 1) for p in text.split("; ") if "=" in p)
+
+
+def _minutes(text: str) -> str:
+    """Minutes before each retry, such as 1,5,15,60 (kept as that text)."""
+    parts = [p.strip() for p in str(text).split(",")]
+    if not parts or not all(p.isascii() and p.isdigit() and 0 < int(p) <= 10080 for p in parts):
+        raise ValueError(_("minutes such as 1,5,15,60 (each from 1 to 10080)"))
+    return ",".join(str(int(p)) for p in parts)
+
+
+def channel_problem(url: str) -> str | None:
+    """Why Apprise cannot use `url` as a channel (its own parser's words), or None when it can.
+    Imports Apprise (slow): only where a URL is given or a message is sent."""
+    import logging
+
+    import apprise
+
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+        service = apprise.Apprise.instantiate(url, asset=apprise.AppriseAsset(storage_mode="memory"))
+    if service is not None:
+        return None
+    said = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
+    return said or "Apprise does not know this URL"
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in [
+        Setting("lead_working_days", 3, _int(0, 60), N_("working days of preparation before a visit"), "002"),
+        Setting("urgent_lead_hours", 24, _int(0, 720), N_("hours of notice for an urgent reception"), "002"),
+        Setting("host_early_minutes", 10, _int(0, 240), N_("the host is at the meeting point this early"), "002"),
+        Setting("callback_hours", 24, _int(1, 720), N_("call the client back within these hours"), "002"),
+        Setting("proposal_days", 3, _int(1, 90), N_("proposal draft within these days"), "002"),
+        Setting("second_meeting_days", 7, _int(1, 180), N_("second meeting within these days"), "002"),
+        Setting("update_interval_days", 7, _int(1, 90), N_("progress update every these days"), "002"),
+        Setting("conversion_window_days", 30, _int(1, 365), N_("a deal or intention within these days converts"), "002"),
+        Setting("excellent_score", 90, _int(0, 100), N_("a feedback score at or above this is excellent"), "002"),
+        Setting("red_line_score", 60, _int(0, 100), N_("a feedback score below this starts an investigation"), "001"),
+        Setting("investigation_days", 3, _int(1, 60), N_("days the cross-department investigation of a red-line feedback has"), "001"),
+        Setting("deduction_min", 2, _int(0, 100), N_("fewest points deducted for a mistake"), "002"),
+        Setting("deduction_max", 5, _int(0, 100), N_("most points deducted for a mistake"), "002"),
+        Setting("equipment_response_minutes", 5, _int(1, 1440), N_("IT on site within these minutes of an equipment failure"), "002"),
+        Setting("incident_response_minutes", 30, _int(1, 1440), N_("a serious incident is escalated within these minutes"), "001"),
+        Setting("case_ack_minutes", 30, _int(1, 1440), N_("a case is acknowledged within these minutes of being received (respond at once)"), "003"),
+        Setting("case_assign_minutes", 60, _int(1, 2880), N_("an acknowledged case has an owner within these minutes"), "001"),
+        Setting("case_resolve_hours", 48, _int(1, 2160), N_("a case is resolved within these hours of being received"), "001"),
+        Setting("case_resolve_hours_urgent", 4, _int(1, 720), N_("a high or critical case is resolved within these hours"), "001"),
+        Setting("case_review_hours", 24, _int(1, 720), N_("the duty manager reviews a case within these hours of the callback"), "003"),
+        Setting("case_categories", ("service", "staff", "facility", "product", "safety", "information", "other"),
+                _words, N_("what a case may be about (comma-separated)"), "003"),
+        Setting("pattern_days", 30, _int(1, 366), N_("days looked back for repeated causes"), "003"),
+        Setting("pattern_count", 3, _int(2, 100), N_("this many cases of one client or one category within pattern_days is a pattern (an alert)"), "003"),
+        Setting("desk_shifts", (("morning", "07:00", "15:00"), ("middle", "15:00", "23:00"), ("night", "23:00", "07:00")),
+                _shifts, N_("the front desk's shifts and their hours"), "004"),
+        Setting("handover_checklist", ("keys", "radios", "badge-stock", "cameras", "phone", "logbook"), _words,
+                N_("what the outgoing and incoming shift check together at a handover"), "004"),
+        Setting("handover_review_hours", 24, _int(1, 168), N_("the manager reviews a day's handovers within these hours of its end"), "004"),
+        Setting("mail_days", 3, _int(1, 60), N_("mail not collected within these days is an alert"), "004"),
+        Setting("no_show_minutes", 30, _int(1, 720), N_("a visit whose guests have not arrived this long after the start is a no-show"), "004"),
+        Setting("report_lines_per_owner", 10, _int(1, 1000), N_("the daily report lists this many tasks per person and section, and counts the rest"), "002"),
+        Setting("score_weights", (("satisfaction", 40), ("compliance", 40), ("conversion", 20)), _weights,
+                N_("how the measures weigh in a person's reception score out of 100"), "002"),
+        Setting("reception_weight", 15, _int(0, 100), N_("the share (%) of the reception score in the overall performance score"), "002"),
+        # -- records: the procedure's change record (issue 16) --
+        Setting("procedure_ack_days", 3, _int(1, 60), N_("working days staff have to read a new procedure version "
+                "(`procedure ack`) before the daily report names them (seed 003: updates made known promptly)"),
+                "003"),
+        # -- records: documents and the lending register (issue 16) --
+        Setting("doc_loan_days", 1, _int(0, 365), N_("a document lent without a due day is due back after these days "
+                "(0: the same day; the manual is returned right after use)"), "003"),
+        Setting("doc_destroy_witness", True, _switch, N_("destroying a copy of a document needs a witness other than "
+                "the person who records it (supervised destruction)"), "001"),
+        Setting("doc_recall_destroy", True, _switch, N_("a recalled version stays an alert until every copy is "
+                "destroyed (off: until every copy is back with its keeper)"), "003"),
+        # -- records: attachments (issue 16) --
+        Setting("attachment_max_mb", 50, _int(1, 2000), N_("the largest file (MB) that may be attached to a visit or "
+                "a case"), "001"),
+        Setting("attachment_photo_types", ("jpg", "jpeg", "png", "gif", "webp", "heic"), _file_types,
+                N_("the file types (extensions) a photo may have"), "002"),
+        Setting("attachment_video_types", ("mp4", "mov", "m4v"), _file_types, N_("the file types a video may have"), "002"),
+        Setting("attachment_form_types", ("pdf", "jpg", "jpeg", "png", "docx", "xlsx", "txt", "csv", "md"), _file_types,
+                N_("the file types a feedback form (a scan or its file) may have"), "002"),
+        Setting("attachment_minutes_types", ("pdf", "docx", "txt", "md"), _file_types,
+                N_("the file types minutes and notes of a reception may have"), "002"),
+        Setting("attachment_contract_types", ("pdf", "docx", "jpg", "jpeg", "png"), _file_types,
+                N_("the file types a contract (or its scan) may have"), "001"),
+        Setting("attachment_other_types", ATTACHMENT_TYPES, _file_types,
+                N_("the file types any other attachment may have"), "001"),
+        # -- records: retention periods per record class (issue 16) --
+        Setting("retention_id_number_days", 90, _int(1, 36500), N_("days after a visit ends (a pass is back) that "
+                "identity numbers are kept, then removed (PIPL Arts. 19 and 28: sensitive, kept no longer than "
+                "needed; GB/T 35273)"), "001"),
+        Setting("retention_contact_days", 1095, _int(1, 36500), N_("days after a client's last visit that its "
+                "contacts' and guests' names, titles, phone numbers and e-mail addresses are kept, then anonymised "
+                "(PIPL Art. 19)"), "001"),
+        Setting("retention_attachment_days", 1095, _int(1, 36500), N_("days after a visit ends (a case is closed) "
+                "that its attachments are kept, then deleted (the reception archive)"), "002"),
+        Setting("retention_case_days", 1095, _int(1, 36500), N_("days after a service case is closed that its free "
+                "text is kept, then replaced (kind, category, severity, times, state and satisfaction stay)"), "001"),
+        Setting("retention_audit_days", 1095, _int(180, 36500), N_("days the audit log is kept, never under 180 "
+                "(Cybersecurity Law Art. 21: network logs kept at least six months)"), "001"),
+        Setting("retention_alert_days", 7, _int(0, 365), N_("records due for destruction this many days with no "
+                "retention run pending are an alert in the daily report"), "001"),
+        # -- notifications (issue 17) --
+        Setting("notify_routes", NOTIFY_ROUTES, _notify_routes, N_("who hears of which event: EVENT[:WORD]=TARGET+TARGET, "
+                "comma-separated; a target is a staff role or the event's submitter, host, owner or asked person; "
+                ":WORD narrows an event to a severity, kind or flag (incident.add:critical, case.add:complaint, "
+                "feedback.add:red_line)"), "017"),
+        Setting("notify_role_channels", "", _role_channels, N_("each role's channel, an Apprise URL (role=URL, separated "
+                "by spaces or ';'), such as a WeCom group bot wecombot://KEY: it hears for the role's people who have "
+                "no channel of their own"), "017"),
+        Setting("notify_retries", 5, _int(0, 20), N_("a notification that cannot be sent is tried again this many times, "
+                "then it is failed (the dead-letter list)"), "017"),
+        Setting("notify_backoff_minutes", "1,5,15,60", _minutes, N_("minutes before each retry of a notification (the "
+                "last one repeats)"), "017"),
+        Setting("notify_timeout_seconds", 10, _int(1, 300), N_("seconds one notification may take to send"), "017"),
+        Setting("lookahead_working_days", 3, _int(0, 30), N_("working days the daily report looks ahead"), "002"),
+        Setting("roll_to_working_day", True, _switch, N_("a deadline in calendar days (d) that lands on a weekend or "
+                "holiday moves to the next working day (before the visit: the previous one), same time of day"), "002"),
+        Setting("per_person_limit", None, _amount_or_none, N_("most a plan may spend per person on meals ('none': no limit)"), "000"),
+        Setting("country", "CN", _country, N_("country of the working-day calendar"), "002"),
+        Setting("identity", "declared", _identity, N_("who acts: declared (--as, $RECEPTIONCTL_USER, the config file or "
+                "the login name is taken at its word: a file one person uses), os (the operating-system login, mapped "
+                "to a staff member by username or db_login) or db (PostgreSQL: the database login, mapped by "
+                "db_login); under os and db, acting --as someone else needs an admin's login and is recorded as "
+                "'USER (by admin LOGIN)'"), "018"),
+        Setting("work_zone", DEFAULT_ZONE, _zone_name, N_("the company's time zone: times are typed and shown in it, working days and due dates are counted in it"), "002"),
+    ]
+}
+
+
+def parse_value(key: str, text: str) -> Any:
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise BadInput(_("unknown policy key {key!r}").format(key=key),
+                       hint=_("known keys: {keys}").format(keys=", ".join(sorted(SETTINGS))))
+    try:
+        return setting.parse(text)
+    except ValueError as exc:
+        raise BadInput(_("policy {key} cannot be {text!r}: expected {expected}").format(key=key, text=text,
+                                                                                        expected=exc)) from None
+
+
+def to_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple) and len(value[0]) == 2:  # weights
+        return ",".join(f"{k}={v}" for k, v in value)
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):  # shifts
+        def hour(t: str) -> str:
+            return str(int(t[:2])) if t.endswith(":00") else t
+        return ",".join(f"{n}={hour(a)}-{hour(b)}" for n, a, b in value)
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return "none" if value is None else str(value)
+
+
+def load(session: Session) -> dict[str, Any]:
+    """Every setting, typed: the stored value where there is one, else the default. Read
+    once per session (a command), then from the session's cache."""
+    cached = session.info.get(_CACHE)
+    if cached is not None:
+        return dict(cached)
+    values = {k: s.default for k, s in SETTINGS.items()}
+    for row in session.execute(select(Policy.key, Policy.value)):
+        if row.key in SETTINGS:
+            try:
+                values[row.key] = SETTINGS[row.key].parse(row.value)
+            except ValueError:
+                pass  # a value edited by hand into nonsense: keep the default
+    session.info[_CACHE] = dict(values)
+    return values
+
+
+_CACHE = "receptionctl.policy"
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    key: str
+    value: Any
+    default: Any
+    help: str
+    source: str
+    updated_at: Any
+    updated_by: str | None
+
+
+def show(session: Session) -> list[PolicyView]:
+
+
+    rows = {r.key: r for r in session.scalars(select(Policy))}
+    values = load(session)
+    return [
+        PolicyView(k, values[k], s.default, s.help, s.source,
+                   rows[k].updated_at if k in rows else None, rows[k].updated_by if k in rows else None)
+        for k, s in SETTINGS.items()
+    ]
+
+
+def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
+    """Change one setting (admin only), validated and typed, with an audit event."""
+
+    access.require(session, actor, frozenset(), N_("change the policy"))
+    value = parse_value(key, text)
+    if key == "country":
+        try:
+            calendar_for(value).check()
+        except BadInput:
+            raise BadInput(_("policy country cannot be {text!r}: expected an ISO 3166 country code the "
+                             "holidays package knows, such as CN").format(text=text)) from None
+    if key == "notify_role_channels":
+        for role, url in role_channels({key: value}).items():
+            problem = channel_problem(url)
+            if problem:
+                raise BadInput(_("policy {key} cannot be {text!r}: the channel of {role} is not an Apprise URL: "
+                                 "{problem}").format(key=key, text=text, role=role, problem=problem))
+    if key == "identity":
+        access.check_identity_mode(session, value)
+    current = load(session)
+    before = current[key]
+    after = {**current, key: value}
+    for low, high in (("deduction_min", "deduction_max"), ("red_line_score", "excellent_score")):
+        if after[low] > after[high]:
+            raise BadInput(_("policy {key} cannot be {text!r}: {low} ({low_value}) must not exceed {high} "
+                             "({high_value})").format(key=key, text=text, low=low, low_value=after[low], high=high,
+                                                      high_value=after[high]))
+    row = session.get(Policy, key)
+    if row is None:
+        row = Policy(key=key, value=to_text(value), updated_at=clock.now(), updated_by=actor)
+        session.add(row)
+    else:
+        row.value, row.updated_at, row.updated_by = to_text(value), clock.now(), actor
+    session.flush()
+    session.info.pop(_CACHE, None)
+    audit.record(session, actor, "policy.set", "policy", None, before={key: to_text(before)},
+                 after={key: to_text(value)})
+    return next(v for v in show(session) if v.key == key)
+
+
+def work_zone(rules: dict[str, Any]):
+    """The zone in which the company's days begin and end (working days, due dates)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(rules["work_zone"])
+
+
+def today(of: Session | dict[str, Any]) -> date:
+    """Today in the company's zone (the policy's work zone), at the clock's now: the one "today"
+    of every area. `of` is a session (the policy is read, once per command) or the policy's rules.
+    Never the display zone, which --tz changes, and never the machine's."""
+    rules = of if isinstance(of, dict) else load(of)
+    return clock.now().astimezone(work_zone(rules)).date()
+
+
+def zone_setting(session: Session) -> tuple[str, bool]:
+    """The work zone's name and whether the policy sets it (False: the default). One query."""
+    stored = session.scalar(select(Policy.value).where(Policy.key == "work_zone"))
+    if stored is not None:
+        try:
+            return _zone_name(stored), True
+        except ValueError:
+            pass  # a value edited by hand into nonsense: the default
+    return DEFAULT_ZONE, False

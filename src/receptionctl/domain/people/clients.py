@@ -1,0 +1,329 @@
+"""Clients (organisations) and their contact people."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+from sqlmodel import select
+
+from receptionctl.domain.core import access, audit, clock, find
+from receptionctl.domain.core.secrets import clean_id_number, mask, verify
+from receptionctl.domain.core.vocab import Tier
+from receptionctl.domain.people.notes import list_notes
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _
+from receptionctl.store.tables.common import Client, Contact
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-./]{2,30}$")
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    client_id: int
+    name: str
+    title: str | None
+    phone: str | None
+    email: str | None
+    diet: str | None
+    transport: str | None
+    needs: str | None
+    id_number: str | None  # masked unless revealed
+
+
+@dataclass(frozen=True)
+class ClientView:
+    id: int
+    name: str
+    tier: str
+    industry: str | None
+    created_at: datetime
+    contacts: int
+
+
+@dataclass(frozen=True)
+class ClientDetail:
+    id: int
+    name: str
+    tier: str
+    industry: str | None
+    created_at: datetime
+    contacts: tuple[ContactView, ...]
+    open_promises: tuple = ()  # promises made to the client and not yet kept
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+_NUMBER_ID = N_("client name {name!r} is not valid: expected a name, not a number (numbers are ids)")
+
+
+def _name(value: str, what: str, limit: int = 300) -> str:
+    value = " ".join(value.split())
+    if not value or len(value) > limit:
+        raise BadInput(_("{what} {value!r} is not valid: expected 1 to {limit} characters").format(
+            what=_(what), value=value[:40], limit=limit))
+    return value
+
+
+def _optional(value: str | None, limit: int = 2000) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise BadInput(_("value {value!r}… is too long: expected at most {limit} characters").format(
+            value=value[:20], limit=limit))
+    return value or None
+
+
+def resolve_client(session: Session, ref: str):
+    """A client row by id, exact name, or a unique part of the name (case-insensitive)."""
+    return find.client(session, ref)
+
+
+def add_client(session: Session, actor: str, name: str, tier: str = "normal", industry: str | None = None) -> ClientView:
+
+
+    access.require(session, actor, access.CLIENT_WRITE, N_("add clients"))
+    name = _name(name, N_("client name"))
+    if _ID.fullmatch(name):
+        raise BadInput(_(_NUMBER_ID).format(name=name))
+    if tier not in {t.value for t in Tier}:
+        raise BadInput(_("tier {tier!r} is not valid: expected one of vip, key, normal").format(tier=tier))
+    key = name.casefold()
+    existing = session.scalars(select(Client).where(Client.name_key == key)).first()
+    if existing is not None:
+        raise Refused(_("client {name!r} already exists (id {id})").format(name=name, id=existing.id))
+    row = Client(name=name, name_key=key, tier=tier, industry=_optional(industry, 200), created_at=clock.now())
+    session.add(row)
+    session.flush()
+    view = ClientView(row.id, row.name, row.tier, row.industry, row.created_at, 0)
+    audit.record(session, actor, "client.add", "client", row.id,
+                 after={"name": row.name, "tier": row.tier, "industry": row.industry})
+    return view
+
+
+def list_clients(session: Session, tier: str | None = None) -> list[ClientView]:
+
+
+    q = (
+        select(Client, func.count(Contact.id))
+        .outerjoin(Contact, Contact.client_id == Client.id)
+        .group_by(Client.id)
+        .order_by(Client.name_key)
+    )
+    if tier is not None:
+        q = q.where(Client.tier == tier)
+    return [ClientView(c.id, c.name, c.tier, c.industry, c.created_at, n) for c, n in session.execute(q).all()]
+
+
+def _contact_view(row, id_number: str | None) -> ContactView:
+    return ContactView(row.id, row.client_id, row.name, row.title, row.phone, row.email, row.diet,
+                       row.transport, row.needs, id_number)
+
+
+def _contacts_of(session: Session, actor: str, client, cipher) -> list[ContactView]:
+    """A client's contact people, identity numbers masked; with a `cipher` (a reveal, already
+    allowed), in clear, each reveal audited."""
+    views = []
+    for row in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
+        shown = row.id_number_mask
+        if cipher is not None and row.id_number_enc:
+            shown = cipher.decrypt(row.id_number_enc)
+            audit.record(session, actor, "contact.reveal", "contact", row.id,
+                         after={"client": client.name, "field": "id_number"})
+        views.append(_contact_view(row, shown))
+    return views
+
+
+def show_client(
+    session: Session, actor: str, ref: str, *, reveal: bool = False, cipher=None
+) -> ClientDetail:
+    """`cipher` is a Cipher or a callable returning one, asked for only when revealing."""
+    if reveal:
+        access.require(session, actor, access.REVEAL, N_("reveal identity numbers"))
+    client = resolve_client(session, ref)
+    if reveal:
+        cipher = verify(session, cipher)
+    contacts = _contacts_of(session, actor, client, cipher if reveal else None)
+    promises = tuple(list_notes(session, client_id=client.id, open_promises=True))
+    return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts),
+                        promises)
+
+
+def add_contact(
+    session: Session,
+    actor: str,
+    client_ref: str,
+    name: str,
+    *,
+    title: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    diet: str | None = None,
+    transport: str | None = None,
+    needs: str | None = None,
+    id_number: str | None = None,
+    cipher=None,
+) -> ContactView:
+
+    access.require(session, actor, access.CLIENT_WRITE, N_("add contacts"))
+    client = resolve_client(session, client_ref)
+    name = _name(name, N_("contact name"), 200)
+    phone = _phone(phone) if phone is not None else None
+    email = _email(email) if email is not None else None
+    enc = masked = None
+    if id_number is not None:
+        cleaned = clean_id_number(id_number)
+        enc = verify(session, cipher).encrypt(cleaned)
+        masked = mask(cleaned)
+    row = Contact(
+        client_id=client.id,
+        name=name,
+        title=_optional(title, 200),
+        phone=phone,
+        email=email,
+        diet=_optional(diet),
+        transport=_optional(transport),
+        needs=_optional(needs),
+        id_number_enc=enc,
+        id_number_mask=masked,
+        created_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    view = _contact_view(row, masked)
+    after = {k: v for k, v in view.__dict__.items() if v is not None}
+    audit.record(session, actor, "contact.add", "contact", row.id, after=after)
+    return view
+
+
+def _phone(phone: str) -> str:
+    if not _PHONE.match(phone.strip()):
+        raise BadInput(_("phone {phone!r} is not valid: expected digits, optionally with +, spaces or dashes").format(
+            phone=phone))
+    return phone.strip()
+
+
+def _email(email: str) -> str:
+    if len(email.strip()) > 320 or not _EMAIL.match(email.strip()):
+        raise BadInput(_("email {email!r} is not valid: expected an address such as name@example.com").format(
+            email=email))
+    return email.strip()
+
+
+def _client_view(session: Session, row) -> ClientView:
+    n = session.scalar(select(func.count(Contact.id)).where(Contact.client_id == row.id)) or 0
+    return ClientView(row.id, row.name, row.tier, row.industry, row.created_at, n)
+
+
+def edit_client(session: Session, actor: str, ref: str, *, name: str | None = None, tier: str | None = None,
+                industry: str | None = None) -> ClientView:
+    """Correct a client's name, tier or industry (an empty --industry clears it); audited."""
+    access.require(session, actor, access.CLIENT_WRITE, N_("edit clients"))
+    row = resolve_client(session, ref)
+    if name is None and tier is None and industry is None:
+        raise BadInput(_("nothing to change: expected --name, --tier or --industry"))
+    before = {"name": row.name, "tier": row.tier, "industry": row.industry}
+    if name is not None:
+        name = _name(name, N_("client name"))
+        if _ID.fullmatch(name):
+            raise BadInput(_(_NUMBER_ID).format(name=name))
+        other = session.scalars(select(Client).where(Client.name_key == name.casefold(), Client.id != row.id)).first()
+        if other is not None:
+            raise Refused(_("client {name!r} already exists (id {id})").format(name=name, id=other.id))
+        row.name, row.name_key = name, name.casefold()
+    if tier is not None:
+        if tier not in {t.value for t in Tier}:
+            raise BadInput(_("tier {tier!r} is not valid: expected one of vip, key, normal").format(tier=tier))
+        row.tier = tier
+    if industry is not None:
+        row.industry = _optional(industry, 200)
+    session.flush()
+    after = {"name": row.name, "tier": row.tier, "industry": row.industry}
+    if after == before:
+        raise Refused(_("client {name!r} already has these values").format(name=row.name))
+    audit.record(session, actor, "client.edit", "client", row.id, before=before, after=after)
+    return _client_view(session, row)
+
+
+def list_contacts(session: Session, ref: str, *, actor: str | None = None, reveal: bool = False,
+                  cipher=None) -> list[ContactView]:
+    """A client's contact people, identity numbers masked; with `reveal` (admin), in clear, each
+    reveal audited, as in show_client."""
+    if reveal:
+        access.require(session, actor or "", access.REVEAL, N_("reveal identity numbers"))
+    client = resolve_client(session, ref)
+    if reveal:
+        cipher = verify(session, cipher)
+    return _contacts_of(session, actor or "", client, cipher if reveal else None)
+
+
+def _contact(session: Session, contact_id: int):
+    row = session.get(Contact, contact_id)
+    if row is None:
+        raise NotFound(_("no contact {contact}").format(contact=contact_id),
+                       hint=_("see `receptionctl contact list CLIENT`"))
+    return row
+
+
+CONTACT_FIELDS = ("name", "title", "phone", "email", "diet", "transport", "needs")
+
+
+def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, id_number: str | None = None,
+                 **fields: str | None) -> ContactView:
+    """Correct a contact's details; an empty value clears an optional one. A new identity
+    number is encrypted like the first; the audit log keeps only masked numbers."""
+    access.require(session, actor, access.CLIENT_WRITE, N_("edit contacts"))
+    row = _contact(session, contact_id)
+    given = {k: v for k, v in fields.items() if v is not None}
+    unknown = set(given) - set(CONTACT_FIELDS)
+    if unknown:
+        raise BadInput(_("field {field!r} is not valid: expected one of {choices}").format(
+            field=sorted(unknown)[0], choices=", ".join(CONTACT_FIELDS)))
+    if not given and id_number is None:
+        raise BadInput(_("nothing to change: expected --name, --title, --phone, --email, --diet, --transport, "
+                         "--needs or --id-number"))
+    before = {k: v for k, v in _contact_view(row, row.id_number_mask).__dict__.items()}
+    for key, value in given.items():
+        if key == "name":
+            row.name = _name(value, N_("contact name"), 200)
+        elif not value.strip():
+            setattr(row, key, None)
+        elif key == "phone":
+            row.phone = _phone(value)
+        elif key == "email":
+            row.email = _email(value)
+        else:
+            setattr(row, key, _optional(value, 200 if key == "title" else 2000))
+    if id_number is not None:
+        if id_number.strip():
+            cleaned = clean_id_number(id_number)
+            row.id_number_enc, row.id_number_mask = verify(session, cipher).encrypt(cleaned), mask(cleaned)
+        else:
+            row.id_number_enc = row.id_number_mask = None
+    session.flush()
+    view = _contact_view(row, row.id_number_mask)
+    after = view.__dict__
+    changed = {k for k in after if after[k] != before[k]}
+    if not changed:
+        raise Refused(_("contact {contact} already has these values").format(contact=contact_id))
+    audit.record(session, actor, "contact.edit", "contact", row.id,
+                 before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
+    return view
+
+
+def remove_contact(session: Session, actor: str, contact_id: int) -> ContactView:
+    """Remove a contact person (left the client, asked to be forgotten): the record and its
+    encrypted identity number go; guests already checked in keep their own record."""
+    access.require(session, actor, access.CLIENT_WRITE, N_("remove contacts"))
+    row = _contact(session, contact_id)
+    view = _contact_view(row, row.id_number_mask)
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "contact.remove", "contact", contact_id,
+                 before={k: v for k, v in view.__dict__.items() if v is not None})
+    return view

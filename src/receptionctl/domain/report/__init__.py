@@ -1,0 +1,1 @@
+"""The daily report: the sum of every area's sections and alerts."""

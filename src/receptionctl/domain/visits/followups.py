@@ -1,0 +1,543 @@
+"""After the visit: completion, the feedback form, the outcome, the evaluation, closing,
+and the follow-up work that is due."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fractions import Fraction
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+from sqlmodel import delete, select, update
+
+from receptionctl.domain import engine
+from receptionctl.domain.cases import cases
+from receptionctl.domain.core import access, audit, clock, lifecycle, outbox, policy
+from receptionctl.domain.core.base import Done, amount, load_for_change, required_text
+from receptionctl.domain.core.vocab import Channel, Intent, Outcome
+from receptionctl.domain.engine import Event
+from receptionctl.domain.engine.procedure import QuestionSpec
+from receptionctl.domain.people.clients import resolve_client
+from receptionctl.domain.visits.visits import VISIT_WRITE, get_view
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _, chinese, code, ngettext
+from receptionctl.store.tables.common import Client, Task, Visit
+from receptionctl.store.tables.visits import Evaluation, Feedback, FeedbackAnswer, Guest, Incident
+
+AFTER = frozenset({"coordinator", "host"})
+SCALE = (1, 5)  # a scale answer: 1 poor ... 5 excellent
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One answer of the form, with its question as the visit's procedure asks it."""
+
+    key: str
+    question: str
+    question_zh: str | None
+    kind: str  # scale (1-5, weighted into the score) or text
+    weight: float | None
+    value: int | str
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    visit_id: int
+    score: int
+    channel: str
+    intent: str | None
+    comment: str | None
+    suggestion: str | None
+    at: datetime
+    by: str
+    excellent: bool
+    below_red_line: bool
+    client: str | None = None  # in lists and `feedback show`
+    # the form's answers, in the order of its questions; () for a score given as a number;
+    # None where they are not read (the visit sheet)
+    answers: tuple[AnswerView, ...] | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    visit_id: int
+    strengths: str
+    weaknesses: str
+    improvements: str
+    cost: float | None
+    at: datetime
+    by: str
+
+
+def evaluation_view(ev) -> EvaluationView:
+    return EvaluationView(ev.visit_id, ev.strengths, ev.weaknesses, ev.improvements,
+                          float(ev.cost) if ev.cost else None, ev.at, ev.by)
+
+
+def archive_label(client: str, starts_at: datetime, zone) -> str:
+    """Records are archived per "client name – reception date"."""
+    return f"{client} – {starts_at.astimezone(zone):%Y-%m-%d}"
+
+
+def complete(session: Session, actor: str, visit_id: int) -> Done:
+    """The visit took place: it is completed and gets the procedure's follow-up tasks."""
+
+    access.require(session, actor, VISIT_WRITE, N_("complete visits"))
+    visit, plan = load_for_change(session, visit_id)
+    before = visit.status
+    visit.status = lifecycle.visit_step(visit_id, visit.status, "complete")
+    now = clock.now()
+    warnings = []
+    if now < visit.starts_at:
+        raise Refused(_("visit {visit} starts at {start}: it cannot be completed before it begins").format(
+            visit=visit_id, start=f"{clock.local(visit.starts_at):%Y-%m-%d %H:%M}"))
+    visit.completed_at = now
+
+
+    still_in = session.execute(
+        update(Guest).where(Guest.visit_id == visit_id, Guest.checked_out_at.is_(None)).values(checked_out_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+    if still_in:
+        warnings.append(ngettext("{n} guest still checked in was checked out",
+                                 "{n} guests still checked in were checked out", still_in).format(n=still_in))
+    # the follow-up tasks open; what was to be done before and on the day, and was not, is
+    # missed (not thrown away): it counts against compliance and may still be done, late
+    result = engine.on(session, Event("visit.completed", visit_id, actor, note="visit completed"))
+    missed = result.missed
+    if missed:
+        warnings.append(ngettext(
+            "{n} preparation or reception-day task was missed: {tasks}; record one done late with "
+            "`task done TASK --at WHEN`",
+            "{n} preparation or reception-day tasks were missed: {tasks}; record one done late with "
+            "`task done TASK --at WHEN`", len(missed)).format(
+                n=len(missed), tasks=_(", ").join(_("{key} (task {task})").format(key=key, task=tid)
+                                                  for tid, key in missed)))
+    session.flush()
+    audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
+                 before={"status": before}, after={"status": visit.status,
+                                                   "missed": [key for _tid, key in missed]})
+    return Done(get_view(session, visit_id), warnings)
+
+
+def _text(value: str | None, option: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if len(value) > 4000:
+        raise BadInput(_("{option} is too long: expected at most {limit} characters").format(option=option,
+                                                                                               limit=4000))
+    return value.strip()
+
+
+def feedback_view(f, rules, answers: tuple[AnswerView, ...] | None = None) -> FeedbackView:
+    return FeedbackView(f.visit_id, f.score, f.channel, f.intent, f.comment, f.suggestion, f.at, f.by,
+                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"], answers=answers)
+
+
+def questions_of(session: Session, visit) -> tuple[QuestionSpec, ...]:
+    """The feedback form of a visit: the questions of the procedure version it started with."""
+    proc = engine.by_id(session, visit.procedure_id) if visit.procedure_id else engine.current(session)
+    return proc.questions
+
+
+def check_answer(question: QuestionSpec, raw) -> int | str | None:
+    """One answer read against its question: a scale answer is a whole number from 1 to 5; a
+    text answer is trimmed (empty: not answered, None)."""
+    value = str(raw).strip()
+    if question.kind == "scale":
+        if value.isascii() and value.isdigit() and SCALE[0] <= int(value) <= SCALE[1]:
+            return int(value)
+        raise BadInput(_("answer {key}={value!r} is not valid: {key} ({question}) is answered with a whole number "
+                         "from {low} (poor) to {high} (excellent)").format(
+            key=question.key, value=value, question=question_text(question), low=SCALE[0], high=SCALE[1]))
+    if len(value) > 4000:
+        raise BadInput(_("answer {key} is too long: expected at most 4000 characters").format(key=question.key))
+    return value or None
+
+
+def question_text(question) -> str:
+    """A question as the run's language asks it: the Chinese text when the interface is
+    Chinese and the procedure gives one, else the English."""
+    return (getattr(question, "text_zh", None) or question.text) if chinese() else question.text
+
+
+def read_answers(questions: tuple[QuestionSpec, ...], answers: dict[str, str]) -> dict[str, int | str]:
+    """A form's answers, by question key in the form's order: unknown keys, bad values and
+    unanswered scale questions are refused (every scale question counts in the score)."""
+    by_key = {q.key: q for q in questions}
+    unknown = [k for k in answers if k not in by_key]
+    if unknown:
+        raise BadInput(_("the feedback form has no question {keys}: expected {choices}").format(
+            keys=", ".join(map(repr, unknown)), choices=", ".join(by_key)))
+    checked = {k: check_answer(by_key[k], v) for k, v in answers.items()}
+    missing = [q.key for q in questions if q.kind == "scale" and checked.get(q.key) is None]
+    if missing:
+        raise BadInput(_("the form has no answer to {keys}: every scale question is answered {low} to {high} (the "
+                         "score is computed from them all)").format(keys=", ".join(missing), low=SCALE[0],
+                                                                     high=SCALE[1]))
+    return {q.key: checked[q.key] for q in questions if checked.get(q.key) is not None}
+
+
+def form_score(questions: tuple[QuestionSpec, ...], answers: dict[str, int | str]) -> int:
+    """The 0-100 score of a form: round(100 x sum(weight x (answer - 1) / 4) / sum(weight)) over
+    the scale questions, halves rounded up, in exact arithmetic."""
+    scale = [q for q in questions if q.kind == "scale"]
+    total = sum(Fraction(q.weight) for q in scale)
+    got = sum(Fraction(q.weight) * (answers[q.key] - SCALE[0]) for q in scale)
+    return math.floor(100 * got / ((SCALE[1] - SCALE[0]) * total) + Fraction(1, 2))
+
+
+def _answer_views(questions: tuple[QuestionSpec, ...], stored: dict[str, str]) -> tuple[AnswerView, ...]:
+    by_key = {q.key: q for q in questions}
+    order = [q.key for q in questions if q.key in stored] + [k for k in stored if k not in by_key]
+    views = []
+    for key in order:
+        q = by_key.get(key)
+        if q is None:  # a question no longer in the form (not expected: a visit keeps its version)
+            views.append(AnswerView(key, key, None, "text", None, stored[key]))
+        else:
+            value = stored[key]
+            views.append(AnswerView(key, q.text, q.text_zh, q.kind, q.weight,
+                                    int(value) if q.kind == "scale" else value))
+    return tuple(views)
+
+
+def _ready_for_feedback(session: Session, visit_id: int, replace: bool):
+    """The checks before a form is taken (after the actor's right to record it): the visit
+    took place, and it has no form yet unless it is replaced. Returns the visit and its
+    current form (or None)."""
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in lifecycle.ENDED:
+        raise Refused(_("visit {visit} is {status}: feedback is collected after the visit").format(
+            visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
+    old = session.get(Feedback, visit_id)
+    if old is not None and not replace:
+        raise Refused(_("visit {visit} has a feedback form already (score {score}, {day})").format(
+            visit=visit_id, score=old.score, day=f"{clock.local(old.at):%Y-%m-%d}"),
+            hint=_("give --replace to replace it (the old one stays in the audit log)"))
+    return visit, old
+
+
+def _complete_first(visit_id: int) -> str:
+    return _("complete it first (`receptionctl visit complete {visit}`)").format(visit=visit_id)
+
+
+def feedback_form(session: Session, actor: str, visit_id: int, replace: bool = False) -> tuple[QuestionSpec, ...]:
+    """The questions to ask for a visit's form, once the form may be recorded (the same checks
+    as add_feedback, so that nobody answers a form that would be refused)."""
+    access.require(session, actor, AFTER, N_("record feedback"))
+    visit, _old = _ready_for_feedback(session, visit_id, replace)
+    return questions_of(session, visit)
+
+
+def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | None = None,
+                 channel: str | None = None, answers: dict[str, str] | None = None,
+                 intent: str | None = None, comment: str | None = None, suggestion: str | None = None,
+                 replace: bool = False) -> Done:
+    """The client-reception feedback form: a score from 0 to 100 (a phone call), or the
+    answers to the visit's questions, from which the score is computed (channel `form` unless
+    said). It closes the callback task; a score under the red line raises an alert and an
+    investigation task for the coordinator, and opens a complaint case (unless one from this
+    visit's feedback is still open)."""
+    access.require(session, actor, AFTER, N_("record feedback"))
+    channel = _check_form(score, channel, answers, intent)
+    comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
+    visit, old = _ready_for_feedback(session, visit_id, replace)
+    given: dict[str, int | str] = {}
+    questions: tuple[QuestionSpec, ...] = ()
+    if answers:
+        questions = questions_of(session, visit)
+        given = read_answers(questions, {str(k).strip().lower(): v for k, v in answers.items()})
+        score = form_score(questions, given)
+    rules = policy.load(session)
+    before = _remove_form(session, old, visit_id) if old is not None else None
+    now = clock.now()
+    row = Feedback(visit_id=visit_id, score=score, channel=channel, intent=intent, comment=comment,
+                   suggestion=suggestion, at=now, by=actor)
+    session.add(row)
+    session.flush()
+    session.add_all([FeedbackAnswer(visit_id=visit_id, key=k, value=str(v)) for k, v in given.items()])
+    session.flush()
+    view = feedback_view(row, rules, _answer_views(questions, {k: str(v) for k, v in given.items()}))
+    client = get_view(session, visit_id).client
+    result = engine.on(session, Event("feedback.added", visit_id, actor, note=f"feedback form received by {channel}",
+                                      data={"score": score, "below_red_line": view.below_red_line,
+                                            "channel": channel, "client": client}))
+    investigating, warnings = (_under_red_line(session, actor, visit, result, score, rules, comment)
+                               if view.below_red_line else (None, []))
+    audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
+                 visit_id=visit_id, before=before,
+                 after={"score": score, "channel": channel, "intent": intent, "comment": comment,
+                        "suggestion": suggestion, "answers": given or None,
+                        "investigation_task": investigating if view.below_red_line else None})
+    outbox.emit(session, "feedback.add", {"visit_id": visit_id, "client": client, "score": score, "channel": channel, "intent": intent, "red_line": view.below_red_line, "red_line_score": rules["red_line_score"], "replaced": before is not None, "by": actor})
+    if maybe_close(session, actor, visit):
+        warnings.append(_closed(visit_id))
+    return Done(view, warnings)
+
+
+def _check_form(score: int | None, channel: str | None, answers, intent: str | None) -> str:
+    """The form's inputs checked; its channel (`form` for answers unless said)."""
+    if (score is None) == (not answers):
+        raise BadInput(_("give the score or the answers to the form, one of them")
+                       if score is None else _("give the score or the answers to the form, not both"))
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100):
+        raise BadInput(_("score {score!r} is not valid: expected a whole number from 0 to 100").format(score=score))
+    if channel is None and answers:
+        channel = Channel.form.value
+    if channel is None:
+        raise BadInput(_("a score needs its channel: expected phone, email, form or visit"))
+    if channel not in {c.value for c in Channel}:
+        raise BadInput(_("channel {channel!r} is not valid: expected phone, email, form or visit").format(
+            channel=channel))
+    if intent is not None and intent not in {i.value for i in Intent}:
+        raise BadInput(_("intent {intent!r} is not valid: expected none, low, medium or high").format(intent=intent))
+    return channel
+
+
+def _remove_form(session: Session, old: Feedback, visit_id: int) -> dict:
+    """The form being replaced, removed with its answers; what it said, for the audit log."""
+    before = {k: getattr(old, k) for k in ("score", "channel", "intent", "comment", "suggestion", "at", "by")}
+    before["answers"] = dict(session.execute(select(FeedbackAnswer.key, FeedbackAnswer.value)
+                                             .where(FeedbackAnswer.visit_id == visit_id)).all()) or None
+    session.execute(delete(FeedbackAnswer).where(FeedbackAnswer.visit_id == visit_id))
+    session.delete(old)
+    session.flush()
+    return before
+
+
+def _under_red_line(session: Session, actor: str, visit: Visit, result, score: int, rules: dict,
+                    comment: str | None) -> tuple[int | None, list[str]]:
+    """A score under the red line: the investigation task (opened, or still open), the visit open
+    again if it was closed, a complaint case; (the investigation task, the warnings)."""
+    visit_id = visit.id
+    warnings: list[str] = []
+    investigating = None
+    red_line = rules["red_line_score"]
+    if result.already_open:
+        investigating = result.already_open[0]
+        warnings.append(_("ALERT: score {score} is under the red line {red_line}: investigation task {task} is still "
+                          "open").format(score=score, red_line=red_line, task=investigating))
+        return investigating, warnings
+    if visit.status == "closed" and result.opened:
+        visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
+        visit.closed_at = None
+        audit.record(session, actor, "visit.reopen", "visit", visit_id, visit_id=visit_id,
+                     before={"status": "closed"}, after={"status": "completed", "why": "feedback under the red line"})
+        warnings.append(_("visit {visit} is open again until the investigation is done").format(visit=visit_id))
+    for task in result.opened:
+        investigating = investigating or task.id
+        warnings.append(_("ALERT: score {score} is under the red line {red_line}: investigation task {task} for "
+                          "the {role}").format(score=score, red_line=red_line, task=task.id,
+                                               role=code(task.owner_role, "role")))
+    if not result.opened:
+        warnings.append(_("ALERT: score {score} is under the red line {red_line}").format(score=score,
+                                                                                        red_line=red_line))
+    case = cases.open_red_line_case(session, actor, visit_id, visit.client_id, score, rules["red_line_score"], comment)
+    if case is not None:
+        warnings.append(_("complaint case {case} opened: acknowledge it, give it an owner, call the client "
+                          "back").format(case=case))
+    return investigating, warnings
+
+
+def _closed(visit_id: int) -> str:
+    return _("visit {visit} is closed: everything after it is done").format(visit=visit_id)
+
+
+def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note: str | None = None) -> Done:
+    """won or lost ends the weekly chain; won or intent within the conversion window converts."""
+
+
+    access.require(session, actor, AFTER, N_("record outcomes"))
+    if outcome not in {o.value for o in Outcome}:
+        raise BadInput(_("outcome {outcome!r} is not valid: expected won, lost or intent").format(outcome=outcome))
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in lifecycle.ENDED:
+        raise Refused(_("visit {visit} is {status}: the outcome is recorded after the visit").format(
+            visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
+    before = {"outcome": visit.outcome, "outcome_at": visit.outcome_at}
+    was = visit.outcome
+    visit.outcome, visit.outcome_at = outcome, clock.now()
+    visit.outcome_note = required_text(note, "--note", N_("a remark")) if note and note.strip() else None
+    if outcome in ("won", "intent") and visit.converted_at is None:
+        visit.converted_at = visit.outcome_at  # the first deal or intention counts for conversion
+    warnings = []
+    result = engine.on(session, Event("outcome.recorded", visit_id, actor, data={"outcome": outcome, "was": was}))
+    if outcome == "intent" and was in ("won", "lost"):
+        restarted = [t.key for t in result.opened]
+        if restarted:
+            if visit.status == "closed":
+                visit.status = lifecycle.visit_step(visit_id, visit.status, "reopen")
+                visit.closed_at = None
+            warnings.append(_("the weekly follow-up starts again: {tasks}").format(tasks=", ".join(restarted)))
+    if outcome in ("won", "lost") and result.closed:
+        n = result.closed
+        warnings.append(ngettext("{n} open progress update closed as not needed",
+                                 "{n} open progress updates closed as not needed", n).format(n=n))
+    session.flush()
+    audit.record(session, actor, "visit.outcome", "visit", visit_id, visit_id=visit_id, before=before,
+                 after={"outcome": outcome, "outcome_at": visit.outcome_at, "note": visit.outcome_note})
+    if maybe_close(session, actor, visit):
+        warnings.append(_closed(visit_id))
+    return Done(outcome_view(session, visit_id), warnings)
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    visit_id: int
+    outcome: str | None
+    outcome_at: datetime | None
+    note: str | None
+    converted: bool  # won or intent within the conversion window after the visit
+
+
+def converted(converted_at: datetime | None, ends_at: datetime, window_days: int) -> bool:
+    """A deal or an intention (the first, `converted_at`) within the window after the visit."""
+    return converted_at is not None and converted_at <= ends_at + timedelta(days=window_days)
+
+
+def outcome_view(session: Session, visit_id: int) -> OutcomeView:
+
+    v = session.get(Visit, visit_id)
+    window = policy.load(session)["conversion_window_days"]
+    return OutcomeView(v.id, v.outcome, v.outcome_at, v.outcome_note,
+                       converted(v.converted_at, v.ends_at, window))
+
+
+def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, weaknesses: str, improvements: str,
+             cost: str | None = None) -> Done:
+
+    access.require(session, actor, AFTER, N_("write evaluations"))
+    strengths = required_text(strengths, "--strengths", N_("what went well"), 4000)
+    weaknesses = required_text(weaknesses, "--weaknesses", N_("what went less well"), 4000)
+    improvements = required_text(improvements, "--improvements", N_("what to do better"), 4000)
+    cost_value = amount(cost, "--cost")
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in lifecycle.ENDED:
+        raise Refused(_("visit {visit} is {status}: the evaluation is written after the visit").format(
+            visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
+    row = session.get(Evaluation, visit_id)
+    before = None
+    if row is None:
+        row = Evaluation(visit_id=visit_id, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
+                         cost=str(cost_value) if cost_value is not None else None, at=clock.now(), by=actor)
+        session.add(row)
+    else:
+        before = {"strengths": row.strengths, "weaknesses": row.weaknesses, "improvements": row.improvements,
+                  "cost": row.cost}
+        row.strengths, row.weaknesses, row.improvements = strengths, weaknesses, improvements
+        row.cost = str(cost_value) if cost_value is not None else row.cost
+        row.at, row.by = clock.now(), actor
+    engine.on(session, Event("evaluation.written", visit_id, actor, note="evaluation written"))
+    session.flush()
+    audit.record(session, actor, "visit.evaluate", "evaluation", visit_id, visit_id=visit_id, before=before,
+                 after={"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements,
+                        "cost": row.cost})
+    warnings = []
+    if maybe_close(session, actor, visit):
+        warnings.append(_closed(visit_id))
+    elif visit.status == "completed":
+        warnings.append(_("visit {visit} stays open until {what}").format(
+            visit=visit_id, what=_(", ").join(what_keeps_open(session, visit))))
+    return Done(evaluation_view(row), warnings)
+
+
+def what_keeps_open(session: Session, visit) -> list[str]:
+    """What still stands between a completed visit and its closing."""
+
+
+    missing = []
+    if session.get(Feedback, visit.id) is None:
+        missing.append(_("the feedback form is in"))
+    if session.get(Evaluation, visit.id) is None:
+        missing.append(_("the evaluation is written"))
+
+    open_n = session.scalar(select(func.count(Task.id)).where(Task.visit_id == visit.id, Task.state == "open")) or 0
+    if open_n:
+        missing.append(ngettext("{n} open task is done (follow-up, escalation, or due after the visit)",
+                                "{n} open tasks are done (follow-up, escalation, or due after the visit)",
+                                open_n).format(n=open_n))
+    incidents = session.scalar(select(func.count(Incident.id)).where(
+        Incident.visit_id == visit.id, Incident.resolved_at.is_(None))) or 0
+    if incidents:
+        missing.append(ngettext("{n} open incident is resolved", "{n} open incidents are resolved",
+                                incidents).format(n=incidents))
+    return missing
+
+
+def maybe_close(session: Session, actor: str, visit) -> bool:
+    """A completed visit closes when feedback, evaluation and every follow-up are done."""
+    if visit.status != "completed" or what_keeps_open(session, visit):
+        return False
+    visit.status = lifecycle.visit_step(visit.id, visit.status, "close")
+    visit.closed_at = clock.now()
+    session.flush()
+    audit.record(session, actor, "visit.close", "visit", visit.id, visit_id=visit.id,
+                 before={"status": "completed"}, after={"status": "closed"})
+    return True
+
+
+def followup_due(session: Session, *, owner: str | None = None, within_days: int = 3,
+                 hide_restricted: bool = False):
+    """Open follow-up tasks, and the steps of service cases, overdue or due within the window:
+    overdue first, then by due time."""
+
+    if within_days < 0 or within_days > 366:
+        raise BadInput(_("--within {days} is not valid: expected 0 to 366 days").format(days=within_days))
+    return engine.list_tasks(session, owner=owner, stages=("followup", "case"), state="open",
+                             due_before=clock.now() + timedelta(days=within_days, microseconds=1),
+                             hide_restricted=hide_restricted)
+
+
+def list_feedback(session: Session, *, visit_id: int | None = None, client: str | None = None,
+                  start: datetime | None = None, end: datetime | None = None,
+                  below: int | None = None) -> list[FeedbackView]:
+    """Feedback forms by the time they were received, filtered in SQL: one visit's, one
+    client's, received in [start, end), scored under `below`."""
+    rules = policy.load(session)
+    where = []
+    if visit_id is not None:
+        get_view(session, visit_id)
+        where.append(Feedback.visit_id == visit_id)
+    if client is not None:
+        where.append(Visit.client_id == resolve_client(session, client).id)
+    if start is not None:
+        where.append(Feedback.at >= start)
+    if end is not None:
+        where.append(Feedback.at < end)
+    if below is not None:
+        if not 0 <= below <= 101:
+            raise BadInput(_("--below {below} is not valid: expected a score from 0 to 101").format(below=below))
+        where.append(Feedback.score < below)
+    q = (select(Feedback, Client.name).join(Visit, Visit.id == Feedback.visit_id)
+         .join(Client, Client.id == Visit.client_id).where(*where))
+    # the answers of the same forms, in one query; their questions from each visit's procedure
+    stored: dict[int, dict[str, str]] = {}
+    procedure_of: dict[int, int | None] = {}
+    for vid, proc_id, key, value in session.execute(
+            select(FeedbackAnswer.visit_id, Visit.procedure_id, FeedbackAnswer.key, FeedbackAnswer.value)
+            .join(Feedback, Feedback.visit_id == FeedbackAnswer.visit_id)
+            .join(Visit, Visit.id == FeedbackAnswer.visit_id).where(*where)):
+        stored.setdefault(vid, {})[key] = value
+        procedure_of[vid] = proc_id
+    forms: dict[int | None, tuple[QuestionSpec, ...]] = {}
+    for proc_id in set(procedure_of.values()):
+        forms[proc_id] = engine.by_id(session, proc_id).questions if proc_id else engine.current(session).questions
+    views = []
+    for f, name in session.execute(q.order_by(Feedback.at, Feedback.visit_id)):
+        answers = (_answer_views(forms[procedure_of[f.visit_id]], stored[f.visit_id])
+                   if f.visit_id in stored else ())
+        views.append(dataclasses.replace(feedback_view(f, rules, answers), client=name))
+    return views
+
+
+def show_feedback(session: Session, visit_id: int) -> FeedbackView:
+    """A visit's feedback form."""
+    found = list_feedback(session, visit_id=visit_id)
+    if not found:
+        raise NotFound(_("visit {visit} has no feedback form yet").format(visit=visit_id),
+                       hint=_("record it with `receptionctl feedback add VISIT --score N --channel phone`"))
+    return found[0]

@@ -1,0 +1,459 @@
+"""Visits: recorded the moment a client announces one, each with a draft plan."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import select
+
+from receptionctl.domain import engine
+from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
+from receptionctl.domain.core.base import (
+    MAX_HOURS,
+    Done,
+    clean_place,
+    load_for_change,
+    required_text,
+    venue_key,
+)
+from receptionctl.domain.core.calendar import calendar_for
+from receptionctl.domain.core.vocab import Purpose, VisitRole, VisitStatus
+from receptionctl.domain.engine import Event
+from receptionctl.domain.people.clients import resolve_client
+from receptionctl.domain.visits import clashes
+from receptionctl.errors import BadInput, NotFound, Refused
+from receptionctl.i18n import N_, _, code, day_label, ngettext
+from receptionctl.store.tables.common import Client, Staff, Visit
+from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent, PlanItem
+
+VISIT_WRITE = frozenset({"coordinator", "host"})
+_PURPOSE = N_("purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
+MAX_HEADCOUNT = 10000
+__all__ = ["Done", "MAX_HOURS", "clean_place", "load_for_change", "required_text", "venue_key"]  # re-exported
+
+
+@dataclass(frozen=True)
+class VisitView:
+    id: int
+    client: str
+    client_id: int
+    purpose: str
+    level: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    headcount: int
+    venue: str | None
+    offsite: bool
+    urgent: bool
+    short_notice: bool
+    host: str | None
+    plan_status: str
+    reapproval: str | None
+    walk_in: bool  # checked in at the desk without an approved visit
+
+
+@dataclass(frozen=True)
+class Assigned:
+    role: str
+    staff: str
+    staff_name: str
+    backup: str | None
+    backup_name: str | None
+
+
+# -- reading ----------------------------------------------------------------------------
+def _visit_query():
+
+
+    host = aliased(Assignment, name="host")
+    host_staff = aliased(Staff, name="host_staff")
+    return (
+        select(Visit, Client.name, Plan.status, Plan.reapproval, host_staff.username)
+        .join(Client, Client.id == Visit.client_id)
+        .join(Plan, Plan.visit_id == Visit.id)
+        .outerjoin(host, and_(host.visit_id == Visit.id, host.role == "host"))
+        .outerjoin(host_staff, host_staff.id == host.staff_id)
+    )
+
+
+def _view(row) -> VisitView:
+    v, client, plan_status, reapproval, host = row
+    return VisitView(
+        id=v.id, client=client, client_id=v.client_id, purpose=v.purpose, level=v.level, status=v.status,
+        starts_at=v.starts_at, ends_at=v.ends_at, headcount=v.headcount, venue=v.venue, offsite=v.offsite,
+        urgent=v.urgent, short_notice=v.short_notice, host=host, plan_status=plan_status, reapproval=reapproval,
+        walk_in=bool(v.walk_in),
+    )
+
+
+def get_view(session: Session, visit_id: int) -> VisitView:
+
+    row = session.execute(_visit_query().where(Visit.id == visit_id)).first()
+    if row is None:
+        raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
+    return _view(row)
+
+
+def list_visits(
+    session: Session,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | None = None,
+    client: str | None = None,
+    limit: int | None = None,
+) -> list[VisitView]:
+
+    q = _visit_query()
+    if start is not None:
+        q = q.where(Visit.ends_at > start, Visit.starts_at > start - timedelta(hours=MAX_HOURS))
+    if end is not None:
+        q = q.where(Visit.starts_at < end)
+    if status is not None:
+        if status not in {s.value for s in VisitStatus}:
+            raise BadInput(_("status {status!r} is not valid: expected one of {choices}").format(
+                status=status, choices=", ".join(s.value for s in VisitStatus)))
+        q = q.where(Visit.status == status)
+    if client is not None:
+        q = q.where(Visit.client_id == resolve_client(session, client).id)
+    return [_view(r) for r in session.execute(q.order_by(Visit.starts_at, Visit.id).limit(limit))]
+
+
+def assignments(session: Session, visit_id: int) -> tuple[Assigned, ...]:
+
+
+    main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
+    rows = session.execute(
+        select(Assignment.role, main.username, main.name, backup.username, backup.name)
+        .join(main, main.id == Assignment.staff_id)
+        .outerjoin(backup, backup.id == Assignment.backup_id)
+        .where(Assignment.visit_id == visit_id)
+    ).all()
+    order = {r.value: i for i, r in enumerate(VisitRole)}
+    return tuple(sorted((Assigned(*r) for r in rows), key=lambda a: order.get(a.role, 99)))
+
+
+# -- the notice period ------------------------------------------------------------------
+def notice(session: Session, start: datetime, urgent: bool) -> tuple[int, int, bool]:
+    """(notice had, notice needed, short?) for a visit starting at `start`, asked for now.
+    Working days (hours when urgent) on the policy's country calendar."""
+    rules = policy.load(session)
+    now = clock.now()
+    if urgent:
+        needed = rules["urgent_lead_hours"]
+        had = max(0, math.floor((start - now).total_seconds() / 3600))
+        return had, needed, start - now < timedelta(hours=needed)
+    needed = rules["lead_working_days"]
+    cal = calendar_for(rules["country"])
+    zone = policy.work_zone(rules)
+    had = cal.count_before(start.astimezone(zone), now.astimezone(zone))
+    return had, needed, had < needed
+
+
+def day_off_warning(session: Session, visit_id: int, start: datetime) -> list[str]:
+    """A visit on a weekend or a public holiday is recorded, with a warning naming the day."""
+    rules = policy.load(session)
+    local = start.astimezone(policy.work_zone(rules))
+    why = calendar_for(rules["country"]).day_off(local.date())
+    if why is None:
+        return []
+    return [_("visit {visit} is on {day}, a day off ({why}): check that the client, the team and the venue are "
+              "available").format(visit=visit_id, day=day_label(local, "%a %Y-%m-%d"), why=why)]
+
+
+def notice_warning(visit_id: int, had: int, needed: int, urgent: bool) -> str:
+    if urgent:
+        return ngettext("visit {visit} is short notice: {had} hour before the start, an urgent reception needs "
+                        "{needed} (policy urgent_lead_hours)",
+                        "visit {visit} is short notice: {had} hours before the start, an urgent reception needs "
+                        "{needed} (policy urgent_lead_hours)", had).format(visit=visit_id, had=had, needed=needed)
+    return ngettext("visit {visit} is short notice: {had} working day of notice, the procedure needs {needed} "
+                    "(policy lead_working_days)",
+                    "visit {visit} is short notice: {had} working days of notice, the procedure needs {needed} "
+                    "(policy lead_working_days)", had).format(visit=visit_id, had=had, needed=needed)
+
+
+# -- changing ---------------------------------------------------------------------------
+def span(start: datetime, hours: float | None, until: datetime | None) -> datetime:
+    """The end of a visit from --hours or --until (default 2 hours)."""
+    if hours is not None and until is not None:
+        raise BadInput(_("give --hours or --until, not both"))
+    if until is not None:
+        if until <= start:
+            raise BadInput(_("end {end} is not after the start {start}: expected a later --until").format(
+                end=f"{clock.local(until):%Y-%m-%d %H:%M}", start=f"{clock.local(start):%Y-%m-%d %H:%M}"))
+        if until - start > timedelta(hours=MAX_HOURS):
+            raise BadInput(_("end {end} is too far: a visit lasts at most {days} days").format(
+                end=f"{clock.local(until):%Y-%m-%d %H:%M}", days=MAX_HOURS // 24))
+        return until
+    if hours is None:
+        hours = 2
+    if not (0 < hours <= MAX_HOURS) or math.isnan(hours):
+        raise BadInput(_("--hours {hours} is not valid: expected more than 0 and at most {max}").format(
+            hours=f"{hours:g}", max=MAX_HOURS))
+    return start + timedelta(hours=hours)
+
+
+def staff_ref(session: Session, ref: str, what: str):
+    """The active staff member `ref` names (username, id, name, or a unique part of one)."""
+    return find.staff(session, ref, what, active_only=True)
+
+
+HOST_ROLES = frozenset({"host", "coordinator"})
+
+
+def check_host(session: Session, username: str, what: str = N_("host")) -> None:
+    """The primary host (and the host's backup) must know the client and the business: only
+    staff with the host or coordinator role (seed 002). `what` is an English message id."""
+    who = access.find_actor(session, username)
+    if who is not None and not (who.roles & HOST_ROLES):
+        raise Refused(_("{user} cannot be the {what}: has the role {roles}, the host needs host or coordinator").format(
+            user=username, what=_(what),
+            roles=_(", ").join(code(r, "role") for r in sorted(who.roles)) or _("none")),
+            hint=_("choose someone with the host role, or ask an admin to give it"))
+
+
+def create_visit(
+    session: Session,
+    actor: str,
+    *,
+    client: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    purpose: str,
+    headcount: int,
+    level: int = 3,
+    venue: str | None = None,
+    offsite: bool = False,
+    host: str | None = None,
+    urgent: bool = False,
+) -> Done:
+
+    access.require(session, actor, VISIT_WRITE, N_("record visits"))
+    client_row = resolve_client(session, client)
+    if purpose not in {p.value for p in Purpose}:
+        raise BadInput(_(_PURPOSE).format(purpose=purpose))
+    if level not in (1, 2, 3):
+        raise BadInput(_("level {level} is not valid: expected 1, 2 or 3").format(level=level))
+    if headcount < 1:
+        raise BadInput(_("headcount {headcount} is not valid: expected at least 1").format(headcount=headcount))
+    if starts_at <= clock.now():
+        raise BadInput(_("start {start} is in the past: expected a future --at").format(
+            start=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"))
+    if ends_at <= starts_at:
+        raise BadInput(_("the end is not after the start"))
+    host_id = None
+    if host:
+        host_row = staff_ref(session, host, N_("host"))
+        host_id, host = host_row.id, host_row.username
+        check_host(session, host)
+    had, needed, short = notice(session, starts_at, urgent)
+    now = clock.now()
+    venue = clean_place(venue, "--venue")
+    if headcount > MAX_HEADCOUNT:
+        raise BadInput(_("headcount {headcount} is not valid: expected at most {max}").format(headcount=headcount,
+                                                                                             max=MAX_HEADCOUNT))
+    row = Visit(
+        client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
+        ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
+        urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed, created_at=now, created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    session.add(Plan(visit_id=row.id, status="draft", nda=False))
+    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
+    if host_id is not None:
+        session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
+
+    engine.on(session, Event("visit.recorded", row.id, actor))
+    session.flush()
+    view = get_view(session, row.id)
+    audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id, after=_audit_fields(view))
+    outbox.emit(session, "visit.new", {"visit_id": row.id, "client": view.client, "purpose": purpose, "level": level, "starts_at": starts_at, "ends_at": ends_at, "host": view.host, "urgent": urgent, "short_notice": short, "by": actor})
+    warnings = [notice_warning(row.id, had, needed, urgent)] if short else []
+    warnings += day_off_warning(session, row.id, starts_at)
+    warnings += [c.text for c in clashes.find(session, [row.id])]
+    return Done(view, warnings)
+
+
+WALK_IN = frozenset({"coordinator", "host", "desk", "security"})  # who may check in a walk-in
+
+
+def record_walk_in(session: Session, actor: str, *, client: str, host: str, purpose: str = "other",
+                   hours: float | None = None, headcount: int = 1) -> Visit:
+    """A guest arrived without an approved visit and the desk lets them in (seed 004): a
+    level-3 visit from now, in progress at once, flagged walk_in, with its host. No
+    preparation is opened (it is too late); the host is told at once (by the caller)."""
+    access.require(session, actor, WALK_IN, N_("check in walk-in guests"))
+    client_row = resolve_client(session, client)
+    if purpose not in {p.value for p in Purpose}:
+        raise BadInput(_(_PURPOSE).format(purpose=purpose))
+    host_row = staff_ref(session, host, N_("host"))
+    check_host(session, host_row.username)
+    now = clock.now()
+    row = Visit(client_id=client_row.id, purpose=purpose, level=3, status="in_progress", starts_at=now,
+                ends_at=span(now, hours if hours is not None else 1, None), headcount=headcount, venue=None,
+                venue_key=None, offsite=False, urgent=True, short_notice=False, notice_had=0, notice_needed=0,
+                created_at=now, created_by=actor, walk_in=True, procedure_id=engine.current(session).id)
+    session.add(row)
+    session.flush()
+    session.add(Plan(visit_id=row.id, status="draft", nda=False))
+    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="walk-in",
+                          note="checked in at the desk without an approved visit"))
+    session.add(Assignment(visit_id=row.id, role="host", staff_id=host_row.id))
+    session.flush()
+    audit.record(session, actor, "visit.walk_in", "visit", row.id, visit_id=row.id,
+                 after=_audit_fields(get_view(session, row.id)))
+    return row
+
+
+def _audit_fields(view: VisitView) -> dict:
+    return {k: v for k, v in view.__dict__.items() if k not in ("client_id", "reapproval")}
+
+
+def reopen_plan(session: Session, actor: str, visit, plan, what: str, action: str = "edit") -> None:
+    """A change to the plan (or a reschedule): a submitted or approved plan goes back to
+    draft, and "re-approval needed" is recorded when it had been approved."""
+
+    new_visit_status = lifecycle.visit_step(visit.id, visit.status, action)
+    if visit.status == "in_progress":
+        session.add(PlanEvent(visit_id=visit.id, at=clock.now(), actor=actor, action="amended", note=what))
+        return
+    if plan.status in ("submitted", "approved"):
+        was = plan.status
+        plan.status = lifecycle.plan_step(visit.id, plan.status, "edit")
+        if was == "approved":
+            plan.reapproval = f"changed after approval: {what}"
+        session.add(PlanEvent(visit_id=visit.id, at=clock.now(), actor=actor, action="reopened",
+                              note=f"{what} (was {was})"))
+    visit.status = new_visit_status
+
+
+def reschedule(
+    session: Session,
+    actor: str,
+    visit_id: int,
+    starts_at: datetime,
+    hours: float | None = None,
+    until: datetime | None = None,
+) -> Done:
+    """Move a visit; without --hours or --until it keeps its length."""
+
+
+    access.require(session, actor, VISIT_WRITE, N_("reschedule visits"))
+    visit, plan = load_for_change(session, visit_id)
+    lifecycle.visit_step(visit.id, visit.status, "reschedule")
+    if starts_at <= clock.now():
+        raise BadInput(_("start {start} is in the past: expected a future --at").format(
+            start=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"))
+    if hours is None and until is None:
+        ends_at = starts_at + (visit.ends_at - visit.starts_at)
+    else:
+        ends_at = span(starts_at, hours, until)
+    before = get_view(session, visit_id)
+    if (starts_at, ends_at) == (visit.starts_at, visit.ends_at):
+        return Done(before, [_("visit {visit} is already at that time: nothing changed").format(visit=visit_id)])
+    delta = starts_at - visit.starts_at
+    if delta:
+        for item in session.scalars(select(PlanItem).where(PlanItem.visit_id == visit_id)):
+            item.starts_at += delta
+            if item.ends_at is not None:
+                item.ends_at += delta
+    what = (f"rescheduled from {clock.local(visit.starts_at):%Y-%m-%d %H:%M} "
+            f"to {clock.local(starts_at):%Y-%m-%d %H:%M}")
+    reopen_plan(session, actor, visit, plan, what, action="reschedule")
+    had, needed, short = notice(session, starts_at, visit.urgent)
+    visit.starts_at, visit.ends_at = starts_at, ends_at
+    visit.short_notice, visit.notice_had, visit.notice_needed = short, had, needed
+
+    engine.on(session, Event("visit.rescheduled", visit_id, actor))
+    session.flush()
+    view = get_view(session, visit_id)
+    audit.record(session, actor, "visit.reschedule", "visit", visit_id, visit_id=visit_id,
+                 before={"starts_at": before.starts_at, "ends_at": before.ends_at, "plan_status": before.plan_status},
+                 after={"starts_at": view.starts_at, "ends_at": view.ends_at, "plan_status": view.plan_status})
+    warnings = [notice_warning(visit_id, had, needed, visit.urgent)] if short else []
+    warnings += day_off_warning(session, visit_id, starts_at)
+    if before.plan_status == "approved":
+        warnings.append(_("the plan of visit {visit} needs approval again").format(visit=visit_id))
+    warnings += [c.text for c in clashes.find(session, [visit_id])]
+    return Done(view, warnings)
+
+
+def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None = None,
+               headcount: int | None = None, level: int | None = None, purpose: str | None = None,
+               offsite: bool | None = None, urgent: bool | None = None) -> Done:
+    """Correct what was typed when the visit was recorded. A change of level, purpose or
+    off-site changes which steps of the procedure apply: the open ones that no longer do are
+    skipped, the new ones open (done work stays done). Any change sends an approved plan
+    back for approval. An empty --venue clears it."""
+    access.require(session, actor, VISIT_WRITE, N_("edit visits"))
+    visit, plan = load_for_change(session, visit_id)
+    lifecycle.visit_step(visit.id, visit.status, "edit")
+    asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose, "offsite": offsite,
+             "urgent": urgent}
+    if all(v is None for v in asked.values()):
+        raise BadInput(_("nothing to change: expected --venue, --headcount, --level, --purpose, "
+                         "--offsite/--no-offsite or --urgent/--no-urgent"))
+    if purpose is not None and purpose not in {p.value for p in Purpose}:
+        raise BadInput(_(_PURPOSE).format(purpose=purpose))
+    if level is not None and level not in (1, 2, 3):
+        raise BadInput(_("level {level} is not valid: expected 1, 2 or 3").format(level=level))
+    if headcount is not None and not 1 <= headcount <= MAX_HEADCOUNT:
+        raise BadInput(_("headcount {headcount} is not valid: expected 1 to {max}").format(headcount=headcount,
+                                                                                          max=MAX_HEADCOUNT))
+    if venue is not None:
+        venue = clean_place(venue, "--venue") if venue.strip() else ""
+        asked["venue"] = venue or None
+    changed = {k: v for k, v in asked.items()
+               if (v is not None or k == "venue" and venue == "") and getattr(visit, k) != v}
+    if not changed:
+        raise Refused(_("visit {visit} already has these values").format(visit=visit_id))
+    before_view = get_view(session, visit_id)
+    before = {k: getattr(visit, k) for k in changed}
+    what = ", ".join(f"{k} {before[k]!s} → {changed[k]!s}" for k in changed)
+    reopen_plan(session, actor, visit, plan, what)
+    for key, value in changed.items():
+        setattr(visit, key, value)
+    if "venue" in changed:
+        visit.venue_key = venue_key(visit.venue)
+    warnings = []
+    if "urgent" in changed and visit.status in lifecycle.COMING:
+        had, needed, short = notice(session, visit.starts_at, visit.urgent)
+        visit.short_notice, visit.notice_had, visit.notice_needed = short, had, needed
+        if short:
+            warnings.append(notice_warning(visit_id, had, needed, visit.urgent))
+    session.flush()
+    if {"level", "purpose", "offsite"} & set(changed):
+        out = engine.on(session, Event("visit.edited", visit_id, actor, data={"changed": what}))
+        if out.closed:
+            warnings.append(ngettext("{n} open task no longer applies and was skipped",
+                                     "{n} open tasks no longer apply and were skipped", out.closed).format(n=out.closed))
+    session.flush()
+    view = get_view(session, visit_id)
+    audit.record(session, actor, "visit.edit", "visit", visit_id, visit_id=visit_id, before=before, after=changed)
+    if before_view.plan_status == "approved":
+        warnings.append(_("the plan of visit {visit} needs approval again").format(visit=visit_id))
+    if "venue" in changed:
+        warnings += [c.text for c in clashes.find(session, [visit_id]) if c.kind == "venue"]
+    return Done(view, warnings)
+
+
+def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:
+    access.require(session, actor, VISIT_WRITE, N_("cancel visits"))
+    reason = required_text(reason, "--reason", N_("why the visit is cancelled"))
+    visit, _plan = load_for_change(session, visit_id)
+    before = visit.status
+    visit.status = lifecycle.visit_step(visit.id, visit.status, "cancel")
+    visit.cancel_reason = reason
+
+    engine.on(session, Event("visit.cancelled", visit_id, actor, data={"reason": reason}))
+    session.flush()
+    audit.record(session, actor, "visit.cancel", "visit", visit_id, visit_id=visit_id,
+                 before={"status": before}, after={"status": visit.status, "reason": reason})
+    return Done(get_view(session, visit_id))
