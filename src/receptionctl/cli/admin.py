@@ -387,12 +387,12 @@ def audit(
             parts.append(_("after {values}").format(values=json.dumps(e.after, ensure_ascii=False, sort_keys=True)))
         return _("; ").join(parts)
 
-    rows = [] if out.json else [
-        {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
-         "record": f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity,
-         "visit": e.visit_id, "change": change(e)}
-        for e in events
-    ]
+    def rows() -> list[dict]:
+        return [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
+                 "record": f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity,
+                 "visit": e.visit_id, "change": change(e)}
+                for e in events]
+
     out.table(events, [("id", "#"), ("at", N_("When")), ("actor", N_("Who")), ("action", N_("What")),
                        ("record", N_("Record")), ("visit", N_("Visit")), ("change", N_("Change"))], rows=rows,
               pager=not no_pager)

@@ -115,7 +115,7 @@ def list_(ctx: typer.Context, where: TargetArg, *, out: Output) -> None:
     st = state(ctx)
     with st.session() as session:
         views = attachments.listing(session, st.actor, **_ids(where))
-    out.table(views, ATTACHMENT_COLUMNS, rows=attachment_rows(views))
+    out.table(views, ATTACHMENT_COLUMNS, rows=lambda: attachment_rows(views))
 
 
 @attach_app.command("get", help="Write an attachment's file back out (default: its name in the current folder), "

@@ -100,8 +100,9 @@ def lighten(params: list) -> list:
 
 
 # -- groups and commands ------------------------------------------------------------------------
-class Command(TyperCommand):
-    """A command: light coercion, its help in the run's language."""
+class _Tool:
+    """What the tool's commands and groups add to typer's: light coercion, the help in the run's
+    language, a Chinese listing cut the Chinese way."""
 
     context_class = Context
 
@@ -112,16 +113,12 @@ class Command(TyperCommand):
         return short_help_of(self, limit) or super().get_short_help_str(limit)
 
 
-class Group(TyperGroup):
-    """A command group: light coercion, its help in the run's language."""
+class Command(_Tool, TyperCommand):
+    """A command of the tool."""
 
-    context_class = Context
 
-    def get_params(self, ctx) -> list:
-        return lighten(super().get_params(ctx))
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        return short_help_of(self, limit) or super().get_short_help_str(limit)
+class Group(_Tool, TyperGroup):
+    """A command group of the tool."""
 
 
 class Typer(typer.Typer):

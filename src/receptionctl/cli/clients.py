@@ -51,7 +51,7 @@ def list_(
     with state(ctx).session() as session:
         views = list_clients(session, tier.value if tier else None)
     out.table(views, [("id", N_("ID")), ("name", N_("Client")), ("tier", N_("Tier")), ("industry", N_("Industry")),
-                      ("contacts", N_("Contacts"))], rows=[{**v.__dict__, "tier": code(v.tier)} for v in views])
+                      ("contacts", N_("Contacts"))], rows=lambda: [{**v.__dict__, "tier": code(v.tier)} for v in views])
 
 
 _CONTACT_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("title", N_("Title")), ("phone", N_("Phone")),

@@ -137,7 +137,7 @@ def shift_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
     st = state(ctx)
     with st.session() as session:
         views = desk.list_shifts(session, st.actor, day(on, session) if on else None)
-    out.table(views, SHIFT_COLUMNS, rows=_shift_rows(views))
+    out.table(views, SHIFT_COLUMNS, rows=lambda: _shift_rows(views))
 
 
 # -- the duty log --------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def log_list(ctx: typer.Context, on: DayOpt = None,
     st = state(ctx)
     with st.session() as session:
         views = desk.list_entries(session, st.actor, day(on, session) if on else None, shift)
-    out.table(views, LOG_COLUMNS, rows=_log_rows(views))
+    out.table(views, LOG_COLUMNS, rows=lambda: _log_rows(views))
 
 
 # -- handovers -----------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def handover_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None
     st = state(ctx)
     with st.session() as session:
         views = desk.list_handovers(session, st.actor, day(on, session) if on else None)
-    out.table(views, HANDOVER_COLUMNS, rows=_handover_rows(views))
+    out.table(views, HANDOVER_COLUMNS, rows=lambda: _handover_rows(views))
 
 
 @handover_app.command("show", help="A handover whole: the summary, what was open, the checklist, both "

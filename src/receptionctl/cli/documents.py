@@ -242,9 +242,9 @@ def doc_list(
         views = (documents.list_out(session, recalled_only=recalled, limit=limit) if lent
                  else documents.list_documents(session, recalled_only=recalled, limit=limit))
     if lent:
-        out.table(views, OUT_COLUMNS, rows=_out_rows(views))
+        out.table(views, OUT_COLUMNS, rows=lambda: _out_rows(views))
     else:
-        out.table(views, DOC_COLUMNS, rows=_doc_rows(views))
+        out.table(views, DOC_COLUMNS, rows=lambda: _doc_rows(views))
 
 
 @doc_app.command("show", help="A document version, its copies and its lending register (序号, date lent, borrower, "

@@ -184,7 +184,7 @@ def feedback_list(
     with state(ctx).session() as session:
         views = list_feedback(session, visit_id=visit, client=client, start=when(start, session) if start else None,
                               end=when(end, session) if end else None, below=below)
-    out.table(views, FEEDBACK_COLUMNS, rows=[{**f.__dict__, "channel": code(f.channel), "intent": code(f.intent),
+    out.table(views, FEEDBACK_COLUMNS, rows=lambda: [{**f.__dict__, "channel": code(f.channel), "intent": code(f.intent),
                                               "mark": _("excellent") if f.excellent else _("RED LINE")
                                               if f.below_red_line else ""} for f in views])
 
@@ -280,4 +280,4 @@ def followup_due(
     with st.session() as session:
         views = due(session, owner=owner, within_days=within,
                     hide_restricted=not sees_staff_complaints(session, st.actor))
-    out.table(views, TASK_COLUMNS, rows=task_rows(views))
+    out.table(views, TASK_COLUMNS, rows=lambda: task_rows(views))

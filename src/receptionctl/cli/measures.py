@@ -167,7 +167,7 @@ def training_list(
     with st.session() as session:
         lines = measures.list_training(session, st.actor, person, day(start, session) if start else None,
                                        day(end, session) if end else None)
-    out.table(lines, CARD_COLUMNS, rows=[{**line.__dict__, "result": _result(line.passed)} for line in lines])
+    out.table(lines, CARD_COLUMNS, rows=lambda: [{**line.__dict__, "result": _result(line.passed)} for line in lines])
 
 
 @training_app.command("show", help="A training whole: topic, day, trainer, notes, the visit it prepared for, and "

@@ -61,7 +61,7 @@ def list_(
     states = tuple(s for s, on in (("failed", failed), ("queued", queued), ("sent", sent)) if on)
     with state(ctx).session() as session:
         views = notify.list_messages(session, states, limit)
-    out.table(views, _COLUMNS, rows=[{**v.__dict__, "when": v.next_at or v.sent_at} for v in views])
+    out.table(views, _COLUMNS, rows=lambda: [{**v.__dict__, "when": v.next_at or v.sent_at} for v in views])
 
 
 @notify_app.command("retry", help="Queue a failed notification again, due now, its attempts counted afresh "

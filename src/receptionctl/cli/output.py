@@ -41,9 +41,9 @@ class Output:
         else:
             text()
 
-    def table(self, value: Any, columns: Sequence, rows: Any = None, **table: Any) -> None:
-        """A list: `value` as JSON, else a table of `rows` (default: `value` itself) in `columns`
-        (render.output.print_table's: title, pager)."""
+    def table(self, value: Any, columns: Sequence, rows: Callable[[], Any] | None = None, **table: Any) -> None:
+        """A list: `value` as JSON, else a table in `columns` (render.output.print_table's options:
+        title, pager) of `value` itself or of what `rows()` makes of it, called for the table only."""
         if self.json:
             from receptionctl.render.output import print_json
 
@@ -51,8 +51,7 @@ class Output:
             return
         from receptionctl.render.output import print_table
 
-        print_table(value if rows is None else rows, columns, wide=True if self.wide else table.pop("wide", None),
-                    **table)
+        print_table(value if rows is None else rows(), columns, wide=True if self.wide else None, **table)
 
     def done(self, done: Any, message: str | Callable[[Any], str]) -> None:
         """A change: its record (a use case's `Done` view, or the value) as JSON, else `message`

@@ -224,7 +224,7 @@ def procedure_history(
         found = manual.version(session, version_id) if version_id is not None else manual.history(session)
     if version_id is None:
         # the method (reprint, circular, amend) is a stored code: code|method|reprint, ...
-        out.table(found, HISTORY_COLUMNS, rows=[
+        out.table(found, HISTORY_COLUMNS, rows=lambda: [
             {**v.__dict__, "in_use": _("in use") if v.in_use else "", "where": _where(v), "reason": _reason(v),
              "method": code(v.method, "method"), "summary": summary_line(v.changes, translate=True),
              "readers": f"{v.read}/{v.asked}" if v.asked else (str(v.read) if v.read else "")} for v in found])

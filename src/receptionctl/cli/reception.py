@@ -135,7 +135,7 @@ def incident_list(
 
     with state(ctx).session() as session:
         views = list_incidents(session, visit_id=visit, open_only=open_only)
-    out.table(views, INCIDENT_COLUMNS, rows=[{**r, "kind": code(r["kind"]), "severity": code(r["severity"])}
+    out.table(views, INCIDENT_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"]), "severity": code(r["severity"])}
                                              for r in incident_rows(views)])
 
 
@@ -202,7 +202,7 @@ def note_list(
         client_id = resolve_client(session, client).id if client else None
         views = list_notes(session, visit_id=visit, client_id=client_id, kind=kind.value if kind else None,
                            open_promises=promises)
-    out.table(views, NOTE_COLUMNS, rows=[{**r, "kind": code(r["kind"])} for r in note_rows(views)])
+    out.table(views, NOTE_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"])} for r in note_rows(views)])
 
 
 class OnSiteFormat(str, Enum):

@@ -29,13 +29,13 @@ def daily(
     ctx: typer.Context,
     day: Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day to report on (default today). " + DAY_FORMS)] = None,
     fmt: Annotated[Optional[Format], typer.Option("--format", help="text (default), markdown, html or json.")] = None,
+    *,
+    out: Output,  # --json here, as before
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only", help="Print nothing on a day off (weekend or public holiday; make-up working days count): cron then sends no mail.")] = False,
     all_tasks: Annotated[bool, typer.Option("--all", help="List every due and overdue task; by default text, markdown and html list the policy's report_lines_per_owner (10) per person and section and count the rest (json always lists every one).")] = False,
     max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", parser=whole(0, 10_000_000), help="markdown: at most N bytes (UTF-8), for a WeCom or DingTalk bot message, by listing fewer lines per list, never by dropping a section; 0: no limit.")] = 4096,
     mail_to: Annotated[Optional[list[str]], typer.Option("--mail", metavar="ADDRESS", help="Mail the report to ADDRESS (repeat the option, or separate addresses with commas): one mail with the text and the HTML report, UTF-8, its subject carrying the day and the number of alerts, through the smtp server of the config file or RECEPTIONCTL_SMTP, from mail_from or RECEPTIONCTL_MAIL_FROM. Prints nothing unless --format or --json is given too; a mail the server does not take exits 5.")] = None,
-    *,
-    out: Output,
 ) -> None:
     from receptionctl.domain.core import clock, policy
     from receptionctl.domain.core.calendar import calendar_for

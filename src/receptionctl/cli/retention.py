@@ -183,7 +183,7 @@ def retention_list(
     st = state(ctx)
     with st.session() as session:
         views = retention.list_runs(session, state=state_, limit=limit)
-    out.table(views, _columns(RUN_COLUMNS), rows=[
+    out.table(views, _columns(RUN_COLUMNS), rows=lambda: [
         {**v.__dict__, "waiting_for": _waiting(v.waiting_for), "subject": _subject(v.subject)} for v in views])
 
 
@@ -259,7 +259,7 @@ def hold_list(
     st = state(ctx)
     with st.session() as session:
         views = retention.list_holds(session, all_=all_)
-    out.table(views, _columns(HOLD_COLUMNS, "hold"), rows=[
+    out.table(views, _columns(HOLD_COLUMNS, "hold"), rows=lambda: [
         {**v.__dict__, "label": retention.label_shown(v),
          "state": _("in force") if v.active else _("removed by {user}").format(user=v.removed_by)} for v in views])
 

@@ -81,7 +81,7 @@ def list_(
         views = list_tasks(session, visit_id=visit, owner=owner, stage=stage.value if stage else None,
                            overdue=overdue, state=state_.value, limit=limit,
                            hide_restricted=not sees_staff_complaints(session, st.actor))
-    out.table(views, TASK_COLUMNS, rows=task_rows(views), pager=not no_pager)
+    out.table(views, TASK_COLUMNS, rows=lambda: task_rows(views), pager=not no_pager)
 
 
 @app.command("done", help="Mark a task done (its owner, the backup, a coordinator or an admin). "
