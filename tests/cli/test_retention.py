@@ -375,7 +375,7 @@ def test_the_daily_report_tells_what_is_due_and_what_waits_for_approval(archived
 
 @pytest.mark.skipif(bool(PG_URL), reason="two SQLite files compared")
 def test_carrying_out_a_run_takes_a_fixed_number_of_statements(archived, db_target, tmp_path):
-    from receptionctl.domain.records import retention
+    from receptionctl.domain.records import runs
 
     ok, _ = archived
     small = str(tmp_path / "small.db")
@@ -390,5 +390,5 @@ def test_carrying_out_a_run_takes_a_fixed_number_of_statements(archived, db_targ
         env = {**LATER, "RECEPTIONCTL_DB": target}
         r = run(ok, env=env)
         approve(ok, r["id"], "gm", env=env)
-        counts.append(len(statements(target, lambda s, run_id=r["id"]: retention.approve(s, "dm", run_id))))
+        counts.append(len(statements(target, lambda s, run_id=r["id"]: runs.approve(s, "dm", run_id))))
     assert counts[0] == counts[1]

@@ -109,11 +109,11 @@ def retention_run(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.records import retention
+    from receptionctl.domain.records import runs
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = retention.create_run(session, st.actor, note)
+        view = runs.create_run(session, st.actor, note)
     out.done(view, _("retention run {id} created: {summary}; it needs two approvals by different people "
                      "(`receptionctl retention approve {id}`)").format(id=view.id, summary=_summary(view)))
 
@@ -125,15 +125,15 @@ def retention_run(
                        "manager, admin). Example: receptionctl retention approve 3")
 @output_options
 def retention_approve(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
-    from receptionctl.domain.records import retention
+    from receptionctl.domain.records import runs
 
     st = state(ctx)
     with st.session(write=True) as session:
-        done = retention.approve(session, st.actor, run)
+        done = runs.approve(session, st.actor, run)
     if done.carried_out:
         from receptionctl.store.compact import compact
 
-        retention.finish(done)
+        runs.finish(done)
         compact(st.db)  # the old bytes leave the SQLite file and its log
         view = done.run
         destroyed = _(", ").join(_("{n} {part}").format(n=r.count, part=_part(r.record_class))
@@ -159,11 +159,11 @@ def retention_approve(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
                        "admin). Example: receptionctl retention cancel 3 --reason \"wrong person\"")
 @output_options
 def retention_cancel(ctx: typer.Context, run: RunArg, reason: ReasonOpt, *, out: Output) -> None:
-    from receptionctl.domain.records import retention
+    from receptionctl.domain.records import runs
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = retention.cancel_run(session, st.actor, run, reason)
+        view = runs.cancel_run(session, st.actor, run, reason)
     out.done(view, _("{kind} run {id} cancelled").format(kind=code(view.kind), id=view.id))
 
 
@@ -178,11 +178,11 @@ def retention_list(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.records import retention
+    from receptionctl.domain.records import runs
 
     st = state(ctx)
     with st.session() as session:
-        views = retention.list_runs(session, state=state_, limit=limit)
+        views = runs.list_runs(session, state=state_, limit=limit)
     out.table(views, _columns(RUN_COLUMNS), rows=lambda: [
         {**v.__dict__, "waiting_for": _waiting(v.waiting_for), "subject": _subject(v.subject)} for v in views])
 
@@ -192,11 +192,11 @@ def retention_list(
                        "Example: receptionctl retention show 3")
 @output_options
 def retention_show(ctx: typer.Context, run: RunArg, *, out: Output) -> None:
-    from receptionctl.domain.records import retention
+    from receptionctl.domain.records import runs
 
     st = state(ctx)
     with st.session() as session:
-        v = retention.show_run(session, run)
+        v = runs.show_run(session, run)
     out.show(v, lambda: _print_run(v))
 
 
@@ -298,15 +298,15 @@ def person_erase(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.records import retention
+    from receptionctl.domain.records import erasure
     from receptionctl.errors import BadInput
 
     if not contact and not guest and name is None:
         raise BadInput(_("person erase needs --contact ID, --guest ID or --name TEXT: expected who is to be erased"))
     st = state(ctx)
     with st.session(write=True) as session:
-        done = retention.erase_person(session, st.actor, contacts=contact or [], guests=guest or [], name=name,
-                                      note=note)
+        done = erasure.erase_person(session, st.actor, contacts=contact or [], guests=guest or [], name=name,
+                                    note=note)
     out.show(done, lambda: _say_erasure(done))
 
 

@@ -6,6 +6,23 @@ and closes (`closes_on`). The engine never imports a stage module. See
 docs/ENGINE.md for the events and who emits them.
 """
 
+from receptionctl.domain.engine.areatasks import (
+    close_case_tasks,
+    close_desk_tasks,
+    close_task,
+    open_case_task,
+    open_desk_task,
+    open_desk_tasks,
+    reassign_case_tasks,
+)
+from receptionctl.domain.engine.checklists import (
+    Checklist,
+    ChecklistItem,
+    blockers_of,
+    checklist,
+    mark,
+    readiness,
+)
 from receptionctl.domain.engine.events import (
     EVENTS,
     Event,
@@ -31,35 +48,24 @@ from receptionctl.domain.engine.procedure import (
     seed_default,
     summary_line,
 )
-from receptionctl.domain.engine.tasks import (
+from receptionctl.domain.engine.tasklist import (
     PER_VISIT,
     TASK_STAGES,
     TASK_STATES,
-    Checklist,
-    ChecklistItem,
     TaskView,
-    add_note,
-    adopt_orphans,
-    blockers_of,
-    checklist,
-    close_case_tasks,
-    close_desk_tasks,
-    close_task,
     count_by_owner,
-    done,
     get_task,
     in_words,
     inactive_owners,
     list_tasks,
-    mark,
-    on,
-    open_case_task,
-    open_desk_task,
-    open_desk_tasks,
-    readiness,
-    reassign,
-    reassign_case_tasks,
     shown_words,
+)
+from receptionctl.domain.engine.tasks import (
+    add_note,
+    adopt_orphans,
+    done,
+    on,
+    reassign,
     skip,
 )
 

@@ -21,8 +21,9 @@ from receptionctl.domain.cases.cases import CaseView
 from receptionctl.domain.core import clock, find, policy
 from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.domain.engine import TaskView
-from receptionctl.domain.engine.tasks import _Days, _filtered, _task_query
-from receptionctl.domain.engine.tasks import _view as _task_view
+from receptionctl.domain.engine.schedule import Days
+from receptionctl.domain.engine.tasklist import _filtered, _task_query
+from receptionctl.domain.engine.tasklist import _view as _task_view
 from receptionctl.domain.visits import visits as visit_stage
 from receptionctl.domain.visits.followups import FeedbackView, list_feedback
 from receptionctl.domain.visits.visits import Assigned, VisitView
@@ -95,7 +96,7 @@ def tasks(session: Session, actor: str | None, *, start: datetime | None = None,
                   hide_restricted=not case_stage.sees_staff_complaints(session, actor))
     if host is not None:
         q = q.where(Task.visit_id.in_(_hosted(session, host)))
-    days = _Days(session)
+    days = Days(session)
     return _stream(session, q.order_by(Task.due_at, Task.id), lambda row: _task_view(row, now, days))
 
 

@@ -1,0 +1,118 @@
+"""The tasks the areas open and close themselves, outside the procedure's events: the steps
+of a service case (stage "case", opened and closed by the case's commands) and the front
+desk's tasks (stage "desk": a message passed on, mail to collect, a refused handover to
+settle, a walk-in to meet). Their deadlines are fixed (schedule.FIXED): they do not move
+with a visit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, insert, update
+from sqlalchemy.orm import Session
+from sqlmodel import select
+
+from receptionctl.domain.core import clock
+from receptionctl.domain.engine.schedule import FIXED
+from receptionctl.store.tables.common import Task
+
+
+def open_case_task(session: Session, case_id: int, key: str, title: str, title_zh: str | None, owner_role: str,
+                   due_at: datetime, assignee_id: int | None = None) -> int:
+    """A step of a service case (stage "case"): it falls to `assignee_id` when given, else to
+    anyone holding `owner_role`. Unless one with that key is open already."""
+    open_id = session.scalar(select(Task.id).where(Task.case_id == case_id, Task.key == key, Task.state == "open"))
+    if open_id is not None:
+        return open_id
+    seq = (session.scalar(select(func.max(Task.seq)).where(Task.case_id == case_id, Task.key == key)) or 0) + 1
+    row = Task(visit_id=None, case_id=case_id, key=key, stage="case", title=title, title_zh=title_zh,
+               owner=owner_role, due_expr=FIXED, seq=seq, due_at=due_at, state="open", created_at=clock.now(),
+               assignee_id=assignee_id)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def open_desk_task(session: Session, key: str, title: str, title_zh: str | None, owner_role: str,
+                   due_at: datetime, assignee_id: int | None = None, visit_id: int | None = None) -> int:
+    """A task of the front desk's (stage "desk": a message passed on, mail to collect, a
+    refused handover to settle), of no case; with `visit_id`, a reception-day task of that
+    visit (a walk-in to meet). It is closed with `task done` by the person it falls to, or by
+    the desk command that settles it."""
+    row = Task(visit_id=visit_id, case_id=None, key=key, stage="receive" if visit_id else "desk", title=title,
+               title_zh=title_zh,
+               owner=owner_role, due_expr=FIXED, seq=1, due_at=due_at, state="open", created_at=clock.now(),
+               assignee_id=assignee_id)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def open_desk_tasks(session: Session, key: str, title: str, title_zh: str | None, owner_role: str,
+                    due_at: datetime, assignee_ids) -> int:
+    """The same desk task for each of `assignee_ids` (one each), in one statement whatever
+    their number; how many were opened."""
+    now = clock.now()
+    rows = [dict(visit_id=None, case_id=None, key=key, stage="desk", title=title, title_zh=title_zh,
+                 owner=owner_role, due_expr=FIXED, seq=1, due_at=due_at, state="open", created_at=now,
+                 assignee_id=staff_id) for staff_id in sorted(set(assignee_ids))]
+    if rows:
+        session.execute(insert(Task), rows)
+    return len(rows)
+
+
+def close_desk_tasks(session: Session, by: str, *, keys=None, prefix: str | None = None,
+                     assignee_id: int | None = None, state: str = "done", note: str | None = None) -> list[int]:
+    """Close the open desk tasks with these keys, or keys starting with `prefix` (of one person
+    with `assignee_id`), in a fixed number of statements: done by the command they stand for,
+    or skipped when superseded. The people whose tasks were closed (their assignee ids)."""
+    where = [Task.stage == "desk", Task.state == "open"]
+    if keys is not None:
+        where.append(Task.key.in_(list(keys)))
+    if prefix is not None:
+        where.append(Task.key.startswith(prefix, autoescape=True))
+    if assignee_id is not None:
+        where.append(Task.assignee_id == assignee_id)
+    people = list(session.scalars(select(Task.assignee_id).where(*where)))
+    if not people:
+        return []
+    values = {"state": state, "done_at": clock.now(), "done_by": by}
+    if note:  # after the lines of `task note`
+        values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
+    session.execute(update(Task).where(*where).values(**values).execution_options(synchronize_session=False))
+    return [p for p in people if p is not None]
+
+
+def close_task(session: Session, task_id: int, by: str, note: str | None = None) -> bool:
+    """Close one open task by id (the desk command that settles it); False if it was not open."""
+    values = {"state": "done", "done_at": clock.now(), "done_by": by}
+    if note:  # after the lines of `task note`
+        values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
+    result = session.execute(update(Task).where(Task.id == task_id, Task.state == "open")
+                             .values(**values).execution_options(synchronize_session=False))
+    return bool(result.rowcount)
+
+
+def close_case_tasks(session: Session, case_id: int, keys: set[str] | None, by: str, state: str = "done",
+                     note: str | None = None) -> int:
+    """Close a case's open steps (`keys`, or all of them): done by the case's command, or
+    skipped when the case moved on without them."""
+    q = update(Task).where(Task.case_id == case_id, Task.state == "open")
+    if keys is not None:
+        q = q.where(Task.key.in_(keys))
+    values = {"state": state, "done_at": clock.now(), "done_by": by}
+    if note:
+        values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
+    result = session.execute(q.values(**values).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def reassign_case_tasks(session: Session, case_id: int, keys: set[str], assignee_id: int,
+                        due: dict[str, datetime] | None = None) -> None:
+    """The case has a new owner (and maybe deadlines, by key): its open steps follow."""
+    session.execute(update(Task).where(Task.case_id == case_id, Task.state == "open", Task.key.in_(keys))
+                    .values(assignee_id=assignee_id).execution_options(synchronize_session=False))
+    for key, due_at in (due or {}).items():
+        session.execute(update(Task).where(Task.case_id == case_id, Task.state == "open", Task.key == key)
+                        .values(due_at=due_at).execution_options(synchronize_session=False))
+
