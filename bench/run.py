@@ -39,6 +39,7 @@ COMMANDS = [
     ("report kpi --month", ["report", "kpi", "--month", "2026-11"]),
     ("report performance --quarter", ["report", "performance", "--quarter", "2026Q4"]),
 ]
+LOADS = ["visit show 5", "report daily"]  # what these import is printed (python -X importtime)
 HISTORY_COMMANDS = ["report daily", "followup due --within 7"]
 HISTORY_LIMIT = 1.2
 
@@ -85,6 +86,20 @@ def build(path: Path, visits: int, history: int = 0) -> str:
     con.close()
     return (f"{counts['visit']} visits, {counts['task']} tasks ({open_tasks} open), "
             f"built in {time.perf_counter() - t0:.1f} s")
+
+
+def loads(argv: list[str], env: dict) -> str:
+    """What a command imports (python -X importtime): modules in all, the package's own, and which
+    areas' tables (store/tables), the figure the house by area moves."""
+    import subprocess
+
+    err = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], env=env, capture_output=True, text=True).stderr
+    names = [line.rsplit("|", 1)[1].strip() for line in err.splitlines() if line.startswith("import time:")][1:]
+    own = [n for n in names if n.startswith("receptionctl.")]
+    tables = sorted(n.rsplit(".", 1)[1] for n in own if n.startswith("receptionctl.store.tables.") and n[26:] != "columns")
+    areas = sorted({n.split(".")[2] for n in own if n.startswith("receptionctl.domain.") and n.count(".") >= 3})
+    return (f"{len(names)} modules, {len(own)} of receptionctl; domain areas: {', '.join(areas)}; "
+            f"tables of: {', '.join(tables)}")
 
 
 def row(name: str, m: dict, floor: float) -> str:
@@ -134,6 +149,8 @@ def main() -> int:
         print(header)
         results[name] = {}
         if name == "plain":
+            for label in LOADS:
+                print(f"  {label} loads {loads(exe + dict(COMMANDS)[label], scenario_env)}")
             for label, argv in HELP:
                 m = results[name][label] = measure(exe + argv, scenario_env, args.repeat)
                 print(row(label, m, floors["typer"]))
