@@ -144,6 +144,88 @@ def code(value: str | None, kind: str = "") -> str | None:
     return value
 
 
+# -- codes as people type them ---------------------------------------------------------------
+# A person may type a stored code in their own words: `--kind 包裹` is `--kind parcel`. The words
+# of a code are its translation in the Simplified Chinese catalogue (`code|VALUE`, or
+# `code|KIND|VALUE` where one word means two things, as code() shows it), in the run's catalogue
+# too when that is another Chinese one, and the aliases below: a shorter word where the
+# catalogue's is long, or another word as common. Keyed as the catalogue's ids, without `code|`.
+# Read in every language: an English run takes Chinese words as well.
+ALIASES_ZH: dict[str, tuple[str, ...]] = {
+    "talk": ("洽谈", "商务"), "tour": ("参观", "考察"), "tech": ("技术",), "signing": ("签约仪式",),
+    "role|tech": ("技术", "技术员"), "host": ("主陪",), "coordinator": ("协调人",), "greeter": ("迎宾员",),
+    "vip": ("贵宾",), "key": ("重要", "重点客户"), "normal": ("一般",),
+    "critical": ("严重",), "medium": ("中等",), "none": ("没有",),
+    "itinerary": ("行程",), "equipment": ("设备",),
+    "won": ("成交",), "intent": ("意向",),
+    "email": ("电子邮件", "邮箱"), "form": ("反馈表",),
+    "letter": ("信",), "newspaper": ("报",),
+    "repair": ("维修",), "help": ("帮助",), "request": ("请求",),
+    "ok": ("好", "无异常"), "problem": ("问题", "异常"),
+    "done": ("完成",), "completed": ("完成",), "cancelled": ("取消",), "all": ("全部", "所有"),
+    "passed": ("合格",), "failed": ("不合格",),
+}
+_INPUT = "zh-CN"  # the catalogue whose words every run reads
+
+
+def _typed_catalogues() -> list[_gettext.NullTranslations]:
+    found = [_catalogue(_FOLDER[_INPUT])]
+    if chinese() and _lang != _INPUT:
+        found.append(_current)
+    return found
+
+
+def words(value: str, kind: str = "", catalogues: list | None = None) -> tuple[str, ...]:
+    """The words a person may type for the stored code `value` besides the code itself (see
+    ALIASES_ZH): its translations, then its aliases."""
+    keys = ((f"{kind}|{value}",) if kind else ()) + (value,)
+    found: list[str] = []
+    key = None  # the catalogue id the words are of: the kind's own, else the plain one
+    for catalogue in catalogues if catalogues is not None else _typed_catalogues():
+        for candidate in keys:
+            text = catalogue.gettext(f"code|{candidate}")
+            if text != f"code|{candidate}":
+                found.append(text)
+                key = key or candidate
+                break
+    if key is None:
+        key = next((k for k in keys if k in ALIASES_ZH), value)
+    return tuple(dict.fromkeys(found + list(ALIASES_ZH.get(key, ()))))
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def typed(text: str | None, codes, kind: str = "") -> str | None:
+    """The code among `codes` that a person's `text` names: the code itself, or one of its words
+    (words(); in any case, full-width forms read as the ASCII ones); None when it names none of
+    them, or several."""
+    if text is None:
+        return None
+    codes = list(codes)
+    plain = str(text).strip()
+    if plain in codes:
+        return plain
+    wanted = _folded(plain)
+    if not wanted:
+        return None
+    catalogues = _typed_catalogues()
+    found = {c for c in codes if wanted in {_folded(w) for w in words(c, kind, catalogues)}}
+    return found.pop() if len(found) == 1 else None
+
+
+def choices(codes, kind: str = "") -> str:
+    """The codes a person may give, as a list in the run's language: `vip, key, normal` in English,
+    `VIP、重点、普通` (their words, code()) in Chinese."""
+    codes = list(codes)
+    if not chinese():
+        return ", ".join(codes)
+    return "、".join(code(c, kind) or c for c in codes)
+
+
 def day_label(day, pattern_en: str = "%a %d %b") -> str:
     """A day as people read it: `Wed 25 Nov`; in Chinese `11月25日 星期三` (Babel, CLDR data)."""
     if not chinese():

@@ -152,3 +152,69 @@ def test_a_day_out_of_range_is_bad_input_not_a_crash(text):
     with pytest.raises(BadInput) as exc:
         parse_day(text, NOW, SH, CAL)
     assert text in exc.value.message and exc.value.code == ExitCode.BAD_INPUT
+
+
+# -- Chinese dates and numerals (issue 25) ---------------------------------------------------------
+# NOW is Tuesday 2026-11-24 09:30 in Shanghai.
+@pytest.mark.parametrize("text, n", [
+    ("0", 0), ("7", 7), ("15", 15), ("零", 0), ("〇", 0), ("一", 1), ("两", 2), ("九", 9), ("十", 10), ("十一", 11),
+    ("十九", 19), ("二十", 20), ("二十三", 23), ("三十一", 31), ("五十九", 59), ("零五", 5),
+    ("", None), ("十十", None), ("两十", None), ("二十两", None), ("一二三", None), ("百", None), ("x", None),
+])
+def test_chinese_numerals(text, n):
+    from receptionctl.domain.core.when import zh_number
+
+    assert zh_number(text) == n
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("11月24日", datetime(2026, 11, 24, 0, 0, tzinfo=SH)),  # today is not past: this year's, as 11-24
+    ("11月23日 10:00", datetime(2027, 11, 23, 10, 0, tzinfo=SH)),  # past: next year's, as 11-23
+    ("12月21日 下午3点", datetime(2026, 12, 21, 15, 0, tzinfo=SH)),
+    ("12月21日15:00", datetime(2026, 12, 21, 15, 0, tzinfo=SH)),
+    ("12月21号 15点30分", datetime(2026, 12, 21, 15, 30, tzinfo=SH)),
+    ("2026年12月1日 上午9点", datetime(2026, 12, 1, 9, 0, tzinfo=SH)),
+    ("2025年12月1日", datetime(2025, 12, 1, 0, 0, tzinfo=SH)),  # a year given is kept
+    ("十二月一日 下午两点半", datetime(2026, 12, 1, 14, 30, tzinfo=SH)),
+    ("本周二", datetime(2026, 11, 24, 0, 0, tzinfo=SH)),  # this week's Tuesday: today
+    ("本周一", datetime(2026, 11, 23, 0, 0, tzinfo=SH)),  # this week's Monday: yesterday
+    ("这周日 上午10点", datetime(2026, 11, 29, 10, 0, tzinfo=SH)),
+    ("上周五", datetime(2026, 11, 20, 0, 0, tzinfo=SH)),
+    ("礼拜三", datetime(2026, 11, 25, 0, 0, tzinfo=SH)),
+    ("前天", datetime(2026, 11, 22, 0, 0, tzinfo=SH)),
+    ("大后天", datetime(2026, 11, 27, 0, 0, tzinfo=SH)),
+    ("明日 9点", datetime(2026, 11, 25, 9, 0, tzinfo=SH)),
+    ("下午三点", datetime(2026, 11, 24, 15, 0, tzinfo=SH)),
+    ("下午 3点", datetime(2026, 11, 24, 15, 0, tzinfo=SH)),
+    ("三点半", datetime(2026, 11, 24, 3, 30, tzinfo=SH)),  # no part of the day: a 24-hour clock, as 3点
+    ("十五点", datetime(2026, 11, 24, 15, 0, tzinfo=SH)),
+    ("上午十点十五分", datetime(2026, 11, 24, 10, 15, tzinfo=SH)),
+    ("晚上八点一刻", datetime(2026, 11, 24, 20, 15, tzinfo=SH)),
+    ("下午四点三刻", datetime(2026, 11, 24, 16, 45, tzinfo=SH)),
+    ("上午九点整", datetime(2026, 11, 24, 9, 0, tzinfo=SH)),
+    ("三点零五分", datetime(2026, 11, 24, 3, 5, tzinfo=SH)),
+    ("两点", datetime(2026, 11, 24, 2, 0, tzinfo=SH)),
+    ("零点", datetime(2026, 11, 24, 0, 0, tzinfo=SH)),
+    ("凌晨十二点", datetime(2026, 11, 24, 0, 0, tzinfo=SH)),
+    ("中午一点", datetime(2026, 11, 24, 13, 0, tzinfo=SH)),
+    ("傍晚六点", datetime(2026, 11, 24, 18, 0, tzinfo=SH)),
+    ("下午3:30", datetime(2026, 11, 24, 15, 30, tzinfo=SH)),
+    ("１５：００", datetime(2026, 11, 24, 15, 0, tzinfo=SH)),  # full-width
+    ("+2wd 下午三点", datetime(2026, 11, 26, 15, 0, tzinfo=SH)),
+])
+def test_chinese_forms(text, expected):
+    assert p(text) == expected
+
+
+@pytest.mark.parametrize("text", ["十十点", "两十点", "三十二点", "2月30日", "13月1日", "12月", "12月21", "下午十三点半夜",
+                                  "上午十三点", "中午五点", "晚上十二点", "本周八", "下下周一", "三点六十分", "十"])
+def test_chinese_forms_refused(text):
+    with pytest.raises(BadInput) as exc:
+        p(text)
+    assert repr(text) in exc.value.message and exc.value.code == ExitCode.BAD_INPUT
+    assert "12月21日 下午3点" in exc.value.hint
+
+
+def test_a_chinese_day():
+    assert parse_day("12月21日", NOW, SH, CAL) == date(2026, 12, 21)
+    assert parse_day("本周五", NOW, SH, CAL) == date(2026, 11, 27)

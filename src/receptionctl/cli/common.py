@@ -26,13 +26,14 @@ WideOpt = Annotated[bool, typer.Option(
          "(also `receptionctl --wide ...` or RECEPTIONCTL_WIDE=1). Piped output is never shortened.")]
 
 WHEN_FORMS = (
-    "Forms: 2026-12-01 10:00, 2026/12/01 10:00, 12-01 10:00 (this year, or next once past), now, "
-    "10:00 or 10am or 2pm (today), today, tomorrow 14:00, mon 10:00 (the next Monday), next mon "
-    "(Monday of next week), +3d, +2wd (working days), +1w, +4h, +30m, 今天, 明天 10:00, 后天, 周一, "
-    "下周一 … 下周日, 下午2点, 10点半; ISO with an offset. Read in the company's time zone (see `db info`)."
+    "Forms: 2026-12-01 10:00, 2026/12/01 10:00, 12-01 10:00 (this year, or next once past), 12月21日 下午3点, "
+    "12月21日15:00, now, 10:00 or 10am or 2pm (today), today, tomorrow 14:00, mon 10:00 (the next Monday), next mon "
+    "(Monday of next week), +3d, +2wd (working days), +1w, +4h, +30m, 今天, 明天 下午三点, 后天, 周五 (the next "
+    "Friday), 本周五 (this week's), 下周一 上午10点 … 下周日, 下午三点 (today), 15点30分, 10点半; ISO with an offset. "
+    "Read in the company's time zone (see `db info`)."
 )
-DAY_FORMS = ("Forms: 2026-12-01, 2026/12/01, 12-01, today, tomorrow, yesterday, mon, next mon, -1d, +2wd, "
-             "今天, 明天, 下周一.")
+DAY_FORMS = ("Forms: 2026-12-01, 2026/12/01, 12-01, 12月21日, today, tomorrow, yesterday, mon, next mon, -1d, +2wd, "
+             "今天, 明天, 本周一, 下周一.")
 
 APP_NAME = "receptionctl"
 MAX_ID = 2**31 - 1

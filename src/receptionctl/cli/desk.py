@@ -200,7 +200,8 @@ def handover_prepare(ctx: typer.Context,
                                                           "what the next one must know.")],
                      check: Annotated[List[str], typer.Option("--check", metavar="ITEM=ok|problem[:NOTE]",
                                                               help="One item of the handover checklist, checked "
-                                                                   "together (repeat for each).")],
+                                                                   "together (repeat for each); the item and its state "
+                                                                   "also in Chinese: 钥匙=正常, 对讲机=有问题:一块电池没电.")],
                      *, out: Output) -> None:
     from receptionctl.domain.desk import desk
 

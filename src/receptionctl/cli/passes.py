@@ -1,5 +1,6 @@
 """The front desk's logs: temporary passes, goods leaving the site, mail and newspapers."""
 
+from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -24,6 +25,13 @@ goods_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Goods leaving the site: recorded by the desk, agreed to by their owner, then released.")
 mail_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                  help="The mail log: letters, parcels and newspapers received at the desk and collected.")
+
+
+class MailKind(str, Enum):  # domain.desk.passes.MAIL_KINDS (the domain module is not imported at start-up)
+    letter = "letter"
+    parcel = "parcel"
+    newspaper = "newspaper"
+
 
 PassArg = Annotated[int, typer.Argument(metavar="PASS", parser=record_id, help="The pass id.")]
 GoodsArg = Annotated[int, typer.Argument(metavar="N", parser=record_id, help="The goods id (see goods list).")]
@@ -273,8 +281,7 @@ def mail_receive(
     to: Annotated[str, typer.Option("--to", metavar="USER|DEPT", autocompletion=complete_user,
                                     help="A member of staff (username, name or a unique part), or a department "
                                          "as the staff list spells it; an exact username wins over a department.")],
-    kind: Annotated[str, typer.Option("--kind", metavar="letter|parcel|newspaper", help="letter, parcel or "
-                                      "newspaper.")],
+    kind: Annotated[MailKind, typer.Option("--kind", help="letter, parcel or newspaper.")],
     sender: Annotated[Optional[str], typer.Option("--from", metavar="TEXT", help="Who sent it.")] = None,
     tracking: Annotated[Optional[str], typer.Option("--tracking", metavar="TEXT", help="The courier's tracking "
                                                     "number.")] = None,
@@ -285,7 +292,7 @@ def mail_receive(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = passes.receive_mail(session, st.actor, to=to, kind=kind, sender=sender, tracking=tracking)
+        view = passes.receive_mail(session, st.actor, to=to, kind=kind.value, sender=sender, tracking=tracking)
     said = dict(id=view.id, kind=code(view.kind), to=view.to or view.to_dept, task=view.task_id)
     out.done(view, _("mail {id} received: {kind} for {to} (task {task})").format(**said) if view.task_id
              else _("mail {id} received: {kind} for {to}").format(**said))

@@ -1,5 +1,6 @@
 """`retention`, `hold`, `person`: what is kept how long, legal holds, erasure on request."""
 
+from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -16,6 +17,13 @@ hold_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                  help="Legal holds: a client, visit or case kept whatever its retention period.")
 person_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                    help="A person's data erased on request, with two approvals (PIPL Article 47).")
+
+
+class RunState(str, Enum):  # domain.records.retention.RUN_STATES (not imported at start-up)
+    pending = "pending"
+    done = "done"
+    cancelled = "cancelled"
+
 
 RunArg = Annotated[int, typer.Argument(metavar="RUN", parser=record_id, help="The run id (see retention list).")]
 HoldArg = Annotated[int, typer.Argument(metavar="HOLD", parser=record_id, help="The hold id (see hold list).")]
@@ -172,8 +180,7 @@ def retention_cancel(ctx: typer.Context, run: RunArg, reason: ReasonOpt, *, out:
 @output_options(wide=True)
 def retention_list(
     ctx: typer.Context,
-    state_: Annotated[Optional[str], typer.Option("--state", metavar="pending|done|cancelled",
-                                                  help="Only runs in this state.")] = None,
+    state_: Annotated[Optional[RunState], typer.Option("--state", help="Only runs in this state.")] = None,
     limit: LimitOpt = None,
     *,
     out: Output,
@@ -182,7 +189,7 @@ def retention_list(
 
     st = state(ctx)
     with st.session() as session:
-        views = runs.list_runs(session, state=state_, limit=limit)
+        views = runs.list_runs(session, state=state_.value if state_ else None, limit=limit)
     out.table(views, _columns(RUN_COLUMNS), rows=lambda: [
         {**v.__dict__, "waiting_for": _waiting(v.waiting_for), "subject": _subject(v.subject)} for v in views])
 

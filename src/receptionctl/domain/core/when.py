@@ -5,18 +5,26 @@ A small, fixed grammar, read in the company's zone; nothing is guessed:
   moment      now | DAY [TIME] | TIME | OFFSET | ISO with an offset
   DAY         2026-12-01 | 2026/12/01 | 12-01 (this year, or next year once that day has
               passed) | today | tomorrow | yesterday | mon…sun (the next one, 1 to 7 days
-              ahead) | next mon…sun (that day of next week) | 今天 | 明天 | 后天 | 昨天 |
-              周一…周日 (the next one) | 下周一…下周日 (that day of next week)
-  TIME        10:00 | 10am | 2pm | 2:30pm | [上午|早上|中午|下午|晚上|凌晨]2点[半|30分|30]
+              ahead) | next mon…sun (that day of next week) | 12月21日, 12月21号,
+              2026年12月21日 (without a year: as 12-01) | 今天 | 明天 | 后天 | 大后天 | 昨天 |
+              前天 | 周一…周日 (the next one, as mon) | 本周五, 这周五 (that day of this week) |
+              下周一…下周日 (that day of next week) | 上周一…上周日 (of last week); 星期 and 礼拜
+              as 周
+  TIME        10:00 | 10am | 2pm | 2:30pm | [上午|早上|早晨|中午|下午|傍晚|晚上|凌晨]3点[整|半|一刻|
+              三刻|30分|30] | 下午3:30; the numbers in digits or in Chinese numerals (三点半,
+              十点十五分, 两点, 二十三点)
   OFFSET      +3d | +2wd (working days) | +1w | +4h | +30m; a day offset takes a TIME
               (+2wd 10:00)
 
-A DAY without a TIME is 00:00 of that day; a TIME without a DAY is today.
+A DAY without a TIME is 00:00 of that day; a TIME without a DAY is today. A DAY runs into its
+TIME with or without a space (明天下午3点, 12月21日15:00). Full-width digits, colons and spaces
+(１５：００) read as their ASCII forms.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from receptionctl.domain.core.calendar import WorkCalendar
@@ -24,9 +32,10 @@ from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
 
 FORMS = N_(
-    "now; a day: 2026-12-01, 2026/12/01, 12-01, today, tomorrow, mon (the next one), next mon, "
-    "今天, 明天, 后天, 周一, 下周一; with an optional time: 10:00, 10am, 2pm, 下午2点, 10点半; "
-    "a time alone (today): 10:00; an offset +3d, +2wd, +1w, +4h, +30m (day offsets take a time: +2wd 10:00); "
+    "now; a day: 2026-12-01, 2026/12/01, 12-01, 12月21日, today, tomorrow, mon (the next one), next mon, "
+    "今天, 明天, 后天, 周五 (the next one), 本周五, 下周一; with an optional time: 10:00, 10am, 2pm, "
+    "12月21日 下午3点, 12月21日15:00, 下午三点, 15点30分, 10点半; a time alone (today): 10:00, 下午三点; "
+    "an offset +3d, +2wd, +1w, +4h, +30m (day offsets take a time: +2wd 10:00); "
     "ISO with an offset: 2026-12-01T10:00+08:00"
 )
 
@@ -46,18 +55,30 @@ _WEEKDAYS = {
     for name in names
 }
 _ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_ZH_DAYS = {"今天": 0, "明天": 1, "后天": 2, "後天": 2, "昨天": -1}
+_ZH_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "後天": 2, "大后天": 3, "大後天": 3,
+            "昨天": -1, "昨日": -1, "前天": -2}
+# Chinese numerals: 一 … 九, 十, 两 (two, before a measure word: 两点), 零 and 〇
+_ZH_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_ZH_MINUTES = "整|半|一刻|三刻|" + r"(?:\d{1,2}|[零〇一二三四五六七八九十]{1,3})分?"
+_NUM = r"(?:\d{1,2}|[零〇一二两兩三四五六七八九十]{1,3})"  # a number of a date or a time: 21, 二十一
+# the parts of the day: a 12-hour clock's morning (上午), noon (中午, 11 to 2 o'clock), afternoon and evening
+_ZH_PERIODS = "上午|早上|早晨|中午|下午|傍晚|晚上|凌晨"
+_ZH_AM = ("上午", "早上", "早晨", "凌晨")
+_ZH_PM = ("下午", "傍晚", "晚上")
 _EN_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _OFFSET = re.compile(r"^([+-])(\d{1,5})(m|h|d|wd|w)$")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)$")
-_ZH_TIME = re.compile(r"^(上午|早上|中午|下午|晚上|凌晨)?(\d{1,2})(?:[点點时時](半|(\d{1,2})分?)?|:(\d{2}))$")
-_ZH_PERIOD_ONLY = re.compile(r"^(上午|早上|中午|下午|晚上|凌晨)")
+_ZH_TIME = re.compile(rf"^({_ZH_PERIODS})? ?({_NUM})(?:[点點时時]({_ZH_MINUTES})?|:(\d{{2}}))$")
+_ZH_PERIOD_ONLY = re.compile(rf"^({_ZH_PERIODS})")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLASH_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
-_ZH_WEEK = re.compile(r"^(下)?(?:周|星期|礼拜)([一二三四五六日天])")
-_ZH_DAY = re.compile(r"^(今天|明天|后天|後天|昨天)")
+_ZH_WEEK = re.compile(r"^(下|本|这|這|上)?(?:周|週|星期|礼拜|禮拜)([一二三四五六日天])")
+_ZH_DAY = re.compile(r"^(今天|今日|明天|明日|大后天|大後天|后天|後天|昨天|昨日|前天)")
+# 12月21日, 12月21号, 2026年12月21日, 十二月二十一日
+_ZH_DATE = re.compile(rf"^(?:(\d{{4}}) ?年 ?)?({_NUM}) ?月 ?({_NUM}) ?[日号號]")
 
 
 def _bad(text: str, what: str = N_("a date and time")) -> BadInput:
@@ -65,8 +86,56 @@ def _bad(text: str, what: str = N_("a date and time")) -> BadInput:
                     hint=_("accepted forms: {forms}").format(forms=_(FORMS)))
 
 
+def zh_number(text: str) -> int | None:
+    """A whole number from 0 to 99 written in digits or in Chinese numerals: 3, 15, 三, 两, 十,
+    十一, 二十, 二十三, 三十一, 零五 (as in 三点零五); None when it is neither."""
+    if text.isascii():
+        return int(text) if text.isdigit() else None
+    if text[:1] in ("零", "〇") and len(text) == 2:  # 零五: a minute's leading zero
+        return _ZH_DIGIT.get(text[1])
+    if "十" not in text:
+        return _ZH_DIGIT.get(text) if len(text) == 1 else None
+    tens, _sep, units = text.partition("十")
+    if tens and (tens in ("零", "〇", "两", "兩") or tens not in _ZH_DIGIT):
+        return None  # 二十, not 两十
+    if units and (units not in _ZH_DIGIT or units in ("零", "〇", "两", "兩")):
+        return None  # 二十一, 十二; never 十十 or 二十两
+    return (_ZH_DIGIT[tens] if tens else 1) * 10 + (_ZH_DIGIT[units] if units else 0)
+
+
+def _zh_minute(text: str | None) -> int | None:
+    """The minutes after 点: none or 整 (on the hour), 半 (30), 一刻 (15), 三刻 (45), 30, 30分, 三十分."""
+    if not text or text == "整":
+        return 0
+    named = {"半": 30, "一刻": 15, "三刻": 45}
+    if text in named:
+        return named[text]
+    return zh_number(text.removesuffix("分"))
+
+
+def _zh_clock(m: re.Match, original: str) -> tuple[int, int]:
+    """The hour and minute of a Chinese time (_ZH_TIME): 下午3点, 三点半, 晚上八点一刻, 10点30分."""
+    period, hour = m.group(1), zh_number(m.group(2))
+    minute = int(m.group(4)) if m.group(4) is not None else _zh_minute(m.group(3))
+    if hour is None or minute is None:
+        raise _bad(original)
+    if period == "中午" and hour not in (11, 12, 1, 2):
+        raise _bad(original)  # noon is 11 to 2 o'clock; 中午3点 means nothing sure
+    if period == "晚上" and hour == 12:
+        raise _bad(original)  # midnight or noon? say 0点 or 中午12点
+    if period in _ZH_PM and 1 <= hour < 12:
+        hour += 12
+    elif period == "中午" and hour in (1, 2):
+        hour += 12
+    elif period == "凌晨" and hour == 12:
+        hour = 0
+    elif period in _ZH_AM and hour > 12:
+        raise _bad(original)
+    return hour, minute
+
+
 def _clock_time(text: str, original: str) -> time:
-    """A time of day: 10:00, 10am, 2:30pm, 下午2点, 10点半, 上午10点30分."""
+    """A time of day: 10:00, 10am, 2:30pm, 下午2点, 下午三点, 10点半, 上午10点30分."""
     hour = minute = None
     m = _HHMM.match(text)
     if m:
@@ -77,25 +146,7 @@ def _clock_time(text: str, original: str) -> time:
             raise _bad(original)
         hour = hour % 12 + (12 if m.group(3) == "pm" else 0)
     elif (m := _ZH_TIME.match(text)):
-        period, hour = m.group(1), int(m.group(2))
-        if m.group(5) is not None:
-            minute = int(m.group(5))
-        elif m.group(3) == "半":
-            minute = 30
-        else:
-            minute = int(m.group(4) or 0)
-        if period == "中午" and hour not in (11, 12, 1, 2):
-            raise _bad(original)  # noon is 11 to 2 o'clock; 中午3点 means nothing sure
-        if period == "晚上" and hour == 12:
-            raise _bad(original)  # midnight or noon? say 0点 or 中午12点
-        if period in ("下午", "晚上") and 1 <= hour < 12:
-            hour += 12
-        elif period == "中午" and hour in (1, 2):
-            hour += 12
-        elif period == "凌晨" and hour == 12:
-            hour = 0
-        elif period in ("上午", "早上", "凌晨") and hour > 12:
-            raise _bad(original)
+        hour, minute = _zh_clock(m, original)
     if hour is None or hour > 23 or minute > 59:
         raise _bad(original)
     return time(hour, minute)
@@ -103,6 +154,18 @@ def _clock_time(text: str, original: str) -> time:
 
 def _at(day: date, moment: time, zone: tzinfo) -> datetime:
     return datetime.combine(day, moment).replace(tzinfo=zone)
+
+
+def _month_day(today: date, month: int, day: int, year: int | None = None) -> date | None:
+    """A day of a month: of `year`, else this year, or next year once that day has passed (today
+    has not); None when there is no such day (02-30, or 02-29 with no leap day next)."""
+    try:
+        if year is not None:
+            return date(year, month, day)
+        found = date(today.year, month, day)
+        return found if found >= today else date(today.year + 1, month, day)
+    except ValueError:
+        return None
 
 
 def _split_day(text: str, today: date) -> tuple[date | None, str]:
@@ -128,23 +191,30 @@ def _split_day(text: str, today: date) -> tuple[date | None, str]:
         except ValueError:
             return None, text
     if (m := _MONTH_DAY.match(head)):
-        try:
-            day = date(today.year, int(m.group(1)), int(m.group(2)))
-        except ValueError:
-            return None, text
-        if day < today:
-            try:
-                day = date(today.year + 1, day.month, day.day)
-            except ValueError:  # 02-29 with no leap day next year
-                return None, text
-        return day, rest
-    # Chinese day words run into the time without a space: 明天下午2点
+        day = _month_day(today, int(m.group(1)), int(m.group(2)))
+        return (day, rest) if day is not None else (None, text)
+    return _split_zh_day(text, today)
+
+
+def _split_zh_day(text: str, today: date) -> tuple[date | None, str]:
+    """A leading Chinese DAY, which runs into the time with or without a space (明天下午2点,
+    12月21日15:00), and the rest; or (None, text)."""
     if (m := _ZH_DAY.match(text)):
         return today + timedelta(days=_ZH_DAYS[m.group(1)]), text[m.end():].strip()
     if (m := _ZH_WEEK.match(text)):
-        weekday = _ZH_WEEKDAY[m.group(2)]
-        day = _next_week(today, weekday) if m.group(1) else _next_one(today, weekday)
+        weekday, which = _ZH_WEEKDAY[m.group(2)], m.group(1)
+        if which == "下":
+            day = _next_week(today, weekday)
+        elif which is None:
+            day = _next_one(today, weekday)  # 周五: the next one, as fri
+        else:  # 本周五, 这周五: of this week; 上周五: of last week
+            day = _this_week(today, weekday) - timedelta(weeks=1 if which == "上" else 0)
         return day, text[m.end():].strip()
+    if (m := _ZH_DATE.match(text)):
+        month, number = zh_number(m.group(2)), zh_number(m.group(3))
+        day = None if month is None or number is None else _month_day(
+            today, month, number, int(m.group(1)) if m.group(1) else None)
+        return (day, text[m.end():].strip()) if day is not None else (None, text)
     return None, text
 
 
@@ -153,17 +223,21 @@ def _next_one(today: date, weekday: int) -> date:
     return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
 
 
+def _this_week(today: date, weekday: int) -> date:
+    """That weekday in this week (weeks run Monday to Sunday): 本周五, perhaps past."""
+    return today - timedelta(days=today.weekday()) + timedelta(days=weekday)
+
+
 def _next_week(today: date, weekday: int) -> date:
     """That weekday in next week (weeks run Monday to Sunday): 下周一, next mon."""
-    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
-    return monday + timedelta(days=weekday)
+    return _this_week(today, weekday) + timedelta(weeks=1)
 
 
 def parse_when(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -> datetime:
     """An aware moment from user input (the grammar above), read in `zone`. Offsets
     count from `now`; `wd` keeps the time of day."""
     original = text
-    text = " ".join(str(text).strip().lower().split())
+    text = " ".join(unicodedata.normalize("NFKC", str(text)).strip().lower().split())  # １５：００ is 15:00
     if not text:
         raise _bad(original)
     local_now = now.astimezone(zone)
@@ -237,7 +311,7 @@ def _checked(moment: datetime, original: str) -> datetime:
 
 def parse_day(text: str, now: datetime, zone: tzinfo, calendar: WorkCalendar) -> date:
     """A calendar day: any DAY of the grammar, or a moment's day in `zone`."""
-    stripped = text.strip()
+    stripped = unicodedata.normalize("NFKC", text).strip()
     if _ISO_DATE.match(stripped):
         try:
             day = date.fromisoformat(stripped)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,7 +32,7 @@ from receptionctl.domain.core import access, audit, clock, find, outbox, policy
 from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import required_text
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
-from receptionctl.i18n import N_, _, code, ngettext
+from receptionctl.i18n import N_, _, chinese, choices, code, ngettext, typed
 from receptionctl.store.tables.common import Client, Staff, Task, Visit
 from receptionctl.store.tables.desk import DeskLog, DeskShift, Handover, HandoverReview, MailItem, SitePass
 from receptionctl.store.tables.visits import Guest
@@ -202,10 +203,10 @@ def start_shift(session: Session, actor: str, shift: str | None = None) -> Shift
             raise BadInput(_("no shift of the policy covers {time}: expected a shift named, one of {choices}").format(
                 time=f"{clock.local(now):%H:%M}", choices=", ".join(names)),
                 hint=_("the hours are the policy's desk_shifts"))
-    elif shift.strip().lower() not in names:
+    elif typed(shift.strip().lower(), names) is None:  # a name, or its word: 早班 is morning
         raise BadInput(_("shift {shift!r} is not valid: expected one of {choices}").format(
-            shift=shift, choices=", ".join(names)), hint=_("the list is the policy's desk_shifts"))
-    shift = shift.strip().lower()
+            shift=shift, choices=choices(names)), hint=_("the list is the policy's desk_shifts"))
+    shift = typed(shift.strip().lower(), names)
     current = _open_shift(session, who.id)
     if current is not None:
         raise Refused(_("{user} is on shift {shift} ({name}, since {at}) already: one open shift per person").format(
@@ -346,36 +347,45 @@ def list_entries(session: Session, actor: str, day: date | None = None,
 
 
 # -- handovers -------------------------------------------------------------------------------
+_CHECK = re.compile(r"^(?P<item>[^=＝]*)(?P<sep>[=＝])?(?P<status>[^:：]*)(?::|：)?(?P<note>.*)$", re.DOTALL)
+
+
+def _check_forms() -> str:
+    """ITEM=ok or ITEM=problem, in the run's language (ITEM=正常 or ITEM=有问题)."""
+    ok, problem = (code(s) or s for s in CHECK_STATES) if chinese() else CHECK_STATES
+    return _("ITEM={ok} or ITEM={problem}, optionally with :NOTE").format(ok=ok, problem=problem)
+
+
 def parse_checks(values, checklist) -> tuple[CheckView, ...]:
     """`ITEM=ok`, `ITEM=problem` or either with `:NOTE`, one for every item of the checklist
-    (the policy's handover_checklist), in its order."""
+    (the policy's handover_checklist), in its order. The item and the state may be given in words
+    (i18n.typed: `钥匙=正常`, `对讲机=有问题：一块电池没电`), with full-width = and : too."""
     found: dict[str, CheckView] = {}
     for value in values:
-        item, sep, rest = str(value).partition("=")
-        item = item.strip().lower()
-        status, _sep, note = rest.partition(":")
-        status = status.strip().lower()
-        if not sep or not item:
-            raise BadInput(_("check {value!r} is not valid: expected ITEM=ok or ITEM=problem, optionally with "
-                             ":NOTE").format(value=value))
-        if item not in checklist:
+        m = _CHECK.match(str(value))
+        given, status, note = m.group("item").strip().lower(), m.group("status").strip().lower(), m.group("note")
+        if not m.group("sep") or not given:
+            raise BadInput(_("check {value!r} is not valid: expected {forms}").format(value=value, forms=_check_forms()))
+        item = typed(given, checklist)
+        if item is None:
             raise BadInput(_("check {value!r}: {item!r} is not on the handover checklist: expected one of "
-                             "{choices}").format(value=value, item=item, choices=", ".join(checklist)),
+                             "{choices}").format(value=value, item=given, choices=choices(checklist)),
                            hint=_("the list is the policy's handover_checklist"))
-        if status not in CHECK_STATES:
-            raise BadInput(_("check {value!r}: {status!r} is not valid: expected ITEM=ok or ITEM=problem, "
-                             "optionally with :NOTE").format(value=value, status=status))
+        status = typed(status, CHECK_STATES)
+        if status is None:
+            raise BadInput(_("check {value!r}: {status!r} is not valid: expected {forms}").format(
+                value=value, status=m.group("status").strip(), forms=_check_forms()))
         if item in found:
-            raise BadInput(_("{item} is checked twice: expected each item once").format(item=item))
+            raise BadInput(_("{item} is checked twice: expected each item once").format(item=code(item)))
         note = " ".join(note.split()) or None
         if note is not None and len(note) > 500:
-            raise BadInput(_("the note on {item} is too long: expected at most 500 characters").format(item=item))
+            raise BadInput(_("the note on {item} is too long: expected at most 500 characters").format(item=code(item)))
         found[item] = CheckView(item, status == "ok", note)
     missing = [i for i in checklist if i not in found]
     if missing:
         raise BadInput(_("the handover checklist is not complete: {missing} not checked; every item of the "
                          "checklist ({checklist}) is checked by both shifts together").format(
-            missing=", ".join(missing), checklist=", ".join(checklist)))
+            missing=choices(missing), checklist=choices(checklist)))
     return tuple(found[i] for i in checklist)
 
 

@@ -27,7 +27,7 @@ from receptionctl.domain.core.base import required_text
 from receptionctl.domain.visits import followups
 from receptionctl.domain.visits.visits import get_view
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
-from receptionctl.i18n import N_, _, code
+from receptionctl.i18n import N_, _, code, typed
 from receptionctl.store.tables.common import ServiceCase, Staff, Task, Visit
 from receptionctl.store.tables.measures import Deduction, Training, TrainingPerson
 
@@ -173,9 +173,11 @@ class CardLine:
 def _result(value: str) -> tuple[int | None, bool | None]:
     """An assessment result: a score 0-100, or pass / fail."""
     word = value.strip().lower()
-    if word in ("pass", "passed"):
+    word = {"pass": "passed", "fail": "failed"}.get(word, word)
+    word = typed(word, ("passed", "failed")) or word  # 通过, 合格; 未通过, 不合格
+    if word == "passed":
         return None, True
-    if word in ("fail", "failed"):
+    if word == "failed":
         return None, False
     if word.isascii() and word.isdigit() and len(word) < 4 and 0 <= int(word) <= 100:
         return int(word), None
