@@ -9,8 +9,10 @@ TyperGroup, TyperCommand, TyperOption and TyperArgument, their public attributes
 - Their contexts (`Context`) write help with the run's language's formatter (cli/translate.py).
 - Their listings cut a Chinese help the Chinese way (translate.short_help).
 - Their parameters coerce the common cases without typer's pydantic-based coercion (`Light`).
+- A required option a command asks for on a terminal (cli/ask.py) may be left out there.
 
-Module level imports typer, the standard library and cli/translate.py only: start-up stays light.
+Module level imports typer, the standard library and cli/translate.py only (cli/ask.py when a
+required option is missing): start-up stays light.
 """
 
 from __future__ import annotations
@@ -79,6 +81,16 @@ class Light:
 class LightOption(TyperOption):
     def get_runtime_param(self):  # typer's hook for a parameter's coercion, built on first use
         return Light(super().get_runtime_param)
+
+    def process_value(self, ctx, value):
+        """A required option left out is the usual usage error, unless the command asks for it
+        on this terminal (cli/ask.py): then it is None (or empty) until the command has asked."""
+        if self.required and self.value_is_missing(value):
+            from receptionctl.cli.ask import deferred
+
+            if deferred(ctx, self.name):
+                return () if self.multiple or self.nargs == -1 else None
+        return super().process_value(ctx, value)
 
 
 class LightArgument(TyperArgument):
