@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     NOT_ALLOWED = 4  # the acting user lacks the role, or approves their own submission
     STORAGE = 5  # database locked, unreadable, needs `db migrate`, key problems
     ATTENTION = 6  # `report daily --fail-on-overdue` found overdue work
+    CANCELLED = 130  # Ctrl-C or Ctrl-D at a prompt (cli/ask.py): nothing was changed
 
 
 class ReceptionError(Exception):
@@ -47,3 +48,9 @@ class NotAllowed(ReceptionError):
 
 class StorageError(ReceptionError):
     code = ExitCode.STORAGE
+
+
+class Cancelled(ReceptionError):
+    """The person at the terminal cancelled a prompt (Ctrl-C, Ctrl-D) before anything was written."""
+
+    code = ExitCode.CANCELLED

@@ -252,12 +252,14 @@ def test_piped_answers_that_run_out_or_are_wrong_store_nothing(team, held, cli, 
                        2, "q2='9'")
 
 
-def test_on_a_terminal_the_questions_are_asked_and_asked_again(team, held, monkeypatch):
+def test_ask_from_a_terminal_not_prompted_shows_the_questions_and_asks_again(team, held, monkeypatch):
+    """--ask where the terminal is not prompted (--no-input; cli/ask.py prompts otherwise): the
+    questions on stderr, one answer a line, a bad one asked again."""
     import receptionctl.cli.followups as followups
 
     monkeypatch.setattr(followups, "_on_a_terminal", lambda: True)
     lines = "5\n\n7\n4\nfour\n4\n5\n3\n5\n\n\n\n\n"
-    run = team("--as", "li", "feedback", "add", str(held), input=lines, env=AFTER)
+    run = team("--as", "li", "--no-input", "feedback", "add", str(held), "--ask", input=lines, env=AFTER)
     assert "score 83" in run.stdout and run.stderr.count("q2. ") == 3 and run.stderr.count("q3. ") == 2
     assert "q1. Was it easy to get in touch with us? / 与我们联络是否方便？ [1-5]: " in run.stderr
     assert "q10. Suggestions for business follow-up / 业务跟进建议: " in run.stderr

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 LIBRARIES = frozenset({"typer", "click", "cryptography", "sqlalchemy", "sqlmodel", "rich", "babel", "apprise",
-                       "holidays", "alembic"})
+                       "holidays", "alembic", "questionary", "prompt_toolkit"})
 ROOT = Path(__file__).resolve().parents[2]
 OWN_PREFIX = "_receptionctl"  # the project's own attributes on a library's objects
 

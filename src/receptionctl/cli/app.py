@@ -254,6 +254,12 @@ def root(
         typer.Option("--wide", help="On a terminal, show long text in tables whole, wrapped in its column, instead of "
                      "shortened with '…'. Default: $RECEPTIONCTL_WIDE. Piped output is never shortened."),
     ] = False,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help="Never ask for missing input: on a terminal too, a missing option is an "
+                     "error (exit 2), as in a script. Default: $RECEPTIONCTL_NO_INPUT. Off a terminal nothing is "
+                     "ever asked."),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -263,7 +269,7 @@ def root(
     from receptionctl.render import output
 
     output.configure(wide=wide or os.environ.get("RECEPTIONCTL_WIDE", "").strip().lower() not in ("", "0", "false", "no", "off"))
-    ctx.obj = State(db_target=resolve_db(db, config), actor=resolve_actor(as_user, config))
+    ctx.obj = State(db_target=resolve_db(db, config), actor=resolve_actor(as_user, config), no_input=no_input)
 
 
 ORDER.append("init")

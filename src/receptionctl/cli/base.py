@@ -13,8 +13,10 @@ TyperGroup, TyperCommand, TyperOption and TyperArgument, their public attributes
   i18n.typed), shows those words in a Chinese help, and lists them when a value is wrong.
 - An unknown option is answered with the nearest of the command's own options (`nearest_option`:
   a table of synonyms, a unique prefix, then string similarity), in the run's language.
+- A required option a command asks for on a terminal (cli/ask.py) may be left out there.
 
-Module level imports typer, the standard library, i18n and cli/translate.py only: start-up stays light.
+Module level imports typer, the standard library, i18n and cli/translate.py only (cli/ask.py when a
+required option is missing): start-up stays light.
 """
 
 from __future__ import annotations
@@ -146,6 +148,16 @@ class LightOption(TyperOption):
 
     def get_missing_message(self, ctx) -> str:
         return choices_missing(self) or super().get_missing_message(ctx)
+
+    def process_value(self, ctx, value):
+        """A required option left out is the usual usage error, unless the command asks for it
+        on this terminal (cli/ask.py): then it is None (or empty) until the command has asked."""
+        if self.required and self.value_is_missing(value):
+            from receptionctl.cli.ask import deferred
+
+            if deferred(ctx, self.name):
+                return () if self.multiple or self.nargs == -1 else None
+        return super().process_value(ctx, value)
 
 
 class LightArgument(TyperArgument):

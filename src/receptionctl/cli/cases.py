@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli import ask
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     DAY_FORMS,
@@ -55,6 +56,7 @@ def _say(view, said: str, **more) -> str:
              "Example: receptionctl case add --kind complaint --text \"Lunch came an hour late\" --client huaxin "
              "--visit 7 --category service --severity high --source visit")
 @output_options
+@ask.asks("kind", "text")
 def add(
     ctx: typer.Context,
     kind: Annotated[CaseKind, typer.Option("--kind", help="complaint, repair, help or request.")],
@@ -78,12 +80,34 @@ def add(
     from receptionctl.domain.cases import cases
 
     st = state(ctx)
+    if kind is None or text is None:  # left out on a terminal: asked, with the category and severity
+        kind, category, severity, text = _ask_case(ctx, st, kind, category, severity, text)
     with st.session(write=True) as session:
         view = cases.add_case(session, st.actor, kind=kind.value, text=text, source=source.value, category=category,
                               severity=severity.value, client=client, visit_id=visit, about=about,
                               received_at=when(at, session) if at else None)
     out.done(view, _say(view, N_("case {case} received: {kind}, {state}: acknowledge it now (`receptionctl "
                                  "case ack {case}`)")))
+
+
+def _ask_case(ctx, st, kind, category, severity, text):
+    """A case's kind, category, severity (those not given on the command line, the default
+    chosen) and text, asked in that order."""
+    from receptionctl.domain.core import policy
+
+    if kind is None:
+        kind = CaseKind(ask.choose(_("What kind of case?"), ask.codes(k.value for k in CaseKind)))
+    if ctx.get_parameter_source("category").name == "DEFAULT":
+        with st.session() as session:
+            categories = policy.load(session)["case_categories"]
+        category = ask.choose(_("What is it about?"), ask.codes(categories),
+                              default=category if category in categories else None)
+    if ctx.get_parameter_source("severity").name == "DEFAULT":
+        severity = Severity(ask.choose(_("How serious is it?"), ask.codes(s.value for s in Severity),
+                                       default=severity.value))
+    if text is None:
+        text = ask.text(_("What the person said or asked for, in their words:"))
+    return kind, category, severity, text
 
 
 @app.command("ack", help="Acknowledge a case: the person who raised it knows it is being handled. "

@@ -165,7 +165,7 @@ def collect_from_now_on() -> None:
 
 @dataclass
 class State:
-    """The root options, resolved: which database, who acts."""
+    """The root options, resolved: which database, who acts, whether a terminal may be asked."""
 
     db_target: str
     actor: str
@@ -173,6 +173,7 @@ class State:
     # admin behind the actor when they act on someone's behalf
     declared: bool = field(default_factory=lambda: _actor_declared)
     real_actor: Optional[str] = None
+    no_input: bool = False  # --no-input: never ask for missing input (cli/ask.py)
     _identity: bool = field(default=False, repr=False)
     _db: Any = field(default=None, repr=False)
     _calendar_cache: bool = field(default=False, repr=False)

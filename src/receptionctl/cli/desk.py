@@ -5,6 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from receptionctl.cli import ask
 from receptionctl.cli.base import Group, Typer
 from receptionctl.cli.common import DAY_FORMS, complete_user, day, record_id, state
 from receptionctl.cli.output import Output, output_options
@@ -195,6 +196,7 @@ def log_list(ctx: typer.Context, on: DayOpt = None,
                       "morning; Acme's guests still in room 301\" --check keys=ok --check \"radios=problem:one "
                       "battery flat\" --check badge-stock=ok --check cameras=ok --check phone=ok --check logbook=ok")
 @output_options
+@ask.asks("summary", "check")
 def handover_prepare(ctx: typer.Context,
                      summary: Annotated[str, typer.Option("--summary", help="What happened during the shift and "
                                                           "what the next one must know.")],
@@ -206,6 +208,13 @@ def handover_prepare(ctx: typer.Context,
     from receptionctl.domain.desk import desk
 
     st = state(ctx)
+    if ask.enabled(ctx):  # on a terminal: the checklist item by item, then the summary
+        check = list(check or ())  # None: left out
+        with st.session() as session:
+            todo = desk.unchecked(session, st.actor, check)
+        check += _walk_checklist(todo)
+        if summary is None:
+            summary = ask.text(_("Summary of the shift (what happened, what the next shift must know):"))
     with st.session(write=True) as session:
         view = desk.prepare(session, st.actor, summary, check)
     if view.problems:
@@ -216,6 +225,25 @@ def handover_prepare(ctx: typer.Context,
                   "(`receptionctl desk handover accept {handover}`) or refuses it")
     out.done(view, _say(view, said, n=len(view.open_items),
                         problems=_(", ").join(code(c.item) for c in view.problems)))
+
+
+def _walk_checklist(items) -> list[str]:
+    """Each item not checked yet, asked in turn: OK or a problem, and for a problem a note; the
+    answers as --check values."""
+    from receptionctl.domain.desk.desk import parse_checks
+
+    checks = []
+    for n, item in enumerate(items, 1):
+        name = code(item)
+        state_ = ask.choose(_("Handover checklist {n}/{total}: {item}").format(n=n, total=len(items), item=name),
+                            [("ok", _("OK")), ("problem", _("Problem"))])
+        if state_ == "ok":
+            checks.append(f"{item}=ok")
+            continue
+        note = ask.text(_("What is wrong with {item}? (Enter: no note)").format(item=name), required=False,
+                        check=lambda answer, item=item: parse_checks([f"{item}=problem:{answer}"], (item,)))
+        checks.append(f"{item}=problem:{note}" if note else f"{item}=problem")
+    return checks
 
 
 @handover_app.command("accept", help="The incoming person takes over (recorded with your name and the time, beside "

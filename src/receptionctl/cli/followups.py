@@ -5,6 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from receptionctl.cli import ask
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import MineOpt, complete_client, complete_user, owner_filter, record_id, state, when, whole
 from receptionctl.cli.output import Output, output_options
@@ -33,8 +34,8 @@ def feedback_add(
         "--answer", metavar="KEY=VALUE",
         help="An answer to a question of the form, such as q1=5: a scale question 1 (poor) to 5 "
              "(excellent), a text question in words; repeat for each. Every scale question is answered.")] = None,
-    ask: Annotated[bool, typer.Option("--ask", help="Ask the questions not answered by --answer in turn, also "
-                                                    "when stdin is not a terminal (one answer a line).")] = False,
+    ask_rest: Annotated[bool, typer.Option("--ask", help="Ask the questions not answered by --answer in turn, "
+                                                         "also when stdin is not a terminal (one answer a line).")] = False,
     channel: Annotated[Optional[Channel], typer.Option("--channel", help="How the feedback came (needed with "
                                                                          "--score; default form with answers).")] = None,
     intent: Annotated[Optional[Intent], typer.Option("--intent", help="The client's cooperation intention.")] = None,
@@ -48,26 +49,28 @@ def feedback_add(
     from receptionctl.errors import BadInput
 
     given = _answer_options(answer or [])
-    if score is not None and (given or ask):
+    if score is not None and (given or ask_rest):
         raise BadInput(_("--score and {option} both give the score: expected one of them").format(
             option="--answer" if given else "--ask"),
             hint=_("--score N for a score given as a number, --answer KEY=VALUE for the form's answers"))
     if score is not None and channel is None:
-        raise BadInput(_("--score needs --channel: expected phone, email, form or visit"))
-    if score is None and not given and not ask:
-        if not _on_a_terminal():
+        if not ask.enabled(ctx):
+            raise BadInput(_("--score needs --channel: expected phone, email, form or visit"))
+        channel = Channel(ask.choose(_("How did the feedback come?"), ask.codes(c.value for c in Channel)))
+    if score is None and not given and not ask_rest:
+        if not ask.enabled(ctx):
             raise BadInput(_("no score and no answers: give --score N --channel CHANNEL, or --answer KEY=VALUE "
                              "for each question of the form"),
                            hint=_("`receptionctl procedure show` lists the questions; on a terminal `feedback add` "
                                   "asks them"))
-        ask = True
+        ask_rest = True
     st = state(ctx)
-    if ask:
+    if ask_rest:
         from receptionctl.domain.visits.followups import feedback_form
 
         with st.session() as session:  # read only: nothing is held while the questions are answered
             questions = feedback_form(session, st.actor, visit, replace=replace)
-        given = {**given, **_ask(questions, given)}
+        given = {**given, **(_ask_at_terminal(questions, given) if ask.enabled(ctx) else _ask(questions, given))}
     with st.session(write=True) as session:
         done = add_feedback(session, st.actor, visit, score=score, channel=channel.value if channel else None,
                             answers=given or None, intent=intent.value if intent else None, comment=comment,
@@ -108,15 +111,45 @@ def _on_a_terminal() -> bool:
         return False
 
 
+def _question(q) -> str:
+    """A question as it is asked: in Chinese its Chinese text, in English both."""
+    from receptionctl.domain.visits.followups import question_text
+
+    if chinese():
+        return f"{q.key}. {question_text(q)}"
+    return f"{q.key}. {q.text}" + (f" / {q.text_zh}" if q.text_zh else "")
+
+
+def _ask_at_terminal(questions, given: dict) -> dict:
+    """Each question not answered yet, asked in turn at the terminal (cli/ask.py): a scale
+    answer until it is valid, a question answered in words passed over with Enter."""
+    from receptionctl.domain.visits.followups import SCALE, check_answer
+    from receptionctl.render.output import note
+
+    todo = [q for q in questions if q.key not in given]
+    if todo:
+        note(_("the feedback form: answer {low} (poor) to {high} (excellent); Enter passes over a question answered "
+               "in words").format(low=SCALE[0], high=SCALE[1]))
+    answers = {}
+    for q in todo:
+        scale = q.kind == "scale"
+        label = _question(q) + (f" [{SCALE[0]}-{SCALE[1]}]" if scale else "")
+        raw = ask.text(label, required=scale, check=lambda answer, q=q: check_answer(q, answer))
+        if raw:
+            answers[q.key] = raw
+    return answers
+
+
 def _ask(questions, given: dict) -> dict:
-    """Each question not answered yet, in turn, the answer a line of stdin. On a terminal the
-    question is shown on stderr and a bad scale answer is asked again; piped, the answers are
-    read in the form's order and a bad one is an error. Enter passes over a question answered
-    in words. (typer.prompt would echo the last character of every prompt to stdout, a
-    workaround of click's for readline, and stdout is for data.)"""
+    """Each question not answered yet, in turn, the answer a line of stdin (--ask, where the
+    terminal is not asked: piped, or --no-input). When stdin is a terminal the question is shown
+    on stderr and a bad scale answer is asked again; piped, the answers are read in the form's
+    order and a bad one is an error. Enter passes over a question answered in words.
+    (typer.prompt would echo the last character of every prompt to stdout, a workaround of
+    click's for readline, and stdout is for data.)"""
     import sys
 
-    from receptionctl.domain.visits.followups import SCALE, check_answer, question_text
+    from receptionctl.domain.visits.followups import SCALE, check_answer
     from receptionctl.errors import BadInput
     from receptionctl.render.output import note
 
@@ -127,11 +160,7 @@ def _ask(questions, given: dict) -> dict:
                "in words").format(low=SCALE[0], high=SCALE[1]))
     answers = {}
     for q in todo:
-        if chinese():
-            label = f"{q.key}. {question_text(q)}"
-        else:
-            label = f"{q.key}. {q.text}" + (f" / {q.text_zh}" if q.text_zh else "")
-        label += f" [{SCALE[0]}-{SCALE[1]}]: " if q.kind == "scale" else ": "
+        label = _question(q) + (f" [{SCALE[0]}-{SCALE[1]}]: " if q.kind == "scale" else ": ")
         while True:
             if terminal:
                 sys.stderr.write(label)

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli import ask
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import (
     WHEN_FORMS,
@@ -64,6 +65,7 @@ def _mail_rows(views):
                   "Example: receptionctl pass issue --name \"Zhang San\" --company \"Huayu Renovation\" "
                   "--purpose \"repaint room 301\" --until \"today 18:00\" --host wang --place \"room 301\"")
 @output_options
+@ask.asks("name", "company", "purpose", "until")
 def pass_issue(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help="The holder's full name.")],
@@ -84,12 +86,28 @@ def pass_issue(
     from receptionctl.domain.desk import passes
 
     st = state(ctx)
+    if None in (name, company, purpose, until):  # left out on a terminal: asked, with the host
+        name, company, purpose, until, host = _ask_pass(name, company, purpose, until, host)
     with st.session(write=True) as session:
         view = passes.issue_pass(session, st.actor, name=name, company=company, purpose=purpose,
                                  until=when(until, session), id_number=id_number, host=host, place=place,
                                  cipher=st.cipher)
     out.done(view, _("pass {id} issued to {name} ({company}), back by {until}").format(
         id=view.id, name=view.name, company=view.company, until=f"{clock.local(view.until):%Y-%m-%d %H:%M}"))
+
+
+def _ask_pass(name, company, purpose, until, host):
+    """What a pass lacks, asked in the order of the form; the host too, when not given (Enter:
+    none)."""
+    name = name if name is not None else ask.text(_("The holder's full name:"))
+    company = company if company is not None else ask.text(_("The holder's company:"))
+    purpose = purpose if purpose is not None else ask.text(_("What they are here to do:"))
+    if until is None:
+        until = ask.text(_("Back at the desk by (such as today 18:00, or +4h):"), check=when)
+    if host is None:
+        host = ask.text(_("The member of staff they work for (a username or a name; Enter: none):"),
+                        required=False) or None
+    return name, company, purpose, until, host
 
 
 @pass_app.command("return", help="A pass is back at the desk (written on the record, once). "
@@ -276,6 +294,7 @@ def goods_list(
                   "Example: receptionctl mail receive --to wang --kind parcel --from \"SF Express\" "
                   "--tracking SF1234567890")
 @output_options
+@ask.asks("to", "kind")
 def mail_receive(
     ctx: typer.Context,
     to: Annotated[str, typer.Option("--to", metavar="USER|DEPT", autocompletion=complete_user,
@@ -291,6 +310,10 @@ def mail_receive(
     from receptionctl.domain.desk import passes
 
     st = state(ctx)
+    if kind is None:  # left out on a terminal: asked
+        kind = ask.choose(_("What has come?"), ask.codes(passes.MAIL_KINDS))
+    if to is None:
+        to = ask.text(_("Who is it for (a username, a name, or a department)?"))
     with st.session(write=True) as session:
         view = passes.receive_mail(session, st.actor, to=to, kind=kind.value, sender=sender, tracking=tracking)
     said = dict(id=view.id, kind=code(view.kind), to=view.to or view.to_dept, task=view.task_id)

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from receptionctl.cli import ask
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import WideOpt, complete_client, complete_user, complete_visit, record_id, state
 from receptionctl.cli.output import Output, output_options
@@ -21,6 +22,7 @@ GuestOpt = Annotated[str, typer.Option("--guest", help="The visitor's full name.
 
 
 @output_options
+@ask.asks("guest")
 def checkin(
     ctx: typer.Context,
     guest: GuestOpt,
@@ -41,11 +43,13 @@ def checkin(
     from receptionctl.domain.visits import reception
     from receptionctl.errors import BadInput
 
+    st = state(ctx)
+    if ask.enabled(ctx):  # on a terminal: what is missing is asked
+        visit, walk_in, client, host, guest = _ask_checkin(st, visit, walk_in, client, host, guest)
     if walk_in and (visit is not None or not client or not host):
         raise BadInput(_("--walk-in records a new visit: expected --client and --host, and no VISIT"))
     if not walk_in and visit is None:
         raise BadInput(_("missing VISIT: expected the visit id, or --walk-in with --client and --host"))
-    st = state(ctx)
     with st.session(write=True) as session:
         if walk_in:
             done = reception.walk_in(session, st.actor, client=client, host=host, name=guest, title=title,
@@ -53,6 +57,36 @@ def checkin(
         else:
             done = reception.checkin(session, st.actor, visit, guest, title, id_number, cipher=st.cipher, force=force)
     out.done(done, _checked_in)
+
+
+def _ask_checkin(st, visit, walk_in, client, host, guest):
+    """What a check-in lacks, asked: the visit (one of those at the door now, another by its
+    number, or a walk-in), a walk-in's client and host, the guest's name."""
+    if visit is None and not walk_in:
+        from receptionctl.domain.core import clock
+        from receptionctl.domain.visits import reception
+
+        with st.session() as session:
+            door = reception.at_the_door(session, st.actor)
+        choices = [(str(v.id), _("visit {visit}: {client}, {start}–{end} ({status})").format(
+            visit=v.id, client=v.client, start=f"{clock.local(v.starts_at):%H:%M}",
+            end=f"{clock.local(v.ends_at):%H:%M}", status=code(v.status))) for v in door]
+        choices += [("other", _("another visit (type its number)")),
+                    ("walk-in", _("a guest without an approved visit (walk-in)"))]
+        picked = ask.choose(_("Check in to which visit?"), choices)
+        if picked == "walk-in":
+            walk_in = True
+        elif picked == "other":
+            visit = record_id(ask.text(_("The visit's number:"), check=record_id))
+        else:
+            visit = int(picked)
+    if walk_in and visit is None and not client:
+        client = ask.text(_("The walk-in's organisation (a client's name or id):"))
+    if walk_in and visit is None and not host:
+        host = ask.text(_("Who receives them (a username or a name):"))
+    if guest is None:
+        guest = ask.text(_("The visitor's full name:"))
+    return visit, walk_in, client, host, guest
 
 
 def _checked_in(g) -> str:

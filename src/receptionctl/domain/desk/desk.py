@@ -360,6 +360,17 @@ def parse_checks(values, checklist) -> tuple[CheckView, ...]:
     """`ITEM=ok`, `ITEM=problem` or either with `:NOTE`, one for every item of the checklist
     (the policy's handover_checklist), in its order. The item and the state may be given in words
     (i18n.typed: `钥匙=正常`, `对讲机=有问题：一块电池没电`), with full-width = and : too."""
+    found = _given_checks(values, checklist)
+    missing = [i for i in checklist if i not in found]
+    if missing:
+        raise BadInput(_("the handover checklist is not complete: {missing} not checked; every item of the "
+                         "checklist ({checklist}) is checked by both shifts together").format(
+            missing=choices(missing), checklist=choices(checklist)))
+    return tuple(found[i] for i in checklist)
+
+
+def _given_checks(values, checklist) -> dict[str, CheckView]:
+    """The checks given, each valid and on the checklist, by item."""
     found: dict[str, CheckView] = {}
     for value in values:
         m = _CHECK.match(str(value))
@@ -381,12 +392,7 @@ def parse_checks(values, checklist) -> tuple[CheckView, ...]:
         if note is not None and len(note) > 500:
             raise BadInput(_("the note on {item} is too long: expected at most 500 characters").format(item=code(item)))
         found[item] = CheckView(item, status == "ok", note)
-    missing = [i for i in checklist if i not in found]
-    if missing:
-        raise BadInput(_("the handover checklist is not complete: {missing} not checked; every item of the "
-                         "checklist ({checklist}) is checked by both shifts together").format(
-            missing=choices(missing), checklist=choices(checklist)))
-    return tuple(found[i] for i in checklist)
+    return found
 
 
 def open_items(session: Session, actor: str) -> list[OpenItem]:
@@ -459,15 +465,7 @@ def prepare(session: Session, actor: str, summary: str, checks) -> HandoverView:
     summary = required_text(summary, N_("the summary"), N_("what happened during the shift and what the next one "
                                                            "must know"), limit=8000)
     checked = parse_checks(checks, rules["handover_checklist"])
-    shift = _open_shift(session, who.id)
-    if shift is None:
-        raise Refused(_("{user} has no open shift: a handover is prepared by the outgoing person, on their "
-                        "shift").format(user=actor), hint=_("start your shift first"))
-    existing = session.scalars(select(Handover).where(Handover.shift_id == shift.id)).first()
-    if existing is not None:
-        raise Refused(_("shift {shift} has its handover already: handover {handover} ({state})").format(
-            shift=shift.id, handover=existing.id, state=code(_state(existing))),
-            hint=_("add what was left out to the duty log"))
+    shift = _shift_to_hand_over(session, who.id, actor)
     items = open_items(session, actor)
     row = Handover(shift_id=shift.id, from_by=actor, prepared_at=clock.now(), summary=summary,
                    open_items=json.dumps([{"kind": i.kind, "id": i.id, "text": i.text} for i in items],
@@ -479,6 +477,32 @@ def prepare(session: Session, actor: str, summary: str, checks) -> HandoverView:
                  after={"shift_id": shift.id, "summary": summary, "open_items": len(items),
                         "problems": [c.item for c in checked if not c.ok]})
     return _view(session, row.id)
+
+
+def unchecked(session: Session, actor: str, checks) -> tuple[str, ...]:
+    """The items of the policy's handover_checklist that `checks` (`ITEM=ok|problem[:NOTE]`) leave
+    out, in its order: what the outgoing person is asked at a terminal. What `prepare` would
+    refuse whatever the answers (the role, no open shift, a handover already, a check given that
+    is not valid) is refused now, before anyone is asked."""
+    who = access.require(session, actor, DESK, N_("prepare a handover"))
+    checklist = policy.load(session)["handover_checklist"]
+    given = _given_checks(checks, checklist)
+    _shift_to_hand_over(session, who.id, actor)
+    return tuple(i for i in checklist if i not in given)
+
+
+def _shift_to_hand_over(session: Session, staff_id: int, actor: str) -> DeskShift:
+    """The actor's open shift, which has no handover yet."""
+    shift = _open_shift(session, staff_id)
+    if shift is None:
+        raise Refused(_("{user} has no open shift: a handover is prepared by the outgoing person, on their "
+                        "shift").format(user=actor), hint=_("start your shift first"))
+    existing = session.scalars(select(Handover).where(Handover.shift_id == shift.id)).first()
+    if existing is not None:
+        raise Refused(_("shift {shift} has its handover already: handover {handover} ({state})").format(
+            shift=shift.id, handover=existing.id, state=code(_state(existing))),
+            hint=_("add what was left out to the duty log"))
+    return shift
 
 
 def _waiting(session: Session, actor: str, handover_id: int | None, states: tuple[str, ...], doing: str) -> Handover:

@@ -63,6 +63,20 @@ def _guest_view(g, shown: str | None = None) -> GuestView:
                      g.checked_in_at, g.checked_in_by, g.checked_out_at)
 
 
+CHECKIN_WINDOW = timedelta(hours=12)  # a check-in this far from the visit's time needs --force
+
+
+def at_the_door(session: Session, actor: str) -> list[visits.VisitView]:
+    """The visits a guest may be checked in to now without --force: approved or in progress, and
+    now within CHECKIN_WINDOW of their time; by start (the desk's choice at a terminal). Only for
+    who may check guests in."""
+    access.require(session, actor, access.RECEPTION, N_("check guests in"))
+    now = clock.now()
+    found = visits.list_visits(session, start=now - CHECKIN_WINDOW, end=now + CHECKIN_WINDOW)
+    return [v for v in found if v.status in lifecycle.VISIT["checkin"]
+            and v.starts_at - CHECKIN_WINDOW <= now <= v.ends_at + CHECKIN_WINDOW]
+
+
 def checkin(session: Session, actor: str, visit_id: int, name: str, title: str | None = None,
             id_number: str | None = None, cipher=None, force: bool = False) -> Done:
     """Register a visitor at the door: the visit is then in progress."""
@@ -72,7 +86,7 @@ def checkin(session: Session, actor: str, visit_id: int, name: str, title: str |
     visit, _plan = load_for_change(session, visit_id)
     new_status = lifecycle.visit_step(visit_id, visit.status, "checkin")
     now = clock.now()
-    if not force and not (visit.starts_at - timedelta(hours=12) <= now <= visit.ends_at + timedelta(hours=12)):
+    if not force and not (visit.starts_at - CHECKIN_WINDOW <= now <= visit.ends_at + CHECKIN_WINDOW):
         raise Refused(_("visit {visit} is scheduled for {at}, not now: check the visit number").format(
             visit=visit_id, at=f"{clock.local(visit.starts_at):%Y-%m-%d %H:%M}"),
             hint=_("give --force to check in all the same"))
