@@ -311,7 +311,7 @@ def mail_receive(
 
     st = state(ctx)
     if kind is None:  # left out on a terminal: asked
-        kind = ask.choose(_("What has come?"), ask.codes(passes.MAIL_KINDS))
+        kind = MailKind(ask.choose(_("What has come?"), ask.codes(passes.MAIL_KINDS)))
     if to is None:
         to = ask.text(_("Who is it for (a username, a name, or a department)?"))
     with st.session(write=True) as session:
