@@ -136,7 +136,7 @@ def incident_list(
     with state(ctx).session() as session:
         views = list_incidents(session, visit_id=visit, open_only=open_only)
     out.table(views, INCIDENT_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"]), "severity": code(r["severity"])}
-                                             for r in incident_rows(views)])
+                                             for r in incident_rows(views)], empty=N_("No incidents."))
 
 
 NOTE_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When")), ("kind", N_("Kind")),
@@ -202,7 +202,8 @@ def note_list(
         client_id = resolve_client(session, client).id if client else None
         views = list_notes(session, visit_id=visit, client_id=client_id, kind=kind.value if kind else None,
                            open_promises=promises)
-    out.table(views, NOTE_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"])} for r in note_rows(views)])
+    out.table(views, NOTE_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"])} for r in note_rows(views)],
+              empty=N_("No notes."))
 
 
 class OnSiteFormat(str, Enum):
@@ -234,8 +235,12 @@ def onsite(
         for p in people:
             out.writerow([p.name, p.kind, p.company, p.host or "", text(p.since), p.where or "",
                           text(p.until) if p.until else ""])
+    elif not people:
+        from receptionctl.render.output import note
+
+        note(_("Nobody is on site now."))
     else:
-        print_table([{**p.__dict__, "kind": code(p.kind)} for p in people],
+        print_table([{**p.__dict__, "kind": code(p.kind, "onsite")} for p in people],
                     [("name", N_("Name")), ("kind", N_("Kind")), ("company", N_("Company")), ("host", N_("Host")),
                      ("since", N_("Since")), ("where", N_("Where")), ("until", N_("Until"))],
                     title=_("On site now: {n}").format(n=len(people)), wide=True if wide else None)
