@@ -217,24 +217,24 @@ def onsite(
     fmt: Annotated[OnSiteFormat, typer.Option("--format", help="text (default), csv (for an evacuation roll call: "
                                               "name, kind, company, host, since, where, until) or json.")] = OnSiteFormat.text,
     wide: WideOpt = False,
+    codes: Annotated[bool, typer.Option("--codes", help="csv for scripts: the English headers and the stored kinds "
+                                        "(guest, walk-in, pass), whatever the language. Without it, a run in "
+                                        "Chinese writes Chinese headers and kinds, after a BOM for Excel.")] = False,
 ) -> None:
     from receptionctl.domain.core import clock
     from receptionctl.domain.desk.onsite import on_site
-    from receptionctl.render.output import print_json, print_table, text
+    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         people = on_site(session, clock.now())
     if fmt is OnSiteFormat.json:
         print_json(people)
     elif fmt is OnSiteFormat.csv:
-        import csv
         import sys
 
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["name", "kind", "company", "host", "since", "where", "until"])
-        for p in people:
-            out.writerow([p.name, p.kind, p.company, p.host or "", text(p.since), p.where or "",
-                          text(p.until) if p.until else ""])
+        from receptionctl.render.exports import write_roll_call
+
+        write_roll_call(sys.stdout, people, codes)
     elif not people:
         from receptionctl.render.output import note
 
