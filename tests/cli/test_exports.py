@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -155,3 +156,84 @@ def test_complaints_about_staff_only_for_those_who_may_see_them(crew):
 ])
 def test_bad_usage(team, cli, args, code, words):
     one_error_line(cli(*args), code, words)
+
+
+# -- issue 25: csv for people in Chinese, --codes for scripts ---------------------------------
+ZH = ("--lang", "zh-CN")
+
+
+def _table(text: str) -> list[dict]:
+    assert text.startswith(BOM)
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+@pytest.fixture
+def every_kind(held, ok):
+    """A held visit with feedback, a complaint about it, and a Chinese visit planned."""
+    chinese_visit(ok)
+    ok("--as", "li", "feedback", "add", str(held), "--score", "92", "--channel", "phone", "--intent", "high",
+       "--comment", "很满意", env={"RECEPTIONCTL_NOW": "2026-12-02T10:00:00+08:00"})
+    ok("--as", "li", "case", "add", "--kind", "complaint", "--text", "投影仪故障", "--client", "Acme",
+       "--category", "facility", "--severity", "high", env={"RECEPTIONCTL_NOW": "2026-12-02T11:00:00+08:00"})
+    return ok
+
+
+@pytest.mark.parametrize("chinese", [ZH, ()], ids=["--lang zh-CN", "LANG=zh_CN.UTF-8"])
+def test_csv_in_chinese_has_chinese_headers_and_values(every_kind, chinese):
+    env = {} if chinese else {"LANG": "zh_CN.UTF-8"}
+    visits = _table(every_kind(*chinese, "export", "visits", "--format", "csv", env=env).stdout)
+    assert list(visits[0])[:6] == ["编号", "客户", "客户编号", "事由", "级别", "状态"]
+    held, planned = visits
+    assert (held["事由"], held["状态"], held["方案状态"], held["外出接待"]) == ("商务洽谈", "已完成", "已批准", "否")
+    assert (planned["客户"], planned["事由"], planned["状态"]) == ("华为技术", "参观考察", "筹备中")
+    assert planned["开始时间"] == "2026-12-03 14:00"
+    tasks = _table(every_kind(*chinese, "export", "tasks", "--format", "csv", env=env).stdout)
+    assert "title_zh" not in tasks[0] and "任务" in tasks[0]
+    first = tasks[0]
+    assert first["阶段"] == "准备" and first["任务"] == "确认来访信息（时间、人数、姓名职务、目的、需求、饮食禁忌、特殊需求）"
+    assert {t["状态"] for t in tasks} >= {"已完成", "未完成"} and {t["逾期"] for t in tasks} <= {"是", "否"}
+    assert {t["负责角色"] for t in tasks} >= {"协调员", "接待人"}
+    cases = _table(every_kind(*chinese, "export", "cases", "--format", "csv", env=env).stdout)
+    assert [(c["类型"], c["类别"], c["严重程度"], c["内容"]) for c in cases] == [("投诉", "设施", "高", "投影仪故障")]
+    feedback = _table(every_kind(*chinese, "export", "feedback", "--format", "csv", env=env).stdout)
+    assert [(f["分数"], f["渠道"], f["合作意向"], f["优秀"]) for f in feedback] == [("92", "电话", "高", "是")]
+    # no English code left in a coded column, nor a yes/no
+    for rows, coded in ((visits, ("事由", "状态", "方案状态", "紧急")), (tasks, ("阶段", "状态", "负责角色", "逾期")),
+                        (cases, ("类型", "来源", "状态", "类别", "严重程度")), (feedback, ("渠道", "合作意向", "优秀"))):
+        assert not [r[c] for r in rows for c in coded if re.search("[A-Za-z]", r[c])], coded
+
+
+def test_codes_keeps_the_english_csv_and_json_never_changes(every_kind):
+    for kind in ("visits", "tasks", "cases", "feedback"):
+        english = every_kind("export", kind, "--format", "csv").stdout
+        assert english.startswith(BOM) and "是" not in english.splitlines()[0]
+        assert every_kind(*ZH, "export", kind, "--format", "csv", "--codes").stdout == english
+        assert every_kind("export", kind, "--format", "csv", "--codes").stdout == english
+        assert every_kind("export", kind, "--format", "csv", "--codes",
+                          env={"LANG": "zh_CN.UTF-8"}).stdout == english
+        lines = every_kind("export", kind, "--format", "json").stdout
+        assert every_kind(*ZH, "export", kind, "--format", "json").stdout == lines
+        assert every_kind(*ZH, "export", kind, "--format", "json", "--codes").stdout == lines
+    header = every_kind("export", "visits", "--format", "csv").stdout[1:].splitlines()[0]
+    assert header.startswith("id,client,client_id,purpose,level,status,")
+
+
+def test_the_file_is_written_with_its_bom_in_chinese(every_kind, tmp_path):
+    target = tmp_path / "来访.csv"
+    every_kind(*ZH, "export", "visits", "--format", "csv", "--output", str(target))
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf" + "编号,客户".encode()) and b"\r\n" in data
+
+
+def test_the_roll_call_in_chinese_and_with_codes(team):
+    from tests.cli.test_walk_ins import DAY, approved
+
+    vid = approved(team)
+    team("--as", "li", "checkin", str(vid), "--guest", "Liu Yang", env=DAY)
+    english = team("onsite", "--format", "csv", env=DAY).stdout
+    assert english.startswith("name,kind,company,host,since,where,until\n") and "Liu Yang,guest,Acme,li," in english
+    assert team(*ZH, "onsite", "--format", "csv", "--codes", env=DAY).stdout == english
+    chinese = team(*ZH, "onsite", "--format", "csv", env=DAY).stdout
+    assert chinese.startswith(BOM + "姓名,类型,单位,接待人,进入时间,所在位置,有效期至\n")
+    assert "Liu Yang,访客,Acme,li," in chinese
+    assert team(*ZH, "onsite", "--format", "json", env=DAY).stdout == team("onsite", "--format", "json", env=DAY).stdout

@@ -395,7 +395,7 @@ def audit(
 
     out.table(events, [("id", "#"), ("at", N_("When")), ("actor", N_("Who")), ("action", N_("What")),
                        ("record", N_("Record")), ("visit", N_("Visit")), ("change", N_("Change"))], rows=rows,
-              pager=not no_pager)
+              pager=not no_pager, empty=N_("No audit events."))
 
 
 @audit_app.command("verify", help="Walk the audit log's hash chain in order and check every event: its content "

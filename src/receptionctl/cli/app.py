@@ -268,7 +268,8 @@ def root(
     configure_clock(tz, config)
     from receptionctl.render import output
 
-    output.configure(wide=wide or os.environ.get("RECEPTIONCTL_WIDE", "").strip().lower() not in ("", "0", "false", "no", "off"))
+    output.configure(wide=wide or os.environ.get("RECEPTIONCTL_WIDE", "").strip().lower() not in ("", "0", "false", "no", "off"),
+                     styled=not os.environ.get("NO_COLOR"))  # no-color.org: set and not empty
     ctx.obj = State(db_target=resolve_db(db, config), actor=resolve_actor(as_user, config), no_input=no_input)
 
 

@@ -8,7 +8,7 @@ import typer
 from receptionctl.cli.base import Group, Typer
 from receptionctl.cli.common import record_id, state
 from receptionctl.cli.output import Output, output_options
-from receptionctl.i18n import _, code, ngettext
+from receptionctl.i18n import N_, _, code, ngettext
 
 
 class _AddByDefault(Group):
@@ -115,7 +115,7 @@ def list_(ctx: typer.Context, where: TargetArg, *, out: Output) -> None:
     st = state(ctx)
     with st.session() as session:
         views = attachments.listing(session, st.actor, **_ids(where))
-    out.table(views, ATTACHMENT_COLUMNS, rows=lambda: attachment_rows(views))
+    out.table(views, ATTACHMENT_COLUMNS, rows=lambda: attachment_rows(views), empty=N_("No attachments."))
 
 
 @attach_app.command("get", help="Write an attachment's file back out (default: its name in the current folder), "

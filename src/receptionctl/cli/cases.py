@@ -275,7 +275,7 @@ def list_(
                                  kind=kind.value if kind else None, open_only=open_, client=client, owner=owner,
                                  overdue=overdue, start=when(start, session) if start else None,
                                  end=when(end, session) if end else None, limit=limit)
-    out.table(views, COLUMNS, rows=lambda: _rows(views))
+    out.table(views, COLUMNS, rows=lambda: _rows(views), empty=N_("No service cases."))
 
 
 @app.command("show", help="A case whole: what was raised, each step with who and when, escalations, the "

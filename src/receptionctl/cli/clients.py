@@ -51,7 +51,8 @@ def list_(
     with state(ctx).session() as session:
         views = list_clients(session, tier.value if tier else None)
     out.table(views, [("id", N_("ID")), ("name", N_("Client")), ("tier", N_("Tier")), ("industry", N_("Industry")),
-                      ("contacts", N_("Contacts"))], rows=lambda: [{**v.__dict__, "tier": code(v.tier)} for v in views])
+                      ("contacts", N_("Contacts"))], rows=lambda: [{**v.__dict__, "tier": code(v.tier)} for v in views],
+              empty=N_("No clients."))
 
 
 _CONTACT_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("title", N_("Title")), ("phone", N_("Phone")),
@@ -154,7 +155,7 @@ def contact_list(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = Fals
     st = state(ctx)
     with st.session(write=reveal) as session:
         views = list_contacts(session, client, actor=st.actor, reveal=reveal, cipher=st.cipher)
-    out.table(views, _CONTACT_COLUMNS)
+    out.table(views, _CONTACT_COLUMNS, empty=N_("No contacts."))
 
 
 @contact_app.command("edit", help="Correct a contact's details (audited; \"\" clears an optional field). "

@@ -138,7 +138,7 @@ def shift_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
     st = state(ctx)
     with st.session() as session:
         views = desk.list_shifts(session, st.actor, day(on, session) if on else None)
-    out.table(views, SHIFT_COLUMNS, rows=lambda: _shift_rows(views))
+    out.table(views, SHIFT_COLUMNS, rows=lambda: _shift_rows(views), empty=N_("No shifts."))
 
 
 # -- the duty log --------------------------------------------------------------------------------
@@ -310,7 +310,7 @@ def handover_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None
     st = state(ctx)
     with st.session() as session:
         views = desk.list_handovers(session, st.actor, day(on, session) if on else None)
-    out.table(views, HANDOVER_COLUMNS, rows=lambda: _handover_rows(views))
+    out.table(views, HANDOVER_COLUMNS, rows=lambda: _handover_rows(views), empty=N_("No handovers."))
 
 
 @handover_app.command("show", help="A handover whole: the summary, what was open, the checklist, both "

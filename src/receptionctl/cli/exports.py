@@ -21,9 +21,11 @@ class Format(str, Enum):
     ics = "ics"
 
 
-# a cell that a spreadsheet would read as a formula is written as text (a leading apostrophe)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NESTED = ("escalations", "log", "answers")  # in JSON Lines only: csv is one flat row per record
+CodesOpt = Annotated[bool, typer.Option("--codes", help="csv for scripts: the fields' names as the header and the "
+                                        "stored codes as values (yes/no for booleans), whatever the language. "
+                                        "Without it, a run in Chinese writes the csv for people: Chinese headers, "
+                                        "Chinese values for states, kinds and the like, 是/否. JSON never changes "
+                                        "with the language.")]
 
 
 def export(
@@ -43,6 +45,7 @@ def export(
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE",
                                                   help="Write to FILE (replaced whole, atomically: a calendar "
                                                   "subscription never reads half a file) instead of stdout.")] = None,
+    codes: CodesOpt = False,
 ) -> None:
     from receptionctl.cli.common import when
     from receptionctl.errors import BadInput
@@ -64,17 +67,13 @@ def export(
             from receptionctl.domain.measures import exports
 
             rows = exports.records(session, st.actor, kind.value, **window)
-            columns = [f.name for f in _fields(exports.ROW_TYPES[kind.value]) if f.name not in _NESTED]
             if fmt is Format.csv:
-                _write(output, lambda sink: _csv(sink, rows, columns))
+                from receptionctl.render import exports as sheet
+
+                columns = sheet.columns(exports.ROW_TYPES[kind.value], codes)
+                _write(output, lambda sink: sheet.write_csv(sink, rows, columns, codes))
             else:
                 _write(output, lambda sink: _jsonl(sink, rows))
-
-
-def _fields(cls):
-    import dataclasses
-
-    return dataclasses.fields(cls)
 
 
 # -- where the bytes go --------------------------------------------------------------------------
@@ -135,34 +134,7 @@ def _write(output: Optional[str], fill) -> None:
         raise
 
 
-# -- csv and JSON Lines --------------------------------------------------------------------------
-def _cell(value) -> str:
-    from datetime import datetime
-
-    from receptionctl.domain.core import clock
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return clock.local(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, Enum):
-        return value.value
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
-
-
-def _csv(sink, rows, columns: list[str]) -> None:
-    import csv
-
-    sink.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
-    out = csv.writer(sink, lineterminator="\r\n")
-    out.writerow(columns)
-    for r in rows:
-        out.writerow([_cell(getattr(r, c)) for c in columns])
-
-
+# -- JSON Lines (csv: render/exports.py) -------------------------------------------------------
 def _jsonl(sink, rows) -> None:
     import json
 

@@ -215,7 +215,7 @@ def feedback_list(
                               end=when(end, session) if end else None, below=below)
     out.table(views, FEEDBACK_COLUMNS, rows=lambda: [{**f.__dict__, "channel": code(f.channel), "intent": code(f.intent),
                                               "mark": _("excellent") if f.excellent else _("RED LINE")
-                                              if f.below_red_line else ""} for f in views])
+                                              if f.below_red_line else ""} for f in views], empty=N_("No feedback."))
 
 
 @feedback_app.command("show", help="A visit's feedback form, whole. Example: receptionctl feedback show 7")
@@ -309,4 +309,4 @@ def followup_due(
     with st.session() as session:
         views = due(session, owner=owner, within_days=within,
                     hide_restricted=not sees_staff_complaints(session, st.actor))
-    out.table(views, TASK_COLUMNS, rows=lambda: task_rows(views))
+    out.table(views, TASK_COLUMNS, rows=lambda: task_rows(views), empty=N_("No tasks due."))

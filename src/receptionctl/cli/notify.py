@@ -7,6 +7,7 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import LimitOpt, record_id, state, whole
 from receptionctl.cli.output import Output, output_options
+from receptionctl.i18n import N_
 
 notify_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                    help="Notifications: send the queued ones (cron, every few minutes), list them and the "
@@ -61,7 +62,8 @@ def list_(
     states = tuple(s for s, on in (("failed", failed), ("queued", queued), ("sent", sent)) if on)
     with state(ctx).session() as session:
         views = notify.list_messages(session, states, limit)
-    out.table(views, _COLUMNS, rows=lambda: [{**v.__dict__, "when": v.next_at or v.sent_at} for v in views])
+    out.table(views, _COLUMNS, rows=lambda: [{**v.__dict__, "when": v.next_at or v.sent_at} for v in views],
+              empty=N_("No notifications."))
 
 
 @notify_app.command("retry", help="Queue a failed notification again, due now, its attempts counted afresh "

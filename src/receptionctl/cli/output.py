@@ -23,6 +23,9 @@ import inspect
 from typing import Any, Callable, Sequence
 
 from receptionctl.cli.common import JsonOpt, WideOpt
+from receptionctl.i18n import N_
+
+NOTHING = N_("Nothing to show.")  # an empty list's line, where its command says nothing better
 
 
 class Output:
@@ -41,17 +44,27 @@ class Output:
         else:
             text()
 
-    def table(self, value: Any, columns: Sequence, rows: Callable[[], Any] | None = None, **table: Any) -> None:
+    def table(self, value: Any, columns: Sequence, rows: Callable[[], Any] | None = None, *,
+              empty: str | None = None, **table: Any) -> None:
         """A list: `value` as JSON, else a table in `columns` (render.output.print_table's options:
-        title, pager) of `value` itself or of what `rows()` makes of it, called for the table only."""
+        title, pager) of `value` itself or of what `rows()` makes of it, called for the table only.
+        An empty list prints no table: `empty` (a text marked with N_, "No tasks due."), else
+        "Nothing to show.", in the run's language on stderr (a message, not data: stdout stays
+        empty); its JSON is [] as ever."""
         if self.json:
             from receptionctl.render.output import print_json
 
             print_json(value)
             return
-        from receptionctl.render.output import print_table
+        from receptionctl.render.output import note, print_table
 
-        print_table(value if rows is None else rows(), columns, wide=True if self.wide else None, **table)
+        shown = list(value if rows is None else rows())
+        if not shown:
+            from receptionctl.i18n import _
+
+            note(_(empty or NOTHING))
+            return
+        print_table(shown, columns, wide=True if self.wide else None, **table)
 
     def done(self, done: Any, message: str | Callable[[Any], str]) -> None:
         """A change: its record (a use case's `Done` view, or the value) as JSON, else `message`

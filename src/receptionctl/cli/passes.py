@@ -140,7 +140,7 @@ def pass_list(
     with st.session(write=reveal) as session:
         views = passes.list_passes(session, out_only=out_only, actor=st.actor, reveal=reveal, cipher=st.cipher,
                                    limit=limit)
-    out.table(views, PASS_COLUMNS, rows=lambda: _pass_rows(views))
+    out.table(views, PASS_COLUMNS, rows=lambda: _pass_rows(views), empty=N_("No passes."))
 
 
 @pass_app.command("show", help="One pass: who, for what, issued and returned by whom and when. "
@@ -352,4 +352,4 @@ def mail_list(
     st = state(ctx)
     with st.session() as session:
         views = passes.list_mail(session, uncollected=uncollected, limit=limit)
-    out.table(views, MAIL_COLUMNS, rows=lambda: _mail_rows(views))
+    out.table(views, MAIL_COLUMNS, rows=lambda: _mail_rows(views), empty=N_("No mail."))

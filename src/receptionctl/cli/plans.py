@@ -171,7 +171,7 @@ def item_list(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
 
     with state(ctx).session() as session:
         views = list_items(session, visit)
-    out.table(views, ITEM_COLUMNS)
+    out.table(views, ITEM_COLUMNS, empty=N_("No agenda items."))
 
 
 @item_app.command("edit", help="Change an agenda item; \"\" clears --place or --owner. An approved plan goes "

@@ -170,7 +170,7 @@ def incident_list(
     with state(ctx).session() as session:
         views = list_incidents(session, visit_id=visit, open_only=open_only)
     out.table(views, INCIDENT_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"]), "severity": code(r["severity"])}
-                                             for r in incident_rows(views)])
+                                             for r in incident_rows(views)], empty=N_("No incidents."))
 
 
 NOTE_COLUMNS = [("id", N_("ID")), ("visit_id", N_("Visit")), ("at", N_("When")), ("kind", N_("Kind")),
@@ -236,7 +236,8 @@ def note_list(
         client_id = resolve_client(session, client).id if client else None
         views = list_notes(session, visit_id=visit, client_id=client_id, kind=kind.value if kind else None,
                            open_promises=promises)
-    out.table(views, NOTE_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"])} for r in note_rows(views)])
+    out.table(views, NOTE_COLUMNS, rows=lambda: [{**r, "kind": code(r["kind"])} for r in note_rows(views)],
+              empty=N_("No notes."))
 
 
 class OnSiteFormat(str, Enum):
@@ -250,26 +251,30 @@ def onsite(
     fmt: Annotated[OnSiteFormat, typer.Option("--format", help="text (default), csv (for an evacuation roll call: "
                                               "name, kind, company, host, since, where, until) or json.")] = OnSiteFormat.text,
     wide: WideOpt = False,
+    codes: Annotated[bool, typer.Option("--codes", help="csv for scripts: the English headers and the stored kinds "
+                                        "(guest, walk-in, pass), whatever the language. Without it, a run in "
+                                        "Chinese writes Chinese headers and kinds, after a BOM for Excel.")] = False,
 ) -> None:
     from receptionctl.domain.core import clock
     from receptionctl.domain.desk.onsite import on_site
-    from receptionctl.render.output import print_json, print_table, text
+    from receptionctl.render.output import print_json, print_table
 
     with state(ctx).session() as session:
         people = on_site(session, clock.now())
     if fmt is OnSiteFormat.json:
         print_json(people)
     elif fmt is OnSiteFormat.csv:
-        import csv
         import sys
 
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["name", "kind", "company", "host", "since", "where", "until"])
-        for p in people:
-            out.writerow([p.name, p.kind, p.company, p.host or "", text(p.since), p.where or "",
-                          text(p.until) if p.until else ""])
+        from receptionctl.render.exports import write_roll_call
+
+        write_roll_call(sys.stdout, people, codes)
+    elif not people:
+        from receptionctl.render.output import note
+
+        note(_("Nobody is on site now."))
     else:
-        print_table([{**p.__dict__, "kind": code(p.kind)} for p in people],
+        print_table([{**p.__dict__, "kind": code(p.kind, "onsite")} for p in people],
                     [("name", N_("Name")), ("kind", N_("Kind")), ("company", N_("Company")), ("host", N_("Host")),
                      ("since", N_("Since")), ("where", N_("Where")), ("until", N_("Until"))],
                     title=_("On site now: {n}").format(n=len(people)), wide=True if wide else None)

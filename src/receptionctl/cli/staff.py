@@ -53,7 +53,8 @@ def list_(ctx: typer.Context, *, out: Output) -> None:
 
     with state(ctx).session() as session:
         views = list_staff(session)
-    out.table(views, _COLUMNS, rows=lambda: [{**v.__dict__, "roles": _roles(v.roles) or None} for v in views])
+    out.table(views, _COLUMNS, rows=lambda: [{**v.__dict__, "roles": _roles(v.roles) or None} for v in views],
+              empty=N_("No staff members."))
 
 
 UserArg = Annotated[str, typer.Argument(metavar="USER", help="The person: username, id, full name, or a unique part of one.", autocompletion=complete_user)]

@@ -28,8 +28,12 @@ app = Typer(rich_markup_mode=None, help="Tasks of the procedure: list them, mark
 TaskArg = Annotated[int, typer.Argument(metavar="TASK", parser=record_id, help="The task id.")]
 
 
+# the task's text keeps at least 24 display columns on a terminal (12 Chinese characters): the
+# when, stage and client columns are left out or shortened first (render/output.py, _fit)
+TASK_TEXT = "text 9 24"
 TASK_COLUMNS = [("id", N_("ID")), ("due", N_("Due")), ("mark", ""), ("when", N_("When")), ("visit", N_("Visit")),
-                ("client", N_("Client")), ("stage", N_("Stage")), ("title", N_("Task")), ("who", N_("Owner"))]
+                ("client", N_("Client"), "text 6"), ("stage", N_("Stage")), ("title", N_("Task"), TASK_TEXT),
+                ("who", N_("Owner"))]
 
 
 def task_rows(views):
@@ -81,7 +85,7 @@ def list_(
         views = list_tasks(session, visit_id=visit, owner=owner, stage=stage.value if stage else None,
                            overdue=overdue, state=state_.value, limit=limit,
                            hide_restricted=not sees_staff_complaints(session, st.actor))
-    out.table(views, TASK_COLUMNS, rows=lambda: task_rows(views), pager=not no_pager)
+    out.table(views, TASK_COLUMNS, rows=lambda: task_rows(views), pager=not no_pager, empty=N_("No tasks."))
 
 
 @app.command("done", help="Mark a task done (its owner, the backup, a coordinator or an admin). "

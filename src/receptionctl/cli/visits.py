@@ -118,7 +118,7 @@ def list_(
         views = list_visits(session, start=when(start, session) if start else None,
                             end=when(end, session) if end else None,
                             status=status.value if status else None, client=client, limit=limit)
-    out.table(views, COLUMNS, rows=lambda: [row(v) for v in views], pager=not no_pager)
+    out.table(views, COLUMNS, rows=lambda: [row(v) for v in views], pager=not no_pager, empty=N_("No visits."))
 
 
 @app.command("show", help="Show a visit: details, roles, notice, clashes, guests, incidents, notes, feedback, "

@@ -23,12 +23,15 @@ Column = tuple  # (key, header) or (key, header, "fixed"|"text" [priority 0-9]);
 
 
 _wide = False  # free text whole in terminal tables: the root --wide, RECEPTIONCTL_WIDE, a list's --wide
+_styled = True  # bold, colour and the other escape codes on a terminal: off under NO_COLOR (no-color.org)
 
 
-def configure(*, wide: bool) -> None:
-    """The output settings of this run, set from the command line before a command renders."""
-    global _wide
+def configure(*, wide: bool, styled: bool = True) -> None:
+    """The output settings of this run, set from the command line before a command renders:
+    `wide` (see wide()), `styled` (False: not one escape code, even on a terminal)."""
+    global _wide, _styled
     _wide = wide
+    _styled = styled
 
 
 def wide() -> bool:
@@ -140,9 +143,14 @@ def _cells(row: Any, columns: Sequence[Column]) -> list[str]:
 
 
 def console(stderr: bool = False):
+    """The one place a rich Console is made. Under NO_COLOR (configure(styled=False)) it has no
+    colour system: rich then writes no escape code at all (its own NO_COLOR check drops the
+    colours only, and keeps bold and underline)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if _styled:
+        return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, color_system=None, no_color=True)
 
 
 def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | None = None, *,
@@ -175,7 +183,9 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
 # never shortened) or "text" (free text: shortened with "…" to fit, whole with --wide), and has
 # a priority from 0 to 9: when the window is too narrow, the lowest goes first (the rightmost
 # of equals); 9 never goes. By key here; a column tuple may say it as a third element
-# ("text 3"); other keys are judged by their values.
+# ("text 3"), with the least width a text column is shortened to ("text 9 24": a task's text,
+# which the other columns make room for: they are shortened and left out first); other keys are
+# judged by their values.
 _SHAPES: dict[str, tuple[str, int]] = {
     # ids, moments, marks: what a row is
     "id": ("fixed", 9), "username": ("fixed", 9), "key": ("fixed", 9), "role": ("fixed", 9), "mark": ("fixed", 9),
@@ -208,30 +218,35 @@ _COMFORT = 24  # an important text column (priority 6 and up) cut shorter than t
 _GAP = 2  # between columns: the box has no vertical lines and no edge
 
 
-def _shape(column: Column, values: Sequence[str], natural: int) -> tuple[str, int]:
+def _shape(column: Column, values: Sequence[str], natural: int) -> tuple[str, int, int | None]:
+    """(kind, priority, the least width of a text column or None for its priority's floor)."""
     key = column[0]
     if len(column) > 2 and column[2]:
         words = str(column[2]).split()
-        return words[0], int(words[1]) if len(words) > 1 else 5
+        return words[0], int(words[1]) if len(words) > 1 else 5, int(words[2]) if len(words) > 2 else None
     kind, priority = _SHAPES.get(key) or (
         ("fixed", 5) if key.endswith(("_at", "_id", "_by")) else ("", 5))
     if kind == "fixed" and natural > _FIXED_MAX and not any(_MOMENT.search(v) for v in values):
-        return "text", priority  # a key named like a state, holding sentences
+        return "text", priority, None  # a key named like a state, holding sentences
     if not kind:
         kind = "fixed" if natural <= _SHORT or all(_MOMENT.fullmatch(v[:10]) for v in values if v != "-") else "text"
-    return kind, priority
+    return kind, priority, None
 
 
-def _fit(shapes: Sequence[tuple[str, int]], naturals: Sequence[int], width: int,
+def _fit(shapes: Sequence[tuple], naturals: Sequence[int], width: int,
          typicals: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
     """Which columns to show and how wide, so that the table fits `width`: fixed columns whole;
-    text columns share what is left, each at least its floor, the more important ones more.
+    text columns share what is left, each at least its floor (its own least width, else that of
+    its priority), the more important ones more.
     While that is not possible, the lowest-priority column is left out; and while an important
     text column is cut shorter than most of its cells (`typicals`, else the widest) and than
     _COMFORT, so is one of priority 3 or less. Returns (shown column indexes, their widths).
     The same with --wide, whose text wraps in that width instead of being shortened."""
     def floor(i: int) -> int:
-        return naturals[i] if shapes[i][0] == "fixed" else min(naturals[i], _TEXT_FLOOR[shapes[i][1] >= 8])
+        if shapes[i][0] == "fixed":
+            return naturals[i]
+        least = shapes[i][2] if len(shapes[i]) > 2 and shapes[i][2] else _TEXT_FLOOR[shapes[i][1] >= 8]
+        return min(naturals[i], least)
 
     def share(shown: list[int]) -> dict[int, int]:
         texts = [i for i in shown if shapes[i][0] == "text"]
