@@ -20,7 +20,7 @@ from receptionctl.domain.core import access, audit, clock, find, lifecycle, outb
 from receptionctl.domain.core.base import required_text
 from receptionctl.domain.core.calendar import WorkCalendar, calendar_for
 from receptionctl.domain.core.due import parse_due, parse_every
-from receptionctl.domain.core.vocab import VisitRole
+from receptionctl.domain.core.vocab import ONE_VISIT_ROLES, VisitRole
 from receptionctl.domain.engine.events import (
     EVENTS,
     STAGE_OPENS,
@@ -49,7 +49,7 @@ VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
 # owners (coordinator, approver, desk, and security when none is assigned) fall to anyone
 # holding that staff role.
-PER_VISIT = VISIT_ROLES - {"security"}
+PER_VISIT = set(ONE_VISIT_ROLES)
 CLOSE_ANY = frozenset({"coordinator"})  # besides admin, the owner and the backup
 TASK_STATES = ("open", "done", "skipped", "missed")  # missed: still open when the visit was completed
 # the stored codes of tasks, as they are shown (i18n.code): their states and stages
