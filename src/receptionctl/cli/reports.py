@@ -34,7 +34,7 @@ def daily(
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when any task is overdue.")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only", help="Print nothing on a day off (weekend or public holiday; make-up working days count): cron then sends no mail.")] = False,
     all_tasks: Annotated[bool, typer.Option("--all", help="List every due and overdue task; by default text, markdown and html list the policy's report_lines_per_owner (10) per person and section and count the rest (json always lists every one).")] = False,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", parser=whole(0, 10_000_000), help="markdown: at most N bytes (UTF-8), for a WeCom or DingTalk bot message, by listing fewer lines per list, never by dropping a section; 0: no limit.")] = 4096,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", parser=whole(0, 10_000_000), help="markdown: at most N bytes (UTF-8), for a WeCom or DingTalk bot message: the headline, every alert, today's visits, then the other sections in turns; what does not fit is counted, and no section is dropped; 0: no limit.")] = 4096,
     mail_to: Annotated[Optional[list[str]], typer.Option("--mail", metavar="ADDRESS", help="Mail the report to ADDRESS (repeat the option, or separate addresses with commas): one mail with the text and the HTML report, UTF-8, its subject carrying the day and the number of alerts, through the smtp server of the config file or RECEPTIONCTL_SMTP, from mail_from or RECEPTIONCTL_MAIL_FROM. Prints nothing unless --format or --json is given too; a mail the server does not take exits 5.")] = None,
 ) -> None:
     from receptionctl.domain.core import clock, policy
@@ -58,8 +58,10 @@ def daily(
         # json lists every task (scripts rely on it); the other formats the first ten of each
         # person, read as such in SQL, with the counts
         every = all_tasks or out.json or fmt is Format.json
-        per_owner = policy.load(session)["report_lines_per_owner"]
+        rules = policy.load(session)
+        per_owner = rules["report_lines_per_owner"]
         r = build(session, target, per_owner=None if every else per_owner, viewer=st.actor)
+        link = policy.report_link(rules, r.date)
     limit = None if every else per_owner
     if sending is not None and fmt is None and not out.json:
         pass  # --mail alone: the mail is the output (cron sends no second copy)
@@ -71,7 +73,7 @@ def daily(
     elif fmt is Format.markdown:
         import sys
 
-        sys.stdout.write(render.markdown(r, limit, max_bytes=None if all_tasks else max_bytes) + "\n")
+        sys.stdout.write(render.markdown(r, limit, max_bytes=None if all_tasks else max_bytes, link=link) + "\n")
     elif fmt is Format.html:
         import sys
 

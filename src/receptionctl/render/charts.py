@@ -10,6 +10,7 @@ import html
 from receptionctl import i18n
 from receptionctl.i18n import _
 from receptionctl.render.output import cell_len, is_tty
+from receptionctl.render.output import text as text_of
 
 SPARKS = "▁▂▃▄▅▆▇█"
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -120,7 +121,8 @@ def html_page(charts, only: str | None = None) -> str:
                                                              last=f"{charts.last:%Y-%m-%d}")
     body = [f"<h1 style=\"font-size:20px\">{_h(title)}</h1>"]
     body += [html_chart(c) for c in charts.charts if not only or c.key == only]
-    generated = _("Generated {moment} by receptionctl.").format(moment=f"{charts.generated_at:%Y-%m-%d %H:%M %Z}")
+    # in the company's zone, as every time the tool shows (the read model holds the moment in UTC)
+    generated = _("Generated {moment} by receptionctl.").format(moment=text_of(charts.generated_at))
     body.append(f'<p style="color:#777">{html.escape(generated, quote=False)}</p>')
     lang = i18n.lang() if i18n.chinese() else "en"
     return (f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\" />\n"

@@ -4,12 +4,14 @@ mail client) and json. Given a DailyReport read model; never touches the databas
 from __future__ import annotations
 
 import html
+import re
 import sys
 from collections import OrderedDict
 
 from receptionctl import i18n
 from receptionctl.domain.core import clock
-from receptionctl.i18n import N_, _, code
+from receptionctl.domain.core.vocab import role_owner
+from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.render.output import is_tty, jsonable, task_title, text
 
 ALERT_NAMES = {"red_line": N_("red line"), "incident": N_("incident"), "reapproval": N_("re-approval"),
@@ -64,10 +66,10 @@ def _hm(moment) -> str:
 
 
 def _owner(t) -> str:
-    """The person a task falls to (without the backup), or the role."""
+    """The person a task falls to (without the backup), or the role in words (never its code)."""
     if t.owner:
         return f"{text(t.owner_name or t.owner)} ({t.owner})"
-    return t.who
+    return role_owner(t.owner_role)
 
 
 def _by_owner(tasks) -> "OrderedDict[str, list]":
@@ -80,16 +82,23 @@ def _by_owner(tasks) -> "OrderedDict[str, list]":
 PER_OWNER = 10  # tasks listed per person and section; the rest is counted (--all lists every one)
 
 
-def _groups(tasks, limit: int | None, counts: dict | None = None):
-    """(owner, the tasks listed, the line that counts the others or None), by owner. `counts`:
-    how many each person (username) or role has in all, when the report read only the first."""
+def _owner_groups(tasks, limit: int | None, counts: dict | None = None):
+    """(owner, the tasks listed, how many others are only counted), by owner. `counts`: how many
+    each person (username) or role has in all, when the report read only the first."""
     for who, group in _by_owner(tasks).items():
         t = group[0]
         total = (counts or {}).get(t.owner or t.owner_role, len(group))
         if limit is None or total <= limit:
-            yield who, group, None
-            continue
-        yield who, group[:limit], _("and {n} more (receptionctl report daily --all lists them)").format(n=total - limit)
+            yield who, group, 0
+        else:
+            yield who, group[:limit], total - limit
+
+
+def _groups(tasks, limit: int | None, counts: dict | None = None):
+    """(owner, the tasks listed, the line that counts the others or None), by owner."""
+    for who, group, more in _owner_groups(tasks, limit, counts):
+        yield who, group, (_("and {n} more (receptionctl report daily --all lists them)").format(n=more)
+                           if more else None)
 
 
 def _task_text(t) -> str:
@@ -252,73 +261,256 @@ def print_text(r, limit: int | None = PER_OWNER) -> None:
 
 
 # -- markdown -----------------------------------------------------------------------------
+MIN_ALERT_CHARS = 40  # an alert shortened to fit the message keeps at least its first words
+# a command line in a text (an alert's hint): a chat reader cannot run it
+_COMMAND = re.compile(r"\s*[(（]\s*`?receptionctl\s[^)）]*[)）]|\s*`receptionctl\s[^`]*`")
+
+
 def _md(value) -> str:
     return html.escape(text(value), quote=False).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
-def markdown(r, limit: int | None = PER_OWNER, max_bytes: int | None = 4096) -> str:
-    """For a chat bot (WeCom, DingTalk): headings and lists, no tables; within `max_bytes`
-    (UTF-8) by listing fewer lines per list, never by dropping a section; None: no limit."""
+def _size(lines) -> int:
+    """The UTF-8 bytes of `lines` joined by newlines (one newline too many: on the safe side)."""
+    return sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+
+def _clip(value: str, chars: int | None) -> str:
+    return value if chars is None or len(value) <= chars else value[:chars].rstrip() + "…"
+
+
+def _link(url: str) -> str:
+    """A link's address for markdown: parentheses and spaces escaped."""
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
+class _Part:
+    """A section of the chat message: its heading, its items in order (each in the forms it may take,
+    longest first: one or more lines; and how many things it stands for), the line that counts the
+    things left out, and lines it always ends with. Filled item by item while the message has room."""
+
+    def __init__(self, heading: str, items=(), more=None, tail=(), first: str = "", fuller=None) -> None:
+        self.items = list(items)
+        # per item, a line fuller than its first form, put in its place once everything has had its turn
+        self.fuller = list(fuller) if fuller else [None] * len(self.items)
+        self.upgrades: list[tuple[int, str]] = []  # (index in shown, the fuller line)
+        self.first = first  # "alerts", "today": filled before the others, in this order
+        self.more = more  # n -> the line counting n things left out
+        self.fixed = _size([heading, ""] + list(tail) + [""])
+        self.heading, self.tail = heading, list(tail)
+        self.shown: list[str] = []
+        self.shown_size = 0
+        self.next = 0  # the first item not shown
+        self.left = sum(units for _forms, units in self.items)
+
+    def cost(self, shown_size: int | None = None, left: int | None = None) -> int:
+        left = self.left if left is None else left
+        return (self.fixed + (self.shown_size if shown_size is None else shown_size)
+                + (_size([self.more(left)]) if left else 0))
+
+    def take(self, lines, units: int, first_form: bool = True) -> None:
+        if self.fuller[self.next] is not None and first_form:
+            self.upgrades.append((len(self.shown), self.fuller[self.next]))
+        self.shown += lines
+        self.shown_size += _size(lines)
+        self.left -= units
+        self.next += 1
+
+    def step(self, spare: int | None) -> tuple[int | None, bool]:
+        """Adds the next item if it fits in `spare` bytes (None: no limit): (the bytes left, whether
+        it was added)."""
+        forms, units = self.items[self.next]
+        if spare is None:
+            self.take(forms[0], units)
+            return None, True
+        before = self.cost()
+        for k, form in enumerate(forms):
+            grows = self.cost(self.shown_size + _size(form), self.left - units) - before
+            if grows <= spare:
+                self.take(form, units, k == 0)
+                return spare - grows, True
+        return spare, False
+
+    def fill(self, spare: int | None) -> int | None:
+        """Adds the items in order while they fit in `spare` bytes (None: all); returns what is left."""
+        added = True
+        while added and self.next < len(self.items):
+            spare, added = self.step(spare)
+        return spare
+
+    def upgrade(self, spare: int | None) -> int | None:
+        """Puts the fuller lines in place while they fit; returns the bytes left."""
+        for i, line in self.upgrades:
+            grows = _size([line]) - _size([self.shown[i]])
+            if spare is None or grows <= spare:
+                self.shown[i] = line
+                self.shown_size += grows
+                spare = None if spare is None else spare - grows
+        self.upgrades = []
+        return spare
+
+    def lines(self) -> list[str]:
+        return [self.heading, ""] + self.shown + ([self.more(self.left)] if self.left else []) + self.tail + [""]
+
+
+def markdown(r, limit: int | None = PER_OWNER, max_bytes: int | None = 4096, link: str | None = None) -> str:
+    """For a chat bot (WeCom, DingTalk): headings and lists, no tables, no command lines (a chat
+    reader cannot run them; `link`, the policy's report_url, is the way to the rest). Within
+    `max_bytes` (UTF-8; None or 0: no limit) the message is filled in the order things matter: the
+    headline, every alert on one line (critical first; shortened to its first words when they do not
+    all fit whole), today's visits, then the other sections; a section's last lines are counted
+    ("… and 3 more") only when the message has no room left for them. No section is dropped."""
+    head = [f"# {_title(r)}", "", f"**{_md(headline_text(r))}**", ""]
+    foot = [f"[{_('The full report')}]({_link(link)})"] if link else []
+    parts = _parts(r, limit, link)
     if not max_bytes:
-        return _markdown(r, limit, None)
-    for items in (limit, 5, 3, 2, 1, 0):
-        if items is not None and limit is not None and items > limit:
-            continue
-        md = _markdown(r, items, items)
-        if len(md.encode("utf-8")) <= max_bytes:
-            return md
-    return md  # every list cut to its count: as short as it gets
+        for part in parts:
+            part.fill(None)
+            part.upgrade(None)
+    else:
+        spare = max_bytes - _size(head) - _size(foot) - sum(p.cost() for p in parts)
+        for part in parts:
+            if part.first == "alerts":
+                spare = _fit_alerts(part, r.alerts, spare)
+            elif part.first == "today":
+                spare = part.fill(spare)
+        spare = _take_turns([p for p in parts if not p.first], spare)
+        for part in parts:  # then the details: today's open preparation tasks, whole
+            spare = part.upgrade(spare)
+    return "\n".join(head + [line for p in parts for line in p.lines()] + foot).rstrip("\n")
 
 
-def _cut(lines: list[str], items: int | None, more: str) -> list[str]:
-    """`more`: the message id of the line that counts what is left out."""
-    if items is None or len(lines) <= items:
-        return lines
-    return lines[:items] + ["- … " + _(more).format(n=len(lines) - items)]
+def _take_turns(parts: list[_Part], spare: int) -> int:
+    """The other sections take turns, one item each, so that each shows its first lines; a section
+    stops at its first item that does not fit."""
+    turning = [p for p in parts if p.next < len(p.items)]
+    while turning:
+        still = []
+        for part in turning:
+            spare, added = part.step(spare)
+            if added and part.next < len(part.items):
+                still.append(part)
+        turning = still
+    return spare
 
 
-def _markdown(r, limit: int | None, items: int | None) -> str:
-    out = [f"# {_title(r)}", "", f"**{_md(headline_text(r))}**", ""]
-    if r.alerts:
-        out += ["## " + _("Alerts ({n})").format(n=len(r.alerts)), ""]
-        out += _cut(["- " + _("{alert}: {text}").format(alert=f"**{alert_name(a.kind)}**", text=_md(a.text))
-                     for a in r.alerts], items, N_("and {n} more alerts (receptionctl report daily --all)"))
-        out.append("")
+def _more(message_n, link: str | None):
+    """The line that counts what is left out: `message_n(n)` (a ngettext), and the link to the rest."""
+    def line(n: int) -> str:
+        said = "- … " + message_n(n).format(n=n)
+        return said + f" · [{_('the full report')}]({_link(link)})" if link else said
+    return line
+
+
+def _alert_line(a, chars: int | None = None) -> str:
+    said = _clip(_COMMAND.sub("", text(a.text)), chars)
+    return "- " + _("{alert}: {text}").format(alert=f"**{alert_name(a.kind)}**", text=_md(said))
+
+
+def _fit_alerts(part: "_Part", alerts, spare: int) -> int:
+    """Every alert on one line, whole if they all fit; else each cut to the same number of characters,
+    the most that lets them all fit (MIN_ALERT_CHARS at least); else as many as fit, the rest counted."""
+    if not alerts:
+        return spare
+    longest = max(len(_COMMAND.sub("", text(a.text))) for a in alerts)
+
+    def grows(chars):
+        return part.cost(_size([_alert_line(a, chars) for a in alerts]), 0) - part.cost()
+
+    if grows(None) > spare and grows(MIN_ALERT_CHARS) <= spare:
+        low, high = MIN_ALERT_CHARS, longest  # low fits, high does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if grows(middle) <= spare else (low, middle)
+        chars = low
+    else:
+        chars = None if grows(None) <= spare else MIN_ALERT_CHARS
+    part.items = [(([_alert_line(a, chars)],), 1) for a in alerts]
+    return part.fill(spare)
+
+
+def _parts(r, limit: int | None, link: str | None) -> list[_Part]:
+    """The sections of the chat message, in order, none filled yet."""
+    parts = []
+    if r.alerts:  # whole; cut to fit a budget by _fit_alerts
+        parts.append(_Part("## " + _("Alerts ({n})").format(n=len(r.alerts)), [(([_alert_line(a)],), 1)
+                                                                             for a in r.alerts], _more(
+            lambda n: ngettext("and {n} more alert", "and {n} more alerts", n), link), first="alerts"))
+    visits = _more(lambda n: ngettext("and {n} more visit", "and {n} more visits", n), link)
     if r.today:
-        out += ["## " + _("Today's visits ({n})").format(n=len(r.today)), ""]
-        out += _cut([f"- {_md(_visit_line(rv, False))}" + (" · " + _md(_(", ").join(_flags(rv))) if rv.flags else "")
-                     + (" · " + _("open: {tasks}").format(tasks=_md(_("; ").join(_open_titles(rv))))
-                        if rv.open_preparation else "")
-                     for rv in r.today], items, N_("and {n} more visits (receptionctl report daily --all)"))
-        out.append("")
+        parts.append(_Part("## " + _("Today's visits ({n})").format(n=len(r.today)), [
+            (_visit_forms(rv), 1) for rv in r.today], visits, first="today",
+            fuller=[_visit_line_md(rv, None) for rv in r.today]))
     if r.lookahead:
-        out += ["## " + _("Look-ahead to {day} ({n})").format(day=f"{r.lookahead_until:%Y-%m-%d}", n=len(r.lookahead)),
-                ""]
-        out += _cut([f"- {_md(_visit_line(rv, True))} · " + _md(_(", ").join(_flags(rv))) for rv in r.lookahead], items,
-                    N_("and {n} more visits (receptionctl report daily --all)"))
-        out.append("")
+        parts.append(_Part("## " + _("Look-ahead to {day} ({n})").format(day=f"{r.lookahead_until:%Y-%m-%d}",
+                                                                        n=len(r.lookahead)),
+                           [(([f"- {_md(_visit_line(rv, True))} · " + _md(_(", ").join(_flags(rv)))],), 1)
+                            for rv in r.lookahead], visits))
     if r.clashes:
-        out += ["## " + _("Clashes"), ""] + _cut([f"- {_md(c)}" for c in r.clashes], items,
-                                                 N_("and {n} more clashes (receptionctl report daily --all)")) + [""]
+        parts.append(_Part("## " + _("Clashes"), [(([f"- {_md(c)}"],), 1) for c in r.clashes], _more(
+            lambda n: ngettext("and {n} more clash", "and {n} more clashes", n), link)))
     for title, tasks, total, counts in ((N_("Due today ({n})"), r.due_today, r.due_today_total, r.due_today_by_owner),
                                         (N_("Overdue ({n})"), r.overdue, r.overdue_total, r.overdue_by_owner)):
-        if not tasks:
-            continue
-        out += ["## " + _(title).format(n=total), ""]
-        for who, group, more in _groups(tasks, limit if items is None else min(limit or items, items), counts):
-            out.append(f"- **{_md(who)}**")
-            out += [f"  - {_md(_task_text(t))}" for t in group]
-            out += [f"  - {_md(more)}"] if more else []
-        out.append("")
+        if tasks:
+            parts.append(_Part("## " + _(title).format(n=total), _task_items(tasks, limit, counts), _more(
+                lambda n: ngettext("and {n} more task", "and {n} more tasks", n), link)))
     if r.on_site:
-        out += ["## " + _("On site now ({n})").format(n=len(r.on_site)), ""]
-        out += _cut([f"- {_md(_person_line(p))}" for p in r.on_site], items,
-                    N_("and {n} more people (receptionctl report daily --all)")) + [""]
-    cases = case_lines(r)
+        parts.append(_Part("## " + _("On site now ({n})").format(n=len(r.on_site)),
+                           [(([f"- {_md(_person_line(p))}"],), 1) for p in r.on_site], _more(
+            lambda n: ngettext("and {n} more person", "and {n} more people", n), link)))
+    cases = _case_items(case_lines(r))
     if cases:
-        out += ["## " + _("Service cases"), ""] + [f"- {_md(line.strip())}" for line in cases] + [""]
-    out += ["## " + _("Month to date ({month})").format(month=r.month.month), "", _month_line(r.month), ""]
-    return "\n".join(out)
+        parts.append(_Part("## " + _("Service cases"), cases, _more(lambda n: _("and {n} more"), link)))
+    parts.append(_Part("## " + _("Month to date ({month})").format(month=r.month.month), tail=[_month_line(r.month)]))
+    return parts
+
+
+def _case_items(lines: list[str]) -> list:
+    """The cases section as items: a heading ("Escalations waiting for an answer:") with its first
+    line, then each line under it."""
+    items, heading = [], None
+    for line in lines:
+        if not line.startswith("  "):
+            heading = f"- {_md(line)}"
+            continue
+        said = f"  - {_md(line.strip())}"
+        items.append((([heading, said] if heading else [said],), 1))
+        heading = None
+    return items
+
+
+OPEN_TITLE_CHARS = 30  # an open task's title in a visit's line, until the message has room for it whole
+
+
+def _visit_line_md(rv, chars: int | None, with_open: bool = True) -> str | None:
+    """A visit of today; with its open preparation tasks, their titles cut to `chars` characters
+    (None: whole). None for the whole titles when they are not longer than the cut ones."""
+    line = f"- {_md(_visit_line(rv, False))}" + (" · " + _md(_(", ").join(_flags(rv))) if rv.flags else "")
+    if not (with_open and rv.open_preparation):
+        return line
+    titles = _open_titles(rv)
+    if chars is None and all(len(t) <= OPEN_TITLE_CHARS for t in titles):
+        return None
+    return line + " · " + _("open: {tasks}").format(tasks=_md(_("; ").join(_clip(t, chars) for t in titles)))
+
+
+def _visit_forms(rv) -> tuple:
+    """A visit of today: with its open preparation tasks (their titles cut short), or without them
+    when they do not fit."""
+    line = _visit_line_md(rv, None, with_open=False)
+    return ([_visit_line_md(rv, OPEN_TITLE_CHARS)], [line]) if rv.open_preparation else ([line],)
+
+
+def _task_items(tasks, limit: int | None, counts: dict) -> list:
+    """A section's tasks as items, by owner: the owner's name comes with their first task; the line
+    counting an owner's tasks past `limit` stands for them."""
+    items = []
+    for who, group, more in _owner_groups(tasks, limit, counts):
+        for i, t in enumerate(group):
+            items.append(((([f"- **{_md(who)}**"] if i == 0 else []) + [f"  - {_md(_task_text(t))}"],), 1))
+        if more:
+            items.append((([f"  - {_md(_('and {n} more').format(n=more))}"],), more))
+    return items
 
 
 # -- html ---------------------------------------------------------------------------------
@@ -355,7 +547,11 @@ def _table(headers, rows) -> str:
 
 
 def _glance(r) -> str:
-    """"At a glance": overdue tasks by owner (the top 10) as CSS bars, for mail clients."""
+    """"At a glance": overdue tasks by owner (the top 10) as CSS bars, for mail clients; each
+    labelled with the person's name, or the role in words."""
+    labels = {}
+    for t in r.overdue:
+        labels[t.owner or t.owner_role] = text(t.owner_name or t.owner) if t.owner else role_owner(t.owner_role)
     counts = r.overdue_by_owner or {}
     if not counts:
         counts = {}
@@ -366,7 +562,8 @@ def _glance(r) -> str:
         return ""
     most = top[0][1]
     rows = "".join(
-        f'<tr><td style="{_CELL};width:30%">{_h(who)}</td><td style="{_CELL};width:8%;text-align:right">{n}</td>'
+        f'<tr><td style="{_CELL};width:30%">{_h(labels.get(who, who))}</td>'
+        f'<td style="{_CELL};width:8%;text-align:right">{n}</td>'
         f'<td style="{_CELL}"><div style="width:{round(100 * n / most, 1)}%;height:12px;background:#c0392b;'
         f'font-size:1px;line-height:12px">&#160;</div></td></tr>' for who, n in top)
     return _h2(_("At a glance: overdue by owner")) + f"<table{_TABLE}><tbody>{rows}</tbody></table>"
@@ -384,14 +581,14 @@ def _lang() -> str:
 def html_page(r, limit: int | None = PER_OWNER) -> str:
     title = _title(r)
     parts = [f"<h1>{html.escape(title)}</h1>", f"<p><b>{_h(headline_text(r))}</b></p>"]
-    glance = _glance(r)
-    if glance:
-        parts.append(glance)
-    if r.alerts:
+    if r.alerts:  # first: what needs attention; the chart after it
         parts.append(_h2(_("Alerts")) + "<ul>" + "".join(
             f"<li{_LATE}>" + _("{alert}: {text}").format(alert=f"<b>{html.escape(alert_name(a.kind))}</b>",
                                                          text=_h(a.text)) + "</li>"
             for a in r.alerts) + "</ul>")
+    glance = _glance(r)
+    if glance:
+        parts.append(glance)
     if r.today:
         parts.append(_h2(_("Today's visits")))
         parts.append(_table(

@@ -221,6 +221,25 @@ def role_channels(rules: dict[str, Any]) -> dict[str, str]:
     return dict(p.split("=", 1) for p in text.split("; ") if "=" in p)
 
 
+def _report_url(text: str) -> str:
+    """The address of the full daily report (a page the team can open): http(s), no spaces, at most
+    500 characters; {date} stands for the report's day (2026-12-07). Empty ("", none, off): no link."""
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return ""
+    rest = text.replace("{date}", "")
+    if len(text) > 500 or not re.fullmatch(r"https?://[^\s/?#{}]+[^\s{}]*", rest, re.IGNORECASE):
+        raise ValueError(_("an http or https address such as https://intranet.example.com/reports/{date}.html "
+                           "({date}: the report's day), or none"))
+    return text
+
+
+def report_link(rules: dict[str, Any], day: date) -> str | None:
+    """The policy's report_url for the report of `day` ({date} filled in), or None when there is none."""
+    url = rules.get("report_url") or ""
+    return url.replace("{date}", day.isoformat()) if url else None
+
+
 def _minutes(text: str) -> str:
     """Minutes before each retry, such as 1,5,15,60 (kept as that text)."""
     parts = [p.strip() for p in str(text).split(",")]
@@ -279,6 +298,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("mail_days", 3, _int(1, 60), N_("mail not collected within these days is an alert"), "004"),
         Setting("no_show_minutes", 30, _int(1, 720), N_("a visit whose guests have not arrived this long after the start is a no-show"), "004"),
         Setting("report_lines_per_owner", 10, _int(1, 1000), N_("the daily report lists this many tasks per person and section, and counts the rest"), "002"),
+        Setting("report_url", "", _report_url, N_("the address of the full daily report (such as the page a cron job "
+                "publishes; {date}: the report's day): the chat message (`report daily --format markdown`) ends with "
+                "a link to it, and points to it where it leaves lines out; empty: no link"), "025"),
         Setting("score_weights", (("satisfaction", 40), ("compliance", 40), ("conversion", 20)), _weights,
                 N_("how the measures weigh in a person's reception score out of 100"), "002"),
         Setting("reception_weight", 15, _int(0, 100), N_("the share (%) of the reception score in the overall performance score"), "002"),

@@ -7,7 +7,7 @@ import re
 from enum import Enum
 
 from receptionctl.errors import BadInput
-from receptionctl.i18n import N_, _
+from receptionctl.i18n import N_, _, chinese, code
 
 
 class Tier(str, Enum):
@@ -203,3 +203,26 @@ CODES = (
     # who is on site
     N_("code|guest"), N_("code|walk-in"), N_("code|pass"),
 )
+
+
+# The roles as people read them: in English the code in words (desk_supervisor: desk supervisor),
+# in another language its translation (code|role|VALUE or code|VALUE). The stored code stays.
+ROLE_WORDS = {"tech": "technical support"}  # the visit role, not the purpose
+# Roles that only mean something on one visit: an unassigned one falls to nobody (the engine's
+# PER_VISIT). The others fall to anyone holding that staff role.
+ONE_VISIT_ROLES = frozenset(r.value for r in VisitRole) - {"security"}
+
+
+def role_label(role: str) -> str:
+    """A staff or visit role as people read it, in the run's language."""
+    if chinese():
+        return code(role, "role") or role
+    return ROLE_WORDS.get(role, role.replace("_", " "))
+
+
+def role_owner(role: str) -> str:
+    """Who a task falls to when no one is assigned, as people read it: "logistics (unassigned)" for
+    a role of one visit, "any desk supervisor" for a staff role; never the role's code."""
+    if role in ONE_VISIT_ROLES:
+        return _("{role} (unassigned)").format(role=role_label(role))
+    return _("any {role}").format(role=role_label(role))

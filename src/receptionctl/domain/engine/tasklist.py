@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from receptionctl.domain.core import clock, find
 from receptionctl.domain.core.calendar import WorkCalendar
-from receptionctl.domain.core.vocab import VisitRole
+from receptionctl.domain.core.vocab import ONE_VISIT_ROLES, VisitRole
 from receptionctl.domain.engine.procedure import STAGES
 from receptionctl.domain.engine.schedule import Days
 from receptionctl.errors import BadInput, NotFound
@@ -30,7 +30,7 @@ VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
 # owners (coordinator, approver, desk, and security when none is assigned) fall to anyone
 # holding that staff role.
-PER_VISIT = VISIT_ROLES - {"security"}
+PER_VISIT = set(ONE_VISIT_ROLES)
 TASK_STATES = ("open", "done", "skipped", "missed")  # missed: still open when the visit was completed
 # the stored codes of tasks, as they are shown (i18n.code): their states and stages
 CODES = (

@@ -15,12 +15,14 @@ from sqlalchemy import case, func, or_
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
+from receptionctl import i18n
 from receptionctl.domain.core import clock, lifecycle, policy
 from receptionctl.domain.core.calendar import calendar_for
+from receptionctl.domain.core.vocab import role_owner
 from receptionctl.domain.engine import count_by_owner
 from receptionctl.domain.visits.visits import _view, _visit_query
 from receptionctl.i18n import N_, _, code, ngettext
-from receptionctl.store.tables.common import Task, Visit
+from receptionctl.store.tables.common import Staff, Task, Visit
 from receptionctl.store.tables.visits import Feedback
 
 CHARTS = ("satisfaction", "funnel", "overdue", "readiness")
@@ -60,9 +62,19 @@ class Charts:
         return next(c for c in self.charts if c.key == key)
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def week_label(monday: date) -> str:
+    """An ISO week as people read it, with its days: `Week 43 (19–25 Oct)`, `Week 44 (26 Oct–1 Nov)`;
+    in Chinese `第43周（10月19日–25日）`, `第44周（10月26日–11月1日）`."""
+    sunday = monday + timedelta(days=6)
+    week = monday.isocalendar()[1]
+    if i18n.chinese():
+        last = f"{sunday.day}日" if sunday.month == monday.month else f"{sunday.month}月{sunday.day}日"
+        return f"第{week}周（{monday.month}月{monday.day}日–{last}）"
+    first = f"{monday.day}" if sunday.month == monday.month else f"{monday.day} {MONTHS[monday.month - 1]}"
+    return f"Week {week} ({first}–{sunday.day} {MONTHS[sunday.month - 1]})"
 
 
 def build(session: Session, weeks: int = 8) -> Charts:
@@ -87,7 +99,7 @@ def build(session: Session, weeks: int = 8) -> Charts:
     points = []
     for i in range(weeks):
         n, total = per_week.get(i, (0, 0))
-        points.append(Point(iso_week(first + timedelta(weeks=i)), round(total / n, 1) if n else None, n,
+        points.append(Point(week_label(first + timedelta(weeks=i)), round(total / n, 1) if n else None, n,
                             ngettext("{n} form", "{n} forms", n).format(n=n)))
     satisfaction = Chart("satisfaction", _("Satisfaction by week (average feedback score)"), "score", 100,
                          tuple(points))
@@ -113,11 +125,14 @@ def build(session: Session, weeks: int = 8) -> Charts:
     # 3. overdue tasks by owner (the person, or the role where no one is assigned), one statement
     counts = count_by_owner(session, now=now, state="open", due_before=now)
     top = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP_OWNERS]
+    names = dict(session.execute(select(Staff.username, Staff.name).where(
+        Staff.username.in_([str(who) for who, _n in top]))).all()) if top else {}
     rest = sum(counts.values()) - sum(n for _, n in top)
     title = (_("Overdue tasks by owner (top {n}); {rest} more with the others").format(n=TOP_OWNERS, rest=rest)
              if rest else _("Overdue tasks by owner (top {n})").format(n=TOP_OWNERS))
     overdue = Chart("overdue", title, "count",
-                    max((n for _, n in top), default=0), tuple(Point(str(who), n, n) for who, n in top))
+                    max((n for _, n in top), default=0),
+                    tuple(Point(names.get(who) or role_owner(str(who)), n, n) for who, n in top))
 
     # 4. readiness of the coming visits: from now to the end of the daily report's look-ahead
     ahead_until = calendar_for(rules["country"]).add(today, rules["lookahead_working_days"])
