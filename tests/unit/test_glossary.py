@@ -1,14 +1,17 @@
 """One Chinese term for each concept (issue 25): the zh_CN catalogue holds to the glossary
 (src/receptionctl/locale/glossary.toml), docs/GLOSSARY.md is built from it, and the script that
-rewrites the catalogue (scripts/glossary_fix.py) touches only msgstr lines and can be run again."""
+rewrites the catalogue (scripts/glossary_fix.py) touches only msgstr lines and can be run again.
+No help and no message cites a seed: the user reads the rule, not its source number."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +119,37 @@ def test_the_catalogue_is_what_the_fix_leaves():
     lines = CATALOGUE.read_text(encoding="utf-8").splitlines(keepends=True)
     fixed, changes = gf.fix_lines(lines, GLOSSARY)
     assert not changes, changes[:3]
+
+
+# -- no seed jargon -----------------------------------------------------------------------------
+
+
+def test_no_message_or_help_in_the_catalogue_cites_a_seed():
+    found = [f"{english(m)[0][:70]!r}: {word}" for m in MESSAGES
+             for text in english(m) + strings(m) for word in gf.jargon(text, GLOSSARY)]
+    assert not found, found
+
+
+def _texts(command):
+    yield command.help or ""
+    yield command.short_help or ""
+    for param in getattr(command, "params", ()):
+        yield getattr(param, "help", None) or ""
+    for child in getattr(command, "commands", {}).values():
+        yield from _texts(child)
+
+
+def test_no_english_help_cites_a_seed():
+    from receptionctl.cli.app import build
+    from receptionctl.domain.core.policy import SETTINGS
+
+    texts = [*_texts(build(eager=True)), *(s.help for s in SETTINGS.values())]
+    found = [t[:80] for t in texts if gf.jargon(t, GLOSSARY)]
+    assert not found, found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_policy_show_names_the_document_not_its_number(initdb, lang):
+    out = initdb("--lang", lang, "policy", "show").stdout
+    assert not re.search(r"\b0[01][0-9]\b", out), out[:400]  # neither a seed's number nor an issue's
+    assert ("客户接待标准流程管理办法" if lang == "zh-CN" else "Standard client reception procedure") in out

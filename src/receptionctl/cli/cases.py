@@ -267,7 +267,7 @@ def show(ctx: typer.Context, case: CaseArg, *, out: Output) -> None:
     out.show(view, lambda: print_case(view))
 
 
-@app.command("day-check", help="The duty manager's end-of-day check (seed 003): every case handled that day, by "
+@app.command("day-check", help="The duty manager's end-of-day check: every case handled that day, by "
              "whom and how, and the check recorded; the daily report shows a working day left unchecked. "
              "Example: receptionctl case day-check --note \"two complaints, both called back\"")
 @output_options

@@ -12,7 +12,7 @@ from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, no_args_is_help=True,
             help="The front desk: shifts, the duty log, and the shift handover the incoming person may "
-                 "refuse (seed 004).")
+                 "refuse.")
 shift_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Shifts: start yours, end it once its handover is accepted, see who is on duty.")
 app.add_typer(shift_app, name="shift")

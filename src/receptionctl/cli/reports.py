@@ -195,7 +195,7 @@ class ReviewFormat(str, Enum):
     json = "json"
 
 
-@app.command("review", help="The quarterly review pack (seed 000): the deals won, the lowest feedback scores, the "
+@app.command("review", help="The quarterly review pack: the deals won, the lowest feedback scores, the "
              "complaints and their root causes, the deadlines missed or kept late; for the review meeting. "
              "Example: receptionctl report review --quarter 2026Q4 --format html")
 def review(
