@@ -322,7 +322,7 @@ def _print_handover(v) -> None:
                     title=_("Open at the handover"), wide=True)
 
 
-@handover_app.command("review", help="The manager's daily review of a day's handovers (desk_supervisor or admin), "
+@handover_app.command("review", short_help="The manager's daily review of the day's handovers.", help="The manager's daily review of a day's handovers (desk_supervisor or admin), "
                       "recorded once per day; a day not reviewed within the policy's handover_review_hours of its "
                       "end is an alert in the daily report. "
                       "Example: receptionctl desk handover review yesterday --note \"radios: order batteries\"")

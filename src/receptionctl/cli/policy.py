@@ -148,7 +148,7 @@ VersionArg = Annotated[Optional[int], typer.Argument(
     help="A procedure version id, as `procedure history` lists them; default: the version in use.")]
 
 
-@procedure_app.command("load", help="Validate a procedure file (TOML) and make it the one in use for new visits "
+@procedure_app.command("load", short_help="Load a procedure file for new visits (admin).", help="Validate a procedure file (TOML) and make it the one in use for new visits "
                        "(admin). The reason is required and kept with the version, with the chapter and page of "
                        "the manual and how the change was issued; what changed against the version before is "
                        "worked out and stored. The staff whose tasks changed each get a task to read it, due "
@@ -297,7 +297,7 @@ def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, *, out: Out
         note(_("{user} was not asked to read version id {id}; recorded all the same").format(**values))
 
 
-@procedure_app.command("readers", help="Who was asked to read a procedure version (default: the one in use), who "
+@procedure_app.command("readers", short_help="Who has read a procedure version, and who has not.", help="Who was asked to read a procedure version (default: the one in use), who "
                        "has read it and when, who has not (overdue: past the time given; superseded: asked to "
                        "read a newer version instead). Example: receptionctl procedure readers 2 --json")
 @output_options(wide=True)
