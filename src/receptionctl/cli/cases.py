@@ -25,6 +25,7 @@ from receptionctl.domain.core.vocab import CaseKind, CaseSource, CaseState, Seve
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, no_args_is_help=True,
+            short_help="Service cases: complaints, repairs, requests for help.",
             help="Service cases: complaints, repairs, requests for help and requests, from received to "
                  "closed; escalations with a promised answer; the duty manager's checks.")
 log_app = Typer(rich_markup_mode=None, no_args_is_help=True,

@@ -11,6 +11,7 @@ from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, no_args_is_help=True,
+            short_help="The front desk: shifts, the duty log, handovers.",
             help="The front desk: shifts, the duty log, and the shift handover the incoming person may "
                  "refuse.")
 shift_app = Typer(rich_markup_mode=None, no_args_is_help=True,
