@@ -11,7 +11,7 @@ import re
 import pytest
 
 from receptionctl.cli.app import build
-from receptionctl.cli.translate import _columns, summary
+from receptionctl.cli.translate import _columns, fill, summary
 from tests.conftest import run
 
 ZH = ["--lang", "zh-CN"]
@@ -70,6 +70,18 @@ def test_a_summary_is_the_first_sentence_its_head_or_the_whole_sentence_never_cu
     assert summary("查看一次来访（详情、角色、冲突）。", 14) == "查看一次来访。"
     long = "A sentence with neither parentheses nor a colon that is far longer than the limit."
     assert summary(long, 20) == long  # wrapped by the listing, never cut
+
+
+def test_chinese_is_filled_by_display_width_and_no_line_starts_with_a_closing_mark():
+    text = ("开始时间。格式：今天、明天 下午三点、next mon（下周的周一）、+3d、+2wd（工作日）、+1w；"
+            "带时区偏移的 ISO 格式。按公司时区解读（见 `db info`）。 [必填]")
+    for width in range(12, 61):
+        lines = fill(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), width  # nothing lost
+        for line in lines:
+            assert _columns(line) <= width, (width, line)
+            assert line[0] not in "，。、；：）]", (width, line)
+            assert line[-1] not in "（[", (width, line)
 
 
 def test_the_chinese_usage_line_metavariables_and_types_are_chinese(command):

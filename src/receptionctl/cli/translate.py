@@ -286,10 +286,14 @@ def fill(text: str, width: int) -> list[str]:
         if line and _columns("".join(line) + unit) > width:
             carry: list[str] = []
             if unit[0] in _CLOSING and line[-1] != " ":  # never first on a line: what it closes comes along
-                if len(line) == 1:
+                k = len(line) - 1
+                while k > 0 and line[k][0] in _CLOSING and line[k - 1] != " ":  # 日）、: 日 goes with them
+                    k -= 1
+                if k == 0:
                     line.append(unit)
                     continue
-                carry = [line.pop()]
+                carry = line[k:]
+                del line[k:]
             while line and (line[-1].isspace() or line[-1] in _OPENING):
                 unit_out = line.pop()
                 if not unit_out.isspace():
