@@ -20,7 +20,8 @@ from receptionctl.cli.app import build
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
-PAGES = [README, *sorted((ROOT / "docs").rglob("*.md"))]
+README_ZH = ROOT / "README.zh-CN.md"
+PAGES = [README, README_ZH, *sorted((ROOT / "docs").rglob("*.md"))]
 TEXT = {page: page.read_text(encoding="utf-8") for page in PAGES}
 DOCS = "\n".join(TEXT.values())
 README_MAX_LINES = 300
@@ -267,13 +268,24 @@ def test_relative_link_points_at_a_file_that_exists(page, number, target):
 
 
 def test_the_pages_link_to_each_other():
-    """The index lists every page of docs/, and the README links to the index."""
+    """The index lists every page of docs/ and the Chinese README, the README links to the index,
+    and the two READMEs link to each other at their top."""
     index = ROOT / "docs" / "README.md"
     listed = {(index.parent / unquote(t.partition("#")[0])).resolve() for _, t in links(TEXT[index])}
     for page in PAGES:
         if page not in (README, index):
             assert page.resolve() in listed, f"docs/README.md does not list {rel(page)}"
     assert "docs/README.md" in TEXT[README]
+    assert "(README.zh-CN.md)" in "\n".join(TEXT[README].splitlines()[:5])
+    assert "(README.md)" in "\n".join(TEXT[README_ZH].splitlines()[:5])
+
+
+def test_the_chinese_readme_has_the_same_two_commands_and_a_tour():
+    text = TEXT[README_ZH]
+    for command in ("make demo", "make test"):
+        assert f"\n{command} " in text, command
+    assert "## 十分钟导览" in text and text.count("receptionctl ") > 20
+    assert TEXT[README_ZH].count("\n") <= README_MAX_LINES
 
 
 def test_no_page_cites_a_document_outside_the_repository():

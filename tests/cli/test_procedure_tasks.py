@@ -19,7 +19,7 @@ version = "2"
 key = "call-client"
 stage = "prepare"
 title = "Call the client"
-title_zh = "致電客戶"
+title_zh = "致电客户"
 owner = "host"
 due = "start-1wd"
 
@@ -100,7 +100,7 @@ def test_custom_procedure_applies_to_later_visits_only(team, tmp_path):
     assert [(h["name"], h["visits"], h["in_use"]) for h in history] == [
         ("standard-client-reception", 1, False), ("lean", 1, True)]
     assert team("procedure", "show", "--json").json()["name"] == "lean"
-    assert "致電客戶" in team("procedure", "show").stdout
+    assert "致电客户" in team("procedure", "show").stdout
 
 
 def test_procedure_file_with_a_bom_loads(team, tmp_path):

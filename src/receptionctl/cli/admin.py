@@ -147,7 +147,7 @@ def _machine_zone() -> str:
     return datetime.now().astimezone().tzname() or "unknown"
 
 
-@db_app.command("check", help="Run the database's integrity check, report the schema revision, and check every "
+@db_app.command("check", short_help="Check the database's integrity and the attachment files.", help="Run the database's integrity check, report the schema revision, and check every "
                 "attachment's stored file against its SHA-256 (missing or corrupt: named, exit 5; files no "
                 "attachment refers to are listed as information). Exit 5 on a problem. "
                 "Example: receptionctl db check")
@@ -239,7 +239,7 @@ _CHECK_STATES = (N_("code|schema|current"), N_("code|schema|not initialised"), N
                  N_("code|schema|unknown"), N_("code|check|ok"), N_("code|check|failed"))
 
 
-@db_app.command("backup", help="Copy the SQLite database, consistently, to FILE (mode 0600), and the attachment "
+@db_app.command("backup", short_help="Copy the database and its attachment files to FILE.", help="Copy the SQLite database, consistently, to FILE (mode 0600), and the attachment "
                 "files its attachments refer to to FILE.files/, each checked against its SHA-256 (a missing or "
                 "corrupt one: exit 5, nothing written). "
                 "Example: receptionctl db backup backups/reception-1201.db")
@@ -277,10 +277,10 @@ def db_backup(
     say(backup_key_note(st))  # the key file beside the database is never copied into a backup
 
 
-db_app.command("rotate-key", help=keys.ROTATE_HELP)(keys.rotate_key)  # services/keys.py: the order of its steps
+db_app.command("rotate-key", short_help="Re-encrypt the sensitive fields under a new key (admin).", help=keys.ROTATE_HELP)(keys.rotate_key)  # services/keys.py: the order of its steps
 
 
-@db_app.command("restore", help="Replace the SQLite database (and its attachment files) by a backup of `db backup`, "
+@db_app.command("restore", short_help="Replace the database by a checked backup of `db backup`.", help="Replace the SQLite database (and its attachment files) by a backup of `db backup`, "
                 "after checking it: a SQLite file whose integrity check passes, a schema not newer than this "
                 "receptionctl's (an older one is migrated), data the key in use opens, and every attachment file in "
                 "FILE.files/ matching its SHA-256. Any failed check: exit 5, nothing changed. The replaced database "

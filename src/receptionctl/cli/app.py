@@ -97,10 +97,12 @@ class ReceptionGroup(Group):
     def _listing(self, ctx, name: str, limit: int) -> str:
         """A command's line in the listing, without building a lazy group for it."""
         if name not in self.commands and name in LAZY:
-            from receptionctl.i18n import _
+            from receptionctl.cli.translate import help_text
 
-            # a command that holds only the group's help: its listing line, cut by the same rule
-            return Command(name, help=_(LAZY[name].info.help or "")).get_short_help_str(limit)
+            # a command that holds only the group's help and short help: its listing line, by the same rule
+            info = LAZY[name].info
+            return Command(name, help=help_text(info.help or ""),
+                           short_help=help_text(info.short_help) if info.short_help else None).get_short_help_str(limit)
         command = self.get_command(ctx, name)
         return "" if command is None or command.hidden else command.get_short_help_str(limit)
 
@@ -274,7 +276,7 @@ def root(
 
 
 ORDER.append("init")
-app.command("init", help="Create or upgrade the database, load the default policy, and register "
+app.command("init", short_help="Create or upgrade the database; load the defaults.", help="Create or upgrade the database, load the default policy, and register "
             "the acting user as admin when the staff table is empty. Idempotent. "
             "Example: receptionctl init")(admin.init)
 _lazy("db", admin.db_app)
@@ -285,7 +287,7 @@ _lazy("contact", clients.contact_app)
 _lazy("visit", visits.app)
 _lazy("plan", plans.app)
 ORDER.append("checklist")
-app.command("checklist", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open, – skipped, ! missed; readiness, "
+app.command("checklist", short_help="A visit's tasks by stage, its readiness and blockers.", help="A visit's tasks by stage: ✓ done, ✗ overdue, • open, – skipped, ! missed; readiness, "
             "blockers, and whether a short-notice schedule was compressed (and why). "
             "Example: receptionctl checklist 7")(tasks.checklist)
 _lazy("task", tasks.app)
@@ -294,7 +296,7 @@ app.command("checkin", help="Register a visitor at the door; the visit is then i
             "approved visit is checked in with --walk-in --client C --host USER: a level-3 walk-in visit, its host told "
             "at once. Example: receptionctl checkin 7 --guest \"Liu Yang\" --title \"General manager\"")(reception.checkin)
 ORDER.append("onsite")
-app.command("onsite", help="Everyone on site now: guests of visits in progress (walk-ins among them) and "
+app.command("onsite", short_help="Everyone on site now (roll call: --format csv).", help="Everyone on site now: guests of visits in progress (walk-ins among them) and "
             "holders of temporary passes not returned, with company, host, since when and where; --format csv "
             "for an evacuation roll call. Example: receptionctl onsite --format csv")(reception.onsite)
 ORDER.append("checkout")
@@ -304,11 +306,11 @@ _lazy("incident", reception.incident_app)
 _lazy("note", reception.note_app)
 _lazy("feedback", followups.feedback_app)
 ORDER.append("outcome")
-app.command("outcome", help="Record the outcome: won or lost ends the weekly follow-up; won or intent within "
+app.command("outcome", short_help="Record a visit's outcome: won, lost or intent.", help="Record the outcome: won or lost ends the weekly follow-up; won or intent within "
             "the conversion window counts as converted. "
             "Example: receptionctl outcome 7 won --note \"contract signed\"")(followups.outcome)
 ORDER.append("evaluate")
-app.command("evaluate", help="Write the evaluation: strengths, weaknesses, improvements, cost. "
+app.command("evaluate", short_help="Write a visit's evaluation: strengths, weaknesses, cost.", help="Write the evaluation: strengths, weaknesses, improvements, cost. "
             "Example: receptionctl evaluate 7 --strengths \"Well prepared\" --weaknesses \"Lunch was late\" "
             "--improvements \"Book the canteen a day ahead\" --cost 3200")(followups.evaluate)
 _lazy("followup", followups.followup_app)

@@ -118,7 +118,7 @@ def list_(ctx: typer.Context, where: TargetArg, *, out: Output) -> None:
     out.table(views, ATTACHMENT_COLUMNS, rows=lambda: attachment_rows(views), empty=N_("No attachments."))
 
 
-@attach_app.command("get", help="Write an attachment's file back out (default: its name in the current folder), "
+@attach_app.command("get", short_help="Write an attachment's file out, checked against its hash.", help="Write an attachment's file back out (default: its name in the current folder), "
                     "checked against its SHA-256 on the way (a damaged stored file: exit 5, nothing written); "
                     "never over an existing file (exit 1). Audited. "
                     "Example: receptionctl attach get 12 --output /tmp/welcome.jpg")

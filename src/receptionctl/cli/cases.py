@@ -26,6 +26,7 @@ from receptionctl.domain.core.vocab import CaseKind, CaseSource, CaseState, Seve
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, no_args_is_help=True,
+            short_help="Service cases: complaints, repairs, requests for help.",
             help="Service cases: complaints, repairs, requests for help and requests, from received to "
                  "closed; escalations with a promised answer; the duty manager's checks.")
 log_app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -142,7 +143,7 @@ def assign(ctx: typer.Context, case: CaseArg,
     out.done(view, _say(view, N_("case {case} assigned to {owner}: {kind}, {state}"), owner=view.owner))
 
 
-@app.command("escalate", help="Put what is beyond your remit to a named person, with the time the client was "
+@app.command("escalate", short_help="Put a question beyond your remit to a named person.", help="Put what is beyond your remit to a named person, with the time the client was "
              "promised an answer; a promise not kept is an alert in the daily report. "
              "Example: receptionctl case escalate 12 --to gm --question \"May we refund the meal?\" "
              "--answer-by \"tomorrow 12:00\"")
@@ -178,7 +179,7 @@ def answer(ctx: typer.Context, case: CaseArg,
     out.done(view, _say(view, N_("case {case} escalation answered: {kind}, {state}")))
 
 
-@app.command("resolve", help="Resolved: the root cause, what was done, and what prevents it happening again; the "
+@app.command("resolve", short_help="Resolve a case: root cause, action, prevention.", help="Resolved: the root cause, what was done, and what prevents it happening again; the "
              "client is then called back within the policy's callback_hours. For a complaint about staff the duty "
              "manager may deduct points from the person (--deduct, the policy's deduction_min to deduction_max). "
              "Example: receptionctl case resolve 12 --cause \"kitchen not told of the time change\" --action "
@@ -291,7 +292,7 @@ def show(ctx: typer.Context, case: CaseArg, *, out: Output) -> None:
     out.show(view, lambda: print_case(view))
 
 
-@app.command("day-check", help="The duty manager's end-of-day check (seed 003): every case handled that day, by "
+@app.command("day-check", help="The duty manager's end-of-day check: every case handled that day, by "
              "whom and how, and the check recorded; the daily report shows a working day left unchecked. "
              "Example: receptionctl case day-check --note \"two complaints, both called back\"")
 @output_options
@@ -319,7 +320,7 @@ def _print_day_check(view) -> None:
             else _("checked by {user}").format(user=view.checked_by))
 
 
-@app.command("patterns", help="Counts of the cases received in a period by category, client, member of staff, root "
+@app.command("patterns", short_help="Cases counted by category, client, cause: repeated causes.", help="Counts of the cases received in a period by category, client, member of staff, root "
              "cause, source and kind, beside the period before; clients and categories at the policy's "
              "pattern_count are repeated causes. Example: receptionctl case patterns --month 2026-11")
 @output_options
@@ -356,7 +357,7 @@ def _print_patterns(result, first, last) -> None:
         say(_("repeated: {line}").format(line=line))
 
 
-@log_app.command("add", help="Write a line in the duty logbook, about a case or a visit when it is one. "
+@log_app.command("add", short_help="Write a line in the duty logbook.", help="Write a line in the duty logbook, about a case or a visit when it is one. "
                  "Example: receptionctl log add \"promised Ms Liu the brochure on her next visit\" --case 12")
 @output_options
 def log_add(ctx: typer.Context,

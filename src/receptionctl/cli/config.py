@@ -18,7 +18,7 @@ from receptionctl.i18n import N_, _
 
 app = Typer(
     rich_markup_mode=None,
-    help="The config file: defaults for the database (db), the acting user (user), the time zone (tz), "
+    short_help="The config file: defaults of db, user, tz, lang and more.", help="The config file: defaults for the database (db), the acting user (user), the time zone (tz), "
     "the language (lang), the hooks folder (hooks), the mail server and sender of `report daily --mail` (smtp, "
     "mail_from). A flag beats the environment, which beats the file, which beats the default.",
     no_args_is_help=True,
@@ -119,7 +119,7 @@ def set_(
         note(_("note: {variable} is set and takes precedence over the config file").format(variable=env_var))
 
 
-@app.command("unset", help="Remove KEY from the config file, so the environment or the default applies again. "
+@app.command("unset", short_help="Remove KEY from the config file.", help="Remove KEY from the config file, so the environment or the default applies again. "
              "Example: receptionctl config unset tz")
 def unset(key: KeyArg) -> None:
     from receptionctl.cli.common import config_path, load_config_file

@@ -12,8 +12,9 @@ from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, no_args_is_help=True,
+            short_help="The front desk: shifts, the duty log, handovers.",
             help="The front desk: shifts, the duty log, and the shift handover the incoming person may "
-                 "refuse (seed 004).")
+                 "refuse.")
 shift_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                   help="Shifts: start yours, end it once its handover is accepted, see who is on duty.")
 app.add_typer(shift_app, name="shift")
@@ -351,7 +352,7 @@ def _print_handover(v) -> None:
                     title=_("Open at the handover"), wide=True)
 
 
-@handover_app.command("review", help="The manager's daily review of a day's handovers (desk_supervisor or admin), "
+@handover_app.command("review", short_help="The manager's daily review of the day's handovers.", help="The manager's daily review of a day's handovers (desk_supervisor or admin), "
                       "recorded once per day; a day not reviewed within the policy's handover_review_hours of its "
                       "end is an alert in the daily report. "
                       "Example: receptionctl desk handover review yesterday --note \"radios: order batteries\"")

@@ -68,7 +68,7 @@ def _say_added(v) -> str:
                     v.copies).format(id=v.id, title=v.title, version=v.version, n=v.copies)
 
 
-@doc_app.command("add", help="Register a version of a document with N numbered copies held by the keeper "
+@doc_app.command("add", short_help="Register a document version and its numbered copies.", help="Register a version of a document with N numbered copies held by the keeper "
                  "(--place: where they are kept, e.g. the cabinet). A title and version are unique (again: exit 1); "
                  "without --version: 1 for a new title, else the newest whole-number version + 1. A newer version "
                  "does not recall the old one: `doc recall` does (admin, coordinator, duty manager, desk "
@@ -156,7 +156,7 @@ def doc_return(
                                number=v.number, borrower=v.borrower))
 
 
-@doc_app.command("recall", help="The version is outdated: nothing more is lent from it, and every copy must come back "
+@doc_app.command("recall", short_help="Recall an outdated version: its copies come back.", help="The version is outdated: nothing more is lent from it, and every copy must come back "
                  "and be recorded destroyed (`doc destroy`); until then the daily report shows a doc_recall alert "
                  "(policy doc_recall_destroy off: until every copy is back). Recalled already: exit 1 (admin, "
                  "coordinator, duty manager, desk supervisor). Example: receptionctl doc recall \"Operations manual\" --version 2026.1 "
@@ -221,7 +221,7 @@ def doc_destroy(
                                witness=first.witness))
 
 
-@doc_app.command("list", help="Documents by title, each version with its copies held, out and destroyed and whether "
+@doc_app.command("list", short_help="Documents by title, their versions and copies.", help="Documents by title, each version with its copies held, out and destroyed and whether "
                  "it is the newest or recalled; --out: the copies lent now, with borrower and due day, overdue marked. "
                  "Example: receptionctl doc list --out")
 @output_options(wide=True)

@@ -289,7 +289,7 @@ def evaluate(
     out.done(done, _("evaluation of visit {visit} written").format(visit=visit))
 
 
-@followup_app.command("due", help="Open follow-up tasks, and the steps of service cases, overdue or due within the window: overdue first, then by due time. "
+@followup_app.command("due", short_help="Open follow-up work: overdue first, then by due time.", help="Open follow-up tasks, and the steps of service cases, overdue or due within the window: overdue first, then by due time. "
                       "Example: receptionctl followup due --owner li.na --within 3")
 @output_options(wide=True)
 def followup_due(

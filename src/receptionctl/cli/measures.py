@@ -101,7 +101,7 @@ def _scores(values: list[str]) -> dict[str, str]:
     return out
 
 
-@training_app.command("add", help="Record a training held (seed 000: etiquette, communication, product knowledge, "
+@training_app.command("add", help="Record a training held (etiquette, communication, product knowledge, "
                       "emergencies, then an assessment): who took part and each one's result (a coordinator, a duty "
                       "manager, an approver or an admin). With --visit, the visit's step 'brief and train the "
                       "reception staff' (train-staff) is done, with a note naming the training. "
@@ -150,7 +150,7 @@ def training_add(
 
 
 @training_app.command("list", help="Training records, one line per person per training, by day; with --person, "
-                      "that person's training tracking card (seed 003). Those who do not record training see their "
+                      "that person's training tracking card. Those who do not record training see their "
                       "own card. Example: receptionctl training list --person wang --from 2026-01-01")
 @output_options(wide=True)
 def training_list(

@@ -17,7 +17,7 @@ _COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", 
             ("attempts", "Tries"), ("when", "Next / sent"), ("subject", "Subject"), ("last_error", "Last error")]
 
 
-@notify_app.command("send", help="Send the notifications that are due, through Apprise, one at a time with a "
+@notify_app.command("send", short_help="Send the notifications that are due, through Apprise.", help="Send the notifications that are due, through Apprise, one at a time with a "
                     "timeout: sent ones are done; a failure is tried again later (the policy's notify_retries and "
                     "notify_backoff_minutes), then failed (see `notify list --failed`); an unusable URL fails at "
                     "once. First it looks for escalations whose promised answer time has passed (promise.breach, "
@@ -66,7 +66,7 @@ def list_(
               empty=N_("No notifications."))
 
 
-@notify_app.command("retry", help="Queue a failed notification again, due now, its attempts counted afresh "
+@notify_app.command("retry", short_help="Queue a failed notification again.", help="Queue a failed notification again, due now, its attempts counted afresh "
                     "(a coordinator or an admin; audited); `notify send` then sends it. "
                     "Example: receptionctl notify retry 12")
 @output_options
@@ -86,7 +86,7 @@ def retry(
     out.done(view, _("notification {id} is queued again").format(id=view.id))
 
 
-@notify_app.command("test", help="Send one test message to a channel now, through Apprise, without the database: "
+@notify_app.command("test", short_help="Send a test message to a channel now.", help="Send one test message to a channel now, through Apprise, without the database: "
                     "exits 0 when it was sent, 2 when Apprise does not know the URL, 5 with Apprise's reason when it "
                     "could not be sent. URLs: wecombot://KEY (a WeCom group bot), dingtalk://TOKEN, "
                     "mailtos://user:pass@example.com?to=li@example.com, json://host:port/path, and the rest Apprise "

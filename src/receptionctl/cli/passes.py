@@ -59,7 +59,7 @@ def _mail_rows(views):
 
 
 # -- passes --------------------------------------------------------------------------------
-@pass_app.command("issue", help="Issue a temporary pass to a worker or contractor, to be returned by --until; "
+@pass_app.command("issue", short_help="Issue a temporary pass to a worker or contractor.", help="Issue a temporary pass to a worker or contractor, to be returned by --until; "
                   "the identity number is stored encrypted and shown masked. A pass out past its time is an "
                   "alert in the daily report (desk, security, coordinator, desk supervisor, admin). "
                   "Example: receptionctl pass issue --name \"Zhang San\" --company \"Huayu Renovation\" "

@@ -12,7 +12,7 @@ from receptionctl.cli.visits import VisitArg
 from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.i18n import N_, _, code
 
-app = Typer(rich_markup_mode=None, help="Reception plans: agenda, who does what, budget, approval by the leadership.",
+app = Typer(rich_markup_mode=None, short_help="Reception plans: agenda, roles, budget, approval.", help="Reception plans: agenda, who does what, budget, approval by the leadership.",
             no_args_is_help=True)
 
 
@@ -99,7 +99,7 @@ def _assigned(visit: int, a) -> str:
             _("visit {visit}: {role} {user}").format(visit=visit, role=role, user=a.staff))
 
 
-@app.command("set", help="Set the plan's budget, per-person meal standard, catering, lodging, transport, NDA. "
+@app.command("set", short_help="Set the plan's budget, meals, lodging, transport, NDA.", help="Set the plan's budget, per-person meal standard, catering, lodging, transport, NDA. "
              "Example: receptionctl plan set 7 --budget 8000 --per-person 150 --catering \"Lunch in the canteen\" --nda")
 @output_options
 def set_(

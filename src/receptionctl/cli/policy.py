@@ -34,14 +34,28 @@ def _print_policy(views, wide: bool) -> None:
 
     # a setting's help is an English message id (domain/core/policy.py SETTINGS), translated here
     print_table([{**v.__dict__, "value": policy.to_text(v.value), "default": policy.to_text(v.default),
-                  "help": _(v.help)} for v in views],
+                  "help": _(v.help), "source": source_name(v.source)} for v in views],
                 [("key", N_("Key")), ("value", N_("Value")), ("default", N_("Default")), ("help", N_("Meaning")),
-                 ("source", N_("Seed")), ("updated_by", N_("Set by"))], wide=wide or None)
+                 ("source", N_("Source")), ("updated_by", N_("Set by"))], wide=wide or None)
     from receptionctl.domain.core import clock
     from receptionctl.render.output import note
 
     note(_("times are read and shown in {zone} (from {source})").format(zone=clock.zone_name(),
                                                                          source=_zone_source(clock.zone_source())))
+
+
+# Where a setting's default comes from, by the name of the company's document (docs/SEEDS.md), not
+# its number: the user reads the rule's source, never "seed 002" (JSON keeps the stored code).
+SOURCES = {"000": N_("Off-site service reception rules"), "001": N_("Reception workflow sheet"),
+           "002": N_("Standard client reception procedure"), "003": N_("Service office operations manual"),
+           "004": N_("Reception service management system")}
+
+
+def source_name(source: str) -> str:
+    """The documents a setting's default comes from, by name; a setting of the tool's own (no
+    document) says so."""
+    names = [_(SOURCES[part.strip()]) for part in (source or "").split(",") if part.strip() in SOURCES]
+    return _(", ").join(names) if names else _("the tool's own")
 
 
 # where the zone in force came from (cli.common and domain.clock say it in English): translated when shown
@@ -134,7 +148,7 @@ VersionArg = Annotated[Optional[int], typer.Argument(
     help="A procedure version id, as `procedure history` lists them; default: the version in use.")]
 
 
-@procedure_app.command("load", help="Validate a procedure file (TOML) and make it the one in use for new visits "
+@procedure_app.command("load", short_help="Load a procedure file for new visits (admin).", help="Validate a procedure file (TOML) and make it the one in use for new visits "
                        "(admin). The reason is required and kept with the version, with the chapter and page of "
                        "the manual and how the change was issued; what changed against the version before is "
                        "worked out and stored. The staff whose tasks changed each get a task to read it, due "
@@ -153,7 +167,7 @@ def procedure_load(
                                                 help="The page (or pages) of the manual the change is on.")] = None,
     method: Annotated[Method, typer.Option(
         "--method", case_sensitive=False,
-        help="How the change is issued (seed 003): reprint = the manual is reprinted whole; circular = a "
+        help="How the change is issued: reprint = the manual is reprinted whole; circular = a "
              "head-office circular is attached to the manual; amend = a simple change made in place and noted "
              "in the record.")] = Method.amend,
     *,
@@ -283,7 +297,7 @@ def procedure_ack(ctx: typer.Context, version_id: VersionArg = None, *, out: Out
         note(_("{user} was not asked to read version id {id}; recorded all the same").format(**values))
 
 
-@procedure_app.command("readers", help="Who was asked to read a procedure version (default: the one in use), who "
+@procedure_app.command("readers", short_help="Who has read a procedure version, and who has not.", help="Who was asked to read a procedure version (default: the one in use), who "
                        "has read it and when, who has not (overdue: past the time given; superseded: asked to "
                        "read a newer version instead). Example: receptionctl procedure readers 2 --json")
 @output_options(wide=True)

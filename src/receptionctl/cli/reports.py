@@ -21,7 +21,7 @@ class Format(str, Enum):
     json = "json"
 
 
-@app.command("daily", help="Today's visits, the look-ahead, due and overdue work by owner, alerts, month to date. "
+@app.command("daily", short_help="The day: visits, work due and overdue, alerts.", help="Today's visits, the look-ahead, due and overdue work by owner, alerts, month to date. "
              "Plain text when piped (cron); exit 6 with --fail-on-overdue when anything is overdue. "
              "Example: receptionctl report daily --date 12-01 --format markdown")
 @output_options
@@ -123,7 +123,7 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
 (N_("code|weight|satisfaction"), N_("code|weight|compliance"), N_("code|weight|conversion"))
 
 
-@app.command("kpi", help="The measures of the reception work for a period (default: this month so far), "
+@app.command("kpi", short_help="The measures of the reception work, beside the period before.", help="The measures of the reception work for a period (default: this month so far), "
              "each beside the period of the same length just before it and the change; rates with the "
              "counts behind them. satisfaction: average score of the feedback forms received in the period; "
              "excellent_share: share of those forms at the policy's excellent_score (90) or more; "
@@ -197,7 +197,7 @@ class ReviewFormat(str, Enum):
     json = "json"
 
 
-@app.command("review", help="The quarterly review pack (seed 000): the deals won, the lowest feedback scores, the "
+@app.command("review", help="The quarterly review pack: the deals won, the lowest feedback scores, the "
              "complaints and their root causes, the deadlines missed or kept late; for the review meeting. "
              "Example: receptionctl report review --quarter 2026Q4 --format html")
 def review(
@@ -228,7 +228,7 @@ def review(
         sys.stdout.write(render.markdown(p) + "\n")
 
 
-@app.command("performance", help="Reception scores out of 100, per person and per team, for a period (default the "
+@app.command("performance", short_help="Reception scores per person and team for a period.", help="Reception scores out of 100, per person and per team, for a period (default the "
              "quarter so far): the policy's score_weights of the satisfaction, process compliance and conversion of "
              "the visits they hosted, less the points deducted in the period; and what that is worth in the overall "
              "performance score (the policy's reception_weight, 15 %). Every deduction is listed with its reason, "

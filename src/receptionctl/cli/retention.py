@@ -11,7 +11,7 @@ from receptionctl.cli.output import Output, output_options
 from receptionctl.i18n import N_, _, chinese, code
 
 retention_app = Typer(rich_markup_mode=None, no_args_is_help=True,
-                      help="Retention: what is due for destruction and why, runs approved by two people, "
+                      short_help="Retention: what is due for destruction, runs, records.", help="Retention: what is due for destruction and why, runs approved by two people, "
                            "and the destruction records.")
 hold_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                  help="Legal holds: a client, visit or case kept whatever its retention period.")
@@ -194,7 +194,7 @@ def retention_list(
         {**v.__dict__, "waiting_for": _waiting(v.waiting_for), "subject": _subject(v.subject)} for v in views])
 
 
-@retention_app.command("show", help="One run: what was due per class (with its cut-off moment), the approvals, and "
+@retention_app.command("show", short_help="One run: what was due, the approvals, the destruction.", help="One run: what was due per class (with its cut-off moment), the approvals, and "
                        "its destruction records (class, how many, skipped, the approvers, when). "
                        "Example: receptionctl retention show 3")
 @output_options
@@ -284,7 +284,7 @@ def hold_remove(ctx: typer.Context, hold: HoldArg, reason: ReasonOpt, *, out: Ou
 
 
 # -- erasure on request ----------------------------------------------------------------------
-@person_app.command("erase", help="Erase one person's data on their request (PIPL Art. 47): --contact ID and "
+@person_app.command("erase", short_help="Erase one person's data on request (two approvals).", help="Erase one person's data on their request (PIPL Art. 47): --contact ID and "
                     "--guest ID (each repeatable), or --name TEXT for every contact and guest recorded with that "
                     "name (all listed). It creates a pending run of kind erasure; `retention approve` by two "
                     "different people then replaces the name and removes the title, phone, e-mail, needs and "

@@ -106,7 +106,7 @@ def _set_active(ctx: typer.Context, user: str, active: bool, out: Output) -> Non
         user=view.username))
 
 
-@app.command("deactivate", help="A person who left or is away for good (admin only): they keep their history, "
+@app.command("deactivate", short_help="Deactivate a person who left or is away for good.", help="A person who left or is away for good (admin only): they keep their history, "
              "cannot act, are not offered as owner, and the daily report shows their open tasks as needing "
              "a new owner. Not the last admin. Example: receptionctl staff deactivate wang")
 @output_options

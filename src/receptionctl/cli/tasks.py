@@ -131,7 +131,7 @@ def skip(ctx: typer.Context, task: TaskArg,
     out.done(view, _("task {task} skipped: {title}").format(task=view.id, title=view.shown_title))
 
 
-@app.command("reassign", help="Give an open task to one active person, whatever its role's assignment says "
+@app.command("reassign", short_help="Give an open task to another active person.", help="Give an open task to one active person, whatever its role's assignment says "
              "(a coordinator or an admin; audited). Example: receptionctl task reassign 42 --to wang")
 @output_options
 def reassign(ctx: typer.Context, task: TaskArg,

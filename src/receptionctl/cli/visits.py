@@ -24,7 +24,7 @@ from receptionctl.cli.output import Output, output_options
 from receptionctl.domain.core.vocab import Purpose, VisitStatus
 from receptionctl.i18n import N_, _, code
 
-app = Typer(rich_markup_mode=None, help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
+app = Typer(rich_markup_mode=None, short_help="Visits: record, list, show, reschedule, cancel.", help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
             no_args_is_help=True)
 
 VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.", autocompletion=complete_visit)]
@@ -98,7 +98,7 @@ def _recorded(v) -> str:
         level=v.level, plan=code(v.plan_status))
 
 
-@app.command("list", help="List visits by start time, with their status, plan status and flags. "
+@app.command("list", short_help="List visits by start time, with status and flags.", help="List visits by start time, with their status, plan status and flags. "
              "Example: receptionctl visit list --from today --to +7d")
 @output_options(wide=True)
 def list_(
@@ -162,7 +162,7 @@ def _moved(v) -> str:
                                                             plan=code(v.plan_status))
 
 
-@app.command("edit", help="Correct a visit's venue, headcount, level, purpose, off-site or urgency (audited). "
+@app.command("edit", short_help="Correct a visit's venue, headcount, level or purpose.", help="Correct a visit's venue, headcount, level, purpose, off-site or urgency (audited). "
              "A new level, purpose or off-site changes which procedure steps apply: open ones that no longer "
              "do are skipped, new ones open, done ones stay done. Any change sends an approved plan back for "
              "approval. Example: receptionctl visit edit 7 --level 1 --headcount 12")
@@ -209,7 +209,7 @@ def cancel(ctx: typer.Context, visit: VisitArg,
     out.done(done.view, _("visit {visit} cancelled").format(visit=visit))
 
 
-@app.command("complete", help="The visit took place: it is completed and gets the follow-up tasks. "
+@app.command("complete", short_help="Mark a visit completed; its follow-up tasks open.", help="The visit took place: it is completed and gets the follow-up tasks. "
              "Example: receptionctl visit complete 7")
 @output_options
 def complete(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:

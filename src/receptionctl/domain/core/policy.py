@@ -306,7 +306,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("reception_weight", 15, _int(0, 100), N_("the share (%) of the reception score in the overall performance score"), "002"),
         # -- records: the procedure's change record (issue 16) --
         Setting("procedure_ack_days", 3, _int(1, 60), N_("working days staff have to read a new procedure version "
-                "(`procedure ack`) before the daily report names them (seed 003: updates made known promptly)"),
+                "(`procedure ack`) before the daily report names them (updates are made known promptly)"),
                 "003"),
         # -- records: documents and the lending register (issue 16) --
         Setting("doc_loan_days", 1, _int(0, 365), N_("a document lent without a due day is due back after these days "
