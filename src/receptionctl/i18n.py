@@ -153,7 +153,7 @@ def code(value: str | None, kind: str = "") -> str | None:
 # Read in every language: an English run takes Chinese words as well.
 ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "talk": ("洽谈", "商务"), "tour": ("参观", "考察"), "tech": ("技术",), "signing": ("签约仪式",),
-    "role|tech": ("技术", "技术员"), "host": ("主陪",), "coordinator": ("协调人",), "greeter": ("迎宾员",),
+    "role|tech": ("技术", "技术员"), "host": ("主陪", "接待人"), "coordinator": ("协调人",), "greeter": ("迎宾员",),
     "vip": ("贵宾",), "key": ("重要", "重点客户"), "normal": ("一般",),
     "critical": ("严重",), "medium": ("中等",), "none": ("没有",),
     "itinerary": ("行程",), "equipment": ("设备",),

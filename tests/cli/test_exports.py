@@ -192,7 +192,7 @@ def test_csv_in_chinese_has_chinese_headers_and_values(every_kind, chinese):
     first = tasks[0]
     assert first["阶段"] == "准备" and first["任务"] == "确认来访信息（时间、人数、姓名职务、目的、需求、饮食禁忌、特殊需求）"
     assert {t["状态"] for t in tasks} >= {"已完成", "未完成"} and {t["逾期"] for t in tasks} <= {"是", "否"}
-    assert {t["负责角色"] for t in tasks} >= {"协调员", "接待人"}
+    assert {t["负责角色"] for t in tasks} >= {"协调员", "主接待人"}
     cases = _table(every_kind(*chinese, "export", "cases", "--format", "csv", env=env).stdout)
     assert [(c["类型"], c["类别"], c["严重程度"], c["内容"]) for c in cases] == [("投诉", "设施", "高", "投影仪故障")]
     feedback = _table(every_kind(*chinese, "export", "feedback", "--format", "csv", env=env).stdout)
@@ -234,6 +234,6 @@ def test_the_roll_call_in_chinese_and_with_codes(team):
     assert english.startswith("name,kind,company,host,since,where,until\n") and "Liu Yang,guest,Acme,li," in english
     assert team(*ZH, "onsite", "--format", "csv", "--codes", env=DAY).stdout == english
     chinese = team(*ZH, "onsite", "--format", "csv", env=DAY).stdout
-    assert chinese.startswith(BOM + "姓名,类型,单位,接待人,进入时间,所在位置,有效期至\n")
+    assert chinese.startswith(BOM + "姓名,类型,单位,主接待人,进入时间,所在位置,有效期至\n")
     assert "Liu Yang,访客,Acme,li," in chinese
     assert team(*ZH, "onsite", "--format", "json", env=DAY).stdout == team("onsite", "--format", "json", env=DAY).stdout
