@@ -86,7 +86,9 @@ at "$(D -3)T10:44" chen.jie incident resolve 1 --text "Spare projector from room
 at "$(D -3)T11:00" li.na note add "$tour" --kind question --text "Lead time for 500 units?"
 at "$(D -3)T11:30" li.na note add "$tour" --kind promise --text "Send the maintenance schedule with the proposal"
 at "$(D -3)T14:30" li.na visit complete "$tour"
-at "$(D -2)T10:00" li.na feedback add "$tour" --score 95 --channel phone --intent high --comment "Well organised"
+# The 24-hour callback (回访) is a step of its own; the feedback form comes in beside it.
+at "$(D -2)T10:00" li.na visit callback "$tour" --note "Mr Liu: well organised; expects the proposal this week" --satisfied
+at "$(D -2)T10:00" li.na feedback add "$tour" --score 95 --channel form --intent high --comment "Well organised"
 at "$(D -2)T10:00" li.na outcome "$tour" intent --note "Framework agreement under discussion"
 
 at "$(D -2)T14:05" sun.li checkin "$talk" --guest "He Ping" --title Buyer

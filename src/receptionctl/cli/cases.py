@@ -79,6 +79,7 @@ def add(
     out: Output,
 ) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     if kind is None or text is None:  # left out on a terminal: asked, with the category and severity
@@ -87,8 +88,8 @@ def add(
         view = cases.add_case(session, st.actor, kind=kind.value, text=text, source=source.value, category=category,
                               severity=severity.value, client=client, visit_id=visit, about=about,
                               received_at=when(at, session) if at else None)
-    out.done(view, _say(view, N_("case {case} received: {kind}, {state}: acknowledge it now (`receptionctl "
-                                 "case ack {case}`)")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} received: {kind}, {state}")), next=step)
 
 
 def _ask_case(ctx, st, kind, category, severity, text):
@@ -118,11 +119,13 @@ def ack(ctx: typer.Context, case: CaseArg,
         note: Annotated[Optional[str], typer.Option("--note", help="What was said (kept in the duty logbook).")] = None,
         *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.acknowledge(session, st.actor, case, note)
-    out.done(view, _say(view, N_("case {case} acknowledged: {kind}, {state}")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} acknowledged: {kind}, {state}")), next=step)
 
 
 @app.command("assign", help="Give a case an owner and a resolution deadline (a coordinator, a duty manager or an "
@@ -136,11 +139,13 @@ def assign(ctx: typer.Context, case: CaseArg,
                                                       + WHEN_FORMS)] = None,
            *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.assign(session, st.actor, case, to, when(due, session) if due else None)
-    out.done(view, _say(view, N_("case {case} assigned to {owner}: {kind}, {state}"), owner=view.owner))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} assigned to {owner}: {kind}, {state}"), owner=view.owner), next=step)
 
 
 @app.command("escalate", short_help="Put a question beyond your remit to a named person.", help="Put what is beyond your remit to a named person, with the time the client was "
@@ -156,11 +161,13 @@ def escalate(ctx: typer.Context, case: CaseArg,
                                                     "promised by. " + WHEN_FORMS)],
              *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.escalate(session, st.actor, case, to, question, when(answer_by, session))
-    out.done(view, _say(view, N_("case {case} escalated: {kind}, {state}")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} escalated: {kind}, {state}")), next=step)
 
 
 @app.command("answer", help="Record the answer to an escalated question (the person asked, a coordinator, a duty "
@@ -172,11 +179,13 @@ def answer(ctx: typer.Context, case: CaseArg,
                                                              "escalation, when several wait.")] = None,
            *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.answer(session, st.actor, case, text, escalation)
-    out.done(view, _say(view, N_("case {case} escalation answered: {kind}, {state}")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} escalation answered: {kind}, {state}")), next=step)
 
 
 @app.command("resolve", short_help="Resolve a case: root cause, action, prevention.", help="Resolved: the root cause, what was done, and what prevents it happening again; the "
@@ -194,12 +203,14 @@ def resolve(ctx: typer.Context, case: CaseArg,
                                                                "complaint is about (duty manager).")] = None,
             *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.resolve(session, st.actor, case, cause=cause, action=action, prevention=prevention,
                              deduct=deduct)
-    out.done(view, _say(view, N_("case {case} resolved: {kind}, {state}: call back by the policy's deadline")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} resolved: {kind}, {state}")), next=step)
 
 
 @app.command("callback", help="The client was called back: told what was done and asked if satisfied; the duty "
@@ -212,11 +223,13 @@ def callback(ctx: typer.Context, case: CaseArg,
                                                                help="Whether they are satisfied.")] = None,
              *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.callback(session, st.actor, case, note, satisfied)
-    out.done(view, _say(view, N_("case {case} called back: {kind}, {state}")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} called back: {kind}, {state}")), next=step)
 
 
 @app.command("review", help="The duty manager has reviewed how the case was handled (duty_manager role). "
@@ -226,11 +239,13 @@ def review(ctx: typer.Context, case: CaseArg,
            note: Annotated[Optional[str], typer.Option("--note", help="The duty manager's remarks.")] = None,
            *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.review(session, st.actor, case, note)
-    out.done(view, _say(view, N_("case {case} reviewed: {kind}, {state}")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} reviewed: {kind}, {state}")), next=step)
 
 
 @app.command("close", help="Close a reviewed case (a coordinator, a duty manager or an admin). "
@@ -238,11 +253,13 @@ def review(ctx: typer.Context, case: CaseArg,
 @output_options
 def close(ctx: typer.Context, case: CaseArg, *, out: Output) -> None:
     from receptionctl.domain.cases import cases
+    from receptionctl.domain.cases.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.close(session, st.actor, case)
-    out.done(view, _say(view, N_("case {case} closed: {kind}, {state}")))
+        step = out.next_step(next_step, session, view.id)
+    out.done(view, _say(view, N_("case {case} closed: {kind}, {state}")), next=step)
 
 
 @app.command("list", help="Cases by the time they were received; complaints about staff only for duty managers, "

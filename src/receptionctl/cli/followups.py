@@ -46,6 +46,7 @@ def feedback_add(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.followups import add_feedback
+    from receptionctl.domain.visits.steps import next_step
     from receptionctl.errors import BadInput
 
     given = _answer_options(answer or [])
@@ -75,7 +76,8 @@ def feedback_add(
         done = add_feedback(session, st.actor, visit, score=score, channel=channel.value if channel else None,
                             answers=given or None, intent=intent.value if intent else None, comment=comment,
                             suggestion=suggestion, replace=replace)
-    out.done(done, lambda f: _said_feedback(visit, f))
+        step = out.next_step(next_step, session, visit)
+    out.done(done, lambda f: _said_feedback(visit, f), next=step)
 
 
 def _said_feedback(visit: int, f) -> str:
@@ -261,12 +263,14 @@ def outcome(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.followups import set_outcome
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = set_outcome(session, st.actor, visit, result.value, note)
+        step = out.next_step(next_step, session, visit)
     out.done(done, (_("visit {visit}: {outcome} (converted)") if done.view.converted else
-                    _("visit {visit}: {outcome}")).format(visit=visit, outcome=code(done.view.outcome)))
+                    _("visit {visit}: {outcome}")).format(visit=visit, outcome=code(done.view.outcome)), next=step)
 
 
 @output_options
@@ -281,12 +285,14 @@ def evaluate(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.followups import evaluate as do
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
                   cost=cost)
-    out.done(done, _("evaluation of visit {visit} written").format(visit=visit))
+        step = out.next_step(next_step, session, visit)
+    out.done(done, _("evaluation of visit {visit} written").format(visit=visit), next=step)
 
 
 @followup_app.command("due", short_help="Open follow-up work: overdue first, then by due time.", help="Open follow-up tasks, and the steps of service cases, overdue or due within the window: overdue first, then by due time. "

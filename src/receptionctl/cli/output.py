@@ -66,9 +66,11 @@ class Output:
             return
         print_table(shown, columns, wide=True if self.wide else None, **table)
 
-    def done(self, done: Any, message: str | Callable[[Any], str]) -> None:
+    def done(self, done: Any, message: str | Callable[[Any], str], next: Any = None) -> None:
         """A change: its record (a use case's `Done` view, or the value) as JSON, else `message`
-        (or `message(view)`) as one line on stdout; then the result's warnings on stderr."""
+        (or `message(view)`) as one line on stdout, and the `next` step (a domain NextStep: what
+        comes next, who does it, the command) as one line after it; then the result's warnings
+        on stderr. The next step is for a person: never in the JSON."""
         from receptionctl.render.output import print_json, say, warn
 
         view = getattr(done, "view", done)
@@ -76,8 +78,19 @@ class Output:
             print_json(view)
         else:
             say(message(view) if callable(message) else message)
+            if next is not None:
+                from receptionctl.render.steps import next_line
+
+                line = next_line(next)
+                if line:
+                    say(line)
         for warning in getattr(done, "warnings", ()):
             warn(warning)
+
+    def next_step(self, decide: Callable[..., Any], *args: Any) -> Any:
+        """`decide(*args)`, a loop's next step (domain/visits/steps.py, domain/cases/steps.py), read
+        in the command's session; None under --json, whose output is the record alone."""
+        return None if self.json else decide(*args)
 
 
 def output_options(fn: Callable | None = None, *, wide: bool = False):

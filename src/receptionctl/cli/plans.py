@@ -63,13 +63,15 @@ def item(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.plans import add_item
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = add_item(session, st.actor, visit, starts_at=when(at, session),
                         ends_at=when(until, session) if until else None, title=title, place=place, owner=owner)
+        step = out.next_step(next_step, session, visit)
     out.done(done, _("agenda item {item} added to visit {visit}: {title}").format(item=done.view.id, visit=visit,
-                                                                                  title=done.view.title))
+                                                                                  title=done.view.title), next=step)
 
 
 @app.command("assign", help="Assign a visit role to a person, with a backup (A/B roles). Warns about clashes. "
@@ -85,11 +87,13 @@ def assign(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.plans import assign as do_assign
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do_assign(session, st.actor, visit, role=role.value, staff=staff, backup=backup)
-    out.done(done, lambda a: _assigned(visit, a))
+        step = out.next_step(next_step, session, visit)
+    out.done(done, lambda a: _assigned(visit, a), next=step)
 
 
 def _assigned(visit: int, a) -> str:
@@ -115,24 +119,29 @@ def set_(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.plans import set_plan
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = set_plan(session, st.actor, visit, budget=budget, per_person=per_person, catering=catering,
                         lodging=lodging, transport=transport, nda=nda)
+        step = out.next_step(next_step, session, visit)
     out.done(done, _("plan of visit {visit} updated (plan {plan})").format(visit=visit,
-                                                                           plan=code(done.view.plan_status)))
+                                                                           plan=code(done.view.plan_status)),
+             next=step)
 
 
 def _transition(ctx: typer.Context, visit: int, action: str, out: Output, **kw) -> None:
     from receptionctl.domain.core.lifecycle import state_text
     from receptionctl.domain.visits import plans
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = getattr(plans, action)(session, st.actor, visit, **kw)
+        step = out.next_step(next_step, session, visit)
     out.done(done, _("plan of visit {visit} {plan}; visit {status}").format(
-        visit=visit, plan=code(done.view.plan_status), status=state_text(done.view.status)))
+        visit=visit, plan=code(done.view.plan_status), status=state_text(done.view.status)), next=step)
 
 
 @app.command("submit", help="Submit the plan for approval: needs a host, an agenda item, a standard within the limit, "
@@ -220,9 +229,11 @@ def unassign(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.plans import unassign as do_unassign
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do_unassign(session, st.actor, visit, role.value)
+        step = out.next_step(next_step, session, visit)
     out.done(done, _("visit {visit}: {role} unassigned (was {user})").format(
-        visit=visit, role=code(role.value, "role"), user=done.view.staff))
+        visit=visit, role=code(role.value, "role"), user=done.view.staff), next=step)

@@ -41,6 +41,7 @@ def checkin(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits import reception
+    from receptionctl.domain.visits.steps import next_step
     from receptionctl.errors import BadInput
 
     st = state(ctx)
@@ -56,7 +57,8 @@ def checkin(
                                      id_number=id_number, cipher=st.cipher)
         else:
             done = reception.checkin(session, st.actor, visit, guest, title, id_number, cipher=st.cipher, force=force)
-    out.done(done, _checked_in)
+        step = out.next_step(next_step, session, done.view.visit_id)
+    out.done(done, _checked_in, next=step)
 
 
 def _ask_checkin(st, visit, walk_in, client, host, guest):
@@ -147,11 +149,13 @@ def incident_resolve(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits.reception import resolve_incident
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = resolve_incident(session, st.actor, incident, text)
-    out.done(done, _("incident {incident} resolved").format(incident=incident))
+        step = out.next_step(next_step, session, done.view.visit_id)
+    out.done(done, _("incident {incident} resolved").format(incident=incident), next=step)
 
 
 @incident_app.command("list", help="List incidents (all, or only open ones). "

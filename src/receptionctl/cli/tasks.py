@@ -99,15 +99,18 @@ def done(ctx: typer.Context, task: TaskArg,
                        "(default now; not in the future). " + WHEN_FORMS)] = None,
          *, out: Output) -> None:
     from receptionctl.domain.visits import work
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view, nxt = work.done(session, st.actor, task, note, at=when(at, session) if at else None)
-    out.show(view, lambda: _say_done(view, nxt))
+        step = out.next_step(next_step, session, view.visit_id) if view.visit_id is not None else None
+    out.show(view, lambda: _say_done(view, nxt, step))
 
 
-def _say_done(view, nxt) -> None:
+def _say_done(view, nxt, step) -> None:
     from receptionctl.render.output import say, text
+    from receptionctl.render.steps import next_line
 
     if view.done_at and view.done_at > view.due_at:
         say(_("task {task} done: {title} (late)").format(task=view.id, title=view.shown_title))
@@ -115,6 +118,9 @@ def _say_done(view, nxt) -> None:
         say(_("task {task} done: {title}").format(task=view.id, title=view.shown_title))
     if nxt is not None:
         say(_("next: task {task} due {due}").format(task=nxt.id, due=text(nxt.due_at)))
+    line = next_line(step)
+    if line:
+        say(line)
 
 
 @app.command("skip", help="Skip a task that is not needed, with a reason. "
@@ -124,11 +130,13 @@ def skip(ctx: typer.Context, task: TaskArg,
          reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
          *, out: Output) -> None:
     from receptionctl.domain.visits import work
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = work.skip(session, st.actor, task, reason)
-    out.done(view, _("task {task} skipped: {title}").format(task=view.id, title=view.shown_title))
+        step = out.next_step(next_step, session, view.visit_id) if view.visit_id is not None else None
+    out.done(view, _("task {task} skipped: {title}").format(task=view.id, title=view.shown_title), next=step)
 
 
 @app.command("reassign", short_help="Give an open task to another active person.", help="Give an open task to one active person, whatever its role's assignment says "

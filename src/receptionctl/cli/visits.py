@@ -79,6 +79,7 @@ def new(
     *,
     out: Output,
 ) -> None:
+    from receptionctl.domain.visits.steps import next_step
     from receptionctl.domain.visits.visits import create_visit, span
 
     st = state(ctx)
@@ -87,7 +88,8 @@ def new(
         end = span(start, hours, when(until, session) if until else None)
         done = create_visit(session, st.actor, client=client, starts_at=start, ends_at=end, purpose=purpose.value,
                             headcount=headcount, level=level, venue=venue, offsite=offsite, host=host, urgent=urgent)
-    out.done(done, _recorded)
+        step = out.next_step(next_step, session, done.view.id)
+    out.done(done, _recorded, next=step)
 
 
 def _recorded(v) -> str:
@@ -147,12 +149,14 @@ def reschedule(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits import visits
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.reschedule(session, st.actor, visit, when(at, session), hours,
                                  when(until, session) if until else None)
-    out.done(done, _moved)
+        step = out.next_step(next_step, session, visit)
+    out.done(done, _moved, next=step)
 
 
 def _moved(v) -> str:
@@ -184,15 +188,17 @@ def edit(
     out: Output,
 ) -> None:
     from receptionctl.domain.visits import visits
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.edit_visit(session, st.actor, visit, venue=venue, headcount=headcount, level=level,
                                  purpose=purpose.value if purpose else None, offsite=offsite, urgent=urgent)
+        step = out.next_step(next_step, session, visit)
     v = done.view
     out.done(done, _("visit {visit} changed: {client}, {purpose}, level {level}, {headcount} guests, "
                      "plan {plan}").format(visit=v.id, client=v.client, purpose=code(v.purpose), level=v.level,
-                                           headcount=v.headcount, plan=code(v.plan_status)))
+                                           headcount=v.headcount, plan=code(v.plan_status)), next=step)
 
 
 @app.command("cancel", help="Cancel a visit that has not taken place, with a reason. "
@@ -214,9 +220,43 @@ def cancel(ctx: typer.Context, visit: VisitArg,
 @output_options
 def complete(ctx: typer.Context, visit: VisitArg, *, out: Output) -> None:
     from receptionctl.domain.visits.followups import complete as do
+    from receptionctl.domain.visits.steps import next_step
 
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit)
+        step = out.next_step(next_step, session, visit)
     out.done(done, _("visit {visit} completed; follow-up tasks created (`receptionctl checklist {visit}`)").format(
-        visit=visit))
+        visit=visit), next=step)
+
+
+@app.command("callback", help="The 24-hour callback (回访): the client was called after the visit and asked how it "
+             "went; it completes the procedure's callback task (the feedback form itself is `feedback add`). "
+             "Example: receptionctl visit callback 7 --note \"thanked us; wants the proposal by Friday\" --satisfied")
+@output_options
+def callback(
+    ctx: typer.Context,
+    visit: VisitArg,
+    note: Annotated[str, typer.Option("--note", help="What the client was told and said.")],
+    satisfied: Annotated[Optional[bool], typer.Option("--satisfied/--unsatisfied", show_default=False,
+                                                      help="Whether they are satisfied.")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="When the call was made (default now). "
+                                              + WHEN_FORMS)] = None,
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.visits.followups import call_back
+    from receptionctl.domain.visits.steps import next_step
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = call_back(session, st.actor, visit, note, satisfied, when(at, session) if at else None)
+        step = out.next_step(next_step, session, visit)
+    out.done(done, _called_back, next=step)
+
+
+def _called_back(c) -> str:
+    said = _("visit {visit}: the client was called back").format(visit=c.visit_id)
+    if c.satisfied is not None:
+        said = (_("{callback} (satisfied)") if c.satisfied else _("{callback} (NOT satisfied)")).format(callback=said)
+    return said

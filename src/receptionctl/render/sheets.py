@@ -91,6 +91,7 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
         if f.intent:
             feedback = _("{feedback}, intent {intent}").format(feedback=feedback, intent=code(f.intent, "intent"))
         pairs.append((N_("feedback"), feedback))
+    pairs += [(N_("called back"), callback_text(c)) for c in d.callbacks]
     if d.keeps_open:
         pairs.append((N_("closes when"), _("; ").join(d.keeps_open)))
     if d.archive_label:
@@ -127,6 +128,17 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
         _gap()
         print_attachments(d.attachments)
 
+
+
+def callback_text(c) -> str:
+    """A callback after a visit, in one line: when, by whom, what was said, whether satisfied."""
+    said = (_("{at} by {user}: {note}").format(at=text(c.at), user=c.by, note=c.note) if c.note else
+            _("{at} by {user}").format(at=text(c.at), user=c.by))
+    if c.satisfied is not None:
+        said = (_("{callback} (satisfied)") if c.satisfied else _("{callback} (NOT satisfied)")).format(callback=said)
+    if c.via == "feedback":
+        said = _("{callback}, with the feedback form by phone").format(callback=said)
+    return said
 
 
 def print_plan(s) -> None:

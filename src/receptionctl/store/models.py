@@ -54,6 +54,7 @@ from receptionctl.store.tables.records import (  # noqa: F401
 from receptionctl.store.tables.visits import (  # noqa: F401
     MIGRATION_ONLY_INDEXES,
     Assignment,
+    Callback,
     Evaluation,
     Feedback,
     FeedbackAnswer,

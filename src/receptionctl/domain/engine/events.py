@@ -22,6 +22,7 @@ class Event:
     actor: str
     data: Mapping[str, Any] = field(default_factory=dict)
     note: str | None = None  # what a task closed by the event records as its note
+    at: datetime | None = None  # when it happened, if earlier than now (a task it closes is done then)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ EVENTS: dict[str, EventInfo] = {
                   "the incident is resolved"),
         EventInfo("visit.completed", "visit complete (followups)", (),
                   "the visit took place: follow-up tasks open, open preparation is missed"),
+        EventInfo("visit.called_back", "visit callback; feedback add --channel phone (followups)", ("satisfied",),
+                  "the client was called back after the visit"),
         EventInfo("feedback.added", "feedback add (followups)", ("score", "below_red_line", "channel", "client"),
                   "the client-reception feedback form is in"),
         EventInfo("evaluation.written", "evaluate (followups)", (), "the execution group's evaluation is written"),
@@ -68,6 +71,12 @@ ALIASES = {
     "feedback": "feedback.added",
     "evaluation": "evaluation.written",
 }
+
+# Events that also complete the steps closed by other events. The procedure's 24-hour callback is
+# one step, "call the client back and fill in the feedback form" (seed 002), closed by the form
+# (`closes_on = "feedback.added"`): a callback recorded on its own completes it too, whichever
+# comes first (the visit still waits for the form to close).
+ALSO_CLOSES = {"visit.called_back": ("feedback.added",)}
 
 # The event a task without `opens_on` opens with: its stage's
 STAGE_OPENS = {"prepare": "visit.recorded", "receive": "visit.recorded", "followup": "visit.completed"}

@@ -28,7 +28,7 @@ from receptionctl.domain.core import access, audit, clock, find, lifecycle, outb
 from receptionctl.domain.core.base import required_text
 from receptionctl.domain.core.calendar import WorkCalendar
 from receptionctl.domain.core.due import parse_every
-from receptionctl.domain.engine.events import EVENTS, STAGE_OPENS, Event, OpenedTask, Outcome
+from receptionctl.domain.engine.events import ALSO_CLOSES, EVENTS, STAGE_OPENS, Event, OpenedTask, Outcome
 from receptionctl.domain.engine.procedure import STAGES, Procedure, TaskSpec, by_id, current
 from receptionctl.domain.engine.schedule import context, due_for, event_anchored, fit_schedule
 from receptionctl.domain.engine.tasklist import PER_VISIT, TaskView, get_task
@@ -142,15 +142,17 @@ def _open_for_event(session: Session, visit, spec: TaskSpec, event: Event, rules
 
 
 def _close_for_event(session: Session, visit, proc: Procedure, event: Event) -> int:
-    """The open tasks whose step says `closes_on = event` are done (for a per-subject step,
-    only the task of that subject)."""
-    keys = {spec.key_for(event.data) for spec in proc.tasks if spec.closes_on == event.name
+    """The open tasks whose step says `closes_on = event` (or an event it also closes for,
+    ALSO_CLOSES) are done, at the event's time (for a per-subject step, only the task of that
+    subject)."""
+    closing = {event.name, *ALSO_CLOSES.get(event.name, ())}
+    keys = {spec.key_for(event.data) for spec in proc.tasks if spec.closes_on in closing
             and (spec.per is None or spec.per in event.data)}
     if not keys:
         return 0
     result = session.execute(
         update(Task).where(Task.visit_id == visit.id, Task.state == "open", Task.key.in_(keys))
-        .values(state="done", done_at=clock.now(), done_by=event.actor, note=event.note or event.name)
+        .values(state="done", done_at=event.at or clock.now(), done_by=event.actor, note=event.note or event.name)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

@@ -1,5 +1,5 @@
-"""After the visit: completion, the feedback form, the outcome, the evaluation, closing,
-and the follow-up work that is due."""
+"""After the visit: completion, the callback, the feedback form, the outcome, the evaluation,
+closing, and the follow-up work that is due."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from receptionctl.domain.visits.visits import VISIT_WRITE, get_view
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store.tables.common import Client, Task, Visit
-from receptionctl.store.tables.visits import Evaluation, Feedback, FeedbackAnswer, Guest, Incident
+from receptionctl.store.tables.visits import Callback, Evaluation, Feedback, FeedbackAnswer, Guest, Incident
 
 AFTER = frozenset({"coordinator", "host"})
 SCALE = (1, 5)  # a scale answer: 1 poor ... 5 excellent
@@ -239,9 +239,10 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
                  replace: bool = False) -> Done:
     """The client-reception feedback form: a score from 0 to 100 (a phone call), or the
     answers to the visit's questions, from which the score is computed (channel `form` unless
-    said). It closes the callback task; a score under the red line raises an alert and an
-    investigation task for the coordinator, and opens a complaint case (unless one from this
-    visit's feedback is still open)."""
+    said). It closes the callback task; taken by phone, it is the callback too, unless one is
+    recorded already. A score under the red line raises an alert and an investigation task for
+    the coordinator, and opens a complaint case (unless one from this visit's feedback is still
+    open)."""
     access.require(session, actor, AFTER, N_("record feedback"))
     channel = _check_form(score, channel, answers, intent)
     comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
@@ -266,6 +267,9 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
     result = engine.on(session, Event("feedback.added", visit_id, actor, note=f"feedback form received by {channel}",
                                       data={"score": score, "below_red_line": view.below_red_line,
                                             "channel": channel, "client": client}))
+    if channel == Channel.phone.value and not called_back(session, visit_id):
+        # a form taken by phone is the callback too, recorded the one way (not twice for one call)
+        record_callback(session, actor, visit, note=comment, satisfied=None, at=now, via="feedback")
     investigating, warnings = (_under_red_line(session, actor, visit, result, score, rules, comment)
                                if view.below_red_line else (None, []))
     audit.record(session, actor, "feedback.replace" if before else "feedback.add", "feedback", visit_id,
@@ -541,3 +545,76 @@ def show_feedback(session: Session, visit_id: int) -> FeedbackView:
         raise NotFound(_("visit {visit} has no feedback form yet").format(visit=visit_id),
                        hint=_("record it with `receptionctl feedback add VISIT --score N --channel phone`"))
     return found[0]
+
+
+# -- the callback (回访) ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CallbackView:
+    """The client called back after the visit."""
+
+    id: int
+    visit_id: int
+    client: str
+    at: datetime  # when the call was made
+    by: str
+    note: str | None  # what they were told and said (None: a form taken by phone without a comment)
+    satisfied: bool | None  # None: not asked, or not said
+    via: str  # callback (`visit callback`) or feedback (a feedback form taken by phone)
+    recorded_at: datetime
+
+
+def _callback_view(row: Callback, client: str) -> CallbackView:
+    return CallbackView(row.id, row.visit_id, client, row.at, row.by, row.note, row.satisfied, row.via,
+                        row.recorded_at)
+
+
+def record_callback(session: Session, actor: str, visit: Visit, *, note: str | None, satisfied: bool | None,
+                    at: datetime, via: str) -> CallbackView:
+    """A callback recorded, the one way whether it is `visit callback` or a feedback form taken by
+    phone: its row, the event (the engine completes the procedure's callback step with it, at the
+    time of the call), the audit line."""
+    row = Callback(visit_id=visit.id, at=at, by=actor, note=note, satisfied=satisfied, via=via,
+                   recorded_at=clock.now())
+    session.add(row)
+    session.flush()
+    result = engine.on(session, Event("visit.called_back", visit.id, actor, data={"satisfied": satisfied},
+                                      note="client called back", at=at))
+    audit.record(session, actor, "visit.callback", "callback", row.id, visit_id=visit.id,
+                 after={"at": at, "note": note, "satisfied": satisfied, "via": via, "tasks_closed": result.closed})
+    return _callback_view(row, get_view(session, visit.id).client)
+
+
+def call_back(session: Session, actor: str, visit_id: int, note: str, satisfied: bool | None = None,
+              at: datetime | None = None) -> Done:
+    """The 24-hour callback (回访, seed 002): the client was called after the visit, asked how it went
+    and whether they are satisfied (`at`: when, if earlier than now). It completes the procedure's
+    callback step, the one the feedback form also completes; the form itself is `feedback add`."""
+    access.require(session, actor, AFTER, N_("record callbacks"))
+    note = required_text(note, "--note", N_("what the client was told and said"), limit=2000)
+    now = clock.now()
+    if at is not None and at > now:
+        raise BadInput(_("callback at {at} is in the future: expected when the call was made, at the latest "
+                         "now").format(at=f"{clock.local(at):%Y-%m-%d %H:%M}"))
+    visit, _plan = load_for_change(session, visit_id)
+    if visit.status not in lifecycle.ENDED:
+        raise Refused(_("visit {visit} is {status}: the client is called back after the visit").format(
+            visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
+    if at is not None and at < visit.starts_at:
+        raise BadInput(_("callback at {at} is before visit {visit} began ({start}): expected when the call was "
+                         "made").format(at=f"{clock.local(at):%Y-%m-%d %H:%M}", visit=visit_id,
+                                        start=f"{clock.local(visit.starts_at):%Y-%m-%d %H:%M}"))
+    view = record_callback(session, actor, visit, note=note, satisfied=satisfied, at=at or now, via="callback")
+    warnings = [_closed(visit_id)] if maybe_close(session, actor, visit) else []
+    return Done(view, warnings)
+
+
+def called_back(session: Session, visit_id: int) -> bool:
+    """Whether a callback after the visit is recorded."""
+    return session.scalar(select(Callback.id).where(Callback.visit_id == visit_id).limit(1)) is not None
+
+
+def list_callbacks(session: Session, visit_id: int) -> tuple[CallbackView, ...]:
+    """A visit's callbacks, by the time they were made."""
+    client = get_view(session, visit_id).client
+    rows = session.scalars(select(Callback).where(Callback.visit_id == visit_id).order_by(Callback.at, Callback.id))
+    return tuple(_callback_view(r, client) for r in rows)

@@ -242,19 +242,37 @@ def over_limit(session: Session, per_person) -> Decimal | None:
     return None
 
 
-def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...], n_items: int) -> list[str]:
-    missing = []
+def submission_gaps(session: Session, visit, plan, roles: tuple[Assigned, ...], n_items: int) -> list[str]:
+    """What stops a submission, as codes: `host` (no primary host), `backup` (a level-1 visit's host
+    has no backup), `agenda` (no agenda item), `standard` (the per-person standard is over the
+    policy's limit)."""
+    gaps = []
     host = next((a for a in roles if a.role == "host"), None)
     if host is None:
-        missing.append(_("no primary host (`plan assign VISIT --role host --staff USERNAME`)"))
+        gaps.append("host")
     elif visit.level == 1 and host.backup is None:
-        missing.append(_("a level-1 visit needs a backup for the host (`plan assign ... --backup USERNAME`)"))
+        gaps.append("backup")
     if n_items == 0:
-        missing.append(_("no agenda item (`plan item VISIT --at WHEN --title TEXT`)"))
-    limit = over_limit(session, plan.per_person)
-    if limit is not None:
-        missing.append(_("per-person standard {standard} is over the policy limit {limit}").format(
-            standard=plan.per_person, limit=limit))
+        gaps.append("agenda")
+    if over_limit(session, plan.per_person) is not None:
+        gaps.append("standard")
+    return gaps
+
+
+_GAPS = {"host": N_("no primary host (`plan assign VISIT --role host --staff USERNAME`)"),
+         "backup": N_("a level-1 visit needs a backup for the host (`plan assign ... --backup USERNAME`)"),
+         "agenda": N_("no agenda item (`plan item VISIT --at WHEN --title TEXT`)")}
+
+
+def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...], n_items: int) -> list[str]:
+    """What stops a submission, in words (the plan sheet, the refusal)."""
+    missing = []
+    for gap in submission_gaps(session, visit, plan, roles, n_items):
+        if gap == "standard":
+            missing.append(_("per-person standard {standard} is over the policy limit {limit}").format(
+                standard=plan.per_person, limit=over_limit(session, plan.per_person)))
+        else:
+            missing.append(_(_GAPS[gap]))
     return missing
 
 
@@ -268,9 +286,8 @@ def _steps(visit, plan, action: str) -> tuple[str, str]:
     return new_visit, lifecycle.plan_step(visit.id, plan.status, action)
 
 
-def _count_items(session: Session, visit_id: int) -> int:
-
-
+def count_items(session: Session, visit_id: int) -> int:
+    """How many items the visit's agenda has."""
     return session.scalar(select(func.count(PlanItem.id)).where(PlanItem.visit_id == visit_id)) or 0
 
 
@@ -278,7 +295,7 @@ def submit(session: Session, actor: str, visit_id: int) -> Done:
 
     visit, plan = _plan_for_change(session, actor, visit_id, N_("submit plans"))
     new_visit, new_plan = _steps(visit, plan, "submit")
-    missing = missing_for_submit(session, visit, plan, assignments(session, visit_id), _count_items(session, visit_id))
+    missing = missing_for_submit(session, visit, plan, assignments(session, visit_id), count_items(session, visit_id))
     if missing:
         raise Refused(_("cannot submit the plan of visit {visit}: {missing}").format(
             visit=visit_id, missing=_("; ").join(missing)))

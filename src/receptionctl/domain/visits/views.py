@@ -41,6 +41,8 @@ class VisitDetail(VisitView):
     keeps_open: tuple[str, ...] = ()  # what a completed visit still waits for
     attachments: tuple = ()  # AttachmentView: photos, video, forms, minutes ... (records, issue 16)
     notice_shown: str | None = field(default=None, compare=False, metadata={"json": False})  # `notice`, translated
+    # the callbacks after the visit (CallbackView): on the sheet; not in its JSON, which stays as it was
+    callbacks: tuple = field(default=(), compare=False, metadata={"json": False})
 
 
 def notice_text(row, translate: bool = True) -> str | None:
@@ -86,6 +88,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
                        + attachments.summary(files) if row.status == "closed" else None),
         keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
         attachments=tuple(files),
+        callbacks=followups.list_callbacks(session, visit_id),
     )
 
 

@@ -1,4 +1,5 @@
-"""A visit's plan, agenda, roles and approval log; guests, incidents, notes; feedback and evaluation."""
+"""A visit's plan, agenda, roles and approval log; guests, incidents, notes; callbacks, feedback and
+evaluation."""
 
 from datetime import datetime
 from typing import Optional
@@ -138,6 +139,22 @@ class Feedback(SQLModel, table=True):
     suggestion: Optional[str] = Field(default=None, sa_column=Column(Text))
     at: datetime = moment(index=True)
     by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class Callback(SQLModel, table=True):
+    """The client called back after a visit (回访): what they were told and said, and whether they
+    are satisfied. Recorded by `visit callback` (via "callback") and by a feedback form taken by
+    phone (via "feedback"); `at` is when the call was made, `recorded_at` when it was written down."""
+
+    __tablename__ = "visit_callback"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True))
+    at: datetime = moment()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    satisfied: Optional[bool] = Field(default=None)
+    via: str = Field(sa_column=Column(String(16), nullable=False))
+    recorded_at: datetime = moment()
 
 
 class Evaluation(SQLModel, table=True):
