@@ -92,7 +92,7 @@ def test_when_many_may_act_three_are_named(desk):
     assert next_line(desk("--as", "li", "plan", "submit", vid)) == (
         "Waiting for approval: approver Feng Yu, Hu Jun, Qian Hui and 1 more — receptionctl plan approve 1")
     assert next_line(desk(*ZH, "--as", "li", "plan", "item", vid, "--at", "2026-12-01 11:00", "--title", "Tour")) \
-        == "下一步：提交接待方案审批：接待人 Wang Lei；协调员 Li Na、Qian Hui — receptionctl plan submit 1"
+        == "下一步：提交接待方案审批：主接待人 Wang Lei；协调员 Li Na、Qian Hui — receptionctl plan submit 1"
 
 
 def test_the_json_of_each_step_is_the_record_alone(desk, cli):
@@ -152,24 +152,24 @@ def test_the_visit_loop_in_chinese_names_the_people(zh_team):
     vid = str(ok("--as", "li", "visit", "new", "--client", "华新", "--at", "2026-12-01 10:00", "--purpose", "talk",
                  "--headcount", "3", "--host", "wang", "--json").json()["id"])
     assert next_line(ok(*ZH, "--as", "li", "plan", "item", vid, "--at", "2026-12-01 10:00", "--title", "欢迎")) == (
-        "下一步：提交接待方案审批：接待人 王磊；协调员 李娜 — receptionctl plan submit 1")
+        "下一步：提交接待方案审批：主接待人 王磊；协调员 李娜 — receptionctl plan submit 1")
     assert next_line(ok(*ZH, "--as", "li", "plan", "submit", vid)) == (
         "等待审批：审批人 周敏 — receptionctl plan approve 1")
     ok("--as", "zhou", "plan", "approve", vid)
     for task in ok("task", "list", "--visit", vid, "--stage", "prepare", "--json").json():
         ok("--as", "li", "task", "done", str(task["id"]))
     assert next_line(ok(*ZH, "--as", "li", "plan", "set", vid, "--budget", "800")) == (
-        "下一步：提交接待方案审批：接待人 王磊；协调员 李娜 — receptionctl plan submit 1")  # changed: again
+        "下一步：提交接待方案审批：主接待人 王磊；协调员 李娜 — receptionctl plan submit 1")  # changed: again
     ok("--as", "li", "plan", "submit", vid)
     assert next_line(ok(*ZH, "--as", "zhou", "plan", "approve", vid)) == (
         "下一步：来宾到达时（12-01 10:00）登记入场：前台 孙丽 — receptionctl checkin 1 --guest 姓名")
     assert next_line(ok(*ZH, "--as", "sun", "checkin", vid, "--guest", "刘洋", env=DAY)) == (
-        "下一步：接待结束后完成来访：接待人 王磊；协调员 李娜 — receptionctl visit complete 1")
+        "下一步：接待结束后完成来访：主接待人 王磊；协调员 李娜 — receptionctl visit complete 1")
     assert next_line(ok(*ZH, "--as", "li", "visit", "complete", vid, env=AFTER)) == (
-        "下一步：12-02 12:00前回访客户：接待人 王磊 — receptionctl visit callback 1 --note 内容")
+        "下一步：12-02 12:00前回访客户：主接待人 王磊 — receptionctl visit callback 1 --note 内容")
     run = ok(*ZH, "--as", "wang", "visit", "callback", vid, "--note", "很满意", "--satisfied", env=NEXT_DAY)
     assert said(run) == ["来访 1：已回访客户（满意）",
-                         "下一步：录入客户接待反馈表：接待人 王磊；协调员 李娜 — receptionctl feedback add 1"]
+                         "下一步：录入客户接待反馈表：主接待人 王磊；协调员 李娜 — receptionctl feedback add 1"]
 
 
 def test_the_case_loop_in_english_and_chinese(zh_team):
