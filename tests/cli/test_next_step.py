@@ -162,7 +162,7 @@ def test_the_visit_loop_in_chinese_names_the_people(zh_team):
         "下一步：提交接待方案审批：主接待人 王磊；协调员 李娜 — receptionctl plan submit 1")  # changed: again
     ok("--as", "li", "plan", "submit", vid)
     assert next_line(ok(*ZH, "--as", "zhou", "plan", "approve", vid)) == (
-        "下一步：来宾到达时（12-01 10:00）登记入场：前台 孙丽 — receptionctl checkin 1 --guest 姓名")
+        "下一步：访客到达时（12-01 10:00）签到：前台 孙丽 — receptionctl checkin 1 --guest 姓名")
     assert next_line(ok(*ZH, "--as", "sun", "checkin", vid, "--guest", "刘洋", env=DAY)) == (
         "下一步：接待结束后完成来访：主接待人 王磊；协调员 李娜 — receptionctl visit complete 1")
     assert next_line(ok(*ZH, "--as", "li", "visit", "complete", vid, env=AFTER)) == (
