@@ -187,7 +187,10 @@ def _write(file: Path, entries: dict[str, Any]) -> None:
                 pass
             raise
     except OSError as exc:
-        raise StorageError(_("cannot write config file {file}: {error}").format(file=file, error=exc.strerror or exc)) from None
+        from receptionctl import reasons
+
+        raise StorageError(_("cannot write config file {file}: {error}").format(
+            file=file, error=reasons.os_error(exc, exc.strerror or str(exc)))) from None
 
 
 def _toml_key(key: str) -> str:
