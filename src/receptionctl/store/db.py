@@ -8,7 +8,7 @@ BEGIN IMMEDIATE (a deferred transaction that reads then writes can fail with
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -303,7 +303,8 @@ class Database:
                 dst.close()
                 src.close()
         except (OSError, sqlite3.Error) as exc:
-            dest.unlink(missing_ok=True)
+            with suppress(OSError):  # a path through a file: nothing was made (NotADirectoryError)
+                dest.unlink(missing_ok=True)
             raise StorageError(_("cannot back up to {file}: {reason}").format(
                 file=dest, reason=reasons.of(exc, str(exc)))) from None
         return dest
