@@ -7,13 +7,13 @@ English screens stay as they were."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.cli.test_desk import desk_team
+from tests.cli.test_notify import bot  # noqa: F401 (a fixture)
+from tests.cli.test_visits_plans import new_visit
 from tests.conftest import run
-from tests.latin import lines_with_offenders, offenders
+from tests.latin import lines_with_offenders, offenders, without_audit_changes
 
 ZH = ["--lang", "zh-CN"]
 DAY = {"RECEPTIONCTL_NOW": "2026-12-01T09:00:00+08:00"}
@@ -102,8 +102,8 @@ def test_a_visit_a_complaint_and_a_handover_in_chinese_show_no_english_code(zh):
     zh("report", "daily", env=MIDDLE)
     left = {}
     for args, out in zh.runs:
-        if args.startswith("audit"):  # the change column is the record as stored, as --json shows it
-            out = re.sub(r"\{.*?\}(?=；|$)", " ", out, flags=re.M)
+        if args.startswith("audit"):
+            out = without_audit_changes(out)
         found = lines_with_offenders(out, PHRASES, IDS)
         if found:
             left[args] = found
@@ -253,3 +253,21 @@ def test_os_and_toml_errors_are_said_in_chinese(crew, cli, tmp_path):
     said = zh_line(cli(*ZH, "db", "backup", str(blocker / "copy.db")))
     assert said.endswith("路径中有一部分不是文件夹"), said
     assert "Not a directory" in zh_line(cli("db", "backup", str(blocker / "copy.db")))
+
+
+def test_a_notification_queued_in_chinese_says_its_codes_and_its_failure_in_chinese(team, bot):
+    team("staff", "edit", "gm2", "--notify", bot.url("gm2"))  # a coordinator (not the one who acts)
+    vid = str(new_visit(team)["id"])
+    team(*ZH, "--as", "li", "incident", "add", vid, "--kind", "safety", "--severity", "critical", "--text", "地面湿滑",
+         env=DAY)
+    [row] = team("notify", "list", "--json").json()
+    assert row["event"] == "incident.add"
+    assert row["subject"].startswith(f"来访 {vid}（Acme）发生安全事件（紧急）：地面湿滑"), row["subject"]
+    assert "登记事件，时间" in row["body"], row["body"]
+    bot.codes = [500]
+    team("notify", "send", env=DAY)
+    [row] = team("notify", "list", "--json").json()
+    assert "500" in row["last_error"]  # Apprise's words, kept for programs
+    shown = team(*ZH, "notify", "list", env=DAY).stdout
+    assert "该服务拒绝了这条消息（HTTP 500）" in shown and row["last_error"] not in shown, shown
+    assert row["last_error"] in team("notify", "list", env=DAY).stdout  # English: as Apprise said it

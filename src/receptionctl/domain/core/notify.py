@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from receptionctl.domain.core import access, audit, clock, policy
+from receptionctl.domain.core import access, audit, clock, policy, stored
 from receptionctl.errors import NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store.tables.cases import Escalation
@@ -126,6 +126,8 @@ def describe(event: str, payload: dict[str, Any], english: bool = False) -> str:
     if english:
         return template.format_map(_Fields(payload))
     shown = {k: code(v, k) if k in _CODED and isinstance(v, str) else v for k, v in payload.items()}
+    if isinstance(shown.get("description"), str):  # a case opened by red-line feedback: its stored English words
+        shown["description"] = stored.case_text(shown["description"])
     return _(template).format_map(_Fields(shown))
 
 
