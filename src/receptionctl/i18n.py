@@ -53,12 +53,13 @@ def _catalogue(folder: str) -> _gettext.NullTranslations:
     except OSError:
         stamp = (str(po), 0, 0)
     if stamp not in _LOADED:
-        _LOADED.clear()
+        for old in [k for k in _LOADED if k[0] == stamp[0]]:  # this catalogue, changed since
+            del _LOADED[old]
         _LOADED[stamp] = _read(po, mo, override)
     return _LOADED[stamp]
 
 
-_LOADED: dict[tuple, _gettext.NullTranslations] = {}  # one catalogue read per process (the tests switch)
+_LOADED: dict[tuple, _gettext.NullTranslations] = {}  # each catalogue read once per process (the tests switch)
 
 
 def _read(po: Path, mo: Path, override: str | None) -> _gettext.NullTranslations:
@@ -224,6 +225,19 @@ def choices(codes, kind: str = "") -> str:
     if not chinese():
         return ", ".join(codes)
     return "、".join(code(c, kind) or c for c in codes)
+
+
+def code_in(lang: str, value: str | None, kind: str = "") -> str | None:
+    """`value` as `code()` shows it in `lang`, whatever the run's language: for a text written once in
+    that language and kept (a task's Chinese title, filled in when the task opens)."""
+    if value is None or lang not in _FOLDER:
+        return value
+    catalogue = _catalogue(_FOLDER[lang])
+    for msgid in ((f"code|{kind}|{value}",) if kind else ()) + (f"code|{value}",):
+        text = catalogue.gettext(msgid)
+        if text != msgid:
+            return text
+    return value
 
 
 def day_label(day, pattern_en: str = "%a %d %b") -> str:

@@ -365,7 +365,7 @@ def audit(
 ) -> None:
     from receptionctl.cli.common import when
     from receptionctl.domain.core import audit as audit_log
-    from receptionctl.i18n import _
+    from receptionctl.i18n import _, code
 
     if ctx.invoked_subcommand is not None:  # `audit verify`
         return
@@ -388,8 +388,9 @@ def audit(
         return _("; ").join(parts)
 
     def rows() -> list[dict]:
-        return [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
-                 "record": f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity,
+        return [{"id": e.id, "at": e.at, "actor": audit_log.shown_actor(e.actor), "action": code(e.action, "audit"),
+                 "record": (f"{code(e.entity, 'entity')} {e.entity_id}" if e.entity_id is not None
+                            else code(e.entity, "entity")),
                  "visit": e.visit_id, "change": change(e)}
                 for e in events]
 

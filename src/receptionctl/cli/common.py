@@ -279,7 +279,9 @@ def run_hooks(events: list[dict[str, Any]], actor: str) -> None:
     except Exception as exc:
         if os.environ.get("RECEPTIONCTL_DEBUG", "") not in ("", "0", "false", "no"):
             raise
-        _warn(_("hooks not run: {error}").format(error=exc))
+        from receptionctl import reasons
+
+        _warn(_("hooks not run: {error}").format(error=reasons.of(exc, str(exc))))
 
 
 def hooks_folder() -> Path:
@@ -357,6 +359,7 @@ def load_config_file(path: Path) -> dict[str, Any]:
     file or one that is not TOML is bad input (exit 2), named with the problem."""
     import tomllib
 
+    from receptionctl import reasons
     from receptionctl.errors import BadInput
 
     hint = _("fix or remove the file; `receptionctl config path` prints where it is")
@@ -365,15 +368,15 @@ def load_config_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise BadInput(_("cannot read config file {path}: {error}").format(path=path, error=exc.strerror or exc),
-                       hint=hint) from None
+        raise BadInput(_("cannot read config file {path}: {error}").format(
+            path=path, error=reasons.os_error(exc, exc.strerror or str(exc))), hint=hint) from None
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadInput(_("config file {path} is not valid TOML: it is not UTF-8 text").format(path=path),
                        hint=hint) from None
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput(_("config file {path} is not valid TOML: {error}").format(path=path, error=exc),
+        raise BadInput(_("config file {path} is not valid TOML: {error}").format(path=path, error=reasons.toml(exc)),
                        hint=hint) from None
 
 

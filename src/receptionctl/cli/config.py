@@ -80,13 +80,15 @@ def _print_settings(rows: list, file: Path, exists: bool) -> None:
     import sys
 
     from receptionctl.cli.common import SETTINGS
+    from receptionctl.i18n import code
     from receptionctl.render.output import cell_len
 
     width = max(cell_len(str(v)) for _k, v, _o in rows)
     pad = max(len(key) for key in SETTINGS)
     lines = [f"{k.ljust(pad)}  {v}{' ' * (width - cell_len(str(v)))}  " + _("({origin})").format(origin=o)
              for k, v, o in rows]
-    lines.append(f"file  {file}" if exists else "file  " + _("{file} (not written yet)").format(file=file))
+    name = code("file", "config")  # the config file itself, after its keys
+    lines.append(f"{name}  {file}" if exists else f"{name}  " + _("{file} (not written yet)").format(file=file))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
@@ -187,7 +189,10 @@ def _write(file: Path, entries: dict[str, Any]) -> None:
                 pass
             raise
     except OSError as exc:
-        raise StorageError(_("cannot write config file {file}: {error}").format(file=file, error=exc.strerror or exc)) from None
+        from receptionctl import reasons
+
+        raise StorageError(_("cannot write config file {file}: {error}").format(
+            file=file, error=reasons.os_error(exc, exc.strerror or str(exc)))) from None
 
 
 def _toml_key(key: str) -> str:

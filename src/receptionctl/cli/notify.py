@@ -13,8 +13,8 @@ notify_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                    help="Notifications: send the queued ones (cron, every few minutes), list them and the "
                         "failed ones, test a channel.")
 
-_COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", "To"), ("channel", "Channel"),
-            ("attempts", "Tries"), ("when", "Next / sent"), ("subject", "Subject"), ("last_error", "Last error")]
+_COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", "notify|To"), ("channel", "Channel"),
+            ("attempts", "Tries"), ("when", "Next / sent"), ("subject", "notify|Subject"), ("last_error", "Last error")]
 
 
 @notify_app.command("send", short_help="Send the notifications that are due, through Apprise.", help="Send the notifications that are due, through Apprise, one at a time with a "
@@ -57,12 +57,17 @@ def list_(
     *,
     out: Output,
 ) -> None:
+    from receptionctl import reasons
     from receptionctl.domain.core import notify
+    from receptionctl.i18n import code
 
     states = tuple(s for s, on in (("failed", failed), ("queued", queued), ("sent", sent)) if on)
     with state(ctx).session() as session:
         views = notify.list_messages(session, states, limit)
-    out.table(views, _COLUMNS, rows=lambda: [{**v.__dict__, "when": v.next_at or v.sent_at} for v in views],
+    # the event and the last error as people read them; JSON keeps the codes and Apprise's words
+    out.table(views, _COLUMNS, rows=lambda: [
+        {**v.__dict__, "when": v.next_at or v.sent_at, "event": code(v.event, "audit"),
+         "last_error": reasons.sending(v.last_error) if v.last_error else v.last_error} for v in views],
               empty=N_("No notifications."))
 
 
@@ -97,6 +102,7 @@ def test(
     timeout: Annotated[int, typer.Option("--timeout", metavar="SECONDS", help="Seconds the sending may take.",
                                          parser=whole(1, 300))] = 10,
 ) -> None:
+    from receptionctl import reasons
     from receptionctl.domain.core import notify
     from receptionctl.errors import BadInput, StorageError
     from receptionctl.i18n import _
@@ -106,7 +112,8 @@ def test(
     ok, error, permanent = notify.deliver(url, _("receptionctl test"), body, timeout)
     if permanent:
         raise BadInput(_("channel {url!r} is not a URL Apprise can use: {problem}").format(
-            url=notify.mask(url), problem=error), hint=_("see Apprise's URL syntax: https://github.com/caronc/apprise/wiki"))
+            url=notify.mask(url), problem=reasons.channel(error)), hint=_("see Apprise's URL syntax: https://github.com/caronc/apprise/wiki"))
     if not ok:
-        raise StorageError(_("could not send to {url}: {problem}").format(url=notify.mask(url), problem=error))
+        raise StorageError(_("could not send to {url}: {problem}").format(url=notify.mask(url),
+                                                                            problem=reasons.sending(error)))
     say(_("sent a test message to {url}").format(url=notify.mask(url)))

@@ -114,7 +114,8 @@ def seed(session: Session, actor: str, keys: Callable[[bool], Cipher | None], re
             login = access.database_login(session)
         elif mode == "os":
             login = session.info.get(access.OS_LOGIN)
-        row = Staff(username=actor, name=actor, dept="administration", active=True, created_at=now, db_login=login)
+        # the first admin's department, in the language of the one who runs init (free text, as typed)
+        row = Staff(username=actor, name=actor, dept=_("administration"), active=True, created_at=now, db_login=login)
         session.add(row)
         session.flush()
         session.add(StaffRole(staff_id=row.id, role="admin"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from receptionctl import i18n
+from receptionctl.domain.core import stored
 from receptionctl.i18n import _, code
 from receptionctl.render.output import task_title, text
 
@@ -35,7 +36,8 @@ def _sections(p):
         (_("Complaints and their root causes ({n})").format(n=len(p.complaints)),
          [_("case {case} · {client} · {category}, {severity}, {state} · {text} · cause: {cause}").format(
              case=c.case_id, client=c.client or "-", category=code(c.category, "category"),
-             severity=code(c.severity, "severity"), state=code(c.state, "state").replace("_", " "), text=c.text,
+             severity=code(c.severity, "severity"), state=code(c.state, "state").replace("_", " "),
+             text=stored.case_text(c.text),
              cause=c.root_cause or _("not found yet"))
           + (" · " + _("prevention: {prevention}").format(prevention=c.prevention) if c.prevention else "")
           for c in p.complaints]),

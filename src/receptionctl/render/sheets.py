@@ -3,9 +3,9 @@ record's show is where what a list shortens is read in full."""
 
 from __future__ import annotations
 
-import re
 import sys
 
+from receptionctl.domain.core import stored
 from receptionctl.i18n import N_, _, code
 from receptionctl.render.output import print_fields, print_table, span_text, task_title, text
 
@@ -71,7 +71,7 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
             notice = _("{notice} (urgent)").format(notice=notice)
         pairs.append((N_("notice"), notice))
     if d.reapproval:
-        pairs.append((N_("re-approval needed"), d.reapproval))
+        pairs.append((N_("re-approval needed"), stored.change(d.reapproval)))
     if d.cancel_reason:
         pairs.append((N_("cancelled because"), d.cancel_reason))
     if d.outcome:
@@ -150,7 +150,7 @@ def print_plan(s) -> None:
         (N_("plan"), code(s.plan_status, "plan_status")), (N_("visit status"), _status(v.status)),
     ]
     if s.reapproval:
-        pairs.append((N_("RE-APPROVAL NEEDED"), s.reapproval))
+        pairs.append((N_("RE-APPROVAL NEEDED"), stored.change(s.reapproval)))
     print_fields(pairs)
     _gap()
     if s.items:
@@ -196,7 +196,8 @@ def print_plan(s) -> None:
         sys.stdout.write(_("Clashes") + "\n" + "".join(f"  ! {c}\n" for c in s.clashes))
     _gap()
     print_table(
-        [{"at": t.at, "who": t.actor, "what": code(t.action, "action"), "note": t.note} for t in s.trail],
+        [{"at": t.at, "who": t.actor, "what": code(t.action, "action"), "note": stored.change(t.note)}
+         for t in s.trail],
         [("at", N_("When")), ("who", N_("Who")), ("what", N_("What")), ("note", N_("Note"))],
         title=_("Approval trail"), wide=True,
     )
@@ -215,7 +216,9 @@ def print_checklist(c) -> None:
     if c.compressed:
         sys.stdout.write(_("schedule compressed: {note}").format(note=text(c.compressed)) + "\n")
     if c.missed:
-        sys.stdout.write(_("missed at completion: {tasks}").format(tasks=", ".join(c.missed)) + "\n")
+        names = {i.task.key: i.task.name for items in c.stages.values() for i in items}
+        sys.stdout.write(_("missed at completion: {tasks}").format(
+            tasks=_(", ").join(names.get(key, key) for key in c.missed)) + "\n")
     names = {"prepare": N_("Before the visit"), "receive": N_("Reception day"), "followup": N_("After the visit")}
     for stage, items in c.stages.items():
         if not items:
@@ -230,19 +233,7 @@ def print_checklist(c) -> None:
             sys.stdout.write(f"      {text(t.due_at)} ({t.shown_due}) · {t.who}{planned}\n")
 
 
-_RED_LINE_CASE = re.compile(r"^feedback score (?P<score>\d+) is under the red line (?P<red_line>\d+)(?:: (?P<comment>.*))?$",
-                            re.DOTALL)
-
-
-def case_text(text: str) -> str:
-    """A case's words as shown: those of a case opened by red-line feedback are stored in English
-    (domain.cases.open_red_line_case finds the case again by them), and shown in the run's language."""
-    m = _RED_LINE_CASE.match(text or "")
-    if not m:
-        return text
-    shown = _("feedback score {score} is under the red line {red_line}").format(score=m["score"],
-                                                                              red_line=m["red_line"])
-    return shown + (_(": {comment}").format(comment=m["comment"]) if m["comment"] else "")
+case_text = stored.case_text  # a case's words as shown (domain.core.stored)
 
 
 def print_case(c) -> None:

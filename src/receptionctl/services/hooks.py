@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from receptionctl import reasons
 from receptionctl.domain.core import clock
 from receptionctl.i18n import _
 
@@ -117,7 +118,7 @@ def _run_one(path: Path, event: str, data: bytes, seconds: float) -> tuple[str |
             proc = subprocess.Popen([str(path)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err,
                                     env=env, start_new_session=hasattr(os, "killpg"))
         except OSError as exc:
-            return _("cannot start it: {error}").format(error=exc.strerror or exc), "", 0.0
+            return _("cannot start it: {error}").format(error=reasons.os_error(exc, exc.strerror or str(exc))), "", 0.0
         problem = None
         try:
             proc.communicate(data, timeout=seconds)

@@ -30,6 +30,7 @@ from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from receptionctl import reasons
 from receptionctl.domain.core import clock, keys
 from receptionctl.domain.core.keys import Rotated
 from receptionctl.domain.core.secrets import Cipher, new_key, verify
@@ -73,7 +74,7 @@ def from_file(path: Path | None, create: bool = False) -> Cipher | None:
         key = path.read_bytes().strip()
         pending = [p.read_bytes().strip() for p in pending_keys(path)]  # a rotation that stopped half-way
     except OSError as exc:
-        raise StorageError(_("cannot read key file {path}: {error}").format(path=path, error=exc.strerror)) from None
+        raise StorageError(_("cannot read key file {path}: {error}").format(path=path, error=reasons.os_error(exc, exc.strerror))) from None
     return Cipher([key, *pending], _("key file {path}").format(path=path))
 
 
@@ -97,7 +98,8 @@ def write_new_file(path: Path, data: bytes) -> None:
         finally:
             os.unlink(tmp)
     except OSError as exc:
-        raise StorageError(_("cannot write key file {path}: {error}").format(path=path, error=exc.strerror)) from None
+        raise StorageError(_("cannot write key file {path}: {error}").format(
+            path=path, error=reasons.os_error(exc, exc.strerror))) from None
 
 
 # -- rotating it -----------------------------------------------------------------------------
@@ -147,7 +149,7 @@ def rotate(session: SessionFactory, actor: str, cipher: Callable[[], Cipher | No
             if path is not None:
                 path.unlink(missing_ok=True)
         raise StorageError(_("cannot write key file {path}: {error}; nothing was changed").format(
-            path=exc.filename or key_file, error=exc.strerror)) from None
+            path=exc.filename or key_file, error=reasons.os_error(exc, exc.strerror))) from None
     failure = None
     try:
         with session(write=True) as s:

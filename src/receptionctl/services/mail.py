@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from receptionctl import reasons
 from receptionctl.domain.core import clock
 from receptionctl.errors import BadInput, StorageError
-from receptionctl.i18n import _
+from receptionctl.i18n import _, chinese
 
 SMTP_TIMEOUT_S = 30.0
 _PORTS = {"smtp": 25, "smtps": 465}
@@ -157,7 +158,10 @@ def parseaddr_only(text: str) -> str:
 
 
 def _code(answer: Any) -> str:
+    """A mail server's answer: its code and its words; in Chinese its code alone (the words are English)."""
     code, text = answer
+    if chinese():
+        return str(code)
     return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
 
 
@@ -169,9 +173,10 @@ def _reason(exc: BaseException, timeout: float) -> str:
         return _("every recipient refused: {answers}").format(
             answers=", ".join(f"{a} ({_code(c)})" for a, c in exc.recipients.items()))
     if isinstance(exc, smtplib.SMTPResponseException):
-        return _code((exc.smtp_code, exc.smtp_error))
+        answer = _code((exc.smtp_code, exc.smtp_error))
+        return _("the server answered {answer}").format(answer=answer) if chinese() else answer
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return _("no answer within {seconds} s").format(seconds=f"{timeout:g}")
     if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return reasons.os_error(exc, exc.strerror)
+    return reasons.unknown(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)

@@ -12,6 +12,7 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError
 
+from receptionctl import reasons
 from receptionctl.errors import StorageError
 from receptionctl.i18n import _
 from receptionctl.store.db import Database, describe
@@ -30,6 +31,6 @@ def compact(db: Database) -> None:
     except (sqlite3.Error, DBAPIError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StorageError(_("database {database} was changed, but its file could not be compacted: {reason}").format(
-            database=describe(db.url), reason=reason),
+            database=describe(db.url), reason=reasons.database(reason)),
             hint=_("when no one else uses it, run: {command}").format(
                 command=f"sqlite3 {db.path} 'VACUUM; PRAGMA wal_checkpoint(TRUNCATE);'")) from None

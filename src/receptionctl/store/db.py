@@ -8,7 +8,7 @@ BEGIN IMMEDIATE (a deferred transaction that reads then writes can fail with
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from receptionctl import reasons
 from receptionctl.errors import BadInput, ReceptionError, Refused, StorageError
 from receptionctl.i18n import _
 from receptionctl.store.migrations import SCHEMA_HEAD
@@ -136,10 +137,10 @@ class Database:
                         hint=_("pipx install 'receptionctl[postgres]' (or pip install 'receptionctl[postgres]'), "
                                "and give a postgresql+psycopg:// URL")) from None
                 raise StorageError(_("cannot use database {database}: {reason}").format(
-                    database=describe(self.url), reason=exc)) from None
+                    database=describe(self.url), reason=reasons.of(exc, str(exc)))) from None
             except Exception as exc:  # unknown driver, bad URL parts
                 raise StorageError(_("cannot use database {database}: {reason}").format(
-                    database=describe(self.url), reason=exc)) from None
+                    database=describe(self.url), reason=reasons.of(exc, str(exc)))) from None
         engine = create_engine(self.url, connect_args={"timeout": self.busy_timeout})
         _share_compiled_sql(engine)
         timeout_ms = int(self.busy_timeout * 1000)
@@ -176,7 +177,7 @@ class Database:
             pass  # another `init` made it first
         except OSError as exc:
             raise StorageError(_("cannot create database file {file}: {reason}").format(
-                file=self.path, reason=exc.strerror)) from None
+                file=self.path, reason=reasons.os_error(exc, exc.strerror))) from None
 
     # -- sessions ---------------------------------------------------------------------
     @contextmanager
@@ -204,13 +205,15 @@ class Database:
         except ReceptionError:
             raise
         except IntegrityError as exc:
-            raise Refused(_("refused by the database: {reason}").format(reason=_first_line(exc.orig))) from None
+            raise Refused(_("refused by the database: {reason}").format(
+                reason=reasons.database(_first_line(exc.orig)))) from None
         except OperationalError as exc:
             raise _storage_error(exc, self.url, self.busy_timeout) from None
         except DBAPIError as exc:
             if "not a database" in _first_line(exc.orig) or "malformed" in _first_line(exc.orig):
                 raise _storage_error(exc, self.url, self.busy_timeout) from None  # names the file
-            raise StorageError(_("database error: {reason}").format(reason=_first_line(exc.orig))) from None
+            raise StorageError(_("database error: {reason}").format(
+                reason=reasons.database(_first_line(exc.orig)))) from None
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
@@ -282,7 +285,8 @@ class Database:
         try:
             taken, files_taken = dest.exists(), files_folder(dest).exists()
         except OSError as exc:  # a name too long for the file system, a folder that cannot be read
-            raise StorageError(_("cannot back up to {file}: {reason}").format(file=dest, reason=exc.strerror)) from None
+            raise StorageError(_("cannot back up to {file}: {reason}").format(
+                file=dest, reason=reasons.os_error(exc, exc.strerror))) from None
         if taken:
             raise Refused(_("backup file {file} already exists").format(file=dest), hint=_("give a new file name"))
         if files_taken:
@@ -299,8 +303,10 @@ class Database:
                 dst.close()
                 src.close()
         except (OSError, sqlite3.Error) as exc:
-            dest.unlink(missing_ok=True)
-            raise StorageError(_("cannot back up to {file}: {reason}").format(file=dest, reason=exc)) from None
+            with suppress(OSError):  # a path through a file: nothing was made (NotADirectoryError)
+                dest.unlink(missing_ok=True)
+            raise StorageError(_("cannot back up to {file}: {reason}").format(
+                file=dest, reason=reasons.of(exc, str(exc)))) from None
         return dest
 
     def restore(self, source: str, prepare: Callable[["Database", str, Path], None], stamp: str) -> Restored:
@@ -329,7 +335,7 @@ class Database:
                 header = fh.read(len(SQLITE_HEADER))
         except OSError as exc:
             raise StorageError(_("cannot read backup {file}: {reason}; nothing was changed").format(
-                file=src, reason=exc.strerror)) from None
+                file=src, reason=reasons.os_error(exc, exc.strerror))) from None
         if header != SQLITE_HEADER:
             raise StorageError(_("backup {file} is not a SQLite database; nothing was changed").format(file=src))
         if src.resolve() == self.path.resolve():
@@ -368,7 +374,7 @@ class Database:
                 staged_files = None
         except OSError as exc:
             raise StorageError(_("cannot restore {file}: {reason}").format(
-                file=src, reason=exc.strerror or exc)) from None
+                file=src, reason=reasons.os_error(exc, exc.strerror or str(exc)))) from None
         finally:
             if staged is not None:
                 _remove_sqlite(staged)
@@ -412,7 +418,7 @@ class Database:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise _in_use(self.path) from None
             raise StorageError(_("cannot keep a copy of {path}: {reason}; nothing was changed").format(
-                path=self.path, reason=exc)) from None
+                path=self.path, reason=reasons.of(exc, str(exc)))) from None
         except sqlite3.DatabaseError:  # an unreadable current database is kept as it is
             shutil.copyfile(self.path, aside)
         except BaseException:
@@ -510,7 +516,7 @@ def _check_backup(staged: Path, shown: Path) -> str:
             if problems:
                 first = problems[0].strip().splitlines()[0]
                 raise StorageError(_("backup {file} failed its integrity check: {problem}; nothing was changed")
-                                   .format(file=shown, problem=first))
+                                   .format(file=shown, problem=reasons.database(first)))
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise StorageError(_("backup {file} has {n} rows pointing at missing rows (first: table {table} row "
@@ -525,7 +531,7 @@ def _check_backup(staged: Path, shown: Path) -> str:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise StorageError(_("backup {file} is unreadable: {reason}; nothing was changed").format(
-            file=shown, reason=_first_line(exc))) from None
+            file=shown, reason=reasons.database(_first_line(exc)))) from None
     revision = row[0] if row else None
     if revision is None:
         raise StorageError(_("backup {file} has no schema revision; nothing was changed").format(file=shown))
@@ -604,8 +610,9 @@ def _storage_error(exc: OperationalError, url: str, timeout: float) -> StorageEr
         )
     if "no such table" in msg or "no such column" in msg or "does not exist" in msg and "relation" in msg:
         return StorageError(_("database {database} has an old schema: {reason}").format(database=describe(url),
-                                                                                        reason=msg),
+                                                                                        reason=reasons.database(msg)),
                             hint=_("run `receptionctl db migrate`"))
     if "not a database" in msg or "malformed" in msg:
-        return StorageError(_("database {database} is unreadable: {reason}").format(database=describe(url), reason=msg))
-    return StorageError(_("database {database}: {reason}").format(database=describe(url), reason=msg))
+        return StorageError(_("database {database} is unreadable: {reason}").format(database=describe(url),
+                                                                                    reason=reasons.database(msg)))
+    return StorageError(_("database {database}: {reason}").format(database=describe(url), reason=reasons.database(msg)))

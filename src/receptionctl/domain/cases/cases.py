@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain import engine
-from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
+from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy, stored
 from receptionctl.domain.core.base import required_text, visit_client
 from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.core.vocab import CaseKind, CaseSource, CaseState, Severity
@@ -342,7 +342,7 @@ def open_red_line_case(session: Session, actor: str, visit_id: int, client_id: i
                        comment: str | None) -> int | None:
     """Feedback under the red line is a complaint (seed 001): a case of kind complaint, from
     the visit, high, unless the visit has one from its feedback still open. Returns its id."""
-    marker = f"feedback score {score} is under the red line {red_line}"  # English: found again by its words
+    marker = stored.RED_LINE.format(score=score, red_line=red_line)  # English: found again by its words
     open_id = session.scalar(select(ServiceCase.id).where(
         ServiceCase.visit_id == visit_id, ServiceCase.kind == "complaint", ServiceCase.source == "visit",
         ServiceCase.state != "closed", ServiceCase.text.like("feedback score %")))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -24,7 +25,7 @@ from sqlmodel import select
 
 from receptionctl.domain.core import clock
 from receptionctl.errors import StorageError
-from receptionctl.i18n import _
+from receptionctl.i18n import N_, _
 from receptionctl.store.tables.cases import DutyLog
 from receptionctl.store.tables.common import AuditEvent, Meta, ServiceCase
 
@@ -102,6 +103,16 @@ def _dump(data: dict[str, Any] | None) -> str | None:
     return json.dumps({k: _plain(v) for k, v in data.items()}, ensure_ascii=False, sort_keys=True)
 
 
+BEHALF = N_("{user} (by admin {admin})")  # an event's actor when an admin acts for someone; stored in English
+_BEHALF = re.compile(r"(?P<user>.+) \(by admin (?P<admin>.+)\)")
+
+
+def shown_actor(actor: str) -> str:
+    """An event's actor as shown: "li (by admin root)" in the run's language."""
+    m = _BEHALF.fullmatch(actor)
+    return _(BEHALF).format(**m.groupdict()) if m else actor
+
+
 def record(
     session: Session,
     actor: str,
@@ -117,7 +128,7 @@ def record(
     last event; on PostgreSQL the lock before it)."""
     behalf = session.info.get("receptionctl.on_behalf")  # access.ON_BEHALF: (declared user, the admin behind)
     if behalf and actor == behalf[0]:
-        actor = f"{actor} (by admin {behalf[1]})"  # the declared and the real identity, both recorded
+        actor = BEHALF.format(user=actor, admin=behalf[1])  # the declared and the real identity, both recorded
     last_id, last_hash = _head(session)
     row = AuditEvent(
         id=last_id + 1,

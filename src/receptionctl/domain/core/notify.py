@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from receptionctl.domain.core import access, audit, clock, policy
+from receptionctl.domain.core import access, audit, clock, policy, stored
 from receptionctl.errors import NotFound, Refused
-from receptionctl.i18n import N_, _
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.tables.cases import Escalation
 from receptionctl.store.tables.common import ServiceCase, Staff
 from receptionctl.store.tables.common import StaffRole as RoleRow
@@ -122,8 +122,16 @@ def describe(event: str, payload: dict[str, Any], english: bool = False) -> str:
     """One line saying what happened (in the run's language unless `english`)."""
     template = TEXTS.get(_variant(event, payload))
     if template is None:
-        return event
-    return (template if english else _(template)).format_map(_Fields(payload))
+        return event if english else code(event, "audit")
+    if english:
+        return template.format_map(_Fields(payload))
+    shown = {k: code(v, k) if k in _CODED and isinstance(v, str) else v for k, v in payload.items()}
+    if isinstance(shown.get("description"), str):  # a case opened by red-line feedback: its stored English words
+        shown["description"] = stored.case_text(shown["description"])
+    return _(template).format_map(_Fields(shown))
+
+
+_CODED = frozenset({"severity", "kind", "category", "channel", "state"})  # payload values that are stored codes
 
 
 # -- queueing (inside the change's transaction) ----------------------------------------------
@@ -185,7 +193,7 @@ def _messages(rules: dict[str, Any], event: str, payload: dict[str, Any], roles:
             if role in channels and (seen_by is None or (role in seen_by and role not in about_roles)):
                 by_role.setdefault(role, []).append(username)
     subject = describe(event, payload)
-    body = subject + "\n\n" + _("{event} at {at}").format(event=event, at=f"{clock.local(clock.now()):%Y-%m-%d %H:%M}")
+    body = subject + "\n\n" + _("{event} at {at}").format(event=code(event, "audit"), at=f"{clock.local(clock.now()):%Y-%m-%d %H:%M}")
     now = clock.now()
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     out: list[dict[str, Any]] = []

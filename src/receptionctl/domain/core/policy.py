@@ -15,6 +15,7 @@ from typing import Any, Callable
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
+from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock
 from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.core.clock import DEFAULT_ZONE
@@ -457,7 +458,7 @@ def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
             problem = channel_problem(url)
             if problem:
                 raise BadInput(_("policy {key} cannot be {text!r}: the channel of {role} is not an Apprise URL: "
-                                 "{problem}").format(key=key, text=text, role=role, problem=problem))
+                                 "{problem}").format(key=key, text=text, role=role, problem=reasons.channel(problem)))
     if key == "identity":
         access.check_identity_mode(session, value)
     current = load(session)

@@ -28,7 +28,7 @@ from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.cases.cases import list_cases
-from receptionctl.domain.core import access, audit, clock, find, outbox, policy
+from receptionctl.domain.core import access, audit, clock, find, outbox, policy, stored
 from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import required_text
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
@@ -403,7 +403,8 @@ def open_items(session: Session, actor: str) -> list[OpenItem]:
     for c in list_cases(session, actor, open_only=True):
         if c.restricted:  # a complaint about staff: the handover is read by the whole desk
             continue
-        said = dict(kind=code(c.kind), state=code(c.state).replace("_", " "), client=c.client, text=_clip(c.text))
+        said = dict(kind=code(c.kind), state=code(c.state).replace("_", " "), client=c.client,
+                    text=_clip(stored.case_text(c.text)))
         out.append(OpenItem("case", c.id, _("{kind}, {state}, {client}: {text}").format(**said) if c.client
                             else _("{kind}, {state}: {text}").format(**said)))
     for pass_id, name, company, until in session.execute(

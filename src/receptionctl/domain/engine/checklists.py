@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from receptionctl.domain.core import clock
+from receptionctl.domain.core import clock, stored
 from receptionctl.domain.engine.procedure import STAGES
 from receptionctl.domain.engine.schedule import COMPRESS_REASONS
 from receptionctl.domain.engine.tasklist import PER_VISIT, TaskView, list_tasks
@@ -60,11 +60,11 @@ def blockers_of(visit_view, tasks: list[TaskView]) -> list[str]:
     if visit_view.status in ("planning", "submitted") and visit_view.plan_status != "approved":
         out.append(_("plan is {status}, not approved").format(status=code(visit_view.plan_status)))
     if visit_view.reapproval:
-        out.append(_("re-approval needed: {why}").format(why=visit_view.reapproval))
+        out.append(_("re-approval needed: {why}").format(why=stored.change(visit_view.reapproval)))
     overdue = [t for t in tasks if t.stage == "prepare" and t.overdue]
     if overdue:
         out.append(ngettext("{n} preparation task overdue: {keys}", "{n} preparation tasks overdue: {keys}",
-                            len(overdue)).format(n=len(overdue), keys=", ".join(t.key for t in overdue)))
+                            len(overdue)).format(n=len(overdue), keys=_(", ").join(t.name for t in overdue)))
     unassigned = sorted({t.owner_role for t in tasks if t.state == "open" and t.owner is None
                          and t.owner_role in PER_VISIT})
     if unassigned:

@@ -93,7 +93,7 @@ class Outcome:
     opened: list = field(default_factory=list)  # OpenedTask
     already_open: list[int] = field(default_factory=list)  # tasks the event would open, open already
     closed: int = 0
-    missed: list[tuple[int, str]] = field(default_factory=list)  # (task id, key)
+    missed: list[tuple[int, str, str]] = field(default_factory=list)  # (task id, key, name: tasklist.task_name)
     moved: int = 0
     compressed: int = 0
 

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl import i18n
+from receptionctl import i18n, reasons
 from receptionctl.domain.core import access, audit, clock
 from receptionctl.domain.core.base import required_text
 from receptionctl.domain.core.due import OffsetError, parse_due, parse_every
@@ -174,7 +174,7 @@ def _document(text: str, lines: list[str], fail) -> dict:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        fail(int(m.group(1)) if m else 1, _("not valid TOML: {error}").format(error=exc))
+        fail(int(m.group(1)) if m else 1, _("not valid TOML: {error}").format(error=reasons.toml(exc)))
     for key in data:
         if key not in TOP_KEYS:
             m = next((i + 1 for i, l in enumerate(lines) if re.match(rf"^\s*\[?{re.escape(key)}\b", l)), 1)
@@ -566,7 +566,8 @@ def load_file(session: Session, actor: str, path: str, reason: str, *, chapter: 
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(_("cannot read procedure file {path!r}: {error}").format(
-            path=path, error=getattr(exc, "strerror", None) or exc)) from None
+            path=path, error=reasons.os_error(exc, exc.strerror or str(exc)) if isinstance(exc, OSError)
+            else _("it is not UTF-8 text") if i18n.chinese() else exc)) from None
     proc = parse(text, path)
     latest = _latest(session)
     if latest is not None and latest.checksum == hashlib.sha256(text.encode()).hexdigest():

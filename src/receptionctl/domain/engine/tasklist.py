@@ -82,9 +82,26 @@ class TaskView:
         return (self.title_zh or self.title) if chinese() else self.title
 
     @property
+    def name(self) -> str:
+        """How a sentence names the task (see task_name)."""
+        return task_name(self.key, self.title, self.title_zh)
+
+    @property
     def shown_due(self) -> str:
         """`due_in_words` in the run's language (the JSON keeps the English words)."""
         return shown_words(self.due_in_words)
+
+
+_DETAILS = re.compile(r"\s*[（(][^（）()]*[）)]")
+
+
+def task_name(key: str, title: str, title_zh: str | None) -> str:
+    """How a sentence names a task, among others ("missed: …"): in English its key, as the
+    procedure names it (confirm-details); in Chinese its Chinese title (else its title) without
+    the details in brackets (确认来访信息), never its key."""
+    if not chinese():
+        return key
+    return _DETAILS.sub("", title_zh or title).strip() or title_zh or title
 
 
 # -- the due time in words ------------------------------------------------------------------

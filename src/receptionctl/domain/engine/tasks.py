@@ -31,9 +31,9 @@ from receptionctl.domain.core.due import parse_every
 from receptionctl.domain.engine.events import ALSO_CLOSES, EVENTS, STAGE_OPENS, Event, OpenedTask, Outcome
 from receptionctl.domain.engine.procedure import STAGES, Procedure, TaskSpec, by_id, current
 from receptionctl.domain.engine.schedule import context, due_for, event_anchored, fit_schedule
-from receptionctl.domain.engine.tasklist import PER_VISIT, TaskView, get_task
+from receptionctl.domain.engine.tasklist import PER_VISIT, TaskView, get_task, task_name
 from receptionctl.errors import BadInput, NotAllowed, Refused
-from receptionctl.i18n import N_, _, code
+from receptionctl.i18n import N_, _, code, code_in
 from receptionctl.store.tables.common import Task, Visit
 from receptionctl.store.tables.visits import Assignment, Plan
 
@@ -107,6 +107,17 @@ def _fill(text: str | None, fields: dict) -> str | None:
     return string.Formatter().vformat(text, (), _Fields(fields))
 
 
+# event data that are stored codes (an incident's kind and severity, a feedback's channel, an outcome)
+_CODE_FIELDS = frozenset({"kind", "severity", "channel", "outcome", "was"})
+
+
+def _fill_zh(text: str | None, fields: dict) -> str | None:
+    """A Chinese title filled in: the codes among the event's data in Chinese too ("高", not "high"),
+    whatever the language of the run that opens the task (the title is stored, for every reader)."""
+    return _fill(text, {k: code_in("zh-CN", v, k) if k in _CODE_FIELDS and isinstance(v, str) else v
+                        for k, v in fields.items()})
+
+
 def _open_task(session: Session, visit_id: int, key: str) -> int | None:
     """The id of the visit's open task with this key, if any."""
     return session.scalars(select(Task.id).where(Task.visit_id == visit_id, Task.key == key,
@@ -133,7 +144,7 @@ def _open_for_event(session: Session, visit, spec: TaskSpec, event: Event, rules
         owner = next((r for r in (spec.owner, *spec.owner_fallback) if r in assigned), spec.owner)
     fields = {**rules, **event.data}
     row = Task(visit_id=visit.id, key=key, stage=spec.stage, title=_fill(spec.title, fields),
-               title_zh=_fill(spec.title_zh, fields), owner=owner, due_expr=spec.due, repeat=None,
+               title_zh=_fill_zh(spec.title_zh, fields), owner=owner, due_expr=spec.due, repeat=None,
                seq=_next_seq(session, visit.id, key),
                due_at=due_for(spec.due, visit, rules, cal, event_at=now), state="open", created_at=now)
     session.add(row)
@@ -300,7 +311,7 @@ def conditions_changed(session: Session, visit, proc: Procedure, nda: bool, acto
     return closed
 
 
-def mark_missed(session: Session, visit) -> list[tuple[int, str]]:
+def mark_missed(session: Session, visit) -> list[tuple[int, str, str]]:
     """At completion: preparation and reception-day tasks of the procedure still open and
     due by the end of the visit are missed (a task due later, such as archiving the
     video, stays open). They count against compliance; each may still be done, late."""
@@ -310,7 +321,7 @@ def mark_missed(session: Session, visit) -> list[tuple[int, str]]:
     for t in rows:
         t.state, t.done_by, t.note = "missed", None, _("still open when the visit was completed")
     session.flush()
-    return [(t.id, t.key) for t in rows]
+    return [(t.id, t.key, task_name(t.key, t.title, t.title_zh)) for t in rows]
 
 
 # -- closing ------------------------------------------------------------------------------

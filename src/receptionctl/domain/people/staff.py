@@ -8,6 +8,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
+from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock, find, notify, policy
 from receptionctl.domain.core.vocab import StaffRole, check_username
 from receptionctl.errors import BadInput, Refused
@@ -124,7 +125,7 @@ def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = Non
         problem = policy.channel_problem(notify_url)
         if problem:
             raise BadInput(_("notification channel {url!r} is not a URL Apprise can use: {problem}").format(
-                url=notify.mask(notify_url), problem=problem), hint=_("see Apprise's URL syntax: "
+                url=notify.mask(notify_url), problem=reasons.channel(problem)), hint=_("see Apprise's URL syntax: "
                                                                       "https://github.com/caronc/apprise/wiki"))
     before = get_staff(session, row.username)
     roles = (set(before.roles) | set(add_roles)) - set(remove_roles)

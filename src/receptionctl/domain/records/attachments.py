@@ -36,6 +36,7 @@ from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
+from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock, policy
 from receptionctl.domain.core.secrets import KEY_CHECK
 from receptionctl.errors import BadInput, NotFound, Refused, StorageError
@@ -312,7 +313,8 @@ def _check_file(text: str, kind: str, allowed: tuple[str, ...], max_bytes: int, 
             head = fh.read(64)
         looks = _looks_like(path, head)
     except OSError as exc:
-        raise BadInput(_("file {file!r} cannot be read: {reason}").format(file=text, reason=exc.strerror)) from None
+        raise BadInput(_("file {file!r} cannot be read: {reason}").format(
+            file=text, reason=reasons.os_error(exc, exc.strerror))) from None
     if looks not in EXPECTED[ext]:
         raise BadInput(_("file {file!r} is not what its extension .{ext} says: expected {expected}, but the content "
                          "looks like {looks}").format(file=text, ext=ext,
@@ -413,7 +415,7 @@ def add(session: Session, actor: str, files: Iterable[str], *, visit_id: int | N
         stored = [_write_blob(root, c.path) for c in checked]
     except OSError as exc:
         raise StorageError(_("cannot store the file in {folder}: {reason}").format(
-            folder=root, reason=exc.strerror or exc)) from None
+            folder=root, reason=reasons.os_error(exc, exc.strerror or str(exc)))) from None
     hashes = {sha for sha, _new in stored}
     known = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(hashes)).distinct()))
     now = clock.now()
@@ -521,7 +523,8 @@ def get(session: Session, actor: str, attachment_id: int, output: Path | None = 
             except OSError:
                 pass
     except OSError as exc:
-        raise StorageError(_("cannot write {file}: {reason}").format(file=dest, reason=exc.strerror or exc)) from None
+        raise StorageError(_("cannot write {file}: {reason}").format(
+            file=dest, reason=reasons.os_error(exc, exc.strerror or str(exc)))) from None
     _audit(session, actor, "attachment.get", row, restricted, to=str(dest.absolute()))
     return _view(row), dest
 
@@ -628,7 +631,8 @@ def verify(session: Session) -> StoreCheck:
         except FileNotFoundError:
             ok, what = False, N_("{attachments}: file {file} is missing")
         except OSError as exc:
-            ok, what, reason = False, N_("{attachments}: file {file} cannot be read ({reason})"), exc.strerror
+            ok, what, reason = False, N_("{attachments}: file {file} cannot be read ({reason})"), reasons.os_error(
+                exc, exc.strerror)
         if not ok:
             problems.append(_(what).format(attachments=_named(who), file=shown(sha), reason=reason))
             bad.extend(i for i, _name in who)

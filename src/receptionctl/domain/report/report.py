@@ -16,7 +16,7 @@ from sqlmodel import select
 from receptionctl import i18n
 from receptionctl.domain.cases import cases as service_cases
 from receptionctl.domain.cases.cases import CaseDigest
-from receptionctl.domain.core import clock, lifecycle, policy
+from receptionctl.domain.core import clock, lifecycle, policy, stored
 from receptionctl.domain.core.alerts import CRITICAL, NORMAL, Alert
 from receptionctl.domain.core.base import MAX_HOURS
 from receptionctl.domain.core.calendar import calendar_for
@@ -288,7 +288,7 @@ def _incident_alerts(session: Session, w: _Window) -> list[Alert]:
 def _plan_alerts(session: Session, views: list[VisitView]) -> list[Alert]:
     """Plans needing approval again; the window's open visits with no host."""
     out = [_alert("reapproval", N_("visit {visit} ({client}): plan needs approval again ({why})"), visit_id,
-                  visit=visit_id, client=client, why=why)
+                  visit=visit_id, client=client, why=stored.change(why))
            for visit_id, client, why in session.execute(
                select(Visit.id, Client.name, Plan.reapproval)
                .join(Plan, Plan.visit_id == Visit.id)

@@ -114,12 +114,12 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
             "`task done TASK --at WHEN`",
             "{n} preparation or reception-day tasks were missed: {tasks}; record one done late with "
             "`task done TASK --at WHEN`", len(missed)).format(
-                n=len(missed), tasks=_(", ").join(_("{key} (task {task})").format(key=key, task=tid)
-                                                  for tid, key in missed)))
+                n=len(missed), tasks=_(", ").join(_("{key} (task {task})").format(key=name, task=tid)
+                                                  for tid, _key, name in missed)))
     session.flush()
     audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status,
-                                                   "missed": [key for _tid, key in missed]})
+                                                   "missed": [key for _tid, key, _name in missed]})
     return Done(get_view(session, visit_id), warnings)
 
 
