@@ -173,9 +173,9 @@ def test_plan_change_notes_are_said_in_chinese_and_stay_english_in_json(crew):
     assert [change(n) for n in notes] == notes  # English: as stored
     i18n.setup("zh-CN")
     assert [change(n) for n in notes] == [
-        "批准后有改动：修改了住宿", "修改了预算、人均餐标（原为已批准）", "新增日程项“Welcome”", "更换接待人：li（B角 wang）",
+        "批准后有改动：修改了住宿", "修改了预算、人均餐标（原为已批准）", "新增日程项“Welcome”", "更换主接待人：li（B角 wang）",
         "取消讲解员（原为 chen）", "改期：由 2026-12-01 10:00 改为 2026-12-02 10:00",
-        "地点：Room 301 → Hall、事由：商务洽谈 → 参观考察", "未经审批的来访，在前台登记入场", "as agreed with the client"]
+        "地点：Room 301 → Hall、事由：商务洽谈 → 参观考察", "未经审批的来访，在前台签到", "as agreed with the client"]
     crew("--as", "li", "visit", "new", "--client", "Acme", "--at", "2026-12-01 10:00", "--purpose", "talk",
          "--headcount", "3")
     crew("--as", "li", "plan", "item", "1", "--at", "2026-12-01 10:00", "--title", "Welcome")
