@@ -234,7 +234,8 @@ def _print_feedback(f) -> None:
     print_fields([(N_("visit"), f.visit_id), (N_("client"), f.client), (N_("score"), f"{f.score}" + (
         _(" (excellent)") if f.excellent else _(" (UNDER THE RED LINE)") if f.below_red_line else "")),
         (N_("channel"), code(f.channel)), (N_("intent"), code(f.intent)), (N_("comment"), f.comment),
-        (N_("suggestion"), f.suggestion), (N_("received"), f.at), (N_("recorded by"), f.by)],
+        (N_("suggestion"), f.suggestion), (N_("received"), f.at),
+        *([(N_("replaced"), f.replaced_at)] if f.replaced_at else []), (N_("recorded by"), f.by)],
         title=_("Feedback of visit {visit}").format(visit=f.visit_id))
     if f.answers:
         import sys

@@ -59,6 +59,9 @@ class FeedbackView:
     # the form's answers, in the order of its questions; () for a score given as a number;
     # None where they are not read (the visit sheet)
     answers: tuple[AnswerView, ...] | None = None
+    # when the form was last replaced (`at` stays the time the first form was received: the
+    # satisfaction of the month it came in does not move to the month of the correction)
+    replaced_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def _text(value: str | None, option: str) -> str | None:
 
 def feedback_view(f, rules, answers: tuple[AnswerView, ...] | None = None) -> FeedbackView:
     return FeedbackView(f.visit_id, f.score, f.channel, f.intent, f.comment, f.suggestion, f.at, f.by,
-                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"], answers=answers)
+                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"], answers=answers,
+                        replaced_at=f.replaced_at)
 
 
 def questions_of(session: Session, visit) -> tuple[QuestionSpec, ...]:
@@ -255,8 +259,11 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
     rules = policy.load(session)
     before = _remove_form(session, old, visit_id) if old is not None else None
     now = clock.now()
+    # a replaced form is a correction: it keeps the time the form was received, so that the
+    # measures of that month keep it (the audit log has the old form and the moment of the change)
     row = Feedback(visit_id=visit_id, score=score, channel=channel, intent=intent, comment=comment,
-                   suggestion=suggestion, at=now, by=actor)
+                   suggestion=suggestion, at=before["at"] if before else now, by=actor,
+                   replaced_at=now if before else None)
     session.add(row)
     session.flush()
     session.add_all([FeedbackAnswer(visit_id=visit_id, key=k, value=str(v)) for k, v in given.items()])
