@@ -277,7 +277,14 @@ def evaluate(
     strengths: Annotated[str, typer.Option("--strengths", help="What went well.")],
     weaknesses: Annotated[str, typer.Option("--weaknesses", help="What went less well.")],
     improvements: Annotated[str, typer.Option("--improvements", help="What to do better next time.")],
-    cost: Annotated[Optional[str], typer.Option("--cost", metavar="AMOUNT", help="What the reception cost.")] = None,
+    cost: Annotated[Optional[str], typer.Option("--cost", metavar="AMOUNT", help="What the reception cost, as a "
+                                                "whole (with the two costs below: their sum).")] = None,
+    reception_cost: Annotated[Optional[str], typer.Option(
+        "--reception-cost", metavar="AMOUNT", help="The reception cost: venue, catering, lodging, transport, "
+                                                  "people (seed 000).")] = None,
+    material_cost: Annotated[Optional[str], typer.Option(
+        "--material-cost", metavar="AMOUNT", help="The material cost: brochures, gifts, stationery, samples "
+                                                 "bought or used (seed 000).")] = None,
     *,
     out: Output,
 ) -> None:
@@ -286,7 +293,7 @@ def evaluate(
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
-                  cost=cost)
+                  cost=cost, reception_cost=reception_cost, material_cost=material_cost)
     out.done(done, _("evaluation of visit {visit} written").format(visit=visit))
 
 

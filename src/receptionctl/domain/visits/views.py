@@ -19,7 +19,7 @@ from receptionctl.domain.visits import clashes, followups, reception
 from receptionctl.domain.visits.visits import Assigned, VisitView, assignments, get_view
 from receptionctl.i18n import ngettext
 from receptionctl.store.tables.common import Visit
-from receptionctl.store.tables.visits import Evaluation, Feedback
+from receptionctl.store.tables.visits import Evaluation, Feedback, Plan
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
     rules = policy.load(session)
     fb = session.get(Feedback, visit_id)
     ev = session.get(Evaluation, visit_id)
+    plan = session.get(Plan, visit_id) if ev else None
     files = attachments.for_target(session, visit_id=visit_id)
     return VisitDetail(
         **view.__dict__,
@@ -78,7 +79,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
         notes=tuple(list_notes(session, visit_id=visit_id)),
         open_promises=tuple(list_notes(session, client_id=row.client_id, open_promises=True)),
         feedback=followups.show_feedback(session, visit_id) if fb else None,  # with its answers
-        evaluation=followups.evaluation_view(ev) if ev else None,
+        evaluation=followups.evaluation_view(ev, plan.budget if plan else None) if ev else None,
         outcome=followups.outcome_view(session, visit_id) if row.outcome else None,
         completed_at=row.completed_at,
         closed_at=row.closed_at,
