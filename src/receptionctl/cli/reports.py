@@ -192,6 +192,22 @@ def _print_kpi(result, by: "KpiBy | None", first, last) -> None:
     print_table(table, ([("group", _KPI_BY[by.value])] if by else []) + columns,
                 title=_("Reception measures {first} to {last} (before: {previous_first} to {previous_last})").format(
                     first=first, last=last, previous_first=result.previous_first, previous_last=result.previous_last))
+    _print_funnel(result.funnel)
+
+
+def _print_funnel(funnel) -> None:
+    """The follow-up pipeline's stages: reached in the period and before, open at its end."""
+    import sys
+
+    from receptionctl.domain.visits.pipeline import stage_label
+    from receptionctl.i18n import _
+    from receptionctl.render.output import print_table
+
+    sys.stdout.write("\n")
+    print_table([{"stage": stage_label(f.stage), "reached": f.reached, "previous": f.reached_previous,
+                  "open": "-" if f.open is None else f.open} for f in funnel],
+                [("stage", N_("Stage")), ("reached", N_("Reached")), ("previous", N_("Before")),
+                 ("open", N_("Open at the end"))], title=_("Follow-up pipeline"))
 
 
 class ReviewFormat(str, Enum):

@@ -91,6 +91,9 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
         if f.intent:
             feedback = _("{feedback}, intent {intent}").format(feedback=feedback, intent=code(f.intent, "intent"))
         pairs.append((N_("feedback"), feedback))
+    for r in d.feedback_requests:
+        pairs.append((N_("questionnaire"), _("mailed to {contact} ({lang}) {at}: {state}").format(
+            contact=r.contact or "-", lang=r.lang, at=text(r.at), state=code(r.state, "notify") if r.state else "-")))
     if d.keeps_open:
         pairs.append((N_("closes when"), _("; ").join(d.keeps_open)))
     if d.archive_label:

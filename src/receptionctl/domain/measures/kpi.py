@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain.core import lifecycle, policy
+from receptionctl.domain.visits import pipeline
 from receptionctl.domain.visits.followups import converted
 from receptionctl.store.tables.common import Client, ServiceCase, Staff, Task, Visit
 from receptionctl.store.tables.visits import Assignment, Evaluation, Feedback, Plan
@@ -94,6 +95,9 @@ class Kpi:
     conversion_window_days: int
     measures: tuple[Measure, ...]  # the whole company
     groups: tuple[KpiGroup, ...] = ()  # with `by`: one per value
+    # the follow-up pipeline's stage funnel (seed 001, issue 26): per stage, the opportunities that
+    # reached it in the period and in the one before, and those open at it at the period's end
+    funnel: tuple[pipeline.FunnelStage, ...] = ()
 
 
 @dataclass
@@ -260,7 +264,8 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
     if by is not None:
         keys = sorted({k for _, k in raw}, key=lambda k: (k is None, str(k)))
         groups = tuple(KpiGroup(k, _measures(whole(True, {k}), whole(False, {k}))) for k in keys)
-    return Kpi(first, last, prev_first, prev_last, by, rules["excellent_score"], window, measures, groups)
+    return Kpi(first, last, prev_first, prev_last, by, rules["excellent_score"], window, measures, groups,
+               pipeline.funnel(session, prev_start, start, end))
 
 
 def _cases_and_tasks(session: Session, by: str | None, span: dict, at) -> None:

@@ -22,6 +22,7 @@ from receptionctl.domain.core.vocab import Channel, Intent, Outcome
 from receptionctl.domain.engine import Event
 from receptionctl.domain.engine.procedure import QuestionSpec
 from receptionctl.domain.people.clients import resolve_client
+from receptionctl.domain.visits import pipeline, survey
 from receptionctl.domain.visits.visits import VISIT_WRITE, get_view
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code, ngettext
@@ -137,6 +138,7 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
     audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status,
                                                    "missed": [key for _tid, key in missed]})
+    warnings += survey.on_completed(session, actor, visit)  # the questionnaire to the main contact (policy)
     return Done(get_view(session, visit_id), warnings)
 
 
@@ -295,6 +297,8 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
                         "suggestion": suggestion, "answers": given or None,
                         "investigation_task": investigating if view.below_red_line else None})
     outbox.emit(session, "feedback.add", {"visit_id": visit_id, "client": client, "score": score, "channel": channel, "intent": intent, "red_line": view.below_red_line, "red_line_score": rules["red_line_score"], "replaced": before is not None, "by": actor})
+    if intent:  # a cooperation intention feeds the client's opportunity (the follow-up pipeline)
+        warnings += pipeline.feed(session, actor, visit, intent)
     if maybe_close(session, actor, visit):
         warnings.append(_closed(visit_id))
     return Done(view, warnings)
@@ -401,6 +405,18 @@ def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note:
     session.flush()
     audit.record(session, actor, "visit.outcome", "visit", visit_id, visit_id=visit_id, before=before,
                  after={"outcome": outcome, "outcome_at": visit.outcome_at, "note": visit.outcome_note})
+    # the client's opportunity (the follow-up pipeline): an intention feeds it, won or lost ends it
+    # and the follow-up chain of the client's other visits, which may close them
+    ended: list[int] = []
+    if outcome == "intent":
+        warnings += pipeline.feed(session, actor, visit, "intent")
+    else:
+        said, ended = pipeline.end(session, actor, visit, outcome)
+        warnings += said
+    for other in ended:
+        row = session.get(Visit, other)
+        if other != visit_id and maybe_close(session, actor, row):
+            warnings.append(_closed(other))
     if maybe_close(session, actor, visit):
         warnings.append(_closed(visit_id))
     return Done(outcome_view(session, visit_id), warnings)
@@ -535,14 +551,16 @@ def maybe_close(session: Session, actor: str, visit) -> bool:
 
 def followup_due(session: Session, *, owner: str | None = None, within_days: int = 3,
                  hide_restricted: bool = False):
-    """Open follow-up tasks, and the steps of service cases, overdue or due within the window:
-    overdue first, then by due time."""
+    """Open follow-up tasks (the next steps of the client's opportunities among them), and the
+    steps of service cases, overdue or due within the window: by priority (high first; a
+    visit's tasks have its client's opportunity's, a case's steps its severity's), then by due
+    time."""
 
     if within_days < 0 or within_days > 366:
         raise BadInput(_("--within {days} is not valid: expected 0 to 366 days").format(days=within_days))
     return engine.list_tasks(session, owner=owner, stages=("followup", "case"), state="open",
                              due_before=clock.now() + timedelta(days=within_days, microseconds=1),
-                             hide_restricted=hide_restricted)
+                             hide_restricted=hide_restricted, by_priority=True)
 
 
 def list_feedback(session: Session, *, visit_id: int | None = None, client: str | None = None,

@@ -15,7 +15,7 @@ from receptionctl.domain.cases import cases
 from receptionctl.domain.core import policy
 from receptionctl.domain.people.notes import list_notes
 from receptionctl.domain.records import attachments
-from receptionctl.domain.visits import clashes, followups, reception
+from receptionctl.domain.visits import clashes, followups, reception, survey
 from receptionctl.domain.visits.visits import Assigned, VisitView, assignments, get_view
 from receptionctl.i18n import ngettext
 from receptionctl.store.tables.common import Visit
@@ -40,6 +40,7 @@ class VisitDetail(VisitView):
     archive_label: str | None = None  # "client name – reception date", once closed
     keeps_open: tuple[str, ...] = ()  # what a completed visit still waits for
     attachments: tuple = ()  # AttachmentView: photos, video, forms, minutes ... (records, issue 16)
+    feedback_requests: tuple = ()  # RequestView: the questionnaire mailed to the client (issue 26)
     notice_shown: str | None = field(default=None, compare=False, metadata={"json": False})  # `notice`, translated
 
 
@@ -87,6 +88,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
                        + attachments.summary(files) if row.status == "closed" else None),
         keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
         attachments=tuple(files),
+        feedback_requests=survey.requests_of(session, visit_id),
     )
 
 
