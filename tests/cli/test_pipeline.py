@@ -209,8 +209,8 @@ def test_an_opportunity_left_at_one_stage_is_an_alert(team):
 
 
 def test_the_pipeline_in_chinese(team):
-    run = team("--lang", "zh-CN", "--as", "li", "followup", "stage", "Acme", "--to", "proposal", "--next", "明天 10点",
-               env=LATER)
+    run = team("--lang", "zh-CN", "--as", "li", "followup", "stage", "Acme", "--to", "方案提交", "--next", "明天 10点",
+               "--priority", "高", env=LATER)
     assert "方案提交" in run.stdout
     listed = team("--lang", "zh-CN", "followup", "pipeline", env=LATER).stdout
     assert "方案提交" in listed and "高" in listed

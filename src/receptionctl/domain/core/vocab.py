@@ -224,6 +224,7 @@ CODES = (
     N_("code|won"), N_("code|lost"),
     # the stages of an opportunity (won and lost as above; priorities as the severities)
     N_("code|stage|first-contact"), N_("code|stage|needs"), N_("code|stage|proposal"), N_("code|stage|negotiation"),
+    N_("code|first-contact"), N_("code|needs"), N_("code|proposal"), N_("code|negotiation"),  # `--to 方案提交`
     # who is on site
     N_("code|guest"), N_("code|walk-in"), N_("code|pass"),
 )
