@@ -127,6 +127,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
+def translated(message: str, lang: str) -> str:
+    """`message` in `lang` (one of LANGS), whatever the run's language: for words written for
+    someone else than the person running the command (a mail to a client, a task's Chinese
+    title). English, and a language without a catalogue, give the message itself."""
+    if not message or lang not in _FOLDER:
+        return message
+    return _catalogue(_FOLDER[lang]).gettext(message)
+
+
 def N_(message: str) -> str:
     """Marks a text for the catalogue; translated where it is shown."""
     return message

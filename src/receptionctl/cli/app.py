@@ -310,9 +310,11 @@ app.command("outcome", short_help="Record a visit's outcome: won, lost or intent
             "the conversion window counts as converted. "
             "Example: receptionctl outcome 7 won --note \"contract signed\"")(followups.outcome)
 ORDER.append("evaluate")
-app.command("evaluate", short_help="Write a visit's evaluation: strengths, weaknesses, cost.", help="Write the evaluation: strengths, weaknesses, improvements, cost. "
+app.command("evaluate", short_help="Write a visit's evaluation: strengths, weaknesses, cost.", help="Write the evaluation: strengths, weaknesses, improvements, and what the reception "
+            "cost: the reception cost and the material cost apart, whose sum is set against the plan's "
+            "budget, or --cost as a whole. "
             "Example: receptionctl evaluate 7 --strengths \"Well prepared\" --weaknesses \"Lunch was late\" "
-            "--improvements \"Book the canteen a day ahead\" --cost 3200")(followups.evaluate)
+            "--improvements \"Book the canteen a day ahead\" --reception-cost 2600 --material-cost 600")(followups.evaluate)
 _lazy("followup", followups.followup_app)
 _lazy("case", cases.app)
 _lazy("log", cases.log_app)

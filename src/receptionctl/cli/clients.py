@@ -8,7 +8,7 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import RevealOpt, complete_client, record_id, state
 from receptionctl.cli.output import Output, output_options
-from receptionctl.domain.core.vocab import Tier
+from receptionctl.domain.core.vocab import MailLanguage, Tier
 from receptionctl.i18n import N_, _, code
 
 client_app = Typer(rich_markup_mode=None, help="Clients: the organisations you receive.", no_args_is_help=True)
@@ -104,6 +104,9 @@ def contact_add(
     id_number: Annotated[
         Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted at rest, shown masked.")
     ] = None,
+    language: Annotated[Optional[MailLanguage], typer.Option(
+        "--language", help="The language mail to them is written in, such as the feedback questionnaire (default: "
+                           "the policy's feedback_language).")] = None,
     *,
     out: Output,
 ) -> None:
@@ -114,7 +117,7 @@ def contact_add(
         view = add_contact(
             session, st.actor, client, name, title=title, phone=phone, email=email, diet=diet,
             transport=transport, needs=needs, id_number=id_number,
-            cipher=st.cipher,
+            cipher=st.cipher, lang=language.value if language else None,
         )
     out.done(view, _("contact {id} added to client {client}: {name}, ID {id_number}").format(
         id=view.id, client=view.client_id, name=view.name, id_number=view.id_number) if view.id_number else
@@ -173,6 +176,9 @@ def contact_edit(
     needs: Annotated[Optional[str], typer.Option("--needs", help="Other special needs.")] = None,
     id_number: Annotated[Optional[str], typer.Option("--id-number", help="Identity-card number: encrypted at "
                                                      "rest, shown masked; \"\" removes it.")] = None,
+    language: Annotated[Optional[str], typer.Option(
+        "--language", metavar="zh-CN|en", help="The language mail to them is written in; \"\" clears it (the "
+                                               "policy's feedback_language applies).")] = None,
     *,
     out: Output,
 ) -> None:
@@ -181,7 +187,8 @@ def contact_edit(
     st = state(ctx)
     with st.session(write=True) as session:
         view = edit_contact(session, st.actor, contact, cipher=st.cipher, id_number=id_number, name=name,
-                            title=title, phone=phone, email=email, diet=diet, transport=transport, needs=needs)
+                            title=title, phone=phone, email=email, diet=diet, transport=transport, needs=needs,
+                            lang=language)
     out.done(view, _("contact {id} changed: {name}").format(id=view.id, name=view.name))
 
 

@@ -7,10 +7,20 @@ import typer
 
 from receptionctl.cli import ask
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import MineOpt, complete_client, complete_user, owner_filter, record_id, state, when, whole
+from receptionctl.cli.common import (
+    WHEN_FORMS,
+    MineOpt,
+    complete_client,
+    complete_user,
+    owner_filter,
+    record_id,
+    state,
+    when,
+    whole,
+)
 from receptionctl.cli.output import Output, output_options
 from receptionctl.cli.visits import VisitArg
-from receptionctl.domain.core.vocab import Channel, Intent, Outcome
+from receptionctl.domain.core.vocab import Channel, Intent, MailLanguage, Outcome, PipelineStage, Priority
 from receptionctl.i18n import N_, _, chinese, code
 
 feedback_app = Typer(rich_markup_mode=None, help="The client-reception feedback form.", no_args_is_help=True)
@@ -188,6 +198,34 @@ def _ask(questions, given: dict) -> dict:
     return answers
 
 
+@feedback_app.command("request", help="Mail the visit's feedback questionnaire to the client (the "
+                      "feedback request after the service): to the main contact (the client's first contact person) "
+                      "or --contact, in their language (else the policy's feedback_language), with the policy's "
+                      "feedback_form_url and reply address; queued now, sent by `notify send` through the smtp "
+                      "setting. A completed visit sends it by itself when the policy's feedback_request is on. The "
+                      "callback task stays: the host still calls. Example: receptionctl feedback request 7")
+@output_options
+def feedback_request(
+    ctx: typer.Context,
+    visit: VisitArg,
+    contact: Annotated[Optional[int], typer.Option("--contact", metavar="CONTACT", parser=record_id,
+                                                   help="Another contact of the client (see `contact list CLIENT`) "
+                                                        "than the main one.")] = None,
+    language: Annotated[Optional[MailLanguage], typer.Option("--language", help="The mail's language, instead of the "
+                                                                              "contact's own.")] = None,
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.visits.survey import request
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = request(session, st.actor, visit, contact, language.value if language else None)
+    out.done(done, lambda r: _("feedback questionnaire of visit {visit} queued to {contact} ({lang}), notification "
+                               "{message}: `notify send` mails it").format(visit=r.visit_id, contact=r.contact,
+                                                                          lang=r.lang, message=r.message_id))
+
+
 FEEDBACK_COLUMNS = [("visit_id", N_("Visit")), ("client", N_("Client")), ("at", N_("Received")), ("score", N_("Score")),
                     ("mark", ""), ("channel", N_("Channel")), ("intent", N_("Intent")), ("comment", N_("Comment"))]
 
@@ -236,7 +274,8 @@ def _print_feedback(f) -> None:
     print_fields([(N_("visit"), f.visit_id), (N_("client"), f.client), (N_("score"), f"{f.score}" + (
         _(" (excellent)") if f.excellent else _(" (UNDER THE RED LINE)") if f.below_red_line else "")),
         (N_("channel"), code(f.channel)), (N_("intent"), code(f.intent)), (N_("comment"), f.comment),
-        (N_("suggestion"), f.suggestion), (N_("received"), f.at), (N_("recorded by"), f.by)],
+        (N_("suggestion"), f.suggestion), (N_("received"), f.at),
+        *([(N_("replaced"), f.replaced_at)] if f.replaced_at else []), (N_("recorded by"), f.by)],
         title=_("Feedback of visit {visit}").format(visit=f.visit_id))
     if f.answers:
         import sys
@@ -280,7 +319,14 @@ def evaluate(
     strengths: Annotated[str, typer.Option("--strengths", help="What went well.")],
     weaknesses: Annotated[str, typer.Option("--weaknesses", help="What went less well.")],
     improvements: Annotated[str, typer.Option("--improvements", help="What to do better next time.")],
-    cost: Annotated[Optional[str], typer.Option("--cost", metavar="AMOUNT", help="What the reception cost.")] = None,
+    cost: Annotated[Optional[str], typer.Option("--cost", metavar="AMOUNT", help="What the reception cost, as a "
+                                                "whole (with the two costs below: their sum).")] = None,
+    reception_cost: Annotated[Optional[str], typer.Option(
+        "--reception-cost", metavar="AMOUNT", help="The reception cost: venue, catering, lodging, transport, "
+                                                  "people.")] = None,
+    material_cost: Annotated[Optional[str], typer.Option(
+        "--material-cost", metavar="AMOUNT", help="The material cost: brochures, gifts, stationery, samples "
+                                                 "bought or used.")] = None,
     *,
     out: Output,
 ) -> None:
@@ -290,12 +336,15 @@ def evaluate(
     st = state(ctx)
     with st.session(write=True) as session:
         done = do(session, st.actor, visit, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
-                  cost=cost)
+                  cost=cost, reception_cost=reception_cost, material_cost=material_cost)
         step = out.next_step(next_step, session, visit)
     out.done(done, _("evaluation of visit {visit} written").format(visit=visit), next=step)
 
 
-@followup_app.command("due", short_help="Open follow-up work: overdue first, then by due time.", help="Open follow-up tasks, and the steps of service cases, overdue or due within the window: overdue first, then by due time. "
+@followup_app.command("due", short_help="Open follow-up work: overdue first, then by due time.", help="Open follow-up tasks (the next steps of the clients' opportunities among them), "
+                      "and the steps of service cases, overdue or due within the window: high priority first, then "
+                      "medium, then low, each by due time (a visit's tasks take the priority of its client's open "
+                      "opportunity, a case's steps their severity's). "
                       "Example: receptionctl followup due --owner li.na --within 3")
 @output_options(wide=True)
 def followup_due(
@@ -315,4 +364,128 @@ def followup_due(
     with st.session() as session:
         views = due(session, owner=owner, within_days=within,
                     hide_restricted=not sees_staff_complaints(session, st.actor))
-    out.table(views, TASK_COLUMNS, rows=lambda: task_rows(views), empty=N_("No tasks due."))
+    columns = [*TASK_COLUMNS[:3], ("priority", N_("Priority")), *TASK_COLUMNS[3:]]
+    out.table(views, columns, rows=lambda: task_rows(views), empty=N_("No tasks due."))
+
+
+# -- the follow-up pipeline: a client's opportunity through its stages ----------------
+@followup_app.command("stage", help="Move a client's opportunity through the follow-up pipeline: "
+                      "first contact, needs (confirmed), proposal (submitted), negotiation, then won or lost; each "
+                      "stage with its date and owner, the opportunity with a priority and the date of its next step, "
+                      "which becomes a follow-up task of its owner. A client without an open opportunity gets one, "
+                      "at first contact. At the stage it is at, it takes a new next date, priority, owner or note. "
+                      "Won or lost ends it and the follow-up chain of the client's visits (the proposal, the second "
+                      "meeting, the weekly updates: their open tasks are skipped, saying why). "
+                      "Example: receptionctl followup stage Huaxin --to proposal --next +3d --priority high "
+                      "--note \"send the draft framework agreement\"")
+@output_options
+def followup_stage(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(metavar="CLIENT", autocompletion=complete_client,
+                                          help="The client (id, name, or a unique part of it).")],
+    to: Annotated[PipelineStage, typer.Option("--to", help="The stage it reaches: first-contact, needs, proposal, "
+                                                          "negotiation, won or lost.")],
+    next_at: Annotated[Optional[str], typer.Option("--next", metavar="WHEN", help="The date of the next step (needed "
+                                                   "but with won and lost, which end it). " + WHEN_FORMS)] = None,
+    priority: Annotated[Optional[Priority], typer.Option("--priority", help="high, medium or low (a new opportunity: "
+                                                         "high for a VIP client, medium for a key one, else low).")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user,
+                                                 help="Who follows it up (a new opportunity: the host of the "
+                                                      "client's latest visit, else you).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="The next step, in words.")] = None,
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.visits.work import stage
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        done = stage(session, st.actor, client, to.value, next_at=when(next_at, session) if next_at else None,
+                     priority=priority.value if priority else None, owner=owner, note=note)
+    out.done(done, _said_stage)
+
+
+def _said_stage(o) -> str:
+    from receptionctl.domain.visits.pipeline import stage_label
+    from receptionctl.render.output import text
+
+    if o.closed_at is not None:
+        return _("opportunity {id} of {client}: {stage}").format(id=o.id, client=o.client, stage=code(o.stage))
+    return _("opportunity {id} of {client}: {stage}, {priority} priority, next step {next} ({owner})").format(
+        id=o.id, client=o.client, stage=stage_label(o.stage), priority=code(o.priority), next=text(o.next_at),
+        owner=o.owner or "-")
+
+
+PIPELINE_COLUMNS = [("id", N_("ID")), ("client", N_("Client"), "text 6"), ("stage", N_("Stage")),
+                    ("priority", N_("Priority")), ("next_at", N_("Next step")), ("mark", ""), ("owner", N_("Owner")),
+                    ("stage_at", N_("Since")), ("note", N_("Note"), "text 9 24")]
+
+
+@followup_app.command("pipeline", help="The clients' opportunities (open ones unless --all or --stage won/lost): "
+                      "high priority first, then by the date of the next step; ! marks a next step overdue. "
+                      "Example: receptionctl followup pipeline --stage proposal --json")
+@output_options(wide=True)
+def followup_pipeline(
+    ctx: typer.Context,
+    stage: Annotated[Optional[PipelineStage], typer.Option("--stage", help="Only the opportunities at this "
+                                                                          "stage.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user,
+                                                 help="Only those this person follows up.")] = None,
+    mine: MineOpt = False,
+    client: Annotated[Optional[str], typer.Option("--client", autocompletion=complete_client,
+                                                  help="Only this client's.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also those won or lost.")] = False,
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.visits.pipeline import list_opportunities
+
+    owner = owner_filter(ctx, owner, mine)
+    with state(ctx).session() as session:
+        views = list_opportunities(session, stage=stage.value if stage else None, owner=owner, client=client,
+                                   ended=all_)
+    out.table(views, PIPELINE_COLUMNS, rows=lambda: [
+        {**o.__dict__, "priority": code(o.priority), "mark": "!" if o.overdue else "",
+         "owner": f"{o.owner_name} ({o.owner})" if o.owner else None} for o in views],
+        empty=N_("No opportunities."))
+
+
+@followup_app.command("show", help="A client's opportunity (the open one, else the latest), with each stage it "
+                      "reached: when, by whom, its owner, priority and next date then. "
+                      "Example: receptionctl followup show Huaxin")
+@output_options
+def followup_show(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(metavar="CLIENT", autocompletion=complete_client,
+                                          help="The client (id, name, or a unique part of it).")],
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.visits.pipeline import client_opportunities
+    from receptionctl.errors import NotFound
+
+    with state(ctx).session() as session:
+        found = client_opportunities(session, client)
+    if not found:
+        raise NotFound(_("{client} has no opportunity yet").format(client=client),
+                       hint=_("`receptionctl followup stage CLIENT --to needs --next DATE` opens one"))
+    o = found[0]
+    out.show(o, lambda: _print_opportunity(o))
+
+
+def _print_opportunity(o) -> None:
+    import sys
+
+    from receptionctl.domain.visits.pipeline import stage_label
+    from receptionctl.render.output import print_fields, print_table
+
+    print_fields([(N_("client"), o.client), (N_("stage"), stage_label(o.stage)),
+                  (N_("priority"), code(o.priority)), (N_("next step"), o.next_at), (N_("note"), o.note),
+                  (N_("owner"), f"{o.owner_name} ({o.owner})" if o.owner else None),
+                  (N_("opened"), o.opened_at), (N_("closed"), o.closed_at), (N_("visit"), o.visit_id)],
+                 title=_("Opportunity {id}").format(id=o.id))
+    sys.stdout.write("\n")
+    print_table([{**s.__dict__, "stage": stage_label(s.stage), "priority": code(s.priority)} for s in o.stages],
+                [("at", N_("When")), ("stage", N_("Stage")), ("by", N_("By")), ("owner", N_("Owner")),
+                 ("priority", N_("Priority")), ("next_at", N_("Next step")), ("visit_id", N_("Visit")),
+                 ("note", N_("Note"))], title=_("Stages"), wide=True)

@@ -17,7 +17,8 @@ _COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", 
             ("attempts", "Tries"), ("when", "Next / sent"), ("subject", "notify|Subject"), ("last_error", "Last error")]
 
 
-@notify_app.command("send", short_help="Send the notifications that are due, through Apprise.", help="Send the notifications that are due, through Apprise, one at a time with a "
+@notify_app.command("send", short_help="Send the notifications that are due, through Apprise.", help="Send the notifications that are due, through Apprise (a mail to a client, "
+                    "such as the feedback questionnaire, through the smtp setting), one at a time with a "
                     "timeout: sent ones are done; a failure is tried again later (the policy's notify_retries and "
                     "notify_backoff_minutes), then failed (see `notify list --failed`); an unusable URL fails at "
                     "once. First it looks for escalations whose promised answer time has passed (promise.breach, "
@@ -39,8 +40,23 @@ def send(
     from receptionctl.render.output import say
     from receptionctl.services import notify
 
-    done = dataclasses.asdict(notify.send_due(state(ctx).session, limit))
+    done = dataclasses.asdict(notify.send_due(state(ctx).session, limit, mail_settings=_mail_server))
     out.show(done, lambda: say(_("sent {sent}, retried {retried}, failed {failed}").format(**done)))
+
+
+def _mail_server():
+    """The mail server and sender of a mail to a client (the smtp and mail_from settings): (None,
+    the sender) when no server is set; a bad setting counts as none (the mail fails, saying so)."""
+    from receptionctl.cli.common import setting
+    from receptionctl.errors import BadInput
+    from receptionctl.services import mail
+
+    try:
+        url, _origin = setting("smtp")
+        sender, _origin = setting("mail_from")
+        return (mail.parse_smtp(url, "smtp") if url else None), sender or mail.default_sender()
+    except BadInput:
+        return None, mail.default_sender()
 
 
 @notify_app.command("list", help="List the notifications, newest first: state (queued, sent, failed), event, "

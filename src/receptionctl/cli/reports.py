@@ -115,7 +115,8 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
  N_("code|measure|complaint_rate"), N_("code|measure|process_compliance"), N_("code|measure|task_completion"),
  N_("code|measure|response_minutes_median"), N_("code|measure|response_minutes_average"),
  N_("code|measure|resolution_hours_median"), N_("code|measure|resolution_hours_average"), N_("code|measure|cost"),
- N_("code|measure|budget"), N_("code|measure|cost_to_budget"))
+ N_("code|measure|budget"), N_("code|measure|cost_to_budget"), N_("code|measure|reception_cost"),
+ N_("code|measure|material_cost"))
 (N_("code|count|forms"), N_("code|count|excellent"), N_("code|count|converted"), N_("code|count|visits"),
  N_("code|count|complaints"), N_("code|count|on_time"), N_("code|count|late"), N_("code|count|missed"),
  N_("code|count|skipped"), N_("code|count|done"), N_("code|count|due"), N_("code|count|acknowledged"),
@@ -136,7 +137,9 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
              "to its acknowledgement, cases received in the period; resolution_hours_median, "
              "resolution_hours_average: hours from receipt to resolution; cost, budget: sums of the evaluations' "
              "cost and the plans' budget of the visits received; cost_to_budget: cost / budget, with the visits "
-             "over their own budget. "
+             "over their own budget; reception_cost, material_cost: the evaluations' two costs apart. "
+             "Then the follow-up pipeline's stage funnel: the opportunities that reached each stage in the period, "
+             "and those open at each stage at its end. "
              "Example: receptionctl report kpi --month 2026-11 --by team")
 @output_options
 def kpi(
@@ -189,6 +192,22 @@ def _print_kpi(result, by: "KpiBy | None", first, last) -> None:
     print_table(table, ([("group", _KPI_BY[by.value])] if by else []) + columns,
                 title=_("Reception measures {first} to {last} (before: {previous_first} to {previous_last})").format(
                     first=first, last=last, previous_first=result.previous_first, previous_last=result.previous_last))
+    _print_funnel(result.funnel)
+
+
+def _print_funnel(funnel) -> None:
+    """The follow-up pipeline's stages: reached in the period and before, open at its end."""
+    import sys
+
+    from receptionctl.domain.visits.pipeline import stage_label
+    from receptionctl.i18n import _
+    from receptionctl.render.output import print_table
+
+    sys.stdout.write("\n")
+    print_table([{"stage": stage_label(f.stage), "reached": f.reached, "previous": f.reached_previous,
+                  "open": "-" if f.open is None else f.open} for f in funnel],
+                [("stage", N_("Stage")), ("reached", N_("Reached")), ("previous", N_("Before")),
+                 ("open", N_("Open at the end"))], title=_("Follow-up pipeline"))
 
 
 class ReviewFormat(str, Enum):

@@ -43,8 +43,9 @@ def task_rows(views):
     return [
         {"id": t.id, "due": t.due_at, "mark": mark(t), "when": shown_words(t.due_in_words),
          "visit": t.visit_id if t.visit_id is not None else _("case {case}").format(case=t.case_id)
-         if t.case_id is not None else code("desk"),
-         "client": t.client, "stage": t.stage, "title": t.shown_title, "who": t.who}
+         if t.case_id is not None else _("opportunity {opportunity}").format(opportunity=t.opportunity_id)
+         if t.opportunity_id is not None else code("desk"),
+         "client": t.client, "stage": t.stage, "title": t.shown_title, "who": t.who, "priority": code(t.priority)}
         for t in views
     ]
 

@@ -72,9 +72,13 @@ def _owner(t) -> str:
     return role_owner(t.owner_role)
 
 
+_RANK = {"high": 0, "low": 2}  # a task's priority in the order of the work (none: with the medium ones)
+
+
 def _by_owner(tasks) -> "OrderedDict[str, list]":
+    """Each person's tasks, high priority first, then by due time (the follow-up pipeline)."""
     groups: OrderedDict[str, list] = OrderedDict()
-    for t in sorted(tasks, key=lambda t: (_owner(t), t.due_at)):
+    for t in sorted(tasks, key=lambda t: (_owner(t), _RANK.get(t.priority, 1), t.due_at)):
         groups.setdefault(_owner(t), []).append(t)
     return groups
 
@@ -103,11 +107,15 @@ def _groups(tasks, limit: int | None, counts: dict | None = None):
 
 def _task_text(t) -> str:
     of = (_("visit {visit}").format(visit=t.visit_id) if t.visit_id is not None
-          else _("case {case}").format(case=t.case_id) if t.case_id is not None else _("front desk"))
+          else _("case {case}").format(case=t.case_id) if t.case_id is not None
+          else _("opportunity {opportunity}").format(opportunity=t.opportunity_id) if t.opportunity_id is not None
+          else _("front desk"))
     client = f" {text(t.client)}" if t.client else ""
     title = task_title(t)
     line = _("{due} ({due_in_words}) [task {task}] {of}{client}: {title}").format(
         due=text(t.due_at), due_in_words=t.shown_due, task=t.id, of=of, client=client, title=text(title))
+    if t.priority == "high":
+        line = _("{task} – high priority").format(task=line)
     return _("{task} (backup {backup})").format(task=line, backup=t.backup) if t.backup else line
 
 

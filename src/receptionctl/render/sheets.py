@@ -92,6 +92,9 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
             feedback = _("{feedback}, intent {intent}").format(feedback=feedback, intent=code(f.intent, "intent"))
         pairs.append((N_("feedback"), feedback))
     pairs += [(N_("called back"), callback_text(c)) for c in d.callbacks]
+    for r in d.feedback_requests:
+        pairs.append((N_("questionnaire"), _("mailed to {contact} ({lang}) {at}: {state}").format(
+            contact=r.contact or "-", lang=r.lang, at=text(r.at), state=code(r.state, "notify") if r.state else "-")))
     if d.keeps_open:
         pairs.append((N_("closes when"), _("; ").join(d.keeps_open)))
     if d.archive_label:
@@ -123,7 +126,7 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
         _gap()
         e = d.evaluation
         print_fields([(N_("strengths"), e.strengths), (N_("weaknesses"), e.weaknesses),
-                      (N_("improvements"), e.improvements), (N_("cost"), e.cost)], title=_("Evaluation"))
+                      (N_("improvements"), e.improvements), (N_("cost"), cost_text(e))], title=_("Evaluation"))
     if d.attachments:
         _gap()
         print_attachments(d.attachments)
@@ -138,6 +141,21 @@ def callback_text(c) -> str:
         said = (_("{callback} (satisfied)") if c.satisfied else _("{callback} (NOT satisfied)")).format(callback=said)
     if c.via == "feedback":
         said = _("{callback}, with the feedback form by phone").format(callback=said)
+    return said
+
+
+def cost_text(e) -> str | None:
+    """An evaluation's cost in words: the sum, its two parts, and the budget it is set against."""
+    if e.cost is None:
+        return None
+    said = f"{e.cost:.2f}"
+    if e.reception_cost is not None or e.material_cost is not None:
+        said = _("{cost} (reception {reception} + material {material})").format(
+            cost=said, reception=f"{e.reception_cost or 0:.2f}", material=f"{e.material_cost or 0:.2f}")
+    if e.budget is not None:
+        said = (_("{cost}, {over} over the budget {budget}") if e.over_budget else
+                _("{cost}, within the budget {budget}")).format(cost=said, over=f"{e.over_budget or 0:.2f}",
+                                                               budget=f"{e.budget:.2f}")
     return said
 
 

@@ -111,44 +111,99 @@ def compose(subject: str, plain: str, html: str, out: Outgoing) -> Any:
     return msg
 
 
-def send(msg: Any, out: Outgoing, timeout: float = SMTP_TIMEOUT_S) -> None:
-    """Hand the mail to the server; a storage problem (exit 5) naming the server and the reason if
-    it is not taken for every recipient."""
+class _NoStartTLS(Exception):
+    """The server offers no STARTTLS, and a password is not sent in clear."""
+
+
+def _transmit(msg: Any, out: Outgoing, timeout: float) -> dict:
+    """Hand the mail to the server; the recipients it refused. Raises what smtplib and the
+    socket raise, and _NoStartTLS."""
     import smtplib
     import socket
     import ssl
 
     server = out.server
+    local = socket.gethostname() or "localhost"  # not getfqdn(): a DNS lookup that can hang
+    if server.tls:
+        conn = smtplib.SMTP_SSL(server.host, server.port, local_hostname=local, timeout=timeout,
+                                context=ssl.create_default_context())
+    else:
+        conn = smtplib.SMTP(server.host, server.port, local_hostname=local, timeout=timeout)
+    with conn:
+        conn.ehlo()
+        if not server.tls:
+            if conn.has_extn("starttls"):
+                conn.starttls(context=ssl.create_default_context())
+                conn.ehlo()
+            elif server.user:
+                raise _NoStartTLS()
+        if server.user:
+            conn.login(server.user, server.password or "")
+        return conn.send_message(msg, from_addr=parseaddr_only(out.sender),
+                                 to_addrs=[parseaddr_only(a) for a in out.to])
+
+
+def send(msg: Any, out: Outgoing, timeout: float = SMTP_TIMEOUT_S) -> None:
+    """Hand the mail to the server; a storage problem (exit 5) naming the server and the reason if
+    it is not taken for every recipient."""
+    import smtplib
+
+    server = out.server
     hint = _("check the smtp setting (`receptionctl config show`) and that the server is reachable")
     try:
-        local = socket.gethostname() or "localhost"  # not getfqdn(): a DNS lookup that can hang
-        if server.tls:
-            conn = smtplib.SMTP_SSL(server.host, server.port, local_hostname=local, timeout=timeout,
-                                    context=ssl.create_default_context())
-        else:
-            conn = smtplib.SMTP(server.host, server.port, local_hostname=local, timeout=timeout)
-        with conn:
-            conn.ehlo()
-            if not server.tls:
-                if conn.has_extn("starttls"):
-                    conn.starttls(context=ssl.create_default_context())
-                    conn.ehlo()
-                elif server.user:
-                    raise StorageError(_("cannot send the report by mail through {server}: it offers no STARTTLS, "
-                                         "and the password is not sent in clear").format(server=server.shown()),
-                                       hint=_("use smtps://, or a server that offers STARTTLS"))
-            if server.user:
-                conn.login(server.user, server.password or "")
-            refused = conn.send_message(msg, from_addr=parseaddr_only(out.sender),
-                                        to_addrs=[parseaddr_only(a) for a in out.to])
-    except StorageError:
-        raise
+        refused = _transmit(msg, out, timeout)
+    except _NoStartTLS:
+        raise StorageError(_("cannot send the report by mail through {server}: it offers no STARTTLS, "
+                             "and the password is not sent in clear").format(server=server.shown()),
+                           hint=_("use smtps://, or a server that offers STARTTLS")) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise StorageError(_("cannot send the report by mail through {server}: {error}").format(
             server=server.shown(), error=_reason(exc, timeout)), hint=hint) from None
     if refused:
         raise StorageError(_("the report was mailed, but {server} refused {addresses}").format(
             server=server.shown(), addresses=", ".join(f"{a} ({_code(c)})" for a, c in refused.items())), hint=hint)
+
+
+def compose_text(subject: str, plain: str, out: Outgoing, reply_to: str | None = None) -> Any:
+    """A plain-text mail (UTF-8), from `out.sender` to `out.to`, dated now; answers go to
+    `reply_to` when given (a client's questionnaire: its answers go to the service desk)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid, parseaddr
+
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = out.sender
+    msg["To"] = ", ".join(out.to)
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    msg["Date"] = format_datetime(clock.local(clock.now()))
+    domain = parseaddr(out.sender)[1].rpartition("@")[2] or "localhost"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg.set_content(plain, subtype="plain", charset="utf-8", cte=None if plain.isascii() else "base64")
+    return msg
+
+
+NO_SERVER = "no mail server is set: `receptionctl config set smtp smtp://mail.example.com:25` (or RECEPTIONCTL_SMTP)"
+
+
+def deliver(address: str, reply_to: str | None, subject: str, body: str, server: Server | None, sender: str,
+            timeout: float) -> tuple[bool, str | None, bool]:
+    """Send one queued mail to a client now (a `mailto:` notification): (sent, the reason when not,
+    permanent: it cannot be sent as things are set, such as without a mail server). Never raises."""
+    import smtplib
+
+    if server is None:
+        return False, NO_SERVER, True
+    out = Outgoing(server, sender, (address,))
+    try:
+        refused = _transmit(compose_text(subject, body, out, reply_to), out, timeout)
+    except _NoStartTLS:
+        return False, f"{server.shown()} offers no STARTTLS, and the password is not sent in clear", True
+    except (smtplib.SMTPException, OSError) as exc:
+        return False, f"{server.shown()}: {_reason(exc, timeout)}", False
+    if refused:
+        return False, f"{server.shown()} refused " + ", ".join(f"{a} ({_code(c)})" for a, c in refused.items()), True
+    return True, None, False
 
 
 def parseaddr_only(text: str) -> str:

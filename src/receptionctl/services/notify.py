@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from receptionctl.domain.core import notify, outbox, policy
-from receptionctl.services import SessionFactory
+from receptionctl.services import SessionFactory, mail
 
 DEFAULT_LIMIT = 1000
 
@@ -28,8 +28,11 @@ class Sending:
     promise_breaches: int = 0
 
 
-def send_due(session: SessionFactory, limit: int | None = None) -> Sending:
-    """Queue the breached promises, then send at most `limit` (default 1000) due messages."""
+def send_due(session: SessionFactory, limit: int | None = None, mail_settings=None) -> Sending:
+    """Queue the breached promises, then send at most `limit` (default 1000) due messages.
+    A mail to a client (a `mailto:` channel: the feedback questionnaire) goes through the mail
+    server that `mail_settings()` gives, (a services.mail.Server or None, the sender), asked
+    once, when the first such mail is due; the others through Apprise."""
     with session(write=True) as s:
         breaches = notify.breached_promises(s)
         for payload in breaches:
@@ -38,13 +41,21 @@ def send_due(session: SessionFactory, limit: int | None = None) -> Sending:
         rules = policy.load(s)
         ids = notify.due(s, limit or DEFAULT_LIMIT)
     done = Sending(promise_breaches=len(breaches))
+    server = None  # (the mail server, the sender), once a mail to a client is due
     for message_id in ids:
         with session(write=True) as s:
             claimed = notify.claim(s, message_id)
         if claimed is None:
             continue  # another run has it
-        ok, error, permanent = notify.deliver(claimed.channel, claimed.subject, claimed.body,
-                                              rules["notify_timeout_seconds"])
+        mailto = notify.mail_address(claimed.channel)
+        if mailto is not None:
+            if server is None:
+                server = (mail_settings or (lambda: (None, mail.default_sender())))()
+            ok, error, permanent = mail.deliver(*mailto, claimed.subject, claimed.body, *server,
+                                                rules["notify_timeout_seconds"])
+        else:
+            ok, error, permanent = notify.deliver(claimed.channel, claimed.subject, claimed.body,
+                                                  rules["notify_timeout_seconds"])
         with session(write=True) as s:
             outcome = notify.settle(s, claimed, ok, error, permanent)
         setattr(done, outcome, getattr(done, outcome) + 1)

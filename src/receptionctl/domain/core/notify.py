@@ -58,7 +58,17 @@ TEXTS = {
     "case.add:restricted": N_("Case {case_id} received: a complaint about a member of staff"),
     "promise.breach": N_("Case {case_id}: the answer promised by {promised_at} (asked of {asked}) is overdue"),
     "promise.breach:restricted": N_("Case {case_id}: the answer promised by {promised_at} is overdue"),
+    "feedback.request": N_("Feedback questionnaire of visit {visit_id} ({client}) mailed to {contact}"),
+    "opportunity.stage": N_("Opportunity {opportunity_id} of {client}: {stage} ({priority} priority), next step "
+                            "{next_at}"),
 }
+# the channel of a mail to a client: an RFC 6068 mailto: address (Apprise's own mail URLs are
+# mailto:// and mailtos://), sent through the smtp setting
+MAILTO = "mailto:"
+
+
+def is_mail(channel: str) -> bool:
+    return channel.startswith(MAILTO) and not channel.startswith(MAILTO + "//")
 TEST_TEXT = N_("A test message from receptionctl: if you read this, the channel works.")
 
 
@@ -212,6 +222,34 @@ def _row(event: str, recipient: str, url: str, subject: str, body: str, data: st
     return {"event": event, "recipient": recipient[:300], "channel": url, "subject": subject, "body": body,
             "payload": data, "state": QUEUED, "attempts": 0, "created_at": now, "next_at": now,
             "sent_at": None, "last_error": None}
+
+
+def queue_mail(session: Session, event: str, address: str, recipient: str, subject: str, body: str,
+               payload: dict[str, Any], reply_to: str | None = None) -> int:
+    """Queue a mail to someone outside the staff (a client's contact), in the caller's transaction:
+    its channel is `mailto:ADDRESS` (with `?reply-to=` when answers go elsewhere); `notify send`
+    hands it to the smtp server of its settings. The id of the message."""
+    from urllib.parse import quote
+
+    channel = MAILTO + quote(address, safe="@.+-_") + (f"?reply-to={quote(reply_to, safe='@.+-_')}"
+                                                        if reply_to else "")
+    row = _row(event, recipient, channel, subject, body, json.dumps(plain(event, payload), ensure_ascii=False,
+                                                                   sort_keys=True), clock.now())
+    message = NotifyMessage(**row)
+    session.add(message)
+    session.flush()
+    return message.id
+
+
+def mail_address(channel: str) -> tuple[str, str | None] | None:
+    """(the address, the reply-to address or None) of a `mailto:` channel; None for another channel."""
+    from urllib.parse import parse_qs, unquote
+
+    if not is_mail(channel):
+        return None
+    address, _sep, query = channel[len(MAILTO):].partition("?")
+    reply = parse_qs(query).get("reply-to", [None])[0]
+    return unquote(address), reply
 
 
 # -- the sweep of `notify send`: events found by time passing ---------------------------------
@@ -382,9 +420,12 @@ class MessageView:
 
 
 def mask(url: str | None) -> str | None:
-    """A channel URL fit to show: no password, no token in clear (keys keep 4 + 2 characters)."""
+    """A channel URL fit to show: no password, no token in clear (keys keep 4 + 2 characters); a
+    mail to a client shows its address."""
     if not url:
         return url
+    if is_mail(url):
+        return MAILTO + (mail_address(url) or ("",))[0]
     m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*://)(.*)", url, re.S)
     if not m:
         return "…"

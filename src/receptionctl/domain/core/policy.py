@@ -156,7 +156,8 @@ def _file_types(text: str) -> tuple[str, ...]:
 
 # -- notifications (issue 17): who hears of which event, and on which channel --
 NOTIFY_EVENTS = ("visit.new", "plan.submit", "plan.approve", "plan.reject", "task.assign", "task.done",
-                 "feedback.add", "incident.add", "handover.refuse", "case.add", "promise.breach")
+                 "feedback.add", "incident.add", "handover.refuse", "case.add", "promise.breach",
+                 "feedback.request", "opportunity.stage")
 # people an event names (its payload's key holds their username), beside the staff roles
 NOTIFY_PEOPLE = ("submitter", "host", "owner", "asked")
 NOTIFY_ROUTES = (
@@ -239,6 +240,46 @@ def report_link(rules: dict[str, Any], day: date) -> str | None:
     """The policy's report_url for the report of `day` ({date} filled in), or None when there is none."""
     url = rules.get("report_url") or ""
     return url.replace("{date}", day.isoformat()) if url else None
+
+
+def _form_url(text: str) -> str:
+    """The address of the feedback form on the web: http(s), no spaces, at most 500 characters;
+    {visit} stands for the visit's id. Empty ("", none, off): none (the client answers by mail)."""
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return ""
+    rest = text.replace("{visit}", "")
+    if len(text) > 500 or not re.fullmatch(r"https?://[^\s/?#{}]+[^\s{}]*", rest, re.IGNORECASE):
+        raise ValueError(_("an http or https address such as https://forms.example.com/reception?visit={visit} "
+                           "({visit}: the visit's id), or none"))
+    return text
+
+
+def _reply_to(text: str) -> str:
+    """A mail address for the client's answers (name@example.com), or none."""
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return ""
+    if len(text) > 320 or not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", text):
+        raise ValueError(_("a mail address such as service@example.com, or none"))
+    return text
+
+
+MAIL_LANGS = ("zh-CN", "en")  # the languages a mail to a client is written in
+
+
+def _mail_lang(text: str) -> str:
+    value = str(text).strip().replace("_", "-")
+    for lang in MAIL_LANGS:
+        if value.lower() == lang.lower():
+            return lang
+    raise ValueError(_("one of {langs}").format(langs=", ".join(MAIL_LANGS)))
+
+
+def form_link(rules: dict[str, Any], visit_id: int) -> str | None:
+    """The policy's feedback_form_url for a visit ({visit} filled in), or None when there is none."""
+    url = rules.get("feedback_form_url") or ""
+    return url.replace("{visit}", str(visit_id)) if url else None
 
 
 def _minutes(text: str) -> str:
@@ -369,6 +410,20 @@ SETTINGS: dict[str, Setting] = {
                 "db_login); under os and db, acting --as someone else needs an admin's login and is recorded as "
                 "'USER (by admin LOGIN)'"), "018"),
         Setting("work_zone", DEFAULT_ZONE, _zone_name, N_("the company's time zone: times are typed and shown in it, working days and due dates are counted in it"), "002"),
+        # -- the follow-up pipeline and the feedback request (issue 26) --
+        Setting("pipeline_stall_days", 30, _int(1, 365), N_("an open opportunity at the same stage longer than "
+                "these days is an alert in the daily report (adjust the follow-up as the client answers)"), "001"),
+        Setting("feedback_request", False, _switch, N_("when a visit is completed, mail the feedback questionnaire "
+                "to the client's main contact (the first contact person, if they have an e-mail address), through "
+                "the notification queue (`notify send`, which needs the smtp setting); off by default: a mail to a "
+                "client is sent only once the company has set it up"), "001"),
+        Setting("feedback_form_url", "", _form_url, N_("the address of the feedback form on the web, given in the "
+                "questionnaire mail ({visit}: the visit's id); empty: the client answers by replying to the mail"),
+                "001"),
+        Setting("feedback_reply_to", "", _reply_to, N_("where the client's answers to the questionnaire go (the "
+                "mail's Reply-To); empty: the mail's sender (mail_from)"), "001"),
+        Setting("feedback_language", "zh-CN", _mail_lang, N_("the language of the questionnaire mail when the "
+                "contact has none of their own (contact edit --language): zh-CN or en"), "001"),
     ]
 }
 

@@ -120,6 +120,28 @@ class Outcome(str, Enum):
     intent = "intent"
 
 
+class PipelineStage(str, Enum):
+    """The stages of a client's opportunity (seed 001's follow-up process), then its end."""
+    first_contact = "first-contact"
+    needs = "needs"
+    proposal = "proposal"
+    negotiation = "negotiation"
+    won = "won"
+    lost = "lost"
+
+
+class Priority(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class MailLanguage(str, Enum):
+    """The languages a mail to a client is written in (policy.MAIL_LANGS)."""
+    zh_CN = "zh-CN"
+    en = "en"
+
+
 class CaseKind(str, Enum):
     complaint = "complaint"
     repair = "repair"
@@ -200,6 +222,9 @@ CODES = (
     N_("code|phone"), N_("code|email"), N_("code|form"), N_("code|visit"), N_("code|none"),
     # outcomes (intent as above)
     N_("code|won"), N_("code|lost"),
+    # the stages of an opportunity (won and lost as above; priorities as the severities)
+    N_("code|stage|first-contact"), N_("code|stage|needs"), N_("code|stage|proposal"), N_("code|stage|negotiation"),
+    N_("code|first-contact"), N_("code|needs"), N_("code|proposal"), N_("code|negotiation"),  # `--to 方案提交`
     # who is on site
     N_("code|guest"), N_("code|walk-in"), N_("code|pass"),
 )

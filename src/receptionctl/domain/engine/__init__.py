@@ -9,10 +9,12 @@ docs/ENGINE.md for the events and who emits them.
 from receptionctl.domain.engine.areatasks import (
     close_case_tasks,
     close_desk_tasks,
+    close_opportunity_tasks,
     close_task,
     open_case_task,
     open_desk_task,
     open_desk_tasks,
+    open_opportunity_task,
     reassign_case_tasks,
 )
 from receptionctl.domain.engine.checklists import (
@@ -50,6 +52,7 @@ from receptionctl.domain.engine.procedure import (
 )
 from receptionctl.domain.engine.tasklist import (
     PER_VISIT,
+    PRIORITIES,
     TASK_STAGES,
     TASK_STATES,
     TaskView,
@@ -75,5 +78,5 @@ __all__ = [
     "Checklist", "ChecklistItem", "TaskView", "adopt_orphans", "blockers_of", "checklist", "count_by_owner", "done", "get_task",
     "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners", "TASK_STAGES", "open_case_task", "close_case_tasks", "reassign_case_tasks", "open_desk_task", "close_task",
     "CHANGE_KINDS", "METHODS", "change_note", "compare", "summary_line", "open_desk_tasks", "close_desk_tasks",
-    "shown_words",
+    "shown_words", "open_opportunity_task", "close_opportunity_tasks", "PRIORITIES",
 ]

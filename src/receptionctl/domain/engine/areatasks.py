@@ -1,7 +1,8 @@
 """The tasks the areas open and close themselves, outside the procedure's events: the steps
-of a service case (stage "case", opened and closed by the case's commands) and the front
+of a service case (stage "case", opened and closed by the case's commands), the front
 desk's tasks (stage "desk": a message passed on, mail to collect, a refused handover to
-settle, a walk-in to meet). Their deadlines are fixed (schedule.FIXED): they do not move
+settle, a walk-in to meet) and the next step of a client's opportunity (stage "followup",
+opened and closed by `followup stage`). Their deadlines are fixed (schedule.FIXED): they do not move
 with a visit."""
 
 from __future__ import annotations
@@ -116,3 +117,28 @@ def reassign_case_tasks(session: Session, case_id: int, keys: set[str], assignee
         session.execute(update(Task).where(Task.case_id == case_id, Task.state == "open", Task.key == key)
                         .values(due_at=due_at).execution_options(synchronize_session=False))
 
+
+
+def open_opportunity_task(session: Session, opportunity_id: int, title: str, title_zh: str | None,
+                          due_at: datetime, assignee_id: int | None) -> int:
+    """The next step of a client's opportunity (the follow-up pipeline): a follow-up task of no
+    visit, key `opportunity-N`, falling to `assignee_id` (the opportunity's owner), due at the
+    opportunity's next date. `followup stage` closes it and opens the next."""
+    key = f"opportunity-{opportunity_id}"
+    seq = (session.scalar(select(func.max(Task.seq)).where(Task.opportunity_id == opportunity_id)) or 0) + 1
+    row = Task(visit_id=None, case_id=None, opportunity_id=opportunity_id, key=key, stage="followup", title=title,
+               title_zh=title_zh, owner="host", due_expr=FIXED, seq=seq, due_at=due_at, state="open",
+               created_at=clock.now(), assignee_id=assignee_id)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def close_opportunity_tasks(session: Session, opportunity_id: int, by: str, note: str | None = None) -> int:
+    """The open next step of an opportunity is done: the opportunity moved on (or was updated)."""
+    values = {"state": "done", "done_at": clock.now(), "done_by": by}
+    if note:  # after the lines of `task note`
+        values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
+    result = session.execute(update(Task).where(Task.opportunity_id == opportunity_id, Task.state == "open")
+                             .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount or 0

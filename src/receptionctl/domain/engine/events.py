@@ -59,6 +59,8 @@ EVENTS: dict[str, EventInfo] = {
         EventInfo("evaluation.written", "evaluate (followups)", (), "the execution group's evaluation is written"),
         EventInfo("outcome.recorded", "outcome (followups)", ("outcome", "was"),
                   "won or lost ends repeating follow-ups; intent after won/lost restarts them"),
+        EventInfo("opportunity.ended", "followup stage, outcome (pipeline)", ("stage", "opportunity", "client"),
+                  "the client's opportunity is won or lost: the open steps of the follow-up chain are skipped"),
     ]
 }
 

@@ -32,7 +32,7 @@ STAGES = tuple(s.value for s in Stage)
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {
     "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "nda", "repeat",
-    "source", "notes", "done_when", "closes_on", "opens_on", "when", "per", "owner_fallback", "only_owner",
+    "source", "notes", "done_when", "closes_on", "opens_on", "when", "per", "owner_fallback", "only_owner", "chain",
 }
 PER = {"incident"}  # subjects an event-opened task may be kept per (one task per incident)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -53,7 +53,7 @@ DEFAULT_METHOD = "amend"
 INIT_REASON = N_("the default procedure, loaded at init")  # stored English; shown translated
 # what a change of each task field counts as in the change record (every field but the key)
 CHANGE_KINDS = {
-    "retimed": ("stage", "due", "repeat", "opens_on", "closes_on"),
+    "retimed": ("stage", "due", "repeat", "opens_on", "closes_on", "chain"),
     "reworded": ("title", "title_zh", "notes", "source"),
     "reassigned": ("owner", "owner_fallback", "only_owner"),
     "conditions": ("levels", "purposes", "offsite", "nda", "when", "per"),
@@ -82,6 +82,9 @@ class TaskSpec:
     per: str | None = None  # "incident": one task per incident, closed by that incident's events
     owner_fallback: tuple[str, ...] | None = None  # roles to fall to when the owner role is unassigned
     only_owner: bool = False  # only someone holding the owner role may mark it done (not a coordinator)
+    # a step of the business follow-up chain (proposal, second meeting, weekly updates): it ends,
+    # skipped with the reason, when the client's opportunity is won or lost (issue 26)
+    chain: bool = False
 
     def applies(self, level: int, purpose: str, offsite: bool, nda: bool) -> bool:
         return (
@@ -278,7 +281,7 @@ def _task_events(raw, at, fail, keys: set[str], key: str, repeat, levels, purpos
                 fields = ", ".join(sorted(EVENTS[opens_on].fields)) or _("no event fields")
                 fail(at(text_key), _("{key} names {name!r}: expected one of {fields} or a whole-number policy "
                                      "setting").format(key=text_key, name=sorted(unknown)[0], fields=fields))
-    for flag in ("offsite", "nda", "only_owner"):
+    for flag in ("offsite", "nda", "only_owner", "chain"):
         if flag in raw and not isinstance(raw[flag], bool):
             fail(at(flag), _("{key} must be true or false").format(key=flag))
     for text_key in ("title", "title_zh", "source", "notes"):
@@ -291,6 +294,7 @@ def _task_events(raw, at, fail, keys: set[str], key: str, repeat, levels, purpos
         nda=raw.get("nda"), repeat=repeat, source=raw.get("source"), notes=raw.get("notes"),
         closes_on=closes_on, opens_on=opens_on, when=when, per=per,
         owner_fallback=tuple(fallback) if fallback else None, only_owner=bool(raw.get("only_owner", False)),
+        chain=bool(raw.get("chain", False)),
     )
 
 
@@ -395,11 +399,17 @@ def _questions_json(proc: Procedure) -> str:
     return json.dumps([asdict(q) for q in proc.questions], ensure_ascii=False)
 
 
+# the steps of the business follow-up chain in a version stored before steps said so (issue 26)
+LEGACY_CHAIN = ("proposal", "second-meeting")
+
+
 def _spec(t: dict) -> TaskSpec:
     t = dict(t)
     if "done_when" in t:  # stored before events had their names (migration 0007 converts them)
         legacy = t.pop("done_when")
         t.setdefault("closes_on", canonical(legacy) if legacy else None)
+    if "chain" not in t:  # stored before `chain`: the default's chain, and any repeating follow-up step
+        t["chain"] = t["key"] in LEGACY_CHAIN or (t["stage"] == "followup" and bool(t.get("repeat")))
     return TaskSpec(**{**t, "levels": tuple(t["levels"]), "purposes": tuple(t["purposes"]) if t.get("purposes") else None,
                        "owner_fallback": tuple(t["owner_fallback"]) if t.get("owner_fallback") else None})
 

@@ -22,7 +22,7 @@ from receptionctl.domain.engine.procedure import STAGES
 from receptionctl.domain.engine.schedule import Days
 from receptionctl.errors import BadInput, NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
-from receptionctl.store.tables.common import Client, ServiceCase, Staff, StaffRole, Task, Visit
+from receptionctl.store.tables.common import Client, Opportunity, ServiceCase, Staff, StaffRole, Task, Visit
 from receptionctl.store.tables.visits import Assignment
 
 TASK_STAGES = (*STAGES, "case", "desk")  # the procedure's stages, service cases' steps, the front desk's
@@ -63,6 +63,11 @@ class TaskView:
     due_in_words: str
     planned_at: datetime | None = None  # the procedure's own due, when the schedule was compressed
     case_id: int | None = None  # a service case's step (stage "case")
+    # high | medium | low: a follow-up task's, the priority of its client's open opportunity (the
+    # follow-up pipeline) or of the opportunity whose next step it is; a service case's step's, the
+    # case's severity (critical and high: high); None: none (preparation and the day's tasks)
+    priority: str | None = None
+    opportunity_id: int | None = None  # the next step of a client's opportunity (stage "followup")
 
     @property
     def who(self) -> str:
@@ -171,20 +176,35 @@ def shown_words(words: str) -> str:
 
 # -- reading ------------------------------------------------------------------------------
 _COLUMNS = (Task.id, Task.visit_id, Task.key, Task.stage, Task.title, Task.title_zh, Task.owner, Task.due_at,
-            Task.done_at, Task.done_by, Task.state, Task.note, Task.seq, Task.planned_at, Task.case_id)
+            Task.done_at, Task.done_by, Task.state, Task.note, Task.seq, Task.planned_at, Task.case_id,
+            Task.opportunity_id)
+PRIORITIES = ("high", "medium", "low")  # a task without one is ordered with the medium ones
+# a service case's severity as the priority of its steps
+SEVERITY_PRIORITY = {"critical": "high", "high": "high", "medium": "medium", "low": "low"}
+_OPP, _CLIENT_OPP = aliased(Opportunity, name="opp"), aliased(Opportunity, name="client_opp")
+PRIORITY = case(
+    (Task.case_id.is_not(None), case(*((ServiceCase.severity == sev, p) for sev, p in SEVERITY_PRIORITY.items()),
+                                     else_=None)),
+    else_=func.coalesce(_OPP.priority, _CLIENT_OPP.priority))
+PRIORITY_RANK = case((PRIORITY == "high", 0), (PRIORITY == "low", 2), else_=1)
 
 
 def _task_query():
     """Plain rows, not ORM objects: a list of thousands of tasks changes nothing. Returns the
     query and the expression of who a task falls to: the person it was reassigned to, else
-    the person of its visit role, else the role itself."""
+    the person of its visit role, else the role itself. A task's priority: its case's severity,
+    the opportunity whose next step it is, or for a follow-up task of a visit the open
+    opportunity of the visit's client."""
     main, backup, given = aliased(Staff, name="main"), aliased(Staff, name="backup"), aliased(Staff, name="given")
     return (
         select(*_COLUMNS, func.coalesce(given.username, main.username), func.coalesce(given.name, main.name),
-               case((Task.assignee_id.is_(None), backup.username), else_=None), Client.name, Visit.starts_at)
+               case((Task.assignee_id.is_(None), backup.username), else_=None), Client.name, Visit.starts_at,
+               PRIORITY.label("priority"))
         .outerjoin(Visit, Visit.id == Task.visit_id)
         .outerjoin(ServiceCase, ServiceCase.id == Task.case_id)
-        .outerjoin(Client, Client.id == func.coalesce(Visit.client_id, ServiceCase.client_id))
+        .outerjoin(_OPP, _OPP.id == Task.opportunity_id)
+        .outerjoin(_CLIENT_OPP, and_(_CLIENT_OPP.open_client_id == Visit.client_id, Task.stage == "followup"))
+        .outerjoin(Client, Client.id == func.coalesce(Visit.client_id, ServiceCase.client_id, _OPP.client_id))
         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
         .outerjoin(main, main.id == Assignment.staff_id)
         .outerjoin(backup, backup.id == Assignment.backup_id)
@@ -194,11 +214,12 @@ def _task_query():
 
 def _view(row, now: datetime, days: "Days") -> TaskView:
     (tid, visit_id, key, stage, title, title_zh, owner_role, due_at, done_at, done_by, state, note, seq, planned_at,
-     case_id, owner, owner_name, backup, client, starts) = row
+     case_id, opportunity_id, owner, owner_name, backup, client, starts, priority) = row[:22]
     return TaskView(
         tid, visit_id, key, stage, title, title_zh, owner, owner_role, backup, owner_name, due_at, done_at, done_by,
         state, state == "open" and due_at < now, note, seq, client, starts,
-        in_words(state, due_at, done_at, done_by, now, days.cal, days.zone), planned_at, case_id,
+        in_words(state, due_at, done_at, done_by, now, days.cal, days.zone), planned_at, case_id, priority,
+        opportunity_id,
     )
 
 
@@ -217,25 +238,27 @@ def list_tasks(
     per_owner: int | None = None,
     limit: int | None = None,
     hide_restricted: bool = False,
+    by_priority: bool = False,
 ) -> list[TaskView]:
-    """Tasks filtered and ordered in SQL (one statement, two with --owner). `now` is the
-    moment "overdue" and "in 2 h" are reckoned from (an as-of report); default the clock.
-    With `per_owner`, only the first so many of each person (or unassigned role) are read.
-    `hide_restricted`: leave out the tasks of complaints about staff (for a viewer who may
-    not see them)."""
+    """Tasks filtered and ordered in SQL (one statement, two with --owner): by due time, or
+    with `by_priority` high first, then medium (and those without a priority), then low, each by
+    due time. `now` is the moment "overdue" and "in 2 h" are reckoned from (an as-of report);
+    default the clock. With `per_owner`, only the first so many of each person (or unassigned
+    role) are read. `hide_restricted`: leave out the tasks of complaints about staff (for a
+    viewer who may not see them)."""
     now = now or clock.now()
     q, group = _task_query()
     q = _filtered(session, q, visit_id=visit_id, owner=owner, stage=stage, overdue=overdue, state=state,
                   due_before=due_before, due_from=due_from, stages=stages, now=now, hide_restricted=hide_restricted)
     days = Days(session)
+    order = (PRIORITY_RANK, Task.due_at, Task.id) if by_priority else (Task.due_at, Task.id)
     if per_owner is None:
-        return [_view(r, now, days) for r in session.execute(q.order_by(Task.due_at, Task.id).limit(limit))]
-    rank = func.row_number().over(partition_by=group,
-                                  order_by=(Task.due_at, Task.id)).label("rank_in_group")
-    sub = q.add_columns(rank).subquery()
-    columns = list(sub.c)[:-1]
-    rows = session.execute(select(*columns).where(sub.c.rank_in_group <= per_owner)
-                           .order_by(sub.c.due_at, sub.c.id))
+        return [_view(r, now, days) for r in session.execute(q.order_by(*order).limit(limit))]
+    rank = func.row_number().over(partition_by=group, order_by=order).label("rank_in_group")
+    sub = q.add_columns(PRIORITY_RANK.label("priority_rank"), rank).subquery()
+    columns = list(sub.c)[:-2]
+    outer = (sub.c.priority_rank, sub.c.due_at, sub.c.id) if by_priority else (sub.c.due_at, sub.c.id)
+    rows = session.execute(select(*columns).where(sub.c.rank_in_group <= per_owner).order_by(*outer))
     return [_view(r, now, days) for r in rows]
 
 

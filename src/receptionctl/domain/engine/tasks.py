@@ -190,7 +190,7 @@ def on(session: Session, event: Event) -> Outcome:
         nda_changed(session, visit, proc, bool(event.data["nda"]), event.actor)
     elif event.name == "visit.edited":
         out.closed += conditions_changed(session, visit, proc, nda, event.actor, event.data["changed"])
-    elif event.name == "outcome.recorded":
+    elif event.name in ("outcome.recorded", "opportunity.ended"):
         _outcome(session, visit, proc, event, out)
     out.closed += _close_for_event(session, visit, proc, event)
     stages = _stages_opened_by(event.name)
@@ -216,7 +216,14 @@ def on(session: Session, event: Event) -> Outcome:
 
 
 def _outcome(session: Session, visit, proc: Procedure, event: Event, out: Outcome) -> None:
-    """won or lost ends the repeating follow-ups; intent after won or lost starts them again."""
+    """won or lost ends the repeating follow-ups; intent after won or lost starts them again. The
+    client's opportunity won or lost (`opportunity.ended`) ends the steps of the follow-up chain."""
+    if event.name == "opportunity.ended":
+        chain = {spec.key for spec in proc.tasks if spec.chain}
+        if chain:
+            out.closed += close_open_tasks(session, visit.id, _("not needed: the opportunity is {stage}").format(
+                stage=code(event.data["stage"])), keys=chain, by=event.actor)
+        return
     outcome, was = event.data["outcome"], event.data.get("was")
     if outcome in ("won", "lost"):
         chain = set(session.scalars(select(Task.key).where(Task.visit_id == visit.id, Task.repeat.is_not(None),
@@ -361,6 +368,10 @@ def _load_open(session: Session, actor: str, task_id: int, states: tuple[str, ..
         raise Refused(_("task {task} is a step of case {case}: it closes with the case's own command").format(
             task=task_id, case=view.case_id),
             hint=_("see `receptionctl case show {case}` for what is next").format(case=view.case_id))
+    if view.opportunity_id is not None:
+        raise Refused(_("task {task} is the next step of opportunity {opportunity}: it closes when the opportunity "
+                        "moves on (`followup stage`)").format(task=task_id, opportunity=view.opportunity_id),
+                      hint="`receptionctl followup stage CLIENT --to STAGE --next DATE`")
     for prefix, command in ACTION_TASKS:
         if view.key.startswith(prefix):
             raise Refused(_("task {task} stands for an action at the desk: it closes when that is done").format(
@@ -434,6 +445,10 @@ def reassign(session: Session, actor: str, task_id: int, to: str) -> TaskView:
     if view.case_id is not None:
         raise Refused(_("task {task} is a step of case {case}: the case's owner changes with its own command").format(
             task=task_id, case=view.case_id), hint=f"`receptionctl case assign {view.case_id} --to USER`")
+    if view.opportunity_id is not None:
+        raise Refused(_("task {task} is the next step of opportunity {opportunity}: its owner changes with "
+                        "`followup stage`").format(task=task_id, opportunity=view.opportunity_id),
+                      hint="`receptionctl followup stage CLIENT --to STAGE --next DATE --owner USER`")
     row = session.get(Task, task_id)
     if row.state not in ("open", "missed"):
         raise Refused(_("task {task} is {state}: only open work is reassigned").format(task=task_id,

@@ -1,6 +1,7 @@
 """The measures of the reception work (docs/usage/measures.md "Measuring the work"; seeds 000 and 002, docs/SEEDS.md):
 satisfaction, conversion, complaints, process compliance, task completion, response and
-resolution times, cost against budget. For a period beside the period of the same length
+resolution times, cost against budget, the reception and material costs apart; and the follow-up
+pipeline's stage funnel. For a period beside the period of the same length
 just before it; for the whole company, or grouped by team, person, client tier, purpose or
 level of the visits.
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain.core import lifecycle, policy
+from receptionctl.domain.visits import pipeline
 from receptionctl.domain.visits.followups import converted
 from receptionctl.store.tables.common import Client, ServiceCase, Staff, Task, Visit
 from receptionctl.store.tables.visits import Assignment, Evaluation, Feedback, Plan
@@ -56,6 +58,11 @@ MEASURES: tuple[tuple[str, str, str], ...] = (
     ("budget", "amount", "sum of the plans' budget of the same visits"),
     ("cost_to_budget", "rate",
      "cost / budget; counts: visits over budget (their cost above their own budget)"),
+    # seed 000's cost indicators apart (issue 26): added after the others, so that none moves
+    ("reception_cost", "amount", "sum of the evaluations' reception cost (venue, catering, lodging, transport, "
+     "people) of the visits received in the period; counts: the visits with one"),
+    ("material_cost", "amount", "sum of the evaluations' material cost (brochures, gifts, stationery, samples) of "
+     "the same visits; counts: the visits with one"),
 )
 UNITS = {key: unit for key, unit, _ in MEASURES}
 
@@ -88,6 +95,9 @@ class Kpi:
     conversion_window_days: int
     measures: tuple[Measure, ...]  # the whole company
     groups: tuple[KpiGroup, ...] = ()  # with `by`: one per value
+    # the follow-up pipeline's stage funnel (seed 001, issue 26): per stage, the opportunities that
+    # reached it in the period and in the one before, and those open at it at the period's end
+    funnel: tuple[pipeline.FunnelStage, ...] = ()
 
 
 @dataclass
@@ -114,6 +124,10 @@ class _Raw:
     with_cost: int = 0
     with_budget: int = 0
     over_budget: int = 0
+    reception_cost: Decimal = Decimal(0)
+    material_cost: Decimal = Decimal(0)
+    with_reception: int = 0
+    with_material: int = 0
 
     def add(self, other: _Raw) -> None:
         for name, value in vars(other).items():
@@ -213,11 +227,16 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
         "budget": func.coalesce(budget, 0), "with_cost": _flag(Evaluation.cost.is_not(None)),
         "with_budget": _flag(Plan.budget.is_not(None)),
         "over_budget": _flag(and_(Evaluation.cost.is_not(None), Plan.budget.is_not(None), cost > budget)),
+        "reception_cost": func.coalesce(cast(Evaluation.reception_cost, Numeric(14, 2)), 0),
+        "material_cost": func.coalesce(cast(Evaluation.material_cost, Numeric(14, 2)), 0),
+        "with_reception": _flag(Evaluation.reception_cost.is_not(None)),
+        "with_material": _flag(Evaluation.material_cost.is_not(None)),
     }, base=base, **span).items():
         r = at(cur, key)
-        r.visits, r.with_cost, r.with_budget, r.over_budget = (int(s["visits"] or 0), int(s["with_cost"] or 0),
-                                                               int(s["with_budget"] or 0), int(s["over_budget"] or 0))
-        r.cost, r.budget = _amount(s["cost"]), _amount(s["budget"])
+        for name in ("visits", "with_cost", "with_budget", "over_budget", "with_reception", "with_material"):
+            setattr(r, name, int(s[name] or 0))
+        for name in ("cost", "budget", "reception_cost", "material_cost"):
+            setattr(r, name, _amount(s[name]))
     # 2. of those, the converted ones: a won or intent outcome within the policy's window
     window = rules["conversion_window_days"]
     for cur, key, converted_at, ends_at in _rows(
@@ -245,7 +264,8 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
     if by is not None:
         keys = sorted({k for _, k in raw}, key=lambda k: (k is None, str(k)))
         groups = tuple(KpiGroup(k, _measures(whole(True, {k}), whole(False, {k}))) for k in keys)
-    return Kpi(first, last, prev_first, prev_last, by, rules["excellent_score"], window, measures, groups)
+    return Kpi(first, last, prev_first, prev_last, by, rules["excellent_score"], window, measures, groups,
+               pipeline.funnel(session, prev_start, start, end))
 
 
 def _cases_and_tasks(session: Session, by: str | None, span: dict, at) -> None:
@@ -304,6 +324,8 @@ def _values(r: _Raw) -> dict[str, tuple]:
         "cost": (r.cost, {"visits": r.with_cost}),
         "budget": (r.budget, {"visits": r.with_budget}),
         "cost_to_budget": (_ratio(r.cost, r.budget), {"over_budget": r.over_budget}),
+        "reception_cost": (r.reception_cost, {"visits": r.with_reception}),
+        "material_cost": (r.material_cost, {"visits": r.with_material}),
     }
 
 

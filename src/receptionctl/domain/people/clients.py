@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain.core import access, audit, clock, find
+from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.secrets import clean_id_number, mask, verify
 from receptionctl.domain.core.vocab import Tier
 from receptionctl.domain.people.notes import list_notes
@@ -34,6 +34,7 @@ class ContactView:
     transport: str | None
     needs: str | None
     id_number: str | None  # masked unless revealed
+    lang: str | None = None  # the language mail to them is written in (zh-CN, en); None: the policy's
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,17 @@ def list_clients(session: Session, tier: str | None = None) -> list[ClientView]:
 
 def _contact_view(row, id_number: str | None) -> ContactView:
     return ContactView(row.id, row.client_id, row.name, row.title, row.phone, row.email, row.diet,
-                       row.transport, row.needs, id_number)
+                       row.transport, row.needs, id_number, row.lang)
+
+
+def _language(value: str) -> str:
+    """The language of a contact's mail: zh-CN or en (bad input otherwise)."""
+    text = value.strip().replace("_", "-")
+    for lang in policy.MAIL_LANGS:
+        if text.lower() == lang.lower():
+            return lang
+    raise BadInput(_("language {lang!r} is not valid: expected {langs}").format(lang=value,
+                                                                               langs=", ".join(policy.MAIL_LANGS)))
 
 
 def _contacts_of(session: Session, actor: str, client, cipher) -> list[ContactView]:
@@ -168,6 +179,7 @@ def add_contact(
     needs: str | None = None,
     id_number: str | None = None,
     cipher=None,
+    lang: str | None = None,
 ) -> ContactView:
 
     access.require(session, actor, access.CLIENT_WRITE, N_("add contacts"))
@@ -192,6 +204,7 @@ def add_contact(
         id_number_enc=enc,
         id_number_mask=masked,
         created_at=clock.now(),
+        lang=_language(lang) if lang is not None and lang.strip() else None,
     )
     session.add(row)
     session.flush()
@@ -270,7 +283,7 @@ def _contact(session: Session, contact_id: int):
     return row
 
 
-CONTACT_FIELDS = ("name", "title", "phone", "email", "diet", "transport", "needs")
+CONTACT_FIELDS = ("name", "title", "phone", "email", "diet", "transport", "needs", "lang")
 
 
 def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, id_number: str | None = None,
@@ -286,7 +299,7 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
             field=sorted(unknown)[0], choices=", ".join(CONTACT_FIELDS)))
     if not given and id_number is None:
         raise BadInput(_("nothing to change: expected --name, --title, --phone, --email, --diet, --transport, "
-                         "--needs or --id-number"))
+                         "--needs, --language or --id-number"))
     before = {k: v for k, v in _contact_view(row, row.id_number_mask).__dict__.items()}
     for key, value in given.items():
         if key == "name":
@@ -297,6 +310,8 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
             row.phone = _phone(value)
         elif key == "email":
             row.email = _email(value)
+        elif key == "lang":
+            row.lang = _language(value)
         else:
             setattr(row, key, _optional(value, 200 if key == "title" else 2000))
     if id_number is not None:

@@ -24,7 +24,7 @@ from receptionctl.domain.desk import desk, passes
 from receptionctl.domain.desk.onsite import on_site
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
 from receptionctl.domain.records import documents, manual, retention
-from receptionctl.domain.visits import clashes
+from receptionctl.domain.visits import clashes, pipeline
 from receptionctl.domain.visits.followups import converted
 from receptionctl.domain.visits.visits import VisitView, _view, _visit_query
 from receptionctl.i18n import N_, _, ngettext
@@ -145,7 +145,7 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[tuple[str, str]]) -> Re
 
 
 # What each area says needs attention (domain/core/alerts.py): gathered in this order, then ranked.
-AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts)
+AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts, pipeline.alerts)
 
 
 @dataclass(frozen=True)
@@ -242,15 +242,17 @@ def _flags(v: VisitView, p: tuple | None, clash: bool) -> list[tuple[str, str]]:
 
 
 def _tasks(session: Session, w: _Window, per_owner: int | None, hide: bool) -> tuple:
-    """Due today and overdue (open tasks due before the end of the day); with a limit, the first
-    of each person's and the counts, in SQL, however much work is open."""
+    """Due today and overdue (open tasks due before the end of the day), high priority first, then
+    by due time; with a limit, the first of each person's and the counts, in SQL, however much
+    work is open."""
     if per_owner is None:
-        due = list_tasks(session, state="open", due_before=w.end, now=w.cutoff, hide_restricted=hide)
+        due = list_tasks(session, state="open", due_before=w.end, now=w.cutoff, hide_restricted=hide,
+                         by_priority=True)
         return tuple(t for t in due if t.due_at >= w.cutoff), tuple(t for t in due if t.due_at < w.cutoff), {}, {}
     late = {"state": "open", "due_before": w.cutoff, "hide_restricted": hide}
     today_ = {"state": "open", "due_from": w.cutoff, "due_before": w.end, "hide_restricted": hide}
-    return (tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, **today_)),
-            tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, **late)),
+    return (tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, by_priority=True, **today_)),
+            tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, by_priority=True, **late)),
             count_by_owner(session, now=w.cutoff, **today_), count_by_owner(session, now=w.cutoff, **late))
 
 

@@ -7,6 +7,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import func
@@ -21,6 +22,7 @@ from receptionctl.domain.core.vocab import Channel, Intent, Outcome
 from receptionctl.domain.engine import Event
 from receptionctl.domain.engine.procedure import QuestionSpec
 from receptionctl.domain.people.clients import resolve_client
+from receptionctl.domain.visits import pipeline, survey
 from receptionctl.domain.visits.visits import VISIT_WRITE, get_view
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code, ngettext
@@ -59,6 +61,9 @@ class FeedbackView:
     # the form's answers, in the order of its questions; () for a score given as a number;
     # None where they are not read (the visit sheet)
     answers: tuple[AnswerView, ...] | None = None
+    # when the form was last replaced (`at` stays the time the first form was received: the
+    # satisfaction of the month it came in does not move to the month of the correction)
+    replaced_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -67,14 +72,27 @@ class EvaluationView:
     strengths: str
     weaknesses: str
     improvements: str
-    cost: float | None
+    cost: float | None  # what the reception cost: the sum of the two costs below when they are given
     at: datetime
     by: str
+    # seed 000 counts the reception cost and the material cost apart (issue 26)
+    reception_cost: float | None = None  # venue, catering, lodging, transport, people
+    material_cost: float | None = None  # materials bought or used: brochures, gifts, stationery, samples
+    budget: float | None = None  # the plan's budget
+    over_budget: float | None = None  # how much the cost is above the budget (0 within it; None: unknown)
 
 
-def evaluation_view(ev) -> EvaluationView:
-    return EvaluationView(ev.visit_id, ev.strengths, ev.weaknesses, ev.improvements,
-                          float(ev.cost) if ev.cost else None, ev.at, ev.by)
+def _number(text: str | None) -> float | None:
+    return float(text) if text else None
+
+
+def evaluation_view(ev, budget: str | None = None) -> EvaluationView:
+    """`budget`: the plan's (Plan.budget), to set the cost against."""
+    over = None
+    if ev.cost and budget:
+        over = float(max(Decimal(ev.cost) - Decimal(budget), Decimal(0)))
+    return EvaluationView(ev.visit_id, ev.strengths, ev.weaknesses, ev.improvements, _number(ev.cost), ev.at, ev.by,
+                          _number(ev.reception_cost), _number(ev.material_cost), _number(budget), over)
 
 
 def archive_label(client: str, starts_at: datetime, zone) -> str:
@@ -120,6 +138,7 @@ def complete(session: Session, actor: str, visit_id: int) -> Done:
     audit.record(session, actor, "visit.complete", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status,
                                                    "missed": [key for _tid, key, _name in missed]})
+    warnings += survey.on_completed(session, actor, visit)  # the questionnaire to the main contact (policy)
     return Done(get_view(session, visit_id), warnings)
 
 
@@ -134,7 +153,8 @@ def _text(value: str | None, option: str) -> str | None:
 
 def feedback_view(f, rules, answers: tuple[AnswerView, ...] | None = None) -> FeedbackView:
     return FeedbackView(f.visit_id, f.score, f.channel, f.intent, f.comment, f.suggestion, f.at, f.by,
-                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"], answers=answers)
+                        f.score >= rules["excellent_score"], f.score < rules["red_line_score"], answers=answers,
+                        replaced_at=f.replaced_at)
 
 
 def questions_of(session: Session, visit) -> tuple[QuestionSpec, ...]:
@@ -256,8 +276,11 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
     rules = policy.load(session)
     before = _remove_form(session, old, visit_id) if old is not None else None
     now = clock.now()
+    # a replaced form is a correction: it keeps the time the form was received, so that the
+    # measures of that month keep it (the audit log has the old form and the moment of the change)
     row = Feedback(visit_id=visit_id, score=score, channel=channel, intent=intent, comment=comment,
-                   suggestion=suggestion, at=now, by=actor)
+                   suggestion=suggestion, at=before["at"] if before else now, by=actor,
+                   replaced_at=now if before else None)
     session.add(row)
     session.flush()
     session.add_all([FeedbackAnswer(visit_id=visit_id, key=k, value=str(v)) for k, v in given.items()])
@@ -278,6 +301,8 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
                         "suggestion": suggestion, "answers": given or None,
                         "investigation_task": investigating if view.below_red_line else None})
     outbox.emit(session, "feedback.add", {"visit_id": visit_id, "client": client, "score": score, "channel": channel, "intent": intent, "red_line": view.below_red_line, "red_line_score": rules["red_line_score"], "replaced": before is not None, "by": actor})
+    if intent:  # a cooperation intention feeds the client's opportunity (the follow-up pipeline)
+        warnings += pipeline.feed(session, actor, visit, intent)
     if maybe_close(session, actor, visit):
         warnings.append(_closed(visit_id))
     return Done(view, warnings)
@@ -384,6 +409,18 @@ def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note:
     session.flush()
     audit.record(session, actor, "visit.outcome", "visit", visit_id, visit_id=visit_id, before=before,
                  after={"outcome": outcome, "outcome_at": visit.outcome_at, "note": visit.outcome_note})
+    # the client's opportunity (the follow-up pipeline): an intention feeds it, won or lost ends it
+    # and the follow-up chain of the client's other visits, which may close them
+    ended: list[int] = []
+    if outcome == "intent":
+        warnings += pipeline.feed(session, actor, visit, "intent")
+    else:
+        said, ended = pipeline.end(session, actor, visit, outcome)
+        warnings += said
+    for other in ended:
+        row = session.get(Visit, other)
+        if other != visit_id and maybe_close(session, actor, row):
+            warnings.append(_closed(other))
     if maybe_close(session, actor, visit):
         warnings.append(_closed(visit_id))
     return Done(outcome_view(session, visit_id), warnings)
@@ -412,14 +449,18 @@ def outcome_view(session: Session, visit_id: int) -> OutcomeView:
 
 
 def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, weaknesses: str, improvements: str,
-             cost: str | None = None) -> Done:
-
+             cost: str | None = None, reception_cost: str | None = None, material_cost: str | None = None) -> Done:
+    """The execution group's evaluation (seed 000): strengths, weaknesses, improvements, and what
+    the reception cost, as a whole (`cost`) or as its reception cost and material cost apart,
+    whose sum is the cost; set against the plan's budget. Written again, it replaces the texts,
+    and the costs given (a cost part not given keeps its value)."""
     access.require(session, actor, AFTER, N_("write evaluations"))
     strengths = required_text(strengths, "--strengths", N_("what went well"), 4000)
     weaknesses = required_text(weaknesses, "--weaknesses", N_("what went less well"), 4000)
     improvements = required_text(improvements, "--improvements", N_("what to do better"), 4000)
-    cost_value = amount(cost, "--cost")
-    visit, _plan = load_for_change(session, visit_id)
+    given = (amount(cost, "--cost"), amount(reception_cost, "--reception-cost"),
+             amount(material_cost, "--material-cost"))
+    visit, plan = load_for_change(session, visit_id)
     if visit.status not in lifecycle.ENDED:
         raise Refused(_("visit {visit} is {status}: the evaluation is written after the visit").format(
             visit=visit_id, status=lifecycle.state_text(visit.status)), hint=_complete_first(visit_id))
@@ -427,26 +468,54 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
     before = None
     if row is None:
         row = Evaluation(visit_id=visit_id, strengths=strengths, weaknesses=weaknesses, improvements=improvements,
-                         cost=str(cost_value) if cost_value is not None else None, at=clock.now(), by=actor)
+                         at=clock.now(), by=actor)
         session.add(row)
     else:
         before = {"strengths": row.strengths, "weaknesses": row.weaknesses, "improvements": row.improvements,
-                  "cost": row.cost}
+                  "cost": row.cost, "reception_cost": row.reception_cost, "material_cost": row.material_cost}
         row.strengths, row.weaknesses, row.improvements = strengths, weaknesses, improvements
-        row.cost = str(cost_value) if cost_value is not None else row.cost
         row.at, row.by = clock.now(), actor
+    row.cost, row.reception_cost, row.material_cost = _costs(row, *given)
     engine.on(session, Event("evaluation.written", visit_id, actor, note="evaluation written"))
     session.flush()
     audit.record(session, actor, "visit.evaluate", "evaluation", visit_id, visit_id=visit_id, before=before,
                  after={"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements,
-                        "cost": row.cost})
+                        "cost": row.cost, "reception_cost": row.reception_cost, "material_cost": row.material_cost})
     warnings = []
     if maybe_close(session, actor, visit):
         warnings.append(_closed(visit_id))
     elif visit.status == "completed":
         warnings.append(_("visit {visit} stays open until {what}").format(
             visit=visit_id, what=_(", ").join(what_keeps_open(session, visit))))
-    return Done(evaluation_view(row), warnings)
+    view = evaluation_view(row, plan.budget if plan is not None else None)
+    if view.over_budget:
+        warnings.append(_("the cost {cost} is {over} over the plan's budget {budget}").format(
+            cost=f"{view.cost:.2f}", over=f"{view.over_budget:.2f}", budget=f"{view.budget:.2f}"))
+    return Done(view, warnings)
+
+
+def _costs(row, cost: Decimal | None, reception: Decimal | None,
+           material: Decimal | None) -> tuple[str | None, str | None, str | None]:
+    """The evaluation's (cost, reception cost, material cost) as stored text, from what is given
+    and what it had: the parts given replace the stored ones and the cost is their sum (a --cost
+    given with them must be that sum); a cost given alone stands for the whole, unless the
+    evaluation has its costs apart and they do not add up to it."""
+    def text(value: Decimal | None) -> str | None:
+        return str(value) if value is not None else None
+
+    had = [Decimal(v) if v else None for v in (row.reception_cost, row.material_cost)]
+    if reception is None and material is None:
+        if cost is not None and any(v is not None for v in had) and cost != sum(v or 0 for v in had):
+            raise BadInput(_("--cost {cost} is not the sum of the reception cost and the material cost recorded "
+                             "({total}): expected --reception-cost and --material-cost").format(
+                cost=cost, total=sum(v or 0 for v in had)))
+        return (text(cost) if cost is not None else row.cost), row.reception_cost, row.material_cost
+    parts = [reception if reception is not None else had[0], material if material is not None else had[1]]
+    total = sum(v or 0 for v in parts)
+    if cost is not None and cost != total:
+        raise BadInput(_("--cost {cost} is not the sum of --reception-cost and --material-cost ({total}): expected "
+                         "the two costs alone, or their sum").format(cost=cost, total=total))
+    return text(Decimal(total).quantize(Decimal("0.01"))), text(parts[0]), text(parts[1])
 
 
 def what_keeps_open(session: Session, visit) -> list[str]:
@@ -486,14 +555,16 @@ def maybe_close(session: Session, actor: str, visit) -> bool:
 
 def followup_due(session: Session, *, owner: str | None = None, within_days: int = 3,
                  hide_restricted: bool = False):
-    """Open follow-up tasks, and the steps of service cases, overdue or due within the window:
-    overdue first, then by due time."""
+    """Open follow-up tasks (the next steps of the client's opportunities among them), and the
+    steps of service cases, overdue or due within the window: by priority (high first; a
+    visit's tasks have its client's opportunity's, a case's steps its severity's), then by due
+    time."""
 
     if within_days < 0 or within_days > 366:
         raise BadInput(_("--within {days} is not valid: expected 0 to 366 days").format(days=within_days))
     return engine.list_tasks(session, owner=owner, stages=("followup", "case"), state="open",
                              due_before=clock.now() + timedelta(days=within_days, microseconds=1),
-                             hide_restricted=hide_restricted)
+                             hide_restricted=hide_restricted, by_priority=True)
 
 
 def list_feedback(session: Session, *, visit_id: int | None = None, client: str | None = None,

@@ -15,11 +15,11 @@ from receptionctl.domain.cases import cases
 from receptionctl.domain.core import policy
 from receptionctl.domain.people.notes import list_notes
 from receptionctl.domain.records import attachments
-from receptionctl.domain.visits import clashes, followups, reception
+from receptionctl.domain.visits import clashes, followups, reception, survey
 from receptionctl.domain.visits.visits import Assigned, VisitView, assignments, get_view
 from receptionctl.i18n import ngettext
 from receptionctl.store.tables.common import Visit
-from receptionctl.store.tables.visits import Evaluation, Feedback
+from receptionctl.store.tables.visits import Evaluation, Feedback, Plan
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class VisitDetail(VisitView):
     archive_label: str | None = None  # "client name – reception date", once closed
     keeps_open: tuple[str, ...] = ()  # what a completed visit still waits for
     attachments: tuple = ()  # AttachmentView: photos, video, forms, minutes ... (records, issue 16)
+    feedback_requests: tuple = ()  # RequestView: the questionnaire mailed to the client (issue 26)
     notice_shown: str | None = field(default=None, compare=False, metadata={"json": False})  # `notice`, translated
     # the callbacks after the visit (CallbackView): on the sheet; not in its JSON, which stays as it was
     callbacks: tuple = field(default=(), compare=False, metadata={"json": False})
@@ -68,6 +69,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
     rules = policy.load(session)
     fb = session.get(Feedback, visit_id)
     ev = session.get(Evaluation, visit_id)
+    plan = session.get(Plan, visit_id) if ev else None
     files = attachments.for_target(session, visit_id=visit_id)
     return VisitDetail(
         **view.__dict__,
@@ -80,7 +82,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
         notes=tuple(list_notes(session, visit_id=visit_id)),
         open_promises=tuple(list_notes(session, client_id=row.client_id, open_promises=True)),
         feedback=followups.show_feedback(session, visit_id) if fb else None,  # with its answers
-        evaluation=followups.evaluation_view(ev) if ev else None,
+        evaluation=followups.evaluation_view(ev, plan.budget if plan else None) if ev else None,
         outcome=followups.outcome_view(session, visit_id) if row.outcome else None,
         completed_at=row.completed_at,
         closed_at=row.closed_at,
@@ -89,6 +91,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
         keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
         attachments=tuple(files),
         callbacks=followups.list_callbacks(session, visit_id),
+        feedback_requests=survey.requests_of(session, visit_id),
     )
 
 

@@ -1,6 +1,7 @@
-"""Closing tasks by hand (`task done`, `task skip`). The engine records it; when that was
-the last thing a completed visit waited for, the visit closes (a follow-up rule). A
-top-layer module, so that the engine never reaches up into a stage."""
+"""Closing tasks by hand (`task done`, `task skip`), and moving a client's opportunity
+(`followup stage`: won or lost ends the follow-up chain of the client's visits). The engine
+records it; when that was the last thing a completed visit waited for, the visit closes (a
+follow-up rule). A top-layer module, so that the engine never reaches up into a stage."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
-from receptionctl.domain.visits import followups
+from receptionctl.domain.core.base import Done
+from receptionctl.domain.visits import followups, pipeline
 from receptionctl.store.tables.common import Visit
 
 
@@ -32,3 +34,15 @@ def _maybe_close(session: Session, actor: str, visit_id: int | None) -> None:
     visit = session.get(Visit, visit_id)
     if visit.status == "completed":
         followups.maybe_close(session, actor, visit)
+
+
+def stage(session: Session, actor: str, client: str, to: str, *, next_at: datetime | None = None,
+          priority: str | None = None, owner: str | None = None, note: str | None = None) -> Done:
+    """`followup stage` (pipeline.move); the visits whose follow-up chain it ended close when
+    nothing else keeps them open."""
+    done, ended = pipeline.move(session, actor, client, to, next_at=next_at, priority=priority, owner=owner, note=note)
+    for visit_id in ended:
+        visit = session.get(Visit, visit_id)
+        if visit.status == "completed" and followups.maybe_close(session, actor, visit):
+            done.warnings.append(followups._closed(visit_id))
+    return done

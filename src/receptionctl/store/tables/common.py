@@ -66,6 +66,8 @@ class Contact(SQLModel, table=True):
     id_number_enc: Optional[str] = Field(default=None, sa_column=Column(Text))
     id_number_mask: Optional[str] = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = moment()
+    # the language mail to this person is written in (en, zh-CN); None: the policy's feedback_language
+    lang: Optional[str] = Field(default=None, sa_column=Column(String(8)))  # issue 26
 
 
 class AuditEvent(SQLModel, table=True):
@@ -239,3 +241,30 @@ class Task(SQLModel, table=True):
     assignee_id: Optional[int] = Field(  # `task reassign`: this person, whatever the role's assignment says
         default=None, sa_column=Column(Integer, ForeignKey("staff.id", name="fk_task_assignee"))
     )
+    opportunity_id: Optional[int] = Field(  # the next step of a client's opportunity (issue 26: the pipeline)
+        default=None, sa_column=Column(Integer, ForeignKey("opportunity.id", name="fk_task_opportunity"), index=True))
+
+
+class Opportunity(SQLModel, table=True):
+    """A client's business opportunity moving through the follow-up stages (seed 001): first
+    contact, needs confirmed, proposal submitted, negotiation, then won or lost. One open at a
+    time per client (`open_client_id` is the client while it is open, NULL once it is won or
+    lost: unique, and NULLs never clash). Its stages, each with its date and owner, are
+    `opportunity_stage` rows; its next step is an open task (`task.opportunity_id`)."""
+
+    __tablename__ = "opportunity"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    client_id: int = Field(sa_column=Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), nullable=False,
+                                            index=True))
+    open_client_id: Optional[int] = Field(default=None, sa_column=Column(Integer, unique=True))
+    stage: str = Field(sa_column=Column(String(16), nullable=False))
+    priority: str = Field(sa_column=Column(String(8), nullable=False))  # high | medium | low
+    next_at: Optional[datetime] = moment(nullable=True)  # the date of the next step (None once won or lost)
+    owner_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))  # the next step, in words
+    visit_id: Optional[int] = Field(  # the visit that opened it, if a visit did
+        default=None, sa_column=Column(Integer, ForeignKey("visit.id", ondelete="SET NULL")))
+    opened_at: datetime = moment()
+    opened_by: str = Field(sa_column=Column(String(64), nullable=False))
+    stage_at: datetime = moment()  # when it reached its stage
+    closed_at: Optional[datetime] = moment(nullable=True)  # won or lost

@@ -137,8 +137,9 @@ class Feedback(SQLModel, table=True):
     intent: Optional[str] = Field(default=None, sa_column=Column(String(16)))
     comment: Optional[str] = Field(default=None, sa_column=Column(Text))
     suggestion: Optional[str] = Field(default=None, sa_column=Column(Text))
-    at: datetime = moment(index=True)
+    at: datetime = moment(index=True)  # received: a replaced form keeps the first one's time (issue 26)
     by: str = Field(sa_column=Column(String(64), nullable=False))
+    replaced_at: Optional[datetime] = moment(nullable=True)  # when it was last corrected (`feedback add --replace`)
 
 
 class Callback(SQLModel, table=True):
@@ -165,7 +166,9 @@ class Evaluation(SQLModel, table=True):
     strengths: str = Field(sa_column=Column(Text, nullable=False))
     weaknesses: str = Field(sa_column=Column(Text, nullable=False))
     improvements: str = Field(sa_column=Column(Text, nullable=False))
-    cost: Optional[str] = Field(default=None, sa_column=Column(String(32)))
+    cost: Optional[str] = Field(default=None, sa_column=Column(String(32)))  # the whole, or the sum of the two below
+    reception_cost: Optional[str] = Field(default=None, sa_column=Column(String(32)))  # issue 26: seed 000
+    material_cost: Optional[str] = Field(default=None, sa_column=Column(String(32)))
     at: datetime = moment()
     by: str = Field(sa_column=Column(String(64), nullable=False))
 
@@ -179,3 +182,38 @@ class FeedbackAnswer(SQLModel, table=True):
                                            primary_key=True))
     key: str = Field(sa_column=Column(String(32), primary_key=True))
     value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class OpportunityStage(SQLModel, table=True):
+    """One stage a client's opportunity reached: when, who moved it, the owner, the priority and
+    the date of the next step then; the visit that fed it, when a visit did (issue 26)."""
+
+    __tablename__ = "opportunity_stage"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(sa_column=Column(Integer, ForeignKey("opportunity.id", ondelete="CASCADE"),
+                                                 nullable=False, index=True))
+    stage: str = Field(sa_column=Column(String(16), nullable=False))
+    at: datetime = moment(index=True)
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    owner_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    priority: str = Field(sa_column=Column(String(8), nullable=False))
+    next_at: Optional[datetime] = moment(nullable=True)
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id", ondelete="SET NULL")))
+
+
+class FeedbackRequest(SQLModel, table=True):
+    """The questionnaire sent to a visit's main contact after the visit (seed 001: a feedback
+    request triggered when the service ends), through the notification outbox (issue 26). The
+    address is not copied here: the contact and the queued message hold it."""
+
+    __tablename__ = "feedback_request"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    visit_id: int = Field(sa_column=Column(Integer, ForeignKey("visit.id", ondelete="CASCADE"), nullable=False,
+                                           index=True))
+    contact_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("contact.id",
+                                                                                          ondelete="SET NULL")))
+    lang: str = Field(sa_column=Column(String(8), nullable=False))
+    message_id: Optional[int] = Field(default=None)  # the notify_message queued
+    at: datetime = moment()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
