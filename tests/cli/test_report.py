@@ -293,7 +293,9 @@ def test_the_report_gathers_every_areas_alerts_from_its_registry():
     from receptionctl.domain.desk import desk, passes
     from receptionctl.domain.records import documents, manual, retention
     from receptionctl.domain.report import report
+    from receptionctl.domain.visits import visits
 
-    assert set(report.AREAS) == {passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts}
+    assert set(report.AREAS) == {passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts,
+                                 visits.alerts}
     with pytest.raises(ValueError):
         Alert("incident", "x", None, "urgent")

@@ -25,6 +25,7 @@ from receptionctl.domain.desk.onsite import on_site
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
 from receptionctl.domain.records import documents, manual, retention
 from receptionctl.domain.visits import clashes
+from receptionctl.domain.visits import visits as visit_records
 from receptionctl.domain.visits.followups import converted
 from receptionctl.domain.visits.visits import VisitView, _view, _visit_query
 from receptionctl.i18n import N_, _, ngettext
@@ -145,7 +146,7 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[tuple[str, str]]) -> Re
 
 
 # What each area says needs attention (domain/core/alerts.py): gathered in this order, then ranked.
-AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts)
+AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts, visit_records.alerts)
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,7 @@ def _month(session: Session, rules: dict, label: str, start: datetime, end: date
 
 # The order alerts are read in: what can hurt a client or break a promise first.
 ALERT_ORDER = ("incident", "promise", "red_line", "handover_refused", "no_show", "walk_in", "pass_overdue",
-               "no_host", "reapproval", "no_owner", "day_check", "handover_review", "mail_uncollected",
+               "no_host", "stale", "reapproval", "no_owner", "day_check", "handover_review", "mail_uncollected",
                "goods_waiting", "pattern", "doc_overdue", "doc_recall", "procedure_unread", "retention_due")
 
 

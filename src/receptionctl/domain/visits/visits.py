@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_
 from sqlalchemy.orm import Session, aliased
@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
+from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import (
     MAX_HOURS,
     Done,
@@ -457,3 +458,31 @@ def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:
     audit.record(session, actor, "visit.cancel", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status, "reason": reason})
     return Done(get_view(session, visit_id))
+
+
+# -- for the daily report ----------------------------------------------------------------
+STALE = {  # what a visit still to come on a past day asks for, by its status
+    "planning": N_("visit {visit} ({client}, {starts}): its day has passed and it is still {status}: cancel it "
+                   "(`receptionctl visit cancel {visit} --reason ...`) or move it (`visit reschedule`)"),
+    "submitted": N_("visit {visit} ({client}, {starts}): its day has passed and its plan still waits for approval "
+                    "({status}): cancel it (`receptionctl visit cancel {visit} --reason ...`) or move it "
+                    "(`visit reschedule`)"),
+    "approved": N_("visit {visit} ({client}, {starts}): its day has passed and it is still {status}: if it took "
+                   "place, check its guests in and complete it (`receptionctl visit complete {visit}`), else "
+                   "cancel it"),
+}
+
+
+def alerts(session: Session, now: datetime) -> list[Alert]:
+    """Visits whose day has passed (they started before the day of `now`, in the company's zone)
+    while they are still planning, submitted or approved: never received, never cancelled
+    (`stale`). The day of a visit itself is the no-show alert's. One statement."""
+    zone = policy.work_zone(policy.load(session))
+    day_start = datetime.combine(now.astimezone(zone).date(), time(0, 0), zone)
+    rows = session.execute(
+        select(Visit.id, Client.name, Visit.status, Visit.starts_at).join(Client, Client.id == Visit.client_id)
+        .where(Visit.status.in_(lifecycle.COMING), Visit.starts_at < day_start)
+        .order_by(Visit.starts_at, Visit.id))
+    return [Alert("stale", _(STALE[status]).format(visit=visit_id, client=client, status=lifecycle.state_text(status),
+                                                   starts=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"), visit_id)
+            for visit_id, client, status, starts_at in rows]
