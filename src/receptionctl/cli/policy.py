@@ -99,7 +99,9 @@ def _print_procedure(proc, wide: bool) -> None:
             parts.append(_("level {levels}").format(levels="/".join(map(str, t.levels))))
         if t.purposes:
             parts.append("/".join(code(p) for p in t.purposes))
-        if t.offsite is not None:
+        if t.offsite_kinds:
+            parts.append(_("off-site ({kind})").format(kind="/".join(code(k, "offsite") for k in t.offsite_kinds)))
+        elif t.offsite is not None:
             parts.append(_("off-site") if t.offsite else _("on-site"))
         if t.nda is not None:
             parts.append(_("NDA") if t.nda else _("no NDA"))

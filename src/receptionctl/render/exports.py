@@ -38,7 +38,7 @@ HEADERS = {
     "starts_at": N_("export|starts_at"), "ends_at": N_("export|ends_at"), "headcount": N_("export|headcount"),
     "venue": N_("export|venue"), "offsite": N_("export|offsite"), "urgent": N_("export|urgent"),
     "short_notice": N_("export|short_notice"), "host": N_("export|host"), "plan_status": N_("export|plan_status"),
-    "reapproval": N_("export|reapproval"), "walk_in": N_("export|walk_in"),
+    "reapproval": N_("export|reapproval"), "walk_in": N_("export|walk_in"), "offsite_kind": N_("export|offsite_kind"),
     # tasks
     "visit_id": N_("export|visit_id"), "key": N_("export|key"), "stage": N_("export|stage"),
     "title": N_("export|title"), "owner": N_("export|owner"), "owner_role": N_("export|owner_role"),
@@ -69,7 +69,7 @@ HEADERS = {
 # fields holding a stored code, and the kind it is translated as (i18n.code)
 CODED = {"purpose": "purpose", "status": "status", "plan_status": "plan_status", "stage": "stage",
          "owner_role": "role", "state": "state", "kind": "kind", "source": "source", "category": "category",
-         "severity": "severity", "channel": "channel", "intent": "intent"}
+         "severity": "severity", "channel": "channel", "intent": "intent", "offsite_kind": "offsite"}
 
 
 def for_people(codes: bool) -> bool:

@@ -49,6 +49,8 @@ def print_promises(promises) -> None:
 
 def _venue(v) -> str:
     venue = v.venue or "-"
+    if v.offsite and getattr(v, "offsite_kind", None):
+        return _("{venue} (off-site: {kind})").format(venue=venue, kind=code(v.offsite_kind, "offsite"))
     return _("{venue} (off-site)").format(venue=venue) if v.offsite else venue
 
 

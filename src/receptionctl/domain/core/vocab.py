@@ -47,6 +47,15 @@ class VisitRole(str, Enum):
     driver = "driver"
 
 
+class OffsiteKind(str, Enum):
+    """Where an off-site reception is held (seed 000): the client's own site, an exhibition or
+    fair, an event venue, or elsewhere (`visit new --offsite` alone)."""
+    client_site = "client-site"
+    fair = "fair"
+    event = "event"
+    other = "other"
+
+
 class VisitStatus(str, Enum):
     planning = "planning"
     submitted = "submitted"
@@ -188,6 +197,8 @@ CODES = (
     # visit roles (host and security as above)
     N_("code|greeter"), N_("code|guide"), N_("code|recorder"), N_("code|logistics"), N_("code|role|tech"),
     N_("code|driver"),
+    # where an off-site reception is held
+    N_("code|offsite|client-site"), N_("code|offsite|fair"), N_("code|offsite|event"), N_("code|offsite|other"),
     # guest and contact fields
     N_("code|field|name"), N_("code|field|title"), N_("code|field|phone"), N_("code|field|email"),
     N_("code|field|diet"), N_("code|field|transport"), N_("code|field|needs"), N_("code|field|id_number"),

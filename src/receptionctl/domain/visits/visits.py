@@ -22,7 +22,7 @@ from receptionctl.domain.core.base import (
     venue_key,
 )
 from receptionctl.domain.core.calendar import calendar_for
-from receptionctl.domain.core.vocab import Purpose, VisitRole, VisitStatus
+from receptionctl.domain.core.vocab import OffsiteKind, Purpose, VisitRole, VisitStatus
 from receptionctl.domain.engine import Event
 from receptionctl.domain.people.clients import resolve_client
 from receptionctl.domain.visits import clashes
@@ -56,6 +56,7 @@ class VisitView:
     plan_status: str
     reapproval: str | None
     walk_in: bool  # checked in at the desk without an approved visit
+    offsite_kind: str | None  # where, when off-site: client-site, fair, event, other (vocab.OffsiteKind)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _view(row) -> VisitView:
         id=v.id, client=client, client_id=v.client_id, purpose=v.purpose, level=v.level, status=v.status,
         starts_at=v.starts_at, ends_at=v.ends_at, headcount=v.headcount, venue=v.venue, offsite=v.offsite,
         urgent=v.urgent, short_notice=v.short_notice, host=host, plan_status=plan_status, reapproval=reapproval,
-        walk_in=bool(v.walk_in),
+        walk_in=bool(v.walk_in), offsite_kind=v.offsite_kind,
     )
 
 
@@ -233,9 +234,14 @@ def create_visit(
     offsite: bool = False,
     host: str | None = None,
     urgent: bool = False,
+    offsite_kind: str | None = None,
 ) -> Done:
-
+    """Record a visit with its draft plan. Off-site (`offsite`, or `offsite_kind`: client-site,
+    fair, event, other; `offsite` alone is other): the procedure's off-site steps apply, those of
+    its kind among them, and the campus-only ones do not."""
     access.require(session, actor, VISIT_WRITE, N_("record visits"))
+    offsite_kind = site_kind(offsite_kind, offsite)
+    offsite = offsite_kind is not None
     client_row = resolve_client(session, client)
     if purpose not in {p.value for p in Purpose}:
         raise BadInput(_(_PURPOSE).format(purpose=purpose))
@@ -262,7 +268,8 @@ def create_visit(
     row = Visit(
         client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
         ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
-        urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed, created_at=now, created_by=actor,
+        offsite_kind=offsite_kind, urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed,
+        created_at=now, created_by=actor,
     )
     session.add(row)
     session.flush()
@@ -280,6 +287,31 @@ def create_visit(
     warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
     return Done(view, warnings)
+
+
+def site_kind(kind: str | None, offsite: bool | None = None, current: str | None = None) -> str | None:
+    """Where an off-site visit is held, checked: `kind` (client-site, fair, event, other), else
+    for `offsite` true the `current` kind or other; None on site."""
+    if kind is not None:
+        kinds = [k.value for k in OffsiteKind]
+        if kind not in kinds:
+            raise BadInput(_("off-site kind {kind!r} is not valid: expected one of {choices}").format(
+                kind=kind, choices=", ".join(kinds)))
+        return kind
+    if offsite:
+        return current or OffsiteKind.other.value
+    return None
+
+
+def _site_asked(visit, offsite: bool | None, offsite_kind: str | None) -> dict:
+    """What an edit asks of where the visit is held: nothing ({}), or its offsite and offsite_kind."""
+    if offsite is False and offsite_kind is not None:
+        raise BadInput(_("--no-offsite and an off-site kind ({kind}) contradict each other: expected one of "
+                         "them").format(kind=offsite_kind))
+    if offsite_kind is None and offsite is None:
+        return {}
+    kind = site_kind(offsite_kind, offsite, visit.offsite_kind)
+    return {"offsite": kind is not None, "offsite_kind": kind}
 
 
 WALK_IN = frozenset({"coordinator", "host", "desk", "security"})  # who may check in a walk-in
@@ -388,17 +420,18 @@ def reschedule(
 
 def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None = None,
                headcount: int | None = None, level: int | None = None, purpose: str | None = None,
-               offsite: bool | None = None, urgent: bool | None = None) -> Done:
+               offsite: bool | None = None, urgent: bool | None = None, offsite_kind: str | None = None) -> Done:
     """Correct what was typed when the visit was recorded. A change of level, purpose or
-    off-site changes which steps of the procedure apply: the open ones that no longer do are
-    skipped, the new ones open (done work stays done). Any change sends an approved plan
-    back for approval. An empty --venue clears it."""
+    off-site (or where off-site: `offsite_kind`) changes which steps of the procedure apply: the
+    open ones that no longer do are skipped, the new ones open (done work stays done). Any change
+    sends an approved plan back for approval. An empty --venue clears it."""
     access.require(session, actor, VISIT_WRITE, N_("edit visits"))
     visit, plan = load_for_change(session, visit_id)
     lifecycle.visit_step(visit.id, visit.status, "edit")
-    asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose, "offsite": offsite,
-             "urgent": urgent}
-    if all(v is None for v in asked.values()):
+    site = _site_asked(visit, offsite, offsite_kind)
+    asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose,
+             "offsite": site.get("offsite"), "urgent": urgent, "offsite_kind": site.get("offsite_kind")}
+    if all(v is None for v in asked.values()) and not site:
         raise BadInput(_("nothing to change: expected --venue, --headcount, --level, --purpose, "
                          "--offsite/--no-offsite or --urgent/--no-urgent"))
     if purpose is not None and purpose not in {p.value for p in Purpose}:
@@ -412,7 +445,8 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
         venue = clean_place(venue, "--venue") if venue.strip() else ""
         asked["venue"] = venue or None
     changed = {k: v for k, v in asked.items()
-               if (v is not None or k == "venue" and venue == "") and getattr(visit, k) != v}
+               if (v is not None or k == "venue" and venue == "" or k == "offsite_kind" and site)
+               and getattr(visit, k) != v}
     if not changed:
         raise Refused(_("visit {visit} already has these values").format(visit=visit_id))
     before_view = get_view(session, visit_id)
@@ -430,7 +464,7 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
         if short:
             warnings.append(notice_warning(visit_id, had, needed, visit.urgent))
     session.flush()
-    if {"level", "purpose", "offsite"} & set(changed):
+    if {"level", "purpose", "offsite", "offsite_kind"} & set(changed):
         out = engine.on(session, Event("visit.edited", visit_id, actor, data={"changed": what}))
         if out.closed:
             warnings.append(ngettext("{n} open task no longer applies and was skipped",
