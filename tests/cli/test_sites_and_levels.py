@@ -136,7 +136,7 @@ def test_a_stored_version_without_kinds_still_runs_and_a_new_one_adopts_the_kind
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="a SQLite file at an old schema")
-def test_the_migration_keeps_visits_off_site_as_other(db_target):
+def test_the_migration_keeps_visits_off_site_as_other_and_trainings_as_they_were(db_target):
     from alembic import command
     from sqlalchemy import text
 
@@ -157,9 +157,12 @@ def test_the_migration_keeps_visits_off_site_as_other(db_target):
                               "3, 'completed', :now, :now, 2, :offsite, false, false, :now, 'li', false)"),
                          {"id": vid, "offsite": offsite, "now": now})
             conn.execute(text("INSERT INTO plan (visit_id, status, nda) VALUES (:id, 'approved', false)"), {"id": vid})
+        conn.execute(text("INSERT INTO training (id, topic, day, at, by) VALUES (1, 'Etiquette', '2026-11-20', :now, "
+                          "'li')"), {"now": now})
     db.dispose()
     db = Database(db_target)
     db.upgrade(lambda session, before: setup.seed_policy(session, "admin", setup.InitResult()))
     with db.connection(write=False) as conn:
         assert dict(conn.execute(text("SELECT id, offsite_kind FROM visit")).all()) == {1: "other", 2: None}
+        assert conn.execute(text("SELECT kind FROM training")).scalar() == "reception"  # what a training meant
     db.dispose()
