@@ -50,6 +50,7 @@ HEADERS = {
     # cases
     "kind": N_("export|kind"), "source": N_("export|source"), "category": N_("export|category"),
     "severity": N_("export|severity"), "text": N_("export|text"), "about": N_("export|about"),
+    "about_client": N_("export|about_client"), "about_client_id": N_("export|about_client_id"),
     "restricted": N_("export|restricted"), "received_at": N_("export|received_at"),
     "received_by": N_("export|received_by"), "acknowledged_at": N_("export|acknowledged_at"),
     "root_cause": N_("export|root_cause"), "action": N_("export|action"), "prevention": N_("export|prevention"),

@@ -262,6 +262,7 @@ def print_case(c) -> None:
         (N_("state"), status),
         (N_("client"), c.client), (N_("visit"), c.visit_id),
         (N_("about"), c.about) if c.restricted else (N_("source"), code(c.source, "source")),
+        *([(N_("about client"), c.about_client)] if getattr(c, "about_client", None) else []),
         (N_("said"), case_text(c.text)),
         (N_("received"), _("{moment} by {person}").format(moment=text(c.received_at), person=c.received_by)),
         (N_("acknowledged"), c.acknowledged_at),

@@ -58,6 +58,8 @@ TEXTS = {
     "case.add:restricted": N_("Case {case_id} received: a complaint about a member of staff"),
     "promise.breach": N_("Case {case_id}: the answer promised by {promised_at} (asked of {asked}) is overdue"),
     "promise.breach:restricted": N_("Case {case_id}: the answer promised by {promised_at} is overdue"),
+    "case.escalate": N_("Case {case_id} ({kind}, {severity}) taken at the desk by {received_by} was not acknowledged "
+                        "in time: passed to the shift leader"),
 }
 TEST_TEXT = N_("A test message from receptionctl: if you read this, the channel works.")
 
