@@ -117,22 +117,23 @@ def test_a_procedure_file_names_known_kinds(team, cli, tmp_path, kinds, reason):
     one_error_line(cli("procedure", "load", str(path), "--reason", "try"), 2, "line 10", reason)
 
 
-def test_a_stored_version_without_kinds_still_runs_and_a_new_one_adopts_the_kinds(team, tmp_path):
+def test_a_stored_version_without_kinds_still_runs_and_the_default_is_adopted(team, cli, tmp_path, unchanged):
     """The procedure in use before 2026.7 keeps working: its steps had no offsite_kinds. Loading the
     shipped default (the way a database adopts a new version) brings the kinds' steps."""
-    from receptionctl.domain.engine.procedure import default_text
-
     old = tmp_path / "old.toml"
     old.write_text('name = "old"\nversion = "2026.6"\n\n[[tasks]]\nkey = "ship"\nstage = "prepare"\n'
                    'title = "Ship"\nowner = "logistics"\ndue = "start-2wd"\noffsite = true\n', encoding="utf-8")
     team("procedure", "load", str(old), "--reason", "as before")
     fair = new_visit(team, "--offsite", "fair")["id"]
     assert keys(team, fair) == ["ship"]
-    new = tmp_path / "default.toml"
-    new.write_text(default_text(), encoding="utf-8")
-    team("procedure", "load", str(new), "--reason", "the kinds")
+    loaded = team("procedure", "load", "--default", "--reason", "the kinds", "--json").json()
+    assert loaded["version"] == "2026.7" and loaded["summary"].startswith("+")
     again = new_visit(team, "--offsite", "fair")["id"]
     assert FAIR <= set(keys(team, again)) and keys(team, fair) == ["ship"]  # each visit keeps its version
+    with unchanged():
+        one_error_line(cli("procedure", "load", "--default", "--reason", "again"), 1, "in use already")
+        one_error_line(cli("procedure", "load", str(old), "--default", "--reason", "both"), 2, "--default")
+        one_error_line(cli("procedure", "load", "--reason", "neither"), 2, "--default")
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="a SQLite file at an old schema")

@@ -408,8 +408,13 @@ def _when(raw: dict, opens_on: str | None, fail, at) -> dict | None:
     return out
 
 
+def default_path() -> Path:
+    """The shipped default procedure: what `init` loads, and `procedure load --default`."""
+    return Path(__file__).resolve().parents[2] / "procedures" / "default.toml"
+
+
 def default_text() -> str:
-    return (Path(__file__).resolve().parents[2] / "procedures" / "default.toml").read_text(encoding="utf-8")
+    return default_path().read_text(encoding="utf-8")
 
 
 def _to_json(proc: Procedure) -> str:
