@@ -13,7 +13,7 @@ from tests.conftest import PG_URL
 CAMPUS = {"security-briefing", "duty-roster", "security-dress", "clear-route", "route-cameras", "security-readiness",
           "water-features", "background-music", "off-duty-squad", "route-video"}
 OFFSITE = {"offsite-transport", "offsite-lodging", "offsite-shipping", "materials-transport",
-           "offsite-protective-equipment", "offsite-rescue-plan", "offsite-safety-training"}
+           "offsite-protection", "offsite-rescue-plan", "safety-training"}
 FAIR = {"fair-booth", "fair-staffing"}
 EVENT = {"event-venue-contract", "event-venue-setup"}
 
@@ -55,7 +55,7 @@ def test_each_kind_gets_its_own_steps_and_none_of_the_campus(team):
     assert tasks["fair-booth"]["owner_role"] == "logistics" and tasks["fair-staffing"]["owner_role"] == "coordinator"
     assert tasks["offsite-rescue-plan"]["owner_role"] == "coordinator"
     assert "nearest hospital" in tasks["offsite-rescue-plan"]["title"]
-    assert tasks["offsite-protective-equipment"]["owner_role"] == "logistics"
+    assert tasks["offsite-protection"]["owner_role"] == "logistics"
 
 
 def test_the_campus_duties_by_level(team):
@@ -76,7 +76,7 @@ def test_the_campus_duties_by_level(team):
 def test_materials_and_the_dress_check_of_the_greeting(team):
     home = new_visit(team, "--host", "li")["id"]
     away = new_visit(team, "--offsite", "client-site", "--host", "li")["id"]
-    assert {"materials-purchase-check", "materials-storage"} <= set(keys(team, home)) & set(keys(team, away))
+    assert {"purchase-check", "materials-storage"} <= set(keys(team, home)) & set(keys(team, away))
     assert "materials-transport" in keys(team, away) and "materials-transport" not in keys(team, home)
     for vid in (home, away):
         tasks = {t["key"]: t for t in team("task", "list", "--visit", str(vid), "--json").json()}

@@ -39,8 +39,8 @@ def test_a_safety_training_closes_the_off_site_safety_step_first(team):
     done = team("training", "add", "--kind", "safety", "--topic", "Expo floor safety", "--date", "today",
                 "--people", "li,wang", "--visit", str(away), "--json").json()
     tasks = {t["key"]: t for t in team("task", "list", "--visit", str(away), "--state", "all", "--json").json()}
-    assert tasks["offsite-safety-training"]["state"] == "done" and tasks["train-staff"]["state"] == "open"
-    assert done["task_id"] == tasks["offsite-safety-training"]["id"]
+    assert tasks["safety-training"]["state"] == "done" and tasks["train-staff"]["state"] == "open"
+    assert done["task_id"] == tasks["safety-training"]["id"]
     # again for the same visit: the safety step is done, so its training step is next
     team("training", "add", "--kind", "safety", "--topic", "Expo floor safety, part 2", "--date", "today",
          "--people", "li", "--visit", str(away))

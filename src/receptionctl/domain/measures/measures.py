@@ -40,7 +40,7 @@ TRAIN = frozenset({"coordinator", "duty_manager", "approver"})  # and admin: rec
 SEE_ALL_DEDUCTIONS = DEDUCT  # others see their own deductions only
 TRAIN_TASK = "train-staff"  # the default procedure's key of "brief and train the reception staff"
 # the visit's steps a training of a kind closes, the first still open (default: TRAIN_TASK)
-TRAIN_STEPS = {"safety": ("offsite-safety-training", TRAIN_TASK)}
+TRAIN_STEPS = {"safety": ("safety-training", TRAIN_TASK)}
 DEFAULT_KIND = TrainingKind.reception.value
 
 
