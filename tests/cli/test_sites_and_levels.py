@@ -41,6 +41,18 @@ def test_visit_new_offsite_takes_a_kind_and_alone_means_other(team, cli, unchang
                            "talk", "--headcount", "5", "--offsite", "beach"), 2, "'beach'", "client-site")
 
 
+def test_the_option_alone_before_a_visit_number_means_other(team):
+    from receptionctl.cli.base import fill_optional
+
+    vid = new_visit(team)["id"]
+    edited = team("--as", "li", "visit", "edit", "--offsite", str(vid), "--json").json()
+    assert (edited["id"], edited["offsite_kind"]) == (vid, "other")
+    alone = {"--offsite": "other"}
+    assert fill_optional(["--offsite"], alone) == ["--offsite", "other"]
+    assert fill_optional(["--offsite", "fair", "--x"], alone) == ["--offsite", "fair", "--x"]
+    assert fill_optional(["--", "--offsite"], alone) == ["--", "--offsite"]
+
+
 def test_each_kind_gets_its_own_steps_and_none_of_the_campus(team):
     fair = new_visit(team, "--offsite", "fair", "--level", "1")["id"]
     event = new_visit(team, "--offsite", "event", "--level", "2")["id"]

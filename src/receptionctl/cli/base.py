@@ -342,15 +342,16 @@ def no_such_option(command, ctx, args: list[str], first: str) -> str | None:
 # -- an option whose value may be left out -------------------------------------------------------
 def fill_optional(args: list[str], alone: dict[str, str]) -> list[str]:
     """`args` with the value of each option of `alone` (`--offsite` -> "other") written in where the
-    option stands alone: last on the line, or followed by another option (a word starting with -).
-    `--offsite fair` and `--offsite=fair` are left as they are; nothing after `--` is touched."""
+    option stands alone: last on the line, or followed by another option (a word starting with -)
+    or by a number (a record id: `visit edit --offsite 7`; the values are words). `--offsite fair`
+    and `--offsite=fair` are left as they are; nothing after `--` is touched."""
     out: list[str] = []
     for i, arg in enumerate(args):
         out.append(arg)
         if arg == "--":
             out.extend(args[i + 1:])
             break
-        if arg in alone and (i + 1 == len(args) or args[i + 1].startswith("-")):
+        if arg in alone and (i + 1 == len(args) or args[i + 1].startswith("-") or args[i + 1].isdigit()):
             out.append(alone[arg])
     return out
 
