@@ -169,7 +169,7 @@ q --as li.na plan set "$big" --lodging "Two nights, Jinjiang Hotel" 2>/dev/null 
 short=$(v --client "Greenfield Foods" --at "+1wd 10:00" --hours 2 --purpose tech --headcount 2 --venue "Room 301")
 tech=$(v --client "Blue Harbor Logistics" --at "+1wd 11:00" --hours 2 --purpose tech --headcount 3 \
         --venue "Room 301" --host chen.jie)
-fair=$(v --client "Blue Harbor Logistics" --at "+8wd 09:00" --hours 6 --purpose other --headcount 4 --offsite \
+fair=$(v --client "Blue Harbor Logistics" --at "+8wd 09:00" --hours 6 --purpose other --headcount 4 --offsite fair \
         --venue "Expo Centre, hall 2" --host wang.lei)
 q --as li.na plan set "$fair" --transport "Company van" --lodging "One night near the expo"
 

@@ -195,18 +195,25 @@ def test_visit_edit_regenerates_the_steps_that_apply_and_keeps_done_work(team, c
     view = run.json()
     assert (view["level"], view["purpose"], view["offsite"], view["headcount"], view["venue"]) == \
         (1, "tour", True, 12, "Expo hall")
-    assert {"security-briefing", "level1-ambience", "demo-equipment", "offsite-transport"} <= keys(team, vid)
+    # level 1, off-site: the off-site steps, not the campus's security duties (seed 004 is the campus's)
+    assert {"demo-equipment", "offsite-transport"} <= keys(team, vid)
+    assert not {"security-briefing", "water-features"} & keys(team, vid)
     demo = next(t for t in team("task", "list", "--visit", str(vid), "--json").json() if t["key"] == "demo-equipment")
     team("--as", "li", "task", "done", str(demo["id"]))
     run = team("--as", "li", "visit", "edit", str(vid), "--level", "3", "--purpose", "talk", "--no-offsite")
     assert "no longer apply and were skipped" in run.stderr
     open_now, skipped = keys(team, vid), keys(team, vid, "skipped")
-    assert not {"security-briefing", "level1-ambience", "offsite-transport"} & open_now
-    assert {"security-briefing", "level1-ambience", "offsite-transport"} <= skipped
+    assert not {"security-briefing", "water-features", "offsite-transport"} & open_now
+    assert {"offsite-transport"} <= skipped
     assert "demo-equipment" in keys(team, vid, "done")  # done work stays done
     team("--as", "li", "visit", "edit", str(vid), "--level", "1")
+    assert {"security-briefing", "water-features"} <= keys(team, vid)  # on the campus at level 1 now
+    team("--as", "li", "visit", "edit", str(vid), "--offsite", "fair")
+    assert {"security-briefing", "water-features"} <= keys(team, vid, "skipped")
+    assert {"offsite-transport", "fair-booth"} <= keys(team, vid)  # skipped by the edit, needed again; the fair's
+    team("--as", "li", "visit", "edit", str(vid), "--no-offsite")
     assert "security-briefing" in keys(team, vid)  # skipped by the edit, needed again
-    event = audit_of(team, "visit.edit")[-1]
+    event = audit_of(team, "visit.edit")[-3]
     assert event["before"] == {"level": 3} and event["after"] == {"level": 1}
     with unchanged():
         one_error_line(cli("--as", "li", "visit", "edit", str(vid), "--level", "1"), 1, "already has")

@@ -97,13 +97,13 @@ def test_a_plan_submit_reaches_the_approvers_over_http(team, bot):
     rows = queued(team, "--queued")
     assert {(r["event"], r["recipient"]) for r in rows} == {("plan.submit", "gm"), ("plan.submit", "role approver (gm2)")}
     assert bot.received == []  # queued in the change's transaction, nothing sent yet
-    assert send(team) == {"sent": 2, "retried": 0, "failed": 0, "promise_breaches": 0}
+    assert send(team) == {"sent": 2, "retried": 0, "failed": 0, "promise_breaches": 0, "cases_escalated": 0}
     assert bot.paths() == ["/approvers", "/gm"]
     for _path, body in bot.received:
         assert f"Plan of visit {vid} (Acme, 2026-12-01 10:00) submitted for approval by li" in body["message"]
         assert body["title"].startswith(f"Plan of visit {vid}")
     assert {r["state"] for r in queued(team)} == {"sent"} and queued(team, "--queued") == []
-    assert send(team) == {"sent": 0, "retried": 0, "failed": 0, "promise_breaches": 0}  # nothing twice
+    assert send(team) == {"sent": 0, "retried": 0, "failed": 0, "promise_breaches": 0, "cases_escalated": 0}  # nothing twice
     assert len(bot.received) == 2
 
 
@@ -129,7 +129,7 @@ def test_a_failure_is_retried_after_the_backoff_then_sent(team, bot):
     [row] = queued(team)
     assert row["state"] == "queued" and row["attempts"] == 1 and "500" in row["last_error"]
     assert row["next_at"].startswith("2026-11-24T09:01")  # the policy's first backoff: 1 minute
-    assert send(team) == {"sent": 0, "retried": 0, "failed": 0, "promise_breaches": 0}  # not due yet
+    assert send(team) == {"sent": 0, "retried": 0, "failed": 0, "promise_breaches": 0, "cases_escalated": 0}  # not due yet
     assert send(team, at("2026-11-24T09:01:30+08:00"))["sent"] == 1
     [row] = queued(team)
     assert row["state"] == "sent" and row["attempts"] == 2 and row["last_error"] is None
@@ -272,7 +272,7 @@ def test_a_breached_promise_is_sent_once(crew, bot):
     crew("--as", "dm", "case", "escalate", str(case["id"]), "--to", "gm", "--question", "Refund?", "--answer-by",
          "2026-12-01 12:00", env=at("2026-12-01T10:00:00+08:00"))
     assert send(crew, at("2026-12-01T11:59:00+08:00"))["promise_breaches"] == 0
-    assert send(crew, at("2026-12-01T12:01:00+08:00")) == {"sent": 1, "retried": 0, "failed": 0, "promise_breaches": 1}
+    assert send(crew, at("2026-12-01T12:01:00+08:00")) == {"sent": 1, "retried": 0, "failed": 0, "promise_breaches": 1, "cases_escalated": 0}
     assert send(crew, at("2026-12-01T13:00:00+08:00"))["promise_breaches"] == 0
     [(path, body)] = bot.received
     assert path == "/duty" and "the answer promised by 2026-12-01 12:00 (asked of gm) is overdue" in body["message"]

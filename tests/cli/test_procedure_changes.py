@@ -130,7 +130,7 @@ def test_init_records_the_default_procedure_with_its_reason(initdb):
     [first] = initdb("procedure", "history", "--json").json()
     assert (first["reason"], first["method"], first["chapter"], first["page"]) == (
         "the default procedure, loaded at init", "reprint", None, None)
-    assert first["summary"].startswith("first version: 35 tasks") and first["changes"]["previous"] is None
+    assert first["summary"].startswith("first version: 51 tasks") and first["changes"]["previous"] is None
     assert (first["asked"], first["read"]) == (0, 0)
     assert initdb("audit", "--entity", "procedure", "--json").json()[0]["after"]["reason"] == first["reason"]
 

@@ -54,9 +54,9 @@ def test_level_1_gets_security_duties_level_3_does_not(team):
     one = new_visit(team, "--level", "1")["id"]
     two = new_visit(team, "--level", "2")["id"]
     three = new_visit(team, "--level", "3")["id"]
-    assert {"security-briefing", "level1-ambience", "route-video"} <= set(keys(team, one))
+    assert {"security-briefing", "water-features", "route-video"} <= set(keys(team, one))
     assert "duty-roster" in keys(team, two) and "security-briefing" not in keys(team, two)
-    assert not {"security-briefing", "duty-roster", "level1-ambience"} & set(keys(team, three))
+    assert not {"security-briefing", "duty-roster", "water-features"} & set(keys(team, three))
     # seed 004, general principle 4.2.3: the command centre records every reception, whatever the level
     assert "route-video" in keys(team, two) and "route-video" in keys(team, three)
 

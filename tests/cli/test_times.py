@@ -118,7 +118,8 @@ def test_an_urgent_visit_gets_a_compressed_schedule_not_overdue_tasks(team):
                if t["stage"] == "prepare")
     squeezed = sorted((t for t in prep if t["planned_at"]), key=lambda t: (t["due_at"], t["id"]))
     # start-3wd and start-2wd (Tue 10, Wed 11) had passed; start-1wd (Thu 12 12:00) had not
-    assert {t["key"] for t in squeezed} == {"confirm-details", "brief-departments", "draft-plan", "approve-plan"}
+    assert {t["key"] for t in squeezed} == {"confirm-details", "brief-departments", "draft-plan", "approve-plan",
+                                            "purchase-check"}
     # the procedure's order is kept: sorting by the new due time keeps the planned order
     planned = [t["planned_at"] for t in squeezed]
     assert planned == sorted(planned)

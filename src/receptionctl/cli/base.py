@@ -14,6 +14,9 @@ TyperGroup, TyperCommand, TyperOption and TyperArgument, their public attributes
 - An unknown option is answered with the nearest of the command's own options (`nearest_option`:
   a table of synonyms, a unique prefix, then string similarity), in the run's language.
 - A required option a command asks for on a terminal (cli/ask.py) may be left out there.
+- An option may take its value optionally (`--offsite` alone, or `--offsite fair`): a command made
+  with `cls=optional_values(offsite="other")` reads the option alone as that value (typer's own
+  `flag_value` is not kept by its OptionInfo, so this is done on the command's arguments).
 
 Module level imports typer, the standard library, i18n and cli/translate.py only (cli/ask.py when a
 required option is missing): start-up stays light.
@@ -336,17 +339,37 @@ def no_such_option(command, ctx, args: list[str], first: str) -> str | None:
     return _("No such options: {names}").format(names=("、" if i18n.chinese() else ", ").join(pieces))
 
 
+# -- an option whose value may be left out -------------------------------------------------------
+def fill_optional(args: list[str], alone: dict[str, str]) -> list[str]:
+    """`args` with the value of each option of `alone` (`--offsite` -> "other") written in where the
+    option stands alone: last on the line, or followed by another option (a word starting with -)
+    or by a number (a record id: `visit edit --offsite 7`; the values are words). `--offsite fair`
+    and `--offsite=fair` are left as they are; nothing after `--` is touched."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        out.append(arg)
+        if arg == "--":
+            out.extend(args[i + 1:])
+            break
+        if arg in alone and (i + 1 == len(args) or args[i + 1].startswith("-") or args[i + 1].isdigit()):
+            out.append(alone[arg])
+    return out
+
+
 # -- groups and commands ------------------------------------------------------------------------
 class _Tool:
     """What the tool's commands and groups add to typer's: light coercion, the help in the run's
     language, a Chinese listing cut the Chinese way, the nearest option for an unknown one."""
 
     context_class = Context
+    optional_values: dict[str, str] = {}  # an option -> its value when it stands alone (optional_values())
 
     def get_params(self, ctx) -> list:
         return lighten(super().get_params(ctx))
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
+        if self.optional_values:
+            args = fill_optional(list(args), self.optional_values)
         given = list(args)  # the parser consumes the list it is given
         try:
             return super().parse_args(ctx, args)
@@ -369,6 +392,12 @@ class Command(_Tool, TyperCommand):
 
 class Group(_Tool, TyperGroup):
     """A command group of the tool."""
+
+
+def optional_values(**alone: str) -> type[Command]:
+    """A Command class whose options named here take their value optionally: `offsite="other"`
+    makes `--offsite` alone mean `--offsite other` (fill_optional). For `app.command(cls=...)`."""
+    return type("Command", (Command,), {"optional_values": {"--" + k.replace("_", "-"): v for k, v in alone.items()}})
 
 
 class Typer(typer.Typer):

@@ -53,7 +53,9 @@ def _say(view, said: str, **more) -> str:
 
 @app.command("add", help="Record what a client, guest or resident raised; it must be acknowledged at once "
              "(the policy's case_ack_minutes). A complaint about a member of staff (--about) goes to the duty "
-             "manager and is seen only by duty managers, approvers and admins. "
+             "manager and is seen only by duty managers, approvers and admins; a complaint about another customer "
+             "(--about-client) goes to the duty manager too. A case taken at the desk and not "
+             "acknowledged in time goes to the shift leader (`notify send`). "
              "Example: receptionctl case add --kind complaint --text \"Lunch came an hour late\" --client huaxin "
              "--visit 7 --category service --severity high --source visit")
 @output_options
@@ -73,6 +75,9 @@ def add(
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id, help="The visit it arose in.")] = None,
     about: Annotated[Optional[str], typer.Option("--about", metavar="USER", autocompletion=complete_user,
                                                  help="A complaint about this member of staff.")] = None,
+    about_client: Annotated[Optional[str], typer.Option(
+        "--about-client", metavar="CLIENT", autocompletion=complete_client,
+        help="A complaint about another customer (id, name, or a unique part): the duty manager handles it.")] = None,
     at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="When it was raised (default now). "
                                               + WHEN_FORMS)] = None,
     *,
@@ -87,8 +92,12 @@ def add(
     with st.session(write=True) as session:
         view = cases.add_case(session, st.actor, kind=kind.value, text=text, source=source.value, category=category,
                               severity=severity.value, client=client, visit_id=visit, about=about,
-                              received_at=when(at, session) if at else None)
+                              received_at=when(at, session) if at else None, about_client=about_client)
         step = out.next_step(next_step, session, view.id)
+    if view.about_client:
+        out.done(view, _say(view, N_("case {case} received: {kind} about another customer ({other}), {state}: the "
+                                     "duty manager handles it"), other=view.about_client), next=step)
+        return
     out.done(view, _say(view, N_("case {case} received: {kind}, {state}")), next=step)
 
 

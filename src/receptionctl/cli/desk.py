@@ -27,6 +27,7 @@ class LogKind(str, Enum):  # domain.desk.LOG_KINDS (the domain module is not imp
     repair = "repair"
     help = "help"
     security = "security"
+    enquiry = "enquiry"
     other = "other"
 
 
@@ -50,6 +51,9 @@ handover_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                           "incoming one, settled by the supervisor, reviewed daily by the manager.")
 app.add_typer(handover_app, name="handover")
 
+# seed 004: 如遇外来客人询问大厦、小区内客户的情况，只能提供房间号码，注意保密纪律
+ENQUIRY_RULE = N_("reminder: an outsider asking about a resident or a guest is told the room number only, "
+                  "never more")
 HandoverArg = Annotated[int, typer.Argument(metavar="HANDOVER", parser=record_id, help="The handover's id.")]
 DayOpt = Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day (default today). " + DAY_FORMS)]
 
@@ -145,7 +149,8 @@ def shift_list(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
 # -- the duty log --------------------------------------------------------------------------------
 @log_app.command("add", help="Write an entry in the duty log (`desk log TEXT` says the same), on your open shift. "
                  "What is passed on to someone becomes their task, due at once. There is no editing: --corrects N "
-                 "writes a new entry that corrects entry N. "
+                 "writes a new entry that corrects entry N. After an enquiry (--kind enquiry), the rule on what may be "
+                 "told is shown: the room number only. "
                  "Example: receptionctl desk log add \"Room 502 reports a leaking tap\" --kind repair --passed-to wang")
 @output_options
 def log_add(ctx: typer.Context,
@@ -171,6 +176,10 @@ def log_add(ctx: typer.Context,
                              "{corrects}")}[bool(view.passed_to), bool(view.corrects_id)]
     out.done(view, _(said).format(entry=view.id, user=view.passed_to, task=view.task_id,
                                   corrects=view.corrects_id))
+    if view.kind == "enquiry":
+        from receptionctl.render.output import note
+
+        note(_(ENQUIRY_RULE))
 
 
 @log_app.command("list", help="The duty log of a day (default today) or of one shift; an entry corrected by a "
@@ -228,15 +237,15 @@ def handover_prepare(ctx: typer.Context,
                         problems=_(", ").join(code(c.item) for c in view.problems)))
 
 
-def _walk_checklist(items) -> list[str]:
-    """Each item not checked yet, asked in turn: OK or a problem, and for a problem a note; the
-    answers as --check values."""
+def _walk_checklist(items, heading: str = N_("Handover checklist {n}/{total}: {item}")) -> list[str]:
+    """Each item not checked yet, asked in turn (`heading`: the question, a message id): OK or a
+    problem, and for a problem a note; the answers as --check values."""
     from receptionctl.domain.desk.desk import parse_checks
 
     checks = []
     for n, item in enumerate(items, 1):
         name = code(item)
-        state_ = ask.choose(_("Handover checklist {n}/{total}: {item}").format(n=n, total=len(items), item=name),
+        state_ = ask.choose(_(heading).format(n=n, total=len(items), item=name),
                             [("ok", _("OK")), ("problem", _("Problem"))])
         if state_ == "ok":
             checks.append(f"{item}=ok")
@@ -376,3 +385,98 @@ def _print_review(view) -> None:
     said = dict(day=view.day, user=view.reviewed_by, note=view.note)
     say(_("handovers of {day} reviewed by {user}: {note}").format(**said) if view.note
         else _("handovers of {day} reviewed by {user}").format(**said))
+
+
+# -- before and after hours (seed 003: the duty management checklist) ---------------------------
+CheckOpt = Annotated[List[str], typer.Option(
+    "--check", metavar="ITEM=ok|problem[:NOTE]",
+    help="One item of the policy's checklist (desk_open_checklist or desk_close_checklist), checked (repeat for "
+         "each); the item and its state also in Chinese: 灯光=正常, 电脑=有问题:开不了机.")]
+CheckNoteOpt = Annotated[Optional[str], typer.Option("--note", help="Anything else the next person must know.")]
+CHECK_HEADINGS = {"open": N_("Opening checklist {n}/{total}: {item}"),
+                  "close": N_("Closing checklist {n}/{total}: {item}")}
+
+
+def _desk_check(ctx: typer.Context, kind: str, check, note, out: Output) -> None:
+    """`desk open` and `desk close`: the checklist (asked item by item on a terminal for what
+    --check left out), recorded once a day."""
+    from receptionctl.domain.desk import duties
+
+    st = state(ctx)
+    if ask.enabled(ctx):
+        check = list(check or ())
+        with st.session() as session:
+            todo = duties.unchecked(session, st.actor, kind, check)
+        check += _walk_checklist(todo, CHECK_HEADINGS[kind])
+    with st.session(write=True) as session:
+        view = duties.check(session, st.actor, kind, check or (), note)
+    said = {("open", False): N_("the desk is open for {day}: {n} items checked by {user}"),
+            ("open", True): N_("the desk is open for {day}: {n} items checked by {user}; problems: {problems}"),
+            ("close", False): N_("the desk is closed for {day}: {n} items checked by {user}"),
+            ("close", True): N_("the desk is closed for {day}: {n} items checked by {user}; problems: {problems}")}
+    out.done(view, _(said[kind, bool(view.problems)]).format(
+        day=view.day, n=len(view.checks), user=view.by, problems=_(", ").join(code(c.item) for c in view.problems)))
+
+
+@app.command("open", help="Open the desk before hours (the duty management checklist): every item of "
+             "the policy's desk_open_checklist checked, ITEM=ok or ITEM=problem with :NOTE; once a day, recorded "
+             "with your name, the time and your shift. On a terminal the items left out are asked in turn. "
+             "Example: receptionctl desk open --check appearance=ok --check counter=ok --check lights=ok "
+             "--check computer=ok --check phone=ok --check \"radios=problem:one battery flat\" "
+             "--check badge-stock=ok --check logbook=ok")
+@output_options
+@ask.asks("check")
+def desk_open(ctx: typer.Context, check: CheckOpt, note: CheckNoteOpt = None, *, out: Output) -> None:
+    _desk_check(ctx, "open", check, note, out)
+
+
+@app.command("close", help="Close the desk after hours: every item of the policy's "
+             "desk_close_checklist checked, as desk open does; once a day. A day opened and not closed is an "
+             "alert in the daily report. Example: receptionctl desk close --check passes=ok --check mail=ok "
+             "--check keys=ok --check radios=ok --check computer=ok --check lights=ok --check doors=ok "
+             "--check logbook=ok")
+@output_options
+@ask.asks("check")
+def desk_close(ctx: typer.Context, check: CheckOpt, note: CheckNoteOpt = None, *, out: Output) -> None:
+    _desk_check(ctx, "close", check, note, out)
+
+
+@app.command("day", help="A day at the desk: its opening and closing checklists (who, when, each item and its "
+             "problems), its shifts, how many duty-log entries and handovers it had. "
+             "Example: receptionctl desk day --date yesterday")
+@output_options
+def desk_day(ctx: typer.Context, on: DayOpt = None, *, out: Output) -> None:
+    from receptionctl.domain.desk import duties
+
+    st = state(ctx)
+    with st.session() as session:
+        view = duties.day_view(session, st.actor, day(on, session) if on else None)
+    out.show(view, lambda: _print_day(view))
+
+
+def _print_day(v) -> None:
+    from receptionctl.render.output import print_fields, print_table, say, text
+
+    def line(c) -> str | None:
+        if c is None:
+            return _("not done")
+        said = _("{at} by {user}").format(at=text(c.at), user=c.by)
+        if c.problems:
+            said += _(", problems: {problems}").format(problems=_(", ").join(code(p.item) for p in c.problems))
+        return said
+
+    print_fields([(N_("day"), v.day), (N_("opening"), line(v.opening)), (N_("closing"), line(v.closing)),
+                  (N_("duty log"), v.log_entries), (N_("handovers"), v.handovers)],
+                 title=_("The desk on {day}").format(day=v.day))
+    for title, c in ((N_("Opening checklist"), v.opening), (N_("Closing checklist"), v.closing)):
+        if c is None:
+            continue
+        say("")
+        print_table([{"item": code(x.item), "state": code("ok") if x.ok else _("PROBLEM"), "note": x.note}
+                     for x in c.checks], [("item", N_("Item")), ("state", N_("State")), ("note", N_("Note"))],
+                    title=_(title), wide=True)
+        if c.note:
+            say(_("note: {note}").format(note=c.note))
+    if v.shifts:
+        say("")
+        print_table(_shift_rows(v.shifts), SHIFT_COLUMNS, title=_("Shifts"), wide=True)

@@ -14,6 +14,7 @@ from receptionctl.cli.common import (
     whole,
 )
 from receptionctl.cli.output import Output, output_options
+from receptionctl.domain.core.vocab import TrainingKind
 from receptionctl.i18n import N_, _, code
 
 training_app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -30,8 +31,11 @@ ToOpt = Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Up to
 DEDUCTION_COLUMNS = [("id", N_("ID")), ("at", N_("When")), ("person", N_("Person")), ("points", N_("Points")),
                      ("reason", N_("Reason")), ("case_id", N_("Case")), ("visit_id", N_("Visit")),
                      ("by", N_("Recorded by"))]
-CARD_COLUMNS = [("day", N_("Day")), ("training_id", N_("Training")), ("topic", N_("Topic")), ("trainer", N_("Trainer")),
-                ("person", N_("Person")), ("score", N_("Score")), ("result", N_("Result"))]
+CARD_COLUMNS = [("day", N_("Day")), ("training_id", N_("Training")), ("kind", N_("Kind")), ("topic", N_("Topic")),
+                ("trainer", N_("Trainer")), ("person", N_("Person")), ("score", N_("Score")), ("result", N_("Result"))]
+KIND_HELP = ("What it was: reception (the reception staff's training before a visit: etiquette, communication, "
+             "product knowledge, emergencies; the default), safety, etiquette, product, emergency, or rotation (a "
+             "job rotation, --topic names the post).")
 
 
 def _result(passed) -> str:
@@ -102,9 +106,11 @@ def _scores(values: list[str]) -> dict[str, str]:
 
 
 @training_app.command("add", help="Record a training held (etiquette, communication, product knowledge, "
-                      "emergencies, then an assessment): who took part and each one's result (a coordinator, a duty "
-                      "manager, an approver or an admin). With --visit, the visit's step 'brief and train the "
-                      "reception staff' (train-staff) is done, with a note naming the training. "
+                      "emergencies, then an assessment; safety training; a job rotation, --kind rotation): "
+                      "who took part and each one's result (a coordinator, a duty manager, an approver or an admin). "
+                      "With --visit, the visit's step 'brief and train the reception staff' (train-staff) is done, "
+                      "with a note naming the training; a safety training closes the off-site safety training step "
+                      "first. "
                       "Example: receptionctl training add --topic \"Reception etiquette\" --date 2026-11-20 "
                       "--people li,wang --score li=92 --score wang=78 --pass-mark 80 --trainer \"Ms Gao (HR)\"")
 @output_options
@@ -116,6 +122,7 @@ def training_add(
     people: Annotated[list[str], typer.Option("--people", metavar="USER[,USER…]", autocompletion=complete_user,
                                               help="Who took part: usernames, comma-separated or the option "
                                                    "repeated.")],
+    kind: Annotated[TrainingKind, typer.Option("--kind", help=KIND_HELP)] = TrainingKind.reception,
     score: Annotated[Optional[list[str]], typer.Option("--score", metavar="USER=RESULT",
                                                        help="A person's assessment: a score 0 to 100, pass or "
                                                             "fail (repeat for each person).")] = None,
@@ -138,10 +145,12 @@ def training_add(
     with st.session(write=True) as session:
         view = measures.add_training(session, st.actor, topic=topic, day=day(on, session), people=_people(people),
                                      results=results, trainer=trainer, pass_mark=pass_mark, notes=notes,
-                                     visit_id=visit)
+                                     visit_id=visit, kind=kind.value)
     said = dict(id=view.id, topic=view.topic, day=view.day, n=len(view.people), visit=view.visit_id,
-                task=view.task_id)
-    if view.task_id is not None:
+                task=view.task_id, kind=code(view.kind, "kind"))
+    if view.kind == "rotation":
+        message = _("job rotation recorded as training {id}: {topic}, {day}, {n} people").format(**said)
+    elif view.task_id is not None:
         message = _("training {id}: {topic}, {day}, {n} people; visit {visit}'s task {task} (train-staff) "
                     "done").format(**said)
     else:
@@ -158,6 +167,8 @@ def training_list(
     person: PersonOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
+    kind: Annotated[Optional[TrainingKind], typer.Option("--kind", help="Only trainings of this kind (rotation: "
+                                                         "the job rotations).")] = None,
     *,
     out: Output,
 ) -> None:
@@ -166,8 +177,9 @@ def training_list(
     st = state(ctx)
     with st.session() as session:
         lines = measures.list_training(session, st.actor, person, day(start, session) if start else None,
-                                       day(end, session) if end else None)
-    out.table(lines, CARD_COLUMNS, rows=lambda: [{**line.__dict__, "result": _result(line.passed)} for line in lines])
+                                       day(end, session) if end else None, kind=kind.value if kind else None)
+    out.table(lines, CARD_COLUMNS, rows=lambda: [{**line.__dict__, "result": _result(line.passed),
+                                                  "kind": code(line.kind, "kind")} for line in lines])
 
 
 @training_app.command("show", help="A training whole: topic, day, trainer, notes, the visit it prepared for, and "
@@ -190,7 +202,7 @@ def training_show(
 def _print_training(view) -> None:
     from receptionctl.render.output import print_fields, print_table, text
 
-    print_fields([(N_("topic"), view.topic), (N_("day"), view.day),
+    print_fields([(N_("topic"), view.topic), (N_("kind"), code(view.kind, "kind")), (N_("day"), view.day),
                   (N_("trainer"), view.trainer + (f" ({view.trainer_username})" if view.trainer_username else "")
                    if view.trainer else None),
                   (N_("pass mark"), view.pass_mark), (N_("visit"), view.visit_id), (N_("notes"), view.notes),

@@ -7,7 +7,7 @@ import typer
 from receptionctl.cli.base import Typer
 from receptionctl.cli.common import LimitOpt, record_id, state, whole
 from receptionctl.cli.output import Output, output_options
-from receptionctl.i18n import N_
+from receptionctl.i18n import N_, ngettext
 
 notify_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                    help="Notifications: send the queued ones (cron, every few minutes), list them and the "
@@ -21,8 +21,9 @@ _COLUMNS = [("id", "ID"), ("state", "State"), ("event", "Event"), ("recipient", 
                     "such as the feedback questionnaire, through the smtp setting), one at a time with a "
                     "timeout: sent ones are done; a failure is tried again later (the policy's notify_retries and "
                     "notify_backoff_minutes), then failed (see `notify list --failed`); an unusable URL fails at "
-                    "once. First it looks for escalations whose promised answer time has passed (promise.breach, "
-                    "once each). Prints how many were sent, retried and failed; exits 0 even when some failed, 5 "
+                    "once. First it passes each case taken at the desk and not acknowledged in time to the shift leader "
+                    "(a step for the desk supervisor, case.escalate) and looks for escalations whose promised answer "
+                    "time has passed (promise.breach), once each. Prints how many were sent, retried and failed; exits 0 even when some failed, 5 "
                     "when the database cannot be used. Safe to run twice at once: a message is sent by one run "
                     "only. For cron: */5 * * * * receptionctl notify send. Example: receptionctl notify send --json")
 @output_options
@@ -40,8 +41,15 @@ def send(
     from receptionctl.render.output import say
     from receptionctl.services import notify
 
-    done = dataclasses.asdict(notify.send_due(state(ctx).session, limit, mail_settings=_mail_server))
+    st = state(ctx)
+    done = dataclasses.asdict(notify.send_due(st.session, limit, st.actor, mail_settings=_mail_server))
     out.show(done, lambda: say(_("sent {sent}, retried {retried}, failed {failed}").format(**done)))
+    if done["cases_escalated"] and not out.json:
+        from receptionctl.render.output import note
+
+        note(ngettext("{n} case taken at the desk and not acknowledged in time was passed to the shift leader",
+                      "{n} cases taken at the desk and not acknowledged in time were passed to the shift leader",
+                      done["cases_escalated"]).format(n=done["cases_escalated"]))
 
 
 def _mail_server():

@@ -113,7 +113,9 @@ def _print_procedure(proc, wide: bool) -> None:
             parts.append(_("level {levels}").format(levels="/".join(map(str, t.levels))))
         if t.purposes:
             parts.append("/".join(code(p) for p in t.purposes))
-        if t.offsite is not None:
+        if t.offsite_kinds:
+            parts.append(_("off-site ({kind})").format(kind="/".join(code(k, "offsite") for k in t.offsite_kinds)))
+        elif t.offsite is not None:
             parts.append(_("off-site") if t.offsite else _("on-site"))
         if t.nda is not None:
             parts.append(_("NDA") if t.nda else _("no NDA"))
@@ -152,15 +154,18 @@ VersionArg = Annotated[Optional[int], typer.Argument(
                        "(admin). The reason is required and kept with the version, with the chapter and page of "
                        "the manual and how the change was issued; what changed against the version before is "
                        "worked out and stored. The staff whose tasks changed each get a task to read it, due "
-                       "in the policy's procedure_ack_days working days, closed by `procedure ack`. "
+                       "in the policy's procedure_ack_days working days, closed by `procedure ack`. --default "
+                       "loads the default procedure shipped with this receptionctl (how a database made by an "
+                       "older one adopts the new default). "
                        "Example: receptionctl procedure load my-procedure.toml --reason \"agenda approved two "
                        "days earlier\" --chapter 3 --page 12 --method circular")
 @output_options
 def procedure_load(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="The procedure file; see CLI.md for its keys.")],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", show_default=False,
                                         help="Why the procedure changes (required; kept in the change record).")],
+    file: Annotated[Optional[str], typer.Argument(metavar="[FILE]", show_default=False,
+                                                  help="The procedure file; see CLI.md for its keys.")] = None,
     chapter: Annotated[Optional[str], typer.Option("--chapter", metavar="TEXT",
                                                    help="The chapter of the manual the change is in.")] = None,
     page: Annotated[Optional[str], typer.Option("--page", metavar="TEXT",
@@ -170,6 +175,8 @@ def procedure_load(
         help="How the change is issued: reprint = the manual is reprinted whole; circular = a "
              "head-office circular is attached to the manual; amend = a simple change made in place and noted "
              "in the record.")] = Method.amend,
+    shipped: Annotated[bool, typer.Option("--default", help="Load the default procedure shipped with this "
+                                          "receptionctl instead of a FILE.")] = False,
     *,
     out: Output,
 ) -> None:
@@ -177,6 +184,12 @@ def procedure_load(
     from receptionctl.domain.engine import summary_line
     from receptionctl.domain.records import manual
 
+    if (file is None) == (not shipped):
+        raise typer.BadParameter(_("expected a procedure FILE or --default, one of them"), param_hint="FILE")
+    if shipped:
+        from receptionctl.domain.engine.procedure import default_path
+
+        file = str(default_path())
     st = state(ctx)
     with st.session(write=True) as session:
         view = manual.load(session, st.actor, file, reason, chapter=chapter, page=page, method=method.value)

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from receptionctl.cli.base import Typer
+from receptionctl.cli.base import Typer, optional_values
 from receptionctl.cli.common import (
     WHEN_FORMS,
     LimitOpt,
@@ -21,7 +21,7 @@ from receptionctl.cli.common import (
     whole,
 )
 from receptionctl.cli.output import Output, output_options
-from receptionctl.domain.core.vocab import Purpose, VisitStatus
+from receptionctl.domain.core.vocab import OffsiteKind, Purpose, VisitStatus
 from receptionctl.i18n import N_, _, code
 
 app = Typer(rich_markup_mode=None, short_help="Visits: record, list, show, reschedule, cancel.", help="Visits: record one the moment a client announces it; list, show, reschedule, cancel.",
@@ -31,6 +31,12 @@ VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help
 AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start. " + WHEN_FORMS)]
 HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="Length in hours (default 2).")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours (same forms as --at).")]
+# `--offsite` alone is `--offsite other` (cli/base.py optional_values): the flag it was keeps working
+OffsiteOpt = Annotated[Optional[OffsiteKind], typer.Option(
+    "--offsite", metavar="[KIND]", show_default=False,
+    help="The reception is away from the company: client-site (the client's own premises), fair (an exhibition "
+         "or fair), event (an event venue); --offsite alone: other. Off-site, the campus-only steps (patrol, duty "
+         "roster, water features and music, route cameras) do not apply, and each kind has its own.")]
 
 COLUMNS = [("id", N_("ID")), ("starts_at", N_("Start")), ("ends_at", N_("End")), ("client", N_("Client")),
            ("purpose", N_("Purpose")), ("level", N_("Lvl")), ("headcount", N_("Guests")), ("venue", N_("Venue")),
@@ -44,12 +50,18 @@ def flags(v) -> str:
     if v.short_notice:
         out.append(_("short notice"))
     if v.offsite:
-        out.append(_("off-site"))
+        out.append(site(v))
     if v.reapproval:
         out.append(_("re-approval needed"))
     if v.host is None and v.status not in ("cancelled", "closed"):
         out.append(_("no host"))
     return _(", ").join(out)
+
+
+def site(v) -> str:
+    """Off-site, and where: "off-site (fair)"; a visit off-site before the kinds were kept: "off-site"."""
+    kind = getattr(v, "offsite_kind", None)
+    return _("off-site ({kind})").format(kind=code(kind, "offsite")) if kind else _("off-site")
 
 
 def row(v) -> dict:
@@ -61,7 +73,7 @@ def row(v) -> dict:
 
 @app.command("new", help="Record a visit; it gets a draft reception plan. Warns when the notice is short. "
              "Example: receptionctl visit new --client \"Huaxin Precision Machinery\" --at \"12-01 10:00\" "
-             "--purpose tour --headcount 6 --host li.na")
+             "--purpose tour --headcount 6 --host li.na", cls=optional_values(offsite="other"))
 @output_options
 def new(
     ctx: typer.Context,
@@ -73,7 +85,7 @@ def new(
     until: UntilOpt = None,
     level: Annotated[int, typer.Option("--level", parser=whole(1, 3), help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
     venue: Annotated[Optional[str], typer.Option("--venue", help="Meeting room, showroom, or the off-site place.")] = None,
-    offsite: Annotated[bool, typer.Option("--offsite", help="The reception is away from the company (fair, event, client's premises).")] = False,
+    offsite: OffsiteOpt = None,
     host: Annotated[Optional[str], typer.Option("--host", metavar="USER", help="The primary host.", autocompletion=complete_user)] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help="An urgent reception: hours of notice instead of working days.")] = False,
     *,
@@ -87,7 +99,8 @@ def new(
         start = when(at, session)
         end = span(start, hours, when(until, session) if until else None)
         done = create_visit(session, st.actor, client=client, starts_at=start, ends_at=end, purpose=purpose.value,
-                            headcount=headcount, level=level, venue=venue, offsite=offsite, host=host, urgent=urgent)
+                            headcount=headcount, level=level, venue=venue, host=host, urgent=urgent,
+                            offsite_kind=offsite.value if offsite else None)
         step = out.next_step(next_step, session, done.view.id)
     out.done(done, _recorded, next=step)
 
@@ -169,7 +182,8 @@ def _moved(v) -> str:
 @app.command("edit", short_help="Correct a visit's venue, headcount, level or purpose.", help="Correct a visit's venue, headcount, level, purpose, off-site or urgency (audited). "
              "A new level, purpose or off-site changes which procedure steps apply: open ones that no longer "
              "do are skipped, new ones open, done ones stay done. Any change sends an approved plan back for "
-             "approval. Example: receptionctl visit edit 7 --level 1 --headcount 12")
+             "approval. Example: receptionctl visit edit 7 --level 1 --headcount 12",
+             cls=optional_values(offsite="other"))
 @output_options
 def edit(
     ctx: typer.Context,
@@ -180,8 +194,8 @@ def edit(
                                                      help="Number of visitors (1 to 10000).")] = None,
     level: Annotated[Optional[int], typer.Option("--level", parser=whole(1, 3), help="Reception level: 1, 2 or 3.")] = None,
     purpose: Annotated[Optional[Purpose], typer.Option("--purpose", help="Why the client comes.")] = None,
-    offsite: Annotated[Optional[bool], typer.Option("--offsite/--no-offsite", help="Away from the company, or "
-                                                    "not.", show_default=False)] = None,
+    offsite: OffsiteOpt = None,
+    onsite: Annotated[bool, typer.Option("--no-offsite", help="At the company after all (not off-site).")] = False,
     urgent: Annotated[Optional[bool], typer.Option("--urgent/--no-urgent", help="An urgent reception (hours of "
                                                    "notice), or not.", show_default=False)] = None,
     *,
@@ -193,7 +207,8 @@ def edit(
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.edit_visit(session, st.actor, visit, venue=venue, headcount=headcount, level=level,
-                                 purpose=purpose.value if purpose else None, offsite=offsite, urgent=urgent)
+                                 purpose=purpose.value if purpose else None, offsite=False if onsite else None,
+                                 offsite_kind=offsite.value if offsite else None, urgent=urgent)
         step = out.next_step(next_step, session, visit)
     v = done.view
     out.done(done, _("visit {visit} changed: {client}, {purpose}, level {level}, {headcount} guests, "

@@ -38,7 +38,7 @@ HEADERS = {
     "starts_at": N_("export|starts_at"), "ends_at": N_("export|ends_at"), "headcount": N_("export|headcount"),
     "venue": N_("export|venue"), "offsite": N_("export|offsite"), "urgent": N_("export|urgent"),
     "short_notice": N_("export|short_notice"), "host": N_("export|host"), "plan_status": N_("export|plan_status"),
-    "reapproval": N_("export|reapproval"), "walk_in": N_("export|walk_in"),
+    "reapproval": N_("export|reapproval"), "walk_in": N_("export|walk_in"), "offsite_kind": N_("export|offsite_kind"),
     # tasks
     "visit_id": N_("export|visit_id"), "key": N_("export|key"), "stage": N_("export|stage"),
     "title": N_("export|title"), "owner": N_("export|owner"), "owner_role": N_("export|owner_role"),
@@ -50,6 +50,7 @@ HEADERS = {
     # cases
     "kind": N_("export|kind"), "source": N_("export|source"), "category": N_("export|category"),
     "severity": N_("export|severity"), "text": N_("export|text"), "about": N_("export|about"),
+    "about_client": N_("export|about_client"), "about_client_id": N_("export|about_client_id"),
     "restricted": N_("export|restricted"), "received_at": N_("export|received_at"),
     "received_by": N_("export|received_by"), "acknowledged_at": N_("export|acknowledged_at"),
     "root_cause": N_("export|root_cause"), "action": N_("export|action"), "prevention": N_("export|prevention"),
@@ -69,7 +70,7 @@ HEADERS = {
 # fields holding a stored code, and the kind it is translated as (i18n.code)
 CODED = {"purpose": "purpose", "status": "status", "plan_status": "plan_status", "stage": "stage",
          "owner_role": "role", "state": "state", "kind": "kind", "source": "source", "category": "category",
-         "severity": "severity", "channel": "channel", "intent": "intent"}
+         "severity": "severity", "channel": "channel", "intent": "intent", "offsite_kind": "offsite"}
 
 
 def for_people(codes: bool) -> bool:

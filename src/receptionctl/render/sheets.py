@@ -49,6 +49,8 @@ def print_promises(promises) -> None:
 
 def _venue(v) -> str:
     venue = v.venue or "-"
+    if v.offsite and getattr(v, "offsite_kind", None):
+        return _("{venue} (off-site: {kind})").format(venue=venue, kind=code(v.offsite_kind, "offsite"))
     return _("{venue} (off-site)").format(venue=venue) if v.offsite else venue
 
 
@@ -281,6 +283,7 @@ def print_case(c) -> None:
         (N_("state"), status),
         (N_("client"), c.client), (N_("visit"), c.visit_id),
         (N_("about"), c.about) if c.restricted else (N_("source"), code(c.source, "source")),
+        *([(N_("about client"), c.about_client)] if getattr(c, "about_client", None) else []),
         (N_("said"), case_text(c.text)),
         (N_("received"), _("{moment} by {person}").format(moment=text(c.received_at), person=c.received_by)),
         (N_("acknowledged"), c.acknowledged_at),

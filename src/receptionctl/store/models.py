@@ -5,6 +5,7 @@ and the bench import. A command imports the areas it uses from store/tables/ ins
 from sqlmodel import SQLModel  # noqa: F401  (SQLModel.metadata holds them all once imported)
 
 from receptionctl.store.tables.cases import (  # noqa: F401
+    CaseAboutClient,
     DayCheck,
     DutyLog,
     Escalation,
@@ -24,6 +25,7 @@ from receptionctl.store.tables.common import (  # noqa: F401
     Visit,
 )
 from receptionctl.store.tables.desk import (  # noqa: F401
+    DeskCheck,
     DeskLog,
     DeskShift,
     GoodsRelease,

@@ -9,7 +9,10 @@ Each step is a command that writes the audit log and opens or closes the case's 
 visit work. What is beyond the handler's remit is escalated to a named person with an
 answer promised by a time. A complaint about a member of staff goes to the duty manager and
 is seen only by duty managers, approvers and admins; its outcome may deduct points from the
-person. The duty logbook, the end-of-day check and the patterns live here too."""
+person. A complaint about another customer (seed 003) goes to the duty manager too. A case
+taken at the desk and not acknowledged in time goes to the shift leader at once (seed 004:
+the desk supervisor; `escalate_unacknowledged`, run by `notify send`). The duty logbook, the
+end-of-day check and the patterns live here too."""
 
 from __future__ import annotations
 
@@ -29,8 +32,8 @@ from receptionctl.domain.core.vocab import CaseKind, CaseSource, CaseState, Seve
 from receptionctl.domain.people.clients import resolve_client
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.cases import DayCheck, DutyLog, Escalation
-from receptionctl.store.tables.common import Client, ServiceCase, Staff
+from receptionctl.store.tables.cases import CaseAboutClient, DayCheck, DutyLog, Escalation
+from receptionctl.store.tables.common import Client, ServiceCase, Staff, Task
 from receptionctl.store.tables.measures import Deduction
 
 # The stored codes of cases, the front desk and its logs, as they are shown (i18n.code): case
@@ -65,6 +68,8 @@ MANAGE = frozenset({"coordinator", "duty_manager"})  # assign, escalate, close
 REVIEW = frozenset({"duty_manager"})
 SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})  # and admin
 URGENT = ("high", "critical")
+SHIFT_LEADER_KEY = "case-shift-leader"  # the shift leader's step on a desk case not acknowledged in time
+SHIFT_LEADER = "desk_supervisor"  # the shift leader (领班) of the front desk
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ class CaseView:
     closed_at: datetime | None
     escalations: tuple[EscalationView, ...] = ()
     log: tuple = ()  # LogView of the duty logbook about the case
+    about_client: str | None = None  # the other customer a complaint is about (seed 003)
+    about_client_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -171,20 +178,24 @@ def _minute(moment: datetime) -> str:
 # -- reading -------------------------------------------------------------------------------
 def _case_query():
     owner, about = aliased(Staff, name="owner"), aliased(Staff, name="about")
-    return (select(ServiceCase, Client.name, owner.username, owner.name, about.username)
+    other = aliased(Client, name="other")
+    return (select(ServiceCase, Client.name, owner.username, owner.name, about.username, other.name, other.id)
             .outerjoin(Client, Client.id == ServiceCase.client_id)
             .outerjoin(owner, owner.id == ServiceCase.owner_id)
-            .outerjoin(about, about.id == ServiceCase.about_staff_id))
+            .outerjoin(about, about.id == ServiceCase.about_staff_id)
+            .outerjoin(CaseAboutClient, CaseAboutClient.case_id == ServiceCase.id)
+            .outerjoin(other, other.id == CaseAboutClient.client_id))
 
 
 def _view(row, now: datetime, escalations=(), log=()) -> CaseView:
-    c, client, owner, owner_name, about = row
+    c, client, owner, owner_name, about, other, other_id = row
     return CaseView(
         c.id, c.kind, c.source, c.state, c.category, c.severity, c.text, client, c.client_id, c.visit_id, about,
         c.about_staff_id is not None, c.received_at, c.received_by, c.acknowledged_at, owner, owner_name, c.due_at,
         c.due_at is not None and c.state in ("received", "acknowledged", "assigned") and c.due_at < now,
         c.root_cause, c.action, c.prevention, c.resolved_at, c.resolved_by, c.callback_at, c.callback_note,
         c.satisfied, c.reviewed_at, c.reviewed_by, c.review_note, c.closed_at, tuple(escalations), tuple(log),
+        other, other_id,
     )
 
 
@@ -282,15 +293,23 @@ def _open(session: Session, row: ServiceCase, key: str, owner_role: str, due_at:
     engine.open_case_task(session, row.id, key, title, title_zh, owner_role, due_at, assignee_id)
 
 
-def _manager_role(row: ServiceCase) -> str:
-    return "duty_manager" if row.about_staff_id is not None else "coordinator"
+def _duty_managers(session: Session, row: ServiceCase) -> bool:
+    """Whether the case is the duty manager's from the start: a complaint about a member of staff,
+    or about another customer."""
+    return row.about_staff_id is not None or session.get(CaseAboutClient, row.id) is not None
+
+
+def _manager_role(session: Session, row: ServiceCase) -> str:
+    return "duty_manager" if _duty_managers(session, row) else "coordinator"
 
 
 def add_case(session: Session, actor: str, *, kind: str, text: str, source: str = "desk", category: str = "other",
              severity: str = "medium", client: str | None = None, visit_id: int | None = None,
-             about: str | None = None, received_at: datetime | None = None) -> CaseView:
+             about: str | None = None, received_at: datetime | None = None,
+             about_client: str | None = None) -> CaseView:
     """Record what was raised. It must be acknowledged within the policy's minutes; a complaint
-    about a member of staff (`about`) goes to the duty manager."""
+    about a member of staff (`about`) or about another customer (`about_client`, seed 003) goes
+    to the duty manager."""
     access.require(session, actor, RECEIVE, N_("record cases"))
     rules = policy.load(session)
     kind, source = _choice(kind, CaseKind, "kind"), _choice(source, CaseSource, "source")
@@ -318,24 +337,47 @@ def add_case(session: Session, actor: str, *, kind: str, text: str, source: str 
             raise BadInput(_("--about names the member of staff a complaint is about: expected --kind complaint, "
                              "not {kind}").format(kind=kind))
         about_id = find.staff(session, about, "--about").id
+    other_id = _other_client(session, kind, about_client, about, client_id)
     row = ServiceCase(kind=kind, source=source, client_id=client_id, visit_id=visit_id, category=category,
                       severity=severity, text=text, about_staff_id=about_id, state="received",
                       received_at=received_at, received_by=actor)
     session.add(row)
     session.flush()
+    if other_id is not None:
+        session.add(CaseAboutClient(case_id=row.id, client_id=other_id))
+        session.flush()
     ack_due = received_at + timedelta(minutes=rules["case_ack_minutes"])
-    if about_id is None:  # the one who took it acknowledges it
+    if about_id is None and other_id is None:  # the one who took it acknowledges it
         _open(session, row, "case-ack", "desk", ack_due, assignee_id=_staff_id(session, actor))
-    else:  # a complaint about staff is the duty manager's from the start
+    else:  # a complaint about staff, or about another customer, is the duty manager's from the start
         _open(session, row, "case-ack", "duty_manager", ack_due)
     _record(session, actor, "case.add", row, {"kind": kind, "source": source, "category": category,
                                               "severity": severity, "text": text, "client_id": client_id,
-                                              "state": "received"})
+                                              "state": "received", "about_client_id": other_id})
     outbox.emit(session, "case.add", {"case_id": row.id, "kind": kind, "source": source, "category": category, "severity": severity, "client_id": client_id, "visit_id": visit_id, "by": actor, **({"about": session.get(Staff, about_id).username, "seen_by": sorted(SEE_STAFF_COMPLAINTS), "restricted": True} if about_id is not None else {"description": text})})
     if about_id is not None and not sees_staff_complaints(session, actor):
         # the one who took it down sees what they typed, once; then it is the duty manager's
         return _view(session.execute(_case_query().where(ServiceCase.id == row.id)).first(), now)
     return show_case(session, actor, row.id)
+
+
+def _other_client(session: Session, kind: str, about_client: str | None, about: str | None,
+                  client_id: int | None) -> int | None:
+    """The id of the other customer a complaint is about (`--about-client`), checked: a complaint,
+    not also about a member of staff, not about the client who complains."""
+    if about_client is None:
+        return None
+    if kind != "complaint":
+        raise BadInput(_("--about-client names the other customer a complaint is about: expected --kind complaint, "
+                         "not {kind}").format(kind=kind))
+    if about is not None:
+        raise BadInput(_("--about and --about-client: a complaint is about a member of staff or about another "
+                         "customer, expected one of them"))
+    other = resolve_client(session, about_client)
+    if other.id == client_id:
+        raise BadInput(_("--about-client {client}: the client who complains cannot be the other customer the "
+                         "complaint is about").format(client=other.name))
+    return other.id
 
 
 def open_red_line_case(session: Session, actor: str, visit_id: int, client_id: int, score: int, red_line: int,
@@ -362,8 +404,9 @@ def acknowledge(session: Session, actor: str, case_id: int, note: str | None = N
     rules = policy.load(session)
     now = clock.now()
     row.acknowledged_at, row.acknowledged_by = now, actor
-    engine.close_case_tasks(session, case_id, {"case-ack"}, by=actor, note=note)
-    _open(session, row, "case-assign", _manager_role(row), now + timedelta(minutes=rules["case_assign_minutes"]))
+    engine.close_case_tasks(session, case_id, {"case-ack", SHIFT_LEADER_KEY}, by=actor, note=note)
+    _open(session, row, "case-assign", _manager_role(session, row),
+          now + timedelta(minutes=rules["case_assign_minutes"]))
     if note:
         _log(session, actor, note, case_id=case_id)
     _record(session, actor, "case.ack", row, {"state": row.state, "note": note})
@@ -386,6 +429,11 @@ def assign(session: Session, actor: str, case_id: int, to: str, due: datetime | 
                           hint=_("give it to someone with the duty_manager role"))
         if person.id == row.about_staff_id:
             raise Refused(_("{user} cannot own a complaint about themselves").format(user=person.username))
+    elif _duty_managers(session, row) and not ({"duty_manager", "admin"}
+                                              & access.find_actor(session, person.username).roles):
+        raise Refused(_("case {case} is a complaint about another customer: the duty manager handles it, "
+                        "not {user}").format(case=case_id, user=person.username),
+                      hint=_("give it to someone with the duty_manager role"))
     rules = policy.load(session)
     now = clock.now()
     if due is not None and due <= now:
@@ -395,12 +443,44 @@ def assign(session: Session, actor: str, case_id: int, to: str, due: datetime | 
     row.owner_id, row.assigned_at, row.assigned_by = person.id, now, actor
     if row.acknowledged_at is None:  # giving it an owner at once acknowledges it
         row.acknowledged_at, row.acknowledged_by = now, actor
-    engine.close_case_tasks(session, case_id, {"case-ack", "case-assign"}, by=actor)
-    _open(session, row, "case-resolve", _manager_role(row), row.due_at, assignee_id=person.id)
+    engine.close_case_tasks(session, case_id, {"case-ack", "case-assign", SHIFT_LEADER_KEY}, by=actor)
+    _open(session, row, "case-resolve", _manager_role(session, row), row.due_at, assignee_id=person.id)
     engine.reassign_case_tasks(session, case_id, {"case-resolve", "case-callback"}, person.id,
                                due={"case-resolve": row.due_at})
     _record(session, actor, "case.assign", row, {"state": row.state, "owner": person.username, "due_at": row.due_at})
     return show_case(session, actor, case_id)
+
+
+def escalate_unacknowledged(session: Session, actor: str, now: datetime | None = None) -> list[int]:
+    """Cases taken at the desk (source desk) whose acknowledgement is overdue go to the shift leader
+    at once (seed 004: a complaint the desk cannot solve is reported to the shift leader at once):
+    a step for the desk supervisor, due now, closed when the case is acknowledged; a line in the
+    duty logbook; the event case.escalate. Each case once (its step, in any state, says so); a
+    complaint about staff or another customer is the duty manager's already. `notify send` runs
+    it. The ids of the cases escalated."""
+    now = now or clock.now()
+    done = select(Task.case_id).where(Task.key == SHIFT_LEADER_KEY, Task.case_id.is_not(None))
+    rows = session.execute(
+        select(ServiceCase, Task.due_at).join(Task, (Task.case_id == ServiceCase.id) & (Task.key == "case-ack"))
+        .where(ServiceCase.source == "desk", ServiceCase.state == "received", ServiceCase.about_staff_id.is_(None),
+               Task.state == "open", Task.due_at <= now, ServiceCase.id.not_in(done),
+               ServiceCase.id.not_in(select(CaseAboutClient.case_id)))
+        .order_by(Task.due_at, ServiceCase.id)).all()
+    for row, due_at in rows:
+        zh = _KIND_ZH.get(row.kind, row.kind)
+        late = max(1, round((now - row.received_at).total_seconds() / 60))
+        engine.open_case_task(session, row.id, SHIFT_LEADER_KEY,
+                              f"Case {row.id} ({row.kind}) was not acknowledged at the desk in time: as shift leader, "
+                              f"take it over at once", f"第{row.id}号工单（{zh}）前台未按时确认受理：请领班立即接手",
+                              SHIFT_LEADER, now)
+        _log(session, actor, f"not acknowledged at the desk {late} minutes after it was received (due "
+                             f"{_minute(due_at)}): passed to the shift leader at once", case_id=row.id)
+        _record(session, actor, "case.escalate_ack", row, {"state": row.state, "to": SHIFT_LEADER,
+                                                           "ack_due_at": due_at})
+        outbox.emit(session, "case.escalate", {"case_id": row.id, "kind": row.kind, "severity": row.severity,
+                                               "to": SHIFT_LEADER, "received_at": row.received_at,
+                                               "received_by": row.received_by, "minutes": late})
+    return [row.id for row, _due in rows]
 
 
 def escalate(session: Session, actor: str, case_id: int, to: str, question: str, answer_by: datetime) -> CaseView:
@@ -498,7 +578,8 @@ def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: s
     if deduct is not None:
         deduction = _deduct(session, actor, row, deduct, rules)
     engine.close_case_tasks(session, case_id, {"case-resolve"}, by=actor)
-    _open(session, row, "case-callback", _manager_role(row), now + timedelta(hours=rules["callback_hours"]),
+    _open(session, row, "case-callback", _manager_role(session, row),
+          now + timedelta(hours=rules["callback_hours"]),
           assignee_id=row.owner_id)
     _record(session, actor, "case.resolve", row, {"state": row.state, "cause": row.root_cause,
                                                   "action": row.action, "prevention": row.prevention,

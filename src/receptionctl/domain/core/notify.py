@@ -61,6 +61,8 @@ TEXTS = {
     "feedback.request": N_("Feedback questionnaire of visit {visit_id} ({client}) mailed to {contact}"),
     "opportunity.stage": N_("Opportunity {opportunity_id} of {client}: {stage} ({priority} priority), next step "
                             "{next_at}"),
+    "case.escalate": N_("Case {case_id} ({kind}, {severity}) taken at the desk by {received_by} was not acknowledged "
+                        "in time: passed to the shift leader"),
 }
 # the channel of a mail to a client: an RFC 6068 mailto: address (Apprise's own mail URLs are
 # mailto:// and mailtos://), sent through the smtp setting

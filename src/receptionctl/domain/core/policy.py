@@ -157,7 +157,7 @@ def _file_types(text: str) -> tuple[str, ...]:
 # -- notifications (issue 17): who hears of which event, and on which channel --
 NOTIFY_EVENTS = ("visit.new", "plan.submit", "plan.approve", "plan.reject", "task.assign", "task.done",
                  "feedback.add", "incident.add", "handover.refuse", "case.add", "promise.breach",
-                 "feedback.request", "opportunity.stage")
+                 "feedback.request", "opportunity.stage", "case.escalate")
 # people an event names (its payload's key holds their username), beside the staff roles
 NOTIFY_PEOPLE = ("submitter", "host", "owner", "asked")
 NOTIFY_ROUTES = (
@@ -170,6 +170,7 @@ NOTIFY_ROUTES = (
     ("handover.refuse", "coordinator+duty_manager+desk_supervisor"),
     ("case.add:complaint", "coordinator+duty_manager"),
     ("promise.breach", "coordinator+duty_manager"),
+    ("case.escalate", "desk_supervisor"),  # a desk case not acknowledged in time: the shift leader
 )
 _ROUTES_FORM = N_("routes such as plan.submit=approver,incident.add:critical=coordinator+duty_manager: an event "
                   "({events}), optionally :WORD (a severity, kind or flag such as critical, complaint, red_line), then "
@@ -336,6 +337,11 @@ SETTINGS: dict[str, Setting] = {
                 _shifts, N_("the front desk's shifts and their hours"), "004"),
         Setting("handover_checklist", ("keys", "radios", "badge-stock", "cameras", "phone", "logbook"), _words,
                 N_("what the outgoing and incoming shift check together at a handover"), "004"),
+        Setting("desk_open_checklist", ("appearance", "counter", "lights", "computer", "phone", "radios",
+                                        "badge-stock", "logbook"), _words,
+                N_("what the desk checks before hours (`desk open`): the duty management checklist"), "003"),
+        Setting("desk_close_checklist", ("passes", "mail", "keys", "radios", "computer", "lights", "doors", "logbook"),
+                _words, N_("what the desk checks after hours (`desk close`): the duty management checklist"), "003"),
         Setting("handover_review_hours", 24, _int(1, 168), N_("the manager reviews a day's handovers within these hours of its end"), "004"),
         Setting("mail_days", 3, _int(1, 60), N_("mail not collected within these days is an alert"), "004"),
         Setting("no_show_minutes", 30, _int(1, 720), N_("a visit whose guests have not arrived this long after the start is a no-show"), "004"),

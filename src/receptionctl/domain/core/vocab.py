@@ -47,6 +47,27 @@ class VisitRole(str, Enum):
     driver = "driver"
 
 
+class OffsiteKind(str, Enum):
+    """Where an off-site reception is held (seed 000): the client's own site, an exhibition or
+    fair, an event venue, or elsewhere (`visit new --offsite` alone)."""
+    client_site = "client-site"
+    fair = "fair"
+    event = "event"
+    other = "other"
+
+
+class TrainingKind(str, Enum):
+    """What a training was (seeds 000 and 003): the reception staff's training before a visit
+    (etiquette, communication, product knowledge, emergencies: the default), or one of them
+    alone, safety training (000's safety of people), or a job rotation (003's 岗位轮换)."""
+    reception = "reception"
+    safety = "safety"
+    etiquette = "etiquette"
+    product = "product"
+    emergency = "emergency"
+    rotation = "rotation"
+
+
 class VisitStatus(str, Enum):
     planning = "planning"
     submitted = "submitted"
@@ -210,6 +231,10 @@ CODES = (
     # visit roles (host and security as above)
     N_("code|greeter"), N_("code|guide"), N_("code|recorder"), N_("code|logistics"), N_("code|role|tech"),
     N_("code|driver"),
+    # where an off-site reception is held
+    N_("code|offsite|client-site"), N_("code|offsite|fair"), N_("code|offsite|event"), N_("code|offsite|other"),
+    # what a training was (safety and product as above)
+    N_("code|kind|reception"), N_("code|kind|etiquette"), N_("code|kind|emergency"), N_("code|kind|rotation"),
     # guest and contact fields
     N_("code|field|name"), N_("code|field|title"), N_("code|field|phone"), N_("code|field|email"),
     N_("code|field|diet"), N_("code|field|transport"), N_("code|field|needs"), N_("code|field|id_number"),

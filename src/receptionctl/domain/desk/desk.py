@@ -40,7 +40,7 @@ from receptionctl.store.tables.visits import Guest
 # who may do what (admin always may)
 DESK = frozenset({"desk", "security", "desk_supervisor"})  # shifts, the duty log, handovers
 SUPERVISE = frozenset({"desk_supervisor"})  # settle a refused handover, review the day's handovers
-LOG_KINDS = ("visitor", "call", "delivery", "repair", "help", "security", "other")  # cli.desk.LogKind
+LOG_KINDS = ("visitor", "call", "delivery", "repair", "help", "security", "enquiry", "other")  # cli.desk.LogKind
 CHECK_STATES = ("ok", "problem")
 HANDOVER_STATES = ("pending", "refused", "settled", "accepted")
 REVIEW_GRACE_DAYS = 7  # a day not reviewed stays an alert this many days after its deadline
@@ -48,7 +48,7 @@ SETTLE_KEY = "handover-settle"  # the supervisor's task when a handover is refus
 PASSED_KEY = "desk-passed-on"  # the task of the person a duty-log entry was passed to
 # a log kind in the Chinese title of a task (stored, whatever the run's language)
 _KIND_ZH = {"visitor": "访客", "call": "来电", "delivery": "快递", "repair": "报修", "help": "求助",
-            "security": "安保", "other": "其他"}
+            "security": "安保", "enquiry": "问询", "other": "其他"}
 
 
 # -- read models ---------------------------------------------------------------------------
@@ -356,12 +356,20 @@ def _check_forms() -> str:
     return _("ITEM={ok} or ITEM={problem}, optionally with :NOTE").format(ok=ok, problem=problem)
 
 
-def parse_checks(values, checklist) -> tuple[CheckView, ...]:
+HANDOVER_CHECKLIST = "handover_checklist"
+
+
+def parse_checks(values, checklist, key: str = HANDOVER_CHECKLIST) -> tuple[CheckView, ...]:
     """`ITEM=ok`, `ITEM=problem` or either with `:NOTE`, one for every item of the checklist
-    (the policy's handover_checklist), in its order. The item and the state may be given in words
-    (i18n.typed: `钥匙=正常`, `对讲机=有问题：一块电池没电`), with full-width = and : too."""
-    found = _given_checks(values, checklist)
+    (the policy's handover_checklist, or the policy list `key` names: desk_open_checklist ...), in
+    its order. The item and the state may be given in words (i18n.typed: `钥匙=正常`,
+    `对讲机=有问题：一块电池没电`), with full-width = and : too."""
+    found = _given_checks(values, checklist, key)
     missing = [i for i in checklist if i not in found]
+    if missing and key != HANDOVER_CHECKLIST:
+        raise BadInput(_("the checklist is not complete: {missing} not checked; expected every item of the "
+                         "policy's {key} ({checklist})").format(missing=choices(missing), key=key,
+                                                                 checklist=choices(checklist)))
     if missing:
         raise BadInput(_("the handover checklist is not complete: {missing} not checked; every item of the "
                          "checklist ({checklist}) is checked by both shifts together").format(
@@ -369,8 +377,8 @@ def parse_checks(values, checklist) -> tuple[CheckView, ...]:
     return tuple(found[i] for i in checklist)
 
 
-def _given_checks(values, checklist) -> dict[str, CheckView]:
-    """The checks given, each valid and on the checklist, by item."""
+def _given_checks(values, checklist, key: str = HANDOVER_CHECKLIST) -> dict[str, CheckView]:
+    """The checks given, each valid and on the checklist (the policy's list `key`), by item."""
     found: dict[str, CheckView] = {}
     for value in values:
         m = _CHECK.match(str(value))
@@ -378,6 +386,10 @@ def _given_checks(values, checklist) -> dict[str, CheckView]:
         if not m.group("sep") or not given:
             raise BadInput(_("check {value!r} is not valid: expected {forms}").format(value=value, forms=_check_forms()))
         item = typed(given, checklist)
+        if item is None and key != HANDOVER_CHECKLIST:
+            raise BadInput(_("check {value!r}: {item!r} is not on the checklist: expected one of {choices}").format(
+                value=value, item=given, choices=choices(checklist)),
+                hint=_("the list is the policy's {key}").format(key=key))
         if item is None:
             raise BadInput(_("check {value!r}: {item!r} is not on the handover checklist: expected one of "
                              "{choices}").format(value=value, item=given, choices=choices(checklist)),

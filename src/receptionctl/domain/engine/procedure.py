@@ -22,7 +22,7 @@ from receptionctl.domain.core import access, audit, clock
 from receptionctl.domain.core.base import required_text
 from receptionctl.domain.core.due import OffsetError, parse_due, parse_every
 from receptionctl.domain.core.policy import SETTINGS
-from receptionctl.domain.core.vocab import Purpose, StaffRole, Stage, VisitRole
+from receptionctl.domain.core.vocab import OffsiteKind, Purpose, StaffRole, Stage, VisitRole
 from receptionctl.domain.engine.events import EVENTS, canonical
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _
@@ -31,8 +31,9 @@ from receptionctl.store.tables.common import ProcedureVersion, Visit
 STAGES = tuple(s.value for s in Stage)
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {
-    "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "nda", "repeat",
-    "source", "notes", "done_when", "closes_on", "opens_on", "when", "per", "owner_fallback", "only_owner", "chain",
+    "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "offsite_kinds", "nda",
+    "repeat", "source", "notes", "done_when", "closes_on", "opens_on", "when", "per", "owner_fallback", "only_owner",
+    "chain",
 }
 PER = {"incident"}  # subjects an event-opened task may be kept per (one task per incident)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -56,7 +57,7 @@ CHANGE_KINDS = {
     "retimed": ("stage", "due", "repeat", "opens_on", "closes_on", "chain"),
     "reworded": ("title", "title_zh", "notes", "source"),
     "reassigned": ("owner", "owner_fallback", "only_owner"),
-    "conditions": ("levels", "purposes", "offsite", "nda", "when", "per"),
+    "conditions": ("levels", "purposes", "offsite", "offsite_kinds", "nda", "when", "per"),
 }
 QUESTION_FIELDS = ("text", "text_zh", "kind", "weight", "source")
 
@@ -85,14 +86,23 @@ class TaskSpec:
     # a step of the business follow-up chain (proposal, second meeting, weekly updates): it ends,
     # skipped with the reason, when the client's opportunity is won or lost (issue 26)
     chain: bool = False
+    # off-site of these kinds only (client-site, fair, event, other); None: any (as `offsite` says)
+    offsite_kinds: tuple[str, ...] | None = None
 
-    def applies(self, level: int, purpose: str, offsite: bool, nda: bool) -> bool:
+    def applies(self, level: int, purpose: str, offsite: bool, nda: bool, offsite_kind: str | None = None) -> bool:
+        """Whether the step applies to a visit of this level, purpose, place and NDA; an off-site
+        visit of no kind (recorded before the kinds) counts as "other"."""
         return (
             level in self.levels
             and (self.purposes is None or purpose in self.purposes)
             and (self.offsite is None or self.offsite == offsite)
+            and (self.offsite_kinds is None or (offsite and (offsite_kind or "other") in self.offsite_kinds))
             and (self.nda is None or self.nda == nda)
         )
+
+    def applies_to(self, visit, nda: bool) -> bool:
+        """applies() for a visit row (its level, purpose, offsite and offsite_kind)."""
+        return self.applies(visit.level, visit.purpose, visit.offsite, nda, getattr(visit, "offsite_kind", None))
 
     def matches(self, data) -> bool:
         """Whether an event's data meets the `when` conditions."""
@@ -233,7 +243,22 @@ def _task(raw, i: int, lines: list[str], fail, keys: set[str], seen: dict[str, i
                 or any(not isinstance(p, str) or p not in known for p in purposes)):
             fail(at("purposes"), _("purposes {purposes!r} must be a list of {known}").format(
                 purposes=purposes, known=", ".join(sorted(known))))
+    _offsite_kinds(raw, at, fail)
     return _task_events(raw, at, fail, keys, key, repeat, levels, purposes)
+
+
+def _offsite_kinds(raw, at, fail) -> None:
+    """`offsite_kinds`: a list of client-site, fair, event and other, on a step that is not on-site only."""
+    kinds = raw.get("offsite_kinds")
+    if kinds is None:
+        return
+    known = [k.value for k in OffsiteKind]
+    if not isinstance(kinds, list) or not kinds or any(not isinstance(k, str) or k not in known for k in kinds):
+        fail(at("offsite_kinds"), _("offsite_kinds {kinds!r} must be a list of {known}").format(
+            kinds=kinds, known=", ".join(known)))
+    if raw.get("offsite") is False:
+        fail(at("offsite_kinds"), _("offsite_kinds names where an off-site visit is held: the step cannot be "
+                                    "offsite = false too"))
 
 
 def _timing(raw, at, fail, keys: set[str]) -> str | None:
@@ -295,6 +320,7 @@ def _task_events(raw, at, fail, keys: set[str], key: str, repeat, levels, purpos
         closes_on=closes_on, opens_on=opens_on, when=when, per=per,
         owner_fallback=tuple(fallback) if fallback else None, only_owner=bool(raw.get("only_owner", False)),
         chain=bool(raw.get("chain", False)),
+        offsite_kinds=tuple(raw["offsite_kinds"]) if raw.get("offsite_kinds") else None,
     )
 
 
@@ -387,8 +413,13 @@ def _when(raw: dict, opens_on: str | None, fail, at) -> dict | None:
     return out
 
 
+def default_path() -> Path:
+    """The shipped default procedure: what `init` loads, and `procedure load --default`."""
+    return Path(__file__).resolve().parents[2] / "procedures" / "default.toml"
+
+
 def default_text() -> str:
-    return (Path(__file__).resolve().parents[2] / "procedures" / "default.toml").read_text(encoding="utf-8")
+    return default_path().read_text(encoding="utf-8")
 
 
 def _to_json(proc: Procedure) -> str:
@@ -411,7 +442,8 @@ def _spec(t: dict) -> TaskSpec:
     if "chain" not in t:  # stored before `chain`: the default's chain, and any repeating follow-up step
         t["chain"] = t["key"] in LEGACY_CHAIN or (t["stage"] == "followup" and bool(t.get("repeat")))
     return TaskSpec(**{**t, "levels": tuple(t["levels"]), "purposes": tuple(t["purposes"]) if t.get("purposes") else None,
-                       "owner_fallback": tuple(t["owner_fallback"]) if t.get("owner_fallback") else None})
+                       "owner_fallback": tuple(t["owner_fallback"]) if t.get("owner_fallback") else None,
+                       "offsite_kinds": tuple(t["offsite_kinds"]) if t.get("offsite_kinds") else None})
 
 
 def _from_row(row) -> Procedure:

@@ -58,7 +58,7 @@ def generate(session: Session, visit, proc: Procedure, stages: tuple[str, ...], 
             continue
         if spec.opens_on is not None:
             continue
-        if not spec.applies(visit.level, visit.purpose, visit.offsite, nda):
+        if not spec.applies_to(visit, nda):
             continue
         session.add(Task(
             visit_id=visit.id, key=spec.key, stage=spec.stage, title=spec.title, title_zh=spec.title_zh,
@@ -201,7 +201,7 @@ def on(session: Session, event: Event) -> Outcome:
     if event.name == "visit.recorded":
         out.compressed = fit_schedule(session, visit, "recorded")
     openers = [s for s in proc.tasks if s.opens_on == event.name and s.matches(event.data)
-               and s.applies(visit.level, visit.purpose, visit.offsite, nda)]
+               and s.applies_to(visit, nda)]
     if openers:
         rules, cal = context(session)
         now = clock.now()
@@ -242,7 +242,7 @@ def restart_chains(session: Session, visit, proc: Procedure) -> list[OpenedTask]
     nda = bool(session.get(Plan, visit.id).nda)
     started = []
     for spec in proc.tasks:
-        if not spec.repeat or spec.stage != "followup" or not spec.applies(visit.level, visit.purpose, visit.offsite, nda):
+        if not spec.repeat or spec.stage != "followup" or not spec.applies_to(visit, nda):
             continue
         if _open_task(session, visit.id, spec.key) is not None:
             continue
@@ -308,7 +308,7 @@ def conditions_changed(session: Session, visit, proc: Procedure, nda: bool, acto
     opened by an event are left to their event. Returns how many were skipped."""
     stages = ("prepare", "receive") if visit.status not in lifecycle.ENDED else STAGES
     specs = {s.key: s for s in proc.tasks if s.opens_on is None and s.stage in stages}
-    applies = {k for k, s in specs.items() if s.applies(visit.level, visit.purpose, visit.offsite, nda)}
+    applies = {k for k, s in specs.items() if s.applies_to(visit, nda)}
     closed = close_open_tasks(session, visit.id, f"{NO_LONGER} ({what})", keys=set(specs) - applies, by=actor)
     for row in session.scalars(select(Task).where(Task.visit_id == visit.id, Task.key.in_(applies),
                                                   Task.state == "skipped", Task.note.like(f"{NO_LONGER}%"))):

@@ -8,8 +8,11 @@ approvers, admins), never by the person it is about.
 
 Training: a session (topic, day, trainer) with the people who took part and the
 assessment's score and result (seed 000: train, then check the training); a person's rows
-are their training tracking card (seed 003). A training given for a visit closes the visit's
-"brief and train the staff" step (TRAIN_TASK) through the task engine."""
+are their training tracking card (seed 003). Each has a kind (vocab.TrainingKind): the reception
+staff's training (the default), safety, etiquette, product, emergency, or a job rotation (seed
+003: 岗位轮换, recorded as training and shown on the card). A training given for a visit closes the
+visit's "brief and train the staff" step (TRAIN_TASK) through the task engine; a safety training
+its off-site safety training step first (TRAIN_STEPS)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from receptionctl.domain import engine
 from receptionctl.domain.cases import cases
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.base import required_text
+from receptionctl.domain.core.vocab import TrainingKind
 from receptionctl.domain.visits import followups
 from receptionctl.domain.visits.visits import get_view
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
@@ -35,6 +39,9 @@ DEDUCT = frozenset({"approver", "duty_manager"})  # and admin
 TRAIN = frozenset({"coordinator", "duty_manager", "approver"})  # and admin: record and read everyone's training
 SEE_ALL_DEDUCTIONS = DEDUCT  # others see their own deductions only
 TRAIN_TASK = "train-staff"  # the default procedure's key of "brief and train the reception staff"
+# the visit's steps a training of a kind closes, the first still open (default: TRAIN_TASK)
+TRAIN_STEPS = {"safety": ("safety-training", TRAIN_TASK)}
+DEFAULT_KIND = TrainingKind.reception.value
 
 
 # -- deductions ------------------------------------------------------------------------------
@@ -143,6 +150,7 @@ class TraineeView:
 class TrainingView:
     id: int
     topic: str
+    kind: str  # reception | safety | etiquette | product | emergency | rotation
     day: date
     trainer: str | None
     trainer_username: str | None
@@ -161,6 +169,7 @@ class CardLine:
 
     training_id: int
     day: date
+    kind: str
     topic: str
     trainer: str | None
     person: str
@@ -187,11 +196,19 @@ def _result(value: str) -> tuple[int | None, bool | None]:
 
 def add_training(session: Session, actor: str, *, topic: str, day: date, people: list[str],
                  results: dict[str, str] | None = None, trainer: str | None = None, pass_mark: int | None = None,
-                 notes: str | None = None, visit_id: int | None = None) -> TrainingView:
-    """Record a training held on `day` (today or before) with the people who took part and the
-    assessment's results (`results`: person -> a score 0-100, pass or fail; with `pass_mark`,
-    a score at or above it passed). With `visit_id`, the visit's training step is done."""
+                 notes: str | None = None, visit_id: int | None = None, kind: str = DEFAULT_KIND) -> TrainingView:
+    """Record a training of `kind` held on `day` (today or before) with the people who took part
+    and the assessment's results (`results`: person -> a score 0-100, pass or fail; with
+    `pass_mark`, a score at or above it passed). With `visit_id`, the visit's training step is
+    done (TRAIN_STEPS); a job rotation prepares for no visit."""
     access.require(session, actor, TRAIN, N_("record training"))
+    kinds = [k.value for k in TrainingKind]
+    if kind not in kinds:
+        raise BadInput(_("training kind {kind!r} is not valid: expected one of {choices}").format(
+            kind=kind, choices=", ".join(kinds)))
+    if kind == "rotation" and visit_id is not None:
+        raise BadInput(_("--visit {visit}: a job rotation prepares for no visit; --visit names the visit a training "
+                         "was given for").format(visit=visit_id))
     topic = required_text(topic, "--topic", N_("what the training was about"), limit=300)
     rules = policy.load(session)
     today = policy.today(rules)
@@ -224,7 +241,7 @@ def add_training(session: Session, actor: str, *, topic: str, day: date, people:
         if known is not None:
             trainer_id, trainer_name = known.id, known.name
     visit = get_view(session, visit_id) if visit_id is not None else None
-    row = Training(topic=topic, day=day.isoformat(), trainer=trainer_name, trainer_id=trainer_id,
+    row = Training(topic=topic, kind=kind, day=day.isoformat(), trainer=trainer_name, trainer_id=trainer_id,
                    pass_mark=pass_mark, notes=(notes or "").strip() or None, visit_id=visit_id, at=clock.now(),
                    by=actor)
     session.add(row)
@@ -234,7 +251,7 @@ def add_training(session: Session, actor: str, *, topic: str, day: date, people:
         session.add(TrainingPerson(training_id=row.id, staff_id=staff_id, score=score, passed=passed))
     session.flush()
     audit.record(session, actor, "training.add", "training", row.id, visit_id=visit_id,
-                 after={"topic": topic, "day": row.day, "trainer": trainer_name,
+                 after={"topic": topic, "kind": kind, "day": row.day, "trainer": trainer_name,
                         "people": sorted(s.username for s in staff.values()),
                         "results": {staff[i].username: list(v) for i, v in scored.items()}})
     task_id = _close_train_task(session, actor, visit.id, row) if visit is not None else None
@@ -242,17 +259,19 @@ def add_training(session: Session, actor: str, *, topic: str, day: date, people:
 
 
 def _close_train_task(session: Session, actor: str, visit_id: int, training: Training) -> int:
-    """Done, the visit's training step, with a note naming the training; as `task done` does,
-    the visit closes when that was the last thing a completed visit waited for."""
-    tasks = list(session.scalars(select(Task).where(Task.visit_id == visit_id, Task.key == TRAIN_TASK)
-                                 .order_by(Task.seq)))
+    """Done, the visit's training step (for a safety training, its off-site safety training step
+    while that is open: TRAIN_STEPS), with a note naming the training; as `task done` does, the
+    visit closes when that was the last thing a completed visit waited for."""
+    keys = TRAIN_STEPS.get(training.kind, (TRAIN_TASK,))
+    tasks = list(session.scalars(select(Task).where(Task.visit_id == visit_id, Task.key.in_(keys))
+                                 .order_by(Task.seq, Task.id)))
     if not tasks:
         raise Refused(_("visit {visit} has no step {key!r} (brief and train the staff) to close").format(
             visit=visit_id, key=TRAIN_TASK), hint=_("record the training without the visit"))
-    waiting = [t for t in tasks if t.state in ("open", "missed")]
+    waiting = [t for key in keys for t in tasks if t.key == key and t.state in ("open", "missed")]
     if not waiting:
         raise Refused(_("visit {visit}'s step {key!r} (task {task}) is {state} already").format(
-            visit=visit_id, key=TRAIN_TASK, task=tasks[-1].id, state=code(tasks[-1].state)),
+            visit=visit_id, key=tasks[-1].key, task=tasks[-1].id, state=code(tasks[-1].state)),
             hint=_("record the training without the visit"))
     task_id = waiting[0].id
     engine.done(session, actor, task_id, _("training {id}: {topic} ({day})").format(
@@ -287,15 +306,16 @@ def show_training(session: Session, actor: str, training_id: int, task_id: int |
         raise NotFound(_("no training {id} of yours").format(id=training_id),
                        hint=_("see `receptionctl training list`"))
     trainer = session.get(Staff, row.trainer_id) if row.trainer_id is not None else None
-    return TrainingView(row.id, row.topic, date.fromisoformat(row.day), row.trainer,
+    return TrainingView(row.id, row.topic, row.kind, date.fromisoformat(row.day), row.trainer,
                         trainer.username if trainer else None, row.pass_mark, row.notes, row.visit_id, row.at,
                         row.by, people, task_id)
 
 
 def list_training(session: Session, actor: str, person: str | None = None, first: date | None = None,
-                  last: date | None = None) -> list[CardLine]:
-    """One line per person per training, by day; for one person, their training tracking card.
-    Someone without a TRAIN role sees their own card only."""
+                  last: date | None = None, kind: str | None = None) -> list[CardLine]:
+    """One line per person per training, by day; for one person, their training tracking card
+    (job rotations on it too); only those of `kind` when given. Someone without a TRAIN role sees
+    their own card only."""
     me = _may_read(session, actor)
     trainee = aliased(Staff, name="trainee")
     q = (select(Training, TrainingPerson, trainee.username, trainee.name)
@@ -309,10 +329,12 @@ def list_training(session: Session, actor: str, person: str | None = None, first
         q = q.where(TrainingPerson.staff_id == staff.id)
     elif not me.has(*TRAIN):
         q = q.where(TrainingPerson.staff_id == me.id)
+    if kind is not None:
+        q = q.where(Training.kind == kind)
     if first is not None:
         q = q.where(Training.day >= first.isoformat())
     if last is not None:
         q = q.where(Training.day <= last.isoformat())
     rows = session.execute(q.order_by(Training.day, Training.id, trainee.username))
-    return [CardLine(t.id, date.fromisoformat(t.day), t.topic, t.trainer, u, n, p.score, p.passed, t.visit_id)
+    return [CardLine(t.id, date.fromisoformat(t.day), t.kind, t.topic, t.trainer, u, n, p.score, p.passed, t.visit_id)
             for t, p, u, n in rows]

@@ -1,5 +1,5 @@
 """Notes and promises: what a client said during a visit (questions, suggestions,
-intentions) and what the company promised, kept until fulfilled (seed 003: "keep every
+intentions) and what the company promised, kept until fulfilled ("keep every
 promise"). A promise belongs to the client: it is shown at the next contact."""
 
 from __future__ import annotations

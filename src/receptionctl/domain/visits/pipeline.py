@@ -416,7 +416,7 @@ def funnel(session: Session, prev_start: datetime, start: datetime, end_: dateti
 
 def alerts(session: Session, now: datetime) -> list[Alert]:
     """Open opportunities at the same stage for longer than the policy's pipeline_stall_days:
-    the follow-up is to be looked at again (seed 001: adjust the follow-up as the client answers)."""
+    the follow-up is to be looked at again (adjust the follow-up as the client answers)."""
     rules = policy.load(session)
     days = rules["pipeline_stall_days"]
     rows = session.execute(

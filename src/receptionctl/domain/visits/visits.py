@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_
 from sqlalchemy.orm import Session, aliased
@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
+from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import (
     MAX_HOURS,
     Done,
@@ -21,7 +22,7 @@ from receptionctl.domain.core.base import (
     venue_key,
 )
 from receptionctl.domain.core.calendar import calendar_for
-from receptionctl.domain.core.vocab import Purpose, VisitRole, VisitStatus
+from receptionctl.domain.core.vocab import OffsiteKind, Purpose, VisitRole, VisitStatus
 from receptionctl.domain.engine import Event
 from receptionctl.domain.people.clients import resolve_client
 from receptionctl.domain.visits import clashes
@@ -55,6 +56,7 @@ class VisitView:
     plan_status: str
     reapproval: str | None
     walk_in: bool  # checked in at the desk without an approved visit
+    offsite_kind: str | None  # where, when off-site: client-site, fair, event, other (vocab.OffsiteKind)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _view(row) -> VisitView:
         id=v.id, client=client, client_id=v.client_id, purpose=v.purpose, level=v.level, status=v.status,
         starts_at=v.starts_at, ends_at=v.ends_at, headcount=v.headcount, venue=v.venue, offsite=v.offsite,
         urgent=v.urgent, short_notice=v.short_notice, host=host, plan_status=plan_status, reapproval=reapproval,
-        walk_in=bool(v.walk_in),
+        walk_in=bool(v.walk_in), offsite_kind=v.offsite_kind,
     )
 
 
@@ -209,7 +211,7 @@ HOST_ROLES = frozenset({"host", "coordinator"})
 
 def check_host(session: Session, username: str, what: str = N_("host")) -> None:
     """The primary host (and the host's backup) must know the client and the business: only
-    staff with the host or coordinator role (seed 002). `what` is an English message id."""
+    staff with the host or coordinator role. `what` is an English message id."""
     who = access.find_actor(session, username)
     if who is not None and not (who.roles & HOST_ROLES):
         raise Refused(_("{user} cannot be the {what}: has the role {roles}, the host needs host or coordinator").format(
@@ -232,9 +234,14 @@ def create_visit(
     offsite: bool = False,
     host: str | None = None,
     urgent: bool = False,
+    offsite_kind: str | None = None,
 ) -> Done:
-
+    """Record a visit with its draft plan. Off-site (`offsite`, or `offsite_kind`: client-site,
+    fair, event, other; `offsite` alone is other): the procedure's off-site steps apply, those of
+    its kind among them, and the campus-only ones do not."""
     access.require(session, actor, VISIT_WRITE, N_("record visits"))
+    offsite_kind = site_kind(offsite_kind, offsite)
+    offsite = offsite_kind is not None
     client_row = resolve_client(session, client)
     if purpose not in {p.value for p in Purpose}:
         raise BadInput(_(_PURPOSE).format(purpose=purpose))
@@ -261,7 +268,8 @@ def create_visit(
     row = Visit(
         client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
         ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
-        urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed, created_at=now, created_by=actor,
+        offsite_kind=offsite_kind, urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed,
+        created_at=now, created_by=actor,
     )
     session.add(row)
     session.flush()
@@ -279,6 +287,31 @@ def create_visit(
     warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
     return Done(view, warnings)
+
+
+def site_kind(kind: str | None, offsite: bool | None = None, current: str | None = None) -> str | None:
+    """Where an off-site visit is held, checked: `kind` (client-site, fair, event, other), else
+    for `offsite` true the `current` kind or other; None on site."""
+    if kind is not None:
+        kinds = [k.value for k in OffsiteKind]
+        if kind not in kinds:
+            raise BadInput(_("off-site kind {kind!r} is not valid: expected one of {choices}").format(
+                kind=kind, choices=", ".join(kinds)))
+        return kind
+    if offsite:
+        return current or OffsiteKind.other.value
+    return None
+
+
+def _site_asked(visit, offsite: bool | None, offsite_kind: str | None) -> dict:
+    """What an edit asks of where the visit is held: nothing ({}), or its offsite and offsite_kind."""
+    if offsite is False and offsite_kind is not None:
+        raise BadInput(_("--no-offsite and an off-site kind ({kind}) contradict each other: expected one of "
+                         "them").format(kind=offsite_kind))
+    if offsite_kind is None and offsite is None:
+        return {}
+    kind = site_kind(offsite_kind, offsite, visit.offsite_kind)
+    return {"offsite": kind is not None, "offsite_kind": kind}
 
 
 WALK_IN = frozenset({"coordinator", "host", "desk", "security"})  # who may check in a walk-in
@@ -387,17 +420,18 @@ def reschedule(
 
 def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None = None,
                headcount: int | None = None, level: int | None = None, purpose: str | None = None,
-               offsite: bool | None = None, urgent: bool | None = None) -> Done:
+               offsite: bool | None = None, urgent: bool | None = None, offsite_kind: str | None = None) -> Done:
     """Correct what was typed when the visit was recorded. A change of level, purpose or
-    off-site changes which steps of the procedure apply: the open ones that no longer do are
-    skipped, the new ones open (done work stays done). Any change sends an approved plan
-    back for approval. An empty --venue clears it."""
+    off-site (or where off-site: `offsite_kind`) changes which steps of the procedure apply: the
+    open ones that no longer do are skipped, the new ones open (done work stays done). Any change
+    sends an approved plan back for approval. An empty --venue clears it."""
     access.require(session, actor, VISIT_WRITE, N_("edit visits"))
     visit, plan = load_for_change(session, visit_id)
     lifecycle.visit_step(visit.id, visit.status, "edit")
-    asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose, "offsite": offsite,
-             "urgent": urgent}
-    if all(v is None for v in asked.values()):
+    site = _site_asked(visit, offsite, offsite_kind)
+    asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose,
+             "offsite": site.get("offsite"), "urgent": urgent, "offsite_kind": site.get("offsite_kind")}
+    if all(v is None for v in asked.values()) and not site:
         raise BadInput(_("nothing to change: expected --venue, --headcount, --level, --purpose, "
                          "--offsite/--no-offsite or --urgent/--no-urgent"))
     if purpose is not None and purpose not in {p.value for p in Purpose}:
@@ -411,7 +445,8 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
         venue = clean_place(venue, "--venue") if venue.strip() else ""
         asked["venue"] = venue or None
     changed = {k: v for k, v in asked.items()
-               if (v is not None or k == "venue" and venue == "") and getattr(visit, k) != v}
+               if (v is not None or k == "venue" and venue == "" or k == "offsite_kind" and site)
+               and getattr(visit, k) != v}
     if not changed:
         raise Refused(_("visit {visit} already has these values").format(visit=visit_id))
     before_view = get_view(session, visit_id)
@@ -429,7 +464,7 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
         if short:
             warnings.append(notice_warning(visit_id, had, needed, visit.urgent))
     session.flush()
-    if {"level", "purpose", "offsite"} & set(changed):
+    if {"level", "purpose", "offsite", "offsite_kind"} & set(changed):
         out = engine.on(session, Event("visit.edited", visit_id, actor, data={"changed": what}))
         if out.closed:
             warnings.append(ngettext("{n} open task no longer applies and was skipped",
@@ -457,3 +492,31 @@ def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:
     audit.record(session, actor, "visit.cancel", "visit", visit_id, visit_id=visit_id,
                  before={"status": before}, after={"status": visit.status, "reason": reason})
     return Done(get_view(session, visit_id))
+
+
+# -- for the daily report ----------------------------------------------------------------
+STALE = {  # what a visit still to come on a past day asks for, by its status
+    "planning": N_("visit {visit} ({client}, {starts}): its day has passed and it is still {status}: cancel it "
+                   "(`receptionctl visit cancel {visit} --reason ...`) or move it (`visit reschedule`)"),
+    "submitted": N_("visit {visit} ({client}, {starts}): its day has passed and its plan still waits for approval "
+                    "({status}): cancel it (`receptionctl visit cancel {visit} --reason ...`) or move it "
+                    "(`visit reschedule`)"),
+    "approved": N_("visit {visit} ({client}, {starts}): its day has passed and it is still {status}: if it took "
+                   "place, check its guests in and complete it (`receptionctl visit complete {visit}`), else "
+                   "cancel it"),
+}
+
+
+def alerts(session: Session, now: datetime) -> list[Alert]:
+    """Visits whose day has passed (they started before the day of `now`, in the company's zone)
+    while they are still planning, submitted or approved: never received, never cancelled
+    (`stale`). The day of a visit itself is the no-show alert's. One statement."""
+    zone = policy.work_zone(policy.load(session))
+    day_start = datetime.combine(now.astimezone(zone).date(), time(0, 0), zone)
+    rows = session.execute(
+        select(Visit.id, Client.name, Visit.status, Visit.starts_at).join(Client, Client.id == Visit.client_id)
+        .where(Visit.status.in_(lifecycle.COMING), Visit.starts_at < day_start)
+        .order_by(Visit.starts_at, Visit.id))
+    return [Alert("stale", _(STALE[status]).format(visit=visit_id, client=client, status=lifecycle.state_text(status),
+                                                   starts=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"), visit_id)
+            for visit_id, client, status, starts_at in rows]

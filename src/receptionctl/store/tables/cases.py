@@ -50,3 +50,12 @@ class DayCheck(SQLModel, table=True):
     by: str = Field(sa_column=Column(String(64), nullable=False))
     cases: int = Field(nullable=False)
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class CaseAboutClient(SQLModel, table=True):
+    """A complaint about another customer (seed 003: the staff tell the station manager at once,
+    and the duty manager handles it): the client complained about (migration 0026)."""
+
+    __tablename__ = "case_about_client"
+    case_id: int = Field(sa_column=Column(Integer, ForeignKey("service_case.id", ondelete="CASCADE"), primary_key=True))
+    client_id: int = Field(sa_column=Column(Integer, ForeignKey("client.id"), nullable=False, index=True))

@@ -146,6 +146,8 @@ class Visit(SQLModel, table=True):
     venue: Optional[str] = Field(default=None, sa_column=Column(String(300)))
     venue_key: Optional[str] = Field(default=None, sa_column=Column(String(300), index=True))
     offsite: bool = Field(default=False, nullable=False)
+    # where, when off-site (vocab.OffsiteKind: client-site, fair, event, other); None on site (migration 0026)
+    offsite_kind: Optional[str] = Field(default=None, sa_column=Column(String(16)))
     urgent: bool = Field(default=False, nullable=False)
     short_notice: bool = Field(default=False, nullable=False)
     notice_had: Optional[int] = Field(default=None)  # working days (or hours when urgent) of notice given

@@ -1,9 +1,10 @@
-"""The front desk: shifts, the duty log, handovers and their review, passes, goods, mail."""
+"""The front desk: shifts, the duty log, handovers and their review, the opening and closing
+checklists, passes, goods, mail."""
 
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from receptionctl.store.tables import common  # noqa: F401  (the tables its foreign keys name)
@@ -65,6 +66,23 @@ class HandoverReview(SQLModel, table=True):
     day: str = Field(sa_column=Column(String(10), primary_key=True))
     at: datetime = moment()
     by: str = Field(sa_column=Column(String(64), nullable=False))
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class DeskCheck(SQLModel, table=True):
+    """The desk's duty checklist before or after hours (seed 003: 营业时间段前后的值班管理, the
+    operations checklist): the policy's desk_open_checklist or desk_close_checklist, each item ok
+    or a problem with a note; once a day each (migration 0026)."""
+
+    __tablename__ = "desk_check"
+    __table_args__ = (Index("ix_desk_check_day_kind", "day", "kind", unique=True),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(sa_column=Column(String(8), nullable=False))  # open | close
+    day: str = Field(sa_column=Column(String(10), nullable=False))  # YYYY-MM-DD, the company's day
+    at: datetime = moment()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+    shift_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("desk_shift.id")))
+    checks: str = Field(sa_column=Column(Text, nullable=False))  # JSON: item -> {ok, note}, in the checklist's order
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 

@@ -31,6 +31,9 @@ class Training(SQLModel, table=True):
     __tablename__ = "training"
     id: Optional[int] = Field(default=None, primary_key=True)
     topic: str = Field(sa_column=Column(String(300), nullable=False))
+    # vocab.TrainingKind: reception (the default, and every training recorded before migration 0026),
+    # safety, etiquette, product, emergency, rotation (a job rotation, seed 003)
+    kind: str = Field(default="reception", sa_column=Column(String(16), nullable=False))
     day: str = Field(sa_column=Column(String(10), nullable=False, index=True))  # YYYY-MM-DD, the company's day
     trainer: Optional[str] = Field(default=None, sa_column=Column(String(200)))  # a name, or a staff member's
     trainer_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
