@@ -252,3 +252,15 @@ def test_feedback_under_the_red_line_opens_a_complaint_case_once(held, team):
     assert "nobody met us at the gate" in case["text"] and case["client"] == "Acme"
     team("--as", "li", "feedback", "add", str(held), "--score", "30", "--channel", "phone", "--replace", env=later)
     assert len(team("case", "list", "--json", env=later).json()) == 1
+
+
+# -- issue 26: a complaint about a member of staff is of category staff ---------------------------
+def test_a_complaint_about_staff_is_of_category_staff(crew):
+    c = crew("--as", "desk1", "case", "add", "--kind", "complaint", "--text", "The host was rude", "--about", "wang",
+             "--json", env=NOW).json()
+    assert c["category"] == "staff"
+    shown = crew("--as", "dm", "case", "show", str(c["id"]), "--json", env=NOW).json()
+    assert shown["category"] == "staff"
+    other = crew("--as", "desk1", "case", "add", "--kind", "repair", "--text", "The lift is stuck", "--json",
+                 env=NOW).json()
+    assert other["category"] == "other"  # the default without --about, as before

@@ -62,9 +62,10 @@ def add(
     kind: Annotated[CaseKind, typer.Option("--kind", help="complaint, repair, help or request.")],
     text: TextOpt,
     source: Annotated[CaseSource, typer.Option("--source", help="Where it came from.")] = CaseSource.desk,
-    category: Annotated[str, typer.Option("--category", help="What it is about: one of the policy's "
-                                          "case_categories (service, staff, facility, product, safety, "
-                                          "information, other).")] = "other",
+    category: Annotated[Optional[str], typer.Option("--category", help="What it is about: one of the policy's "
+                                                    "case_categories (service, staff, facility, product, safety, "
+                                                    "information, other). Default: staff for a complaint about a "
+                                                    "member of staff (--about), else other.")] = None,
     severity: Annotated[Severity, typer.Option("--severity", help="How serious: high and critical are resolved "
                                                "within the policy's case_resolve_hours_urgent.")] = Severity.medium,
     client: Annotated[Optional[str], typer.Option("--client", autocompletion=complete_client,
@@ -81,7 +82,7 @@ def add(
 
     st = state(ctx)
     if kind is None or text is None:  # left out on a terminal: asked, with the category and severity
-        kind, category, severity, text = _ask_case(ctx, st, kind, category, severity, text)
+        kind, category, severity, text = _ask_case(ctx, st, kind, category, severity, text, about)
     with st.session(write=True) as session:
         view = cases.add_case(session, st.actor, kind=kind.value, text=text, source=source.value, category=category,
                               severity=severity.value, client=client, visit_id=visit, about=about,
@@ -90,18 +91,19 @@ def add(
                                  "case ack {case}`)")))
 
 
-def _ask_case(ctx, st, kind, category, severity, text):
+def _ask_case(ctx, st, kind, category, severity, text, about=None):
     """A case's kind, category, severity (those not given on the command line, the default
-    chosen) and text, asked in that order."""
+    chosen) and text, asked in that order. A complaint about a member of staff (--about) is of
+    category staff: not asked."""
     from receptionctl.domain.core import policy
 
     if kind is None:
         kind = CaseKind(ask.choose(_("What kind of case?"), ask.codes(k.value for k in CaseKind)))
-    if ctx.get_parameter_source("category").name == "DEFAULT":
+    if ctx.get_parameter_source("category").name == "DEFAULT" and about is None:
         with st.session() as session:
             categories = policy.load(session)["case_categories"]
         category = ask.choose(_("What is it about?"), ask.codes(categories),
-                              default=category if category in categories else None)
+                              default="other" if "other" in categories else None)
     if ctx.get_parameter_source("severity").name == "DEFAULT":
         severity = Severity(ask.choose(_("How serious is it?"), ask.codes(s.value for s in Severity),
                                        default=severity.value))

@@ -65,6 +65,7 @@ MANAGE = frozenset({"coordinator", "duty_manager"})  # assign, escalate, close
 REVIEW = frozenset({"duty_manager"})
 SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})  # and admin
 URGENT = ("high", "critical")
+STAFF_CATEGORY = "staff"  # the category of a complaint about a member of staff, whatever the policy's list
 
 
 @dataclass(frozen=True)
@@ -286,16 +287,21 @@ def _manager_role(row: ServiceCase) -> str:
     return "duty_manager" if row.about_staff_id is not None else "coordinator"
 
 
-def add_case(session: Session, actor: str, *, kind: str, text: str, source: str = "desk", category: str = "other",
-             severity: str = "medium", client: str | None = None, visit_id: int | None = None,
-             about: str | None = None, received_at: datetime | None = None) -> CaseView:
+def add_case(session: Session, actor: str, *, kind: str, text: str, source: str = "desk",
+             category: str | None = None, severity: str = "medium", client: str | None = None,
+             visit_id: int | None = None, about: str | None = None,
+             received_at: datetime | None = None) -> CaseView:
     """Record what was raised. It must be acknowledged within the policy's minutes; a complaint
-    about a member of staff (`about`) goes to the duty manager."""
+    about a member of staff (`about`) goes to the duty manager. Without a category, a complaint
+    about a member of staff is of category "staff" (seed 003: complaints about staff), any other
+    case "other"."""
     access.require(session, actor, RECEIVE, N_("record cases"))
     rules = policy.load(session)
     kind, source = _choice(kind, CaseKind, "kind"), _choice(source, CaseSource, "source")
     severity = _choice(severity, Severity, "severity")
-    if category not in rules["case_categories"]:
+    if category is None:
+        category = STAFF_CATEGORY if about is not None else "other"
+    elif category not in rules["case_categories"]:
         raise BadInput(_("category {category!r} is not valid: expected one of {choices}").format(
             category=category, choices=", ".join(rules["case_categories"])),
             hint=_("the list is the policy's case_categories"))
