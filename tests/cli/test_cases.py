@@ -153,9 +153,10 @@ def test_a_complaint_about_staff_is_the_duty_managers_and_hidden_from_others(cre
     one_error_line(cli("--as", "dm", "case", "assign", str(c["id"]), "--to", "li", env=NOW), 1, "duty manager")
     crew("--as", "dm", "case", "assign", str(c["id"]), "--to", "dm", env=NOW)
     for points, code in (("1", 2), ("6", 2)):
-        one_error_line(cli("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", points,
-                           env=NOW), code, "2 to 5")
-    crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", "3", env=NOW)
+        one_error_line(cli("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--responsible", "wang",
+                           "--deduct", points, env=NOW), code, "2 to 5")
+    crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--responsible", "wang", "--deduct", "3",
+         env=NOW)
     import os
 
     from receptionctl.domain.cases.cases import deductions

@@ -54,7 +54,7 @@ PANELS = (
     (N_("During the visit"), ("checkin", "checkout", "onsite", "incident", "note")),
     (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup")),
     (N_("Front desk and cases"), ("case", "log", "desk", "pass", "goods", "mail")),
-    (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "training")),
+    (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "reward", "rewards", "training")),
     (N_("Records"), ("attach", "doc", "retention", "hold", "person")),
     (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify")),
 )
@@ -335,15 +335,27 @@ app.command("export", help="Export visits, tasks, cases or feedback for other pr
             "a host's calendar can subscribe to (--host, --output refreshed by cron). "
             "Example: receptionctl export visits --format ics --host li.na --from today --output li.na.ics")(exports.export)
 ORDER.append("deduct")
-app.command("deduct", help="Deduct points from a person's reception score for a mistake (wrong information, a "
-            "client complaint): the policy's deduction_min to deduction_max points, with the reason; recorded with "
-            "who and when, audited (an approver, a duty manager or an admin). "
+app.command("deduct", help="A penalty for a mistake (wrong information, a client complaint; seed 000: warnings, "
+            "fines, demotion): by default points deducted from the person's reception score, the policy's "
+            "deduction_min to deduction_max, or --kind warning, fine (--amount) or demotion; with the reason, "
+            "recorded with who and when, audited (an approver, a duty manager or an admin). "
             "Example: receptionctl deduct wang --points 3 --reason \"gave the client the wrong meeting room\" "
             "--visit 7")(measures.deduct)
 ORDER.append("deductions")
-app.command("deductions", help="Deductions, newest first: points, reason, when, who recorded them. Approvers, duty "
-            "managers and admins see everyone's (one for a complaint about staff only they see); others see their "
-            "own. Example: receptionctl deductions --person wang --from 2026-11-01 --to 2026-11-30")(measures.deductions)
+app.command("deductions", help="Deductions and other penalties, newest first: kind, points, a fine's amount, "
+            "reason, when, who recorded them. Approvers, duty managers and admins see everyone's (one for a "
+            "complaint about staff only they see); others see their own. "
+            "Example: receptionctl deductions --person wang --from 2026-11-01 --to 2026-11-30")(measures.deductions)
+ORDER.append("reward")
+app.command("reward", help="Recognise a person (seed 000: bonuses, certificates; seed 003: staff who satisfy "
+            "clients praised in public): praise, a certificate or a bonus (--amount), with the reason, perhaps for "
+            "a visit or a case; audited (an approver, a duty manager, a coordinator or an admin; never "
+            "themselves). Example: receptionctl reward wang --kind praise --reason \"the client thanked him by "
+            "name\" --visit 7")(measures.reward)
+ORDER.append("rewards")
+app.command("rewards", help="Rewards, newest first: who, what, why, when, who gave it. Recognition is public: "
+            "everyone on the staff sees them; a bonus's amount only the person, those who reward and admins. "
+            "Example: receptionctl rewards --person wang --from 2026-10-01")(measures.rewards_)
 
 
 def build(eager: bool = False):

@@ -181,8 +181,10 @@ def answer(ctx: typer.Context, case: CaseArg,
 
 
 @app.command("resolve", help="Resolved: the root cause, what was done, and what prevents it happening again; the "
-             "client is then called back within the policy's callback_hours. For a complaint about staff the duty "
-             "manager may deduct points from the person (--deduct, the policy's deduction_min to deduction_max). "
+             "client is then called back within the policy's callback_hours. A complaint about a member of staff "
+             "names the person found responsible (--responsible, seed 003's second principle; required); any "
+             "other complaint may. The duty manager may deduct points from that person (--deduct, the policy's "
+             "deduction_min to deduction_max). "
              "Example: receptionctl case resolve 12 --cause \"kitchen not told of the time change\" --action "
              "\"lunch refunded\" --prevention \"time changes go to the kitchen by the coordinator\"")
 @output_options
@@ -190,16 +192,22 @@ def resolve(ctx: typer.Context, case: CaseArg,
             cause: Annotated[str, typer.Option("--cause", help="The real cause (not who was blamed).")],
             action: Annotated[str, typer.Option("--action", help="What was done about it.")],
             prevention: Annotated[str, typer.Option("--prevention", help="What keeps it from happening again.")],
+            responsible: Annotated[Optional[str], typer.Option("--responsible", metavar="USER",
+                                                               autocompletion=complete_user,
+                                                               help="Who was found responsible for a complaint "
+                                                                    "(required for a complaint about a member of "
+                                                                    "staff): username, name, or a unique part.")] = None,
             deduct: Annotated[Optional[int], typer.Option("--deduct", metavar="POINTS", parser=whole(0, 100),
-                                                          help="Points deducted from the member of staff the "
-                                                               "complaint is about (duty manager).")] = None,
+                                                          help="Points deducted from the person responsible (else "
+                                                               "the member of staff the complaint is about; duty "
+                                                               "manager).")] = None,
             *, out: Output) -> None:
     from receptionctl.domain.cases import cases
 
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.resolve(session, st.actor, case, cause=cause, action=action, prevention=prevention,
-                             deduct=deduct)
+                             deduct=deduct, responsible=responsible)
     out.done(view, _say(view, N_("case {case} resolved: {kind}, {state}: call back by the policy's deadline")))
 
 

@@ -231,8 +231,10 @@ def review(
 @app.command("performance", help="Reception scores out of 100, per person and per team, for a period (default the "
              "quarter so far): the policy's score_weights of the satisfaction, process compliance and conversion of "
              "the visits they hosted, less the points deducted in the period; and what that is worth in the overall "
-             "performance score (the policy's reception_weight, 15 %). Every deduction is listed with its reason, "
-             "date and who recorded it. Others than approvers, coordinators, duty managers and admins see their own. "
+             "performance score (the policy's reception_weight, 15 %). Both sides: each person's rewards (praise, "
+             "certificates, bonuses) and other penalties (warnings, fines, demotions) beside the score, which they "
+             "do not change; every deduction and every reward is listed with its reason, date and who recorded it. "
+             "Others than approvers, coordinators, duty managers and admins see their own. "
              "Example: receptionctl report performance --quarter 2026Q4 --person wang")
 @output_options
 def performance(
@@ -264,15 +266,21 @@ def _print_scores(result, first, last) -> None:
     def pct(v):
         return "-" if v is None else f"{round(v * 100)}%"
 
+    def tally(counts):
+        return _(", ").join(f"{n} {code(k, 'kind')}" for k, n in counts.items() if n)
+
     def rows(items):
         return [{"who": s.who, "name": s.name, "satisfaction": pct(s.parts.get("satisfaction")),
                  "compliance": pct(s.parts.get("compliance")), "conversion": pct(s.parts.get("conversion")),
-                 "results": s.results, "deducted": s.deducted or "", "score": s.score, "overall": s.counts_for}
+                 "results": s.results, "deducted": s.deducted or "", "score": s.score, "overall": s.counts_for,
+                 "rewarded": tally(s.reward_counts),
+                 "penalised": tally({k: n for k, n in s.penalty_counts.items() if k != "points"})}
                 for s in items]
 
     columns = [("who", N_("Who")), ("name", N_("Name")), ("satisfaction", N_("Satisf.")), ("compliance", N_("On time")),
                ("conversion", N_("Conv.")), ("results", N_("Results")), ("deducted", N_("Deducted")),
-               ("score", N_("Score")), ("overall", _("Of overall ({weight}%)").format(weight=result.reception_weight))]
+               ("score", N_("Score")), ("overall", _("Of overall ({weight}%)").format(weight=result.reception_weight)),
+               ("rewarded", N_("Rewards")), ("penalised", N_("Other penalties"))]
     weights = _(", ").join(f"{code(k, 'weight')} {v}" for k, v in result.weights.items())
     print_table(rows(result.people), columns, title=_("Reception scores {first} to {last} (weights: {weights})").format(
         first=first, last=last, weights=weights))
@@ -282,8 +290,16 @@ def _print_scores(result, first, last) -> None:
     taken = [d for s in result.people for d in s.deductions]
     if taken:
         say("")
-        print_table(sorted(taken, key=lambda d: d.at), [("person", N_("Person")), ("points", N_("Points")),
-                    ("reason", N_("Reason")), ("at", N_("When")), ("by", N_("Recorded by"))], title=_("Deductions"))
+        print_table([{**d.__dict__, "kind": code(d.kind, "kind")} for d in sorted(taken, key=lambda d: d.at)],
+                    [("person", N_("Person")), ("kind", N_("Kind")), ("points", N_("Points")),
+                     ("amount", N_("Amount")), ("reason", N_("Reason")), ("at", N_("When")),
+                     ("by", N_("Recorded by"))], title=_("Deductions"))
+    given = [r for s in result.people for r in s.rewards]
+    if given:
+        say("")
+        print_table([{**r.__dict__, "kind": code(r.kind, "kind")} for r in sorted(given, key=lambda r: r.at)],
+                    [("person", N_("Person")), ("kind", N_("Kind")), ("amount", N_("Amount")),
+                     ("reason", N_("Reason")), ("at", N_("When")), ("by", N_("Recorded by"))], title=_("Rewards"))
 
 
 class ChartFormat(str, Enum):

@@ -154,6 +154,21 @@ class TaskStage(str, Enum):
     case = "case"
     desk = "desk"
 
+
+
+class RewardKind(str, Enum):
+    praise = "praise"
+    certificate = "certificate"
+    bonus = "bonus"
+
+
+class PenaltyKind(str, Enum):
+    points = "points"  # deducted from the reception score (seed 002); the only kind that counts in it
+    warning = "warning"
+    fine = "fine"
+    demotion = "demotion"
+
+
 # letters and digits of any script (李娜, wang.fang), then also '.', '_', '-'; no spaces, no symbols
 _USERNAME = re.compile(r"^[^\W_][\w.-]{0,63}$")
 
@@ -202,6 +217,9 @@ CODES = (
     N_("code|won"), N_("code|lost"),
     # who is on site
     N_("code|guest"), N_("code|walk-in"), N_("code|pass"),
+    # rewards and penalties
+    N_("code|praise"), N_("code|certificate"), N_("code|bonus"),
+    N_("code|points"), N_("code|warning"), N_("code|fine"), N_("code|demotion"),
 )
 
 
