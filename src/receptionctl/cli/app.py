@@ -21,6 +21,7 @@ from receptionctl.cli import (
     passes,
     plans,
     policy,
+    quality,
     reception,
     reports,
     retention,
@@ -55,6 +56,7 @@ PANELS = (
     (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup")),
     (N_("Front desk and cases"), ("case", "log", "desk", "pass", "goods", "mail")),
     (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "reward", "rewards", "training")),
+    (N_("Quality and safety"), ("inspect", "drill")),
     (N_("Records"), ("attach", "doc", "retention", "hold", "person")),
     (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify")),
 )
@@ -296,7 +298,8 @@ app.command("checkin", help="Register a visitor at the door; the visit is then i
 ORDER.append("onsite")
 app.command("onsite", help="Everyone on site now: guests of visits in progress (walk-ins among them) and "
             "holders of temporary passes not returned, with company, host, since when and where; --format csv "
-            "for an evacuation roll call. Example: receptionctl onsite --format csv")(reception.onsite)
+            "for an evacuation roll call: the headcount sheet of an emergency drill (`drill add --at now --count N` "
+            "records the count found against it). Example: receptionctl onsite --format csv")(reception.onsite)
 ORDER.append("checkout")
 app.command("checkout", help="Register a visitor leaving. "
             "Example: receptionctl checkout 7 --guest \"Liu Yang\"")(reception.checkout)
@@ -320,6 +323,8 @@ _lazy("goods", passes.goods_app)
 _lazy("mail", passes.mail_app)
 _lazy("report", reports.app)
 _lazy("training", measures.training_app)
+_lazy("inspect", quality.inspect_app)
+_lazy("drill", quality.drill_app)
 _lazy("attach", attachments.attach_app)
 _lazy("doc", documents.doc_app)
 _lazy("retention", retention.retention_app)

@@ -115,11 +115,13 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
  N_("code|measure|complaint_rate"), N_("code|measure|process_compliance"), N_("code|measure|task_completion"),
  N_("code|measure|response_minutes_median"), N_("code|measure|response_minutes_average"),
  N_("code|measure|resolution_hours_median"), N_("code|measure|resolution_hours_average"), N_("code|measure|cost"),
- N_("code|measure|budget"), N_("code|measure|cost_to_budget"))
+ N_("code|measure|budget"), N_("code|measure|cost_to_budget"), N_("code|measure|inspections"),
+ N_("code|measure|inspection_score"), N_("code|measure|open_findings"), N_("code|measure|drills"))
 (N_("code|count|forms"), N_("code|count|excellent"), N_("code|count|converted"), N_("code|count|visits"),
  N_("code|count|complaints"), N_("code|count|on_time"), N_("code|count|late"), N_("code|count|missed"),
  N_("code|count|skipped"), N_("code|count|done"), N_("code|count|due"), N_("code|count|acknowledged"),
- N_("code|count|cases"), N_("code|count|resolved"), N_("code|count|over_budget"))
+ N_("code|count|cases"), N_("code|count|resolved"), N_("code|count|over_budget"), N_("code|count|findings"),
+ N_("code|count|scored"), N_("code|count|fixed"), N_("code|count|unassigned"), N_("code|count|overdue"))
 (N_("code|weight|satisfaction"), N_("code|weight|compliance"), N_("code|weight|conversion"))
 
 
@@ -136,7 +138,9 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
              "to its acknowledgement, cases received in the period; resolution_hours_median, "
              "resolution_hours_average: hours from receipt to resolution; cost, budget: sums of the evaluations' "
              "cost and the plans' budget of the visits received; cost_to_budget: cost / budget, with the visits "
-             "over their own budget. "
+             "over their own budget; inspections: inspections made in the period, with their findings; "
+             "inspection_score: their average score; open_findings: their findings still open (no corrective task, "
+             "or its task open), with those fixed, unassigned and overdue; drills: emergency drills held. "
              "Example: receptionctl report kpi --month 2026-11 --by team")
 @output_options
 def kpi(
@@ -172,6 +176,8 @@ def _print_kpi(result, by: "KpiBy | None", first, last) -> None:
             return (_("{value} pt") if change else _("{value} %")).format(value=f"{100 * value:{sign}.1f}")
         if unit == "amount":
             return f"{value:{sign}.2f}"
+        if unit == "count":
+            return f"{value:{sign}d}"
         number = f"{value:{sign}.1f}"
         return {"minutes": _("{value} min"), "hours": _("{value} h")}.get(unit, "{value}").format(value=number)
 

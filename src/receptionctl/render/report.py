@@ -21,7 +21,9 @@ ALERT_NAMES = {"red_line": N_("red line"), "incident": N_("incident"), "reapprov
                "walk_in": N_("walk-in"), "no_show": N_("no-show"),
                "pass_overdue": N_("pass not returned"), "mail_uncollected": N_("mail not collected"),
                "goods_waiting": N_("goods waiting for their owner"),
-               "handover_refused": N_("handover refused"), "handover_review": N_("handovers not reviewed")}
+               "handover_refused": N_("handover refused"), "handover_review": N_("handovers not reviewed"),
+               "inspection_overdue": N_("inspection overdue"), "finding_unassigned": N_("finding without a fix"),
+               "drill_overdue": N_("drill overdue")}
 # the kinds shown as their code in English: their names in another language
 N_("code|alert|doc_overdue"), N_("code|alert|doc_recall"), N_("code|alert|procedure_unread")
 N_("code|alert|retention_due")

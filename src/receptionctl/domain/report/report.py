@@ -23,6 +23,7 @@ from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.desk import desk, passes
 from receptionctl.domain.desk.onsite import on_site
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
+from receptionctl.domain.quality import drills, inspections
 from receptionctl.domain.records import documents, manual, retention
 from receptionctl.domain.visits import clashes
 from receptionctl.domain.visits.followups import converted
@@ -145,7 +146,8 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[tuple[str, str]]) -> Re
 
 
 # What each area says needs attention (domain/core/alerts.py): gathered in this order, then ranked.
-AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts)
+AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts, inspections.alerts,
+         drills.alerts)
 
 
 @dataclass(frozen=True)
@@ -383,7 +385,8 @@ def _month(session: Session, rules: dict, label: str, start: datetime, end: date
 # The order alerts are read in: what can hurt a client or break a promise first.
 ALERT_ORDER = ("incident", "promise", "red_line", "handover_refused", "no_show", "walk_in", "pass_overdue",
                "no_host", "reapproval", "no_owner", "day_check", "handover_review", "mail_uncollected",
-               "goods_waiting", "pattern", "doc_overdue", "doc_recall", "procedure_unread", "retention_due")
+               "goods_waiting", "pattern", "drill_overdue", "inspection_overdue", "finding_unassigned", "doc_overdue",
+               "doc_recall", "procedure_unread", "retention_due")
 
 
 def alert_rank(alert: Alert) -> tuple[int, int]:
