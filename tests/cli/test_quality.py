@@ -118,6 +118,7 @@ def test_inspection_bad_input_changes_nothing(crew, cli, unchanged):
         one_error_line(cli(*base, "--area", "facility", "--score", "101", env=NOW), 2, "101")
         one_error_line(cli(*base, "--area", "facility", "--at", "tomorrow 10:00", env=NOW), 2, "future")
         one_error_line(cli(*base, "--area", "facility", "--finding", "  ", env=NOW), 2, "--finding")
+        one_error_line(cli(*base, "--area", "facility", "--notes", "x" * 4001, env=NOW), 2, "--notes", "too long")
         one_error_line(cli("--as", "li", "inspect", "add", "--area", "facility", "--by", "nobody", env=NOW), 3)
         one_error_line(cli("--as", "li", "inspect", "add", "--area", "facility", env=NOW), 2, "--by")
         for who in ("wang", "chen", "desk1"):

@@ -132,7 +132,7 @@ def add_inspection(session: Session, actor: str, *, area: str, inspector: str, f
     access.require(session, actor, INSPECT, N_("record inspections"))
     at, texts = _check(session, area, score, at, findings, visit_id)
     person = find.staff(session, inspector, N_("the inspector"), active_only=True)
-    notes = (notes or "").strip()[:4000] or None
+    notes = required_text(notes, "--notes", N_("what was checked"), limit=4000) if (notes or "").strip() else None
     row = Inspection(area=area, at=at, inspector_id=person.id, visit_id=visit_id, score=score, notes=notes,
                      recorded_at=clock.now(), recorded_by=actor)
     session.add(row)
