@@ -153,9 +153,10 @@ def test_a_complaint_about_staff_is_the_duty_managers_and_hidden_from_others(cre
     one_error_line(cli("--as", "dm", "case", "assign", str(c["id"]), "--to", "li", env=NOW), 1, "duty manager")
     crew("--as", "dm", "case", "assign", str(c["id"]), "--to", "dm", env=NOW)
     for points, code in (("1", 2), ("6", 2)):
-        one_error_line(cli("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", points,
-                           env=NOW), code, "2 to 5")
-    crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", "3", env=NOW)
+        one_error_line(cli("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--responsible", "wang",
+                           "--deduct", points, env=NOW), code, "2 to 5")
+    crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--responsible", "wang", "--deduct", "3",
+         env=NOW)
     import os
 
     from receptionctl.domain.cases.cases import deductions
@@ -252,3 +253,15 @@ def test_feedback_under_the_red_line_opens_a_complaint_case_once(held, team):
     assert "nobody met us at the gate" in case["text"] and case["client"] == "Acme"
     team("--as", "li", "feedback", "add", str(held), "--score", "30", "--channel", "phone", "--replace", env=later)
     assert len(team("case", "list", "--json", env=later).json()) == 1
+
+
+# -- issue 26: a complaint about a member of staff is of category staff ---------------------------
+def test_a_complaint_about_staff_is_of_category_staff(crew):
+    c = crew("--as", "desk1", "case", "add", "--kind", "complaint", "--text", "The host was rude", "--about", "wang",
+             "--json", env=NOW).json()
+    assert c["category"] == "staff"
+    shown = crew("--as", "dm", "case", "show", str(c["id"]), "--json", env=NOW).json()
+    assert shown["category"] == "staff"
+    other = crew("--as", "desk1", "case", "add", "--kind", "repair", "--text", "The lift is stuck", "--json",
+                 env=NOW).json()
+    assert other["category"] == "other"  # the default without --about, as before

@@ -275,4 +275,4 @@ def test_statement_count_does_not_grow_with_rows(data, db_target, by):
     few = len(statements(db_target, run))
     load(db_target, copies=20)
     assert len(statements(db_target, run)) == few
-    assert few <= 7
+    assert few <= 9  # 7, then the inspections with their findings and the drills (issue 26)

@@ -65,7 +65,8 @@ def _complaint_about_wang_resolved_with_deduction(crew):
              "--client", "acme", "--about", "wang", "--json", env=NOW).json()
     crew("--as", "dm", "case", "ack", str(c["id"]), env=NOW)
     crew("--as", "dm", "case", "assign", str(c["id"]), "--to", "dm", env=NOW)
-    crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--deduct", "4", env=NOW)
+    crew("--as", "dm", "case", "resolve", str(c["id"]), *STEPS["resolve"], "--responsible", "wang", "--deduct", "4",
+         env=NOW)
     return c["id"]
 
 

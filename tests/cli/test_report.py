@@ -291,11 +291,12 @@ def test_a_critical_incident_is_a_critical_alert_in_both_languages(busy, team):
 def test_the_report_gathers_every_areas_alerts_from_its_registry():
     from receptionctl.domain.core.alerts import Alert
     from receptionctl.domain.desk import desk, duties, passes
+    from receptionctl.domain.quality import drills, inspections
     from receptionctl.domain.records import documents, manual, retention
     from receptionctl.domain.report import report
     from receptionctl.domain.visits import pipeline, visits
 
     assert set(report.AREAS) == {passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts,
-                                 pipeline.alerts, visits.alerts, duties.alerts}
+                                 pipeline.alerts, visits.alerts, duties.alerts, inspections.alerts, drills.alerts}
     with pytest.raises(ValueError):
         Alert("incident", "x", None, "urgent")

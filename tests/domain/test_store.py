@@ -189,3 +189,34 @@ def test_two_sqlite_files_share_the_compiled_statements(tmp_path):
             hits.append(result.context.cache_hit == result.context.dialect.CACHE_HIT)
         db.dispose()
     assert hits[1], hits  # the second file's engine found the first one's compiled SQL
+
+
+def test_migration_0025_moves_complaints_about_staff_to_their_category(db_target):
+    """Before issue 26 a complaint about a member of staff was stored in category other (the
+    default); the migration puts those in category staff, and every deduction so far is of points."""
+    from alembic import command
+    from sqlalchemy import text
+
+    db = Database(db_target)
+    db.create_file()
+    with db.connection(write=True) as conn:
+        command.upgrade(_alembic(conn), "0021")
+    now = "2026-11-24 01:00:00"
+    with db.connection(write=True) as conn:
+        conn.execute(text("INSERT INTO staff (id, username, name, dept, active, created_at) VALUES "
+                          "(1, 'li', 'Li', 'CS', true, :now), (2, 'wang', 'Wang', 'Biz', true, :now)"), {"now": now})
+        for case_id, about, category in ((1, 2, "other"), (2, None, "other"), (3, 2, "service")):
+            conn.execute(text("INSERT INTO service_case (id, kind, source, category, severity, text, about_staff_id, "
+                              "state, received_at, received_by) VALUES (:id, 'complaint', 'desk', :category, "
+                              "'medium', 'x', :about, 'received', :now, 'li')"),
+                         {"id": case_id, "about": about, "category": category, "now": now})
+        conn.execute(text("INSERT INTO deduction (staff_id, points, reason, at, by) VALUES (2, 3, 'x', :now, 'li')"),
+                     {"now": now})
+    with db.connection(write=True) as conn:
+        command.upgrade(_alembic(conn), "0025")
+    with db.connection(write=False) as conn:
+        categories = dict(conn.execute(text("SELECT id, category FROM service_case")).all())
+        kinds = conn.execute(text("SELECT kind, amount FROM deduction")).all()
+    db.dispose()
+    assert categories == {1: "staff", 2: "other", 3: "service"}
+    assert [tuple(k) for k in kinds] == [("points", None)]

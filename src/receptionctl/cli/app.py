@@ -21,6 +21,7 @@ from receptionctl.cli import (
     passes,
     plans,
     policy,
+    quality,
     reception,
     reports,
     retention,
@@ -54,7 +55,8 @@ PANELS = (
     (N_("During the visit"), ("checkin", "checkout", "onsite", "incident", "note")),
     (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup")),
     (N_("Front desk and cases"), ("case", "log", "desk", "pass", "goods", "mail")),
-    (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "training")),
+    (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "reward", "rewards", "training")),
+    (N_("Quality and safety"), ("inspect", "drill")),
     (N_("Records"), ("attach", "doc", "retention", "hold", "person")),
     (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify")),
 )
@@ -298,7 +300,8 @@ app.command("checkin", help="Register a visitor at the door; the visit is then i
 ORDER.append("onsite")
 app.command("onsite", short_help="Everyone on site now (roll call: --format csv).", help="Everyone on site now: guests of visits in progress (walk-ins among them) and "
             "holders of temporary passes not returned, with company, host, since when and where; --format csv "
-            "for an evacuation roll call. Example: receptionctl onsite --format csv")(reception.onsite)
+            "for an evacuation roll call: the headcount sheet of an emergency drill (`drill add --at now --count N` "
+            "records the count found against it). Example: receptionctl onsite --format csv")(reception.onsite)
 ORDER.append("checkout")
 app.command("checkout", help="Register a visitor leaving. "
             "Example: receptionctl checkout 7 --guest \"Liu Yang\"")(reception.checkout)
@@ -324,6 +327,8 @@ _lazy("goods", passes.goods_app)
 _lazy("mail", passes.mail_app)
 _lazy("report", reports.app)
 _lazy("training", measures.training_app)
+_lazy("inspect", quality.inspect_app)
+_lazy("drill", quality.drill_app)
 _lazy("attach", attachments.attach_app)
 _lazy("doc", documents.doc_app)
 _lazy("retention", retention.retention_app)
@@ -339,15 +344,27 @@ app.command("export", help="Export visits, tasks, cases or feedback for other pr
             "a host's calendar can subscribe to (--host, --output refreshed by cron). "
             "Example: receptionctl export visits --format ics --host li.na --from today --output li.na.ics")(exports.export)
 ORDER.append("deduct")
-app.command("deduct", help="Deduct points from a person's reception score for a mistake (wrong information, a "
-            "client complaint): the policy's deduction_min to deduction_max points, with the reason; recorded with "
-            "who and when, audited (an approver, a duty manager or an admin). "
+app.command("deduct", help="A penalty for a mistake (wrong information, a client complaint; warnings, "
+            "fines, demotion): by default points deducted from the person's reception score, the policy's "
+            "deduction_min to deduction_max, or --kind warning, fine (--amount) or demotion; with the reason, "
+            "recorded with who and when, audited (an approver, a duty manager or an admin). "
             "Example: receptionctl deduct wang --points 3 --reason \"gave the client the wrong meeting room\" "
             "--visit 7")(measures.deduct)
 ORDER.append("deductions")
-app.command("deductions", help="Deductions, newest first: points, reason, when, who recorded them. Approvers, duty "
-            "managers and admins see everyone's (one for a complaint about staff only they see); others see their "
-            "own. Example: receptionctl deductions --person wang --from 2026-11-01 --to 2026-11-30")(measures.deductions)
+app.command("deductions", help="Deductions and other penalties, newest first: kind, points, a fine's amount, "
+            "reason, when, who recorded them. Approvers, duty managers and admins see everyone's (one for a "
+            "complaint about staff only they see); others see their own. "
+            "Example: receptionctl deductions --person wang --from 2026-11-01 --to 2026-11-30")(measures.deductions)
+ORDER.append("reward")
+app.command("reward", help="Recognise a person (bonuses, certificates; staff who satisfy "
+            "clients praised in public): praise, a certificate or a bonus (--amount), with the reason, perhaps for "
+            "a visit or a case; audited (an approver, a duty manager, a coordinator or an admin; never "
+            "themselves). Example: receptionctl reward wang --kind praise --reason \"the client thanked him by "
+            "name\" --visit 7")(measures.reward)
+ORDER.append("rewards")
+app.command("rewards", help="Rewards, newest first: who, what, why, when, who gave it. Recognition is public: "
+            "everyone on the staff sees them; a bonus's amount only the person, those who reward and admins. "
+            "Example: receptionctl rewards --person wang --from 2026-10-01")(measures.rewards_)
 
 
 def build(eager: bool = False):

@@ -65,9 +65,10 @@ def add(
     kind: Annotated[CaseKind, typer.Option("--kind", help="complaint, repair, help or request.")],
     text: TextOpt,
     source: Annotated[CaseSource, typer.Option("--source", help="Where it came from.")] = CaseSource.desk,
-    category: Annotated[str, typer.Option("--category", help="What it is about: one of the policy's "
-                                          "case_categories (service, staff, facility, product, safety, "
-                                          "information, other).")] = "other",
+    category: Annotated[Optional[str], typer.Option("--category", help="What it is about: one of the policy's "
+                                                    "case_categories (service, staff, facility, product, safety, "
+                                                    "information, other). Default: staff for a complaint about a "
+                                                    "member of staff (--about), else other.")] = None,
     severity: Annotated[Severity, typer.Option("--severity", help="How serious: high and critical are resolved "
                                                "within the policy's case_resolve_hours_urgent.")] = Severity.medium,
     client: Annotated[Optional[str], typer.Option("--client", autocompletion=complete_client,
@@ -88,7 +89,7 @@ def add(
 
     st = state(ctx)
     if kind is None or text is None:  # left out on a terminal: asked, with the category and severity
-        kind, category, severity, text = _ask_case(ctx, st, kind, category, severity, text)
+        kind, category, severity, text = _ask_case(ctx, st, kind, category, severity, text, about)
     with st.session(write=True) as session:
         view = cases.add_case(session, st.actor, kind=kind.value, text=text, source=source.value, category=category,
                               severity=severity.value, client=client, visit_id=visit, about=about,
@@ -101,18 +102,19 @@ def add(
     out.done(view, _say(view, N_("case {case} received: {kind}, {state}")), next=step)
 
 
-def _ask_case(ctx, st, kind, category, severity, text):
+def _ask_case(ctx, st, kind, category, severity, text, about=None):
     """A case's kind, category, severity (those not given on the command line, the default
-    chosen) and text, asked in that order."""
+    chosen) and text, asked in that order. A complaint about a member of staff (--about) is of
+    category staff: not asked."""
     from receptionctl.domain.core import policy
 
     if kind is None:
         kind = CaseKind(ask.choose(_("What kind of case?"), ask.codes(k.value for k in CaseKind)))
-    if ctx.get_parameter_source("category").name == "DEFAULT":
+    if ctx.get_parameter_source("category").name == "DEFAULT" and about is None:
         with st.session() as session:
             categories = policy.load(session)["case_categories"]
         category = ask.choose(_("What is it about?"), ask.codes(categories),
-                              default=category if category in categories else None)
+                              default="other" if "other" in categories else None)
     if ctx.get_parameter_source("severity").name == "DEFAULT":
         severity = Severity(ask.choose(_("How serious is it?"), ask.codes(s.value for s in Severity),
                                        default=severity.value))
@@ -198,8 +200,10 @@ def answer(ctx: typer.Context, case: CaseArg,
 
 
 @app.command("resolve", short_help="Resolve a case: root cause, action, prevention.", help="Resolved: the root cause, what was done, and what prevents it happening again; the "
-             "client is then called back within the policy's callback_hours. For a complaint about staff the duty "
-             "manager may deduct points from the person (--deduct, the policy's deduction_min to deduction_max). "
+             "client is then called back within the policy's callback_hours. A complaint about a member of staff "
+             "names the person found responsible (--responsible; required); any "
+             "other complaint may. The duty manager may deduct points from that person (--deduct, the policy's "
+             "deduction_min to deduction_max). "
              "Example: receptionctl case resolve 12 --cause \"kitchen not told of the time change\" --action "
              "\"lunch refunded\" --prevention \"time changes go to the kitchen by the coordinator\"")
 @output_options
@@ -207,9 +211,15 @@ def resolve(ctx: typer.Context, case: CaseArg,
             cause: Annotated[str, typer.Option("--cause", help="The real cause (not who was blamed).")],
             action: Annotated[str, typer.Option("--action", help="What was done about it.")],
             prevention: Annotated[str, typer.Option("--prevention", help="What keeps it from happening again.")],
+            responsible: Annotated[Optional[str], typer.Option("--responsible", metavar="USER",
+                                                               autocompletion=complete_user,
+                                                               help="Who was found responsible for a complaint "
+                                                                    "(required for a complaint about a member of "
+                                                                    "staff): username, name, or a unique part.")] = None,
             deduct: Annotated[Optional[int], typer.Option("--deduct", metavar="POINTS", parser=whole(0, 100),
-                                                          help="Points deducted from the member of staff the "
-                                                               "complaint is about (duty manager).")] = None,
+                                                          help="Points deducted from the person responsible (else "
+                                                               "the member of staff the complaint is about; duty "
+                                                               "manager).")] = None,
             *, out: Output) -> None:
     from receptionctl.domain.cases import cases
     from receptionctl.domain.cases.steps import next_step
@@ -217,7 +227,7 @@ def resolve(ctx: typer.Context, case: CaseArg,
     st = state(ctx)
     with st.session(write=True) as session:
         view = cases.resolve(session, st.actor, case, cause=cause, action=action, prevention=prevention,
-                             deduct=deduct)
+                             deduct=deduct, responsible=responsible)
         step = out.next_step(next_step, session, view.id)
     out.done(view, _say(view, N_("case {case} resolved: {kind}, {state}")), next=step)
 

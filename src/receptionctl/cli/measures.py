@@ -1,4 +1,5 @@
-"""Measuring the people: deductions from the reception score, training records and cards."""
+"""Measuring the people: penalties (points from the reception score, warnings, fines, demotions) and
+rewards, training records and cards."""
 
 from typing import Annotated, Optional
 
@@ -14,7 +15,7 @@ from receptionctl.cli.common import (
     whole,
 )
 from receptionctl.cli.output import Output, output_options
-from receptionctl.domain.core.vocab import TrainingKind
+from receptionctl.domain.core.vocab import PenaltyKind, RewardKind, TrainingKind
 from receptionctl.i18n import N_, _, code
 
 training_app = Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -28,9 +29,12 @@ FromOpt = Annotated[Optional[str], typer.Option("--from", metavar="DAY", help="F
 ToOpt = Annotated[Optional[str], typer.Option("--to", metavar="DAY", help="Up to this day (inclusive). "
                                               + DAY_FORMS)]
 
-DEDUCTION_COLUMNS = [("id", N_("ID")), ("at", N_("When")), ("person", N_("Person")), ("points", N_("Points")),
-                     ("reason", N_("Reason")), ("case_id", N_("Case")), ("visit_id", N_("Visit")),
-                     ("by", N_("Recorded by"))]
+DEDUCTION_COLUMNS = [("id", N_("ID")), ("at", N_("When")), ("person", N_("Person")), ("kind", N_("Kind")),
+                     ("points", N_("Points")), ("amount", N_("Amount")), ("reason", N_("Reason")),
+                     ("case_id", N_("Case")), ("visit_id", N_("Visit")), ("by", N_("Recorded by"))]
+REWARD_COLUMNS = [("id", N_("ID")), ("at", N_("When")), ("person", N_("Person")), ("name", N_("Name")),
+                  ("kind", N_("Kind")), ("amount", N_("Amount")), ("reason", N_("Reason")), ("case_id", N_("Case")),
+                  ("visit_id", N_("Visit")), ("by", N_("Recorded by"))]
 CARD_COLUMNS = [("day", N_("Day")), ("training_id", N_("Training")), ("kind", N_("Kind")), ("topic", N_("Topic")),
                 ("trainer", N_("Trainer")), ("person", N_("Person")), ("score", N_("Score")), ("result", N_("Result"))]
 KIND_HELP = ("What it was: reception (the reception staff's training before a visit: etiquette, communication, "
@@ -42,16 +46,31 @@ def _result(passed) -> str:
     return "" if passed is None else code("passed") if passed else _("FAILED")
 
 
+def _deducted(view) -> str:
+    said = dict(id=view.id, user=view.person, name=view.name, amount=view.amount)
+    if view.kind == "points":
+        return _("deduction {id}: {points} points from {user} ({name})").format(points=view.points, **said)
+    if view.kind == "fine":
+        return _("penalty {id}: a fine of {amount} for {user} ({name})").format(**said)
+    return _("penalty {id}: {kind} for {user} ({name})").format(kind=code(view.kind, "kind"), **said)
+
+
 @output_options
 def deduct(
     ctx: typer.Context,
     user: Annotated[str, typer.Argument(metavar="USER", autocompletion=complete_user,
                                         help="The person: username, name, or a unique part.")],
-    points: Annotated[int, typer.Option("--points", metavar="N", parser=whole(0, 100),
-                                        help="Points deducted: the policy's deduction_min to deduction_max "
-                                             "(2 to 5 unless changed).")],
     reason: Annotated[str, typer.Option("--reason", help="The mistake: wrong information given, a client "
                                                          "complaint, ...")],
+    points: Annotated[Optional[int], typer.Option("--points", metavar="N", parser=whole(0, 100),
+                                                  help="Points deducted: the policy's deduction_min to "
+                                                       "deduction_max (2 to 5 unless changed); needed for kind "
+                                                       "points, refused for the others.")] = None,
+    kind: Annotated[PenaltyKind, typer.Option("--kind", help="points (the default: deducted from the reception "
+                                              "score), warning, fine (with --amount) or demotion; only points count "
+                                              "in the score.")] = PenaltyKind.points,
+    amount: Annotated[Optional[str], typer.Option("--amount", metavar="AMOUNT",
+                                                  help="A fine's amount, such as 200.")] = None,
     case: Annotated[Optional[int], typer.Option("--case", parser=record_id,
                                                 help="The service case it arose from.")] = None,
     visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id,
@@ -63,9 +82,9 @@ def deduct(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = measures.deduct(session, st.actor, user, points, reason, case_id=case, visit_id=visit)
-    out.done(view, _("deduction {id}: {points} points from {user} ({name})").format(
-        id=view.id, points=view.points, user=view.person, name=view.name))
+        view = measures.deduct(session, st.actor, user, points, reason, case_id=case, visit_id=visit,
+                               kind=kind.value, amount=amount)
+    out.done(view, _deducted(view))
 
 
 @output_options(wide=True)
@@ -88,6 +107,58 @@ def deductions(
         hi = cases.period_bounds(session, last, last)[1] if last else None
         views = measures.list_deductions(session, st.actor, person, lo, hi)
     out.table(views, DEDUCTION_COLUMNS)
+
+
+@output_options
+def reward(
+    ctx: typer.Context,
+    user: Annotated[str, typer.Argument(metavar="USER", autocompletion=complete_user,
+                                        help="The person: username, name, or a unique part.")],
+    kind: Annotated[RewardKind, typer.Option("--kind", help="praise, certificate or bonus (with --amount).")],
+    reason: Annotated[str, typer.Option("--reason", help="What they did well: a client's thanks, a problem "
+                                                         "solved beyond the usual, ...")],
+    amount: Annotated[Optional[str], typer.Option("--amount", metavar="AMOUNT",
+                                                  help="A bonus's amount, such as 500.")] = None,
+    case: Annotated[Optional[int], typer.Option("--case", parser=record_id,
+                                                help="The service case it was earned in.")] = None,
+    visit: Annotated[Optional[int], typer.Option("--visit", parser=record_id,
+                                                 help="The visit it was earned in.")] = None,
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.measures import rewards
+
+    st = state(ctx)
+    with st.session(write=True) as session:
+        view = rewards.reward(session, st.actor, user, kind.value, reason, amount, case_id=case, visit_id=visit)
+    if view.kind == "bonus":
+        message = _("reward {id}: a bonus of {amount} for {user} ({name})")
+    else:
+        message = _("reward {id}: {kind} for {user} ({name})")
+    out.done(view, message.format(id=view.id, kind=code(view.kind, "kind"), amount=view.amount, user=view.person,
+                                  name=view.name))
+
+
+@output_options(wide=True)
+def rewards_(
+    ctx: typer.Context,
+    person: PersonOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.cases import cases
+    from receptionctl.domain.measures import rewards
+
+    st = state(ctx)
+    with st.session() as session:
+        first = day(start, session) if start else None
+        last = day(end, session) if end else None
+        lo = cases.period_bounds(session, first, first)[0] if first else None
+        hi = cases.period_bounds(session, last, last)[1] if last else None
+        views = rewards.list_rewards(session, st.actor, person, lo, hi)
+    out.table(views, REWARD_COLUMNS, empty=N_("No rewards."))
 
 
 def _people(values: list[str]) -> list[str]:

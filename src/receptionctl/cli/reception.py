@@ -252,8 +252,9 @@ class OnSiteFormat(str, Enum):
 
 def onsite(
     ctx: typer.Context,
-    fmt: Annotated[OnSiteFormat, typer.Option("--format", help="text (default), csv (for an evacuation roll call: "
-                                              "name, kind, company, host, since, where, until) or json.")] = OnSiteFormat.text,
+    fmt: Annotated[OnSiteFormat, typer.Option("--format", help="text (default), csv (for an evacuation roll call, "
+                                              "a drill's headcount sheet: name, kind, company, host, since, where, "
+                                              "until) or json.")] = OnSiteFormat.text,
     wide: WideOpt = False,
     codes: Annotated[bool, typer.Option("--codes", help="csv for scripts: the English headers and the stored kinds "
                                         "(guest, walk-in, pass), whatever the language. Without it, a run in "

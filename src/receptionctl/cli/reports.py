@@ -116,11 +116,13 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
  N_("code|measure|response_minutes_median"), N_("code|measure|response_minutes_average"),
  N_("code|measure|resolution_hours_median"), N_("code|measure|resolution_hours_average"), N_("code|measure|cost"),
  N_("code|measure|budget"), N_("code|measure|cost_to_budget"), N_("code|measure|reception_cost"),
- N_("code|measure|material_cost"))
+ N_("code|measure|material_cost"), N_("code|measure|inspections"), N_("code|measure|inspection_score"),
+ N_("code|measure|open_findings"), N_("code|measure|drills"))
 (N_("code|count|forms"), N_("code|count|excellent"), N_("code|count|converted"), N_("code|count|visits"),
  N_("code|count|complaints"), N_("code|count|on_time"), N_("code|count|late"), N_("code|count|missed"),
  N_("code|count|skipped"), N_("code|count|done"), N_("code|count|due"), N_("code|count|acknowledged"),
- N_("code|count|cases"), N_("code|count|resolved"), N_("code|count|over_budget"))
+ N_("code|count|cases"), N_("code|count|resolved"), N_("code|count|over_budget"), N_("code|count|findings"),
+ N_("code|count|scored"), N_("code|count|fixed"), N_("code|count|unassigned"), N_("code|count|overdue"))
 (N_("code|weight|satisfaction"), N_("code|weight|compliance"), N_("code|weight|conversion"))
 
 
@@ -137,7 +139,10 @@ _KPI_BY = {"team": N_("Team"), "person": N_("Person"), "client-tier": N_("Client
              "to its acknowledgement, cases received in the period; resolution_hours_median, "
              "resolution_hours_average: hours from receipt to resolution; cost, budget: sums of the evaluations' "
              "cost and the plans' budget of the visits received; cost_to_budget: cost / budget, with the visits "
-             "over their own budget; reception_cost, material_cost: the evaluations' two costs apart. "
+             "over their own budget; reception_cost, material_cost: the evaluations' two costs apart; "
+             "inspections: inspections made in the period, with their findings; "
+             "inspection_score: their average score; open_findings: their findings still open (no corrective task, "
+             "or its task open), with those fixed, unassigned and overdue; drills: emergency drills held. "
              "Then the follow-up pipeline's stage funnel: the opportunities that reached each stage in the period, "
              "and those open at each stage at its end. "
              "Example: receptionctl report kpi --month 2026-11 --by team")
@@ -175,6 +180,8 @@ def _print_kpi(result, by: "KpiBy | None", first, last) -> None:
             return (_("{value} pt") if change else _("{value} %")).format(value=f"{100 * value:{sign}.1f}")
         if unit == "amount":
             return f"{value:{sign}.2f}"
+        if unit == "count":
+            return f"{value:{sign}d}"
         number = f"{value:{sign}.1f}"
         return {"minutes": _("{value} min"), "hours": _("{value} h")}.get(unit, "{value}").format(value=number)
 
@@ -250,8 +257,10 @@ def review(
 @app.command("performance", short_help="Reception scores per person and team for a period.", help="Reception scores out of 100, per person and per team, for a period (default the "
              "quarter so far): the policy's score_weights of the satisfaction, process compliance and conversion of "
              "the visits they hosted, less the points deducted in the period; and what that is worth in the overall "
-             "performance score (the policy's reception_weight, 15 %). Every deduction is listed with its reason, "
-             "date and who recorded it. Others than approvers, coordinators, duty managers and admins see their own. "
+             "performance score (the policy's reception_weight, 15 %). Both sides: each person's rewards (praise, "
+             "certificates, bonuses) and other penalties (warnings, fines, demotions) beside the score, which they "
+             "do not change; every deduction and every reward is listed with its reason, date and who recorded it. "
+             "Others than approvers, coordinators, duty managers and admins see their own. "
              "Example: receptionctl report performance --quarter 2026Q4 --person wang")
 @output_options
 def performance(
@@ -283,15 +292,21 @@ def _print_scores(result, first, last) -> None:
     def pct(v):
         return "-" if v is None else f"{round(v * 100)}%"
 
+    def tally(counts):
+        return _(", ").join(f"{n} {code(k, 'kind')}" for k, n in counts.items() if n)
+
     def rows(items):
         return [{"who": s.who, "name": s.name, "satisfaction": pct(s.parts.get("satisfaction")),
                  "compliance": pct(s.parts.get("compliance")), "conversion": pct(s.parts.get("conversion")),
-                 "results": s.results, "deducted": s.deducted or "", "score": s.score, "overall": s.counts_for}
+                 "results": s.results, "deducted": s.deducted or "", "score": s.score, "overall": s.counts_for,
+                 "rewarded": tally(s.reward_counts),
+                 "penalised": tally({k: n for k, n in s.penalty_counts.items() if k != "points"})}
                 for s in items]
 
     columns = [("who", N_("Who")), ("name", N_("Name")), ("satisfaction", N_("Satisf.")), ("compliance", N_("On time")),
                ("conversion", N_("Conv.")), ("results", N_("Results")), ("deducted", N_("Deducted")),
-               ("score", N_("Score")), ("overall", _("Of overall ({weight}%)").format(weight=result.reception_weight))]
+               ("score", N_("Score")), ("overall", _("Of overall ({weight}%)").format(weight=result.reception_weight)),
+               ("rewarded", N_("Rewards")), ("penalised", N_("Other penalties"))]
     weights = _(", ").join(f"{code(k, 'weight')} {v}" for k, v in result.weights.items())
     print_table(rows(result.people), columns, title=_("Reception scores {first} to {last} (weights: {weights})").format(
         first=first, last=last, weights=weights))
@@ -301,8 +316,16 @@ def _print_scores(result, first, last) -> None:
     taken = [d for s in result.people for d in s.deductions]
     if taken:
         say("")
-        print_table(sorted(taken, key=lambda d: d.at), [("person", N_("Person")), ("points", N_("Points")),
-                    ("reason", N_("Reason")), ("at", N_("When")), ("by", N_("Recorded by"))], title=_("Deductions"))
+        print_table([{**d.__dict__, "kind": code(d.kind, "kind")} for d in sorted(taken, key=lambda d: d.at)],
+                    [("person", N_("Person")), ("kind", N_("Kind")), ("points", N_("Points")),
+                     ("amount", N_("Amount")), ("reason", N_("Reason")), ("at", N_("When")),
+                     ("by", N_("Recorded by"))], title=_("Deductions"))
+    given = [r for s in result.people for r in s.rewards]
+    if given:
+        say("")
+        print_table([{**r.__dict__, "kind": code(r.kind, "kind")} for r in sorted(given, key=lambda r: r.at)],
+                    [("person", N_("Person")), ("kind", N_("Kind")), ("amount", N_("Amount")),
+                     ("reason", N_("Reason")), ("at", N_("When")), ("by", N_("Recorded by"))], title=_("Rewards"))
 
 
 class ChartFormat(str, Enum):

@@ -58,7 +58,7 @@ HEADERS = {
     "callback_at": N_("export|callback_at"), "callback_note": N_("export|callback_note"),
     "satisfied": N_("export|satisfied"), "reviewed_at": N_("export|reviewed_at"),
     "reviewed_by": N_("export|reviewed_by"), "review_note": N_("export|review_note"),
-    "closed_at": N_("export|closed_at"),
+    "closed_at": N_("export|closed_at"), "responsible": N_("export|responsible"),
     # feedback
     "score": N_("export|score"), "channel": N_("export|channel"), "intent": N_("export|intent"),
     "comment": N_("export|comment"), "suggestion": N_("export|suggestion"), "at": N_("export|at"),

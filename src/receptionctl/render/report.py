@@ -24,7 +24,9 @@ ALERT_NAMES = {"red_line": N_("red line"), "incident": N_("incident"), "reapprov
                "handover_refused": N_("handover refused"), "handover_review": N_("handovers not reviewed")}
 # issue 26: a visit left behind its day, the desk's opening and closing checklists
 ALERT_NAMES.update({"stale": N_("visit left behind its day"), "desk_unclosed": N_("desk not closed"),
-                    "desk_problem": N_("desk checklist problem")})
+                    "desk_problem": N_("desk checklist problem"),
+                    "inspection_overdue": N_("inspection overdue"), "finding_unassigned": N_("finding without a fix"),
+                    "drill_overdue": N_("drill overdue")})
 # the kinds shown as their code in English: their names in another language
 N_("code|alert|doc_overdue"), N_("code|alert|doc_recall"), N_("code|alert|procedure_unread")
 N_("code|alert|retention_due")

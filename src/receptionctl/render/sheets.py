@@ -289,6 +289,7 @@ def print_case(c) -> None:
         (N_("acknowledged"), c.acknowledged_at),
         (N_("owner"), f"{c.owner_name} ({c.owner})" if c.owner else None), (N_("due"), c.due_at),
         (N_("root cause"), c.root_cause), (N_("action"), c.action), (N_("prevention"), c.prevention),
+        (N_("responsible"), getattr(c, "responsible", None)),
         (N_("resolved"), _("{moment} by {person}").format(moment=text(c.resolved_at), person=c.resolved_by)
          if c.resolved_at else None),
         (N_("called back"), callback),

@@ -36,12 +36,19 @@ from receptionctl.store.tables.desk import (  # noqa: F401
 )
 from receptionctl.store.tables.measures import (  # noqa: F401
     Deduction,
+    Reward,
     Training,
     TrainingPerson,
 )
 from receptionctl.store.tables.notify import (  # noqa: F401
     NotifyMessage,
     NotifyOnce,
+)
+from receptionctl.store.tables.quality import (  # noqa: F401
+    Drill,
+    DrillPerson,
+    Inspection,
+    InspectionFinding,
 )
 from receptionctl.store.tables.records import (  # noqa: F401
     Attachment,

@@ -70,6 +70,7 @@ SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})  # and admin
 URGENT = ("high", "critical")
 SHIFT_LEADER_KEY = "case-shift-leader"  # the shift leader's step on a desk case not acknowledged in time
 SHIFT_LEADER = "desk_supervisor"  # the shift leader (领班) of the front desk
+STAFF_CATEGORY = "staff"  # the category of a complaint about a member of staff, whatever the policy's list
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class CaseView:
     log: tuple = ()  # LogView of the duty logbook about the case
     about_client: str | None = None  # the other customer a complaint is about (seed 003)
     about_client_id: int | None = None
+    responsible: str | None = None  # who was found responsible for a complaint, at its resolution (seed 003)
 
 
 @dataclass(frozen=True)
@@ -179,23 +181,26 @@ def _minute(moment: datetime) -> str:
 def _case_query():
     owner, about = aliased(Staff, name="owner"), aliased(Staff, name="about")
     other = aliased(Client, name="other")
-    return (select(ServiceCase, Client.name, owner.username, owner.name, about.username, other.name, other.id)
+    responsible = aliased(Staff, name="responsible")
+    return (select(ServiceCase, Client.name, owner.username, owner.name, about.username, other.name, other.id,
+                   responsible.username)
             .outerjoin(Client, Client.id == ServiceCase.client_id)
             .outerjoin(owner, owner.id == ServiceCase.owner_id)
             .outerjoin(about, about.id == ServiceCase.about_staff_id)
             .outerjoin(CaseAboutClient, CaseAboutClient.case_id == ServiceCase.id)
-            .outerjoin(other, other.id == CaseAboutClient.client_id))
+            .outerjoin(other, other.id == CaseAboutClient.client_id)
+            .outerjoin(responsible, responsible.id == ServiceCase.responsible_staff_id))
 
 
 def _view(row, now: datetime, escalations=(), log=()) -> CaseView:
-    c, client, owner, owner_name, about, other, other_id = row
+    c, client, owner, owner_name, about, other, other_id, responsible = row
     return CaseView(
         c.id, c.kind, c.source, c.state, c.category, c.severity, c.text, client, c.client_id, c.visit_id, about,
         c.about_staff_id is not None, c.received_at, c.received_by, c.acknowledged_at, owner, owner_name, c.due_at,
         c.due_at is not None and c.state in ("received", "acknowledged", "assigned") and c.due_at < now,
         c.root_cause, c.action, c.prevention, c.resolved_at, c.resolved_by, c.callback_at, c.callback_note,
         c.satisfied, c.reviewed_at, c.reviewed_by, c.review_note, c.closed_at, tuple(escalations), tuple(log),
-        other, other_id,
+        other, other_id, responsible,
     )
 
 
@@ -266,7 +271,8 @@ def _staff_id(session: Session, username: str) -> int | None:
 def _record(session: Session, actor: str, action: str, row: ServiceCase, after: dict) -> None:
     """The audit line of a step; a complaint about staff keeps its words out of the log."""
     if row.about_staff_id is not None:
-        after = {k: v for k, v in after.items() if k in ("state", "kind", "owner", "to", "promised_at", "points")}
+        after = {k: v for k, v in after.items() if k in ("state", "kind", "owner", "to", "promised_at", "points",
+                                                          "responsible")}
         after["restricted"] = True
     audit.record(session, actor, action, "case", row.id, visit_id=row.visit_id, after=after)
 
@@ -303,18 +309,21 @@ def _manager_role(session: Session, row: ServiceCase) -> str:
     return "duty_manager" if _duty_managers(session, row) else "coordinator"
 
 
-def add_case(session: Session, actor: str, *, kind: str, text: str, source: str = "desk", category: str = "other",
-             severity: str = "medium", client: str | None = None, visit_id: int | None = None,
-             about: str | None = None, received_at: datetime | None = None,
-             about_client: str | None = None) -> CaseView:
+def add_case(session: Session, actor: str, *, kind: str, text: str, source: str = "desk",
+             category: str | None = None, severity: str = "medium", client: str | None = None,
+             visit_id: int | None = None, about: str | None = None,
+             received_at: datetime | None = None, about_client: str | None = None) -> CaseView:
     """Record what was raised. It must be acknowledged within the policy's minutes; a complaint
     about a member of staff (`about`) or about another customer (`about_client`, seed 003) goes
-    to the duty manager."""
+    to the duty manager. Without a category, a complaint about a member of staff is of category
+    "staff" (complaints about staff), any other case "other"."""
     access.require(session, actor, RECEIVE, N_("record cases"))
     rules = policy.load(session)
     kind, source = _choice(kind, CaseKind, "kind"), _choice(source, CaseSource, "source")
     severity = _choice(severity, Severity, "severity")
-    if category not in rules["case_categories"]:
+    if category is None:
+        category = STAFF_CATEGORY if about is not None else "other"
+    elif category not in rules["case_categories"]:
         raise BadInput(_("category {category!r} is not valid: expected one of {choices}").format(
             category=category, choices=", ".join(rules["case_categories"])),
             hint=_("the list is the policy's case_categories"))
@@ -553,13 +562,32 @@ def _may_handle(session: Session, actor: str, row: ServiceCase, doing: str) -> N
                        "a duty manager or an admin may)").format(user=actor, doing=_(doing), case=row.id))
 
 
+def _responsible(session: Session, row: ServiceCase, responsible: str | None) -> Staff | None:
+    """The person found responsible (seed 003's second principle: find who is responsible): named
+    for every complaint about a member of staff (else exit 2), and for a complaint only."""
+    if responsible is None:
+        if row.about_staff_id is not None:
+            raise BadInput(_("--responsible is needed: case {case} is a complaint about a member of staff, so its "
+                             "resolution names the person found responsible").format(case=row.id),
+                           hint=_("add --responsible USER (the person complained about, or whoever the "
+                                  "investigation found responsible)"))
+        return None
+    if row.kind != "complaint":
+        raise BadInput(_("--responsible names who is responsible for a complaint: case {case} is a {kind}").format(
+            case=row.id, kind=code(row.kind)))
+    return find.staff(session, responsible, "--responsible")
+
+
 def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: str, prevention: str,
-            deduct: int | None = None) -> CaseView:
-    """Fixed: the real cause, what was done, what prevents it happening again (seed 003's three
-    principles). The client is then called back within the policy's callback hours. For a
-    complaint about staff the duty manager may deduct points from the person."""
+            deduct: int | None = None, responsible: str | None = None) -> CaseView:
+    """Fixed: the real cause, what was done, what prevents it happening again, and for a
+    complaint who is responsible (seed 003's three principles; required for a complaint about
+    staff). The client is then called back within the policy's callback hours. The duty manager
+    may deduct points from the person responsible (the person complained about when none is
+    named)."""
     row = _load(session, actor, case_id)
     _may_handle(session, actor, row, N_("resolve cases"))
+    person = _responsible(session, row, responsible)
     row.state = lifecycle.case_step(case_id, row.state, "resolve")
     waiting = session.scalar(select(Escalation.id).where(Escalation.case_id == case_id,
                                                          Escalation.answered_at.is_(None)))
@@ -574,6 +602,7 @@ def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: s
     rules = policy.load(session)
     now = clock.now()
     row.resolved_at, row.resolved_by = now, actor
+    row.responsible_staff_id = person.id if person is not None else None
     deduction = None
     if deduct is not None:
         deduction = _deduct(session, actor, row, deduct, rules)
@@ -583,20 +612,23 @@ def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: s
           assignee_id=row.owner_id)
     _record(session, actor, "case.resolve", row, {"state": row.state, "cause": row.root_cause,
                                                   "action": row.action, "prevention": row.prevention,
+                                                  "responsible": person.username if person is not None else None,
                                                   "points": deduction})
     return show_case(session, actor, case_id)
 
 
 def _deduct(session: Session, actor: str, row: ServiceCase, points: int, rules: dict) -> int:
-    if row.about_staff_id is None:
-        raise BadInput(_("--deduct applies to a complaint about a member of staff; case {case} is about no "
-                         "one").format(case=row.id))
+    """Points from the person responsible (else the person complained about)."""
+    person_id = row.responsible_staff_id or row.about_staff_id
+    if person_id is None:
+        raise BadInput(_("--deduct applies to the person responsible for a complaint; case {case} is about no "
+                         "one and names no one responsible (--responsible USER)").format(case=row.id))
     who = access.require(session, actor, REVIEW, N_("deduct points"))
     lo, hi = rules["deduction_min"], rules["deduction_max"]
     if not lo <= points <= hi:
         raise BadInput(_("--deduct {points} is not valid: expected {lo} to {hi} points (the policy's "
                          "deduction_min and deduction_max)").format(points=points, lo=lo, hi=hi))
-    session.add(Deduction(staff_id=row.about_staff_id, points=points,
+    session.add(Deduction(staff_id=person_id, points=points,
                           reason=_("complaint, case {case}").format(case=row.id),
                           case_id=row.id, visit_id=row.visit_id, at=clock.now(), by=who.username))
     return points

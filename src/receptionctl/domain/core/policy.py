@@ -19,6 +19,7 @@ from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock
 from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.core.clock import DEFAULT_ZONE
+from receptionctl.domain.core.vocab import InspectionArea as _InspectionArea
 from receptionctl.domain.core.vocab import StaffRole as _StaffRole
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
@@ -96,6 +97,26 @@ def _weights(text: str) -> tuple[tuple[str, int], ...]:
     if not any(out.values()):
         raise ValueError(_("weights such as satisfaction=40,compliance=40,conversion=20 (not all 0)"))
     return tuple(out.items())
+
+
+# quality (issue 26): how often each area must be inspected, in days (0: no interval)
+INSPECTION_INTERVALS = (("process", 30), ("facility", 30), ("records", 30), ("emergency", 90), ("safety", 90),
+                        ("dress", 30))
+
+
+def _intervals(text: str) -> tuple[tuple[str, int], ...]:
+    """area=DAYS, comma-separated: how often each inspection area must be inspected; an area not
+    named keeps its default; 0: no interval."""
+    areas = tuple(a.value for a in _InspectionArea)
+    form = _("areas and days such as process=30,facility=30,emergency=90 (areas: {areas}; days 0 to 366, 0: "
+             "none required)").format(areas=", ".join(areas))
+    given: dict[str, int] = {}
+    for part in str(text).split(","):
+        m = re.fullmatch(r"\s*([a-z]+)\s*=\s*(\d{1,3})\s*", part)
+        if not m or m.group(1) not in areas or m.group(1) in given or int(m.group(2)) > 366:
+            raise ValueError(form)
+        given[m.group(1)] = int(m.group(2))
+    return tuple((area, given.get(area, days)) for area, days in INSPECTION_INTERVALS)
 
 
 def _hhmm(text: str) -> str | None:
@@ -352,6 +373,14 @@ SETTINGS: dict[str, Setting] = {
         Setting("score_weights", (("satisfaction", 40), ("compliance", 40), ("conversion", 20)), _weights,
                 N_("how the measures weigh in a person's reception score out of 100"), "002"),
         Setting("reception_weight", 15, _int(0, 100), N_("the share (%) of the reception score in the overall performance score"), "002"),
+        # -- quality and safety (issue 26) --
+        Setting("inspection_interval_days", INSPECTION_INTERVALS, _intervals, N_("how often each area must be "
+                "inspected, in days (area=DAYS; an area not named keeps its default; 0: no interval): an area not "
+                "inspected in time is an alert in the daily report (regular quality checks of the "
+                "process, the facilities, the records and the emergency plans)"), "001"),
+        Setting("drill_interval_days", 180, _int(0, 366), N_("an emergency drill at least every these days (0: no "
+                "interval): none in time is an alert in the daily report (regular emergency drills)"),
+                "001"),
         # -- records: the procedure's change record (issue 16) --
         Setting("procedure_ack_days", 3, _int(1, 60), N_("working days staff have to read a new procedure version "
                 "(`procedure ack`) before the daily report names them (updates are made known promptly)"),
@@ -467,17 +496,29 @@ def load(session: Session) -> dict[str, Any]:
     if cached is not None:
         return dict(cached)
     values = {k: s.default for k, s in SETTINGS.items()}
-    for row in session.execute(select(Policy.key, Policy.value)):
+    times = {}
+    for row in session.execute(select(Policy.key, Policy.value, Policy.updated_at)):
+        times[row.key] = row.updated_at
         if row.key in SETTINGS:
             try:
                 values[row.key] = SETTINGS[row.key].parse(row.value)
             except ValueError:
                 pass  # a value edited by hand into nonsense: keep the default
     session.info[_CACHE] = dict(values)
+    session.info[_TIMES] = times
     return values
 
 
 _CACHE = "receptionctl.policy"
+_TIMES = "receptionctl.policy_times"  # when each stored setting was last set, read with the values
+
+
+def set_at(session: Session, key: str):
+    """When the setting `key` was last set (its row's time: `init` or `db migrate` wrote its
+    default, or `policy set`), or None without a row; from the same single read as load()."""
+    if _TIMES not in session.info or _CACHE not in session.info:
+        load(session)
+    return session.info[_TIMES].get(key)
 
 
 @dataclass(frozen=True)
@@ -538,6 +579,7 @@ def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
         row.value, row.updated_at, row.updated_by = to_text(value), clock.now(), actor
     session.flush()
     session.info.pop(_CACHE, None)
+    session.info.pop(_TIMES, None)
     audit.record(session, actor, "policy.set", "policy", None, before={key: to_text(before)},
                  after={key: to_text(value)})
     return next(v for v in show(session) if v.key == key)

@@ -197,6 +197,38 @@ class TaskStage(str, Enum):
     case = "case"
     desk = "desk"
 
+
+class InspectionArea(str, Enum):
+    """What an inspection checks (seed 001's quality control; seed 000: safety, dress and etiquette)."""
+    process = "process"  # the service procedure followed: greeting, guidance, registration
+    facility = "facility"  # the reception area's equipment and facilities
+    records = "records"  # registration and feedback forms filled in and archived in time
+    emergency = "emergency"  # the emergency plans work (a simulated incident)
+    safety = "safety"  # people and material safe: fire exits, protective equipment, storage
+    dress = "dress"  # uniforms, name badges, grooming, etiquette
+
+
+class DrillKind(str, Enum):
+    fire = "fire"
+    evacuation = "evacuation"
+    medical = "medical"
+    equipment = "equipment"
+    other = "other"
+
+
+class RewardKind(str, Enum):
+    praise = "praise"
+    certificate = "certificate"
+    bonus = "bonus"
+
+
+class PenaltyKind(str, Enum):
+    points = "points"  # deducted from the reception score; the only kind that counts in it
+    warning = "warning"
+    fine = "fine"
+    demotion = "demotion"
+
+
 # letters and digits of any script (李娜, wang.fang), then also '.', '_', '-'; no spaces, no symbols
 _USERNAME = re.compile(r"^[^\W_][\w.-]{0,63}$")
 
@@ -252,6 +284,14 @@ CODES = (
     N_("code|first-contact"), N_("code|needs"), N_("code|proposal"), N_("code|negotiation"),  # `--to 方案提交`
     # who is on site
     N_("code|guest"), N_("code|walk-in"), N_("code|pass"),
+    # inspection areas (facility, safety as above), the states of a finding (open as above)
+    N_("code|process"), N_("code|records"), N_("code|emergency"), N_("code|dress"),
+    N_("code|unassigned"), N_("code|fixed"), N_("code|waived"),
+    # drill kinds (equipment, other as above)
+    N_("code|fire"), N_("code|evacuation"), N_("code|medical"),
+    # rewards and penalties
+    N_("code|praise"), N_("code|certificate"), N_("code|bonus"),
+    N_("code|points"), N_("code|warning"), N_("code|fine"), N_("code|demotion"),
 )
 
 

@@ -1,7 +1,8 @@
-"""The measures of the reception work (docs/usage/measures.md "Measuring the work"; seeds 000 and 002, docs/SEEDS.md):
-satisfaction, conversion, complaints, process compliance, task completion, response and
-resolution times, cost against budget, the reception and material costs apart; and the follow-up
-pipeline's stage funnel. For a period beside the period of the same length
+"""The measures of the reception work (docs/usage/measures.md "Measuring the work"; seeds 000, 001 and 002,
+docs/SEEDS.md): satisfaction, conversion, complaints, process compliance, task completion, response
+and resolution times, cost against budget, the reception and material costs apart; the inspections,
+their score and their open findings, the emergency drills (seed 001's quality control); and the
+follow-up pipeline's stage funnel. For a period beside the period of the same length
 just before it; for the whole company, or grouped by team, person, client tier, purpose or
 level of the visits.
 
@@ -18,14 +19,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import Numeric, and_, case, cast, func
+from sqlalchemy import Numeric, and_, case, cast, func, or_
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain.core import lifecycle, policy
+from receptionctl.domain.core import clock, lifecycle, policy
 from receptionctl.domain.visits import pipeline
 from receptionctl.domain.visits.followups import converted
 from receptionctl.store.tables.common import Client, ServiceCase, Staff, Task, Visit
+from receptionctl.store.tables.quality import Drill, Inspection, InspectionFinding
 from receptionctl.store.tables.visits import Assignment, Evaluation, Feedback, Plan
 
 GROUPS = ("team", "person", "client-tier", "purpose", "level")
@@ -63,6 +65,14 @@ MEASURES: tuple[tuple[str, str, str], ...] = (
      "people) of the visits received in the period; counts: the visits with one"),
     ("material_cost", "amount", "sum of the evaluations' material cost (brochures, gifts, stationery, samples) of "
      "the same visits; counts: the visits with one"),
+    ("inspections", "count",
+     "inspections made in the period (`inspect add`); counts: their findings"),
+    ("inspection_score", "score",
+     "average score of the inspections made in the period that have one; counts: those scored"),
+    ("open_findings", "count",
+     "findings of those inspections still open (no corrective task, or its task open); counts: every finding, "
+     "those fixed, those without a corrective task, those past their task's due time"),
+    ("drills", "count", "emergency drills held in the period (`drill add`)"),
 )
 UNITS = {key: unit for key, unit, _ in MEASURES}
 
@@ -70,7 +80,7 @@ UNITS = {key: unit for key, unit, _ in MEASURES}
 @dataclass(frozen=True)
 class Measure:
     key: str
-    unit: str  # score | rate (0..1) | minutes | hours | amount
+    unit: str  # score | rate (0..1) | minutes | hours | amount | count
     value: float | Decimal | None
     previous: float | Decimal | None
     change: float | Decimal | None  # value - previous (a rate's in points of 0..1)
@@ -128,6 +138,15 @@ class _Raw:
     material_cost: Decimal = Decimal(0)
     with_reception: int = 0
     with_material: int = 0
+    inspections: int = 0
+    scored: int = 0
+    score_total: int = 0
+    findings: int = 0
+    open_findings: int = 0
+    fixed: int = 0
+    unassigned: int = 0
+    overdue_findings: int = 0
+    drills: int = 0
 
     def add(self, other: _Raw) -> None:
         for name, value in vars(other).items():
@@ -251,6 +270,7 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
         r = at(cur, key)
         r.forms, r.score_sum, r.excellent = int(s["forms"] or 0), int(s["score_sum"] or 0), int(s["excellent"] or 0)
     _cases_and_tasks(session, by, span, at)
+    _quality(session, by, span, at, (prev_first, first, last))
 
     def whole(cur: bool, keys=None) -> _Raw:
         total = _Raw()
@@ -298,6 +318,37 @@ def _cases_and_tasks(session: Session, by: str | None, span: dict, at) -> None:
             setattr(r, name, int(value or 0))
 
 
+def _quality(session: Session, by: str | None, span: dict, at, days: tuple[date, date, date]) -> None:
+    """The inspections made in both periods (grouped through their visit, when they have one), their
+    scores, their findings and how those stand now (open: no corrective task, or its task open; the
+    rule of domain/quality/inspections.py), and the drills held (a group of no visit), added to
+    `at(current, key)`. Two statements."""
+    # 6. inspections, one row per finding (or one for an inspection without any): each inspection
+    # counted once, on its first row; their findings as they stand now
+    first_row = or_(InspectionFinding.number.is_(None), InspectionFinding.number == 1)
+    base = Inspection.__table__.outerjoin(
+        InspectionFinding, InspectionFinding.inspection_id == Inspection.id).outerjoin(
+        Task, Task.id == InspectionFinding.task_id)
+    finding = InspectionFinding.number.is_not(None)
+    for (cur, key), s in _grouped(session, by, Inspection.at, Inspection.visit_id, [], {
+        "inspections": _flag(first_row), "scored": _flag(and_(first_row, Inspection.score.is_not(None))),
+        "score_total": case((first_row, func.coalesce(Inspection.score, 0)), else_=0),
+        "findings": _flag(finding),
+        "open_findings": _flag(and_(finding, or_(InspectionFinding.task_id.is_(None), Task.state == "open"))),
+        "fixed": _flag(Task.state == "done"), "unassigned": _flag(and_(finding, InspectionFinding.task_id.is_(None))),
+        "overdue_findings": _flag(and_(Task.state == "open", Task.due_at < clock.now())),
+    }, base=base, **span).items():
+        r = at(cur, key)
+        for name, value in s.items():
+            setattr(r, name, int(value or 0))
+    # 7. drills held, by their day
+    prev_first, first, last = days
+    current = case((Drill.day >= first.isoformat(), 1), else_=0)
+    for cur, n in session.execute(select(current, func.count()).where(
+            Drill.day >= prev_first.isoformat(), Drill.day <= last.isoformat()).group_by(current)):
+        at(bool(cur), None).drills += int(n)
+
+
 def _amount(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
@@ -326,6 +377,11 @@ def _values(r: _Raw) -> dict[str, tuple]:
         "cost_to_budget": (_ratio(r.cost, r.budget), {"over_budget": r.over_budget}),
         "reception_cost": (r.reception_cost, {"visits": r.with_reception}),
         "material_cost": (r.material_cost, {"visits": r.with_material}),
+        "inspections": (r.inspections, {"findings": r.findings}),
+        "inspection_score": (round(r.score_total / r.scored, 2) if r.scored else None, {"scored": r.scored}),
+        "open_findings": (r.open_findings, {"findings": r.findings, "fixed": r.fixed, "unassigned": r.unassigned,
+                                            "overdue": r.overdue_findings}),
+        "drills": (r.drills, {}),
     }
 
 

@@ -1,10 +1,11 @@
 """Measuring the people (docs/usage/measures.md; seeds 000, 002, 003, docs/SEEDS.md).
 
 Deductions: each mistake (wrong information, a client complaint) deducts the policy's
-deduction_min to deduction_max points from the person's reception score. `case resolve
---deduct` writes one for a complaint about staff; `deduct` writes any other. A deduction
-for a complaint about staff is seen only by those who may see the complaint (duty managers,
-approvers, admins), never by the person it is about.
+deduction_min to deduction_max points from the person's reception score (seed 002); seed 000's
+other penalties are a warning, a fine (its amount) and a demotion, recorded the same way with
+no points. `case resolve --deduct` writes one for a complaint about staff; `deduct` writes any
+other. A deduction for a complaint about staff is seen only by those who may see the complaint
+(duty managers, approvers, admins), never by the person it is about. Rewards are in rewards.py.
 
 Training: a session (topic, day, trainer) with the people who took part and the
 assessment's score and result (seed 000: train, then check the training); a person's rows
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import or_
 from sqlalchemy.orm import Session, aliased
@@ -26,8 +28,9 @@ from sqlmodel import select
 from receptionctl.domain import engine
 from receptionctl.domain.cases import cases
 from receptionctl.domain.core import access, audit, clock, find, policy
+from receptionctl.domain.core.base import amount as parse_amount
 from receptionctl.domain.core.base import required_text
-from receptionctl.domain.core.vocab import TrainingKind
+from receptionctl.domain.core.vocab import PenaltyKind, TrainingKind
 from receptionctl.domain.visits import followups
 from receptionctl.domain.visits.visits import get_view
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
@@ -38,6 +41,7 @@ from receptionctl.store.tables.measures import Deduction, Training, TrainingPers
 DEDUCT = frozenset({"approver", "duty_manager"})  # and admin
 TRAIN = frozenset({"coordinator", "duty_manager", "approver"})  # and admin: record and read everyone's training
 SEE_ALL_DEDUCTIONS = DEDUCT  # others see their own deductions only
+PENALTIES = tuple(k.value for k in PenaltyKind)  # points (the default) counts in the score; the others do not
 TRAIN_TASK = "train-staff"  # the default procedure's key of "brief and train the reception staff"
 # the visit's steps a training of a kind closes, the first still open (default: TRAIN_TASK)
 TRAIN_STEPS = {"safety": ("safety-training", TRAIN_TASK)}
@@ -57,6 +61,8 @@ class DeductionView:
     at: datetime
     by: str
     restricted: bool  # for a complaint about staff
+    kind: str = "points"  # points | warning | fine | demotion (penalties)
+    amount: Decimal | None = None  # a fine's
 
 
 def _deduction_query():
@@ -68,26 +74,48 @@ def _deduction_query():
 def _deduction_view(row) -> DeductionView:
     d, username, name, about = row
     return DeductionView(d.id, username, name, d.points, d.reason, d.case_id, d.visit_id, d.at, d.by,
-                         about is not None)
+                         about is not None, d.kind, None if d.amount is None else Decimal(d.amount))
 
 
-def deduct(session: Session, actor: str, person: str, points: int, reason: str, case_id: int | None = None,
-           visit_id: int | None = None) -> DeductionView:
-    """Deduct points from a person's reception score for a mistake (approver, duty manager,
-    admin). The points must be within the policy's deduction_min..deduction_max."""
-    who = access.require(session, actor, DEDUCT, N_("deduct points"))
+def _penalty(session: Session, kind: str, points: int | None, amount: str | None) -> tuple[int, Decimal | None]:
+    """The points (0 but for kind points) and the amount (a fine's) of a penalty, checked."""
+    if kind not in PENALTIES:
+        raise BadInput(_("kind {kind!r} is not valid: expected one of {choices}").format(
+            kind=kind, choices=", ".join(PENALTIES)))
+    if kind != "points" and points is not None:
+        raise BadInput(_("--points is for a deduction of points: expected --kind points, not {kind}").format(
+            kind=kind))
+    value = parse_amount(amount, N_("--amount"))
+    if kind == "fine" and (value is None or value <= 0):
+        raise BadInput(_("a fine needs its amount: expected --amount such as 200"))
+    if kind != "fine" and value is not None:
+        raise BadInput(_("--amount is a fine's: expected --kind fine, not {kind}").format(kind=kind))
+    if kind != "points":
+        return 0, value
+    if points is None:
+        raise BadInput(_("a deduction of points needs its points: expected --points N"))
     rules = policy.load(session)
     lo, hi = rules["deduction_min"], rules["deduction_max"]
     if not lo <= points <= hi:
         raise BadInput(_("points {points} is not valid: expected {lo} to {hi} points (the policy's deduction_min "
                          "and deduction_max)").format(points=points, lo=lo, hi=hi))
+    return points, None
+
+
+def deduct(session: Session, actor: str, person: str, points: int | None, reason: str, case_id: int | None = None,
+           visit_id: int | None = None, kind: str = "points", amount: str | None = None) -> DeductionView:
+    """A penalty for a mistake (approver, duty manager, admin): by default points deducted from
+    the person's reception score, within the policy's deduction_min..deduction_max; or a warning,
+    a fine of `amount`, a demotion (no points)."""
+    who = access.require(session, actor, DEDUCT, N_("deduct points"))
+    points, value = _penalty(session, kind, points, amount)
     reason = required_text(reason, "--reason", N_("what the mistake was"), limit=2000)
     staff = find.staff(session, person, N_("the deduction"))
     restricted = False
     if case_id is not None:
         case = cases.show_case(session, actor, case_id)  # not found unless the actor may see it
         if case.restricted:
-            if case.about != staff.username:
+            if staff.username not in (case.about, case.responsible):
                 raise BadInput(_("case {case} is a complaint about {about}, not {user}").format(
                     case=case_id, about=case.about, user=staff.username))
             restricted = True
@@ -98,10 +126,10 @@ def deduct(session: Session, actor: str, person: str, points: int, reason: str, 
     if visit_id is not None:
         get_view(session, visit_id)
     row = Deduction(staff_id=staff.id, points=points, reason=reason, case_id=case_id, visit_id=visit_id,
-                    at=clock.now(), by=who.username)
+                    at=clock.now(), by=who.username, kind=kind, amount=None if value is None else str(value))
     session.add(row)
     session.flush()
-    after = {"person": staff.username, "points": points, "case_id": case_id}
+    after = {"person": staff.username, "points": points, "case_id": case_id, "kind": kind, "amount": row.amount}
     after.update({"restricted": True} if restricted else {"reason": reason})
     audit.record(session, actor, "deduction.add", "deduction", row.id, visit_id=visit_id, after=after)
     return _deduction_view(session.execute(_deduction_query().where(Deduction.id == row.id)).first())

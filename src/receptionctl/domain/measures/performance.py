@@ -3,18 +3,21 @@
 complaint) deducts deduction_min..deduction_max (2-5) points. A person's reception score out of
 100 is built from the measures of the visits they hosted, weighted by the policy's
 score_weights, less the points deducted in the period; a team's from its members' visits, less
-all of its members' deductions. A fixed number of SQL statements, whatever the size."""
+all of its members' deductions. Both sides are shown (seed 000: rewards and penalties; seed 003:
+recognise the staff who satisfy clients): each person's and team's rewards (praise, certificates,
+bonuses) and penalties by kind (points, warnings, fines, demotions) beside the score; rewards do
+not change the score. A fixed number of SQL statements, whatever the size."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain.core import access, find, policy
-from receptionctl.domain.measures import kpi, measures
+from receptionctl.domain.measures import kpi, measures, rewards
 from receptionctl.errors import NotAllowed
 from receptionctl.i18n import _, code
 from receptionctl.store.tables.common import Staff
@@ -32,6 +35,9 @@ class Score:
     score: float | None  # results less the deductions, 0..100
     counts_for: float | None  # the share of the overall performance score (score x reception_weight)
     deductions: tuple = ()  # DeductionView of the period
+    rewards: tuple = ()  # RewardView of the period
+    reward_counts: dict = field(default_factory=dict)  # praise, certificate, bonus -> how many
+    penalty_counts: dict = field(default_factory=dict)  # points, warning, fine, demotion -> how many
 
 
 @dataclass(frozen=True)
@@ -52,14 +58,20 @@ def _parts(group) -> dict:
             "conversion": None if by_key.get("conversion_rate") is None else float(by_key["conversion_rate"])}
 
 
-def _score(who, name, parts: dict, weights: dict, deductions: list, reception_weight: int) -> Score:
+def _score(who, name, parts: dict, weights: dict, deductions: list, reception_weight: int,
+           given: list = ()) -> Score:
     known = {k: v for k, v in parts.items() if v is not None and weights.get(k)}
     results = (round(100 * sum(weights[k] * v for k, v in known.items()) / sum(weights[k] for k in known), 1)
                if known else None)
     deducted = sum(d.points for d in deductions)
     score = None if results is None else max(0.0, round(results - deducted, 1))
     return Score(who, name, parts, results, deducted, score,
-                 None if score is None else round(score * reception_weight / 100, 2), tuple(deductions))
+                 None if score is None else round(score * reception_weight / 100, 2), tuple(deductions),
+                 tuple(given), {k: sum(r.kind == k for r in given) for k in rewards.KINDS},
+                 {k: sum(d.kind == k for d in deductions) for k in measures.PENALTIES})
+
+
+NO_PARTS = {"satisfaction": None, "compliance": None, "conversion": None}
 
 
 def scores(session: Session, actor: str, first: date, last: date, person: str | None = None) -> Performance:
@@ -82,25 +94,28 @@ def scores(session: Session, actor: str, first: date, last: date, person: str | 
     by_team = kpi.measure(session, first, last, by="team")
     staff = {u: (n, d) for u, n, d in session.execute(select(Staff.username, Staff.name, Staff.dept))}
     taken = measures.list_deductions(session, actor, start=start, end=end)
+    given = rewards.list_rewards(session, actor, start=start, end=end)
     people = []
     for g in by_person.groups:
         if g.group is None or (wanted is not None and g.group != wanted.username):
             continue
-        mine = [d for d in taken if d.person == g.group]
-        people.append(_score(g.group, staff.get(g.group, (None,))[0], _parts(g), weights, mine, reception_weight))
+        people.append(_score(g.group, staff.get(g.group, (None,))[0], _parts(g), weights,
+                             [d for d in taken if d.person == g.group], reception_weight,
+                             [r for r in given if r.person == g.group]))
     hosted = {p.who for p in people}
-    for d in taken:  # deducted without hosting a visit in the period: still listed
-        if d.person not in hosted and (wanted is None or d.person == wanted.username):
-            hosted.add(d.person)
-            people.append(_score(d.person, d.name, {"satisfaction": None, "compliance": None, "conversion": None},
-                                 weights, [x for x in taken if x.person == d.person], reception_weight))
+    for x in [*taken, *given]:  # deducted or rewarded without hosting a visit in the period: still listed
+        if x.person not in hosted and (wanted is None or x.person == wanted.username):
+            hosted.add(x.person)
+            people.append(_score(x.person, x.name, dict(NO_PARTS), weights, [d for d in taken if d.person == x.person],
+                                 reception_weight, [r for r in given if r.person == x.person]))
     teams = []
     if wanted is None:
         for g in by_team.groups:
             if g.group is None:
                 continue
             members = [d for d in taken if staff.get(d.person, (None, None))[1] == g.group]
-            teams.append(_score(g.group, None, _parts(g), weights, members, reception_weight))
+            praised = [r for r in given if staff.get(r.person, (None, None))[1] == g.group]
+            teams.append(_score(g.group, None, _parts(g), weights, members, reception_weight, praised))
     return Performance(first, last, weights, reception_weight,
                        tuple(sorted(people, key=lambda s: (s.score is None, -(s.score or 0), s.who))),
                        tuple(sorted(teams, key=lambda s: (s.score is None, -(s.score or 0), s.who))))

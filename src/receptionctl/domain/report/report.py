@@ -23,6 +23,7 @@ from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.desk import desk, duties, passes
 from receptionctl.domain.desk.onsite import on_site
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
+from receptionctl.domain.quality import drills, inspections
 from receptionctl.domain.records import documents, manual, retention
 from receptionctl.domain.visits import clashes, pipeline
 from receptionctl.domain.visits import visits as visit_records
@@ -147,7 +148,7 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[tuple[str, str]]) -> Re
 
 # What each area says needs attention (domain/core/alerts.py): gathered in this order, then ranked.
 AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts, pipeline.alerts,
-         visit_records.alerts, duties.alerts)
+         visit_records.alerts, duties.alerts, inspections.alerts, drills.alerts)
 
 
 @dataclass(frozen=True)
@@ -387,7 +388,8 @@ def _month(session: Session, rules: dict, label: str, start: datetime, end: date
 # The order alerts are read in: what can hurt a client or break a promise first.
 ALERT_ORDER = ("incident", "promise", "red_line", "handover_refused", "no_show", "walk_in", "pass_overdue",
                "no_host", "stale", "reapproval", "no_owner", "day_check", "handover_review", "desk_unclosed",
-               "desk_problem", "mail_uncollected", "goods_waiting", "pattern", "doc_overdue", "doc_recall",
+               "desk_problem", "mail_uncollected", "goods_waiting", "pattern", "drill_overdue", "inspection_overdue",
+               "finding_unassigned", "doc_overdue", "doc_recall",
                "procedure_unread", "retention_due")
 
 

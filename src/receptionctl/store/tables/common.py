@@ -185,6 +185,9 @@ class ServiceCase(SQLModel, table=True):
     severity: str = Field(sa_column=Column(String(16), nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
     about_staff_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("staff.id")))
+    # the person found responsible when it was resolved (seed 003's second principle of complaints)
+    responsible_staff_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id", name="fk_case_responsible")))
     state: str = Field(sa_column=Column(String(16), nullable=False))
     received_at: datetime = moment()
     received_by: str = Field(sa_column=Column(String(64), nullable=False))

@@ -1,4 +1,4 @@
-"""Deductions and training."""
+"""Deductions and rewards, training."""
 
 from datetime import datetime
 from typing import Optional
@@ -11,16 +11,36 @@ from receptionctl.store.tables.columns import moment
 
 
 class Deduction(SQLModel, table=True):
-    """Points deducted from a person's reception score (a client complaint, wrong information)."""
+    """A penalty (seed 000): points deducted from a person's reception score (a client complaint,
+    wrong information; seed 002), a warning, a fine (its amount) or a demotion. Only points count
+    in the score; the other kinds have 0 points."""
 
     __tablename__ = "deduction"
     id: Optional[int] = Field(default=None, primary_key=True)
     staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False, index=True))
     points: int = Field(nullable=False)
+    kind: str = Field(default="points", sa_column=Column(String(16), nullable=False, server_default="points"))
+    amount: Optional[str] = Field(default=None, sa_column=Column(String(32)))  # a fine's, decimal as text
     reason: str = Field(sa_column=Column(Text, nullable=False))
     case_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("service_case.id")))
     visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id")))
     at: datetime = moment()
+    by: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class Reward(SQLModel, table=True):
+    """Recognition (seed 000: bonuses, certificates; seed 003: staff who satisfy clients praised
+    in public): praise, a certificate or a bonus (its amount), with the reason and what it was for."""
+
+    __tablename__ = "reward"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False, index=True))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    amount: Optional[str] = Field(default=None, sa_column=Column(String(32)))  # a bonus's, decimal as text
+    case_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("service_case.id")))
+    visit_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("visit.id")))
+    at: datetime = moment(index=True)
     by: str = Field(sa_column=Column(String(64), nullable=False))
 
 

@@ -1,0 +1,1 @@
+"""Quality and safety: inspections and their corrective tasks, emergency drills."""
