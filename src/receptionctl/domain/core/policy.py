@@ -46,8 +46,10 @@ def _int(lo: int, hi: int) -> Callable[[str], int]:
             value = int(str(text).strip())
         except ValueError:
             raise ValueError(_("a whole number from {lo} to {hi}").format(lo=lo, hi=hi)) from None
-        if not lo <= value <= hi:
-            raise ValueError(_("a whole number from {lo} to {hi}").format(lo=lo, hi=hi))
+        if value < lo:
+            raise ValueError(_("a whole number from {lo} to {hi}: it must be {lo} or more").format(lo=lo, hi=hi))
+        if value > hi:
+            raise ValueError(_("a whole number from {lo} to {hi}: it must be {hi} or less").format(lo=lo, hi=hi))
         return value
 
     return parse
