@@ -10,6 +10,7 @@ from receptionctl import __version__
 from receptionctl.cli import (
     admin,
     attachments,
+    care,
     cases,
     clients,
     desk,
@@ -52,7 +53,7 @@ def _fail(message: str, hint: str | None, code: int) -> None:
 PANELS = (
     (N_("Before the visit"), ("client", "contact", "visit", "plan", "checklist", "task")),
     (N_("During the visit"), ("checkin", "checkout", "onsite", "incident", "note")),
-    (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup")),
+    (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup", "care")),
     (N_("Front desk and cases"), ("case", "log", "desk", "pass", "goods", "mail")),
     (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "training")),
     (N_("Records"), ("attach", "doc", "retention", "hold", "person")),
@@ -312,6 +313,7 @@ app.command("evaluate", help="Write the evaluation: strengths, weaknesses, impro
             "Example: receptionctl evaluate 7 --strengths \"Well prepared\" --weaknesses \"Lunch was late\" "
             "--improvements \"Book the canteen a day ahead\" --cost 3200")(followups.evaluate)
 _lazy("followup", followups.followup_app)
+_lazy("care", care.care_app)
 _lazy("case", cases.app)
 _lazy("log", cases.log_app)
 _lazy("desk", desk.app)

@@ -30,6 +30,8 @@ app = Typer(rich_markup_mode=None, help="Visits: record one the moment a client 
 VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.", autocompletion=complete_visit)]
 AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start. " + WHEN_FORMS)]
 HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="Length in hours (default 2).")]
+WaiveOpt = Annotated[bool, typer.Option("--waive-level", help="An approver lets a VIP client's visit be received "
+                                         "below the policy's vip_level (level 2 unless changed); audited.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours (same forms as --at).")]
 
 COLUMNS = [("id", N_("ID")), ("starts_at", N_("Start")), ("ends_at", N_("End")), ("client", N_("Client")),
@@ -71,11 +73,12 @@ def new(
     headcount: Annotated[int, typer.Option("--headcount", parser=whole(1, 10000), help="Number of visitors (1 to 10000).")],
     hours: HoursOpt = None,
     until: UntilOpt = None,
-    level: Annotated[int, typer.Option("--level", parser=whole(1, 3), help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
+    level: Annotated[int, typer.Option("--level", parser=whole(1, 3), help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary). For a VIP client the default is the policy's vip_level (2), below which only an approver's --waive-level lets it go.")] = 3,
     venue: Annotated[Optional[str], typer.Option("--venue", help="Meeting room, showroom, or the off-site place.")] = None,
     offsite: Annotated[bool, typer.Option("--offsite", help="The reception is away from the company (fair, event, client's premises).")] = False,
-    host: Annotated[Optional[str], typer.Option("--host", metavar="USER", help="The primary host.", autocompletion=complete_user)] = None,
+    host: Annotated[Optional[str], typer.Option("--host", metavar="USER", help="The primary host (default: the client's account manager).", autocompletion=complete_user)] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help="An urgent reception: hours of notice instead of working days.")] = False,
+    waive_level: WaiveOpt = False,
     *,
     out: Output,
 ) -> None:
@@ -85,8 +88,10 @@ def new(
     with st.session(write=True) as session:
         start = when(at, session)
         end = span(start, hours, when(until, session) if until else None)
+        given = getattr(ctx.get_parameter_source("level"), "name", "DEFAULT") != "DEFAULT"  # else the tier's
         done = create_visit(session, st.actor, client=client, starts_at=start, ends_at=end, purpose=purpose.value,
-                            headcount=headcount, level=level, venue=venue, offsite=offsite, host=host, urgent=urgent)
+                            headcount=headcount, level=level if given else None, venue=venue, offsite=offsite,
+                            host=host, urgent=urgent, waive_level=waive_level)
     out.done(done, _recorded)
 
 
@@ -180,6 +185,7 @@ def edit(
                                                     "not.", show_default=False)] = None,
     urgent: Annotated[Optional[bool], typer.Option("--urgent/--no-urgent", help="An urgent reception (hours of "
                                                    "notice), or not.", show_default=False)] = None,
+    waive_level: WaiveOpt = False,
     *,
     out: Output,
 ) -> None:
@@ -188,7 +194,8 @@ def edit(
     st = state(ctx)
     with st.session(write=True) as session:
         done = visits.edit_visit(session, st.actor, visit, venue=venue, headcount=headcount, level=level,
-                                 purpose=purpose.value if purpose else None, offsite=offsite, urgent=urgent)
+                                 purpose=purpose.value if purpose else None, offsite=offsite, urgent=urgent,
+                                 waive_level=waive_level)
     v = done.view
     out.done(done, _("visit {visit} changed: {client}, {purpose}, level {level}, {headcount} guests, "
                      "plan {plan}").format(visit=v.id, client=v.client, purpose=code(v.purpose), level=v.level,

@@ -153,6 +153,15 @@ class TaskStage(str, Enum):
     followup = "followup"
     case = "case"
     desk = "desk"
+    care = "care"
+
+
+class CareKind(str, Enum):
+    """What a greeting to a client is for (issue 26, seed 001: birthdays, holidays, congratulations)."""
+    birthday = "birthday"
+    holiday = "holiday"
+    anniversary = "anniversary"
+    other = "other"
 
 # letters and digits of any script (李娜, wang.fang), then also '.', '_', '-'; no spaces, no symbols
 _USERNAME = re.compile(r"^[^\W_][\w.-]{0,63}$")

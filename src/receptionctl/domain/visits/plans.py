@@ -35,7 +35,7 @@ from receptionctl.domain.visits.visits import (
 )
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.common import Contact, Staff, Visit
+from receptionctl.store.tables.common import Client, Contact, Staff, Visit
 from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent, PlanItem
 
 APPROVE = frozenset({"approver"})
@@ -249,6 +249,11 @@ def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...
         missing.append(_("no primary host (`plan assign VISIT --role host --staff USERNAME`)"))
     elif visit.level == 1 and host.backup is None:
         missing.append(_("a level-1 visit needs a backup for the host (`plan assign ... --backup USERNAME`)"))
+    least = policy.load(session)["vip_level"]
+    if visit.level > least and visit.level_waived_by is None and session.get(Client, visit.client_id).tier == "vip":
+        missing.append(_("a VIP client's visit is received at level {least} or above (`visit edit {visit} --level "
+                         "{least}`, or an approver's `visit edit {visit} --waive-level`)").format(least=least,
+                                                                                             visit=visit.id))
     if n_items == 0:
         missing.append(_("no agenda item (`plan item VISIT --at WHEN --title TEXT`)"))
     limit = over_limit(session, plan.per_person)
