@@ -28,8 +28,8 @@ q staff add li.ming   --name "Li Ming"    --dept "Front desk"        --role desk
 q staff add gao.feng  --name "Gao Feng"   --dept "Front desk"        --role desk_supervisor
 
 # Clients and their contact people.
-q client add "Huaxin Precision Machinery" --tier vip    --industry "Manufacturing"
-q client add "Blue Harbor Logistics"      --tier key    --industry "Logistics"
+q client add "Huaxin Precision Machinery" --tier vip    --industry "Manufacturing" --manager li.na
+q client add "Blue Harbor Logistics"      --tier key    --industry "Logistics"     --manager wang.lei
 q client add "Greenfield Foods"           --tier normal --industry "Food processing"
 q contact add "Huaxin Precision Machinery" "Liu Yang" --title "General manager" --phone "+86 138 0013 8000" \
     --email liu.yang@huaxin.example --diet "no pork" --transport "pick-up at Hongqiao station" \
@@ -172,6 +172,12 @@ tech=$(v --client "Blue Harbor Logistics" --at "+1wd 11:00" --hours 2 --purpose 
 fair=$(v --client "Blue Harbor Logistics" --at "+8wd 09:00" --hours 6 --purpose other --headcount 4 --offsite fair \
         --venue "Expo Centre, hall 2" --host wang.lei)
 q --as li.na plan set "$fair" --transport "Company van" --lodging "One night near the expo"
+
+# Relationship care: Liu Yang's birthday next week, the partnership with Blue Harbor a year
+# older the week after; their greeting tasks open at once (the report's care line).
+q contact edit 1 --birthday "1980-$(D 6 | cut -c6-)"
+q client edit "Blue Harbor Logistics" --anniversary "2016-$(D 9 | cut -c6-)"
+q care generate
 
 echo
 echo "== Visits"

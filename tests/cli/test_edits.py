@@ -188,6 +188,7 @@ def keys(ok, vid, state="open"):
 
 
 def test_visit_edit_regenerates_the_steps_that_apply_and_keeps_done_work(team, cli, unchanged):
+    team("policy", "set", "vip_level", "3")  # the levels' own steps, whatever the tier (Acme is VIP: care.md)
     vid = new_visit(team, at="2026-12-10 10:00")["id"]  # talk, level 3, on site
     assert not {"security-briefing", "demo-equipment", "offsite-transport"} & keys(team, vid)
     run = team("--as", "li", "visit", "edit", str(vid), "--level", "1", "--purpose", "tour", "--offsite",

@@ -82,6 +82,7 @@ def test_piped_output_is_plain_and_untruncated(busy, team):
 
 
 def test_sections_are_omitted_when_empty(team):
+    team("client", "edit", "Acme", "--manager", "li")  # a VIP client without its manager is an alert
     out = report(team).stdout
     assert "Today's visits" not in out and "Overdue" not in out and "Alerts" not in out
     assert "Month to date" in out
@@ -291,12 +292,14 @@ def test_a_critical_incident_is_a_critical_alert_in_both_languages(busy, team):
 def test_the_report_gathers_every_areas_alerts_from_its_registry():
     from receptionctl.domain.core.alerts import Alert
     from receptionctl.domain.desk import desk, duties, passes
+    from receptionctl.domain.people import clients
     from receptionctl.domain.quality import drills, inspections
     from receptionctl.domain.records import documents, manual, retention
     from receptionctl.domain.report import report
     from receptionctl.domain.visits import pipeline, visits
 
     assert set(report.AREAS) == {passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts,
-                                 pipeline.alerts, visits.alerts, duties.alerts, inspections.alerts, drills.alerts}
+                                 pipeline.alerts, visits.alerts, duties.alerts, inspections.alerts, drills.alerts,
+                                 clients.alerts}
     with pytest.raises(ValueError):
         Alert("incident", "x", None, "urgent")

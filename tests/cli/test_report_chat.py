@@ -48,6 +48,8 @@ def crowded_day(ok):
     ok("--as", "li", "mail", "receive", "--to", "wang", "--kind", "parcel", "--from", "SF Express",
        env={"RECEPTIONCTL_NOW": "2026-11-25T09:00:00+08:00"})
     ok("staff", "deactivate", "zhao")
+    for client in ("Acme", "Huaxin Precision Machinery"):  # VIP clients have their manager (issue 26)
+        ok("client", "edit", client, "--manager", "li")
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ def test_onsite_lists_everyone_in_for_a_roll_call(team):
 
 
 def test_only_security_reports_readiness_before_a_level_1_or_2_visit(team, cli):
+    team("policy", "set", "vip_level", "3")  # the levels' own steps, whatever the tier (Acme is VIP: care.md)
     team("staff", "add", "guo", "--name", "Guo Qiang", "--dept", "Security", "--role", "security")
     low = new_visit(team)["id"]  # level 3
     high = new_visit(team, "--level", "2", at="2026-12-02 10:00")["id"]

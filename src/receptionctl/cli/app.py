@@ -10,6 +10,7 @@ from receptionctl import __version__
 from receptionctl.cli import (
     admin,
     attachments,
+    care,
     cases,
     clients,
     desk,
@@ -53,7 +54,7 @@ def _fail(message: str, hint: str | None, code: int) -> None:
 PANELS = (
     (N_("Before the visit"), ("client", "contact", "visit", "plan", "checklist", "task")),
     (N_("During the visit"), ("checkin", "checkout", "onsite", "incident", "note")),
-    (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup")),
+    (N_("After the visit"), ("feedback", "outcome", "evaluate", "followup", "care")),
     (N_("Front desk and cases"), ("case", "log", "desk", "pass", "goods", "mail")),
     (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "reward", "rewards", "training")),
     (N_("Quality and safety"), ("inspect", "drill")),
@@ -319,6 +320,7 @@ app.command("evaluate", short_help="Write a visit's evaluation: strengths, weakn
             "Example: receptionctl evaluate 7 --strengths \"Well prepared\" --weaknesses \"Lunch was late\" "
             "--improvements \"Book the canteen a day ahead\" --reception-cost 2600 --material-cost 600")(followups.evaluate)
 _lazy("followup", followups.followup_app)
+_lazy("care", care.care_app)
 _lazy("case", cases.app)
 _lazy("log", cases.log_app)
 _lazy("desk", desk.app)

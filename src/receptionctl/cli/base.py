@@ -24,6 +24,7 @@ required option is missing): start-up stays light.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any, get_args
 
@@ -313,6 +314,34 @@ def unknown_options(command, ctx, args: list[str]) -> list[str]:
     return found
 
 
+_NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]+)?")
+
+
+def negative_values(command, ctx, args: list[str]) -> bool:
+    """Whether `args` hold a negative number where a value goes (`policy set KEY -1`) and nothing
+    else the command does not know: the number is then a value, not an unknown option (a word
+    that is neither stays the parser's usage error)."""
+    names = {opt for param in command.get_params(ctx) for opt in (*param.opts, *param.secondary_opts)}
+    takers = _value_takers(command, ctx)
+    negative = skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            break
+        if not arg.startswith("-") or arg == "-":
+            continue
+        name = arg.split("=", 1)[0]
+        if name in names:
+            skip = name in takers and "=" not in arg
+        elif _NEGATIVE.fullmatch(arg):
+            negative = True
+        else:
+            return False
+    return negative
+
+
 def no_such_option(command, ctx, args: list[str], first: str) -> str | None:
     """The message for the unknown options on the line, with the nearest option of the command
     for each, in the run's language; None when none is near (the parser's own message then)."""
@@ -372,6 +401,14 @@ class _Tool:
             args = fill_optional(list(args), self.optional_values)
         given = list(args)  # the parser consumes the list it is given
         try:
+            if isinstance(self, TyperCommand) and negative_values(self, ctx, given):
+                # `policy set lead_working_days -1`: the -1 is the value, not an option; the parser
+                # keeps what it does not know as an argument, and nothing else is unknown here
+                keep, ctx.ignore_unknown_options = ctx.ignore_unknown_options, True
+                try:
+                    return super().parse_args(ctx, args)
+                finally:
+                    ctx.ignore_unknown_options = keep
             return super().parse_args(ctx, args)
         except typer.TyperException as exc:
             # the parser's NoSuchOption (not public): its public option_name, possibilities and message

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from receptionctl.cli.base import Typer
-from receptionctl.cli.common import RevealOpt, complete_client, record_id, state
+from receptionctl.cli.common import RevealOpt, complete_client, complete_user, record_id, state
 from receptionctl.cli.output import Output, output_options
 from receptionctl.domain.core.vocab import MailLanguage, Tier
 from receptionctl.i18n import N_, _, code
@@ -15,16 +15,28 @@ client_app = Typer(rich_markup_mode=None, help="Clients: the organisations you r
 contact_app = Typer(rich_markup_mode=None, help="Contact people of a client.", no_args_is_help=True)
 
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client id, name, or a unique part of the name.", autocompletion=complete_client)]
+ManagerOpt = Annotated[Optional[str], typer.Option(
+    "--manager", metavar="USER", autocompletion=complete_user,
+    help="The account manager, who keeps the client: required for a VIP client, the default host of its "
+         "visits, the backup owner of its follow-up and the owner of its greeting tasks; someone with the host or "
+         "coordinator role.")]
+AnniversaryOpt = Annotated[Optional[str], typer.Option(
+    "--anniversary", metavar="DAY", help="The day the client is congratulated on every year (the partnership's or "
+    "the company's anniversary): MM-DD, or YYYY-MM-DD when the first year is known.")]
+BirthdayOpt = Annotated[Optional[str], typer.Option(
+    "--birthday", metavar="DAY", help="Birthday, for a greeting: MM-DD, or YYYY-MM-DD when the year is known.")]
 
 
 @client_app.command("add", help="Add a client organisation. Example: receptionctl client add "
-                    "\"Huaxin Precision Machinery\" --tier vip --industry Manufacturing")
+                    "\"Huaxin Precision Machinery\" --tier vip --industry Manufacturing --manager li.na")
 @output_options
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The organisation's name (unique, case-insensitive).")],
     tier: Annotated[Tier, typer.Option("--tier", help="Client tier; VIP clients get a dedicated manager.")] = Tier.normal,
     industry: Annotated[Optional[str], typer.Option("--industry", help="The client's industry.")] = None,
+    manager: ManagerOpt = None,
+    anniversary: AnniversaryOpt = None,
     *,
     out: Output,
 ) -> None:
@@ -32,9 +44,9 @@ def add(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = add_client(session, st.actor, name, tier.value, industry)
-    out.done(view, _("client {id} added: {name} ({tier})").format(id=view.id, name=view.name,
-                                                                       tier=code(view.tier)))
+        done = add_client(session, st.actor, name, tier.value, industry, manager=manager, anniversary=anniversary)
+    out.done(done, lambda view: _("client {id} added: {name} ({tier})").format(id=view.id, name=view.name,
+                                                                                tier=code(view.tier)))
 
 
 @client_app.command("list", help="List clients with their tier, industry and number of contacts. "
@@ -51,13 +63,13 @@ def list_(
     with state(ctx).session() as session:
         views = list_clients(session, tier.value if tier else None)
     out.table(views, [("id", N_("ID")), ("name", N_("Client")), ("tier", N_("Tier")), ("industry", N_("Industry")),
-                      ("contacts", N_("Contacts"))], rows=lambda: [{**v.__dict__, "tier": code(v.tier)} for v in views],
-              empty=N_("No clients."))
+                      ("manager", N_("Manager")), ("contacts", N_("Contacts"))],
+              rows=lambda: [{**v.__dict__, "tier": code(v.tier)} for v in views], empty=N_("No clients."))
 
 
 _CONTACT_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("title", N_("Title")), ("phone", N_("Phone")),
                     ("email", N_("Email")), ("diet", N_("Diet")), ("transport", N_("Transport")),
-                    ("needs", N_("Special needs")), ("id_number", N_("ID number"))]
+                    ("needs", N_("Special needs")), ("birthday", N_("Birthday")), ("id_number", N_("ID number"))]
 
 
 @client_app.command("show", help="Show a client and its contact people (identity numbers masked). "
@@ -75,8 +87,14 @@ def show(ctx: typer.Context, client: ClientArg, reveal: RevealOpt = False, *, ou
 def _print_client(detail) -> None:
     from receptionctl.render.output import print_fields, print_table
 
+    manager = None
+    if detail.manager:
+        manager = f"{detail.manager_name} ({detail.manager})" + ("" if detail.manager_active else " " + _("inactive"))
+    elif detail.tier == "vip":
+        manager = _("none: a VIP client needs one (client edit {id} --manager USER)").format(id=detail.id)
     print_fields([(N_("client"), _("{name} (id {id})").format(name=detail.name, id=detail.id)),
-                  (N_("tier"), code(detail.tier)), (N_("industry"), detail.industry), (N_("since"), detail.created_at)])
+                  (N_("tier"), code(detail.tier)), (N_("industry"), detail.industry), (N_("manager"), manager),
+                  (N_("anniversary"), detail.anniversary), (N_("since"), detail.created_at)])
     import sys
 
     from receptionctl.render.sheets import print_promises
@@ -84,7 +102,14 @@ def _print_client(detail) -> None:
     if detail.contacts:
         sys.stdout.write("\n")
         print_table(detail.contacts, _CONTACT_COLUMNS, title=_("Contacts"), wide=True)
+    if detail.care_dates:
+        sys.stdout.write("\n")
+        print_table([{**d.__dict__, "once": _("once") if d.once else _("every year")} for d in detail.care_dates],
+                    CARE_DATE_COLUMNS, title=_("Care dates"))
     print_promises(detail.open_promises)
+
+
+CARE_DATE_COLUMNS = [("id", N_("ID")), ("name", N_("Name")), ("day", N_("Day")), ("once", N_("Repeats"))]
 
 
 @contact_app.command("add", help="Add a contact person to a client. The identity number is stored encrypted. "
@@ -107,6 +132,7 @@ def contact_add(
     language: Annotated[Optional[MailLanguage], typer.Option(
         "--language", help="The language mail to them is written in, such as the feedback questionnaire (default: "
                            "the policy's feedback_language).")] = None,
+    birthday: BirthdayOpt = None,
     *,
     out: Output,
 ) -> None:
@@ -114,18 +140,19 @@ def contact_add(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = add_contact(
+        done = add_contact(
             session, st.actor, client, name, title=title, phone=phone, email=email, diet=diet,
-            transport=transport, needs=needs, id_number=id_number,
+            transport=transport, needs=needs, id_number=id_number, birthday=birthday,
             cipher=st.cipher, lang=language.value if language else None,
         )
-    out.done(view, _("contact {id} added to client {client}: {name}, ID {id_number}").format(
+    out.done(done, lambda view: _("contact {id} added to client {client}: {name}, ID {id_number}").format(
         id=view.id, client=view.client_id, name=view.name, id_number=view.id_number) if view.id_number else
         _("contact {id} added to client {client}: {name}").format(id=view.id, client=view.client_id, name=view.name))
 
 
-@client_app.command("edit", help="Correct a client's name, tier or industry (audited). "
-                    "Example: receptionctl client edit huaxin --tier key")
+@client_app.command("edit", help="Correct a client's name, tier or industry, name its account manager or its "
+                    "anniversary (audited; \"\" clears the industry, the manager or the anniversary). "
+                    "Example: receptionctl client edit huaxin --manager li.na")
 @output_options
 def edit(
     ctx: typer.Context,
@@ -133,6 +160,8 @@ def edit(
     name: Annotated[Optional[str], typer.Option("--name", help="The corrected name (unique).")] = None,
     tier: Annotated[Optional[Tier], typer.Option("--tier", help="The new tier.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="The industry; \"\" clears it.")] = None,
+    manager: ManagerOpt = None,
+    anniversary: AnniversaryOpt = None,
     *,
     out: Output,
 ) -> None:
@@ -140,9 +169,11 @@ def edit(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = edit_client(session, st.actor, client, name=name, tier=tier.value if tier else None, industry=industry)
-    out.done(view, _("client {id} changed: {name} ({tier}, {industry})").format(
-        id=view.id, name=view.name, tier=code(view.tier), industry=view.industry or _("no industry")))
+        done = edit_client(session, st.actor, client, name=name, tier=tier.value if tier else None, industry=industry,
+                           manager=manager, anniversary=anniversary)
+    out.done(done, lambda view: _("client {id} changed: {name} ({tier}, {industry})").format(
+        id=view.id, name=view.name, tier=code(view.tier), industry=view.industry or _("no industry"))
+        + (" · " + _("manager {user}").format(user=view.manager) if view.manager else ""))
 
 
 ContactArg = Annotated[int, typer.Argument(metavar="CONTACT", parser=record_id, help="The contact's id "
@@ -179,6 +210,9 @@ def contact_edit(
     language: Annotated[Optional[str], typer.Option(
         "--language", metavar="zh-CN|en", help="The language mail to them is written in; \"\" clears it (the "
                                                "policy's feedback_language applies).")] = None,
+    birthday: Annotated[Optional[str], typer.Option(
+        "--birthday", metavar="DAY", help="Birthday, for a greeting: MM-DD, or YYYY-MM-DD when the year is known; "
+        "\"\" removes it.")] = None,
     *,
     out: Output,
 ) -> None:
@@ -186,10 +220,10 @@ def contact_edit(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = edit_contact(session, st.actor, contact, cipher=st.cipher, id_number=id_number, name=name,
+        done = edit_contact(session, st.actor, contact, cipher=st.cipher, id_number=id_number, name=name,
                             title=title, phone=phone, email=email, diet=diet, transport=transport, needs=needs,
-                            lang=language)
-    out.done(view, _("contact {id} changed: {name}").format(id=view.id, name=view.name))
+                            birthday=birthday, lang=language)
+    out.done(done, lambda view: _("contact {id} changed: {name}").format(id=view.id, name=view.name))
 
 
 @contact_app.command("remove", help="Remove a contact person and their encrypted identity number (audited, "

@@ -44,7 +44,7 @@ def task_rows(views):
         {"id": t.id, "due": t.due_at, "mark": mark(t), "when": shown_words(t.due_in_words),
          "visit": t.visit_id if t.visit_id is not None else _("case {case}").format(case=t.case_id)
          if t.case_id is not None else _("opportunity {opportunity}").format(opportunity=t.opportunity_id)
-         if t.opportunity_id is not None else code("desk"),
+         if t.opportunity_id is not None else code(t.stage if t.stage == "care" else "desk"),
          "client": t.client, "stage": t.stage, "title": t.shown_title, "who": t.who, "priority": code(t.priority)}
         for t in views
     ]
@@ -69,7 +69,7 @@ def list_(
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="USER", autocompletion=complete_user, help="Only tasks that fall to this person (as owner, backup, or by staff role).")] = None,
     mine: MineOpt = False,
     stage: Annotated[Optional[TaskStage], typer.Option("--stage", help="Only this stage (case: the steps of "
-                                                                    "service cases).")] = None,
+                                                                    "service cases; care: greetings to clients).")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
     state_: Annotated[State, typer.Option("--state", help="open (default), done, skipped, missed (still open when the visit was completed) or all.")] = State.open,
     limit: LimitOpt = None,

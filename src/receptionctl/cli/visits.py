@@ -30,6 +30,8 @@ app = Typer(rich_markup_mode=None, short_help="Visits: record, list, show, resch
 VisitArg = Annotated[int, typer.Argument(metavar="VISIT", parser=record_id, help="The visit id.", autocompletion=complete_visit)]
 AtOpt = Annotated[str, typer.Option("--at", metavar="WHEN", help="Start. " + WHEN_FORMS)]
 HoursOpt = Annotated[Optional[float], typer.Option("--hours", metavar="N", parser=number(0, 336), help="Length in hours (default 2).")]
+WaiveOpt = Annotated[bool, typer.Option("--waive-level", help="An approver lets a VIP client's visit be received "
+                                         "below the policy's vip_level (level 2 unless changed); audited.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help="End, instead of --hours (same forms as --at).")]
 # `--offsite` alone is `--offsite other` (cli/base.py optional_values): the flag it was keeps working
 OffsiteOpt = Annotated[Optional[OffsiteKind], typer.Option(
@@ -83,11 +85,12 @@ def new(
     headcount: Annotated[int, typer.Option("--headcount", parser=whole(1, 10000), help="Number of visitors (1 to 10000).")],
     hours: HoursOpt = None,
     until: UntilOpt = None,
-    level: Annotated[int, typer.Option("--level", parser=whole(1, 3), help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary).")] = 3,
+    level: Annotated[int, typer.Option("--level", parser=whole(1, 3), help="Reception level: 1 (group president or above), 2 (vice-president, important partner), 3 (ordinary). For a VIP client the default is the policy's vip_level (2), below which only an approver's --waive-level lets it go.")] = 3,
     venue: Annotated[Optional[str], typer.Option("--venue", help="Meeting room, showroom, or the off-site place.")] = None,
     offsite: OffsiteOpt = None,
-    host: Annotated[Optional[str], typer.Option("--host", metavar="USER", help="The primary host.", autocompletion=complete_user)] = None,
+    host: Annotated[Optional[str], typer.Option("--host", metavar="USER", help="The primary host (default: the client's account manager).", autocompletion=complete_user)] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help="An urgent reception: hours of notice instead of working days.")] = False,
+    waive_level: WaiveOpt = False,
     *,
     out: Output,
 ) -> None:
@@ -98,9 +101,11 @@ def new(
     with st.session(write=True) as session:
         start = when(at, session)
         end = span(start, hours, when(until, session) if until else None)
+        given = getattr(ctx.get_parameter_source("level"), "name", "DEFAULT") != "DEFAULT"  # else the tier's
         done = create_visit(session, st.actor, client=client, starts_at=start, ends_at=end, purpose=purpose.value,
-                            headcount=headcount, level=level, venue=venue, host=host, urgent=urgent,
-                            offsite_kind=offsite.value if offsite else None)
+                            headcount=headcount, level=level if given else None, venue=venue, host=host,
+                            urgent=urgent, offsite_kind=offsite.value if offsite else None,
+                            waive_level=waive_level)
         step = out.next_step(next_step, session, done.view.id)
     out.done(done, _recorded, next=step)
 
@@ -198,6 +203,7 @@ def edit(
     onsite: Annotated[bool, typer.Option("--no-offsite", help="At the company after all (not off-site).")] = False,
     urgent: Annotated[Optional[bool], typer.Option("--urgent/--no-urgent", help="An urgent reception (hours of "
                                                    "notice), or not.", show_default=False)] = None,
+    waive_level: WaiveOpt = False,
     *,
     out: Output,
 ) -> None:
@@ -208,7 +214,8 @@ def edit(
     with st.session(write=True) as session:
         done = visits.edit_visit(session, st.actor, visit, venue=venue, headcount=headcount, level=level,
                                  purpose=purpose.value if purpose else None, offsite=False if onsite else None,
-                                 offsite_kind=offsite.value if offsite else None, urgent=urgent)
+                                 offsite_kind=offsite.value if offsite else None, urgent=urgent,
+                                 waive_level=waive_level)
         step = out.next_step(next_step, session, visit)
     v = done.view
     out.done(done, _("visit {visit} changed: {client}, {purpose}, level {level}, {headcount} guests, "

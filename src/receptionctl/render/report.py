@@ -26,7 +26,7 @@ ALERT_NAMES = {"red_line": N_("red line"), "incident": N_("incident"), "reapprov
 ALERT_NAMES.update({"stale": N_("visit left behind its day"), "desk_unclosed": N_("desk not closed"),
                     "desk_problem": N_("desk checklist problem"),
                     "inspection_overdue": N_("inspection overdue"), "finding_unassigned": N_("finding without a fix"),
-                    "drill_overdue": N_("drill overdue")})
+                    "drill_overdue": N_("drill overdue"), "no_manager": N_("no account manager")})
 # the kinds shown as their code in English: their names in another language
 N_("code|alert|doc_overdue"), N_("code|alert|doc_recall"), N_("code|alert|procedure_unread")
 N_("code|alert|retention_due")
@@ -114,7 +114,7 @@ def _task_text(t) -> str:
     of = (_("visit {visit}").format(visit=t.visit_id) if t.visit_id is not None
           else _("case {case}").format(case=t.case_id) if t.case_id is not None
           else _("opportunity {opportunity}").format(opportunity=t.opportunity_id) if t.opportunity_id is not None
-          else _("front desk"))
+          else _("client care") if t.stage == "care" else _("front desk"))
     client = f" {text(t.client)}" if t.client else ""
     title = task_title(t)
     line = _("{due} ({due_in_words}) [task {task}] {of}{client}: {title}").format(
@@ -213,7 +213,57 @@ def case_lines(r) -> list[str]:
     return [line for line, _alarm in case_items(r)]
 
 
+CARE_SHOWN = 5  # clients named on one care line; the others counted
+
+
+def care_heading(r) -> str:
+    return _("Client care to {day} ({n})").format(day=f"{r.care_until:%Y-%m-%d}", n=len(r.care))
+
+
+def care_items(r) -> list[tuple[str, bool]]:
+    """The care line: the occasions of the next days, one line per day and occasion (a holiday
+    names its clients), each saying how many were greeted and whether a greeting is late
+    (alarming); empty when nothing is coming."""
+    groups: OrderedDict[tuple, list] = OrderedDict()
+    for o in r.care:
+        groups.setdefault((o.day, o.kind, o.name, o.client_id if o.kind != "holiday" else None), []).append(o)
+    out = []
+    for (day, _kind, _name, _client), group in groups.items():
+        names = [text(o.client) for o in group[:CARE_SHOWN]]
+        more = len(group) - CARE_SHOWN
+        who = _(", ").join(names) + (" " + _("and {n} more").format(n=more) if more > 0 else "")
+        greeted = sum(o.greeted for o in group)
+        late = sum(1 for o in group if o.task_state == "open" and o.due_at < r.generated_at)
+        status = []
+        if greeted:
+            status.append(_("greeted") if len(group) == 1 else _("{n} of {total} greeted").format(
+                n=greeted, total=len(group)))
+        if late:
+            status.append(ngettext("{n} greeting late", "{n} greetings late", late).format(n=late))
+        if not greeted and all(o.task_id is None for o in group):
+            status.append(_("no task yet (care generate)"))
+        owner = group[0].owner if len(group) == 1 else None
+        line = _("{day} {occasion}: {clients}").format(day=f"{day:%m-%d}", occasion=group[0].what, clients=who)
+        if owner:
+            line += " · " + owner
+        out.append((line + (" · " + _(", ").join(status) if status else ""), bool(late)))
+    return out
+
+
 # -- text ---------------------------------------------------------------------------------
+def _today_lines(r) -> list[tuple[str, str]]:
+    """Today's visits, each with its open preparation tasks."""
+    if not r.today:
+        return []
+    out = [("", ""), (_("Today's visits ({n})").format(n=len(r.today)), "bold underline")]
+    for rv in r.today:
+        flags = " · " + _(", ").join(_flags(rv)) if rv.flags else ""
+        out.append(("  " + _visit_line(rv, False) + flags, "red" if rv.overdue_preparation else ""))
+        for title in _open_titles(rv):
+            out.append(("      " + _("open: {tasks}").format(tasks=text(title)), "dim"))
+    return out
+
+
 def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     """(line, style) pairs; the style is used on a terminal only."""
     out: list[tuple[str, str]] = [(_title(r), "bold"), (headline_text(r), "bold")]
@@ -221,13 +271,7 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
         out += [("", ""), (_("Alerts ({n})").format(n=len(r.alerts)), "bold underline")]
         out += [("  ! " + _("{alert}: {text}").format(alert=alert_name(a.kind), text=text(a.text)), "red")
                 for a in r.alerts]
-    if r.today:
-        out += [("", ""), (_("Today's visits ({n})").format(n=len(r.today)), "bold underline")]
-        for rv in r.today:
-            flags = " · " + _(", ").join(_flags(rv)) if rv.flags else ""
-            out.append(("  " + _visit_line(rv, False) + flags, "red" if rv.overdue_preparation else ""))
-            for title in _open_titles(rv):
-                out.append(("      " + _("open: {tasks}").format(tasks=text(title)), "dim"))
+    out += _today_lines(r)
     if r.lookahead:
         out += [("", ""), (_("Look-ahead to {day} ({n} need attention)").format(
             day=f"{r.lookahead_until:%Y-%m-%d}", n=len(r.lookahead)), "bold underline")]
@@ -251,10 +295,10 @@ def lines(r, limit: int | None = PER_OWNER) -> list[tuple[str, str]]:
     if r.on_site:
         out += [("", ""), (_("On site now ({n})").format(n=len(r.on_site)), "bold underline")]
         out += [("  " + _person_line(p), "") for p in r.on_site]
-    cases = case_items(r)
-    if cases:
-        out += [("", ""), (_("Service cases"), "bold underline")]
-        out += [("  " + line, "red" if alarm else "") for line, alarm in cases]
+    for heading, items in ((_("Service cases"), case_items(r)), (care_heading(r) if r.care else "", care_items(r))):
+        if items:
+            out += [("", ""), (heading, "bold underline")]
+            out += [("  " + line, "red" if alarm else "") for line, alarm in items]
     out += [("", ""), (_("Month to date ({month})").format(month=r.month.month), "bold underline"),
             ("  " + _month_line(r.month), "")]
     return out
@@ -474,6 +518,10 @@ def _parts(r, limit: int | None, link: str | None) -> list[_Part]:
     cases = _case_items(case_lines(r))
     if cases:
         parts.append(_Part("## " + _("Service cases"), cases, _more(lambda n: _("and {n} more"), link)))
+    care = care_items(r)
+    if care:
+        parts.append(_Part("## " + care_heading(r), [(([f"- {_md(line)}"],), 1) for line, _alarm in care],
+                           _more(lambda n: _("and {n} more"), link)))
     parts.append(_Part("## " + _("Month to date ({month})").format(month=r.month.month), tail=[_month_line(r.month)]))
     return parts
 
@@ -640,6 +688,10 @@ def html_page(r, limit: int | None = PER_OWNER) -> str:
     if cases:
         parts.append(_h2(_("Service cases")) + "<ul>" + "".join(
             f"<li{_LATE if alarm else ''}>{_h(line.strip())}</li>" for line, alarm in cases) + "</ul>")
+    care = care_items(r)
+    if care:
+        parts.append(_h2(care_heading(r)) + "<ul>" + "".join(
+            f"<li{_LATE if alarm else ''}>{_h(line)}</li>" for line, alarm in care) + "</ul>")
     parts.append(_h2(_("Month to date ({month})").format(month=r.month.month))
                  + f'<p class="mtd" style="background:#f4f8ff;border:1px solid #cfe0ff;padding:8px">'
                  f"{_h(_month_line(r.month))}</p>")
@@ -678,4 +730,6 @@ def as_json(r) -> dict:
             "missing_check": r.cases.missing_check.isoformat() if r.cases.missing_check else None,
             "repeated": list(r.cases.repeated),
         },
+        "care": jsonable(r.care),
+        "care_until": r.care_until.isoformat() if r.care_until else None,
     }

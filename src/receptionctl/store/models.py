@@ -4,6 +4,10 @@ and the bench import. A command imports the areas it uses from store/tables/ ins
 
 from sqlmodel import SQLModel  # noqa: F401  (SQLModel.metadata holds them all once imported)
 
+from receptionctl.store.tables.care import (  # noqa: F401
+    CareDate,
+    CareLog,
+)
 from receptionctl.store.tables.cases import (  # noqa: F401
     CaseAboutClient,
     DayCheck,

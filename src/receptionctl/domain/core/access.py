@@ -45,11 +45,23 @@ def find_actor(session: Session, username: str) -> Actor | None:
     return Actor(rows[0].id, rows[0].username, rows[0].name, frozenset(r.role for r in rows if r.role))
 
 
+def refuse_inactive(session: Session, username: str, doing: str) -> None:
+    """When `username` is on the staff list but deactivated: exit 4, saying so (not "not on the
+    staff list"). `doing` is an English message id (marked N_() by the caller)."""
+    inactive = session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(False)))
+    if inactive is not None:
+        raise NotAllowed(_("{user!r} is inactive (deactivated), so cannot {doing}").format(user=username,
+                                                                                          doing=_(doing)),
+                         hint=_("an admin lets them act again: `receptionctl staff activate {user}`").format(
+                             user=username))
+
+
 def require(session: Session, username: str, allowed: frozenset[str] | set[str], doing: str) -> Actor:
     """The acting staff member, if they hold one of `allowed` (or admin); else exit 4. `doing`
     is an English message id (marked N_() by the caller), translated here."""
     actor = find_actor(session, username)
     if actor is None:
+        refuse_inactive(session, username, doing)
         raise NotAllowed(
             _("{user!r} is not on the staff list, so cannot {doing}").format(user=username, doing=_(doing)),
             hint=_("act as a registered user with --as, or ask an admin to run `receptionctl staff add`"),

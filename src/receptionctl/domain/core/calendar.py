@@ -108,6 +108,35 @@ class WorkCalendar:
                 except OSError:
                     pass
 
+    # -- the festivals clients are greeted on (issue 26) ---------------------------------------
+    def festivals(self, year: int) -> dict[str, date]:
+        """The first day of each festival of FESTIVALS in `year` that this country keeps: {code: day}.
+        Read from the holidays package in English (its names there are stable), once per country and
+        year, then from the cache folder."""
+        path = None if _cache_dir is None else (
+            _cache_dir / f"festivals-{self.country}-{year}-{_holidays_version()}.json")
+        if path is not None:
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+                return {k: date.fromisoformat(v) for k, v in raw.items() if k in FESTIVALS}
+            except (OSError, ValueError, TypeError, AttributeError):
+                pass  # missing or damaged: compute it again
+        import holidays
+
+        try:
+            days = holidays.country_holidays(self.country, years=year, language="en_US")
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            days = holidays.country_holidays(self.country, years=year)
+        names = {name: code for code, name in FESTIVALS.items()}
+        found: dict[str, date] = {}
+        for day in sorted(days):
+            code = names.get(days.get(day))
+            if code is not None and code not in found:
+                found[code] = day
+        if path is not None:
+            self._store(path, {k: v.isoformat() for k, v in found.items()})
+        return found
+
     def check(self) -> None:
         """Refuse a country the holidays package does not know (exit 2)."""
         self._holidays()
@@ -174,6 +203,19 @@ class WorkCalendar:
         if language not in (getattr(local, "supported_languages", None) or ()):
             return None
         return local.get(day)
+
+
+# The festivals a client may be greeted on (the policy's care_holidays), by code: their names in the
+# holidays package's English. The package knows these for China; a country without one has none.
+FESTIVALS = {
+    "new_year": "New Year's Day",
+    "spring_festival": "Chinese New Year (Spring Festival)",
+    "tomb_sweeping": "Tomb-Sweeping Day",
+    "labor_day": "Labor Day",
+    "dragon_boat": "Dragon Boat Festival",
+    "mid_autumn": "Mid-Autumn Festival",
+    "national_day": "National Day",
+}
 
 
 @lru_cache(maxsize=8)

@@ -17,10 +17,11 @@ from sqlmodel import select
 
 from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock
-from receptionctl.domain.core.calendar import calendar_for
+from receptionctl.domain.core.calendar import FESTIVALS, calendar_for
 from receptionctl.domain.core.clock import DEFAULT_ZONE
 from receptionctl.domain.core.vocab import InspectionArea as _InspectionArea
 from receptionctl.domain.core.vocab import StaffRole as _StaffRole
+from receptionctl.domain.core.vocab import Tier
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
 from receptionctl.store.tables.common import Policy
@@ -48,8 +49,10 @@ def _int(lo: int, hi: int) -> Callable[[str], int]:
             value = int(str(text).strip())
         except ValueError:
             raise ValueError(_("a whole number from {lo} to {hi}").format(lo=lo, hi=hi)) from None
-        if not lo <= value <= hi:
-            raise ValueError(_("a whole number from {lo} to {hi}").format(lo=lo, hi=hi))
+        if value < lo:
+            raise ValueError(_("a whole number from {lo} to {hi}: it must be {lo} or more").format(lo=lo, hi=hi))
+        if value > hi:
+            raise ValueError(_("a whole number from {lo} to {hi}: it must be {hi} or less").format(lo=lo, hi=hi))
         return value
 
     return parse
@@ -159,6 +162,20 @@ def _country(text: str) -> str:
     if not re.fullmatch(r"[A-Z]{2,3}", text):
         raise ValueError(_("an ISO 3166 country code the holidays package knows, such as CN"))
     return text
+
+
+def _choices(known) -> Callable[[str], tuple[str, ...]]:
+    """Some of `known`, comma-separated; none (or empty): none of them."""
+    def parse(text: str) -> tuple[str, ...]:
+        text = str(text).strip().lower()
+        if text in ("", "none", "off"):
+            return ()
+        words = tuple(dict.fromkeys(w.strip().replace("-", "_") for w in text.split(",") if w.strip()))
+        if any(w not in known for w in words):
+            raise ValueError(_("a comma-separated list of {known}, or none").format(known=", ".join(known)))
+        return words
+
+    return parse
 
 
 # records: attachments (issue 16). The file types whose content receptionctl can recognise
@@ -434,6 +451,20 @@ SETTINGS: dict[str, Setting] = {
         Setting("notify_backoff_minutes", "1,5,15,60", _minutes, N_("minutes before each retry of a notification (the "
                 "last one repeats)"), "017"),
         Setting("notify_timeout_seconds", 10, _int(1, 300), N_("seconds one notification may take to send"), "017"),
+        # -- relationship care and the keepers of clients (issue 26) --
+        Setting("care_days_before", 3, _int(0, 60), N_("a greeting task is due this many days before a contact's "
+                "birthday, a holiday, a client's anniversary or care date (the working day before, when that is a "
+                "day off)"), "001"),
+        Setting("care_lookahead_days", 14, _int(1, 366), N_("`care list` and the daily report's care line look "
+                "this many days ahead, and `care generate` opens the greeting tasks of the dates in them"), "001"),
+        Setting("care_holidays", ("spring_festival", "dragon_boat", "mid_autumn", "national_day", "new_year"),
+                _choices(tuple(FESTIVALS)), N_("the holidays on which the clients of care_tiers are greeted "
+                "(new_year, spring_festival, tomb_sweeping, labor_day, dragon_boat, mid_autumn, national_day; "
+                "the days from the holidays package for the policy's country), or none"), "001"),
+        Setting("care_tiers", ("vip", "key"), _choices(tuple(t.value for t in Tier)), N_("the client tiers "
+                "greeted on the care_holidays (vip, key, normal), or none"), "001"),
+        Setting("vip_level", 2, _int(1, 3), N_("a VIP client's visit is received at this reception level or above "
+                "(1 is the highest); a lower level only with an approver's waiver (--waive-level); 3: no rule"), "001"),
         Setting("lookahead_working_days", 3, _int(0, 30), N_("working days the daily report looks ahead"), "002"),
         Setting("roll_to_working_day", True, _switch, N_("a deadline in calendar days (d) that lands on a weekend or "
                 "holiday moves to the next working day (before the visit: the previous one), same time of day"), "002"),
@@ -485,7 +516,7 @@ def to_text(value: Any) -> str:
             return str(int(t[:2])) if t.endswith(":00") else t
         return ",".join(f"{n}={hour(a)}-{hour(b)}" for n, a, b in value)
     if isinstance(value, tuple):
-        return ",".join(value)
+        return ",".join(value) or "none"
     return "none" if value is None else str(value)
 
 

@@ -196,6 +196,15 @@ class TaskStage(str, Enum):
     followup = "followup"
     case = "case"
     desk = "desk"
+    care = "care"
+
+
+class CareKind(str, Enum):
+    """What a greeting to a client is for (issue 26, seed 001: birthdays, holidays, congratulations)."""
+    birthday = "birthday"
+    holiday = "holiday"
+    anniversary = "anniversary"
+    other = "other"
 
 
 class InspectionArea(str, Enum):

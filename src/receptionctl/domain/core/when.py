@@ -357,3 +357,48 @@ def period(month: str | None, quarter: str | None, start: date | None, end: date
                 last=last, first=first))
         return first, last
     return date(today.year, today.month, 1), today
+
+
+# -- a yearly day: a birthday, an anniversary, a care date (issue 26) ----------------------------
+YEARLY_FORMS = N_("MM-DD (every year), or YYYY-MM-DD when the year is known: 05-03, 1978-05-03, 5月3日, "
+                  "1978年5月3日")
+_YEARLY = re.compile(r"^(?:(\d{4})[-/])?(\d{1,2})[-/](\d{1,2})$")
+_ZH_YEARLY = re.compile(rf"^(?:(\d{{4}}) ?年 ?)?({_NUM}) ?月 ?({_NUM}) ?[日号號]?$")
+
+
+def parse_yearly(text: str, what: str) -> str:
+    """A day that comes back every year, as typed (`what` names it in the message: an English
+    message id): "MM-DD", or "YYYY-MM-DD" when the year is known; 02-29 is a day of every year
+    (the 28th when the year has no 29th). Exit 2 naming the value otherwise."""
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip()
+    m = _YEARLY.fullmatch(cleaned) or _ZH_YEARLY.fullmatch(cleaned)
+    year = month = day = None
+    if m:
+        year = int(m.group(1)) if m.group(1) else None
+        month, day = zh_number(m.group(2)), zh_number(m.group(3))
+    if month is None or day is None or not _real_day(year or 2000, month, day) or (year is not None and year < 1900):
+        raise BadInput(_("{what} {text!r} is not valid: expected {forms}").format(what=_(what), text=text,
+                                                                              forms=_(YEARLY_FORMS)))
+    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
+
+
+def _real_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def yearly_on(value: str, year: int) -> date:
+    """The day of `year` that a stored yearly day ("MM-DD" or "YYYY-MM-DD") falls on; 02-29 is the
+    28th in a year without a 29th."""
+    month, day = int(value[-5:-3]), int(value[-2:])
+    if month == 2 and day == 29 and not _real_day(year, 2, 29):
+        return date(year, 2, 28)
+    return date(year, month, day)
+
+
+def yearly_first(value: str) -> int | None:
+    """The first year of a stored yearly day (a birth year, the year a partnership began), if known."""
+    return int(value[:4]) if len(value) == 10 else None

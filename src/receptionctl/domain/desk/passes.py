@@ -281,6 +281,7 @@ def approve_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
     """The owner (or an admin) agrees that the goods may leave; their task is done."""
     who = access.find_actor(session, actor)
     if who is None:
+        access.refuse_inactive(session, actor, N_("agree to release goods"))
         raise NotAllowed(_("{user!r} is not on the staff list, so cannot agree to release goods").format(user=actor),
                          hint=_("act as a registered user with --as"))
     row = _load_goods(session, goods_id)
@@ -415,6 +416,7 @@ def collect_mail(session: Session, actor: str, mail_id: int, by: str | None = No
     collect their own mail, or their department's."""
     who = access.find_actor(session, actor)
     if who is None:
+        access.refuse_inactive(session, actor, N_("collect mail"))
         raise NotAllowed(_("{user!r} is not on the staff list, so cannot collect mail").format(user=actor),
                          hint=_("act as a registered user with --as"))
     row = _load_mail(session, mail_id)

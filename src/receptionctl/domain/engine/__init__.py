@@ -7,15 +7,21 @@ docs/ENGINE.md for the events and who emits them.
 """
 
 from receptionctl.domain.engine.areatasks import (
+    CARE,
+    CareTask,
+    care_tasks,
     close_case_tasks,
     close_desk_tasks,
     close_opportunity_tasks,
     close_task,
+    open_care_tasks,
     open_case_task,
     open_desk_task,
     open_desk_tasks,
     open_opportunity_task,
+    reassign_care_tasks,
     reassign_case_tasks,
+    skip_care_tasks,
 )
 from receptionctl.domain.engine.checklists import (
     Checklist,
@@ -79,4 +85,5 @@ __all__ = [
     "in_words", "list_tasks", "mark", "on", "readiness", "skip", "reassign", "add_note", "inactive_owners", "TASK_STAGES", "open_case_task", "close_case_tasks", "reassign_case_tasks", "open_desk_task", "close_task",
     "CHANGE_KINDS", "METHODS", "change_note", "compare", "summary_line", "open_desk_tasks", "close_desk_tasks",
     "shown_words", "open_opportunity_task", "close_opportunity_tasks", "PRIORITIES",
+    "CARE", "CareTask", "care_tasks", "open_care_tasks", "skip_care_tasks", "reassign_care_tasks",
 ]

@@ -1,12 +1,14 @@
 """The tasks the areas open and close themselves, outside the procedure's events: the steps
 of a service case (stage "case", opened and closed by the case's commands), the front
 desk's tasks (stage "desk": a message passed on, mail to collect, a refused handover to
-settle, a walk-in to meet) and the next step of a client's opportunity (stage "followup",
-opened and closed by `followup stage`). Their deadlines are fixed (schedule.FIXED): they do not move
-with a visit."""
+settle, a walk-in to meet), the next step of a client's opportunity (stage "followup",
+opened and closed by `followup stage`) and a client's care tasks (stage "care": a greeting to
+send before a birthday, a holiday, an anniversary). Their deadlines are fixed (schedule.FIXED):
+they do not move with a visit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, insert, update
@@ -141,4 +143,63 @@ def close_opportunity_tasks(session: Session, opportunity_id: int, by: str, note
         values["note"] = case((Task.note.is_(None), note), else_=Task.note + "\n" + note)
     result = session.execute(update(Task).where(Task.opportunity_id == opportunity_id, Task.state == "open")
                              .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+# -- a client's care tasks (issue 26) ----------------------------------------------------------
+CARE = "care"  # their stage; their keys start with "care-" and name the occasion and its day
+
+
+@dataclass(frozen=True)
+class CareTask:
+    """A care task that should exist: the greeting of one occasion (its key) to one client."""
+    key: str
+    client_id: int
+    title: str
+    title_zh: str
+    owner_role: str  # falls to anyone with the role unless assignee_id names the person
+    assignee_id: int | None
+    due_at: datetime
+
+
+def care_tasks(session: Session, since: datetime, client_ids=None) -> list[tuple[int, str, str, int | None]]:
+    """The care tasks due at or after `since` (of those clients), any state: (id, key, state,
+    assignee id). One index range (stage, due), however long the history."""
+    q = select(Task.id, Task.key, Task.state, Task.assignee_id).where(Task.stage == CARE, Task.due_at >= since)
+    if client_ids is not None:
+        q = q.where(Task.client_id.in_(list(client_ids)))
+    return [tuple(r) for r in session.execute(q.order_by(Task.id))]
+
+
+def open_care_tasks(session: Session, wanted: list[CareTask], have: set[str]) -> list[str]:
+    """Open the care tasks of `wanted` whose key is not in `have` (the keys there already, in any
+    state: a greeting sent or skipped is never opened again), in one statement whatever their
+    number. The keys opened."""
+    now = clock.now()
+    rows = [dict(visit_id=None, case_id=None, client_id=t.client_id, key=t.key, stage=CARE, title=t.title,
+                 title_zh=t.title_zh, owner=t.owner_role, due_expr=FIXED, seq=1, due_at=t.due_at, state="open",
+                 created_at=now, assignee_id=t.assignee_id) for t in wanted if t.key not in have]
+    if rows:
+        session.execute(insert(Task), rows)
+    return [r["key"] for r in rows]
+
+
+def skip_care_tasks(session: Session, task_ids, why: str, by: str) -> int:
+    """Skip these open care tasks (the occasion no longer applies: a birthday removed, a tier
+    lowered); how many."""
+    ids = sorted(set(task_ids))
+    if not ids:
+        return 0
+    result = session.execute(update(Task).where(Task.id.in_(ids), Task.stage == CARE, Task.state == "open")
+                             .values(state="skipped", note=why, done_at=clock.now(), done_by=by)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def reassign_care_tasks(session: Session, client_id: int, old_id: int | None, new_id: int | None) -> int:
+    """The client's keeper changed: its open care tasks that fell to the old one (or, without
+    one, to the role) fall to the new one (None: back to the role); how many."""
+    q = update(Task).where(Task.client_id == client_id, Task.stage == CARE, Task.state == "open")
+    q = q.where(Task.assignee_id.is_(None) if old_id is None else Task.assignee_id == old_id)
+    result = session.execute(q.values(assignee_id=new_id).execution_options(synchronize_session=False))
     return result.rowcount or 0

@@ -25,7 +25,7 @@ from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store.tables.common import Client, Opportunity, ServiceCase, Staff, StaffRole, Task, Visit
 from receptionctl.store.tables.visits import Assignment
 
-TASK_STAGES = (*STAGES, "case", "desk")  # the procedure's stages, service cases' steps, the front desk's
+TASK_STAGES = (*STAGES, "case", "desk", "care")  # the procedure's stages, cases' steps, the desk's, clients' care
 VISIT_ROLES = {r.value for r in VisitRole}
 # Roles that only mean something on one visit: an unassigned one falls to nobody. The other
 # owners (coordinator, approver, desk, and security when none is assigned) fall to anyone
@@ -35,7 +35,7 @@ TASK_STATES = ("open", "done", "skipped", "missed")  # missed: still open when t
 # the stored codes of tasks, as they are shown (i18n.code): their states and stages
 CODES = (
     N_("code|open"), N_("code|done"), N_("code|skipped"), N_("code|missed"),
-    N_("code|prepare"), N_("code|receive"), N_("code|followup"), N_("code|case"), N_("code|desk"),
+    N_("code|prepare"), N_("code|receive"), N_("code|followup"), N_("code|case"), N_("code|desk"), N_("code|care"),
 )
 
 
@@ -194,21 +194,27 @@ def _task_query():
     query and the expression of who a task falls to: the person it was reassigned to, else
     the person of its visit role, else the role itself. A task's priority: its case's severity,
     the opportunity whose next step it is, or for a follow-up task of a visit the open
-    opportunity of the visit's client."""
+    opportunity of the visit's client. A follow-up step's backup is the role's backup, else the client's account
+    manager (its keeper, issue 26)."""
     main, backup, given = aliased(Staff, name="main"), aliased(Staff, name="backup"), aliased(Staff, name="given")
+    keeper = aliased(Staff, name="keeper")
+    keeps = case((and_(Task.stage == "followup", keeper.active.is_(True),
+                       or_(main.id.is_(None), main.id != keeper.id)), keeper.username), else_=None)
     return (
         select(*_COLUMNS, func.coalesce(given.username, main.username), func.coalesce(given.name, main.name),
-               case((Task.assignee_id.is_(None), backup.username), else_=None), Client.name, Visit.starts_at,
-               PRIORITY.label("priority"))
+               case((Task.assignee_id.is_(None), func.coalesce(backup.username, keeps)), else_=None), Client.name,
+               Visit.starts_at, PRIORITY.label("priority"))
         .outerjoin(Visit, Visit.id == Task.visit_id)
         .outerjoin(ServiceCase, ServiceCase.id == Task.case_id)
         .outerjoin(_OPP, _OPP.id == Task.opportunity_id)
         .outerjoin(_CLIENT_OPP, and_(_CLIENT_OPP.open_client_id == Visit.client_id, Task.stage == "followup"))
-        .outerjoin(Client, Client.id == func.coalesce(Visit.client_id, ServiceCase.client_id, _OPP.client_id))
+        .outerjoin(Client, Client.id == func.coalesce(Visit.client_id, ServiceCase.client_id, _OPP.client_id,
+                                                      Task.client_id))
         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
         .outerjoin(main, main.id == Assignment.staff_id)
         .outerjoin(backup, backup.id == Assignment.backup_id)
         .outerjoin(given, given.id == Task.assignee_id)
+        .outerjoin(keeper, keeper.id == Client.manager_id)
     ), func.coalesce(given.username, main.username, Task.owner)
 
 
@@ -308,6 +314,7 @@ def _filtered(session: Session, q, *, visit_id: int | None = None, owner: str | 
                 Assignment.staff_id == uid,
                 Assignment.backup_id == uid,
                 and_(Assignment.id.is_(None), Task.owner.in_(roles), Task.owner.not_in(PER_VISIT)),
+                and_(Task.stage == "followup", Client.manager_id == uid),  # the client's keeper backs it up
             )),
         ))
     return q

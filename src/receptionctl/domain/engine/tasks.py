@@ -393,6 +393,11 @@ def done(session: Session, actor: str, task_id: int, note: str | None = None,
     next one, due an interval after now, until the visit's outcome is won or lost. The
     audit log says whether it was done late."""
     view, row = _load_open(session, actor, task_id, states=("open", "missed"))
+    if row.stage == "care":  # a greeting is recorded, with what was sent (task skip still applies)
+        kind = row.key.split("-")[1] if row.key.count("-") >= 2 else "other"
+        raise Refused(_("task {task} is a greeting to a client: it closes when the greeting sent is recorded").format(
+            task=task_id), hint=f"`receptionctl care log {row.client_id} --kind {'other' if kind == 'date' else kind}"
+                                f" --note TEXT`")
     now = clock.now()
     if at is not None and at > now:
         raise BadInput(_("done at {at} is in the future: expected the real time it was done, at the latest now "

@@ -142,6 +142,7 @@ def list_deductions(session: Session, actor: str, person: str | None = None, sta
     complaint about staff."""
     me = access.find_actor(session, actor)
     if me is None:
+        access.refuse_inactive(session, actor, N_("see deductions"))
         raise NotAllowed(_("{user!r} is not on the staff list, so cannot see deductions").format(user=actor),
                          hint=_("act as a registered user with --as"))
     q = _deduction_query()
@@ -313,6 +314,7 @@ def _close_train_task(session: Session, actor: str, visit_id: int, training: Tra
 def _may_read(session: Session, actor: str) -> access.Actor:
     me = access.find_actor(session, actor)
     if me is None:
+        access.refuse_inactive(session, actor, N_("see training records"))
         raise NotAllowed(_("{user!r} is not on the staff list, so cannot see training records").format(user=actor),
                          hint=_("act as a registered user with --as"))
     return me

@@ -19,7 +19,7 @@ from sqlmodel import select
 from receptionctl.domain.core import access, find, policy
 from receptionctl.domain.measures import kpi, measures, rewards
 from receptionctl.errors import NotAllowed
-from receptionctl.i18n import _, code
+from receptionctl.i18n import N_, _, code
 from receptionctl.store.tables.common import Staff
 
 READ_ALL = frozenset({"approver", "duty_manager", "coordinator"})  # and admin; others see their own
@@ -78,6 +78,7 @@ def scores(session: Session, actor: str, first: date, last: date, person: str | 
     """Everyone's (or one person's) reception score for [first, last], and each team's."""
     who = access.find_actor(session, actor)
     if who is None:
+        access.refuse_inactive(session, actor, N_("see performance scores"))
         raise NotAllowed(_("{user!r} is not on the staff list, so cannot see performance scores").format(user=actor))
     if person is None and not who.has(*READ_ALL):
         person = actor  # the others see their own

@@ -6,17 +6,22 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_
+from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
-from receptionctl.domain.core import access, audit, clock, find, policy
+from receptionctl.domain import engine
+from receptionctl.domain.care import care
+from receptionctl.domain.core import access, audit, clock, find, lifecycle, policy
+from receptionctl.domain.core.alerts import Alert
+from receptionctl.domain.core.base import Done
 from receptionctl.domain.core.secrets import clean_id_number, mask, verify
 from receptionctl.domain.core.vocab import Tier
+from receptionctl.domain.core.when import parse_yearly
 from receptionctl.domain.people.notes import list_notes
 from receptionctl.errors import BadInput, NotFound, Refused
-from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import Client, Contact
+from receptionctl.i18n import N_, _, code
+from receptionctl.store.tables.common import Client, Contact, Staff, StaffRole, Visit
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-./]{2,30}$")
@@ -35,6 +40,7 @@ class ContactView:
     needs: str | None
     id_number: str | None  # masked unless revealed
     lang: str | None = None  # the language mail to them is written in (zh-CN, en); None: the policy's
+    birthday: str | None = None  # "MM-DD", or "YYYY-MM-DD" when the year is known (issue 26)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class ClientView:
     industry: str | None
     created_at: datetime
     contacts: int
+    manager: str | None = None  # the account manager (username), who keeps the client (issue 26)
+    anniversary: str | None = None  # "MM-DD", or "YYYY-MM-DD" when the first year is known
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,16 @@ class ClientDetail:
     created_at: datetime
     contacts: tuple[ContactView, ...]
     open_promises: tuple = ()  # promises made to the client and not yet kept
+    manager: str | None = None  # the account manager (username)
+    manager_name: str | None = None
+    manager_active: bool | None = None
+    anniversary: str | None = None
+    care_dates: tuple = ()  # care.CareDateView: the days it is greeted on besides birthdays and holidays
+
+
+# The account manager hosts the client's visits by default: someone who knows the client and the
+# business (seed 002), with the host or coordinator role, as a visit's host.
+MANAGER_ROLES = frozenset({"host", "coordinator"})
 
 
 _ID = re.compile(r"[0-9]{1,18}")
@@ -85,45 +103,71 @@ def resolve_client(session: Session, ref: str):
     return find.client(session, ref)
 
 
-def add_client(session: Session, actor: str, name: str, tier: str = "normal", industry: str | None = None) -> ClientView:
-
-
+def add_client(session: Session, actor: str, name: str, tier: str = "normal", industry: str | None = None, *,
+               manager: str | None = None, anniversary: str | None = None) -> Done:
+    """A client organisation, with its account manager (who keeps it: required for a VIP client,
+    an alert in the daily report until it has one) and its anniversary; audited."""
     access.require(session, actor, access.CLIENT_WRITE, N_("add clients"))
     name = _name(name, N_("client name"))
     if _ID.fullmatch(name):
         raise BadInput(_(_NUMBER_ID).format(name=name))
     if tier not in {t.value for t in Tier}:
         raise BadInput(_("tier {tier!r} is not valid: expected one of vip, key, normal").format(tier=tier))
+    keeper = _manager(session, manager) if manager else None
+    anniversary = parse_yearly(anniversary, N_("anniversary")) if anniversary else None
     key = name.casefold()
     existing = session.scalars(select(Client).where(Client.name_key == key)).first()
     if existing is not None:
         raise Refused(_("client {name!r} already exists (id {id})").format(name=name, id=existing.id))
-    row = Client(name=name, name_key=key, tier=tier, industry=_optional(industry, 200), created_at=clock.now())
+    row = Client(name=name, name_key=key, tier=tier, industry=_optional(industry, 200), created_at=clock.now(),
+                 manager_id=keeper.id if keeper else None, anniversary=anniversary)
     session.add(row)
     session.flush()
-    view = ClientView(row.id, row.name, row.tier, row.industry, row.created_at, 0)
+    view = ClientView(row.id, row.name, row.tier, row.industry, row.created_at, 0, keeper.username if keeper else None,
+                      anniversary)
     audit.record(session, actor, "client.add", "client", row.id,
-                 after={"name": row.name, "tier": row.tier, "industry": row.industry})
-    return view
+                 after={"name": row.name, "tier": row.tier, "industry": row.industry, "manager": view.manager,
+                        "anniversary": anniversary})
+    return Done(view, _keeper_warnings(row, keeper) + care.opened_words(care.sync(session, actor, [row.id])))
+
+
+def _manager(session: Session, ref: str):
+    """The account manager named by `ref`: an active person with the host or coordinator role."""
+    row = find.staff(session, ref, N_("the client's manager"), active_only=True)
+    roles = set(session.scalars(select(StaffRole.role).where(StaffRole.staff_id == row.id)))
+    if not roles & MANAGER_ROLES:
+        raise Refused(_("{user} cannot be a client's manager: has the role {roles}, the manager needs host or "
+                        "coordinator (they host the client's visits)").format(
+            user=row.username, roles=_(", ").join(code(r, "role") for r in sorted(roles)) or _("none")),
+            hint=_("choose someone with the host role, or ask an admin to give it"))
+    return row
+
+
+def _keeper_warnings(row, keeper) -> list[str]:
+    if row.tier == "vip" and keeper is None:
+        return [_("client {name} is VIP: name its account manager (`receptionctl client edit {id} --manager "
+                  "USER`)").format(name=row.name, id=row.id)]
+    return []
 
 
 def list_clients(session: Session, tier: str | None = None) -> list[ClientView]:
-
-
+    keeper = aliased(Staff, name="keeper")
     q = (
-        select(Client, func.count(Contact.id))
+        select(Client, func.count(Contact.id), keeper.username)
         .outerjoin(Contact, Contact.client_id == Client.id)
-        .group_by(Client.id)
+        .outerjoin(keeper, keeper.id == Client.manager_id)
+        .group_by(Client.id, keeper.username)
         .order_by(Client.name_key)
     )
     if tier is not None:
         q = q.where(Client.tier == tier)
-    return [ClientView(c.id, c.name, c.tier, c.industry, c.created_at, n) for c, n in session.execute(q).all()]
+    return [ClientView(c.id, c.name, c.tier, c.industry, c.created_at, n, m, c.anniversary)
+            for c, n, m in session.execute(q).all()]
 
 
 def _contact_view(row, id_number: str | None) -> ContactView:
     return ContactView(row.id, row.client_id, row.name, row.title, row.phone, row.email, row.diet,
-                       row.transport, row.needs, id_number, row.lang)
+                       row.transport, row.needs, id_number, row.lang, row.birthday)
 
 
 def _language(value: str) -> str:
@@ -161,8 +205,11 @@ def show_client(
         cipher = verify(session, cipher)
     contacts = _contacts_of(session, actor, client, cipher if reveal else None)
     promises = tuple(list_notes(session, client_id=client.id, open_promises=True))
+    keeper = session.get(Staff, client.manager_id) if client.manager_id is not None else None
     return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts),
-                        promises)
+                        promises, keeper.username if keeper else None, keeper.name if keeper else None,
+                        keeper.active if keeper else None, client.anniversary,
+                        tuple(care.list_dates(session, str(client.id))))
 
 
 def add_contact(
@@ -178,15 +225,17 @@ def add_contact(
     transport: str | None = None,
     needs: str | None = None,
     id_number: str | None = None,
+    birthday: str | None = None,
     cipher=None,
     lang: str | None = None,
-) -> ContactView:
+) -> Done:
 
     access.require(session, actor, access.CLIENT_WRITE, N_("add contacts"))
     client = resolve_client(session, client_ref)
     name = _name(name, N_("contact name"), 200)
     phone = _phone(phone) if phone is not None else None
     email = _email(email) if email is not None else None
+    birthday = parse_yearly(birthday, N_("birthday")) if birthday else None
     enc = masked = None
     if id_number is not None:
         cleaned = clean_id_number(id_number)
@@ -205,13 +254,14 @@ def add_contact(
         id_number_mask=masked,
         created_at=clock.now(),
         lang=_language(lang) if lang is not None and lang.strip() else None,
+        birthday=birthday,
     )
     session.add(row)
     session.flush()
     view = _contact_view(row, masked)
     after = {k: v for k, v in view.__dict__.items() if v is not None}
     audit.record(session, actor, "contact.add", "contact", row.id, after=after)
-    return view
+    return Done(view, care.opened_words(care.sync(session, actor, [client.id])) if birthday else [])
 
 
 def _phone(phone: str) -> str:
@@ -230,17 +280,21 @@ def _email(email: str) -> str:
 
 def _client_view(session: Session, row) -> ClientView:
     n = session.scalar(select(func.count(Contact.id)).where(Contact.client_id == row.id)) or 0
-    return ClientView(row.id, row.name, row.tier, row.industry, row.created_at, n)
+    keeper = session.get(Staff, row.manager_id) if row.manager_id is not None else None
+    return ClientView(row.id, row.name, row.tier, row.industry, row.created_at, n,
+                      keeper.username if keeper else None, row.anniversary)
 
 
 def edit_client(session: Session, actor: str, ref: str, *, name: str | None = None, tier: str | None = None,
-                industry: str | None = None) -> ClientView:
-    """Correct a client's name, tier or industry (an empty --industry clears it); audited."""
+                industry: str | None = None, manager: str | None = None, anniversary: str | None = None) -> Done:
+    """Correct a client's name, tier or industry, name its account manager or its anniversary (an
+    empty --industry, --manager or --anniversary clears it); audited. The client's open greeting
+    tasks follow a new manager, and its care tasks follow the tier and the anniversary."""
     access.require(session, actor, access.CLIENT_WRITE, N_("edit clients"))
     row = resolve_client(session, ref)
-    if name is None and tier is None and industry is None:
-        raise BadInput(_("nothing to change: expected --name, --tier or --industry"))
-    before = {"name": row.name, "tier": row.tier, "industry": row.industry}
+    if all(v is None for v in (name, tier, industry, manager, anniversary)):
+        raise BadInput(_("nothing to change: expected --name, --tier, --industry, --manager or --anniversary"))
+    before = _fields(session, row)
     if name is not None:
         name = _name(name, N_("client name"))
         if _ID.fullmatch(name):
@@ -255,12 +309,47 @@ def edit_client(session: Session, actor: str, ref: str, *, name: str | None = No
         row.tier = tier
     if industry is not None:
         row.industry = _optional(industry, 200)
+    old_manager = row.manager_id
+    if manager is not None:
+        row.manager_id = _manager(session, manager).id if manager.strip() else None
+    if anniversary is not None:
+        row.anniversary = parse_yearly(anniversary, N_("anniversary")) if anniversary.strip() else None
     session.flush()
-    after = {"name": row.name, "tier": row.tier, "industry": row.industry}
+    after = _fields(session, row)
     if after == before:
         raise Refused(_("client {name!r} already has these values").format(name=row.name))
-    audit.record(session, actor, "client.edit", "client", row.id, before=before, after=after)
-    return _client_view(session, row)
+    changed = sorted(k for k in after if after[k] != before[k])
+    audit.record(session, actor, "client.edit", "client", row.id, before={k: before[k] for k in changed},
+                 after={k: after[k] for k in changed})
+    if row.manager_id != old_manager:
+        engine.reassign_care_tasks(session, row.id, old_manager, row.manager_id)
+    keeper = session.get(Staff, row.manager_id) if row.manager_id is not None else None
+    warnings = _keeper_warnings(row, keeper) if {"tier", "manager"} & set(changed) else []
+    if {"tier", "anniversary"} & set(changed):
+        warnings += care.opened_words(care.sync(session, actor, [row.id]))
+    if "tier" in changed:
+        warnings += _below_level(session, row)
+    return Done(_client_view(session, row), warnings)
+
+
+def _fields(session: Session, row) -> dict:
+    """What `client edit` changes, as the audit log keeps it (the manager by username)."""
+    manager = session.scalar(select(Staff.username).where(Staff.id == row.manager_id)) if row.manager_id else None
+    return {"name": row.name, "tier": row.tier, "industry": row.industry, "manager": manager,
+            "anniversary": row.anniversary}
+
+
+def _below_level(session: Session, row) -> list[str]:
+    """A client made VIP: its coming visits received below the policy's vip_level without a waiver."""
+    if row.tier != "vip":
+        return []
+    least = policy.load(session)["vip_level"]
+    visits = list(session.scalars(select(Visit.id).where(
+        Visit.client_id == row.id, Visit.level > least, Visit.level_waived_by.is_(None),
+        Visit.status.in_(lifecycle.COMING)).order_by(Visit.starts_at)))
+    return [_("visit {visit} of {client} is below level {level}, which a VIP client's visit needs: `receptionctl "
+              "visit edit {visit} --level {level}`, or an approver waives it (--waive-level)").format(
+        visit=v, client=row.name, level=least) for v in visits]
 
 
 def list_contacts(session: Session, ref: str, *, actor: str | None = None, reveal: bool = False,
@@ -283,13 +372,14 @@ def _contact(session: Session, contact_id: int):
     return row
 
 
-CONTACT_FIELDS = ("name", "title", "phone", "email", "diet", "transport", "needs", "lang")
+CONTACT_FIELDS = ("name", "title", "phone", "email", "diet", "transport", "needs", "lang", "birthday")
 
 
 def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, id_number: str | None = None,
-                 **fields: str | None) -> ContactView:
+                 **fields: str | None) -> Done:
     """Correct a contact's details; an empty value clears an optional one. A new identity
-    number is encrypted like the first; the audit log keeps only masked numbers."""
+    number is encrypted like the first; the audit log keeps only masked numbers. A birthday
+    given or removed opens or skips its greeting task."""
     access.require(session, actor, access.CLIENT_WRITE, N_("edit contacts"))
     row = _contact(session, contact_id)
     given = {k: v for k, v in fields.items() if v is not None}
@@ -299,7 +389,7 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
             field=sorted(unknown)[0], choices=", ".join(CONTACT_FIELDS)))
     if not given and id_number is None:
         raise BadInput(_("nothing to change: expected --name, --title, --phone, --email, --diet, --transport, "
-                         "--needs, --language or --id-number"))
+                         "--needs, --language, --birthday or --id-number"))
     before = {k: v for k, v in _contact_view(row, row.id_number_mask).__dict__.items()}
     for key, value in given.items():
         if key == "name":
@@ -312,6 +402,8 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
             row.email = _email(value)
         elif key == "lang":
             row.lang = _language(value)
+        elif key == "birthday":
+            row.birthday = parse_yearly(value, N_("birthday"))
         else:
             setattr(row, key, _optional(value, 200 if key == "title" else 2000))
     if id_number is not None:
@@ -328,12 +420,14 @@ def edit_contact(session: Session, actor: str, contact_id: int, *, cipher=None, 
         raise Refused(_("contact {contact} already has these values").format(contact=contact_id))
     audit.record(session, actor, "contact.edit", "contact", row.id,
                  before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
-    return view
+    synced = care.sync(session, actor, [row.client_id]) if "birthday" in changed else None
+    return Done(view, care.opened_words(synced) if synced else [])
 
 
 def remove_contact(session: Session, actor: str, contact_id: int) -> ContactView:
     """Remove a contact person (left the client, asked to be forgotten): the record and its
-    encrypted identity number go; guests already checked in keep their own record."""
+    encrypted identity number go; guests already checked in keep their own record; the
+    greeting task of their birthday is skipped."""
     access.require(session, actor, access.CLIENT_WRITE, N_("remove contacts"))
     row = _contact(session, contact_id)
     view = _contact_view(row, row.id_number_mask)
@@ -341,4 +435,27 @@ def remove_contact(session: Session, actor: str, contact_id: int) -> ContactView
     session.flush()
     audit.record(session, actor, "contact.remove", "contact", contact_id,
                  before={k: v for k, v in view.__dict__.items() if v is not None})
+    if view.birthday:
+        care.sync(session, actor, [view.client_id])
     return view
+
+
+# -- the keepers of clients (issue 26) -------------------------------------------------------------
+def alerts(session: Session, now: datetime) -> list[Alert]:
+    """VIP clients without an active account manager (seed 001: a VIP client gets a dedicated
+    manager): one statement, over the VIP clients only."""
+    keeper = aliased(Staff, name="keeper")
+    rows = session.execute(select(Client.id, Client.name, keeper.username)
+                           .outerjoin(keeper, keeper.id == Client.manager_id)
+                           .where(Client.tier == "vip", or_(keeper.id.is_(None), keeper.active.is_(False)))
+                           .order_by(Client.name_key))
+    out = []
+    for client_id, name, username in rows:
+        if username is None:
+            text = _("VIP client {client} has no account manager (client edit {id} --manager USER)").format(
+                client=name, id=client_id)
+        else:
+            text = _("VIP client {client}'s account manager {user} is inactive (client edit {id} --manager "
+                     "USER)").format(client=name, user=username, id=client_id)
+        out.append(Alert("no_manager", text))
+    return out

@@ -20,18 +20,20 @@ from sqlalchemy.orm import Session
 from receptionctl.domain.core import audit
 from receptionctl.domain.records import attachments
 from receptionctl.domain.records.retention import PLACEHOLDER
+from receptionctl.store.tables.care import CareLog
 from receptionctl.store.tables.cases import DutyLog, Escalation
 from receptionctl.store.tables.common import AuditEvent, Contact, ServiceCase, Task
 from receptionctl.store.tables.desk import Handover, SitePass
 from receptionctl.store.tables.visits import Guest
 
 # the keys of audit events (before/after) that hold a record's personal values
-CONTACT_KEYS = frozenset({"name", "title", "phone", "email", "diet", "transport", "needs", "id_number"})
+CONTACT_KEYS = frozenset({"name", "title", "phone", "email", "diet", "transport", "needs", "id_number", "birthday"})
 GUEST_KEYS = frozenset({"name", "title", "id_number"})
 ID_KEYS = frozenset({"id_number"})
 CASE_KEYS = frozenset({"text", "note", "question", "answer", "cause", "action", "prevention"})
 LOG_KEYS = frozenset({"text"})
 ATTACHMENT_KEYS = frozenset({"name", "note", "to"})
+GREETING_KEYS = frozenset({"contact"})  # a greeting's audit event names the contact greeted
 
 
 def destroy(session: Session, key: str, ids, erased: set[str]) -> list[str]:
@@ -69,8 +71,17 @@ def _erase_contacts(session: Session, ids) -> set[str]:
     values = set().union(*(_values(*r) for r in rows)) if rows else set()
     session.execute(update(Contact).where(Contact.id.in_(ids)).values(
         name=PLACEHOLDER, title=None, phone=None, email=None, diet=None, transport=None, needs=None,
-        id_number_enc=None, id_number_mask=None).execution_options(synchronize_session=False))
-    scrub(session, {"contact": (ids, CONTACT_KEYS)}, values=values)
+        id_number_enc=None, id_number_mask=None, birthday=None).execution_options(synchronize_session=False))
+    greetings = select(CareLog.id).where(CareLog.contact_id.in_(ids)).correlate(None)
+    scrub(session, {"contact": (ids, CONTACT_KEYS), "care_log": (greetings, GREETING_KEYS)}, values=values)
+    if values:  # the greeting tasks of their birthday named them, and the greetings sent may
+        clients = select(Contact.client_id).where(Contact.id.in_(ids)).correlate(None)
+        _scrub_tasks(session, Task.client_id.in_(clients), values)
+        ordered = sorted(values, key=len, reverse=True)
+        changes = [{"id": gid, "note": replace(note, ordered)} for gid, note in session.execute(
+            select(CareLog.id, CareLog.note).where(CareLog.client_id.in_(clients))) if replace(note, ordered) != note]
+        if changes:
+            session.execute(update(CareLog), changes)
     return values
 
 

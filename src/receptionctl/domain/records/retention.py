@@ -419,7 +419,7 @@ def contact_left():
     c = Contact
     return or_(c.name != PLACEHOLDER, c.title.is_not(None), c.phone.is_not(None), c.email.is_not(None),
                c.diet.is_not(None), c.transport.is_not(None), c.needs.is_not(None), c.id_number_enc.is_not(None),
-               c.id_number_mask.is_not(None))
+               c.id_number_mask.is_not(None), c.birthday.is_not(None))
 
 
 def guest_left():

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl import i18n
+from receptionctl.domain.care import care
 from receptionctl.domain.cases import cases as service_cases
 from receptionctl.domain.cases.cases import CaseDigest
 from receptionctl.domain.core import clock, lifecycle, policy, stored
@@ -23,6 +24,7 @@ from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.desk import desk, duties, passes
 from receptionctl.domain.desk.onsite import on_site
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
+from receptionctl.domain.people import clients
 from receptionctl.domain.quality import drills, inspections
 from receptionctl.domain.records import documents, manual, retention
 from receptionctl.domain.visits import clashes, pipeline
@@ -89,6 +91,8 @@ class DailyReport:
     cases: CaseDigest | None = None  # received yesterday, past their deadline, escalations, the day check
     on_site: tuple | None = None  # who is on site as the report runs (a report of today only)
     last_month: MonthToDate | None = None  # last month to the same day, for the change
+    care: tuple = ()  # care.Occasion: the birthdays, holidays and anniversaries of the next care_lookahead_days
+    care_until: date | None = None  # the care line's last day
 
     @property
     def headline(self) -> dict:
@@ -148,7 +152,8 @@ def _report_visit(v: VisitView, prep: tuple, flags: list[tuple[str, str]]) -> Re
 
 # What each area says needs attention (domain/core/alerts.py): gathered in this order, then ranked.
 AREAS = (passes.alerts, desk.alerts, manual.alerts, documents.alerts, retention.alerts, pipeline.alerts,
-         visit_records.alerts, duties.alerts, inspections.alerts, drills.alerts)
+         visit_records.alerts, duties.alerts, inspections.alerts, drills.alerts,
+         clients.alerts)
 
 
 @dataclass(frozen=True)
@@ -192,11 +197,13 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
               + [a for area in AREAS for a in area(session, w.cutoff)] + _owner_alerts(session))
     alerts.sort(key=alert_rank)  # what matters first
     month, last_month = _months(session, rules, w)
+    care_until = w.day + timedelta(days=rules["care_lookahead_days"])
     return DailyReport(
         date=w.day, generated_at=w.now, lookahead_until=w.ahead_until, today=tuple(todays), lookahead=tuple(ahead),
         clashes=tuple(c.text for c in found), due_today=due_today, overdue=overdue, alerts=tuple(alerts), month=month,
         due_today_by_owner=due_today_by_owner, overdue_by_owner=overdue_by_owner, cases=case_digest,
         on_site=tuple(on_site(session, w.now)) if w.day == w.today else None, last_month=last_month,
+        care=tuple(care.coming(session, w.day, care_until)), care_until=care_until,
     )
 
 
@@ -387,7 +394,7 @@ def _month(session: Session, rules: dict, label: str, start: datetime, end: date
 
 # The order alerts are read in: what can hurt a client or break a promise first.
 ALERT_ORDER = ("incident", "promise", "red_line", "handover_refused", "no_show", "walk_in", "pass_overdue",
-               "no_host", "stale", "reapproval", "no_owner", "day_check", "handover_review", "desk_unclosed",
+               "no_host", "no_manager", "stale", "reapproval", "no_owner", "day_check", "handover_review", "desk_unclosed",
                "desk_problem", "mail_uncollected", "goods_waiting", "pattern", "drill_overdue", "inspection_overdue",
                "finding_unassigned", "doc_overdue", "doc_recall",
                "procedure_unread", "retention_due")

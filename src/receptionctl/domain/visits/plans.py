@@ -35,7 +35,7 @@ from receptionctl.domain.visits.visits import (
 )
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.common import Contact, Staff, Visit
+from receptionctl.store.tables.common import Client, Contact, Staff, Visit
 from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent, PlanItem
 
 APPROVE = frozenset({"approver"})
@@ -252,6 +252,9 @@ def submission_gaps(session: Session, visit, plan, roles: tuple[Assigned, ...], 
         gaps.append("host")
     elif visit.level == 1 and host.backup is None:
         gaps.append("backup")
+    least = policy.load(session)["vip_level"]
+    if visit.level > least and visit.level_waived_by is None and session.get(Client, visit.client_id).tier == "vip":
+        gaps.append("vip_level")  # a VIP visit below the policy's vip_level, not waived
     if n_items == 0:
         gaps.append("agenda")
     if over_limit(session, plan.per_person) is not None:
@@ -271,6 +274,10 @@ def missing_for_submit(session: Session, visit, plan, roles: tuple[Assigned, ...
         if gap == "standard":
             missing.append(_("per-person standard {standard} is over the policy limit {limit}").format(
                 standard=plan.per_person, limit=over_limit(session, plan.per_person)))
+        elif gap == "vip_level":
+            missing.append(_("a VIP client's visit is received at level {least} or above (`visit edit {visit} --level "
+                             "{least}`, or an approver's `visit edit {visit} --waive-level`)").format(
+                least=policy.load(session)["vip_level"], visit=visit.id))
         else:
             missing.append(_(_GAPS[gap]))
     return missing

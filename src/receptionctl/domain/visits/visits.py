@@ -229,24 +229,31 @@ def create_visit(
     ends_at: datetime,
     purpose: str,
     headcount: int,
-    level: int = 3,
+    level: int | None = None,
     venue: str | None = None,
     offsite: bool = False,
     host: str | None = None,
     urgent: bool = False,
     offsite_kind: str | None = None,
+    waive_level: bool = False,
 ) -> Done:
     """Record a visit with its draft plan. Off-site (`offsite`, or `offsite_kind`: client-site,
     fair, event, other; `offsite` alone is other): the procedure's off-site steps apply, those of
-    its kind among them, and the campus-only ones do not."""
+    its kind among them, and the campus-only ones do not. Without `level`, a VIP client's visit is
+    received at the policy's vip_level, any other at level 3; a VIP visit below vip_level needs an
+    approver's `waive_level`. Without `host`, the client's account manager hosts it."""
     access.require(session, actor, VISIT_WRITE, N_("record visits"))
     offsite_kind = site_kind(offsite_kind, offsite)
     offsite = offsite_kind is not None
     client_row = resolve_client(session, client)
     if purpose not in {p.value for p in Purpose}:
         raise BadInput(_(_PURPOSE).format(purpose=purpose))
+    least = policy.load(session)["vip_level"]
+    if level is None:
+        level = least if client_row.tier == "vip" else 3
     if level not in (1, 2, 3):
         raise BadInput(_("level {level} is not valid: expected 1, 2 or 3").format(level=level))
+    waived_by, waiver_warnings = tier_level(session, actor, client_row, level, waive_level)
     if headcount < 1:
         raise BadInput(_("headcount {headcount} is not valid: expected at least 1").format(headcount=headcount))
     if starts_at <= clock.now():
@@ -255,6 +262,8 @@ def create_visit(
     if ends_at <= starts_at:
         raise BadInput(_("the end is not after the start"))
     host_id = None
+    if not host:
+        host, waiver_warnings = _keeper_hosts(session, client_row, waiver_warnings)
     if host:
         host_row = staff_ref(session, host, N_("host"))
         host_id, host = host_row.id, host_row.username
@@ -270,6 +279,7 @@ def create_visit(
         ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
         offsite_kind=offsite_kind, urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed,
         created_at=now, created_by=actor,
+        level_waived_by=waived_by,
     )
     session.add(row)
     session.flush()
@@ -281,12 +291,69 @@ def create_visit(
     engine.on(session, Event("visit.recorded", row.id, actor))
     session.flush()
     view = get_view(session, row.id)
-    audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id, after=_audit_fields(view))
+    audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id,
+                 after={**_audit_fields(view), **({"level_waived_by": waived_by} if waived_by else {})})
+    if waived_by:
+        _audit_waiver(session, actor, row.id, client_row, level, least)
     outbox.emit(session, "visit.new", {"visit_id": row.id, "client": view.client, "purpose": purpose, "level": level, "starts_at": starts_at, "ends_at": ends_at, "host": view.host, "urgent": urgent, "short_notice": short, "by": actor})
     warnings = [notice_warning(row.id, had, needed, urgent)] if short else []
     warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
-    return Done(view, warnings)
+    return Done(view, warnings + waiver_warnings)
+
+
+# -- the tier's level and the keeper's hosting (issue 26) -------------------------------------------
+APPROVERS = frozenset({"approver"})  # who may waive a VIP visit's level (and admin)
+RULE = N_("a VIP client's visit is received at level {least} or above (policy vip_level)")
+
+
+def tier_level(session: Session, actor: str, client, level: int, waive: bool,
+               waived: str | None = None) -> tuple[str | None, list[str]]:
+    """Whether `level` may be the level of a visit of `client`: a VIP client's visit is received at
+    the policy's vip_level or above (1 is the highest); below it only when an approver waives the
+    rule (`waive`; `waived`: who already did, for an edit). Returns who waived it and the warnings;
+    exit 1 naming the rule without a waiver, exit 4 when the actor may not waive."""
+    least = policy.load(session)["vip_level"]
+    below = client.tier == "vip" and level > least
+    if not below:
+        return None, ([_("--waive-level is not needed: level {level} meets the rule for client {client}").format(
+            level=level, client=client.name)] if waive else [])
+    if waived and not waive:
+        return waived, []
+    if not waive:
+        raise Refused(_("level {level} is below what the rule asks: {rule}").format(
+            level=level, rule=_(RULE).format(least=least)),
+            hint=_("give --level {least}, or an approver adds --waive-level").format(least=least))
+    access.require(session, actor, APPROVERS, N_("waive a VIP visit's reception level"))
+    return actor, [_("the rule is waived by {user}: {rule}").format(user=actor, rule=_(RULE).format(least=least))]
+
+
+def _edit_level(session: Session, actor: str, visit, level: int, waive: bool) -> list[str]:
+    """A visit's level changes (or an approver waives the rule for the level it has: the client
+    became VIP): the rule checked, the waiver kept or cleared, and audited."""
+    client = session.get(Client, visit.client_id)
+    waived_by, warnings = tier_level(session, actor, client, level, waive, visit.level_waived_by)
+    if waived_by and waived_by != visit.level_waived_by:
+        _audit_waiver(session, actor, visit.id, client, level, policy.load(session)["vip_level"])
+    visit.level_waived_by = waived_by
+    session.flush()
+    return warnings
+
+
+def _audit_waiver(session: Session, actor: str, visit_id: int, client, level: int, least: int) -> None:
+    audit.record(session, actor, "visit.waive_level", "visit", visit_id, visit_id=visit_id,
+                 after={"client": client.name, "tier": client.tier, "level": level, "vip_level": least})
+
+
+def _keeper_hosts(session: Session, client, warnings: list[str]) -> tuple[str | None, list[str]]:
+    """The client's account manager hosts a visit recorded without --host, when they are active."""
+    if client.manager_id is None:
+        return None, warnings
+    keeper = session.get(Staff, client.manager_id)
+    if not keeper.active:
+        return None, warnings + [_("client {client}'s account manager {user} is inactive: the visit has no host "
+                                   "yet").format(client=client.name, user=keeper.username)]
+    return keeper.username, warnings
 
 
 def site_kind(kind: str | None, offsite: bool | None = None, current: str | None = None) -> str | None:
@@ -418,22 +485,7 @@ def reschedule(
     return Done(view, warnings)
 
 
-def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None = None,
-               headcount: int | None = None, level: int | None = None, purpose: str | None = None,
-               offsite: bool | None = None, urgent: bool | None = None, offsite_kind: str | None = None) -> Done:
-    """Correct what was typed when the visit was recorded. A change of level, purpose or
-    off-site (or where off-site: `offsite_kind`) changes which steps of the procedure apply: the
-    open ones that no longer do are skipped, the new ones open (done work stays done). Any change
-    sends an approved plan back for approval. An empty --venue clears it."""
-    access.require(session, actor, VISIT_WRITE, N_("edit visits"))
-    visit, plan = load_for_change(session, visit_id)
-    lifecycle.visit_step(visit.id, visit.status, "edit")
-    site = _site_asked(visit, offsite, offsite_kind)
-    asked = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose,
-             "offsite": site.get("offsite"), "urgent": urgent, "offsite_kind": site.get("offsite_kind")}
-    if all(v is None for v in asked.values()) and not site:
-        raise BadInput(_("nothing to change: expected --venue, --headcount, --level, --purpose, "
-                         "--offsite/--no-offsite or --urgent/--no-urgent"))
+def _check_edit(purpose: str | None, level: int | None, headcount: int | None) -> None:
     if purpose is not None and purpose not in {p.value for p in Purpose}:
         raise BadInput(_(_PURPOSE).format(purpose=purpose))
     if level is not None and level not in (1, 2, 3):
@@ -441,12 +493,42 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
     if headcount is not None and not 1 <= headcount <= MAX_HEADCOUNT:
         raise BadInput(_("headcount {headcount} is not valid: expected 1 to {max}").format(headcount=headcount,
                                                                                           max=MAX_HEADCOUNT))
+
+
+def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None = None,
+               headcount: int | None = None, level: int | None = None, purpose: str | None = None,
+               offsite: bool | None = None, urgent: bool | None = None, offsite_kind: str | None = None,
+               waive_level: bool = False) -> Done:
+    """Correct what was typed when the visit was recorded. A change of level, purpose or
+    off-site (or where off-site: `offsite_kind`) changes which steps of the procedure apply: the
+    open ones that no longer do are skipped, the new ones open (done work stays done). Any change
+    sends an approved plan back for approval. An empty --venue clears it. `waive_level` alone: an
+    approver lets a VIP client's visit keep a level below the policy's vip_level (the client
+    became VIP)."""
+    plain = {"venue": venue, "headcount": headcount, "level": level, "purpose": purpose, "urgent": urgent}
+    only_waiver = waive_level and all(v is None for v in plain.values()) and offsite is None and offsite_kind is None
+    access.require(session, actor, VISIT_WRITE | APPROVERS if only_waiver else VISIT_WRITE, N_("edit visits"))
+    visit, plan = load_for_change(session, visit_id)
+    lifecycle.visit_step(visit.id, visit.status, "edit")
+    site = _site_asked(visit, offsite, offsite_kind)
+    asked = {**plain, "offsite": site.get("offsite"), "offsite_kind": site.get("offsite_kind")}
+    if all(v is None for v in asked.values()) and not site and not waive_level:
+        raise BadInput(_("nothing to change: expected --venue, --headcount, --level, --purpose, "
+                         "--offsite/--no-offsite or --urgent/--no-urgent"))
+    _check_edit(purpose, level, headcount)
     if venue is not None:
         venue = clean_place(venue, "--venue") if venue.strip() else ""
         asked["venue"] = venue or None
     changed = {k: v for k, v in asked.items()
                if (v is not None or k == "venue" and venue == "" or k == "offsite_kind" and site)
                and getattr(visit, k) != v}
+    waiver_warnings = _edit_level(session, actor, visit, changed.get("level", visit.level), waive_level) \
+        if "level" in changed or waive_level else []
+    if not changed and waive_level:
+        if visit.level_waived_by is None:
+            raise Refused(_("visit {visit} needs no waiver: level {level} meets the rule for its client").format(
+                visit=visit_id, level=visit.level))
+        return Done(get_view(session, visit_id), waiver_warnings)
     if not changed:
         raise Refused(_("visit {visit} already has these values").format(visit=visit_id))
     before_view = get_view(session, visit_id)
@@ -476,7 +558,7 @@ def edit_visit(session: Session, actor: str, visit_id: int, *, venue: str | None
         warnings.append(_("the plan of visit {visit} needs approval again").format(visit=visit_id))
     if "venue" in changed:
         warnings += [c.text for c in clashes.find(session, [visit_id]) if c.kind == "venue"]
-    return Done(view, warnings)
+    return Done(view, warnings + waiver_warnings)
 
 
 def cancel(session: Session, actor: str, visit_id: int, reason: str) -> Done:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SCHEMA_HEAD = "0025"
+SCHEMA_HEAD = "0023"
 
 
 def known_revisions() -> set[str]:

@@ -48,6 +48,12 @@ class Client(SQLModel, table=True):
     tier: str = Field(sa_column=Column(String(16), nullable=False))
     industry: Optional[str] = Field(default=None, sa_column=Column(String(200)))
     created_at: datetime = moment()
+    # issue 26: the account manager, who keeps the client (seed 001: a VIP client's dedicated
+    # manager; seed 002: sensitive client information kept by a named person), and the yearly
+    # date it is congratulated on ("MM-DD", or "YYYY-MM-DD" when the first year is known)
+    manager_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id", name="fk_client_manager")))
+    anniversary: Optional[str] = Field(default=None, sa_column=Column(String(10)))
 
 
 class Contact(SQLModel, table=True):
@@ -68,6 +74,7 @@ class Contact(SQLModel, table=True):
     created_at: datetime = moment()
     # the language mail to this person is written in (en, zh-CN); None: the policy's feedback_language
     lang: Optional[str] = Field(default=None, sa_column=Column(String(8)))  # issue 26
+    birthday: Optional[str] = Field(default=None, sa_column=Column(String(10)))  # "MM-DD" or "YYYY-MM-DD" (issue 26)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -167,6 +174,8 @@ class Visit(SQLModel, table=True):
     compressed_at: Optional[datetime] = moment(nullable=True)  # when its preparation was compressed
     compressed_reason: Optional[str] = Field(default=None, sa_column=Column(String(32)))  # recorded | rescheduled | ...
     walk_in: bool = Field(default=False, nullable=False)  # checked in at the desk without an approved visit
+    # the approver who let a VIP client's visit be received below the policy's vip_level (issue 26)
+    level_waived_by: Optional[str] = Field(default=None, sa_column=Column(String(64)))
 
 
 class ServiceCase(SQLModel, table=True):
@@ -222,6 +231,8 @@ class Task(SQLModel, table=True):
         Index("ix_task_visit_key", "visit_id", "key"),
         Index("ix_task_key_state", "key", "state"),
         Index("ix_task_case_id", "case_id"),
+        Index("ix_task_stage_due", "stage", "due_at"),
+        Index("ix_task_client_id", "client_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     visit_id: Optional[int] = Field(  # a visit's step, or (with case_id) a service case's
@@ -248,6 +259,9 @@ class Task(SQLModel, table=True):
     )
     opportunity_id: Optional[int] = Field(  # the next step of a client's opportunity (issue 26: the pipeline)
         default=None, sa_column=Column(Integer, ForeignKey("opportunity.id", name="fk_task_opportunity"), index=True))
+    client_id: Optional[int] = Field(  # a client's care task (stage "care": a greeting to send), issue 26
+        default=None, sa_column=Column(Integer, ForeignKey("client.id", name="fk_task_client"))
+    )
 
 
 class Opportunity(SQLModel, table=True):
