@@ -202,8 +202,8 @@ def test_a_vip_client_without_a_manager_is_an_alert(team):
     assert "name its account manager" in added.stderr
     alerts = [a for a in team("report", "daily", "--json").json()["alerts"] if a["kind"] == "no_manager"]
     assert sorted(a["text"] for a in alerts) == [
-        "VIP client Acme has no account manager (client edit 1 --manager USER)",
-        "VIP client Huaxin has no account manager (client edit 2 --manager USER)"]
+        "VIP client Acme has no account manager (receptionctl client edit 1 --manager USER)",
+        "VIP client Huaxin has no account manager (receptionctl client edit 2 --manager USER)"]
     assert "no account manager: VIP client Acme" in team("report", "daily").stdout
     team("client", "edit", "Acme", "--manager", "wang")
     team("client", "edit", "Huaxin", "--tier", "key")

@@ -143,7 +143,7 @@ def zh_team(initdb):
     ok("staff", "add", "wang", "--name", "王磊", "--dept", "业务部", "--role", "host")
     ok("staff", "add", "sun", "--name", "孙丽", "--dept", "前台", "--role", "desk")
     ok("staff", "add", "ma", "--name", "马慧", "--dept", "服务办", "--role", "duty_manager")
-    ok("client", "add", "华新精机", "--tier", "vip")
+    ok("client", "add", "华新精机", "--tier", "key")
     return ok
 
 

@@ -73,6 +73,7 @@ def test_each_kind_gets_its_own_steps_and_none_of_the_campus(team):
 def test_the_campus_duties_by_level(team):
     """Seed 004, 4.4-4.5: dress, clear roads and the cameras on the route at every level; the water
     features, the music and the off-duty squad 30 minutes before, at levels 1 and 2."""
+    team("policy", "set", "vip_level", "3")  # the fixture's client is VIP: let level 3 be chosen
     one, two, three = (new_visit(team, "--level", str(n))["id"] for n in (1, 2, 3))
     every = {"security-dress", "clear-route", "route-cameras", "route-video"}
     ambience = {"water-features", "background-music", "off-duty-squad"}

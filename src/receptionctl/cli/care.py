@@ -136,7 +136,7 @@ def history(
               empty=N_("No greetings recorded."))
 
 
-@care_app.command("generate", help="Open the greeting tasks of the occasions in the next care_lookahead_days that "
+@care_app.command("generate", short_help="Open the greeting tasks of the days ahead.", help="Open the greeting tasks of the occasions in the next care_lookahead_days that "
                   "have none (and skip those no longer an occasion); run every morning by cron, as a staff member. "
                   "Idempotent: run again, it opens nothing. Example: receptionctl care generate")
 @output_options

@@ -150,7 +150,7 @@ def contact_add(
         _("contact {id} added to client {client}: {name}").format(id=view.id, client=view.client_id, name=view.name))
 
 
-@client_app.command("edit", help="Correct a client's name, tier or industry, name its account manager or its "
+@client_app.command("edit", short_help="Correct a client; name its account manager.", help="Correct a client's name, tier or industry, name its account manager or its "
                     "anniversary (audited; \"\" clears the industry, the manager or the anniversary). "
                     "Example: receptionctl client edit huaxin --manager li.na")
 @output_options

@@ -22,8 +22,10 @@ def shown(chart, value) -> str:
         return "-"
     if chart.unit == "score":
         return f"{value:.1f}"
-    if chart.unit == "percent":
-        return f"{value:.0f}%"
+    if chart.unit == "percent":  # half up: 10.5 (2 of 19, 10.53 kept to one decimal) is 11%, as the report says
+        from decimal import ROUND_HALF_UP, Decimal
+
+        return f"{Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
     return f"{value:g}"
 
 

@@ -429,12 +429,22 @@ def markdown(r, limit: int | None = PER_OWNER, max_bytes: int | None = 4096, lin
         for part in parts:
             if part.first == "alerts":
                 spare = _fit_alerts(part, r.alerts, spare)
-            elif part.first == "today":
-                spare = part.fill(spare)
+            elif part.first == "today":  # leaving room for the first line of every other section
+                reserve = sum(_first_cost(p) for p in parts if not p.first)
+                spare = part.fill(max(spare - reserve, 0)) + min(reserve, spare)
         spare = _take_turns([p for p in parts if not p.first], spare)
         for part in parts:  # then the details: today's open preparation tasks, whole
             spare = part.upgrade(spare)
     return "\n".join(head + [line for p in parts for line in p.lines()] + foot).rstrip("\n")
+
+
+def _first_cost(part: "_Part") -> int:
+    """The bytes the first item of a section costs in its shortest form (0: it has none)."""
+    if part.next >= len(part.items):
+        return 0
+    forms, units = part.items[part.next]
+    before = part.cost()
+    return min(part.cost(part.shown_size + _size(form), part.left - units) - before for form in forms)
 
 
 def _take_turns(parts: list[_Part], spare: int) -> int:

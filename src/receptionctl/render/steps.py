@@ -14,6 +14,8 @@ _SAID = {
     "plan.backup": N_("Next: a level-1 visit needs a backup host: {who} — {command}"),
     "plan.agenda": N_("Next: add the agenda: {who} — {command}"),
     "plan.standard": N_("Next: bring the per-person meal standard within the policy's limit: {who} — {command}"),
+    "plan.vip_level": N_("Next: raise the VIP client's visit to the policy's level, or an approver waives it "
+                         "(--waive-level): {who} — {command}"),
     "plan.submit": N_("Next: submit the plan for approval: {who} — {command}"),
     "plan.resubmit": N_("Next: change the rejected plan and submit it again: {who} — {command}"),
     "plan.approve": N_("Waiting for approval: {who} — {command}"),

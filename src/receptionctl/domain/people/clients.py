@@ -452,10 +452,10 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     out = []
     for client_id, name, username in rows:
         if username is None:
-            text = _("VIP client {client} has no account manager (client edit {id} --manager USER)").format(
+            text = _("VIP client {client} has no account manager (receptionctl client edit {id} --manager USER)").format(
                 client=name, id=client_id)
         else:
-            text = _("VIP client {client}'s account manager {user} is inactive (client edit {id} --manager "
+            text = _("VIP client {client}'s account manager {user} is inactive (receptionctl client edit {id} --manager "
                      "USER)").format(client=name, user=username, id=client_id)
         out.append(Alert("no_manager", text))
     return out

@@ -54,6 +54,7 @@ _GAP_COMMANDS = {
     "backup": lambda v, host: ("plan", "assign", v, "--role", "host", "--staff", host or "USER", "--backup", "USER"),
     "agenda": lambda v, host: ("plan", "item", v, "--at", "WHEN", "--title", "TEXT"),
     "standard": lambda v, host: ("plan", "set", v, "--per-person", "AMOUNT"),
+    "vip_level": lambda v, host: ("visit", "edit", v, "--level", "N"),
 }
 
 
