@@ -7,6 +7,8 @@ English screens stay as they were."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.cli.test_desk import desk_team
@@ -248,6 +250,8 @@ def test_os_and_toml_errors_are_said_in_chinese(crew, cli, tmp_path):
     assert "Invalid value" in zh_line(cli("client", "list", env=env))
     said = zh_line(cli(*ZH, "client", "list", env=env))
     assert "第 1 行第 6 列有语法错误" in said and not offenders(said.split("：", 1)[1].replace("TOML", "")), said
+    if os.environ.get("RECEPTIONCTL_TEST_PG"):
+        return  # db backup copies a SQLite file; on a server it refuses before any path is tried
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     said = zh_line(cli(*ZH, "db", "backup", str(blocker / "copy.db")))
