@@ -293,25 +293,31 @@ def _value_takers(command, ctx) -> set[str]:
             for opt in param.opts}
 
 
-def unknown_options(command, ctx, args: list[str]) -> list[str]:
-    """The long options in `args` that `command` does not have, in order, each once."""
-    names, takers = set(_option_names(command, ctx)), _value_takers(command, ctx)
-    found: list[str] = []
+def _strangers(args: list[str], names: set[str], takers: set[str], prefix: str):
+    """The words of `args` that look like options (start with `prefix`) but are none of `names`,
+    in order; a known option's value (the next word, for one of `takers`) is passed over, and
+    nothing after `--` is looked at."""
     skip = False
     for arg in args:
         if skip:
             skip = False
             continue
         if arg == "--":
-            break
-        if not arg.startswith("--") or arg == "--":
+            return
+        if not arg.startswith(prefix) or arg == prefix:
             continue
         name = arg.split("=", 1)[0]
         if name in names:
             skip = name in takers and "=" not in arg
-        elif name not in found:
-            found.append(name)
-    return found
+        else:
+            yield arg
+
+
+def unknown_options(command, ctx, args: list[str]) -> list[str]:
+    """The long options in `args` that `command` does not have, in order, each once."""
+    found = (arg.split("=", 1)[0] for arg in
+             _strangers(args, set(_option_names(command, ctx)), _value_takers(command, ctx), "--"))
+    return list(dict.fromkeys(found))
 
 
 _NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]+)?")
@@ -322,24 +328,8 @@ def negative_values(command, ctx, args: list[str]) -> bool:
     else the command does not know: the number is then a value, not an unknown option (a word
     that is neither stays the parser's usage error)."""
     names = {opt for param in command.get_params(ctx) for opt in (*param.opts, *param.secondary_opts)}
-    takers = _value_takers(command, ctx)
-    negative = skip = False
-    for arg in args:
-        if skip:
-            skip = False
-            continue
-        if arg == "--":
-            break
-        if not arg.startswith("-") or arg == "-":
-            continue
-        name = arg.split("=", 1)[0]
-        if name in names:
-            skip = name in takers and "=" not in arg
-        elif _NEGATIVE.fullmatch(arg):
-            negative = True
-        else:
-            return False
-    return negative
+    strangers = list(_strangers(args, names, _value_takers(command, ctx), "-"))
+    return bool(strangers) and all(_NEGATIVE.fullmatch(arg) for arg in strangers)
 
 
 def no_such_option(command, ctx, args: list[str], first: str) -> str | None:

@@ -96,16 +96,11 @@ def deductions(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.cases import cases
     from receptionctl.domain.measures import measures
 
     st = state(ctx)
     with st.session() as session:
-        first = day(start, session) if start else None
-        last = day(end, session) if end else None
-        lo = cases.period_bounds(session, first, first)[0] if first else None
-        hi = cases.period_bounds(session, last, last)[1] if last else None
-        views = measures.list_deductions(session, st.actor, person, lo, hi)
+        views = measures.list_deductions(session, st.actor, person, *_window(session, start, end))
     out.table(views, DEDUCTION_COLUMNS)
 
 
@@ -148,17 +143,23 @@ def rewards_(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.cases import cases
     from receptionctl.domain.measures import rewards
 
     st = state(ctx)
     with st.session() as session:
-        first = day(start, session) if start else None
-        last = day(end, session) if end else None
-        lo = cases.period_bounds(session, first, first)[0] if first else None
-        hi = cases.period_bounds(session, last, last)[1] if last else None
-        views = rewards.list_rewards(session, st.actor, person, lo, hi)
+        views = rewards.list_rewards(session, st.actor, person, *_window(session, start, end))
     out.table(views, REWARD_COLUMNS, empty=N_("No rewards."))
+
+
+def _window(session, start: str | None, end: str | None) -> tuple:
+    """The instants from the start of day `start` to the end of day `end`, in the company's zone
+    (None where not given)."""
+    from receptionctl.domain.cases import cases
+
+    first = day(start, session) if start else None
+    last = day(end, session) if end else None
+    return (cases.period_bounds(session, first, first)[0] if first else None,
+            cases.period_bounds(session, last, last)[1] if last else None)
 
 
 def _people(values: list[str]) -> list[str]:

@@ -265,14 +265,9 @@ def role_channels(rules: dict[str, Any]) -> dict[str, str]:
 def _report_url(text: str) -> str:
     """The address of the full daily report (a page the team can open): http(s), no spaces, at most
     500 characters; {date} stands for the report's day (2026-12-07). Empty ("", none, off): no link."""
-    text = str(text).strip()
-    if text.lower() in ("", "none", "off"):
-        return ""
-    rest = text.replace("{date}", "")
-    if len(text) > 500 or not re.fullmatch(r"https?://[^\s/?#{}]+[^\s{}]*", rest, re.IGNORECASE):
-        raise ValueError(_("an http or https address such as https://intranet.example.com/reports/{date}.html "
-                           "({date}: the report's day), or none"))
-    return text
+    return _web_address(text, "{date}", N_("an http or https address such as "
+                                           "https://intranet.example.com/reports/{date}.html ({date}: the "
+                                           "report's day), or none"))
 
 
 def report_link(rules: dict[str, Any], day: date) -> str | None:
@@ -284,13 +279,20 @@ def report_link(rules: dict[str, Any], day: date) -> str | None:
 def _form_url(text: str) -> str:
     """The address of the feedback form on the web: http(s), no spaces, at most 500 characters;
     {visit} stands for the visit's id. Empty ("", none, off): none (the client answers by mail)."""
+    return _web_address(text, "{visit}", N_("an http or https address such as "
+                                            "https://forms.example.com/reception?visit={visit} ({visit}: the "
+                                            "visit's id), or none"))
+
+
+def _web_address(text: str, placeholder: str, expected: str) -> str:
+    """An http(s) address of at most 500 characters with no spaces, where `placeholder` may stand;
+    empty ("", none, off) for none. Otherwise ValueError saying `expected` (a marked message)."""
     text = str(text).strip()
     if text.lower() in ("", "none", "off"):
         return ""
-    rest = text.replace("{visit}", "")
+    rest = text.replace(placeholder, "")
     if len(text) > 500 or not re.fullmatch(r"https?://[^\s/?#{}]+[^\s{}]*", rest, re.IGNORECASE):
-        raise ValueError(_("an http or https address such as https://forms.example.com/reception?visit={visit} "
-                           "({visit}: the visit's id), or none"))
+        raise ValueError(_(expected))
     return text
 
 
