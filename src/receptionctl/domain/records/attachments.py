@@ -27,6 +27,7 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -168,28 +169,12 @@ def _write_blob(root: Path, source: Path) -> tuple[str, bool]:
     """Copy `source` into the store under its SHA-256 (a temporary file in the store, fsynced,
     then renamed: whole or not at all; 0600). Returns its SHA-256 and whether it was new."""
     _mkdir(root)
-    fd, tmp = tempfile.mkstemp(dir=root, prefix=".tmp-")
-    digest = hashlib.sha256()
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        sha = digest.hexdigest()
+    with _staged(source, root) as (tmp, sha):
         target = blob_path(root, sha)
         _mkdir(target.parent)
         new = not target.exists()
-        os.chmod(tmp, 0o600)
         os.replace(tmp, target)  # an existing copy is the same content (and if it was damaged, it is mended)
-        return sha, new
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    return sha, new
 
 
 def _file_hash(path: Path) -> str:
@@ -204,27 +189,34 @@ def _copy_checked(source: Path, target: Path, sha256: str) -> bool:
     """Copy `source` to `target` (a new file, 0600, whole or not at all), checking on the way
     that its content has `sha256`. False (and nothing written) when it has not."""
     _mkdir(target.parent)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    digest = hashlib.sha256()
+    with _staged(source, target.parent) as (tmp, sha):
+        if sha != sha256:
+            return False
+        os.replace(tmp, target)
+    return True
+
+
+@contextmanager
+def _staged(source: Path, folder: Path):
+    """`source` copied to a temporary file in `folder` (fsynced, 0600) and hashed on the way:
+    (its path, its SHA-256). The caller renames it into place; whatever is left at the end (not
+    renamed, or an error) is removed."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
+        digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        if digest.hexdigest() != sha256:
-            os.unlink(tmp)
-            return False
         os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-        return True
-    except BaseException:
+        yield tmp, digest.hexdigest()
+    finally:
         try:
             os.unlink(tmp)
         except OSError:
-            pass
-        raise
+            pass  # renamed into place, as it should be
 
 
 # -- what a file is -----------------------------------------------------------------------------
