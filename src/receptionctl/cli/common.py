@@ -596,6 +596,17 @@ def day(value: str, session):
     return parse_day(value, clock.now(), policy.work_zone(rules), calendar_for(rules["country"]))
 
 
+def day_window(session, start: str | None, end: str | None) -> tuple:
+    """The instants from the start of day `start` to the end of day `end` (--from, --to), in the
+    company's zone; None where not given."""
+    from receptionctl.domain.cases.cases import period_bounds
+
+    first = day(start, session) if start else None
+    last = day(end, session) if end else None
+    return (period_bounds(session, first, first)[0] if first else None,
+            period_bounds(session, last, last)[1] if last else None)
+
+
 def period_of(session, month: str | None, quarter: str | None, start: str | None, end: str | None,
               default: str = "month"):
     """The reporting period (first day, last day) of --month, --quarter or --from/--to, in the

@@ -10,6 +10,7 @@ from receptionctl.cli.common import (
     DAY_FORMS,
     complete_user,
     day,
+    day_window,
     record_id,
     state,
     whole,
@@ -100,7 +101,7 @@ def deductions(
 
     st = state(ctx)
     with st.session() as session:
-        views = measures.list_deductions(session, st.actor, person, *_window(session, start, end))
+        views = measures.list_deductions(session, st.actor, person, *day_window(session, start, end))
     out.table(views, DEDUCTION_COLUMNS)
 
 
@@ -147,19 +148,8 @@ def rewards_(
 
     st = state(ctx)
     with st.session() as session:
-        views = rewards.list_rewards(session, st.actor, person, *_window(session, start, end))
+        views = rewards.list_rewards(session, st.actor, person, *day_window(session, start, end))
     out.table(views, REWARD_COLUMNS, empty=N_("No rewards."))
-
-
-def _window(session, start: str | None, end: str | None) -> tuple:
-    """The instants from the start of day `start` to the end of day `end`, in the company's zone
-    (None where not given)."""
-    from receptionctl.domain.cases import cases
-
-    first = day(start, session) if start else None
-    last = day(end, session) if end else None
-    return (cases.period_bounds(session, first, first)[0] if first else None,
-            cases.period_bounds(session, last, last)[1] if last else None)
 
 
 def _people(values: list[str]) -> list[str]:
