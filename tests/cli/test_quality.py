@@ -54,6 +54,14 @@ def test_an_inspection_is_recorded_with_its_findings_shown_listed_and_audited(cr
     assert "No inspections." in crew("inspect", "list", "--area", "records", env=NOW).stderr
 
 
+def test_the_inspection_list_names_the_area_in_the_users_language(crew):
+    inspect(crew, "--finding", "Projector flickers")
+    chinese = crew("--lang", "zh-CN", "inspect", "list", env=NOW).stdout
+    assert "设施" in chinese and "facility" not in chinese
+    assert "facility" in crew("inspect", "list", env=NOW).stdout
+    assert crew("--lang", "zh-CN", "inspect", "list", "--json", env=NOW).json()[0]["area"] == "facility"
+
+
 def test_an_inspection_of_a_visit(crew, cli, unchanged):
     from tests.cli.test_visits_plans import approved
 

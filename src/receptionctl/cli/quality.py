@@ -11,6 +11,7 @@ from receptionctl.cli.common import (
     LimitOpt,
     complete_user,
     day,
+    day_window,
     record_id,
     state,
     when,
@@ -134,18 +135,15 @@ def list_(
     *,
     out: Output,
 ) -> None:
-    from receptionctl.domain.cases.cases import period_bounds
     from receptionctl.domain.quality import inspections
 
     st = state(ctx)
     with st.session() as session:
-        first = day(start, session) if start else None
-        last = day(end, session) if end else None
+        lo, hi = day_window(session, start, end)
         views = inspections.list_inspections(
-            session, area=area.value if area else None, open_only=open_, visit_id=visit, limit=limit,
-            start=period_bounds(session, first, first)[0] if first else None,
-            end=period_bounds(session, last, last)[1] if last else None)
-    out.table(views, INSPECTION_COLUMNS, empty=N_("No inspections."))
+            session, area=area.value if area else None, open_only=open_, visit_id=visit, limit=limit, start=lo, end=hi)
+    out.table(views, INSPECTION_COLUMNS, empty=N_("No inspections."),
+              rows=lambda: [{**v.__dict__, "area": code(v.area, "area")} for v in views])
 
 
 @inspect_app.command("show", help="An inspection whole: the area, the inspector, the score, the notes, and each "
