@@ -11,8 +11,20 @@ export RECEPTIONCTL_USER=admin
 unset RECEPTIONCTL_KEY
 rm -rf demo && mkdir -p demo
 
-q() { receptionctl "$@" >/dev/null; }
-v() { receptionctl --as li.na visit new --json "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+# Most commands are queued as lines of a batch file and run together (`receptionctl batch`): the
+# tool starts once for each run of lines instead of once a command. flush runs what is queued; it
+# comes before anything that reads the database's answer (an id) and before the clock is moved.
+BATCH="$PWD/demo/batch.txt"
+: > "$BATCH"
+sq() { local a r="'\\''"; for a in "$@"; do printf "'%s' " "${a//\'/$r}"; done; }
+q() { printf '%s\n' "$(sq "$@")" >> "$BATCH"; }
+flush() {
+  if [ -s "$BATCH" ]; then
+    receptionctl batch "$BATCH" >/dev/null 2>"$BATCH.log" || { cat "$BATCH.log" >&2; exit 1; }
+    : > "$BATCH"
+  fi
+}
+v() { flush; receptionctl --as li.na visit new --json "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 
 receptionctl init
 # People: the leadership approves, customer service coordinates, hosts receive.
@@ -39,6 +51,7 @@ q contact add "Blue Harbor Logistics" "Anna Schmidt" --title "Procurement direct
     --needs "English-speaking guide" --id-number C12345678DE
 q contact add "Greenfield Foods" "He Ping" --title "Buyer" --phone "021-5555-0101"
 
+flush
 # Days relative to today, in the company's zone: D -3 -> 2026-11-22
 D() { python3 -c "
 import datetime as d, os, sys, zoneinfo as z
@@ -49,16 +62,15 @@ print(t + d.timedelta(days=int(sys.argv[1])))" "$1"; }
 # that every section of the report has something to show whatever the hour it is run.
 export RECEPTIONCTL_NOW="${RECEPTIONCTL_NOW:-$(D 0)T08:00:00+08:00}"
 # Run as someone at a given moment: at "2026-11-22T10:05" li.na checkin ...
-at() { local when=$1 who=$2; shift 2; RECEPTIONCTL_NOW="$when+08:00" receptionctl --as "$who" "$@" >/dev/null 2>&1; }
+at() { local when=$1 who=$2; shift 2; printf 'RECEPTIONCTL_NOW=%s+08:00 --as %s %s\n' "$when" "$who" "$(sq "$@")" >> "$BATCH"; }
 vid() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 # Mark tasks of a visit done by key: done_keys WHEN WHO VISIT key...
 done_keys() {
   local when=$1 who=$2 visit=$3; shift 3
-  for key in "$@"; do
-    for id in $(RECEPTIONCTL_NOW="$when+08:00" receptionctl task list --visit "$visit" --json |
-                python3 -c 'import json,sys; k=sys.argv[1]; print(" ".join(str(t["id"]) for t in json.load(sys.stdin) if t["key"]==k))' "$key"); do
-      at "$when" "$who" task done "$id"
-    done
+  flush
+  for id in $(RECEPTIONCTL_NOW="$when+08:00" receptionctl task list --visit "$visit" --json |
+              python3 -c 'import json,sys; t=json.load(sys.stdin); print(" ".join(str(x["id"]) for k in sys.argv[1:] for x in t if x["key"]==k))' "$@"); do
+    at "$when" "$who" task done "$id"
   done
 }
 
@@ -73,6 +85,7 @@ at "$W" li.na plan item "$tour" --at "$(D -3) 10:30" --until "$(D -3) 12:00" --t
 at "$W" li.na plan set "$tour" --budget 9000 --per-person 150 --catering "Lunch in the guest dining room"
 at "$W" li.na plan submit "$tour"
 at "$W" gm plan approve "$tour"
+flush
 talk=$(RECEPTIONCTL_NOW="$W+08:00" receptionctl --as li.na visit new --json --client "Greenfield Foods" \
         --at "$(D -2) 14:00" --hours 2 --purpose talk --headcount 2 --venue "Room 301" --host wang.lei 2>/dev/null | vid)
 at "$W" li.na plan item "$talk" --at "$(D -2) 14:00" --title "Needs discussion" --owner wang.lei
@@ -98,6 +111,7 @@ at "$(D -1)T11:00" wang.lei feedback add "$talk" --score 45 --channel form --com
 
 # ---- complaints and service cases --------------------------------------------------------
 # A complaint about last week's tour goes round the whole loop, from the front desk to closed.
+flush
 proj=$(RECEPTIONCTL_NOW="$(D -3)T12:10+08:00" receptionctl --as sun.li case add --json --kind complaint --source visit \
         --visit "$tour" --category facility --severity medium \
         --text "The projector failed and the demonstration lost twenty minutes" | vid)
@@ -110,6 +124,7 @@ at "$(D -2)T17:30" ma.hui case review "$proj" --note "Root cause found; the Mond
 at "$(D -2)T17:35" ma.hui case close "$proj"
 at "$(D -2)T17:40" ma.hui case day-check --note "one complaint, closed"
 # Greenfield's form under the red line opened a complaint case: an answer is promised them.
+flush
 red=$(receptionctl --as ma.hui case list --json --client Greenfield --open | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 at "$(D -1)T11:10" wang.lei case ack "$red" --note "Called Mr He: apologised, promised an answer by tomorrow noon"
 at "$(D -1)T11:20" li.na case assign "$red" --to wang.lei --due "$(D 0) 17:00"
@@ -129,6 +144,7 @@ at "$(D -1)T08:10" sun.li pass issue --name "Zhang Wei" --company "Bright Electr
     --until "$(D -1) 17:00" --host zhao.yun --place "Lobby"
 at "$(D -1)T09:05" sun.li mail receive --to wang.lei --kind parcel --from "SF Express" --tracking SF1234567890
 at "$(D -1)T09:10" sun.li mail receive --to Logistics --kind newspaper --from "Jiefang Daily"
+flush
 ho=$(RECEPTIONCTL_NOW="$(D -1)T14:55+08:00" receptionctl --as sun.li desk handover prepare --json \
         --summary "Electrician still in the lobby on a pass; parcel for wang.lei waiting" $CHECKS | hid)
 at "$(D -1)T15:00" li.ming desk shift start --shift middle
@@ -136,6 +152,7 @@ at "$(D -1)T15:02" li.ming desk handover refuse "$ho" --question "The key to the
 at "$(D -1)T15:20" gao.feng desk handover settle "$ho" --note "The key was in the supervisor's drawer; back on the hook"
 at "$(D -1)T15:25" li.ming desk handover accept "$ho"
 at "$(D -1)T15:30" sun.li desk shift end
+flush
 ho2=$(RECEPTIONCTL_NOW="$(D -1)T22:55+08:00" receptionctl --as li.ming desk handover prepare --json \
         --summary "Quiet evening; the electrician's pass was never returned" $CHECKS | hid)
 at "$(D -1)T23:00" guo.qiang desk shift start --shift night
@@ -145,6 +162,7 @@ at "$(D 0)T07:45" guo.qiang checkin --walk-in --client "Greenfield Foods" --host
 
 # ---- today and the days ahead -----------------------------------------------------------
 R="$(D -6)T09:00"
+flush
 today=$(RECEPTIONCTL_NOW="$R+08:00" receptionctl --as li.na visit new --json --client "Blue Harbor Logistics" \
         --at "$(D 0) 15:00" --hours 2 --purpose talk --headcount 3 --venue "Room 301" --host wang.lei 2>/dev/null | vid)
 at "$R" li.na plan assign "$today" --role host --staff wang.lei --backup li.na
@@ -179,6 +197,7 @@ q contact edit 1 --birthday "1980-$(D 6 | cut -c6-)"
 q client edit "Blue Harbor Logistics" --anniversary "2016-$(D 9 | cut -c6-)"
 q care generate
 
+flush
 echo
 echo "== Visits"
 receptionctl visit list --from "$(D -7)"

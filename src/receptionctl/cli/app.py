@@ -10,6 +10,7 @@ from receptionctl import __version__
 from receptionctl.cli import (
     admin,
     attachments,
+    batch,
     care,
     cases,
     clients,
@@ -59,7 +60,7 @@ PANELS = (
     (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "reward", "rewards", "training")),
     (N_("Quality and safety"), ("inspect", "drill")),
     (N_("Records"), ("attach", "doc", "retention", "hold", "person")),
-    (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify")),
+    (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify", "batch")),
 )
 
 
@@ -339,7 +340,14 @@ _lazy("person", retention.person_app)
 _lazy("policy", policy.policy_app)
 _lazy("procedure", policy.procedure_app)
 _lazy("notify", notify.notify_app)
-_lazy("audit", admin.audit_app)  # the log (its options) and `audit verify`
+_lazy("audit", admin.audit_app)
+ORDER.append("batch")
+app.command("batch", short_help="Run many command lines from a file in one process.", help="Run the command "
+            "lines of a file (or - for standard input) in one process, in order: the tool starts once for the whole "
+            "file, not once a line. Each line is its own command, with its own transaction and audit entry; the "
+            "first that fails stops the batch (or --keep-going) and its exit code is the batch's. The root options "
+            "given to batch (--db, --as, ...) apply to every line. "
+            "Example: receptionctl batch morning.txt")(batch.batch)  # the log (its options) and `audit verify`
 ORDER.append("export")
 app.command("export", help="Export visits, tasks, cases or feedback for other programs: csv for Excel (UTF-8 with "
             "a BOM, times in the company's zone), JSON Lines (one object a line), or for visits an iCalendar file "
