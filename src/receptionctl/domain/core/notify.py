@@ -63,7 +63,15 @@ TEXTS = {
                             "{next_at}"),
     "case.escalate": N_("Case {case_id} ({kind}, {severity}) taken at the desk by {received_by} was not acknowledged "
                         "in time: passed to the shift leader"),
+    # a guest checked in (issue 27): variants by the optional fields given (_OPTIONAL)
+    "guest.arrived": N_("{guest} of {client} arrived at {arrived_at} for visit {visit_id}"),
+    "guest.arrived:title": N_("{guest} ({title}) of {client} arrived at {arrived_at} for visit {visit_id}"),
+    "guest.arrived:venue": N_("{guest} of {client} arrived at {arrived_at} for visit {visit_id}, in {venue}"),
+    "guest.arrived:title:venue": N_("{guest} ({title}) of {client} arrived at {arrived_at} for visit {visit_id}, in "
+                                    "{venue}"),
 }
+# the payload fields whose presence selects a variant of an event's text, in this order ("EVENT:F1:F2")
+_OPTIONAL = {"guest.arrived": ("title", "venue")}
 # the channel of a mail to a client: an RFC 6068 mailto: address (Apprise's own mail URLs are
 # mailto:// and mailtos://), sent through the smtp setting
 MAILTO = "mailto:"
@@ -107,7 +115,8 @@ def _variant(event: str, payload: dict[str, Any]) -> str:
         return f"{event}:restricted"
     if payload.get("red_line") is True and f"{event}:red_line" in TEXTS:
         return f"{event}:red_line"
-    return event
+    given = [f for f in _OPTIONAL.get(event, ()) if payload.get(f)]
+    return ":".join([event, *given])
 
 
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")

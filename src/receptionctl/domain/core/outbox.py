@@ -7,7 +7,7 @@ also kept on the session (`session.info["outbox"]`) for the hooks, which the com
 once the transaction has committed (a rolled-back change runs none).
 
 Event names are `noun.verb` (visit.new, plan.submit, plan.approve, plan.reject, task.assign,
-task.done, feedback.add, incident.add, handover.refuse, case.add, promise.breach, ...); the
+task.done, feedback.add, incident.add, handover.refuse, case.add, promise.breach, guest.arrived, ...); the
 payload is plain JSON: ids, codes, names, times as ISO 8601 text.
 """
 

@@ -195,7 +195,7 @@ def _file_types(text: str) -> tuple[str, ...]:
 # -- notifications (issue 17): who hears of which event, and on which channel --
 NOTIFY_EVENTS = ("visit.new", "plan.submit", "plan.approve", "plan.reject", "task.assign", "task.done",
                  "feedback.add", "incident.add", "handover.refuse", "case.add", "promise.breach",
-                 "feedback.request", "opportunity.stage", "case.escalate")
+                 "feedback.request", "opportunity.stage", "case.escalate", "guest.arrived")
 # people an event names (its payload's key holds their username), beside the staff roles
 NOTIFY_PEOPLE = ("submitter", "host", "owner", "asked")
 NOTIFY_ROUTES = (
@@ -209,6 +209,7 @@ NOTIFY_ROUTES = (
     ("case.add:complaint", "coordinator+duty_manager"),
     ("promise.breach", "coordinator+duty_manager"),
     ("case.escalate", "desk_supervisor"),  # a desk case not acknowledged in time: the shift leader
+    ("guest.arrived", "host"),  # a guest checked in (issue 27): the visit's host (migration 0028 adds it to a stored value)
 )
 _ROUTES_FORM = N_("routes such as plan.submit=approver,incident.add:critical=coordinator+duty_manager: an event "
                   "({events}), optionally :WORD (a severity, kind or flag such as critical, complaint, red_line), then "

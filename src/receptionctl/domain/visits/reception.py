@@ -118,14 +118,26 @@ def checkin(session: Session, actor: str, visit_id: int, name: str, title: str |
     audit.record(session, actor, "guest.checkin", "guest", row.id, visit_id=visit_id,
                  after={k: v for k, v in view.__dict__.items() if v is not None},
                  before={"visit_status": before} if before != new_status else None)
+    _tell_host(session, actor, row)
     return Done(view)
+
+
+def _tell_host(session: Session, actor: str, guest: Guest) -> None:
+    """guest.arrived, in the check-in's transaction: routed to the visit's host by default (their
+    own channel, else their role's), unless the host checked the guest in themselves. Names the
+    guest and their title, never the identity number."""
+    shown = visits.get_view(session, guest.visit_id)
+    outbox.emit(session, "guest.arrived", {
+        "visit_id": guest.visit_id, "guest_id": guest.id, "client": shown.client, "guest": guest.name,
+        "title": guest.title, "arrived_at": guest.checked_in_at, "venue": shown.venue, "host": shown.host,
+        "walk_in": shown.walk_in, "by": actor})
 
 
 def walk_in(session: Session, actor: str, *, client: str, host: str, name: str, title: str | None = None,
             id_number: str | None = None, cipher=None, purpose: str = "other", hours: float | None = None) -> Done:
     """A guest who arrived without an approved visit: the desk records a level-3 walk-in visit
-    and checks them in; the host gets a task due at once to come and meet them, and the daily
-    report flags the visit."""
+    and checks them in; the host gets a task due at once to come and meet them (and, by the
+    check-in, one guest.arrived notification), and the daily report flags the visit."""
     row = visits.record_walk_in(session, actor, client=client, host=host, purpose=purpose, hours=hours)
     done = checkin(session, actor, row.id, name, title, id_number, cipher=cipher, force=True)
     host_view = visits.get_view(session, row.id)
