@@ -24,8 +24,21 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _packages(lock_text: str) -> dict[str, dict]:
-    return {canonical(p["name"]): p for p in tomllib.loads(lock_text)["package"]}
+def _packages(lock_text: str) -> dict[str, list[dict]]:
+    """name -> the locked packages of that name: one, or one per fork of the resolution (a
+    package whose newest release differs by Python version is locked once for each)."""
+    found: dict[str, list[dict]] = {}
+    for package in tomllib.loads(lock_text)["package"]:
+        found.setdefault(canonical(package["name"]), []).append(package)
+    return found
+
+
+def _pick(packages: dict[str, list[dict]], dep: dict) -> dict:
+    """The locked package a dependency means: the version it names (a fork), else the only one."""
+    candidates = packages[canonical(dep["name"])]
+    if "version" in dep:
+        return next(p for p in candidates if p.get("version") == dep["version"])
+    return candidates[0]
 
 
 def _applies(dep: dict, extra: str | None = None) -> bool:
@@ -41,19 +54,19 @@ def required(lock_text: str, extras: tuple[str, ...] = EXTRAS) -> dict[str, str]
     """name -> locked version of every package this platform needs: the project's dependencies
     and those of the given extras, and theirs, markers evaluated here."""
     packages = _packages(lock_text)
-    root = packages[PROJECT]
+    root = packages[PROJECT][0]
     todo: list[tuple[dict, tuple[str, ...]]] = [(d, tuple(d.get("extra", ()))) for d in root.get("dependencies", [])]
     for extra in extras:
         todo += [(d, tuple(d.get("extra", ()))) for d in root.get("optional-dependencies", {}).get(extra, [])]
     seen: dict[str, str] = {}
-    done: set[tuple[str, tuple[str, ...]]] = set()
+    done: set[tuple[str, str | None, tuple[str, ...]]] = set()
     while todo:
         dep, dep_extras = todo.pop()
         name = canonical(dep["name"])
-        if not _applies(dep) or (name, dep_extras) in done:
+        if not _applies(dep) or (name, dep.get("version"), dep_extras) in done:
             continue
-        done.add((name, dep_extras))
-        package = packages[name]
+        done.add((name, dep.get("version"), dep_extras))
+        package = _pick(packages, dep)
         if name != PROJECT:
             seen[name] = package.get("version", "")
         todo += [(d, tuple(d.get("extra", ()))) for d in package.get("dependencies", [])]

@@ -31,6 +31,39 @@ def test_a_package_at_another_version_or_missing_or_unknown_is_found():
     assert "left-over-package: installed 1.0, not in the lock" in lines
 
 
+FORKED = """
+[[package]]
+name = "receptionctl"
+source = { editable = "." }
+dependencies = [
+    { name = "calpkg", version = "1.0", source = { registry = "x" }, marker = "python_full_version < '3.0'" },
+    { name = "calpkg", version = "2.0", source = { registry = "x" }, marker = "python_full_version >= '3.0'" },
+]
+
+[[package]]
+name = "calpkg"
+version = "1.0"
+source = { registry = "x" }
+
+[[package]]
+name = "calpkg"
+version = "2.0"
+source = { registry = "x" }
+dependencies = [{ name = "helper" }]
+
+[[package]]
+name = "helper"
+version = "0.5"
+source = { registry = "x" }
+"""
+
+
+def test_a_package_locked_once_for_each_python_is_the_one_of_this_python():
+    """A newest release that differs by Python version is locked once per fork: the check wants
+    the version whose marker holds here (it wanted the last one listed, whatever its marker)."""
+    assert lockcheck.required(FORKED, extras=()) == {"calpkg": "2.0", "helper": "0.5"}
+
+
 def test_the_lock_needs_every_dependency_of_the_project_and_its_extras():
     need = lockcheck.required(lockcheck.LOCK.read_text(encoding="utf-8"))
     for name in ("typer", "sqlmodel", "sqlalchemy", "cryptography", "pydantic", "pytest", "psycopg", "psycopg-binary"):
