@@ -173,3 +173,16 @@ def test_the_board_speaks_chinese_by_default_and_english_when_asked(web, desk_da
     assert "Board" in en and "看板" not in en
     web.get("/lang?to=zh-CN&next=/")
     assert "看板" in web.get("/", headers={"accept-language": "en"}).text  # the user's choice wins
+
+
+def test_a_voluntary_change_needs_the_current_password(web, team):
+    page = web.get("/password")
+    assert 'name="password"' in page.text
+    wrong = web.post("/password", data={"password": "not-it-at-all", "new_password": "another-one-22",
+                                        "confirm_password": "another-one-22", "csrf_token": csrf_of(page.text)})
+    assert wrong.status_code == 400 and "the current password is wrong" in wrong.text
+    assert [e["action"] for e in team("audit", "--json").json()][-1] == "login.fail"  # counted, kept
+    done = web.post("/password", data={"password": PASSWORD, "new_password": "another-one-22",
+                                       "confirm_password": "another-one-22", "csrf_token": csrf_of(page.text)})
+    assert done.url.path == "/" and "Your password is changed." in done.text
+    assert web.get("/").status_code == 200  # this session goes on

@@ -278,6 +278,7 @@ def root(
     output.configure(wide=wide or os.environ.get("RECEPTIONCTL_WIDE", "").strip().lower() not in ("", "0", "false", "no", "off"),
                      styled=not os.environ.get("NO_COLOR"))  # no-color.org: set and not empty
     ctx.obj = State(db_target=resolve_db(db, config), actor=resolve_actor(as_user, config), no_input=no_input)
+    ctx.call_on_close(ctx.obj.close)  # the run's connections closed when it ends (in-process runs too)
 
 
 ORDER.append("init")

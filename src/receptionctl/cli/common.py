@@ -198,6 +198,11 @@ class State:
                        after_commit=run_hooks) as session:
             yield session
 
+    def close(self) -> None:
+        """The database's connections closed (the run is over); opened again if used after."""
+        if self._db is not None:
+            self._db.dispose()
+
     def _establish(self, session) -> None:
         """Who really acts (policy identity: declared, os or db), once per run; each session
         learns the login and, when an admin acts on someone's behalf, whose (for the audit log)."""

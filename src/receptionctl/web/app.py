@@ -11,6 +11,7 @@ or style, X-Frame-Options DENY, Referrer-Policy, nosniff); pages are not cached.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Callable
 
 from starlette.applications import Starlette
@@ -103,8 +104,14 @@ def create_app(db_target: str, *, secret: str | None = None, key_env: str | None
     db = runs.open_database(db_target, busy_timeout)
     web = Web(db=db, secret=secret_for(db, secret), templates=templates(), after_commit=after_commit,
               key_env=key_env)
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        db.dispose()  # the server stops: its connections are closed
+
     app = Starlette(routes=[*ROUTES, *(routes or []),
-                            Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")])
+                            Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
+                    lifespan=lifespan)
     app.state.web = web
     app.add_middleware(SecurityHeaders)
     return app

@@ -57,10 +57,12 @@ def change_password(pg: Page, form) -> Response:
     new = field_text(form, "new_password", passwords.MAX_LENGTH)
     if new != field_text(form, "confirm_password", passwords.MAX_LENGTH):
         raise BadInput(_("the two passwords differ: expected the same password twice"))
+    if not pg.user.must_change:  # a voluntary change: the current password first, counted as a sign-in
+        with pg.session(write=True) as session:  # committed: a wrong one counts towards the lock
+            known = passwords.check_login(session, pg.actor, field_text(form, "password", passwords.MAX_LENGTH))
+        if not known.ok:
+            raise BadInput(_("the current password is wrong"))
     with pg.session(write=True) as session:
-        if not pg.user.must_change:  # a voluntary change: the current password first
-            if not passwords.check_login(session, pg.actor, field_text(form, "password", passwords.MAX_LENGTH)).ok:
-                raise BadInput(_("the current password is wrong"))
         passwords.set_password(session, pg.actor, pg.actor, new)
     with pg.session() as session:
         pg.sign_in(passwords.signed_in(session, pg.actor, pg.user.version + 1))
