@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 COMPILE_CATALOGUES := -c 'import pathlib, babel.messages.pofile as po, babel.messages.mofile as mo; [mo.write_mo(open(f.with_suffix(".mo"), "wb"), po.read_po(open(f, "rb"))) for f in pathlib.Path("src/receptionctl/locale").glob("*/LC_MESSAGES/*.po")]'
 
-.PHONY: install demo test lint test-slow test-pg test-latest lock lock-check bench clean i18n
+.PHONY: install demo test lint test-slow test-browser test-pg test-latest lock lock-check bench clean i18n
 
 $(UV): requirements/uv.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,7 +39,7 @@ demo: $(STAMP)
 # The layers first (.importlinter: arrows point down, stages meet only through the engine), then the suite,
 # on every core (pytest-xdist: each worker builds its own template databases). test-pg runs in one process.
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not slow"
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not slow and not browser"
 
 # The layers (.importlinter), then ruff: pyflakes, the order of imports, complexity (pyproject.toml).
 lint: $(STAMP)
@@ -49,11 +49,16 @@ lint: $(STAMP)
 # The slow proofs (tests marked slow: load from ten processes, SIGKILL at random moments, the bad-input
 # campaign, faults, concurrent writers): CI runs them after `make test`.
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile -m slow
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "slow and not browser"
 
 # The same suite on a throwaway local PostgreSQL server (Debian's).
 test-pg: $(STAMP) lint
-	scripts/with-pg $(BIN)/python -m pytest -q
+	scripts/with-pg $(BIN)/python -m pytest -q -m "not browser"
+
+# The web front desk in a real browser: `receptionctl serve` in a subprocess, Playwright driving
+# Debian's /usr/bin/chromium (apt-get install chromium); nothing downloads a browser.
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q -m browser
 
 # A synthetic database of $(BENCH_VISITS) visits; times the morning's commands end to end.
 bench: $(STAMP)
@@ -87,7 +92,7 @@ test-latest: $(UV)
 	$(LATEST)/bin/python $(COMPILE_CATALOGUES)
 	$(LATEST)/bin/python -m tests.lockcheck --report
 	$(LATEST)/bin/lint-imports
-	$(LATEST)/bin/python -m pytest -q -n auto --dist loadfile -m "not slow and not lock"
+	$(LATEST)/bin/python -m pytest -q -n auto --dist loadfile -m "not slow and not lock and not browser"
 	rm -rf $(LATEST)
 
 clean:

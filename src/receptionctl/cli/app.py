@@ -27,6 +27,7 @@ from receptionctl.cli import (
     reception,
     reports,
     retention,
+    serve,
     staff,
     tasks,
     visits,
@@ -60,7 +61,7 @@ PANELS = (
     (N_("Reports"), ("report", "audit", "export", "deduct", "deductions", "reward", "rewards", "training")),
     (N_("Quality and safety"), ("inspect", "drill")),
     (N_("Records"), ("attach", "doc", "retention", "hold", "person")),
-    (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify", "batch")),
+    (N_("Administration"), ("init", "config", "db", "staff", "policy", "procedure", "notify", "batch", "serve")),
 )
 
 
@@ -277,6 +278,7 @@ def root(
     output.configure(wide=wide or os.environ.get("RECEPTIONCTL_WIDE", "").strip().lower() not in ("", "0", "false", "no", "off"),
                      styled=not os.environ.get("NO_COLOR"))  # no-color.org: set and not empty
     ctx.obj = State(db_target=resolve_db(db, config), actor=resolve_actor(as_user, config), no_input=no_input)
+    ctx.call_on_close(ctx.obj.close)  # the run's connections closed when it ends (in-process runs too)
 
 
 ORDER.append("init")
@@ -348,6 +350,11 @@ app.command("batch", short_help="Run many command lines from a file in one proce
             "first that fails stops the batch (or --keep-going) and its exit code is the batch's. The root options "
             "given to batch (--db, --as, ...) apply to every line. "
             "Example: receptionctl batch morning.txt")(batch.batch)  # the log (its options) and `audit verify`
+ORDER.append("serve")
+app.command("serve", short_help="Serve the web front desk (a browser's board and check-in).", help="Serve the web "
+            "front desk over this database: the day's board, check-in and check-out, signed in with the password of "
+            "`staff password`. It listens on 127.0.0.1 unless --host says otherwise; on an office network, serve it "
+            "behind a proxy with TLS. Example: receptionctl serve --port 8080")(serve.serve)
 ORDER.append("export")
 app.command("export", help="Export visits, tasks, cases or feedback for other programs: csv for Excel (UTF-8 with "
             "a BOM, times in the company's zone), JSON Lines (one object a line), or for visits an iCalendar file "

@@ -181,38 +181,27 @@ class State:
     @property
     def db(self):
         if self._db is None:
-            from receptionctl.store.db import BUSY_TIMEOUT_S, Database
+            from receptionctl.services import runs
 
-            timeout = os.environ.get("RECEPTIONCTL_BUSY_TIMEOUT")
-            try:
-                seconds = float(timeout) if timeout else BUSY_TIMEOUT_S
-                if seconds < 0:
-                    raise ValueError
-            except ValueError:
-                from receptionctl.errors import BadInput
-
-                raise BadInput(_("RECEPTIONCTL_BUSY_TIMEOUT {value!r} is not valid: expected seconds, such as 15").format(
-                    value=timeout)) from None
-            self._db = Database(self.db_target, busy_timeout=seconds)
+            self._db = runs.open_database(self.db_target, runs.busy_timeout(os.environ.get(runs.BUSY_TIMEOUT_ENV)))
         return self._db
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Any]:
+        from receptionctl.services import runs
+
         collect_from_now_on()
         if not self._calendar_cache:
             calendar_cache()
             self._calendar_cache = True
-        events = None
-        with self.db.session(write=write) as session:
-            company_zone(session)
-            self._establish(session)
+        with runs.work(self.db, write, prepare=self._establish, actor=lambda: self.actor,
+                       after_commit=run_hooks) as session:
             yield session
-            if write:
-                from receptionctl.domain.core import outbox
 
-                events = outbox.pending(session)
-        if events:  # committed: the hooks hear of it (run_hooks); a rolled-back change runs none
-            run_hooks(events, self.actor)
+    def close(self) -> None:
+        """The database's connections closed (the run is over); opened again if used after."""
+        if self._db is not None:
+            self._db.dispose()
 
     def _establish(self, session) -> None:
         """Who really acts (policy identity: declared, os or db), once per run; each session
@@ -232,9 +221,9 @@ class State:
     # -- the key of sensitive fields (services/keys.py) -------------------------------------
     def key_file(self) -> Path | None:
         """Beside a SQLite database; none for a server database (use RECEPTIONCTL_KEY)."""
-        from receptionctl.services import keys
+        from receptionctl.services import runs
 
-        return keys.key_file(self.db)
+        return runs.key_file(self.db)
 
     def key_source(self) -> str | None:
         if os.environ.get("RECEPTIONCTL_KEY"):
@@ -245,12 +234,9 @@ class State:
     def cipher(self, create: bool = False):
         """The cipher from RECEPTIONCTL_KEY, else the key file; None when there is no key.
         With `create`, a missing key file is written (mode 0600, atomically)."""
-        from receptionctl.services import keys
+        from receptionctl.services import runs
 
-        env = os.environ.get("RECEPTIONCTL_KEY")
-        if env:  # several keys, newest first, separated by commas: while a team changes over
-            return keys.from_env(env)
-        return keys.from_file(self.key_file(), create=create)
+        return runs.cipher(self.db, os.environ.get(runs.KEY_ENV), create=create)
 
 
 # -- hooks after a commit (services/hooks.py) ---------------------------------------------
@@ -528,24 +514,17 @@ def calendar_cache() -> None:
     """Computed working-day calendars are kept in the user cache folder (XDG_CACHE_HOME)."""
     import platformdirs
 
-    from receptionctl.domain.core import calendar
+    from receptionctl.services import runs
 
-    calendar.set_cache_dir(platformdirs.user_cache_path(APP_NAME))
+    runs.use_calendar_cache(platformdirs.user_cache_path(APP_NAME))
 
 
 def company_zone(session) -> None:
     """The company's zone from the policy, unless --tz or RECEPTIONCTL_TZ set one for this
-    run. Never the machine's zone: servers run in UTC."""
-    from receptionctl.domain.core import clock
+    run (services/runs.py)."""
+    from receptionctl.services import runs
 
-    if clock.zone_is_set():
-        return
-    from zoneinfo import ZoneInfo
-
-    from receptionctl.domain.core import policy
-
-    name, stored = policy.zone_setting(session)
-    clock.set_zone(ZoneInfo(name), "policy work_zone" if stored else "policy work_zone (default)")
+    runs.company_zone(session)
 
 
 def configure_clock(tz_option: str | None = None, config: dict[str, str] | None = None) -> None:

@@ -119,3 +119,46 @@ def deactivate(ctx: typer.Context, user: UserArg, *, out: Output) -> None:
 @output_options
 def activate(ctx: typer.Context, user: UserArg, *, out: Output) -> None:
     _set_active(ctx, user, True, out)
+
+
+def _read_password() -> str:
+    """The new password: asked twice, hidden, on a terminal; else the first line of stdin."""
+    import sys
+
+    from receptionctl.errors import BadInput
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(_("New password: "))
+        if getpass.getpass(_("The same again: ")) != first:
+            raise BadInput(_("the two passwords differ: expected the same password twice"))
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise BadInput(_("no password on standard input: expected one line"))
+    return line.rstrip("\r\n")
+
+
+@app.command("password", short_help="Set a person's password for the web front desk.",
+             help="Set the password a person signs in to the web front desk with (`receptionctl serve`): asked "
+                  "twice, hidden, on a terminal; read from the first line of standard input when piped. A person "
+                  "sets their own; an admin anyone's. It is kept only as an Argon2 hash; the person's signed-in "
+                  "sessions end. Example: receptionctl staff password li.na --reset")
+@output_options
+def password(
+    ctx: typer.Context,
+    user: UserArg,
+    reset: Annotated[bool, typer.Option("--reset", help="An admin's reset: the password given is temporary, and the "
+                                        "person must choose a new one at their next sign-in.")] = False,
+    *,
+    out: Output,
+) -> None:
+    from receptionctl.domain.people.passwords import set_password
+
+    st = state(ctx)
+    secret = _read_password()
+    with st.session(write=True) as session:
+        view = set_password(session, st.actor, user, secret, reset=reset)
+    out.done(view, (_("password of {user} reset: they choose a new one at their next sign-in") if reset
+                    else _("password of {user} set")).format(user=view.username))

@@ -38,6 +38,9 @@ from receptionctl.store.tables.desk import (  # noqa: F401
     MailItem,
     SitePass,
 )
+from receptionctl.store.tables.logins import (  # noqa: F401
+    StaffLogin,
+)
 from receptionctl.store.tables.measures import (  # noqa: F401
     Deduction,
     Reward,

@@ -479,6 +479,12 @@ SETTINGS: dict[str, Setting] = {
                 "db_login); under os and db, acting --as someone else needs an admin's login and is recorded as "
                 "'USER (by admin LOGIN)'"), "018"),
         Setting("work_zone", DEFAULT_ZONE, _zone_name, N_("the company's time zone: times are typed and shown in it, working days and due dates are counted in it"), "002"),
+        # -- signing in to the web front desk (issue 27) --
+        Setting("password_min_length", 10, _int(8, 128), N_("a password (`staff password`) has at least this many "
+                "characters"), "027"),
+        Setting("login_max_failures", 5, _int(1, 100), N_("this many wrong passwords in a row lock a login to the "
+                "web front desk (audited)"), "027"),
+        Setting("login_lock_minutes", 15, _int(1, 1440), N_("a locked login opens again after these minutes"), "027"),
         # -- the follow-up pipeline and the feedback request (issue 26) --
         Setting("pipeline_stall_days", 30, _int(1, 365), N_("an open opportunity at the same stage longer than "
                 "these days is an alert in the daily report (adjust the follow-up as the client answers)"), "001"),

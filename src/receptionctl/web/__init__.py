@@ -1,0 +1,1 @@
+"""The web front desk (issue 27)."""
