@@ -51,9 +51,6 @@ handover_app = Typer(rich_markup_mode=None, no_args_is_help=True,
                           "incoming one, settled by the supervisor, reviewed daily by the manager.")
 app.add_typer(handover_app, name="handover")
 
-# seed 004: 如遇外来客人询问大厦、小区内客户的情况，只能提供房间号码，注意保密纪律
-ENQUIRY_RULE = N_("reminder: an outsider asking about a resident or a guest is told the room number only, "
-                  "never more")
 HandoverArg = Annotated[int, typer.Argument(metavar="HANDOVER", parser=record_id, help="The handover's id.")]
 DayOpt = Annotated[Optional[str], typer.Option("--date", metavar="DAY", help="The day (default today). " + DAY_FORMS)]
 
@@ -177,6 +174,7 @@ def log_add(ctx: typer.Context,
     out.done(view, _(said).format(entry=view.id, user=view.passed_to, task=view.task_id,
                                   corrects=view.corrects_id))
     if view.kind == "enquiry":
+        from receptionctl.domain.desk.desk import ENQUIRY_RULE
         from receptionctl.render.output import note
 
         note(_(ENQUIRY_RULE))

@@ -20,12 +20,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 # the pages' domain modules, imported once at start-up (never per request)
+import receptionctl.domain.cases.cases  # noqa: F401
+import receptionctl.domain.desk.desk  # noqa: F401
 import receptionctl.domain.desk.onsite  # noqa: F401
+import receptionctl.domain.desk.passes  # noqa: F401
 import receptionctl.domain.people.passwords  # noqa: F401
 import receptionctl.domain.report.report  # noqa: F401
 import receptionctl.domain.visits.reception  # noqa: F401
+import receptionctl.render.exports  # noqa: F401
 from receptionctl import i18n
-from receptionctl.web import auth, board, desk
+from receptionctl.web import auth, board, desk, frontdesk, handover, passes
 from receptionctl.web.base import HERE, SECRET_ENV, Web, secret_for
 
 CSP = ("default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -90,6 +94,35 @@ ROUTES = [
     Route("/checkin", desk.checkin_form, methods=["GET"]),
     Route("/checkin", desk.checkin, methods=["POST"]),
     Route("/checkout", desk.checkout, methods=["POST"]),
+    # the desk's pages (frontdesk.py, passes.py, handover.py)
+    Route("/desk", frontdesk.hub, methods=["GET"]),
+    Route("/desk/walkin", frontdesk.walk_in_form, methods=["GET"]),
+    Route("/desk/walkin", frontdesk.walk_in, methods=["POST"]),
+    Route("/desk/case", frontdesk.case_form, methods=["GET"]),
+    Route("/desk/case", frontdesk.case_add, methods=["POST"]),
+    Route("/desk/rollcall", frontdesk.roll_call, methods=["GET"]),
+    Route("/desk/rollcall.csv", frontdesk.roll_call_csv, methods=["GET"]),
+    Route("/desk/passes", passes.passes_page, methods=["GET"]),
+    Route("/desk/passes", passes.pass_issue, methods=["POST"]),
+    Route("/desk/passes/{id}", passes.pass_print, methods=["GET"]),
+    Route("/desk/passes/{id}/return", passes.pass_return, methods=["POST"]),
+    Route("/desk/mail", passes.mail_page, methods=["GET"]),
+    Route("/desk/mail", passes.mail_receive, methods=["POST"]),
+    Route("/desk/mail/{id}/collect", passes.mail_collect, methods=["POST"]),
+    Route("/desk/goods", passes.goods_page, methods=["GET"]),
+    Route("/desk/goods", passes.goods_request, methods=["POST"]),
+    Route("/desk/goods/{id}/approve", passes.goods_approve, methods=["POST"]),
+    Route("/desk/goods/{id}/release", passes.goods_release, methods=["POST"]),
+    Route("/desk/log", handover.log_page, methods=["GET"]),
+    Route("/desk/log", handover.log_add, methods=["POST"]),
+    Route("/desk/shift", handover.shift_page, methods=["GET"]),
+    Route("/desk/shift/start", handover.shift_start, methods=["POST"]),
+    Route("/desk/shift/end", handover.shift_end, methods=["POST"]),
+    Route("/desk/handovers", handover.handover_prepare, methods=["POST"]),
+    Route("/desk/handovers/{id}", handover.handover_sheet, methods=["GET"]),
+    Route("/desk/handovers/{id}/accept", handover.handover_accept, methods=["POST"]),
+    Route("/desk/handovers/{id}/refuse", handover.handover_refuse, methods=["POST"]),
+    Route("/desk/handovers/{id}/settle", handover.handover_settle, methods=["POST"]),
 ]
 
 

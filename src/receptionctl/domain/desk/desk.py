@@ -46,6 +46,9 @@ HANDOVER_STATES = ("pending", "refused", "settled", "accepted")
 REVIEW_GRACE_DAYS = 7  # a day not reviewed stays an alert this many days after its deadline
 SETTLE_KEY = "handover-settle"  # the supervisor's task when a handover is refused
 PASSED_KEY = "desk-passed-on"  # the task of the person a duty-log entry was passed to
+# seed 004: 如遇外来客人询问大厦、小区内客户的情况，只能提供房间号码，注意保密纪律 (shown after an enquiry is logged)
+ENQUIRY_RULE = N_("reminder: an outsider asking about a resident or a guest is told the room number only, "
+                  "never more")
 # a log kind in the Chinese title of a task (stored, whatever the run's language)
 _KIND_ZH = {"visitor": "访客", "call": "来电", "delivery": "快递", "repair": "报修", "help": "求助",
             "security": "安保", "enquiry": "问询", "other": "其他"}
