@@ -198,6 +198,10 @@ q client edit "Blue Harbor Logistics" --anniversary "2016-$(D 9 | cut -c6-)"
 q care generate
 
 flush
+# The web front desk (receptionctl serve): two people of the demo may sign in with this password.
+DEMO_PASSWORD="reception-demo-2026"
+for who in sun.li li.na; do printf '%s\n' "$DEMO_PASSWORD" | receptionctl staff password "$who" >/dev/null; done
+
 echo
 echo "== Visits"
 receptionctl visit list --from "$(D -7)"
@@ -215,3 +219,8 @@ receptionctl onsite
 echo
 echo "== Daily report"
 receptionctl --as ma.hui report daily
+echo
+echo "== The web front desk (not started by the demo)"
+echo "  RECEPTIONCTL_DB=$RECEPTIONCTL_DB receptionctl serve"
+echo "  then open http://127.0.0.1:8080/ and sign in as sun.li (front desk) or li.na (coordinator),"
+echo "  password $DEMO_PASSWORD"
