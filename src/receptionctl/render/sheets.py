@@ -283,6 +283,31 @@ case_text = stored.case_text  # a case's words as shown (domain.core.stored)
 def print_case(c) -> None:
     """A service case: what was raised, each step of its loop with who and when, the
     escalations and their promised answers, the logbook lines about it."""
+    print_fields(case_pairs(c), title=_("Case {case}").format(case=c.id))
+    if c.escalations:
+        _gap()
+        print_table([{**e.__dict__, "state": escalation_state(e)} for e in c.escalations],
+                    [("id", N_("ID")), ("to", N_("To")), ("question", N_("Question")),
+                     ("promised_at", N_("Promised by")), ("state", N_("Answer"))], title=_("Escalations"), wide=True)
+    if c.log:
+        _gap()
+        print_table(c.log, [("at", N_("When")), ("by", N_("Who")), ("text", N_("Logbook"))], title=_("Duty logbook"),
+                    wide=True)
+    if getattr(c, "attachments", ()):
+        _gap()
+        print_attachments(c.attachments)
+
+
+def escalation_state(e) -> str:
+    """An escalation's answer, or that it waits, or that its promise is broken."""
+    if e.answered_at:
+        return _("answered {moment}: {answer}").format(moment=text(e.answered_at), answer=e.answer or "")
+    return _("PROMISE BROKEN") if e.overdue else _("waiting")
+
+
+def case_pairs(c) -> list[tuple[str, object]]:
+    """The case sheet's fields, (label's message id, value in the run's language), as `case show`
+    prints them and the web's case page shows them."""
     status = _status(c.state)
     if c.overdue:
         status = _("{state} – OVERDUE").format(state=status)
@@ -302,7 +327,7 @@ def print_case(c) -> None:
         reviewed = _("{moment} by {person}").format(moment=text(c.reviewed_at), person=c.reviewed_by)
         if c.review_note:
             reviewed = _("{reviewed}: {note}").format(reviewed=reviewed, note=c.review_note)
-    print_fields([
+    return [
         (N_("case"), case),
         (N_("state"), status),
         (N_("client"), c.client), (N_("visit"), c.visit_id),
@@ -319,22 +344,7 @@ def print_case(c) -> None:
         (N_("called back"), callback),
         (N_("reviewed"), reviewed),
         (N_("closed"), c.closed_at),
-    ], title=_("Case {case}").format(case=c.id))
-    if c.escalations:
-        _gap()
-        print_table([{**e.__dict__, "state": _("answered {moment}: {answer}").format(
-                          moment=text(e.answered_at), answer=e.answer or "")
-                      if e.answered_at else (_("PROMISE BROKEN") if e.overdue else _("waiting"))}
-                     for e in c.escalations],
-                    [("id", N_("ID")), ("to", N_("To")), ("question", N_("Question")),
-                     ("promised_at", N_("Promised by")), ("state", N_("Answer"))], title=_("Escalations"), wide=True)
-    if c.log:
-        _gap()
-        print_table(c.log, [("at", N_("When")), ("by", N_("Who")), ("text", N_("Logbook"))], title=_("Duty logbook"),
-                    wide=True)
-    if getattr(c, "attachments", ()):
-        _gap()
-        print_attachments(c.attachments)
+    ]
 
 
 # -- records: attachments (issue 16) ---------------------------------------------------------
