@@ -24,7 +24,7 @@ import receptionctl.domain.people.passwords  # noqa: F401
 import receptionctl.domain.report.report  # noqa: F401
 import receptionctl.domain.visits.reception  # noqa: F401
 from receptionctl import i18n
-from receptionctl.web import auth, board, desk
+from receptionctl.web import auth, board, cases, desk, reports, tasks, visits
 from receptionctl.web.base import HERE, SECRET_ENV, Web, secret_for
 
 CSP = ("default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -89,6 +89,16 @@ ROUTES = [
     Route("/checkin", desk.checkin_form, methods=["GET"]),
     Route("/checkin", desk.checkin, methods=["POST"]),
     Route("/checkout", desk.checkout, methods=["POST"]),
+    # the coordinators' and managers' pages
+    Route("/report", reports.report, methods=["GET"]),
+    Route("/visits/{visit_id}", visits.visit, methods=["GET"]),
+    Route("/visits/{visit_id}/reveal", visits.reveal, methods=["POST"]),
+    Route("/tasks", tasks.my_tasks, methods=["GET"]),
+    Route("/tasks/{task_id}/done", tasks.done, methods=["POST"]),
+    Route("/tasks/{task_id}/skip", tasks.skip, methods=["POST"]),
+    Route("/cases", cases.case_list, methods=["GET"]),
+    Route("/cases/{case_id}", cases.case_page, methods=["GET"]),
+    Route("/cases/{case_id}/{step}", cases.case_step, methods=["POST"]),
 ]
 
 
