@@ -684,7 +684,7 @@ def _glance(r, look: Look = MAIL) -> str:
             f'font-size:1px;line-height:12px">&#160;</div></td></tr>' for who, n in top)
     else:
         rows = "".join(f'<tr><td>{_h(labels.get(who, who))}</td><td class="number">{n}</td>'
-                       f'<td><meter min="0" max="{most}" value="{n}">{n}</meter></td></tr>' for who, n in top)
+                       f'<td><meter min="0" max="{most}" value="{n}"></meter></td></tr>' for who, n in top)
     return (_h2(_("At a glance: overdue by owner"), look) + f'<table{look.style(_TABLE)}'
             + ("" if look.inline else ' class="glance"') + f"><tbody>{rows}</tbody></table>")
 

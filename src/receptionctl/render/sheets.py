@@ -133,12 +133,17 @@ def print_visit(d) -> None:
     if d.evaluation:
         _gap()
         e = d.evaluation
-        print_fields([(N_("strengths"), e.strengths), (N_("weaknesses"), e.weaknesses),
-                      (N_("improvements"), e.improvements), (N_("cost"), cost_text(e))], title=_("Evaluation"))
+        print_fields(evaluation_pairs(e), title=_("Evaluation"))
     if d.attachments:
         _gap()
         print_attachments(d.attachments)
 
+
+
+def evaluation_pairs(e) -> list[tuple[str, object]]:
+    """An evaluation of the reception: strengths, weaknesses, improvements, its cost in words."""
+    return [(N_("strengths"), e.strengths), (N_("weaknesses"), e.weaknesses), (N_("improvements"), e.improvements),
+            (N_("cost"), cost_text(e))]
 
 
 def callback_text(c) -> str:
