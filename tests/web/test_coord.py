@@ -410,3 +410,26 @@ def test_no_page_of_theirs_carries_inline_script_or_style(web, desk_day, team):
         page = web.get(path).text
         assert "style=" not in page and "<style" not in page and "<script" not in page, path
         assert not re.search(r"<[^>]+\son[a-z]+=", page), path  # no event handler attributes
+
+
+# -- fast pages (item 8): what a page reads does not grow with the day's visits -------------------
+def test_the_board_reads_as_many_statements_for_three_visits_as_for_one(app, web, team, desk_day):
+    from sqlalchemy import event
+
+    from tests.cli.test_visits_plans import approved
+
+    seen = []
+    event.listen(app.state.web.db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    page = web.get(f"/checkin?visit={desk_day}")
+    web.post("/checkin", data={"visit": str(desk_day), "name": "Liu Yang", "csrf_token": csrf_of(page.text)})
+    seen.clear()
+    assert web.get("/").status_code == 200
+    one = len(seen)
+    for at in ("2026-12-01 14:00", "2026-12-01 16:00"):
+        vid = approved(team, at=at)
+        web.post("/checkin", data={"visit": str(vid), "name": f"Guest {vid}", "csrf_token": csrf_of(page.text)})
+    seen.clear()
+    board = web.get("/")
+    assert board.text.count('action="/checkout"') == 3  # three visits with a guest in
+    assert len(seen) == one, seen
+    assert not any("FROM task" in s and "row_number" in s.lower() for s in seen)  # no task list read for it
