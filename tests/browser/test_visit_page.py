@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import DAY, PASSWORD
+from tests.web.conftest import DAY, PASSWORD, desk_day  # noqa: F401 (the web tests' fixture: an approved visit today)
 
 pytestmark = pytest.mark.browser
 
