@@ -2,6 +2,7 @@
 timed end to end as cron or a shell runs them.
 
     python -m bench.run [--visits N] [--repeat R] [--history H] [--density D] [--keep DIR]
+                        [--web-requests N] [--web-only]
 
 Scenarios: `plain` (N visits around now), `history` (the same open work with H times as
 much closed history behind it: its report and `followup due` must stay within 1.2x of
@@ -10,6 +11,11 @@ ratio to the floor measured in the same run: importing the stack a command needs
 (`typer` for help, `typer, sqlmodel, rich` for the rest), so the figures compare across
 machines. Peak memory is each child's own (wait4). Bytecode is compiled first and the
 runs may write it, as an installed tool does.
+
+Then the web front desk on `plain` (bench/web.py, in a process of its own): the server time of
+the board, the report's page and a visit's page, N (200) requests each through an in-process
+client, signed in; median and p95 in ms against the target (p95 at most 50 ms). `--web-only`
+builds `plain` and measures only that.
 """
 
 from __future__ import annotations
@@ -102,6 +108,33 @@ def loads(argv: list[str], env: dict) -> str:
             f"tables of: {', '.join(tables)}")
 
 
+def history_against_plain(exe: list[str], env: dict, workdir: Path, repeat: int) -> int:
+    """The history scenario's commands against plain's, runs interleaved; 1 when one is over the limit."""
+    print(f"\nhistory against plain, runs interleaved (limit {HISTORY_LIMIT}x):")
+    argvs = dict(COMMANDS)
+    status = 0
+    for label in HISTORY_COMMANDS:
+        plain, hist = [], []
+        for _ in range(repeat):
+            plain.append(run_once(exe + argvs[label], {**env, "RECEPTIONCTL_DB": str(workdir / "plain.db")})[0])
+            hist.append(run_once(exe + argvs[label], {**env, "RECEPTIONCTL_DB": str(workdir / "history.db")})[0])
+        ratio = statistics.median(hist) / statistics.median(plain)
+        flag = "ok" if ratio <= HISTORY_LIMIT else "OVER"
+        status |= flag != "ok"
+        print(f"  {label:36} {ratio:6.2f}x  {flag}")
+    return status
+
+
+def web(path: Path, requests: int) -> int:
+    """The web pages' server time on the database at `path` (bench/web.py, in a child process)."""
+    import subprocess
+
+    print(f"\nweb front desk on {path.name}: server time of each page, signed in")
+    done = subprocess.run([sys.executable, "-m", "bench.web", str(path), "--requests", str(requests)],
+                          cwd=Path(__file__).resolve().parent.parent)
+    return done.returncode
+
+
 def row(name: str, m: dict, floor: float) -> str:
     return (f"  {name:36} {m['median']:7.3f} {m['min']:7.3f} {m['median'] / floor:6.2f}x {m['mib']:6.0f} MiB"
             f"  {m['bytes']} bytes")
@@ -116,6 +149,9 @@ def main() -> int:
     parser.add_argument("--density", type=int, default=int(os.environ.get("BENCH_DENSITY", 100000)),
                         help="visits of the density scenario (0: skip it)")
     parser.add_argument("--keep", help="build the databases in this folder and keep them")
+    parser.add_argument("--web-requests", type=int, default=int(os.environ.get("BENCH_WEB_REQUESTS", 200)),
+                        help="requests of each web page (0: skip the web part)")
+    parser.add_argument("--web-only", action="store_true", help="build plain and time only the web pages")
     args = parser.parse_args()
 
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="receptionctl-bench-"))
@@ -134,6 +170,14 @@ def main() -> int:
     }
     print(f"floor: import typer {floors['typer']:.3f} s; import typer, sqlmodel, rich {floors['stack']:.3f} s")
     header = f"  {'command':36} {'median':>7} {'min':>7} {'ratio':>7} {'peak':>10}  output"
+
+    if args.web_only:
+        path = workdir / "plain.db"
+        print(f"\nplain: {build(path, args.visits)}")
+        status = web(path, args.web_requests)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return status
 
     scenarios = [("plain", args.visits, 0)]
     if args.history:
@@ -159,20 +203,10 @@ def main() -> int:
                 continue
             m = results[name][label] = measure(exe + argv, scenario_env, args.repeat)
             print(row(label, m, floors["stack"]))
-    status = 0
-    if "history" in results:
-        print(f"\nhistory against plain, runs interleaved (limit {HISTORY_LIMIT}x):")
-        argvs = dict(COMMANDS)
-        for label in HISTORY_COMMANDS:
-            plain, hist = [], []
-            for _ in range(args.repeat):
-                plain.append(run_once(exe + argvs[label], {**env, "RECEPTIONCTL_DB": str(workdir / "plain.db")})[0])
-                hist.append(run_once(exe + argvs[label], {**env, "RECEPTIONCTL_DB": str(workdir / "history.db")})[0])
-            ratio = statistics.median(hist) / statistics.median(plain)
-            flag = "ok" if ratio <= HISTORY_LIMIT else "OVER"
-            status |= flag != "ok"
-            print(f"  {label:36} {ratio:6.2f}x  {flag}")
+    status = history_against_plain(exe, env, workdir, args.repeat) if "history" in results else 0
     print("\ntimes in seconds, wall clock, each a whole process (start-up included); ratio: to the floor")
+    if args.web_requests:
+        status |= web(workdir / "plain.db", args.web_requests)
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return status

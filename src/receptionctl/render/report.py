@@ -7,6 +7,8 @@ import html
 import re
 import sys
 from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable
 
 from receptionctl import i18n
 from receptionctl.domain.core import clock
@@ -181,30 +183,35 @@ def case_items(r) -> list[tuple[str, bool]]:
     """The cases section as (line, alarming) pairs: received the day before, open past their
     deadline by owner, the escalations waiting for an answer (alarming: a promise broken);
     empty when there is nothing to say."""
+    return [(line, alarm) for line, alarm, _ids in case_entries(r)]
+
+
+def case_entries(r) -> list[tuple[str, bool, tuple[int, ...]]]:
+    """The cases section as (line, alarming, the ids of the cases it names) (see case_items)."""
     d = r.cases
     if d is None or not (d.received or d.overdue_by_owner or d.escalations):
         return []
     out = []
     if d.received:
-        out.append((_("Received the day before ({n}):").format(n=len(d.received)), False))
+        out.append((_("Received the day before ({n}):").format(n=len(d.received)), False, ()))
         out += [(f"  #{c.id} " + _("{kind} ({category}, {severity})").format(
                      kind=code(c.kind, "kind"), category=code(c.category, "category"),
                      severity=code(c.severity, "severity"))
                  + (" · " + text(c.client) if c.client else "") + " · " + code(c.state, "state").replace("_", " ")
-                 + (f" · {text(c.owner)}" if c.owner else ""), False) for c in d.received]
+                 + (f" · {text(c.owner)}" if c.owner else ""), False, (c.id,)) for c in d.received]
     if d.overdue_by_owner:
-        out.append((_("Open past their deadline, by owner:"), False))
+        out.append((_("Open past their deadline, by owner:"), False, ()))
         out += [("  " + _("{owner}: {cases}").format(owner=_("unassigned") if who == "unassigned" else who,
-                                                     cases=", ".join(f"#{n}" for n in ids)), False)
+                                                     cases=", ".join(f"#{n}" for n in ids)), False, tuple(ids))
                 for who, ids in sorted(d.overdue_by_owner.items())]
     if d.escalations:
-        out.append((_("Escalations waiting for an answer:"), False))
+        out.append((_("Escalations waiting for an answer:"), False, ()))
         for case_id, e in d.escalations:
             line = _("case #{case}: {to} asked \"{question}\", answer promised by {promised}").format(
                 case=case_id, to=e.to, question=text(e.question), promised=text(e.promised_at))
             if e.overdue:
                 line = _("{escalation} – PROMISE BROKEN").format(escalation=line)
-            out.append(("  " + line, bool(e.overdue)))
+            out.append(("  " + line, bool(e.overdue), (case_id,)))
     return out
 
 
@@ -605,21 +612,58 @@ _TABLE = ' style="border-collapse:collapse;width:100%;margin:4px 0"'
 _CELL = "border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top"
 _TH = f' style="{_CELL};background:#f4f4f4"'
 LATE, WARN = "color:#b00020", "color:#8a5a00"
-_LATE = f' class="late" style="{LATE}"'
-_WARN = f' class="warn" style="{WARN}"'
+_TONES = {"": "", "late": LATE, "warn": WARN}
 _H2 = ' style="font-size:16px;margin:20px 0 6px;border-bottom:2px solid #ddd;padding-bottom:3px"'
 
 
-def _table(headers, rows) -> str:
-    head = "".join(f"<th{_TH}>{html.escape(_(h))}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td style="{_CELL};{extra}">{cell}</td>' for extra, cell in row) + "</tr>"
-                   for row in rows)
-    return f"<table{_TABLE}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+@dataclass(frozen=True)
+class Look:
+    """How the report's HTML is dressed. For a mail client (MAIL): inline styles beside the
+    classes, as several clients drop a <style> block. For a page (the web front desk's report):
+    classes only, since its Content-Security-Policy allows no inline style, the overdue chart as
+    <meter> bars, and each visit and case linked to its page (`visit_href(id)`, `case_href(id)`).
+    The content is the same either way: one function decides it (html_body)."""
+
+    inline: bool = True
+    visit_href: Callable[[int], str] | None = None
+    case_href: Callable[[int], str] | None = None
+
+    def tone(self, tone: str) -> str:
+        """A line's class (late, warn), with its colour inline for a mail client."""
+        if not tone:
+            return ""
+        return f' class="{tone}" style="{_TONES[tone]}"' if self.inline else f' class="{tone}"'
+
+    def style(self, inline: str) -> str:
+        return inline if self.inline else ""
+
+    def link(self, escaped: str, visit_id: int | None = None, case_id: int | None = None) -> str:
+        """`escaped` (HTML already) as a link to the visit's or the case's page, when the look links."""
+        href = (self.visit_href(visit_id) if visit_id is not None and self.visit_href else
+                self.case_href(case_id) if case_id is not None and self.case_href else None)
+        return f'<a href="{html.escape(href, quote=True)}">{escaped}</a>' if href else escaped
 
 
-def _glance(r) -> str:
-    """"At a glance": overdue tasks by owner (the top 10) as CSS bars, for mail clients; each
-    labelled with the person's name, or the role in words."""
+MAIL = Look()
+
+
+def _table(headers, rows, look: Look = MAIL) -> str:
+    """A table; each row's cells are (tone, html) pairs (tone: "", late or warn)."""
+    th = f"<th{_TH}>" if look.inline else "<th>"
+    head = "".join(f"{th}{html.escape(_(h))}</th>" for h in headers)
+
+    def cell(tone, content):
+        if look.inline:
+            return f'<td style="{_CELL};{_TONES[tone]}">{content}</td>'
+        return f'<td class="{tone}">{content}</td>' if tone else f"<td>{content}</td>"
+
+    body = "".join("<tr>" + "".join(cell(tone, content) for tone, content in row) + "</tr>" for row in rows)
+    return f"<table{look.style(_TABLE)}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _glance(r, look: Look = MAIL) -> str:
+    """"At a glance": overdue tasks by owner (the top 10) as bars (CSS for mail clients, <meter> on
+    a page); each labelled with the person's name, or the role in words."""
     labels = {}
     for t in r.overdue:
         labels[t.owner or t.owner_role] = text(t.owner_name or t.owner) if t.owner else role_owner(t.owner_role)
@@ -632,16 +676,21 @@ def _glance(r) -> str:
     if not top:
         return ""
     most = top[0][1]
-    rows = "".join(
-        f'<tr><td style="{_CELL};width:30%">{_h(labels.get(who, who))}</td>'
-        f'<td style="{_CELL};width:8%;text-align:right">{n}</td>'
-        f'<td style="{_CELL}"><div style="width:{round(100 * n / most, 1)}%;height:12px;background:#c0392b;'
-        f'font-size:1px;line-height:12px">&#160;</div></td></tr>' for who, n in top)
-    return _h2(_("At a glance: overdue by owner")) + f"<table{_TABLE}><tbody>{rows}</tbody></table>"
+    if look.inline:
+        rows = "".join(
+            f'<tr><td style="{_CELL};width:30%">{_h(labels.get(who, who))}</td>'
+            f'<td style="{_CELL};width:8%;text-align:right">{n}</td>'
+            f'<td style="{_CELL}"><div style="width:{round(100 * n / most, 1)}%;height:12px;background:#c0392b;'
+            f'font-size:1px;line-height:12px">&#160;</div></td></tr>' for who, n in top)
+    else:
+        rows = "".join(f'<tr><td>{_h(labels.get(who, who))}</td><td class="number">{n}</td>'
+                       f'<td><meter min="0" max="{most}" value="{n}"></meter></td></tr>' for who, n in top)
+    return (_h2(_("At a glance: overdue by owner"), look) + f'<table{look.style(_TABLE)}'
+            + ("" if look.inline else ' class="glance"') + f"><tbody>{rows}</tbody></table>")
 
 
-def _h2(heading: str) -> str:
-    return f"<h2{_H2}>{html.escape(heading, quote=False)}</h2>"
+def _h2(heading: str, look: Look = MAIL) -> str:
+    return f"<h2{look.style(_H2)}>{html.escape(heading, quote=False)}</h2>"
 
 
 def _lang() -> str:
@@ -649,68 +698,93 @@ def _lang() -> str:
     return i18n.lang() if i18n.chinese() else "en"
 
 
+def _task_line(t, look: Look) -> str:
+    return look.link(_h(_task_text(t)), t.visit_id, t.case_id)
+
+
+def _case_line(line: str, ids: tuple, look: Look) -> str:
+    """A line of the cases section, the cases it names linked: one case, the whole line; several
+    (an owner's cases past their deadline), each `#id`."""
+    said = _h(line.strip())
+    if len(ids) == 1 or not ids or not look.case_href:
+        return look.link(said, case_id=ids[0]) if ids else said
+    listed = ", ".join(f"#{n}" for n in ids)
+    if listed not in said:
+        return look.link(said, case_id=ids[0])
+    before, after = said.rsplit(listed, 1)
+    return before + ", ".join(look.link(f"#{n}", case_id=n) for n in ids) + after
+
+
 def html_page(r, limit: int | None = PER_OWNER) -> str:
     title = _title(r)
-    parts = [f"<h1>{html.escape(title)}</h1>", f"<p><b>{_h(headline_text(r))}</b></p>"]
-    if r.alerts:  # first: what needs attention; the chart after it
-        parts.append(_h2(_("Alerts")) + "<ul>" + "".join(
-            f"<li{_LATE}>" + _("{alert}: {text}").format(alert=f"<b>{html.escape(alert_name(a.kind))}</b>",
-                                                         text=_h(a.text)) + "</li>"
-            for a in r.alerts) + "</ul>")
-    glance = _glance(r)
-    if glance:
-        parts.append(glance)
-    if r.today:
-        parts.append(_h2(_("Today's visits")))
-        parts.append(_table(
-            [N_("Time"), N_("Visit"), N_("Client"), N_("Level"), N_("Purpose"), N_("Host"), N_("Plan"), N_("Readiness"),
-             N_("Open preparation")],
-            [[("", f"{_hm(rv.visit.starts_at)}–{_hm(rv.visit.ends_at)}"), ("", str(rv.visit.id)), ("", _h(rv.visit.client)),
-              ("", str(rv.visit.level)), ("", _h(code(rv.visit.purpose, "purpose"))), ("", _h(rv.visit.host)),
-              ("", _h(code(rv.visit.plan_status, "plan_status"))),
-              (LATE if rv.overdue_preparation else "", _pct(rv.readiness)),
-              ("", "<br/>".join(_h(t) for t in _open_titles(rv)) or "-")] for rv in r.today]))
-    if r.lookahead:
-        parts.append(_h2(_("Look-ahead to {day}").format(day=f"{r.lookahead_until:%Y-%m-%d}")))
-        parts.append(_table(
-            [N_("Start"), N_("Visit"), N_("Client"), N_("Host"), N_("Plan"), N_("Readiness"), N_("Why")],
-            [[("", _h(rv.visit.starts_at)), ("", str(rv.visit.id)), ("", _h(rv.visit.client)), ("", _h(rv.visit.host)),
-              ("", _h(code(rv.visit.plan_status, "plan_status"))), ("", _pct(rv.readiness)),
-              (WARN, _h(_(", ").join(_flags(rv))))]
-             for rv in r.lookahead]))
-    if r.clashes:
-        parts.append(_h2(_("Clashes")) + "<ul>"
-                     + "".join(f"<li{_WARN}>{_h(c)}</li>" for c in r.clashes) + "</ul>")
-    for name, tasks, total, counts, cls in ((N_("Due today ({n})"), r.due_today, r.due_today_total,
-                                             r.due_today_by_owner, ""),
-                                            (N_("Overdue ({n})"), r.overdue, r.overdue_total, r.overdue_by_owner,
-                                             _LATE)):
-        if not tasks:
-            continue
-        parts.append(_h2(_(name).format(n=total)))
-        for who, group, more in _groups(tasks, limit, counts):
-            parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{cls}>{_h(_task_text(t))}</li>" for t in group)
-                         + (f"<li>{_h(more)}</li>" if more else "") + "</ul>")
-    if r.on_site:
-        parts.append(_h2(_("On site now ({n})").format(n=len(r.on_site))) + "<ul>"
-                     + "".join(f"<li>{_h(_person_line(p))}</li>" for p in r.on_site) + "</ul>")
-    cases = case_items(r)
-    if cases:
-        parts.append(_h2(_("Service cases")) + "<ul>" + "".join(
-            f"<li{_LATE if alarm else ''}>{_h(line.strip())}</li>" for line, alarm in cases) + "</ul>")
-    care = care_items(r)
-    if care:
-        parts.append(_h2(care_heading(r)) + "<ul>" + "".join(
-            f"<li{_LATE if alarm else ''}>{_h(line)}</li>" for line, alarm in care) + "</ul>")
-    parts.append(_h2(_("Month to date ({month})").format(month=r.month.month))
-                 + f'<p class="mtd" style="background:#f4f8ff;border:1px solid #cfe0ff;padding:8px">'
-                 f"{_h(_month_line(r.month))}</p>")
-    parts.append('<p class="muted">' + html.escape(_("Generated {moment} by receptionctl.").format(
-        moment=text(r.generated_at))) + "</p>")
     return (f"<!DOCTYPE html>\n<html lang=\"{_lang()}\">\n<head>\n<meta charset=\"utf-8\" />\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
             f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(parts) + "\n</body>\n</html>\n")
+            + html_body(r, limit) + "\n</body>\n</html>\n")
+
+
+def html_body(r, limit: int | None = PER_OWNER, look: Look = MAIL) -> str:
+    """The report's sections as HTML (what html_page's <body> holds), every text escaped."""
+    parts = [f"<h1>{html.escape(_title(r))}</h1>", f"<p><b>{_h(headline_text(r))}</b></p>"]
+    if r.alerts:  # first: what needs attention; the chart after it
+        parts.append(_h2(_("Alerts"), look) + "<ul>" + "".join(
+            f"<li{look.tone('late')}>" + _("{alert}: {text}").format(
+                alert=f"<b>{html.escape(alert_name(a.kind))}</b>", text=look.link(_h(a.text), a.visit_id)) + "</li>"
+            for a in r.alerts) + "</ul>")
+    glance = _glance(r, look)
+    if glance:
+        parts.append(glance)
+    if r.today:
+        parts.append(_h2(_("Today's visits"), look))
+        parts.append(_table(
+            [N_("Time"), N_("Visit"), N_("Client"), N_("Level"), N_("Purpose"), N_("Host"), N_("Plan"), N_("Readiness"),
+             N_("Open preparation")],
+            [[("", f"{_hm(rv.visit.starts_at)}–{_hm(rv.visit.ends_at)}"),
+              ("", look.link(str(rv.visit.id), rv.visit.id)), ("", _h(rv.visit.client)),
+              ("", str(rv.visit.level)), ("", _h(code(rv.visit.purpose, "purpose"))), ("", _h(rv.visit.host)),
+              ("", _h(code(rv.visit.plan_status, "plan_status"))),
+              ("late" if rv.overdue_preparation else "", _pct(rv.readiness)),
+              ("", "<br/>".join(_h(t) for t in _open_titles(rv)) or "-")] for rv in r.today], look))
+    if r.lookahead:
+        parts.append(_h2(_("Look-ahead to {day}").format(day=f"{r.lookahead_until:%Y-%m-%d}"), look))
+        parts.append(_table(
+            [N_("Start"), N_("Visit"), N_("Client"), N_("Host"), N_("Plan"), N_("Readiness"), N_("Why")],
+            [[("", _h(rv.visit.starts_at)), ("", look.link(str(rv.visit.id), rv.visit.id)), ("", _h(rv.visit.client)),
+              ("", _h(rv.visit.host)), ("", _h(code(rv.visit.plan_status, "plan_status"))), ("", _pct(rv.readiness)),
+              ("warn", _h(_(", ").join(_flags(rv))))]
+             for rv in r.lookahead], look))
+    if r.clashes:
+        parts.append(_h2(_("Clashes"), look) + "<ul>"
+                     + "".join(f"<li{look.tone('warn')}>{_h(c)}</li>" for c in r.clashes) + "</ul>")
+    for name, tasks, total, counts, tone in ((N_("Due today ({n})"), r.due_today, r.due_today_total,
+                                              r.due_today_by_owner, ""),
+                                             (N_("Overdue ({n})"), r.overdue, r.overdue_total, r.overdue_by_owner,
+                                              "late")):
+        if not tasks:
+            continue
+        parts.append(_h2(_(name).format(n=total), look))
+        for who, group, more in _groups(tasks, limit, counts):
+            parts.append(f"<h3>{_h(who)}</h3><ul>" + "".join(f"<li{look.tone(tone)}>{_task_line(t, look)}</li>"
+                                                             for t in group)
+                         + (f"<li>{_h(more)}</li>" if more else "") + "</ul>")
+    if r.on_site:
+        parts.append(_h2(_("On site now ({n})").format(n=len(r.on_site)), look) + "<ul>"
+                     + "".join(f"<li>{_h(_person_line(p))}</li>" for p in r.on_site) + "</ul>")
+    cases = case_entries(r)
+    if cases:
+        parts.append(_h2(_("Service cases"), look) + "<ul>" + "".join(
+            f"<li{look.tone('late') if alarm else ''}>{_case_line(line, ids, look)}</li>"
+            for line, alarm, ids in cases) + "</ul>")
+    care = care_items(r)
+    if care:
+        parts.append(_h2(care_heading(r), look) + "<ul>" + "".join(
+            f"<li{look.tone('late') if alarm else ''}>{_h(line)}</li>" for line, alarm in care) + "</ul>")
+    parts.append(_h2(_("Month to date ({month})").format(month=r.month.month), look)
+                 + '<p class="mtd"' + look.style(' style="background:#f4f8ff;border:1px solid #cfe0ff;padding:8px"')
+                 + f">{_h(_month_line(r.month))}</p>")
+    parts.append('<p class="muted">' + html.escape(_("Generated {moment} by receptionctl.").format(
+        moment=text(r.generated_at))) + "</p>")
+    return "\n".join(parts)
 
 
 # -- json ---------------------------------------------------------------------------------

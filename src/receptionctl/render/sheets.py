@@ -59,7 +59,9 @@ def _status(value: str) -> str:
     return code(value, "status").replace("_", " ")
 
 
-def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after another)
+def visit_pairs(d) -> list[tuple[str, object]]:  # noqa: C901 (one field of the sheet after another)
+    """The visit sheet's fields, (label's message id, value in the run's language), as `visit
+    show` prints them and the web's visit page shows them."""
     pairs = [
         (N_("visit"), d.id), (N_("client"), d.client), (N_("when"), _when(d)), (N_("purpose"), code(d.purpose, "purpose")),
         (N_("level"), d.level), (N_("headcount"), d.headcount), (N_("venue"), _venue(d)),
@@ -101,7 +103,11 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
         pairs.append((N_("closes when"), _("; ").join(d.keeps_open)))
     if d.archive_label:
         pairs.append((N_("archive label"), archive_label(d)))
-    print_fields(pairs)
+    return pairs
+
+
+def print_visit(d) -> None:
+    print_fields(visit_pairs(d))
     if d.assignments:
         _gap()
         _roles(d.assignments)
@@ -127,12 +133,17 @@ def print_visit(d) -> None:  # noqa: C901 (one section of the sheet after anothe
     if d.evaluation:
         _gap()
         e = d.evaluation
-        print_fields([(N_("strengths"), e.strengths), (N_("weaknesses"), e.weaknesses),
-                      (N_("improvements"), e.improvements), (N_("cost"), cost_text(e))], title=_("Evaluation"))
+        print_fields(evaluation_pairs(e), title=_("Evaluation"))
     if d.attachments:
         _gap()
         print_attachments(d.attachments)
 
+
+
+def evaluation_pairs(e) -> list[tuple[str, object]]:
+    """An evaluation of the reception: strengths, weaknesses, improvements, its cost in words."""
+    return [(N_("strengths"), e.strengths), (N_("weaknesses"), e.weaknesses), (N_("improvements"), e.improvements),
+            (N_("cost"), cost_text(e))]
 
 
 def callback_text(c) -> str:
@@ -223,28 +234,46 @@ def print_plan(s) -> None:
     )
 
 
-def print_checklist(c) -> None:
+STAGE_NAMES = {"prepare": N_("Before the visit"), "receive": N_("Reception day"), "followup": N_("After the visit")}
+
+
+def stage_name(stage: str) -> str:
+    """A checklist's stage heading in the run's language."""
+    return _(STAGE_NAMES[stage]) if stage in STAGE_NAMES else code(stage, "stage")
+
+
+def checklist_pairs(c) -> list[tuple[str, str]]:
+    """The checklist's head: the visit, its status and plan, its readiness."""
     ready = "-" if c.readiness is None else _("{percent}% ({done} of {total} preparation tasks done)").format(
         percent=round(c.readiness * 100), done=c.prepared, total=c.to_prepare)
-    print_fields([(N_("visit"), _("{visit}: {client}, {starts}").format(visit=c.visit_id, client=c.client,
-                                                                          starts=text(c.starts_at))),
-                  (N_("status"), _("{status}, plan {plan}").format(status=_status(c.status),
-                                                                   plan=code(c.plan_status, "plan_status"))),
-                  (N_("readiness"), ready)])
+    return [(N_("visit"), _("{visit}: {client}, {starts}").format(visit=c.visit_id, client=c.client,
+                                                                    starts=text(c.starts_at))),
+            (N_("status"), _("{status}, plan {plan}").format(status=_status(c.status),
+                                                             plan=code(c.plan_status, "plan_status"))),
+            (N_("readiness"), ready)]
+
+
+def missed_text(c) -> str | None:
+    """The tasks missed at the visit's completion, in one line (None: none)."""
+    if not c.missed:
+        return None
+    names = {i.task.key: i.task.name for items in c.stages.values() for i in items}
+    return _("missed at completion: {tasks}").format(tasks=_(", ").join(names.get(key, key) for key in c.missed))
+
+
+def print_checklist(c) -> None:
+    print_fields(checklist_pairs(c))
     if c.blockers:
         sys.stdout.write(_("blockers") + "\n" + "".join(f"  ! {b}\n" for b in c.blockers))
     if c.compressed:
         sys.stdout.write(_("schedule compressed: {note}").format(note=text(c.compressed)) + "\n")
     if c.missed:
-        names = {i.task.key: i.task.name for items in c.stages.values() for i in items}
-        sys.stdout.write(_("missed at completion: {tasks}").format(
-            tasks=_(", ").join(names.get(key, key) for key in c.missed)) + "\n")
-    names = {"prepare": N_("Before the visit"), "receive": N_("Reception day"), "followup": N_("After the visit")}
+        sys.stdout.write(missed_text(c) + "\n")
     for stage, items in c.stages.items():
         if not items:
             continue
         _gap()
-        sys.stdout.write((_(names[stage]) if stage in names else code(stage, "stage")) + "\n")
+        sys.stdout.write(stage_name(stage) + "\n")
         for i in items:
             t = i.task
             sys.stdout.write(f"  {i.mark} [{t.id}] {text(task_title(t))}\n")
@@ -259,6 +288,31 @@ case_text = stored.case_text  # a case's words as shown (domain.core.stored)
 def print_case(c) -> None:
     """A service case: what was raised, each step of its loop with who and when, the
     escalations and their promised answers, the logbook lines about it."""
+    print_fields(case_pairs(c), title=_("Case {case}").format(case=c.id))
+    if c.escalations:
+        _gap()
+        print_table([{**e.__dict__, "state": escalation_state(e)} for e in c.escalations],
+                    [("id", N_("ID")), ("to", N_("To")), ("question", N_("Question")),
+                     ("promised_at", N_("Promised by")), ("state", N_("Answer"))], title=_("Escalations"), wide=True)
+    if c.log:
+        _gap()
+        print_table(c.log, [("at", N_("When")), ("by", N_("Who")), ("text", N_("Logbook"))], title=_("Duty logbook"),
+                    wide=True)
+    if getattr(c, "attachments", ()):
+        _gap()
+        print_attachments(c.attachments)
+
+
+def escalation_state(e) -> str:
+    """An escalation's answer, or that it waits, or that its promise is broken."""
+    if e.answered_at:
+        return _("answered {moment}: {answer}").format(moment=text(e.answered_at), answer=e.answer or "")
+    return _("PROMISE BROKEN") if e.overdue else _("waiting")
+
+
+def case_pairs(c) -> list[tuple[str, object]]:
+    """The case sheet's fields, (label's message id, value in the run's language), as `case show`
+    prints them and the web's case page shows them."""
     status = _status(c.state)
     if c.overdue:
         status = _("{state} – OVERDUE").format(state=status)
@@ -278,7 +332,7 @@ def print_case(c) -> None:
         reviewed = _("{moment} by {person}").format(moment=text(c.reviewed_at), person=c.reviewed_by)
         if c.review_note:
             reviewed = _("{reviewed}: {note}").format(reviewed=reviewed, note=c.review_note)
-    print_fields([
+    return [
         (N_("case"), case),
         (N_("state"), status),
         (N_("client"), c.client), (N_("visit"), c.visit_id),
@@ -295,22 +349,7 @@ def print_case(c) -> None:
         (N_("called back"), callback),
         (N_("reviewed"), reviewed),
         (N_("closed"), c.closed_at),
-    ], title=_("Case {case}").format(case=c.id))
-    if c.escalations:
-        _gap()
-        print_table([{**e.__dict__, "state": _("answered {moment}: {answer}").format(
-                          moment=text(e.answered_at), answer=e.answer or "")
-                      if e.answered_at else (_("PROMISE BROKEN") if e.overdue else _("waiting"))}
-                     for e in c.escalations],
-                    [("id", N_("ID")), ("to", N_("To")), ("question", N_("Question")),
-                     ("promised_at", N_("Promised by")), ("state", N_("Answer"))], title=_("Escalations"), wide=True)
-    if c.log:
-        _gap()
-        print_table(c.log, [("at", N_("When")), ("by", N_("Who")), ("text", N_("Logbook"))], title=_("Duty logbook"),
-                    wide=True)
-    if getattr(c, "attachments", ()):
-        _gap()
-        print_attachments(c.attachments)
+    ]
 
 
 # -- records: attachments (issue 16) ---------------------------------------------------------

@@ -29,7 +29,7 @@ import receptionctl.domain.report.report  # noqa: F401
 import receptionctl.domain.visits.reception  # noqa: F401
 import receptionctl.render.exports  # noqa: F401
 from receptionctl import i18n
-from receptionctl.web import auth, board, desk, frontdesk, handover, passes
+from receptionctl.web import auth, board, cases, desk, frontdesk, handover, passes, reports, tasks, visits
 from receptionctl.web.base import HERE, SECRET_ENV, Web, secret_for
 
 CSP = ("default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -123,6 +123,16 @@ ROUTES = [
     Route("/desk/handovers/{id}/accept", handover.handover_accept, methods=["POST"]),
     Route("/desk/handovers/{id}/refuse", handover.handover_refuse, methods=["POST"]),
     Route("/desk/handovers/{id}/settle", handover.handover_settle, methods=["POST"]),
+    # the coordinators' and managers' pages
+    Route("/report", reports.report, methods=["GET"]),
+    Route("/visits/{visit_id}", visits.visit, methods=["GET"]),
+    Route("/visits/{visit_id}/reveal", visits.reveal, methods=["POST"]),
+    Route("/tasks", tasks.my_tasks, methods=["GET"]),
+    Route("/tasks/{task_id}/done", tasks.done, methods=["POST"]),
+    Route("/tasks/{task_id}/skip", tasks.skip, methods=["POST"]),
+    Route("/cases", cases.case_list, methods=["GET"]),
+    Route("/cases/{case_id}", cases.case_page, methods=["GET"]),
+    Route("/cases/{case_id}/{step}", cases.case_step, methods=["POST"]),
 ]
 
 

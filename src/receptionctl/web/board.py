@@ -26,10 +26,11 @@ def board_data(pg: Page) -> dict:
     from receptionctl.domain.visits import reception
 
     with pg.session() as session:
-        daily = report.daily(session, viewer=pg.actor)
+        daily = report.daily(session, viewer=pg.actor, tasks=False)  # the board shows no task list
+        of = reception.guests_of(session, [item.visit.id for item in daily.today])  # one query, not one a visit
         visits = []
         for item in daily.today:
-            guests = reception.guests(session, item.visit.id)
+            guests = of[item.visit.id]
             visits.append(BoardVisit(item.visit, item.visit.headcount,
                                      tuple(g for g in guests if g.checked_out_at is None),
                                      tuple(g for g in guests if g.checked_out_at is not None)))

@@ -542,7 +542,7 @@ def answer(session: Session, actor: str, case_id: int, text: str, escalation_id:
             case=case_id, n=len(waiting), ids=", ".join(str(e.id) for e in waiting)))
     esc = waiting[0]
     who = access.require(session, actor, RECEIVE, N_("answer escalations"))
-    if esc.to_id != who.id and not who.has(*MANAGE):
+    if not _answers(who, esc):
         raise NotAllowed(_("{user} cannot answer escalation {escalation}: it was put to someone else "
                            "(they, a coordinator, a duty manager or an admin may)").format(user=actor,
                                                                                           escalation=esc.id))
@@ -554,9 +554,48 @@ def answer(session: Session, actor: str, case_id: int, text: str, escalation_id:
     return show_case(session, actor, case_id)
 
 
+def _answers(who: access.Actor, esc: Escalation) -> bool:
+    """The person asked, a coordinator, a duty manager or an admin answers an escalated question."""
+    return esc.to_id == who.id or who.has(*MANAGE)
+
+
+# who may take each step of the loop (the functions above and below check it; steps_open_to reads it)
+STEP_ROLES = {"ack": RECEIVE, "assign": MANAGE, "escalate": RECEIVE, "answer": RECEIVE, "resolve": RECEIVE,
+              "callback": RECEIVE, "review": REVIEW, "close": MANAGE}
+
+
+def steps_open_to(session: Session, actor: str, case_id: int) -> tuple[str, ...]:
+    """The steps of the case's loop `actor` may take now, in the loop's order: those its state
+    allows (lifecycle.CASE) that their roles let them take, as each step's function checks them
+    (an escalation waiting: answered by the person asked or a manager, and the case not resolved
+    until it is; resolve and callback: the owner or a manager). A case they may not see: NotFound,
+    as `case show`."""
+    row = _load(session, actor, case_id)
+    who = access.find_actor(session, actor)
+    if who is None:
+        return ()
+    waiting = list(session.scalars(select(Escalation).where(Escalation.case_id == case_id,
+                                                            Escalation.answered_at.is_(None))))
+    out = []
+    for step, roles in STEP_ROLES.items():
+        if row.state not in lifecycle.CASE[step] or not who.has(*roles):
+            continue
+        if step == "answer" and not any(_answers(who, e) for e in waiting):
+            continue
+        if step in ("resolve", "callback") and not _handles(who, row) or step == "resolve" and waiting:
+            continue
+        out.append(step)
+    return tuple(out)
+
+
+def _handles(who: access.Actor, row: ServiceCase) -> bool:
+    """The case's owner, a coordinator, a duty manager or an admin: who resolves it and calls back."""
+    return who.id == row.owner_id or who.has(*MANAGE)
+
+
 def _may_handle(session: Session, actor: str, row: ServiceCase, doing: str) -> None:
     who = access.require(session, actor, RECEIVE, doing)
-    if who.id == row.owner_id or who.has(*MANAGE):
+    if _handles(who, row):
         return
     raise NotAllowed(_("{user} cannot {doing} for case {case}: it is its owner's (the owner, a coordinator, "
                        "a duty manager or an admin may)").format(user=actor, doing=_(doing), case=row.id))
