@@ -94,6 +94,7 @@ def test_sign_in_see_the_guest_expected_check_them_in_and_the_cli_sees_them(serv
     page.fill("input[name=name]", "刘洋")
     page.fill("input[name=title]", "总经理")
     page.fill("input[name=id_number]", "11010519491231002X")
+    page.screenshot(path=str(tmp_path / "checkin.png"), full_page=True)  # the form, filled in
     page.click("form.card button[type=submit]")
     page.wait_for_url(url + "/")
     text = page.text_content("main")
