@@ -8,7 +8,9 @@ out. The app is made once, before the first request, as `receptionctl serve` mak
 request of each page warms it (the calendar cache, the templates), then the timed ones run.
 The median and the 95th percentile are printed in milliseconds beside the target (p95 at most
 50 ms), and how many modules the timed requests imported (none: everything is imported at
-start-up).
+start-up). A page's read model is kept while nothing changes (web/base.py, Page.kept), so the
+200 requests are what a desk's refreshed board costs; each page is also timed read afresh (the
+kept model dropped before each of 20 requests), the first view after a change, with no target.
 
     python -m bench.web DB [--requests N] [--visit ID]
 """
@@ -23,6 +25,9 @@ import time
 from datetime import datetime
 
 TARGET_MS = 50.0
+# Each page is also read afresh (its kept read model dropped before each request, as after a
+# change of the database): the first view after a check-in. Printed beside, with no target.
+AFRESH = 20
 USER, PASSWORD = "staff0", "bench-password-1"  # staff0 is a coordinator of bench/synthetic.py's team
 
 
@@ -88,12 +93,20 @@ def measure(target: str, now: datetime, requests: int = 200, visit: int = 5) -> 
             if page.status_code != 200:
                 raise SystemExit(f"{path} answered {page.status_code}")
         modules = len(sys.modules)
+        kept = timed.app.state.web.pages  # the pages' read models the app keeps (web/base.py, Page.kept)
         for name, path in pages.items():
             timed.times.clear()
             for _ in range(requests):
                 client.get(path)
             ms = [t * 1000 for t in timed.times]
             results[name] = (statistics.median(ms), percentile(ms, 0.95))
+        for name, path in pages.items():  # read afresh, as after a change: nothing kept
+            timed.times.clear()
+            for _ in range(AFRESH):
+                kept.clear()
+                client.get(path)
+            ms = [t * 1000 for t in timed.times]
+            results[f"{name}, read afresh"] = (statistics.median(ms), percentile(ms, 0.95))
         results["modules imported by the requests"] = (len(sys.modules) - modules, 0)
     clock.pin(None)
     return results
@@ -107,7 +120,7 @@ def report(results: dict, requests: int) -> int:
         if name.startswith("modules"):
             print(f"  {name}: {median}")
             continue
-        flag = "ok" if p95 <= TARGET_MS else "OVER"
+        flag = "" if name.endswith("read afresh") else "ok" if p95 <= TARGET_MS else "OVER"
         status |= flag != "ok"
         print(f"  {name:36} {median:8.1f} {p95:8.1f}  {flag}")
     return status

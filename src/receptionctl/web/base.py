@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from receptionctl import errors, i18n
 from receptionctl.i18n import _
 
 LOCK = threading.RLock()
+PAGES_KEPT = 64  # the pages' read models an app keeps (Web.pages, Page.kept)
 HERE = Path(__file__).resolve().parent
 COOKIE = "receptionctl_session"
 LANG_COOKIE = "lang"
@@ -56,6 +58,9 @@ class Web:
     templates: Any  # starlette Jinja2Templates
     after_commit: Callable[[list, str], None] | None = None  # the hooks, as the command line runs them
     key_env: str | None = None  # RECEPTIONCTL_KEY's value, if any
+    # the pages' read models kept while nothing changes (Page.kept): the most recent PAGES_KEPT, per
+    # page, user, language, audit version and minute; only ever touched under LOCK
+    pages: "OrderedDict[tuple, dict]" = field(default_factory=OrderedDict)
 
     def cipher(self):
         from receptionctl.services import runs
@@ -146,6 +151,30 @@ class Page:
         actor = self.user.username if self.user else ""
         with runs.work(self.web.db, write, actor=lambda: actor, after_commit=self.web.after_commit) as session:
             yield session
+
+    def kept(self, name: tuple, read: Callable[[], dict]) -> dict:
+        """What `read()` gives for this page, kept while nothing has changed: the same page (`name`:
+        its path and query), the same signed-in user and language, the same audit version (every
+        change of the database, from the web or the command line, is audited: domain/core/audit.py,
+        version) and the same minute (overdue and due-now move with the clock). A desk's board
+        refreshed every few seconds is then read from the database once a minute or once a change,
+        at the price of one statement a request. What is kept are the domain's read models and
+        texts, never a response: the flash messages and the CSRF token are each request's own."""
+        from receptionctl.domain.core import audit, clock
+
+        with self.session() as session:
+            version = audit.version(session)
+        key = (name, self.actor, self.lang, version, clock.now().replace(second=0, microsecond=0))
+        kept = self.web.pages
+        found = kept.get(key)
+        if found is None:
+            found = read()
+            kept[key] = found
+            while len(kept) > PAGES_KEPT:
+                kept.popitem(last=False)  # the oldest first
+        else:
+            kept.move_to_end(key)
+        return found
 
     def flash(self, message: str, kind: str = "ok") -> None:
         """A message shown on the next page (after a redirect)."""

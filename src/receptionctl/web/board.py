@@ -39,4 +39,4 @@ def board_data(pg: Page) -> dict:
 
 @page
 def board(pg: Page) -> Response:
-    return pg.render("board.html", board_data(pg))
+    return pg.render("board.html", pg.kept(("board",), lambda: board_data(pg)))

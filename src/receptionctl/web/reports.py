@@ -25,10 +25,13 @@ def report(pg: Page) -> Response:
     """?date=DAY (the forms of `report daily --date`); ?all=1 lists every due and overdue task."""
     day = field_text(pg.request.query_params, "date", 40).strip()
     every = pg.request.query_params.get("all") == "1"
+    return pg.render("report.html", pg.kept(("report", day, every), lambda: _report(pg, day, every)))
+
+
+def _report(pg: Page, day: str, every: bool) -> dict:
     with pg.session() as session:
         rules = policy.load(session)
         target = parse_day(day, clock.now(), policy.work_zone(rules), calendar_for(rules["country"])) if day else None
         per_owner = None if every else rules["report_lines_per_owner"]
         r = daily(session, target, per_owner=per_owner, viewer=pg.actor)
-    return pg.render("report.html", {"body": html_body(r, per_owner, PAGE), "day": r.date, "every": every,
-                                     "one_day": timedelta(days=1)})
+    return {"body": html_body(r, per_owner, PAGE), "day": r.date, "every": every, "one_day": timedelta(days=1)}

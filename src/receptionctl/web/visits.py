@@ -35,7 +35,8 @@ def visit_data(pg: Page, visit_id: int, reveal: bool = False) -> dict:
 
 @page
 def visit(pg: Page) -> Response:
-    return pg.render("visit.html", visit_data(pg, path_id(pg, "visit_id")))
+    visit_id = path_id(pg, "visit_id")
+    return pg.render("visit.html", pg.kept(("visit", visit_id), lambda: visit_data(pg, visit_id)))
 
 
 @page

@@ -160,6 +160,13 @@ class AuditView:
     after: dict[str, Any] | None
 
 
+def version(session: Session) -> int:
+    """The newest audit event's id, in one look at the primary key. Every change of the database is
+    audited in the change's own transaction, so a read made at the same version is still true
+    (apart from what the passing of time changes): the web's pages are kept by it (web/base.py)."""
+    return session.execute(select(func.max(AuditEvent.id))).scalar() or 0
+
+
 def list_events(
     session: Session,
     *,
