@@ -14,7 +14,11 @@ from receptionctl.i18n import N_, _, code
 app = Typer(rich_markup_mode=None, help="The staff list: usernames, departments, roles.", no_args_is_help=True)
 
 _COLUMNS = [("username", N_("Username")), ("name", N_("Name")), ("dept", N_("Department")), ("roles", N_("Roles")),
-            ("active", N_("Active"))]
+            ("email", N_("E-mail")), ("active", N_("Active"))]
+EmailOpt = Annotated[Optional[str], typer.Option(
+    "--email", metavar="ADDRESS", help="Their own e-mail address (name@example.com): calendars name them by it (the "
+    "organizer and attendees of exported visits), and mail notifications may use it (policy notify_staff_email); "
+    "\"\" clears it. Not an address: exit 2.")]
 
 
 def _roles(roles) -> str:
@@ -34,6 +38,7 @@ def add(
         Optional[List[StaffRole]],
         typer.Option("--role", help="A role; repeat for several. Default: staff.", case_sensitive=False),
     ] = None,
+    email: EmailOpt = None,
     *,
     out: Output,
 ) -> None:
@@ -41,7 +46,7 @@ def add(
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = add_staff(session, st.actor, username, name, dept, [r.value for r in role or []])
+        view = add_staff(session, st.actor, username, name, dept, [r.value for r in role or []], email=email)
     out.done(view, _("staff {user} added: {name}, {dept} ({roles})").format(
         user=view.username, name=view.name, dept=view.dept, roles=_roles(view.roles)))
 
@@ -60,7 +65,7 @@ def list_(ctx: typer.Context, *, out: Output) -> None:
 UserArg = Annotated[str, typer.Argument(metavar="USER", help="The person: username, id, full name, or a unique part of one.", autocompletion=complete_user)]
 
 
-@app.command("edit", help="Change a person's name, department or roles (admin only; audited). "
+@app.command("edit", help="Change a person's name, department, roles or e-mail address (admin only; audited). "
              "The last active admin keeps the admin role; --notify sets their notification channel; --db-login maps "
              "a login to them (policy identity os or db). "
              "Example: receptionctl staff edit li --add-role approver")
@@ -82,6 +87,7 @@ def edit(
         "--db-login", metavar="NAME", help="The login that is theirs: the PostgreSQL role they connect as (policy "
         "identity db) or their operating-system login where it differs from their username (policy identity os); "
         "\"\" clears it.")] = None,
+    email: EmailOpt = None,
     *,
     out: Output,
 ) -> None:
@@ -91,7 +97,7 @@ def edit(
     with st.session(write=True) as session:
         view = edit_staff(session, st.actor, user, name=name, dept=dept,
                           add_roles=[r.value for r in add_role or []], remove_roles=[r.value for r in remove_role or []],
-                          notify_url=notify_url, db_login=db_login)
+                          notify_url=notify_url, db_login=db_login, email=email)
     out.done(view, _("staff {user} changed: {name}, {dept} ({roles})").format(
         user=view.username, name=view.name, dept=view.dept, roles=_roles(view.roles)))
 
