@@ -115,6 +115,27 @@ def _other_admins(session: Session, staff_id: int) -> int:
     ) or 0
 
 
+def _checked(session: Session, row: Staff, notify_url: str | None, db_login: str | None,
+             email: str | None) -> tuple[str | None, str | None, str | None]:
+    """The channel, the database login and the e-mail address of `staff edit`, checked (None: unchanged)."""
+    if email is not None:
+        email = check_email(email)
+    if db_login:
+        db_login = check_username(db_login.strip(), N_("database login"))
+        holder = session.scalar(select(Staff.username).where(Staff.db_login == db_login, Staff.id != row.id))
+        if holder is not None:
+            raise Refused(_("database login {login} is already {user}'s: expected one login per person").format(
+                login=db_login, user=holder))
+    if notify_url:
+        notify_url = notify_url.strip()
+        problem = policy.channel_problem(notify_url)
+        if problem:
+            raise BadInput(_("notification channel {url!r} is not a URL Apprise can use: {problem}").format(
+                url=notify.mask(notify_url), problem=reasons.channel(problem)), hint=_("see Apprise's URL syntax: "
+                                                                      "https://github.com/caronc/apprise/wiki"))
+    return notify_url, db_login, email
+
+
 def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = None, dept: str | None = None,
                add_roles: list[str] = (), remove_roles: list[str] = (), notify_url: str | None = None,
                db_login: str | None = None, email: str | None = None) -> StaffView:
@@ -132,21 +153,7 @@ def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = Non
             and db_login is None and email is None):
         raise BadInput(_("nothing to change: expected --name, --dept, --add-role, --remove-role, --notify, "
                          "--db-login or --email"))
-    if email is not None:
-        email = check_email(email)
-    if db_login:
-        db_login = check_username(db_login.strip(), N_("database login"))
-        holder = session.scalar(select(Staff.username).where(Staff.db_login == db_login, Staff.id != row.id))
-        if holder is not None:
-            raise Refused(_("database login {login} is already {user}'s: expected one login per person").format(
-                login=db_login, user=holder))
-    if notify_url:
-        notify_url = notify_url.strip()
-        problem = policy.channel_problem(notify_url)
-        if problem:
-            raise BadInput(_("notification channel {url!r} is not a URL Apprise can use: {problem}").format(
-                url=notify.mask(notify_url), problem=reasons.channel(problem)), hint=_("see Apprise's URL syntax: "
-                                                                      "https://github.com/caronc/apprise/wiki"))
+    notify_url, db_login, email = _checked(session, row, notify_url, db_login, email)
     before = get_staff(session, row.username)
     roles = (set(before.roles) | set(add_roles)) - set(remove_roles)
     if "admin" in before.roles and "admin" not in roles and row.active and not _other_admins(session, row.id):
