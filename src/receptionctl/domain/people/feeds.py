@@ -55,6 +55,7 @@ class FeedOwner:
     name: str
     email: str | None
     lang: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def owner(session: Session, token: str) -> FeedOwner | None:
     feed, person = row
     if not secrets.compare_digest(feed.token_hash, wanted) or not person.active:
         return None
-    return FeedOwner(person.id, person.username, person.name, person.email, feed.lang)
+    return FeedOwner(person.id, person.username, person.name, person.email, feed.lang, feed.created_at)
 
 
 def count_miss(session: Session) -> None:
