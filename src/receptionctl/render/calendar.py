@@ -16,11 +16,16 @@ their name as CN; a person without one is named in the description only.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from receptionctl import __version__
-from receptionctl.domain.measures.calendars import TASK_ALARM_MINUTES, Event, Feed, Member, Todo
+from receptionctl.domain.core import clock
 from receptionctl.i18n import _, code
 
+if TYPE_CHECKING:  # the read models of domain/measures/calendars.py (render never imports the store)
+    from receptionctl.domain.measures.calendars import Event, Feed, Member, Todo
+
+TASK_ALARM_MINUTES = 60  # a to-do's reminder comes this long before it is due
 STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
 REFRESH = "PT1H"  # how often a subscribed calendar should read the feed again (RFC 7986)
 
@@ -39,6 +44,8 @@ def param(value: str) -> str:
 
 def fold(line: str) -> str:
     """One content line, folded at 75 octets (continuations start with a space), CRLF-ended."""
+    if len(line) <= 25 or (len(line) <= 75 and line.isascii()):
+        return line + "\r\n"
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line + "\r\n"
@@ -73,13 +80,16 @@ def _address(prop: str, member: Member, **params: str) -> str:
     return f"{prop};CN={param(member.name)}{extra}:mailto:{member.email}"
 
 
-def _role(member: Member) -> str:
-    role, backup = member.role.removesuffix("-backup"), member.role.endswith("-backup")
-    shown = code(role, "role") or role
-    return _("{role}, backup").format(role=shown) if backup else shown
+def _role(member: Member, shown: dict) -> str:
+    """The member's role in words (`shown`: the words of each role in this file, made once)."""
+    if member.role not in shown:
+        role, backup = member.role.removesuffix("-backup"), member.role.endswith("-backup")
+        said = code(role, "role") or role
+        shown[member.role] = _("{role}, backup").format(role=said) if backup else said
+    return shown[member.role]
 
 
-def _description(e: Event) -> str:
+def _description(e: Event, roles: dict) -> str:
     v = e.visit
     said = dict(id=v.id, client=v.client, purpose=code(v.purpose), level=v.level, n=v.headcount,
                 status=code(v.status), plan=code(v.plan_status), host=v.host)
@@ -87,20 +97,20 @@ def _description(e: Event) -> str:
                 "{host}") if v.host else _("Visit {id}: {client}, {purpose}, level {level}, {n} guests; status "
                                           "{status}, plan {plan}")).format(**said)]
     if e.team:
-        lines.append(_("Team: {team}").format(team=_(", ").join(f"{m.name} ({_role(m)})" for m in e.team)))
+        lines.append(_("Team: {team}").format(team=_(", ").join(f"{m.name} ({_role(m, roles)})" for m in e.team)))
     if e.guests:
         lines.append(_("Guests: {names}").format(names=_(", ").join(e.guests)))
     return "\n".join(lines)
 
 
-def event_lines(e: Event, database_id: str) -> list[str]:
+def event_lines(e: Event, database_id: str, roles: dict | None = None) -> list[str]:
     v = e.visit
     lines = ["BEGIN:VEVENT", f"UID:{uid('visit', v.id, database_id)}", f"DTSTAMP:{stamp(e.modified)}",
              f"LAST-MODIFIED:{stamp(e.modified)}", f"SEQUENCE:{e.sequence}", f"DTSTART:{stamp(v.starts_at)}",
              f"DTEND:{stamp(v.ends_at)}", f"SUMMARY:{text(f'{v.client} – {code(v.purpose)}')}"]
     if v.venue or v.offsite:
         lines.append(f"LOCATION:{text(v.venue or _('off site'))}")
-    lines += [f"STATUS:{STATUS[e.status]}", f"DESCRIPTION:{text(_description(e))}"]
+    lines += [f"STATUS:{STATUS[e.status]}", f"DESCRIPTION:{text(_description(e, {} if roles is None else roles))}"]
     host = next((m for m in e.team if m.role == "host" and m.email), None)
     if host is not None:
         lines.append(_address("ORGANIZER", host))
@@ -121,12 +131,13 @@ def event_lines(e: Event, database_id: str) -> list[str]:
 def todo_lines(t: Todo, database_id: str, alarm_minutes: int) -> list[str]:
     from receptionctl.render.output import task_title
 
-    task = t.task
+    task = t
     where = _("Visit {id}").format(id=task.visit_id) if task.visit_id else \
         _("Case {id}").format(id=task.case_id) if task.case_id else ""
     summary = task_title(task) + (f" ({task.client})" if task.client else "")
+    due = f"{clock.local(task.due_at):%Y-%m-%d %H:%M}"
     description = _("Task {id}: {title}; due {due}").format(id=task.id, title=task_title(task),
-                                                             due=task.due_in_words) + (f"; {where}" if where else "")
+                                                             due=due) + (f"; {where}" if where else "")
     return ["BEGIN:VTODO", f"UID:{uid('task', task.id, database_id)}", f"DTSTAMP:{stamp(t.created)}",
             f"DUE:{stamp(task.due_at)}", f"SUMMARY:{text(summary)}", f"DESCRIPTION:{text(description)}",
             "STATUS:NEEDS-ACTION", "BEGIN:VALARM", "ACTION:DISPLAY",
@@ -145,9 +156,9 @@ def write_ics(sink, feed: Feed, name: str, *, subscribed: bool = False,
     if subscribed:
         head += [f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}", f"X-PUBLISHED-TTL:{REFRESH}"]
     sink.write("".join(fold(line) for line in head))
-    latest = None
+    latest, roles = None, {}
     for e in feed.events:
-        sink.write("".join(fold(line) for line in event_lines(e, feed.database_id)))
+        sink.write("".join(fold(line) for line in event_lines(e, feed.database_id, roles)))
         latest = e.modified if latest is None or e.modified > latest else latest
     for t in feed.todos:
         sink.write("".join(fold(line) for line in todo_lines(t, feed.database_id, alarm_minutes)))

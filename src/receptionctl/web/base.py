@@ -56,6 +56,7 @@ class Web:
     templates: Any  # starlette Jinja2Templates
     after_commit: Callable[[list, str], None] | None = None  # the hooks, as the command line runs them
     key_env: str | None = None  # RECEPTIONCTL_KEY's value, if any
+    feeds: dict = field(default_factory=dict)  # calendar feeds made, by token hash (web/calendar.py)
 
     def cipher(self):
         from receptionctl.services import runs

@@ -34,21 +34,36 @@ def not_found() -> Response:
     return PlainTextResponse("Not Found", status_code=404)
 
 
+KEPT = 512  # feeds kept made (by token hash and tasks): a subscribed app reads the same one again
+
+
 def _body(web, token: str, tasks: bool) -> tuple[bytes, object] | None:
-    """The feed's bytes and its latest change, or None when the token opens nothing (counted)."""
+    """The feed's bytes and its latest change, or None when the token opens nothing (counted).
+    A feed made at the database's current version (calendars.version: the audit log's head and
+    the hour) is served again as it was made; any change makes it anew."""
     from receptionctl.domain.measures import calendars
     from receptionctl.domain.people import feeds
     from receptionctl.render.calendar import write_ics
     from receptionctl.services import runs
 
     with runs.work(web.db) as session:
+        key = (feeds.digest(token), tasks)
+        version = calendars.version(session)
+        kept = web.feeds.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1], kept[2]
         who = feeds.owner(session, token) if TOKEN.fullmatch(token) else None
         if who is not None:
             i18n.setup(who.lang)
             feed = calendars.person(session, who.staff_id, who.username, tasks=tasks)
             sink = io.StringIO()
             latest = write_ics(sink, feed, _("Visits of {name}").format(name=who.name), subscribed=True)
-            return sink.getvalue().encode("utf-8"), latest or who.created_at
+            body = sink.getvalue().encode("utf-8")
+            if len(web.feeds) >= KEPT:
+                web.feeds.pop(next(iter(web.feeds)))
+            web.feeds[key] = (version, body, latest or who.created_at)
+            return body, latest or who.created_at
+    web.feeds.pop(key, None)
     with runs.work(web.db, write=True) as session:
         feeds.count_miss(session)
     return None

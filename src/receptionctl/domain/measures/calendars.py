@@ -29,17 +29,14 @@ from sqlmodel import select
 
 from receptionctl.domain.core import clock, dbid, policy
 from receptionctl.domain.core.vocab import VisitRole
-from receptionctl.domain.engine import TaskView
-from receptionctl.domain.engine.tasklist import list_tasks
 from receptionctl.domain.measures import exports
 from receptionctl.domain.visits import visits as visit_stage
 from receptionctl.domain.visits.visits import VisitView
-from receptionctl.store.tables.common import AuditEvent, ServiceCase, Staff, Task, Visit
+from receptionctl.store.tables.common import AuditEvent, Client, ServiceCase, Staff, StaffRole, Task, Visit
 from receptionctl.store.tables.visits import Assignment, Guest
 
 DAYS_BACK = 30  # a person's feed: visits from this many days back ...
 DAYS_AHEAD = 180  # ... to this many days ahead
-TASK_ALARM_MINUTES = 60  # a to-do's reminder comes this long before it is due
 NOTICED = ("visit.reschedule", "visit.cancel", "plan.approve")  # always noticed by a guest
 PLACE_KEYS = ("venue", "offsite", "offsite_kind")  # a visit.edit of one of these is a new place
 
@@ -68,8 +65,17 @@ class Event:
 
 @dataclass(frozen=True)
 class Todo:
-    task: TaskView
-    created: datetime  # DTSTAMP
+    """An open task as a to-do: its ids, its titles (English, Chinese), its client, when it is due,
+    when it was made (DTSTAMP)."""
+
+    id: int
+    visit_id: int | None
+    case_id: int | None
+    title: str
+    title_zh: str | None
+    client: str | None
+    due_at: datetime
+    created: datetime
 
 
 @dataclass(frozen=True)
@@ -162,27 +168,46 @@ def _theirs(staff_id: int):
     return select(Assignment.visit_id).where(or_(Assignment.staff_id == staff_id, Assignment.backup_id == staff_id))
 
 
-def _todos(session: Session, username: str, start: datetime, end: datetime) -> tuple[Todo, ...]:
-    """A person's open tasks due in [start, end), without the steps of a complaint case."""
-    tasks = list_tasks(session, owner=username, state="open", due_from=start, due_before=end, hide_restricted=True)
-    cases = {t.case_id for t in tasks if t.case_id is not None}
-    complaints = set(session.scalars(select(ServiceCase.id).where(ServiceCase.id.in_(cases),
-                                                                  ServiceCase.kind == "complaint"))) if cases else set()
-    tasks = [t for t in tasks if t.case_id not in complaints]
-    created = dict(session.execute(select(Task.id, Task.created_at).where(Task.id.in_([t.id for t in tasks]))).all())
-    return tuple(Todo(t, created.get(t.id, t.due_at)) for t in tasks)
+def _todos(session: Session, staff_id: int, start: datetime, end: datetime) -> tuple[Todo, ...]:
+    """A person's open tasks due in [start, end): those given to them, those of their visits whose
+    role they hold or back up (not given to someone else), and those of no visit that fall to a
+    role of theirs (cases, care, follow-ups): never a step of a complaint case. One statement."""
+    roles = select(StaffRole.role).where(StaffRole.staff_id == staff_id)
+    theirs = or_(Task.assignee_id == staff_id, and_(Task.assignee_id.is_(None), or_(
+        Assignment.staff_id == staff_id, Assignment.backup_id == staff_id,
+        and_(Task.visit_id.is_(None), Task.owner.in_(roles)))))
+    q = (select(Task.id, Task.visit_id, Task.case_id, Task.title, Task.title_zh, Client.name, Task.due_at,
+                Task.created_at)
+         .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
+         .outerjoin(ServiceCase, ServiceCase.id == Task.case_id)
+         .outerjoin(Visit, Visit.id == Task.visit_id)
+         .outerjoin(Client, Client.id == func.coalesce(Visit.client_id, ServiceCase.client_id, Task.client_id))
+         .where(Task.state == "open", Task.due_at >= start, Task.due_at < end, theirs,
+                or_(Task.case_id.is_(None), and_(ServiceCase.kind != "complaint", ServiceCase.about_staff_id.is_(None))),
+                or_(Task.visit_id.is_(None), Task.visit_id.in_(_theirs(staff_id)), Task.assignee_id == staff_id))
+         .order_by(Task.due_at, Task.id))
+    return tuple(Todo(*row) for row in session.execute(q))
+
+
+def version(session: Session) -> tuple:
+    """What every change moves on: the audit log's last event (its id and hash; each change is
+    audited, a restored database has another head). With the hour (the feed's window moves by the
+    hour), a feed made at the same version is the same feed: a server may keep it."""
+    head = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    return (tuple(head) if head else (0, ""), clock.now().replace(minute=0, second=0, microsecond=0))
 
 
 def person(session: Session, staff_id: int, username: str, *, tasks: bool = False) -> Feed:
     """A person's feed: the visits they host, serve on or back up, from DAYS_BACK days back to
-    DAYS_AHEAD days ahead, and with `tasks` their open tasks due in the same window."""
-    now = clock.now()
+    DAYS_AHEAD days ahead (from the start of the hour), and with `tasks` their open tasks due in
+    the same window."""
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
     start, end = now - timedelta(days=DAYS_BACK), now + timedelta(days=DAYS_AHEAD)
     rules = policy.load(session)
     q = (visit_stage._visit_query().where(Visit.starts_at >= start, Visit.starts_at < end,
                                           Visit.id.in_(_theirs(staff_id)))
          .order_by(Visit.starts_at, Visit.id))
     rows = exports._stream(session, q, visit_stage._view)
-    todos = _todos(session, username, start, end) if tasks else ()
+    todos = _todos(session, staff_id, start, end) if tasks else ()
     return Feed(dbid.database_id(session), rules["work_zone"], username,
                 _events(session, rows, rules["calendar_guest_names"]), todos)
