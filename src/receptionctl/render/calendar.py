@@ -16,14 +16,15 @@ their name as CN; a person without one is named in the description only.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import Any
 
 from receptionctl import __version__
 from receptionctl.domain.core import clock
 from receptionctl.i18n import _, code
 
-if TYPE_CHECKING:  # the read models of domain/measures/calendars.py (render never imports the store)
-    from receptionctl.domain.measures.calendars import Event, Feed, Member, Todo
+# the read models written here are domain/measures/calendars.py's Feed, Event, Member and Todo
+# (named, not imported: render never imports what opens the database)
+Event = Feed = Member = Todo = Any
 
 TASK_ALARM_MINUTES = 60  # a to-do's reminder comes this long before it is due
 STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
