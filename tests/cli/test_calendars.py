@@ -60,7 +60,7 @@ def test_a_database_from_before_gets_its_id_once_and_keeps_its_uids(team, db_tar
 
     vid = approved(team)
     db = Database(db_target)
-    with db.connection(write=True, foreign_keys=False) as conn:
+    with db.connection(write=True) as conn:
         command.downgrade(_alembic_config(conn), "0027")
         assert conn.execute(text("SELECT count(*) FROM meta WHERE key = 'database_id'")).scalar() == 0
     db.dispose()

@@ -45,6 +45,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("calendar_miss")
     op.drop_table("calendar_feed")
-    with op.batch_alter_table("staff") as batch:
-        batch.drop_column("email")
+    if op.get_bind().dialect.name == "sqlite":  # in place: a rebuild of staff would drop what its children name
+        op.execute("ALTER TABLE staff DROP COLUMN email")
+    else:
+        op.drop_column("staff", "email")
     op.execute("DELETE FROM meta WHERE key = 'database_id'")
