@@ -1,7 +1,7 @@
 """`make bench`: synthetic databases and the commands a team runs, each a whole process,
 timed end to end as cron or a shell runs them.
 
-    python -m bench.run [--visits N] [--repeat R] [--history H] [--density D] [--keep DIR]
+    python -m bench.run [--visits N] [--repeat R] [--history H] [--density D] [--feeds F] [--keep DIR]
                         [--web-requests N] [--web-only]
 
 Scenarios: `plain` (N visits around now), `history` (the same open work with H times as
@@ -48,6 +48,7 @@ COMMANDS = [
 LOADS = ["visit show 5", "report daily"]  # what these import is printed (python -X importtime)
 HISTORY_COMMANDS = ["report daily", "followup due --within 7"]
 HISTORY_LIMIT = 1.2
+FEED_LIMIT_MS = 50.0  # a person's calendar feed (issue 30): the 95th percentile of its server time
 
 
 def run_once(argv: list[str], env: dict) -> tuple[float, float, int, int]:
@@ -135,6 +136,57 @@ def web(path: Path, requests: int) -> int:
     return done.returncode
 
 
+def feed_times(path: str, requests: int) -> dict:
+    """A person's calendar feed (`GET /calendar/<token>.ics`, issue 30), `requests` times through
+    Starlette's in-process TestClient on the database at `path`, alternately without and with
+    ?tasks=1, for the busiest host: milliseconds per request (median, 95th percentile, max), the
+    events in the feed. Runs in a child process (feeds_in_child)."""
+    import statistics as stats
+
+    from starlette.testclient import TestClient
+
+    from receptionctl.domain.core import clock
+    from receptionctl.domain.people import feeds
+    from receptionctl.services import runs
+    from receptionctl.store.tables.visits import Assignment
+    from receptionctl.web.app import create_app
+
+    clock.pin(NOW)
+    app = create_app(path, secret="the bench's secret, long enough to sign with")
+    db = app.state.web.db
+    from sqlalchemy import func, select
+
+    with runs.work(db, write=True) as session:
+        busiest = session.execute(select(Assignment.staff_id, func.count()).group_by(Assignment.staff_id)
+                                  .order_by(func.count().desc()).limit(1)).first()[0]
+        from receptionctl.store.tables.common import Staff
+
+        user = session.get(Staff, busiest).username
+        url = feeds.make(session, "admin", user, "", "zh-CN").url
+    times = []
+    with TestClient(app) as client:
+        events = client.get(url).text.count("BEGIN:VEVENT")  # and warm
+        for i in range(requests):
+            t0 = time.perf_counter()
+            got = client.get(url + ("?tasks=1" if i % 2 else ""))
+            times.append((time.perf_counter() - t0) * 1000)
+            assert got.status_code == 200
+    times.sort()
+    return {"p50": stats.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)], "max": times[-1],
+            "events": events, "user": user}
+
+
+def feeds_in_child(path: Path, requests: int, env: dict) -> dict:
+    import json
+    import subprocess
+
+    code = ("import json, sys; from bench.run import feed_times; "
+            "print(json.dumps(feed_times(sys.argv[1], int(sys.argv[2]))))")
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(requests)], env=env, check=True,
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def row(name: str, m: dict, floor: float) -> str:
     return (f"  {name:36} {m['median']:7.3f} {m['min']:7.3f} {m['median'] / floor:6.2f}x {m['mib']:6.0f} MiB"
             f"  {m['bytes']} bytes")
@@ -148,6 +200,8 @@ def main() -> int:
                         help="closed history, as a multiple of the open visits (0: skip the scenario)")
     parser.add_argument("--density", type=int, default=int(os.environ.get("BENCH_DENSITY", 100000)),
                         help="visits of the density scenario (0: skip it)")
+    parser.add_argument("--feeds", type=int, default=int(os.environ.get("BENCH_FEEDS", 200)),
+                        help="calendar feed requests on the plain database (0: skip them)")
     parser.add_argument("--keep", help="build the databases in this folder and keep them")
     parser.add_argument("--web-requests", type=int, default=int(os.environ.get("BENCH_WEB_REQUESTS", 200)),
                         help="requests of each web page (0: skip the web part)")
@@ -204,6 +258,13 @@ def main() -> int:
             m = results[name][label] = measure(exe + argv, scenario_env, args.repeat)
             print(row(label, m, floors["stack"]))
     status = history_against_plain(exe, env, workdir, args.repeat) if "history" in results else 0
+    if args.feeds:
+        feed = feeds_in_child(workdir / "plain.db", args.feeds, env)
+        flag = "ok" if feed["p95"] <= FEED_LIMIT_MS else "OVER"
+        status |= flag != "ok"
+        print(f"\ncalendar feed of {feed['user']} ({feed['events']} visits), {args.feeds} requests in process: "
+              f"median {feed['p50']:.1f} ms, p95 {feed['p95']:.1f} ms (limit {FEED_LIMIT_MS:.0f}), "
+              f"max {feed['max']:.1f} ms  {flag}")
     print("\ntimes in seconds, wall clock, each a whole process (start-up included); ratio: to the floor")
     if args.web_requests:
         status |= web(workdir / "plain.db", args.web_requests)

@@ -71,9 +71,14 @@ def test_from_and_to_filter_on_the_start(held, ok):
     assert all(json.loads(t)["due_at"].startswith("2026-12-01") for t in tasks.stdout.splitlines())
 
 
+def database_id(ok) -> str:
+    return ok("db", "info", "--json").json()["database_id"]
+
+
 def test_ics_one_event_per_visit_with_team_times_and_alarm(held, ok, tmp_path):
     import icalendar
 
+    ok("staff", "edit", "li", "--email", "li.na@example.com")  # wang has no address
     wang_visit = chinese_visit(ok)["id"]
     gone = new_visit(ok, at="2026-12-05 09:00")["id"]
     ok("--as", "li", "visit", "cancel", str(gone), "--reason", "the client postponed")
@@ -82,21 +87,23 @@ def test_ics_one_event_per_visit_with_team_times_and_alarm(held, ok, tmp_path):
     assert run.stdout == "" and run.stderr == ""
     cal = icalendar.Calendar.from_ical(target.read_bytes())
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
-    assert set(events) == {f"visit-{n}@receptionctl" for n in (held, wang_visit, gone)}
-    done = events[f"visit-{held}@receptionctl"]
+    db = database_id(ok)
+    assert set(events) == {f"visit-{n}-{db}@receptionctl" for n in (held, wang_visit, gone)}
+    done = events[f"visit-{held}-{db}@receptionctl"]
     assert done.decoded("DTSTART") == datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
     assert done.decoded("DTEND") == datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc)
     assert str(done["SUMMARY"]) == "Acme – talk" and str(done["STATUS"]) == "CONFIRMED"
-    assert "li@" in str(done["ORGANIZER"]) and done["ORGANIZER"].params["CN"] == "Li Na"
+    assert str(done["ORGANIZER"]) == "mailto:li.na@example.com" and done["ORGANIZER"].params["CN"] == "Li Na"
     attendees = done["ATTENDEE"] if isinstance(done["ATTENDEE"], list) else [done["ATTENDEE"]]
-    roles = {str(a).split(":")[1].split("@")[0]: a.params["X-RECEPTIONCTL-ROLE"] for a in attendees}
-    assert roles == {"li": "host", "wang": "host-backup"}
+    assert [(str(a), a.params["X-RECEPTIONCTL-ROLE"]) for a in attendees] == [("mailto:li.na@example.com", "host")]
+    assert "Wang Lei (host, backup)" in str(done["DESCRIPTION"])  # no address: named in the description only
+    assert b".invalid" not in target.read_bytes()
     (alarm,) = done.walk("VALARM")
     assert alarm.decoded("TRIGGER") == -timedelta(minutes=10 + 15)  # host_early_minutes + 15
-    planned = events[f"visit-{wang_visit}@receptionctl"]
+    planned = events[f"visit-{wang_visit}-{db}@receptionctl"]
     assert str(planned["STATUS"]) == "TENTATIVE" and str(planned["LOCATION"]) == "三号会议室"
     assert str(planned["SUMMARY"]) == "华为技术 – tour"
-    cancelled = events[f"visit-{gone}@receptionctl"]
+    cancelled = events[f"visit-{gone}-{db}@receptionctl"]
     assert str(cancelled["STATUS"]) == "CANCELLED" and not cancelled.walk("VALARM")
     # the same visit keeps its UID when the file is made again (a calendar updates, not duplicates)
     again = icalendar.Calendar.from_ical(ok("export", "visits", "--format", "ics").stdout)
@@ -112,7 +119,7 @@ def test_host_keeps_only_that_persons_visits(held, ok):
     import icalendar
 
     cal = icalendar.Calendar.from_ical(ok("export", "visits", "--format", "ics", "--host", "li").stdout)
-    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [f"visit-{held}@receptionctl"]
+    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [f"visit-{held}-{database_id(ok)}@receptionctl"]
 
 
 def test_output_replaces_the_file_whole(team, tmp_path):

@@ -99,21 +99,24 @@ def db_migrate(ctx: typer.Context) -> None:
         note(_("migrated from schema {before} to {schema}").format(before=result.upgraded_from, schema=result.revision))
 
 
-@db_app.command("info", help="Where the data is and how times are read: the database, its schema, the time zone "
+@db_app.command("info", help="Where the data is and how times are read: the database, its id (random, made at "
+                "init, kept by backups: calendar event ids are made of it), its schema, the time zone "
                 "in force and where it came from (--tz, RECEPTIONCTL_TZ, the config file or the policy's "
                 "work_zone), the "
                 "working-day calendar, and now in that zone. Example: receptionctl db info --json")
 @output_options
 def db_info(ctx: typer.Context, *, out: Output) -> None:
-    from receptionctl.domain.core import clock, policy
+    from receptionctl.domain.core import clock, dbid, policy
     from receptionctl.store.db import describe
 
     st = state(ctx)
     with st.session() as session:
         rules = policy.load(session)
         revision = st.db.revision()
+        database_id = dbid.database_id(session)
     info = {
         "database": describe(st.db.url),
+        "database_id": database_id,
         "schema": revision,
         "time_zone": clock.zone_name(),
         "time_zone_from": clock.zone_source(),
@@ -135,7 +138,7 @@ def _print_info(info: dict) -> None:
 
 
 # the labels of `db info` and where its zone may come from (domain/core/clock.py, cli/common.py), for the catalogue
-_INFO_LABELS = (N_("database"), N_("schema"), N_("time zone"), N_("time zone from"), N_("work zone"), N_("calendar"),
+_INFO_LABELS = (N_("database"), N_("database id"), N_("schema"), N_("time zone"), N_("time zone from"), N_("work zone"), N_("calendar"),
                 N_("now"), N_("machine zone"))
 _ZONE_FROM = (N_("config file"), N_("policy work_zone"), N_("policy work_zone (default)"))
 

@@ -59,10 +59,12 @@ def export(
         window = {"start": when(start, session) if start else None, "end": when(end, session) if end else None,
                   "host": host}
         if fmt is Format.ics:
-            from receptionctl.domain.measures import exports
+            from receptionctl.domain.measures import calendars
+            from receptionctl.render.calendar import write_ics
 
-            entries = exports.calendar(session, **window)
-            _write(output, lambda sink: _ics(sink, entries, host))
+            feed = calendars.export(session, **window)
+            name = _("Visits hosted by {host}").format(host=host) if host else _("Client visits")
+            _write(output, lambda sink: write_ics(sink, feed, name))
         else:
             from receptionctl.domain.measures import exports
 
@@ -142,73 +144,3 @@ def _jsonl(sink, rows) -> None:
 
     for r in rows:
         sink.write(json.dumps(jsonable(r), ensure_ascii=False) + "\n")
-
-
-# -- iCalendar ----------------------------------------------------------------------------------
-_ICS_STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
-
-
-def _address(username: str, name: str, **params) -> "object":
-    from icalendar import vCalAddress
-
-    # staff have no e-mail address in the database: a mailto in a reserved domain names them
-    address = vCalAddress(f"mailto:{username}@receptionctl.invalid")
-    address.params["CN"] = name
-    for key, value in params.items():
-        address.params[key] = value
-    return address
-
-
-def _ics(sink, entries, host: Optional[str]) -> None:
-    """One VCALENDAR, its VEVENTs written one at a time as the visits are read."""
-    from datetime import timedelta, timezone
-
-    from icalendar import Alarm, Calendar, Event
-
-    from receptionctl import __version__
-    from receptionctl.domain.core import clock
-    from receptionctl.i18n import _, code
-
-    cal = Calendar()
-    cal.add("prodid", f"-//receptionctl//receptionctl {__version__}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _("Visits hosted by {host}").format(host=host) if host else _("Client visits"))
-    head = cal.to_ical().decode("utf-8")
-    closing = "END:VCALENDAR\r\n"
-    sink.write(head[: head.rindex(closing)])
-    stamp = clock.now().astimezone(timezone.utc)
-    for entry in entries:
-        v = entry.visit
-        event = Event()
-        event.add("uid", f"visit-{v.id}@receptionctl")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", v.starts_at.astimezone(timezone.utc))
-        event.add("dtend", v.ends_at.astimezone(timezone.utc))
-        event.add("summary", f"{v.client} – {code(v.purpose)}")
-        if v.venue or v.offsite:
-            event.add("location", v.venue or _("off site"))
-        event.add("status", _ICS_STATUS[entry.status])
-        said = dict(id=v.id, client=v.client, purpose=code(v.purpose), level=v.level, n=v.headcount,
-                    status=code(v.status), plan=code(v.plan_status), host=v.host)
-        event.add("description", _("Visit {id}: {client}, {purpose}, level {level}, {n} guests; status {status}, plan "
-                                   "{plan}; host {host}").format(**said) if v.host else
-                  _("Visit {id}: {client}, {purpose}, level {level}, {n} guests; status {status}, plan "
-                    "{plan}").format(**said))
-        for a in entry.team:
-            if a.role == "host":
-                event.add("organizer", _address(a.staff, a.staff_name))
-            event.add("attendee", _address(a.staff, a.staff_name, ROLE="CHAIR" if a.role == "host" else
-                                           "REQ-PARTICIPANT", **{"X-RECEPTIONCTL-ROLE": a.role}), encode=0)
-            if a.backup:
-                event.add("attendee", _address(a.backup, a.backup_name or a.backup, ROLE="OPT-PARTICIPANT",
-                                               **{"X-RECEPTIONCTL-ROLE": f"{a.role}-backup"}), encode=0)
-        if entry.status != "cancelled":
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", _("Visit {id} ({client}) starts in {n} minutes: time to go to the meeting "
-                                       "point").format(id=v.id, client=v.client, n=entry.alarm_minutes))
-            alarm.add("trigger", timedelta(minutes=-entry.alarm_minutes))
-            event.add_component(alarm)
-        sink.write(event.to_ical().decode("utf-8"))
-    sink.write(closing)

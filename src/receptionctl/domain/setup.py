@@ -8,7 +8,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from receptionctl.domain.core import access, audit, clock
+from receptionctl.domain.core import access, audit, clock, dbid
 from receptionctl.domain.core.policy import SETTINGS, set_value, to_text
 from receptionctl.domain.core.secrets import KEY_CHECK, Cipher
 from receptionctl.domain.core.vocab import check_username
@@ -63,8 +63,10 @@ def check_upgrade_allowed(session: Session, actor: str, schema_pending: bool) ->
 
 
 def seed_policy(session: Session, actor: str, result: InitResult) -> None:
-    """Policy rows, and the default procedure when none is loaded (for `db migrate` too)."""
+    """Policy rows, the database's id, and the default procedure when none is loaded (for `db
+    migrate` too)."""
     _seed_policy(session, actor, result)
+    dbid.ensure(session)
 
     if seed_default(session, actor) is not None:
         result.procedure_loaded = True

@@ -39,6 +39,8 @@ from receptionctl.store.tables.desk import (  # noqa: F401
     SitePass,
 )
 from receptionctl.store.tables.logins import (  # noqa: F401
+    CalendarFeed,
+    CalendarMiss,
     StaffLogin,
 )
 from receptionctl.store.tables.measures import (  # noqa: F401

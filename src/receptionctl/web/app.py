@@ -24,12 +24,15 @@ import receptionctl.domain.cases.cases  # noqa: F401
 import receptionctl.domain.desk.desk  # noqa: F401
 import receptionctl.domain.desk.onsite  # noqa: F401
 import receptionctl.domain.desk.passes  # noqa: F401
+import receptionctl.domain.measures.calendars  # noqa: F401
+import receptionctl.domain.people.feeds  # noqa: F401
 import receptionctl.domain.people.passwords  # noqa: F401
 import receptionctl.domain.report.report  # noqa: F401
 import receptionctl.domain.visits.reception  # noqa: F401
+import receptionctl.render.calendar  # noqa: F401
 import receptionctl.render.exports  # noqa: F401
 from receptionctl import i18n
-from receptionctl.web import auth, board, cases, desk, frontdesk, handover, passes, reports, tasks, visits
+from receptionctl.web import auth, board, calendar, cases, desk, frontdesk, handover, passes, reports, tasks, visits
 from receptionctl.web.base import HERE, SECRET_ENV, Web, secret_for
 
 CSP = ("default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -133,6 +136,11 @@ ROUTES = [
     Route("/cases", cases.case_list, methods=["GET"]),
     Route("/cases/{case_id}", cases.case_page, methods=["GET"]),
     Route("/cases/{case_id}/{step}", cases.case_step, methods=["POST"]),
+    # calendars (issue 30): the feed needs no session; the page is the signed-in person's
+    Route("/calendar/{token}.ics", calendar.feed, methods=["GET"]),
+    Route("/calendar", calendar.calendar_page, methods=["GET"]),
+    Route("/calendar/new", calendar.calendar_new, methods=["POST"]),
+    Route("/calendar/revoke", calendar.calendar_revoke, methods=["POST"]),
 ]
 
 

@@ -61,6 +61,7 @@ class Web:
     # the pages' read models kept while nothing changes (Page.kept): the most recent PAGES_KEPT, per
     # page, user, language, audit version and minute; only ever touched under LOCK
     pages: "OrderedDict[tuple, dict]" = field(default_factory=OrderedDict)
+    feeds: dict = field(default_factory=dict)  # calendar feeds made, by token hash (web/calendar.py)
 
     def cipher(self):
         from receptionctl.services import runs

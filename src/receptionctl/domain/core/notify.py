@@ -3,7 +3,8 @@ database that `notify send` empties with retries and a dead-letter list.
 
 - `queue()` runs inside the transaction of the change that caused the event (outbox.emit): the
   policy's routes name roles and people (the event's submitter, host, owner or asked person);
-  a person with a channel of their own (staff notify_url) gets the message there, the others
+  a person with a channel of their own (staff notify_url; with policy notify_staff_email, their
+  e-mail address when they have no other) gets the message there, the others
   are reached through their role's channel (notify_role_channels), once per role. A fixed number
   of statements whatever the number of people: the policy (once per session), one SELECT of the
   people, one INSERT of every message. Nothing here touches the network but `deliver()`.
@@ -180,10 +181,13 @@ def queue(session: Session, event: str, payload: dict[str, Any]) -> int:
     named = {payload.get(t) for t in wanted if t in policy.NOTIFY_PEOPLE} - {None, ""}
     holders = select(RoleRow.staff_id).where(RoleRow.role.in_(sorted(roles)))
     people: dict[str, tuple[str | None, set[str]]] = {}
-    for username, url, role in session.execute(
-            select(Staff.username, Staff.notify_url, RoleRow.role)
+    by_mail = rules["notify_staff_email"]  # issue 30: their e-mail address as their own channel
+    for username, url, email, role in session.execute(
+            select(Staff.username, Staff.notify_url, Staff.email, RoleRow.role)
             .outerjoin(RoleRow, RoleRow.staff_id == Staff.id)
             .where(Staff.active.is_(True), or_(Staff.id.in_(holders), Staff.username.in_(sorted(named))))):
+        if not url and by_mail and email:
+            url = mail_channel(email)
         people.setdefault(username, (url, set()))[1].add(role or "")
     rows = _messages(rules, event, payload, roles, named, people)
     if rows:
@@ -240,16 +244,20 @@ def queue_mail(session: Session, event: str, address: str, recipient: str, subje
     """Queue a mail to someone outside the staff (a client's contact), in the caller's transaction:
     its channel is `mailto:ADDRESS` (with `?reply-to=` when answers go elsewhere); `notify send`
     hands it to the smtp server of its settings. The id of the message."""
-    from urllib.parse import quote
-
-    channel = MAILTO + quote(address, safe="@.+-_") + (f"?reply-to={quote(reply_to, safe='@.+-_')}"
-                                                        if reply_to else "")
+    channel = mail_channel(address, reply_to)
     row = _row(event, recipient, channel, subject, body, json.dumps(plain(event, payload), ensure_ascii=False,
                                                                    sort_keys=True), clock.now())
     message = NotifyMessage(**row)
     session.add(message)
     session.flush()
     return message.id
+
+
+def mail_channel(address: str, reply_to: str | None = None) -> str:
+    """The `mailto:` channel of an address (`notify send` mails it through the smtp setting)."""
+    from urllib.parse import quote
+
+    return MAILTO + quote(address, safe="@.+-_") + (f"?reply-to={quote(reply_to, safe='@.+-_')}" if reply_to else "")
 
 
 def mail_address(channel: str) -> tuple[str, str | None] | None:

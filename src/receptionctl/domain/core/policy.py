@@ -297,6 +297,17 @@ def _web_address(text: str, placeholder: str, expected: str) -> str:
     return text
 
 
+def _web_url(text: str) -> str:
+    """The web front desk's address as people reach it (https://desk.example.com): http(s), no
+    spaces, at most 500 characters, without a trailing slash. Empty ("", none, off): not set."""
+    text = str(text).strip()
+    if text.lower() in ("", "none", "off"):
+        return ""
+    if len(text) > 500 or not re.fullmatch(r"https?://[^\s/?#{}]+(/[^\s?#{}]*)?", text, re.IGNORECASE):
+        raise ValueError(_("an http or https address such as https://desk.example.com, or none"))
+    return text.rstrip("/")
+
+
 def _reply_to(text: str) -> str:
     """A mail address for the client's answers (name@example.com), or none."""
     text = str(text).strip()
@@ -497,6 +508,18 @@ SETTINGS: dict[str, Setting] = {
                 "001"),
         Setting("feedback_reply_to", "", _reply_to, N_("where the client's answers to the questionnaire go (the "
                 "mail's Reply-To); empty: the mail's sender (mail_from)"), "001"),
+        # -- calendars (issue 30) --
+        Setting("web_url", "", _web_url, N_("the web front desk's address as people reach it (`receptionctl "
+                "serve`, behind its proxy), such as https://desk.example.com: calendar addresses (`staff calendar "
+                "USER --new`) begin with it; empty: not set"), "030"),
+        Setting("calendar_cancelled_days", 30, _int(0, 366), N_("a cancelled visit stays in calendar exports and "
+                "feeds, marked cancelled, this many days after it was cancelled, so that calendars remove it; then "
+                "it is left out"), "030"),
+        Setting("calendar_guest_names", False, _switch, N_("a person's calendar feed names the guests registered "
+                "at the door of their visits; off by default: anyone holding the address would read them"), "030"),
+        Setting("notify_staff_email", False, _switch, N_("a person with an e-mail address (`staff edit --email`) "
+                "and no channel of their own gets their notifications by mail there (through the smtp setting); "
+                "off by default"), "030"),
         Setting("feedback_language", "zh-CN", _mail_lang, N_("the language of the questionnaire mail when the "
                 "contact has none of their own (contact edit --language): zh-CN or en"), "001"),
     ]

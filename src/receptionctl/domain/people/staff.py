@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func
@@ -27,6 +28,19 @@ class StaffView:
     active: bool
     notify: str | None = None  # their own notification channel (an Apprise URL), masked
     db_login: str | None = None  # the database login that is theirs (policy identity db; issue 18)
+    email: str | None = None  # their own e-mail address (issue 30): calendars name them by it
+
+
+_EMAIL = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\.][^@\s<>,;:\"()\[\]\\]*")
+
+
+def check_email(value: str) -> str:
+    """A person's e-mail address (name@example.com, at most 320 characters); "" clears it.
+    Bad input (exit 2) naming it otherwise."""
+    text = value.strip()
+    if text and (len(text) > 320 or not _EMAIL.fullmatch(text) or text.endswith(".")):
+        raise BadInput(_("{value!r} is not an e-mail address: expected name@example.com").format(value=value))
+    return text
 
 
 def _text(value: str, what: str, limit: int = 200) -> str:
@@ -38,13 +52,14 @@ def _text(value: str, what: str, limit: int = 200) -> str:
 
 
 def add_staff(
-    session: Session, actor: str, username: str, name: str, dept: str, roles: list[str]
+    session: Session, actor: str, username: str, name: str, dept: str, roles: list[str], email: str | None = None
 ) -> StaffView:
 
 
     access.require(session, actor, access.STAFF_WRITE, N_("add staff"))
     check_username(username)
     _check_roles(roles)
+    email = check_email(email) or None if email is not None else None
     if not roles:
         roles = ["staff"]
     if session.scalar(select(Staff.id).where(Staff.username == username)) is not None:
@@ -55,12 +70,13 @@ def add_staff(
         dept=_text(dept, N_("department")),
         active=True,
         created_at=clock.now(),
+        email=email,
     )
     session.add(row)
     session.flush()
     for role in sorted(set(roles)):
         session.add(RoleRow(staff_id=row.id, role=role))
-    view = StaffView(row.id, row.username, row.name, row.dept, tuple(sorted(set(roles))), True)
+    view = StaffView(row.id, row.username, row.name, row.dept, tuple(sorted(set(roles))), True, email=email)
     audit.record(session, actor, "staff.add", "staff", row.id, after=view.__dict__)
     return view
 
@@ -75,8 +91,8 @@ def list_staff(session: Session, usernames: list[str] | None = None) -> list[Sta
         entry = views.setdefault(staff.id, (staff, []))
         if role:
             entry[1].append(role)
-    return [StaffView(s.id, s.username, s.name, s.dept, tuple(r), s.active, notify.mask(s.notify_url), s.db_login)
-            for s, r in views.values()]
+    return [StaffView(s.id, s.username, s.name, s.dept, tuple(r), s.active, notify.mask(s.notify_url), s.db_login,
+                      s.email) for s, r in views.values()]
 
 
 def get_staff(session: Session, ref: str) -> StaffView:
@@ -99,21 +115,11 @@ def _other_admins(session: Session, staff_id: int) -> int:
     ) or 0
 
 
-def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = None, dept: str | None = None,
-               add_roles: list[str] = (), remove_roles: list[str] = (), notify_url: str | None = None,
-               db_login: str | None = None) -> StaffView:
-    """Change a person's name, department, roles or notification channel (an Apprise URL that
-    Apprise can parse; "" clears it) (admin only). The last active admin keeps the admin role."""
-    access.require(session, actor, access.STAFF_WRITE, N_("edit staff"))
-    row = find.staff(session, ref)
-    _check_roles([*add_roles, *remove_roles])
-    both = set(add_roles) & set(remove_roles)
-    if both:
-        raise BadInput(_("role {role!r} is both added and removed: expected one or the other").format(
-            role=sorted(both)[0]))
-    if name is None and dept is None and not add_roles and not remove_roles and notify_url is None and db_login is None:
-        raise BadInput(_("nothing to change: expected --name, --dept, --add-role, --remove-role, --notify or "
-                         "--db-login"))
+def _checked(session: Session, row: Staff, notify_url: str | None, db_login: str | None,
+             email: str | None) -> tuple[str | None, str | None, str | None]:
+    """The channel, the database login and the e-mail address of `staff edit`, checked (None: unchanged)."""
+    if email is not None:
+        email = check_email(email)
     if db_login:
         db_login = check_username(db_login.strip(), N_("database login"))
         holder = session.scalar(select(Staff.username).where(Staff.db_login == db_login, Staff.id != row.id))
@@ -127,6 +133,27 @@ def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = Non
             raise BadInput(_("notification channel {url!r} is not a URL Apprise can use: {problem}").format(
                 url=notify.mask(notify_url), problem=reasons.channel(problem)), hint=_("see Apprise's URL syntax: "
                                                                       "https://github.com/caronc/apprise/wiki"))
+    return notify_url, db_login, email
+
+
+def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = None, dept: str | None = None,
+               add_roles: list[str] = (), remove_roles: list[str] = (), notify_url: str | None = None,
+               db_login: str | None = None, email: str | None = None) -> StaffView:
+    """Change a person's name, department, roles, notification channel (an Apprise URL that
+    Apprise can parse; "" clears it) or e-mail address ("" clears it) (admin only). The last
+    active admin keeps the admin role."""
+    access.require(session, actor, access.STAFF_WRITE, N_("edit staff"))
+    row = find.staff(session, ref)
+    _check_roles([*add_roles, *remove_roles])
+    both = set(add_roles) & set(remove_roles)
+    if both:
+        raise BadInput(_("role {role!r} is both added and removed: expected one or the other").format(
+            role=sorted(both)[0]))
+    if (name is None and dept is None and not add_roles and not remove_roles and notify_url is None
+            and db_login is None and email is None):
+        raise BadInput(_("nothing to change: expected --name, --dept, --add-role, --remove-role, --notify, "
+                         "--db-login or --email"))
+    notify_url, db_login, email = _checked(session, row, notify_url, db_login, email)
     before = get_staff(session, row.username)
     roles = (set(before.roles) | set(add_roles)) - set(remove_roles)
     if "admin" in before.roles and "admin" not in roles and row.active and not _other_admins(session, row.id):
@@ -142,13 +169,15 @@ def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = Non
         row.notify_url = notify_url or None
     if db_login is not None:
         row.db_login = db_login or None
+    if email is not None:
+        row.email = email or None
     for role in set(before.roles) - roles:
         session.execute(delete(RoleRow).where(RoleRow.staff_id == row.id, RoleRow.role == role))
     for role in sorted(roles - set(before.roles)):
         session.add(RoleRow(staff_id=row.id, role=role))
     session.flush()
     after = StaffView(row.id, row.username, row.name, row.dept, tuple(sorted(roles)), row.active,
-                      notify.mask(row.notify_url), row.db_login)
+                      notify.mask(row.notify_url), row.db_login, row.email)
     audit.record(session, actor, "staff.edit", "staff", row.id, before=before.__dict__, after=after.__dict__)
     return after
 
@@ -167,7 +196,8 @@ def set_active(session: Session, actor: str, ref: str, active: bool) -> StaffVie
                       hint=_("give another active person the admin role first"))
     row.active = active
     session.flush()
-    after = StaffView(row.id, row.username, row.name, row.dept, before.roles, active, before.notify, before.db_login)
+    after = StaffView(row.id, row.username, row.name, row.dept, before.roles, active, before.notify, before.db_login,
+                      before.email)
     audit.record(session, actor, "staff.activate" if active else "staff.deactivate", "staff", row.id,
                  before={"active": not active}, after={"active": active})
     return after

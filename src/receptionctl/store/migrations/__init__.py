@@ -7,9 +7,10 @@ from pathlib import Path
 
 # The chain is each script's down_revision, not the order of the numbers: four were written side by
 # side and linked when they met, 0021 -> 0022 -> 0024 -> 0026 -> 0025 -> 0023 -> 0028 -> 0027
-# (0028, the guest.arrived route, and 0027, the web's logins, were made side by side too). A new
-# one follows SCHEMA_HEAD (its down_revision) and takes the next free number, 0029.
-SCHEMA_HEAD = "0027"
+# (0028, the guest.arrived route, and 0027, the web's logins, were made side by side too)
+# -> 0029 (calendars: the database's id, staff e-mail, calendar addresses). A new one follows
+# SCHEMA_HEAD (its down_revision) and takes the next free number, 0030.
+SCHEMA_HEAD = "0029"
 
 
 def known_revisions() -> set[str]:

@@ -12,7 +12,8 @@ from receptionctl.store.tables.columns import moment
 
 
 class Meta(SQLModel, table=True):
-    """Facts about the database itself (the encryption key check, the creation time)."""
+    """Facts about the database itself (the encryption key check, the creation time, the database's
+    random id that calendar event ids are made of)."""
 
     __tablename__ = "meta"
     key: str = Field(sa_column=Column(String(64), primary_key=True))
@@ -29,6 +30,7 @@ class Staff(SQLModel, table=True):
     created_at: datetime = moment()
     notify_url: Optional[str] = Field(default=None, sa_column=Column(Text))  # an Apprise URL (issue 17)
     db_login: Optional[str] = Field(default=None, sa_column=Column(String(64), unique=True, index=True))  # issue 18: identity
+    email: Optional[str] = Field(default=None, sa_column=Column(String(320)))  # their own address (issue 30)
 
 
 class StaffRole(SQLModel, table=True):
