@@ -2,7 +2,7 @@
 timed end to end as cron or a shell runs them.
 
     python -m bench.run [--visits N] [--repeat R] [--history H] [--density D] [--keep DIR]
-                        [--only KEY,KEY]
+                        [--only KEY,KEY] [--no-peer]
 
 Every command is paired with its floor, run by run, interleaved (floor, command, floor,
 command ...): importing the stack it needs (`typer` for help, `typer, sqlmodel, rich` for the
@@ -14,11 +14,12 @@ median cpu and wall seconds, the peak memory (each child's own), the target and 
 Scenarios: `plain` (N visits around now), `history` (the same open work with H times as
 much closed history behind it: its report and `followup due` must stay within 1.2x of
 plain, runs interleaved), `density` (D visits: the exports and the JSON report stream,
-within 150 MiB).
+within 150 MiB). With Taskwarrior's `task` on the PATH the bench's open tasks are imported
+into a throwaway Taskwarrior and three pairs are timed against it (bench/peer.py).
 
 Quick mode, to measure one lever in a minute: `--only visit-show,report-daily --repeat 5
 --keep /tmp/bench` (the plain database is built once in DIR and reused; history, density
-are skipped unless named: `--only history`). Bytecode is
+and the peer are skipped unless named: `--only peer`, `--only history`). Bytecode is
 compiled first and the runs may write it, as an installed tool does.
 """
 
@@ -279,7 +280,8 @@ def options() -> argparse.Namespace:
                         help="visits of the density scenario (0: skip it)")
     parser.add_argument("--keep", help="build the databases in this folder, keep them and reuse them next time")
     parser.add_argument("--only", help="quick mode: only these commands (keys: "
-                        + ", ".join(c.key for c in HELP + COMMANDS) + "; and history, density)")
+                        + ", ".join(c.key for c in HELP + COMMANDS) + "; and peer, history, density)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the pairs against Taskwarrior")
     return parser.parse_args()
 
 
@@ -295,7 +297,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "RECEPTIONCTL_TZ")}
     env.update(RECEPTIONCTL_USER="admin", RECEPTIONCTL_NOW=NOW.isoformat(), XDG_CACHE_HOME=str(workdir / "cache"))
     bench = Bench([sys.executable, "-m", "receptionctl"], env, args.repeat, workdir)
-    wanted = {n for n in ("history", "density") if only is None or n in only}
+    wanted = {n for n in ("peer", "history", "density") if only is None or n in only}
 
     print(f"plain: {build(workdir / 'plain.db', args.visits, reuse=bool(args.keep))}")
     run_once(bench.exe + ["report", "daily"], bench.db_env("plain"))  # warm: the calendar cache, the page cache
@@ -303,6 +305,10 @@ def main() -> int:
         if c.key in LOADS:
             print(f"  {c.label} loads {loads(bench.exe + c.argv, bench.db_env('plain'))}")
     bench.commands("plain", pick(HELP, only) + pick(COMMANDS, only))
+    if "peer" in wanted and not args.no_peer:
+        from bench import peer
+
+        peer.section(bench, workdir, reuse=bool(args.keep))
     if args.history and "history" in wanted:
         print(f"\nhistory: {build(workdir / 'history.db', args.visits, args.history, reuse=bool(args.keep))}")
         bench.history([c for c in COMMANDS if c.key in HISTORY_COMMANDS])
