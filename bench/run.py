@@ -13,8 +13,8 @@ median cpu and wall seconds, the peak memory (each child's own), the target and 
 
 Scenarios: `plain` (N visits around now), `history` (the same open work with H times as
 much closed history behind it: its report and `followup due` must stay within 1.2x of
-plain, runs interleaved), `density` (D visits: the exports and the JSON report stream,
-within 150 MiB). With Taskwarrior's `task` on the PATH the bench's open tasks are imported
+plain, runs interleaved), `density` (D visits, one pair per command unless --density-repeat:
+the exports and the JSON report stream, within 150 MiB). With Taskwarrior's `task` on the PATH the bench's open tasks are imported
 into a throwaway Taskwarrior and three pairs are timed against it (bench/peer.py).
 
 Quick mode, to measure one lever in a minute: `--only visit-show,report-daily --repeat 5
@@ -250,13 +250,14 @@ class Bench:
             if not ok:
                 self.misses.append(f"history: {c.label}")
 
-    def density(self, commands: list[Command]) -> None:
-        """The density scenario: every command's time shown; what streams its rows within
-        STREAM_DENSE MiB."""
+    def density(self, commands: list[Command], repeat: int = 1) -> None:
+        """The density scenario: what streams its rows within STREAM_DENSE MiB; one pair each by
+        default (memory is its point, and an export of ten times the rows takes minutes), every
+        command's time shown."""
         print(HEADER)
         env = self.db_env("density")
         for c in commands:
-            p = paired(self.exe + c.argv, self.floor(c.floor), env, self.repeat)
+            p = paired(self.exe + c.argv, self.floor(c.floor), env, repeat)
             ok = p.mib <= STREAM_DENSE if c.streams else None
             target = f"<={STREAM_DENSE}M" if c.streams else ""
             print(f"  {c.label:34} {p.ratio:5.2f}x {p.spread():>10} "
@@ -278,6 +279,7 @@ def options() -> argparse.Namespace:
                         help="closed history, as a multiple of the open visits (0: skip the scenario)")
     parser.add_argument("--density", type=int, default=int(os.environ.get("BENCH_DENSITY", 100000)),
                         help="visits of the density scenario (0: skip it)")
+    parser.add_argument("--density-repeat", type=int, default=1, help="pairs per command in the density scenario")
     parser.add_argument("--keep", help="build the databases in this folder, keep them and reuse them next time")
     parser.add_argument("--only", help="quick mode: only these commands (keys: "
                         + ", ".join(c.key for c in HELP + COMMANDS) + "; and peer, history, density)")
@@ -315,7 +317,7 @@ def main() -> int:
     if args.density and "density" in wanted:
         print(f"\ndensity: {build(workdir / 'density.db', args.density, reuse=bool(args.keep))}")
         run_once(bench.exe + ["report", "daily"], bench.db_env("density"))
-        bench.density(COMMANDS)
+        bench.density(COMMANDS, args.density_repeat)
     print("\nratio: the command's cpu time (user + system) over its floor's, paired run by run "
           f"(floor: {' '.join(FLOORS['stack'][1:])}; for help {' '.join(FLOORS['typer'][1:])}); "
           f"median of {args.repeat} pairs and their min-max; peak: the most resident memory of any run")
