@@ -66,10 +66,9 @@ def daily(
     if sending is not None and fmt is None and not out.json:
         pass  # --mail alone: the mail is the output (cron sends no second copy)
     elif out.json or fmt is Format.json:
-        import json
-        import sys
+        from receptionctl.render.output import write_json
 
-        sys.stdout.write(json.dumps(render.as_json(r), ensure_ascii=False, indent=2) + "\n")
+        write_json(render.as_json(r))  # written as it is encoded, never held whole
     elif fmt is Format.markdown:
         import sys
 

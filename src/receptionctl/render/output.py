@@ -60,7 +60,22 @@ def jsonable(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(jsonable(value), ensure_ascii=False, indent=2) + "\n")
+    write_json(jsonable(value))
+
+
+def write_json(value: Any, batch: int = 8192) -> None:
+    """`value` (already jsonable) as indented JSON and a newline on stdout, the same text as
+    json.dumps, written in batches of pieces as it is encoded: never held whole as one string
+    (a list of thousands of tasks keeps its peak memory down by the size of its text, twice
+    over), nor written piece by piece (thousands of small writes cost more than the encoding)."""
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(value):
+        pieces.append(piece)
+        if len(pieces) >= batch:
+            sys.stdout.write("".join(pieces))
+            pieces.clear()
+    pieces.append("\n")
+    sys.stdout.write("".join(pieces))
 
 
 def is_tty() -> bool:

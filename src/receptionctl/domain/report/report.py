@@ -367,35 +367,42 @@ def _owner_alerts(session: Session) -> list[Alert]:
 def _months(session: Session, rules: dict, w: _Window) -> tuple[MonthToDate, MonthToDate]:
     """Month to date, and last month to the same day (for the change)."""
     month_start = datetime.combine(w.day.replace(day=1), time(0, 0), w.zone)
-    month = _month(session, rules, f"{w.day:%Y-%m}", month_start, w.end)
     last_start = datetime.combine((w.day.replace(day=1) - timedelta(days=1)).replace(day=1), time(0, 0), w.zone)
     last_end = min(last_start + (w.end - month_start), month_start)
-    return month, _month(session, rules, f"{last_start:%Y-%m}", last_start, last_end)
+    return _month_pair(session, rules, ((f"{w.day:%Y-%m}", month_start, w.end),
+                                        (f"{last_start:%Y-%m}", last_start, last_end)))
 
 
-def _month(session: Session, rules: dict, label: str, start: datetime, end: datetime) -> MonthToDate:
-    """Visits received, feedback forms, average score, excellent share, converted: [start, end)."""
-    received = session.scalar(
-        select(func.count(Visit.id)).where(Visit.starts_at >= start, Visit.starts_at < end,
-                                           Visit.status.in_(lifecycle.RECEIVED))
-    ) or 0
-    n, avg, excellent = session.execute(
-        select(func.count(Feedback.visit_id), func.avg(Feedback.score),
-               func.sum(case((Feedback.score >= rules["excellent_score"], 1), else_=0)))
-        .where(Feedback.at >= start, Feedback.at < end)
-    ).one()
-    conv = sum(
-        converted(converted_at, ends_at, rules["conversion_window_days"])
-        for converted_at, ends_at in session.execute(
-            select(Visit.converted_at, Visit.ends_at).where(
-                Visit.starts_at >= start, Visit.starts_at < end, Visit.converted_at.is_not(None))
-        )
-    )
-    return MonthToDate(
-        month=label, visits_received=received, feedback_collected=n or 0,
-        average_score=round(float(avg), 1) if avg is not None else None,
-        excellent_share=(int(excellent or 0) / n) if n else None, converted=conv,
-    )
+def _month_pair(session: Session, rules: dict, windows) -> tuple[MonthToDate, MonthToDate]:
+    """Visits received, feedback forms, average score, excellent share, converted, in each of two
+    windows [start, end) (labelled): three statements for both, each window's figures summed
+    apart (conditional aggregates), as one window's own statements would count them."""
+    (_, a_start, a_end), (_, b_start, b_end) = windows
+    seen = [and_(col >= a_start, col < a_end) for col in (Visit.starts_at, Feedback.at)]
+    seen_b = [and_(col >= b_start, col < b_end) for col in (Visit.starts_at, Feedback.at)]
+    received = session.execute(
+        select(*(func.count(case((w, Visit.id))) for w in (seen[0], seen_b[0])))
+        .where(or_(seen[0], seen_b[0]), Visit.status.in_(lifecycle.RECEIVED))).one()
+    excellent = Feedback.score >= rules["excellent_score"]
+    forms = session.execute(
+        select(*(x for w in (seen[1], seen_b[1]) for x in (
+            func.count(case((w, Feedback.visit_id))), func.avg(case((w, Feedback.score))),
+            func.sum(case((and_(w, excellent), 1), else_=0)))))
+        .where(or_(seen[1], seen_b[1]))).one()
+    conv = [0, 0]
+    for converted_at, ends_at, which in session.execute(
+            select(Visit.converted_at, Visit.ends_at, case((seen[0], 0), else_=1))
+            .where(or_(seen[0], seen_b[0]), Visit.converted_at.is_not(None))):
+        conv[which] += converted(converted_at, ends_at, rules["conversion_window_days"])
+    out = []
+    for i, (label, _start, _end) in enumerate(windows):
+        n, avg, good = forms[3 * i:3 * i + 3]
+        out.append(MonthToDate(
+            month=label, visits_received=received[i] or 0, feedback_collected=n or 0,
+            average_score=round(float(avg), 1) if avg is not None else None,
+            excellent_share=(int(good or 0) / n) if n else None, converted=conv[i],
+        ))
+    return out[0], out[1]
 
 
 # The order alerts are read in: what can hurt a client or break a promise first.

@@ -575,7 +575,6 @@ def list_feedback(session: Session, *, visit_id: int | None = None, client: str 
     rules = policy.load(session)
     where = []
     if visit_id is not None:
-        get_view(session, visit_id)
         where.append(Feedback.visit_id == visit_id)
     if client is not None:
         where.append(Visit.client_id == resolve_client(session, client).id)
@@ -606,6 +605,8 @@ def list_feedback(session: Session, *, visit_id: int | None = None, client: str 
         answers = (_answer_views(forms[procedure_of[f.visit_id]], stored[f.visit_id])
                    if f.visit_id in stored else ())
         views.append(dataclasses.replace(feedback_view(f, rules, answers), client=name))
+    if visit_id is not None and not views:
+        get_view(session, visit_id)  # exit 3 for an unknown visit (asked only when it has no form)
     return views
 
 
@@ -684,8 +685,10 @@ def called_back(session: Session, visit_id: int) -> bool:
     return session.scalar(select(Callback.id).where(Callback.visit_id == visit_id).limit(1)) is not None
 
 
-def list_callbacks(session: Session, visit_id: int) -> tuple[CallbackView, ...]:
-    """A visit's callbacks, by the time they were made."""
-    client = get_view(session, visit_id).client
+def list_callbacks(session: Session, visit_id: int, client: str | None = None) -> tuple[CallbackView, ...]:
+    """A visit's callbacks, by the time they were made (`client`: the visit's client's name, when
+    the caller has read the visit already)."""
+    if client is None:
+        client = get_view(session, visit_id).client
     rows = session.scalars(select(Callback).where(Callback.visit_id == visit_id).order_by(Callback.at, Callback.id))
     return tuple(_callback_view(r, client) for r in rows)

@@ -19,7 +19,7 @@ from receptionctl.domain.visits import clashes, followups, reception, survey
 from receptionctl.domain.visits.visits import Assigned, VisitView, assignments, get_view
 from receptionctl.i18n import ngettext
 from receptionctl.store.tables.common import Visit
-from receptionctl.store.tables.visits import Evaluation, Feedback, Plan
+from receptionctl.store.tables.visits import Evaluation, Plan
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,11 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
     view = get_view(session, visit_id)
     row = session.get(Visit, visit_id)
     rules = policy.load(session)
-    fb = session.get(Feedback, visit_id)
+    # held for the whole read: the stages below look the plan up again (load_for_change), and
+    # the session's identity map answers them without a statement while it is referenced here
+    plan = session.get(Plan, visit_id)
+    feedback = followups.list_feedback(session, visit_id=visit_id)  # the form with its answers, if any
     ev = session.get(Evaluation, visit_id)
-    plan = session.get(Plan, visit_id) if ev else None
     files = attachments.for_target(session, visit_id=visit_id)
     return VisitDetail(
         **view.__dict__,
@@ -81,7 +83,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
         incidents=tuple(reception.list_incidents(session, visit_id=visit_id)),
         notes=tuple(list_notes(session, visit_id=visit_id)),
         open_promises=tuple(list_notes(session, client_id=row.client_id, open_promises=True)),
-        feedback=followups.show_feedback(session, visit_id) if fb else None,  # with its answers
+        feedback=feedback[0] if feedback else None,
         evaluation=followups.evaluation_view(ev, plan.budget if plan else None) if ev else None,
         outcome=followups.outcome_view(session, visit_id) if row.outcome else None,
         completed_at=row.completed_at,
@@ -90,7 +92,7 @@ def show_visit(session: Session, visit_id: int, *, actor: str | None = None, rev
                        + attachments.summary(files) if row.status == "closed" else None),
         keeps_open=tuple(followups.what_keeps_open(session, row)) if row.status == "completed" else (),
         attachments=tuple(files),
-        callbacks=followups.list_callbacks(session, visit_id),
+        callbacks=followups.list_callbacks(session, visit_id, view.client),
         feedback_requests=survey.requests_of(session, visit_id),
     )
 
