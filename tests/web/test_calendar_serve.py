@@ -30,7 +30,9 @@ def test_a_feed_over_http_from_serve(team, tmp_path):
     team("policy", "set", "web_url", f"http://127.0.0.1:{port}")
     url = team("staff", "calendar", "li", "--new", "--json").json()["url"]
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+           # a server database keeps no secret beside it (a SQLite one does): the variable is the way
+           "RECEPTIONCTL_WEB_SECRET": "a test's secret, long enough to sign with"}
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "receptionctl", "serve", "--port", str(port)], env=env,
