@@ -23,8 +23,9 @@ from tests.conftest import PG_URL, snapshot
 
 EXAMPLES = 1100 if not PG_URL else 300  # on PostgreSQL each refusal compares a snapshot of every table
 # not run: they send network traffic (notify send/test), replace the database (db restore) or
-# change the run's language for the commands after them (config set/unset: the checks read English)
-SKIP = {"notify send", "notify test", "db restore", "config set", "config unset"}
+# change the run's language for the commands after them (config set/unset: the checks read English),
+# or serve the web front desk until stopped (serve: its options are uvicorn's; tests/web prove the pages)
+SKIP = {"notify send", "notify test", "db restore", "config set", "config unset", "serve"}
 NO_OPTION = {"mail_to"}  # report daily --mail sends mail
 TMP_OPTION = {"output"}  # export --output, attach get --output: a file in the test's folder
 
