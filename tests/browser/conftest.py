@@ -7,29 +7,17 @@ Nothing downloads a browser; without /usr/bin/chromium the tests are skipped
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from tests.cli.test_desk import desk_team
+from tests.serving import serving
 from tests.web.conftest import DAY, PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-SRC = Path(__file__).resolve().parents[2] / "src"
 CLERKS = ("desk1", "desk2", "sup")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -51,27 +39,8 @@ def crew(from_template, ok, monkeypatch):
 @pytest.fixture
 def desk_server(crew, tmp_path):
     """`receptionctl serve` on the crew's database: its address. Stopped at the end."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
-    log = (tmp_path / "serve.log").open("w+")
-    proc = subprocess.Popen([sys.executable, "-m", "receptionctl", "serve", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # until it answers (its start-up, not a timing assertion)
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"receptionctl serve stopped: {log.read()}")
-            try:
-                urllib.request.urlopen(url + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(tmp_path / "serve.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture
@@ -83,7 +52,8 @@ def chromium(tmp_path):
 
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                       headless=True, args=FLAGS, locale="zh-CN")
+                                                       headless=True, args=FLAGS, locale="zh-CN",
+                                                       viewport={"width": 1280, "height": 1000})
         try:
             yield context.new_page()
         finally:

@@ -4,31 +4,12 @@ chromium (/usr/bin/chromium; nothing downloads a browser). `make test-browser` r
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
+from tests.serving import serving
 from tests.web.conftest import DAY, PASSWORD
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def server(team, tmp_path, monkeypatch):
@@ -38,47 +19,13 @@ def server(team, tmp_path, monkeypatch):
 
     vid = approved(team)
     team("staff", "password", "li", input=PASSWORD + "\n")
-    port = free_port()
-    env = {**os.environ, "RECEPTIONCTL_NOW": DAY, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    log = (tmp_path / "serve.log").open("w+")
-    proc = subprocess.Popen([sys.executable, "-m", "receptionctl", "serve", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # until it answers (its start-up, not a timing assertion)
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"receptionctl serve stopped: {log.read()}")
-            try:
-                urllib.request.urlopen(url + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(tmp_path / "serve.log", RECEPTIONCTL_NOW=DAY) as url:
         yield vid, url, tmp_path / "serve.log"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
-@pytest.fixture
-def browser_page(tmp_path):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                       headless=True, args=FLAGS, locale="zh-CN")
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-
-
-def test_sign_in_see_the_guest_expected_check_them_in_and_the_cli_sees_them(server, browser_page, team, tmp_path):
+def test_sign_in_see_the_guest_expected_check_them_in_and_the_cli_sees_them(server, chromium, team, tmp_path):
     vid, url, log = server
-    page = browser_page
+    page = chromium
     page.goto(url + "/")
     assert page.url.endswith("/login")
     page.fill("input[name=username]", "li")

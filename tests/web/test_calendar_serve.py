@@ -3,25 +3,12 @@ server's access log, which never shows the token."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from tests.cli.test_calendars import strict
 from tests.cli.test_visits_plans import approved
-
-SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.serving import free_port, serving
 
 
 def test_a_feed_over_http_from_serve(team, tmp_path):
@@ -30,31 +17,16 @@ def test_a_feed_over_http_from_serve(team, tmp_path):
     team("policy", "set", "web_url", f"http://127.0.0.1:{port}")
     url = team("staff", "calendar", "li", "--new", "--json").json()["url"]
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
-           # a server database keeps no secret beside it (a SQLite one does): the variable is the way
-           "RECEPTIONCTL_WEB_SECRET": "a test's secret, long enough to sign with"}
     log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "receptionctl", "serve", "--port", str(port)], env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+    # a server database keeps no secret beside it (a SQLite one does): the variable is the way
+    with serving(log_path, port, RECEPTIONCTL_WEB_SECRET="a test's secret, long enough to sign with"):
+        with urllib.request.urlopen(url + "?tasks=1", timeout=30) as got:
+            body, kind, etag = got.read(), got.headers["Content-Type"], got.headers["ETag"]
         try:
-            for _ in range(300):  # until it answers (its start-up, not a timing assertion)
-                assert proc.poll() is None, log_path.read_text()
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            with urllib.request.urlopen(url + "?tasks=1", timeout=30) as got:
-                body, kind, etag = got.read(), got.headers["Content-Type"], got.headers["ETag"]
-            try:
-                urllib.request.urlopen(url.replace(token, token[::-1]), timeout=30)
-                raise AssertionError("a wrong token was answered")
-            except urllib.error.HTTPError as exc:
-                assert exc.code == 404
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            urllib.request.urlopen(url.replace(token, token[::-1]), timeout=30)
+            raise AssertionError("a wrong token was answered")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
     assert kind == "text/calendar; charset=utf-8" and etag
     cal = strict(body)
     assert [e.uid.split("-")[1] for e in cal.events] == [str(vid)] and cal.todos
