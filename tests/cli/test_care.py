@@ -124,7 +124,7 @@ def test_generation_reads_the_same_few_statements_whatever_the_number_of_clients
     from sqlalchemy import event
 
     from receptionctl.domain.care import care
-    from receptionctl.domain.core import clock, policy
+    from receptionctl.domain.core import clock, policyedit
     from receptionctl.store.db import Database
 
     class Undo(Exception):
@@ -135,7 +135,7 @@ def test_generation_reads_the_same_few_statements_whatever_the_number_of_clients
         seen: list[str] = []
         try:
             with db.session(write=True) as session:
-                policy.set_value(session, "admin", "care_lookahead_days", "40")  # New Year is in it
+                policyedit.set_value(session, "admin", "care_lookahead_days", "40")  # New Year is in it
                 event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
                 opened = care.sync(session, "admin").opened
                 raise Undo

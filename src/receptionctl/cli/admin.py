@@ -375,7 +375,7 @@ def audit(
     st = state(ctx)
     with st.session() as session:
         start = when(since, session) if since else None
-        from receptionctl.domain.cases.cases import sees_staff_complaints
+        from receptionctl.domain.core.access import sees_staff_complaints
 
         events = audit_log.list_events(session, visit_id=visit, entity=entity, actor=actor, limit=last, since=start,
                                        hide_restricted=not sees_staff_complaints(session, st.actor))

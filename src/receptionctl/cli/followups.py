@@ -356,7 +356,7 @@ def followup_due(
     out: Output,
 ) -> None:
     from receptionctl.cli.tasks import TASK_COLUMNS, task_rows
-    from receptionctl.domain.cases.cases import sees_staff_complaints
+    from receptionctl.domain.core.access import sees_staff_complaints
     from receptionctl.domain.visits.followups import followup_due as due
 
     owner = owner_filter(ctx, owner, mine)

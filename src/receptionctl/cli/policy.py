@@ -20,10 +20,10 @@ procedure_app = Typer(rich_markup_mode=None, help="The procedure: what must be d
                     "Example: receptionctl policy show --json")
 @output_options(wide=True)
 def policy_show(ctx: typer.Context, *, out: Output) -> None:
-    from receptionctl.domain.core import policy
+    from receptionctl.domain.core import policyedit
 
     with state(ctx).session() as session:
-        views = policy.show(session)
+        views = policyedit.show(session)
     out.show({v.key: v.value for v in views}, lambda: _print_policy(views, out.wide))
 
 
@@ -75,12 +75,12 @@ def policy_set(
     key: Annotated[str, typer.Argument(help="The setting, as listed by `policy show`.")],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
-    from receptionctl.domain.core import policy
+    from receptionctl.domain.core import policy, policyedit
     from receptionctl.render.output import say
 
     st = state(ctx)
     with st.session(write=True) as session:
-        view = policy.set_value(session, st.actor, key, value)
+        view = policyedit.set_value(session, st.actor, key, value)
     say(_("policy {key} = {value}").format(key=view.key, value=policy.to_text(view.value)))
 
 

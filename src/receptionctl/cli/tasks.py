@@ -77,7 +77,7 @@ def list_(
     out: Output,
     no_pager: NoPagerOpt = False,
 ) -> None:
-    from receptionctl.domain.cases.cases import sees_staff_complaints
+    from receptionctl.domain.core.access import sees_staff_complaints
     from receptionctl.domain.engine import list_tasks
 
     owner = owner_filter(ctx, owner, mine)

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, dbid
-from receptionctl.domain.core.policy import SETTINGS, set_value, to_text
+from receptionctl.domain.core.policy import SETTINGS, to_text
+from receptionctl.domain.core.policyedit import set_value
 from receptionctl.domain.core.secrets import KEY_CHECK, Cipher
 from receptionctl.domain.core.vocab import check_username
 from receptionctl.domain.engine import adopt_orphans, seed_default

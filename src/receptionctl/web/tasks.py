@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from receptionctl.domain.cases.cases import sees_staff_complaints
+from receptionctl.domain.core.access import sees_staff_complaints
 from receptionctl.domain.engine import list_tasks, mark
 from receptionctl.domain.visits import work
 from receptionctl.i18n import _

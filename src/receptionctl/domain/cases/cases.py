@@ -66,7 +66,7 @@ RECEIVE = frozenset({"coordinator", "host", "desk", "staff", "security", "duty_m
                      "desk_supervisor"})
 MANAGE = frozenset({"coordinator", "duty_manager"})  # assign, escalate, close
 REVIEW = frozenset({"duty_manager"})
-SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})  # and admin
+SEE_STAFF_COMPLAINTS = access.SEE_STAFF_COMPLAINTS  # and admin
 URGENT = ("high", "critical")
 SHIFT_LEADER_KEY = "case-shift-leader"  # the shift leader's step on a desk case not acknowledged in time
 SHIFT_LEADER = "desk_supervisor"  # the shift leader (领班) of the front desk
@@ -147,12 +147,7 @@ class DayCheckView:
 
 
 # -- who sees what -------------------------------------------------------------------------
-def sees_staff_complaints(session: Session, actor: str | None) -> bool:
-    """Duty managers, approvers and admins (and the tool itself, actor None)."""
-    if actor is None:
-        return True
-    who = access.find_actor(session, actor)
-    return who is not None and who.has(*SEE_STAFF_COMPLAINTS)
+sees_staff_complaints = access.sees_staff_complaints  # the rule lives in core/access.py
 
 
 def _visible(q, session: Session, actor: str | None):

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.errors import BadInput, NotAllowed, Refused, StorageError
 from receptionctl.i18n import _, code
-from receptionctl.store.tables.common import Policy, Staff, StaffRole
+from receptionctl.store import light
+
+# Read through the light handles (store/light.py): every command establishes who acts,
+# and a read must not build the table classes for it.
+staff, staff_role, policy = light.staff, light.staff_role, light.policy
 
 # Roles that may do each kind of change (admin is always allowed).
 CLIENT_WRITE = frozenset({"coordinator", "host", "desk"})
@@ -19,6 +23,8 @@ REVEAL = frozenset()  # admin only
 RECEPTION = frozenset({"coordinator", "host", "desk", "staff", "security"})  # who works on the day
 ANY_STAFF = frozenset({"approver", "coordinator", "host", "staff", "desk", "security", "duty_manager",
                        "desk_supervisor"})
+# who may see a complaint about a member of staff (and admin); never the person it is about
+SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})
 
 
 @dataclass(frozen=True)
@@ -36,19 +42,27 @@ def find_actor(session: Session, username: str) -> Actor | None:
 
 
     rows = session.execute(
-        select(Staff.id, Staff.username, Staff.name, StaffRole.role)
-        .outerjoin(StaffRole, StaffRole.staff_id == Staff.id)
-        .where(Staff.username == username, Staff.active.is_(True))
+        select(staff.c.id, staff.c.username, staff.c.name, staff_role.c.role)
+        .outerjoin(staff_role, staff_role.c.staff_id == staff.c.id)
+        .where(staff.c.username == username, staff.c.active.is_(True))
     ).all()
     if not rows:
         return None
     return Actor(rows[0].id, rows[0].username, rows[0].name, frozenset(r.role for r in rows if r.role))
 
 
+def sees_staff_complaints(session: Session, actor: str | None) -> bool:
+    """Duty managers, approvers and admins (and the tool itself, actor None)."""
+    if actor is None:
+        return True
+    who = find_actor(session, actor)
+    return who is not None and who.has(*SEE_STAFF_COMPLAINTS)
+
+
 def refuse_inactive(session: Session, username: str, doing: str) -> None:
     """When `username` is on the staff list but deactivated: exit 4, saying so (not "not on the
     staff list"). `doing` is an English message id (marked N_() by the caller)."""
-    inactive = session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(False)))
+    inactive = session.scalar(select(staff.c.id).where(staff.c.username == username, staff.c.active.is_(False)))
     if inactive is not None:
         raise NotAllowed(_("{user!r} is inactive (deactivated), so cannot {doing}").format(user=username,
                                                                                           doing=_(doing)),
@@ -93,7 +107,7 @@ class Identity:
 def identity_mode(session: Session) -> str:
     """The policy's `identity` (default declared); a value edited by hand into nonsense stops
     every command (failing open would let anyone be anyone)."""
-    stored = session.scalar(select(Policy.value).where(Policy.key == "identity"))
+    stored = session.scalar(select(policy.c.value).where(policy.c.key == "identity"))
     value = (stored or "declared").strip().lower()
     if value not in IDENTITY_MODES:
         raise StorageError(_("policy identity is {value!r}: expected one of {modes}").format(
@@ -112,7 +126,7 @@ def database_login(session: Session) -> str | None:
 
 def _mapped(session: Session, login: str, by_username: bool) -> Actor | None:
     """The active staff member whose db_login is `login` (else, with `by_username`, whose username is)."""
-    username = session.scalar(select(Staff.username).where(Staff.db_login == login, Staff.active.is_(True)))
+    username = session.scalar(select(staff.c.username).where(staff.c.db_login == login, staff.c.active.is_(True)))
     if username is None and by_username:
         username = login
     return find_actor(session, username) if username is not None else None

@@ -38,8 +38,8 @@ from receptionctl.store.tables.notify import NotifyMessage, NotifyOnce
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 STATES = (QUEUED, SENT, FAILED)
-# who may see a complaint about a member of staff (and admin): the same as cases.SEE_STAFF_COMPLAINTS
-SEE_STAFF_COMPLAINTS = ("approver", "duty_manager")
+# who may see a complaint about a member of staff (and admin): core/access.py's rule
+SEE_STAFF_COMPLAINTS = tuple(sorted(access.SEE_STAFF_COMPLAINTS))
 
 # The short English text of each event (its payload's "text", and the message's subject in the
 # run's language). "event:variant" for a variant the payload selects (_variant).

@@ -12,19 +12,18 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
-from receptionctl import reasons
-from receptionctl.domain.core import access, audit, clock
-from receptionctl.domain.core.calendar import FESTIVALS, calendar_for
+from receptionctl.domain.core import access, clock
+from receptionctl.domain.core.calendar import FESTIVALS
 from receptionctl.domain.core.clock import DEFAULT_ZONE
 from receptionctl.domain.core.vocab import InspectionArea as _InspectionArea
 from receptionctl.domain.core.vocab import StaffRole as _StaffRole
 from receptionctl.domain.core.vocab import Tier
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import Policy
+from receptionctl.store import light
 
 
 @dataclass(frozen=True)
@@ -555,97 +554,33 @@ def to_text(value: Any) -> str:
 def load(session: Session) -> dict[str, Any]:
     """Every setting, typed: the stored value where there is one, else the default. Read
     once per session (a command), then from the session's cache."""
-    cached = session.info.get(_CACHE)
+    cached = session.info.get(CACHE)
     if cached is not None:
         return dict(cached)
     values = {k: s.default for k, s in SETTINGS.items()}
     times = {}
-    for row in session.execute(select(Policy.key, Policy.value, Policy.updated_at)):
+    for row in session.execute(select(light.policy.c.key, light.policy.c.value, light.policy.c.updated_at)):
         times[row.key] = row.updated_at
         if row.key in SETTINGS:
             try:
                 values[row.key] = SETTINGS[row.key].parse(row.value)
             except ValueError:
                 pass  # a value edited by hand into nonsense: keep the default
-    session.info[_CACHE] = dict(values)
-    session.info[_TIMES] = times
+    session.info[CACHE] = dict(values)
+    session.info[TIMES] = times
     return values
 
 
-_CACHE = "receptionctl.policy"
-_TIMES = "receptionctl.policy_times"  # when each stored setting was last set, read with the values
+CACHE = "receptionctl.policy"
+TIMES = "receptionctl.policy_times"  # when each stored setting was last set, read with the values
 
 
 def set_at(session: Session, key: str):
     """When the setting `key` was last set (its row's time: `init` or `db migrate` wrote its
     default, or `policy set`), or None without a row; from the same single read as load()."""
-    if _TIMES not in session.info or _CACHE not in session.info:
+    if TIMES not in session.info or CACHE not in session.info:
         load(session)
-    return session.info[_TIMES].get(key)
-
-
-@dataclass(frozen=True)
-class PolicyView:
-    key: str
-    value: Any
-    default: Any
-    help: str
-    source: str
-    updated_at: Any
-    updated_by: str | None
-
-
-def show(session: Session) -> list[PolicyView]:
-
-
-    rows = {r.key: r for r in session.scalars(select(Policy))}
-    values = load(session)
-    return [
-        PolicyView(k, values[k], s.default, s.help, s.source,
-                   rows[k].updated_at if k in rows else None, rows[k].updated_by if k in rows else None)
-        for k, s in SETTINGS.items()
-    ]
-
-
-def set_value(session: Session, actor: str, key: str, text: str) -> PolicyView:
-    """Change one setting (admin only), validated and typed, with an audit event."""
-
-    access.require(session, actor, frozenset(), N_("change the policy"))
-    value = parse_value(key, text)
-    if key == "country":
-        try:
-            calendar_for(value).check()
-        except BadInput:
-            raise BadInput(_("policy country cannot be {text!r}: expected an ISO 3166 country code the "
-                             "holidays package knows, such as CN").format(text=text)) from None
-    if key == "notify_role_channels":
-        for role, url in role_channels({key: value}).items():
-            problem = channel_problem(url)
-            if problem:
-                raise BadInput(_("policy {key} cannot be {text!r}: the channel of {role} is not an Apprise URL: "
-                                 "{problem}").format(key=key, text=text, role=role, problem=reasons.channel(problem)))
-    if key == "identity":
-        access.check_identity_mode(session, value)
-    current = load(session)
-    before = current[key]
-    after = {**current, key: value}
-    for low, high in (("deduction_min", "deduction_max"), ("red_line_score", "excellent_score")):
-        if after[low] > after[high]:
-            raise BadInput(_("policy {key} cannot be {text!r}: {low} ({low_value}) must not exceed {high} "
-                             "({high_value})").format(key=key, text=text, low=low, low_value=after[low], high=high,
-                                                      high_value=after[high]))
-    row = session.get(Policy, key)
-    if row is None:
-        row = Policy(key=key, value=to_text(value), updated_at=clock.now(), updated_by=actor)
-        session.add(row)
-    else:
-        row.value, row.updated_at, row.updated_by = to_text(value), clock.now(), actor
-    session.flush()
-    session.info.pop(_CACHE, None)
-    session.info.pop(_TIMES, None)
-    audit.record(session, actor, "policy.set", "policy", None, before={key: to_text(before)},
-                 after={key: to_text(value)})
-    return next(v for v in show(session) if v.key == key)
+    return session.info[TIMES].get(key)
 
 
 def work_zone(rules: dict[str, Any]):
@@ -665,7 +600,7 @@ def today(of: Session | dict[str, Any]) -> date:
 
 def zone_setting(session: Session) -> tuple[str, bool]:
     """The work zone's name and whether the policy sets it (False: the default). One query."""
-    stored = session.scalar(select(Policy.value).where(Policy.key == "work_zone"))
+    stored = session.scalar(select(light.policy.c.value).where(light.policy.c.key == "work_zone"))
     if stored is not None:
         try:
             return _zone_name(stored), True

@@ -6,77 +6,74 @@ and closes (`closes_on`). The engine never imports a stage module. See
 docs/ENGINE.md for the events and who emits them.
 """
 
-from receptionctl.domain.engine.areatasks import (
-    CARE,
-    CareTask,
-    care_tasks,
-    close_case_tasks,
-    close_desk_tasks,
-    close_opportunity_tasks,
-    close_task,
-    open_care_tasks,
-    open_case_task,
-    open_desk_task,
-    open_desk_tasks,
-    open_opportunity_task,
-    reassign_care_tasks,
-    reassign_case_tasks,
-    skip_care_tasks,
-)
-from receptionctl.domain.engine.checklists import (
-    Checklist,
-    ChecklistItem,
-    blockers_of,
-    checklist,
-    mark,
-    readiness,
-)
-from receptionctl.domain.engine.events import (
-    EVENTS,
-    Event,
-    EventInfo,
-    OpenedTask,
-    Outcome,
-)
-from receptionctl.domain.engine.procedure import (
-    CHANGE_KINDS,
-    METHODS,
-    STAGES,
-    Procedure,
-    ProcedureError,
-    TaskSpec,
-    VersionView,
-    by_id,
-    change_note,
-    compare,
-    current,
-    history,
-    load_file,
-    parse,
-    seed_default,
-    summary_line,
-)
-from receptionctl.domain.engine.tasklist import (
-    PER_VISIT,
-    PRIORITIES,
-    TASK_STAGES,
-    TASK_STATES,
-    TaskView,
-    count_by_owner,
-    get_task,
-    in_words,
-    inactive_owners,
-    list_tasks,
-    shown_words,
-)
-from receptionctl.domain.engine.tasks import (
-    add_note,
-    adopt_orphans,
-    done,
-    on,
-    reassign,
-    skip,
-)
+from __future__ import annotations
+
+import importlib
+
+# Each name is loaded from its module when first used (PEP 562): a read that needs only the
+# task list (engine/tasklist.py) imports neither the procedure's loader nor the tasks' writes,
+# nor the table classes behind them (docs/ARCHITECTURE.md, "Reading fast").
+_WHERE = {
+    "CARE": "areatasks",
+    "CareTask": "areatasks",
+    "care_tasks": "areatasks",
+    "close_case_tasks": "areatasks",
+    "close_desk_tasks": "areatasks",
+    "close_opportunity_tasks": "areatasks",
+    "close_task": "areatasks",
+    "open_care_tasks": "areatasks",
+    "open_case_task": "areatasks",
+    "open_desk_task": "areatasks",
+    "open_desk_tasks": "areatasks",
+    "open_opportunity_task": "areatasks",
+    "reassign_care_tasks": "areatasks",
+    "reassign_case_tasks": "areatasks",
+    "skip_care_tasks": "areatasks",
+    "Checklist": "checklists",
+    "ChecklistItem": "checklists",
+    "blockers_of": "checklists",
+    "checklist": "checklists",
+    "mark": "checklists",
+    "readiness": "checklists",
+    "EVENTS": "events",
+    "Event": "events",
+    "EventInfo": "events",
+    "OpenedTask": "events",
+    "Outcome": "events",
+    "CHANGE_KINDS": "procedure",
+    "METHODS": "procedure",
+    "STAGES": "procedure",
+    "Procedure": "procedure",
+    "ProcedureError": "procedure",
+    "TaskSpec": "procedure",
+    "VersionView": "procedure",
+    "by_id": "procedure",
+    "change_note": "procedure",
+    "compare": "procedure",
+    "current": "procedure",
+    "history": "procedure",
+    "load_file": "procedure",
+    "parse": "procedure",
+    "seed_default": "procedure",
+    "summary_line": "procedure",
+    "PER_VISIT": "tasklist",
+    "PRIORITIES": "tasklist",
+    "TASK_STAGES": "tasklist",
+    "TASK_STATES": "tasklist",
+    "TaskView": "tasklist",
+    "count_by_owner": "tasklist",
+    "get_task": "tasklist",
+    "in_words": "tasklist",
+    "inactive_owners": "tasklist",
+    "list_tasks": "tasklist",
+    "shown_words": "tasklist",
+    "add_note": "tasks",
+    "adopt_orphans": "tasks",
+    "done": "tasks",
+    "on": "tasks",
+    "reassign": "tasks",
+    "skip": "tasks",
+}
 
 __all__ = [
     "EVENTS", "Event", "EventInfo", "OpenedTask", "Outcome", "STAGES", "Procedure", "ProcedureError", "TaskSpec",
@@ -87,3 +84,16 @@ __all__ = [
     "shown_words", "open_opportunity_task", "close_opportunity_tasks", "PRIORITIES",
     "CARE", "CareTask", "care_tasks", "open_care_tasks", "skip_care_tasks", "reassign_care_tasks",
 ]
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -51,7 +51,7 @@ KINDS = ("photo", "video", "form", "minutes", "contract", "other")
 _KIND_CODES = (N_("code|photo"), N_("code|video"), N_("code|minutes"), N_("code|contract"))
 ADD = access.ANY_STAFF  # who may attach files and get them back out (admin always may)
 REMOVE = frozenset({"coordinator"})  # who may remove an attachment (and admin)
-SEE_STAFF_COMPLAINTS = frozenset({"duty_manager", "approver"})  # as domain/cases/cases.py (and admin)
+SEE_STAFF_COMPLAINTS = access.SEE_STAFF_COMPLAINTS  # (and admin) the rule of core/access.py
 CHUNK = 1 << 20
 _HASH = re.compile(r"[0-9a-f]{64}")
 
