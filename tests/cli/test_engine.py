@@ -151,10 +151,15 @@ def test_the_layers_hold():
 
 
 def test_domain_imports_sit_at_module_level():
-    """A function-level import of the project inside domain/ usually hides a circle."""
+    """A function-level import of the project inside domain/ usually hides a circle. The one
+    exception is the table classes (store/tables/, below every area, so never a circle): a
+    module that reads through the light handles (store/light.py) imports them inside the
+    functions that write, so that a read builds none (docs/ARCHITECTURE.md, "Reading fast")."""
     for path in (ROOT / "src/receptionctl/domain").rglob("*.py"):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            assert not (line.startswith(" ") and line.strip().startswith("from receptionctl")), f"{path}:{n}: {line}"
+            inner = line.startswith(" ") and line.strip().startswith("from receptionctl")
+            tables = line.strip().startswith("from receptionctl.store.tables.")
+            assert not inner or tables, f"{path}:{n}: {line}"
 
 
 def test_unknown_event_is_a_bug_not_a_silent_noop(team, db_target):
