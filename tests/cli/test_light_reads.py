@@ -44,6 +44,10 @@ def story(ok) -> None:
 
 
 LIGHT_READS = [
+    ("--as", "li", "task", "list"),
+    ("--as", "li", "task", "list", "--overdue"),
+    ("--as", "li", "task", "list", "--owner", "li", "--limit", "20"),
+    ("--as", "li", "--lang", "zh-CN", "task", "list", "--visit", "1", "--state", "all"),
 ]
 
 

@@ -1,20 +1,23 @@
 """Find a client or a staff member by what people remember: the id, the exact name, or a
 unique case-insensitive prefix or substring. Several matches exit 2 listing them; none
 exits 3 with the nearest names ("did you mean …", difflib). The filtering is SQL: only
-the failure path reads every name, to suggest some."""
+the failure path reads every name, to suggest some.
+
+Each lookup runs on the light handles (store/light.py) and gives a read-only row
+(`client_row`, `staff_row`), or the table class's object for a caller that changes it
+(`client`, `staff`): the same search either way."""
 
 from __future__ import annotations
 
 import difflib
 import re
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import Client, Staff, Visit
+from receptionctl.store import light
 
 _ID = re.compile(r"[0-9]{1,9}")
 SHOWN = 8  # candidates named in an "ambiguous" error
@@ -49,54 +52,95 @@ def _not_found(ref: str, what: str, names: list[str], hint: str) -> NotFound:
     return NotFound(_("no {what} {ref!r}").format(what=what, ref=ref), hint=hint)
 
 
-def client(session: Session, ref: str) -> Client:
+class _Kind:
+    """Where a lookup reads: the table class (its objects, for a caller that changes them) or
+    the light handle (read-only rows). Both have the same columns and attribute names."""
+
+    def __init__(self, entity, columns, orm: bool) -> None:
+        self.entity, self.c, self.orm = entity, columns, orm
+
+    def all(self, session: Session, q) -> list:
+        return list(session.scalars(q)) if self.orm else list(session.execute(q))
+
+    def get(self, session: Session, row_id: int):
+        if self.orm:
+            return session.get(self.entity, row_id)
+        return session.execute(select(self.entity).where(self.c.id == row_id)).first()
+
+
+def client(session: Session, ref: str):
+    """The client (the table class's object) named by `ref`: see client_row."""
+    from receptionctl.store.tables.common import Client
+
+    return _client(session, ref, _Kind(Client, Client, True))
+
+
+def client_row(session: Session, ref: str):
     """The client row named by `ref`: its id, its exact name, or a unique prefix or substring
-    of it (case-insensitive)."""
+    of it (case-insensitive). A read-only row of the light handle."""
+    return _client(session, ref, _Kind(light.client, light.client.c, False))
+
+
+def _client(session: Session, ref: str, kind: _Kind):
     ref = _clean(ref)
     hint = _("see `receptionctl client list`")
     if not ref:
         raise BadInput(_("client '' is not valid: expected a client id or name"))
+    c = kind.c
     if _ID.fullmatch(ref):
-        row = session.get(Client, int(ref))
+        row = kind.get(session, int(ref))
         if row is not None:
             return row
     key = ref.casefold()
-    exact = list(session.scalars(select(Client).where(Client.name_key == key)))
+    exact = kind.all(session, select(kind.entity).where(c.name_key == key))
     if not exact:
         pattern = _like(key)
-        found = list(session.scalars(select(Client).where(Client.name_key.like(f"%{pattern}%", escape="\\"))
-                                     .order_by(Client.name_key).limit(50)))
+        found = kind.all(session, select(kind.entity).where(c.name_key.like(f"%{pattern}%", escape="\\"))
+                         .order_by(c.name_key).limit(50))
         prefix = [r for r in found if r.name_key.startswith(key)]
         row = _choose(ref, [], prefix, found, _("client"), lambda r: f"{r.name} ({r.id})", hint)
     else:
         row = exact[0]
     if row is None:
-        names = list(session.scalars(select(Client.name)))
+        names = list(session.scalars(select(c.name)))
         raise _not_found(ref, _("client"), names, hint)
     return row
 
 
-def staff(session: Session, ref: str, what: str = "staff member", *, active_only: bool = False) -> Staff:
+def staff(session: Session, ref: str, what: str = "staff member", *, active_only: bool = False):
+    """The staff member (the table class's object) named by `ref`: see staff_row."""
+    from receptionctl.store.tables.common import Staff
+
+    return _staff(session, ref, what, active_only, _Kind(Staff, Staff, True))
+
+
+def staff_row(session: Session, ref: str, what: str = "staff member", *, active_only: bool = False):
     """The staff row named by `ref`: the username, the id, the full name, or a unique prefix or
     substring of the username or the name (case-insensitive). `active_only`: an inactive
     person is refused (exit 1), named. `what` is an English message id (marked N_() by the
-    caller), translated here."""
+    caller), translated here. A read-only row of the light handle."""
+    return _staff(session, ref, what, active_only, _Kind(light.staff, light.staff.c, False))
+
+
+def _staff(session: Session, ref: str, what: str, active_only: bool, kind: _Kind):
+    Staff, entity = kind.c, kind.entity
     ref = _clean(ref)
     label_what = _(what) if what == N_("staff member") else _("staff member for {what}").format(what=_(what))
     hint = _("see `receptionctl staff list`")
     if not ref:
         raise BadInput(_("{what} '' is not valid: expected a username or a name").format(what=label_what))
-    row = session.scalars(select(Staff).where(Staff.username == ref)).first()
+    found_one = kind.all(session, select(entity).where(Staff.username == ref).limit(1))
+    row = found_one[0] if found_one else None
     if row is None and _ID.fullmatch(ref):
-        row = session.get(Staff, int(ref))
+        row = kind.get(session, int(ref))
     if row is None:
         key = ref.casefold()
         uname, name = func.lower(Staff.username), func.lower(Staff.name)
-        exact = list(session.scalars(select(Staff).where(or_(uname == key, name == key)).order_by(Staff.username)))
+        exact = kind.all(session, select(entity).where(or_(uname == key, name == key)).order_by(Staff.username))
         # lower() in SQL folds ASCII only on SQLite: compare the rest here, on the few rows LIKE kept
         pattern = f"%{_like(key)}%"
         found = [] if exact else [
-            r for r in session.scalars(select(Staff).where(or_(uname.like(pattern, escape="\\"),
+            r for r in kind.all(session, select(entity).where(or_(uname.like(pattern, escape="\\"),
                                                                 name.like(pattern, escape="\\")))
                                        .order_by(Staff.username).limit(50))
             if key in r.username.casefold() or key in r.name.casefold()
@@ -104,7 +148,7 @@ def staff(session: Session, ref: str, what: str = "staff member", *, active_only
         if not exact and not found and not key.isascii():
             # SQL's lower() folds ASCII letters only ("Émile" is not "émile" to it): a staff
             # list is short, so the names are folded here, on this failure path only
-            everyone = list(session.scalars(select(Staff).order_by(Staff.username)))
+            everyone = kind.all(session, select(entity).order_by(Staff.username))
             exact = [r for r in everyone if key in (r.username.casefold(), r.name.casefold())]
             found = [r for r in everyone if key in r.username.casefold() or key in r.name.casefold()]
         prefix = [r for r in found if r.username.casefold().startswith(key) or r.name.casefold().startswith(key)]
@@ -125,18 +169,18 @@ def complete(session: Session, kind: str, incomplete: str, limit: int = 50) -> l
     typed = (incomplete or "").casefold()
     pattern = f"{_like(typed)}%"
     if kind == "client":
-        rows = session.execute(select(Client.name, Client.tier).where(Client.name_key.like(pattern, escape="\\"))
-                               .order_by(Client.name_key).limit(limit))
+        rows = session.execute(select(light.client.c.name, light.client.c.tier).where(light.client.c.name_key.like(pattern, escape="\\"))
+                               .order_by(light.client.c.name_key).limit(limit))
         return [(name, tier) for name, tier in rows]
     if kind == "user":
-        rows = session.execute(select(Staff.username, Staff.name).where(
-            Staff.active.is_(True), func.lower(Staff.username).like(pattern, escape="\\"))
-            .order_by(Staff.username).limit(limit))
+        rows = session.execute(select(light.staff.c.username, light.staff.c.name).where(
+            light.staff.c.active.is_(True), func.lower(light.staff.c.username).like(pattern, escape="\\"))
+            .order_by(light.staff.c.username).limit(limit))
         return [(u, n) for u, n in rows]
     if kind == "visit":
         rows = session.execute(
-            select(Visit.id, Client.name, Visit.starts_at).join(Client, Client.id == Visit.client_id)
-            .where(Visit.status.not_in(("closed", "cancelled")), cast(Visit.id, String).like(pattern, escape="\\"))
-            .order_by(Visit.starts_at.desc()).limit(limit))
+            select(light.visit.c.id, light.client.c.name, light.visit.c.starts_at).join(light.client, light.client.c.id == light.visit.c.client_id)
+            .where(light.visit.c.status.not_in(("closed", "cancelled")), cast(light.visit.c.id, String).like(pattern, escape="\\"))
+            .order_by(light.visit.c.starts_at.desc()).limit(limit))
         return [(str(i), f"{name}, {at:%Y-%m-%d}") for i, name, at in rows]
     raise ValueError(f"unknown completion {kind!r}")

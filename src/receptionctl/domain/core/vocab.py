@@ -91,6 +91,9 @@ class Stage(str, Enum):
     followup = "followup"
 
 
+STAGES = tuple(s.value for s in Stage)  # the procedure's stages, in order
+
+
 class TaskStateFilter(str, Enum):
     open = "open"
     done = "done"

@@ -7,14 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock, stored
-from receptionctl.domain.engine.procedure import STAGES
+from receptionctl.domain.core.vocab import STAGES
 from receptionctl.domain.engine.schedule import COMPRESS_REASONS
 from receptionctl.domain.engine.tasklist import PER_VISIT, TaskView, list_tasks
 from receptionctl.i18n import N_, _, code, ngettext
-from receptionctl.store.tables.common import Visit
+from receptionctl.store import light
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ def compression_note(compressed_at: datetime | None, reason: str | None, starts_
 def checklist(session: Session, v) -> Checklist:
     """The checklist of a visit, from its read model `v` (a VisitView)."""
     visit_id = v.id
-    row = session.get(Visit, visit_id)
+    visit = light.visit.c
+    row = session.execute(select(visit.compressed_at, visit.compressed_reason, visit.starts_at)
+                          .where(visit.id == visit_id)).one()
     tasks = list_tasks(session, visit_id=visit_id, state="all")
     share, done_n, total = readiness(tasks)
     stages = {stage: tuple(ChecklistItem(t, mark(t)) for t in tasks if t.stage == stage) for stage in STAGES}

@@ -22,13 +22,12 @@ from receptionctl.domain.core import access, audit, clock
 from receptionctl.domain.core.base import required_text
 from receptionctl.domain.core.due import OffsetError, parse_due, parse_every
 from receptionctl.domain.core.policy import SETTINGS
-from receptionctl.domain.core.vocab import OffsiteKind, Purpose, StaffRole, Stage, VisitRole
+from receptionctl.domain.core.vocab import STAGES, OffsiteKind, Purpose, StaffRole, VisitRole
 from receptionctl.domain.engine.events import EVENTS, canonical
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _
 from receptionctl.store.tables.common import ProcedureVersion, Visit
 
-STAGES = tuple(s.value for s in Stage)
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {
     "key", "stage", "title", "title_zh", "owner", "due", "levels", "purposes", "offsite", "offsite_kinds", "nda",

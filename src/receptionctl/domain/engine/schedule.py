@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain.core import clock, policy
 from receptionctl.domain.core.calendar import WorkCalendar, calendar_for
 from receptionctl.domain.core.due import parse_due
 from receptionctl.i18n import N_
-from receptionctl.store.tables.common import Task
 
 
 def context(session: Session) -> tuple[dict, WorkCalendar]:
@@ -44,7 +42,10 @@ FIXED = "fixed"  # the due_expr of an event task made before the engine read the
 
 
 def event_anchored():
-    """Tasks opened by an event keep their deadline when the visit moves."""
+    """Tasks opened by an event keep their deadline when the visit moves (for a query of the
+    table class: the writes that move a visit's tasks)."""
+    from receptionctl.store.tables.common import Task
+
     return or_(Task.due_expr == FIXED, Task.due_expr.like("event%"))
 
 
@@ -63,6 +64,8 @@ def fit_schedule(session: Session, visit, reason: str) -> int:
     between now and the next task still on time (else the start), in the procedure's order
     (tasks sharing a deadline share a slot), each due no earlier than now, all before the
     visit starts. The procedure's own deadline is kept as `planned_at`. Returns how many."""
+    from receptionctl.store.tables.common import Task
+
     now = clock.now()
     if visit.starts_at <= now:
         return 0

@@ -11,19 +11,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock, find
 from receptionctl.domain.core.calendar import WorkCalendar
-from receptionctl.domain.core.vocab import ONE_VISIT_ROLES, VisitRole
-from receptionctl.domain.engine.procedure import STAGES
+from receptionctl.domain.core.vocab import ONE_VISIT_ROLES, STAGES, VisitRole
 from receptionctl.domain.engine.schedule import Days
 from receptionctl.errors import BadInput, NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
-from receptionctl.store.tables.common import Client, Opportunity, ServiceCase, Staff, StaffRole, Task, Visit
-from receptionctl.store.tables.visits import Assignment
+from receptionctl.store import light
 
 TASK_STAGES = (*STAGES, "case", "desk", "care")  # the procedure's stages, cases' steps, the desk's, clients' care
 VISIT_ROLES = {r.value for r in VisitRole}
@@ -175,50 +172,50 @@ def shown_words(words: str) -> str:
 
 
 # -- reading ------------------------------------------------------------------------------
-_COLUMNS = (Task.id, Task.visit_id, Task.key, Task.stage, Task.title, Task.title_zh, Task.owner, Task.due_at,
-            Task.done_at, Task.done_by, Task.state, Task.note, Task.seq, Task.planned_at, Task.case_id,
-            Task.opportunity_id)
+_COLUMNS = (light.task.c.id, light.task.c.visit_id, light.task.c.key, light.task.c.stage, light.task.c.title, light.task.c.title_zh, light.task.c.owner, light.task.c.due_at,
+            light.task.c.done_at, light.task.c.done_by, light.task.c.state, light.task.c.note, light.task.c.seq, light.task.c.planned_at, light.task.c.case_id,
+            light.task.c.opportunity_id)
 PRIORITIES = ("high", "medium", "low")  # a task without one is ordered with the medium ones
 # a service case's severity as the priority of its steps
 SEVERITY_PRIORITY = {"critical": "high", "high": "high", "medium": "medium", "low": "low"}
-_OPP, _CLIENT_OPP = aliased(Opportunity, name="opp"), aliased(Opportunity, name="client_opp")
+_OPP, _CLIENT_OPP = light.opportunity.alias("opp"), light.opportunity.alias("client_opp")
 PRIORITY = case(
-    (Task.case_id.is_not(None), case(*((ServiceCase.severity == sev, p) for sev, p in SEVERITY_PRIORITY.items()),
+    (light.task.c.case_id.is_not(None), case(*((light.service_case.c.severity == sev, p) for sev, p in SEVERITY_PRIORITY.items()),
                                      else_=None)),
-    else_=func.coalesce(_OPP.priority, _CLIENT_OPP.priority))
+    else_=func.coalesce(_OPP.c.priority, _CLIENT_OPP.c.priority))
 PRIORITY_RANK = case((PRIORITY == "high", 0), (PRIORITY == "low", 2), else_=1)
 
 
-def _task_query():
+def task_query():
     """Plain rows, not ORM objects: a list of thousands of tasks changes nothing. Returns the
     query and the expression of who a task falls to: the person it was reassigned to, else
     the person of its visit role, else the role itself. A task's priority: its case's severity,
     the opportunity whose next step it is, or for a follow-up task of a visit the open
     opportunity of the visit's client. A follow-up step's backup is the role's backup, else the client's account
     manager (its keeper, issue 26)."""
-    main, backup, given = aliased(Staff, name="main"), aliased(Staff, name="backup"), aliased(Staff, name="given")
-    keeper = aliased(Staff, name="keeper")
-    keeps = case((and_(Task.stage == "followup", keeper.active.is_(True),
-                       or_(main.id.is_(None), main.id != keeper.id)), keeper.username), else_=None)
+    main, backup, given = light.staff.alias("main"), light.staff.alias("backup"), light.staff.alias("given")
+    keeper = light.staff.alias("keeper")
+    keeps = case((and_(light.task.c.stage == "followup", keeper.c.active.is_(True),
+                       or_(main.c.id.is_(None), main.c.id != keeper.c.id)), keeper.c.username), else_=None)
     return (
-        select(*_COLUMNS, func.coalesce(given.username, main.username), func.coalesce(given.name, main.name),
-               case((Task.assignee_id.is_(None), func.coalesce(backup.username, keeps)), else_=None), Client.name,
-               Visit.starts_at, PRIORITY.label("priority"))
-        .outerjoin(Visit, Visit.id == Task.visit_id)
-        .outerjoin(ServiceCase, ServiceCase.id == Task.case_id)
-        .outerjoin(_OPP, _OPP.id == Task.opportunity_id)
-        .outerjoin(_CLIENT_OPP, and_(_CLIENT_OPP.open_client_id == Visit.client_id, Task.stage == "followup"))
-        .outerjoin(Client, Client.id == func.coalesce(Visit.client_id, ServiceCase.client_id, _OPP.client_id,
-                                                      Task.client_id))
-        .outerjoin(Assignment, and_(Assignment.visit_id == Task.visit_id, Assignment.role == Task.owner))
-        .outerjoin(main, main.id == Assignment.staff_id)
-        .outerjoin(backup, backup.id == Assignment.backup_id)
-        .outerjoin(given, given.id == Task.assignee_id)
-        .outerjoin(keeper, keeper.id == Client.manager_id)
-    ), func.coalesce(given.username, main.username, Task.owner)
+        select(*_COLUMNS, func.coalesce(given.c.username, main.c.username), func.coalesce(given.c.name, main.c.name),
+               case((light.task.c.assignee_id.is_(None), func.coalesce(backup.c.username, keeps)), else_=None), light.client.c.name,
+               light.visit.c.starts_at, PRIORITY.label("priority"))
+        .outerjoin(light.visit, light.visit.c.id == light.task.c.visit_id)
+        .outerjoin(light.service_case, light.service_case.c.id == light.task.c.case_id)
+        .outerjoin(_OPP, _OPP.c.id == light.task.c.opportunity_id)
+        .outerjoin(_CLIENT_OPP, and_(_CLIENT_OPP.c.open_client_id == light.visit.c.client_id, light.task.c.stage == "followup"))
+        .outerjoin(light.client, light.client.c.id == func.coalesce(light.visit.c.client_id, light.service_case.c.client_id, _OPP.c.client_id,
+                                                      light.task.c.client_id))
+        .outerjoin(light.assignment, and_(light.assignment.c.visit_id == light.task.c.visit_id, light.assignment.c.role == light.task.c.owner))
+        .outerjoin(main, main.c.id == light.assignment.c.staff_id)
+        .outerjoin(backup, backup.c.id == light.assignment.c.backup_id)
+        .outerjoin(given, given.c.id == light.task.c.assignee_id)
+        .outerjoin(keeper, keeper.c.id == light.client.c.manager_id)
+    ), func.coalesce(given.c.username, main.c.username, light.task.c.owner)
 
 
-def _view(row, now: datetime, days: "Days") -> TaskView:
+def row_view(row, now: datetime, days: "Days") -> TaskView:
     (tid, visit_id, key, stage, title, title_zh, owner_role, due_at, done_at, done_by, state, note, seq, planned_at,
      case_id, opportunity_id, owner, owner_name, backup, client, starts, priority) = row[:22]
     return TaskView(
@@ -253,68 +250,68 @@ def list_tasks(
     role) are read. `hide_restricted`: leave out the tasks of complaints about staff (for a
     viewer who may not see them)."""
     now = now or clock.now()
-    q, group = _task_query()
-    q = _filtered(session, q, visit_id=visit_id, owner=owner, stage=stage, overdue=overdue, state=state,
+    q, group = task_query()
+    q = filtered(session, q, visit_id=visit_id, owner=owner, stage=stage, overdue=overdue, state=state,
                   due_before=due_before, due_from=due_from, stages=stages, now=now, hide_restricted=hide_restricted)
     days = Days(session)
-    order = (PRIORITY_RANK, Task.due_at, Task.id) if by_priority else (Task.due_at, Task.id)
+    order = (PRIORITY_RANK, light.task.c.due_at, light.task.c.id) if by_priority else (light.task.c.due_at, light.task.c.id)
     if per_owner is None:
-        return [_view(r, now, days) for r in session.execute(q.order_by(*order).limit(limit))]
+        return [row_view(r, now, days) for r in session.execute(q.order_by(*order).limit(limit))]
     rank = func.row_number().over(partition_by=group, order_by=order).label("rank_in_group")
     sub = q.add_columns(PRIORITY_RANK.label("priority_rank"), rank).subquery()
     columns = list(sub.c)[:-2]
     outer = (sub.c.priority_rank, sub.c.due_at, sub.c.id) if by_priority else (sub.c.due_at, sub.c.id)
     rows = session.execute(select(*columns).where(sub.c.rank_in_group <= per_owner).order_by(*outer))
-    return [_view(r, now, days) for r in rows]
+    return [row_view(r, now, days) for r in rows]
 
 
 def count_by_owner(session: Session, *, now: datetime | None = None, **filters) -> dict[str, int]:
     """How many tasks the same filters as list_tasks select, per person (username) or, where
     no one is assigned, per role: one statement."""
     now = now or clock.now()
-    q, group = _task_query()
-    q = _filtered(session, q.with_only_columns(group, func.count(Task.id)), now=now, **filters)
+    q, group = task_query()
+    q = filtered(session, q.with_only_columns(group, func.count(light.task.c.id)), now=now, **filters)
     return dict(session.execute(q.group_by(group)).all())
 
 
-def _filtered(session: Session, q, *, visit_id: int | None = None, owner: str | None = None,
+def filtered(session: Session, q, *, visit_id: int | None = None, owner: str | None = None,
               stage: str | None = None, overdue: bool = False, state: str | None = "open",
               due_before: datetime | None = None, due_from: datetime | None = None,
               stages: tuple[str, ...] | None = None, now: datetime, hide_restricted: bool = False):
     if hide_restricted:
-        q = q.where(or_(Task.case_id.is_(None), ServiceCase.about_staff_id.is_(None)))
+        q = q.where(or_(light.task.c.case_id.is_(None), light.service_case.c.about_staff_id.is_(None)))
     if visit_id is not None:
-        if session.get(Visit, visit_id) is None:
+        if session.scalar(select(light.visit.c.id).where(light.visit.c.id == visit_id)) is None:
             raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
-        q = q.where(Task.visit_id == visit_id)
+        q = q.where(light.task.c.visit_id == visit_id)
     if stage is not None:
         if stage not in TASK_STAGES:
             raise BadInput(_("stage {stage!r} is not valid: expected prepare, receive, followup or case").format(
                 stage=stage))
-        q = q.where(Task.stage == stage)
+        q = q.where(light.task.c.stage == stage)
     if stages is not None:
-        q = q.where(Task.stage.in_(stages))
+        q = q.where(light.task.c.stage.in_(stages))
     if state is not None and state != "all":
         if state not in TASK_STATES:
             raise BadInput(_("state {state!r} is not valid: expected open, done, skipped, missed or all").format(
                 state=state))
-        q = q.where(Task.state == state)
+        q = q.where(light.task.c.state == state)
     if overdue:
-        q = q.where(Task.state == "open", Task.due_at < now)
+        q = q.where(light.task.c.state == "open", light.task.c.due_at < now)
     if due_before is not None:
-        q = q.where(Task.due_at < due_before)
+        q = q.where(light.task.c.due_at < due_before)
     if due_from is not None:
-        q = q.where(Task.due_at >= due_from)
+        q = q.where(light.task.c.due_at >= due_from)
     if owner is not None:
-        uid = find.staff(session, owner, "--owner").id
-        roles = select(StaffRole.role).where(StaffRole.staff_id == uid)
+        uid = find.staff_row(session, owner, "--owner").id
+        roles = select(light.staff_role.c.role).where(light.staff_role.c.staff_id == uid)
         q = q.where(or_(
-            Task.assignee_id == uid,
-            and_(Task.assignee_id.is_(None), or_(
-                Assignment.staff_id == uid,
-                Assignment.backup_id == uid,
-                and_(Assignment.id.is_(None), Task.owner.in_(roles), Task.owner.not_in(PER_VISIT)),
-                and_(Task.stage == "followup", Client.manager_id == uid),  # the client's keeper backs it up
+            light.task.c.assignee_id == uid,
+            and_(light.task.c.assignee_id.is_(None), or_(
+                light.assignment.c.staff_id == uid,
+                light.assignment.c.backup_id == uid,
+                and_(light.assignment.c.id.is_(None), light.task.c.owner.in_(roles), light.task.c.owner.not_in(PER_VISIT)),
+                and_(light.task.c.stage == "followup", light.client.c.manager_id == uid),  # the client's keeper backs it up
             )),
         ))
     return q
@@ -326,18 +323,18 @@ def inactive_owners(session: Session) -> list[tuple[str, str, int, list]]:
     the inactive people's side (usually none: one cheap statement), so that the work does not
     grow with the open tasks: at most three statements."""
     people = {i: (u, n) for i, u, n in session.execute(
-        select(Staff.id, Staff.username, Staff.name).where(Staff.active.is_(False)))}
+        select(light.staff.c.id, light.staff.c.username, light.staff.c.name).where(light.staff.c.active.is_(False)))}
     if not people:
         return []
     by_role = session.execute(
-        select(Assignment.staff_id, Task.visit_id, func.count(Task.id))
-        .join(Task, and_(Task.visit_id == Assignment.visit_id, Task.owner == Assignment.role))
-        .where(Assignment.staff_id.in_(people), Task.state == "open", Task.assignee_id.is_(None))
-        .group_by(Assignment.staff_id, Task.visit_id))
+        select(light.assignment.c.staff_id, light.task.c.visit_id, func.count(light.task.c.id))
+        .join(light.task, and_(light.task.c.visit_id == light.assignment.c.visit_id, light.task.c.owner == light.assignment.c.role))
+        .where(light.assignment.c.staff_id.in_(people), light.task.c.state == "open", light.task.c.assignee_id.is_(None))
+        .group_by(light.assignment.c.staff_id, light.task.c.visit_id))
     given = session.execute(
-        select(Task.assignee_id, Task.visit_id, func.count(Task.id))
-        .where(Task.assignee_id.in_(people), Task.state == "open")
-        .group_by(Task.assignee_id, Task.visit_id))
+        select(light.task.c.assignee_id, light.task.c.visit_id, func.count(light.task.c.id))
+        .where(light.task.c.assignee_id.in_(people), light.task.c.state == "open")
+        .group_by(light.task.c.assignee_id, light.task.c.visit_id))
     out: dict[int, list] = {}
     for staff_id, visit_id, n in [*by_role, *given]:
         entry = out.setdefault(staff_id, [*people[staff_id], 0, []])
@@ -349,9 +346,9 @@ def inactive_owners(session: Session) -> list[tuple[str, str, int, list]]:
 
 
 def get_task(session: Session, task_id: int) -> TaskView:
-    q, _group = _task_query()
-    row = session.execute(q.where(Task.id == task_id)).first()
+    q, _group = task_query()
+    row = session.execute(q.where(light.task.c.id == task_id)).first()
     if row is None:
         raise NotFound(_("no task {task}").format(task=task_id), hint=_("see `receptionctl task list`"))
-    return _view(row, clock.now(), Days(session))
+    return row_view(row, clock.now(), Days(session))
 

@@ -22,14 +22,14 @@ from receptionctl.domain.core import clock, find, policy
 from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.domain.engine import TaskView
 from receptionctl.domain.engine.schedule import Days
-from receptionctl.domain.engine.tasklist import _filtered, _task_query
-from receptionctl.domain.engine.tasklist import _view as _task_view
+from receptionctl.domain.engine.tasklist import filtered, row_view, task_query
 from receptionctl.domain.visits import visits as visit_stage
 from receptionctl.domain.visits.followups import FeedbackView, list_feedback
 from receptionctl.domain.visits.visits import Assigned, VisitView
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import ServiceCase, Staff, Task, Visit
+from receptionctl.store import light
+from receptionctl.store.tables.common import ServiceCase, Staff, Visit
 from receptionctl.store.tables.visits import Assignment
 
 KINDS = ("visits", "tasks", "cases", "feedback")
@@ -91,13 +91,13 @@ def tasks(session: Session, actor: str | None, *, start: datetime | None = None,
     visits that person hosts. The steps of complaints about staff only for those who may see them."""
     _check(start, end)
     now = clock.now()
-    q, _ = _task_query()
-    q = _filtered(session, q, state=None, due_from=start, due_before=end, now=now,
+    q, _ = task_query()  # on the light handles (store/light.py): its columns are light.task's
+    q = filtered(session, q, state=None, due_from=start, due_before=end, now=now,
                   hide_restricted=not case_stage.sees_staff_complaints(session, actor))
     if host is not None:
-        q = q.where(Task.visit_id.in_(_hosted(session, host)))
+        q = q.where(light.task.c.visit_id.in_(_hosted(session, host)))
     days = Days(session)
-    return _stream(session, q.order_by(Task.due_at, Task.id), lambda row: _task_view(row, now, days))
+    return _stream(session, q.order_by(light.task.c.due_at, light.task.c.id), lambda row: row_view(row, now, days))
 
 
 def cases(session: Session, actor: str | None, *, start: datetime | None = None, end: datetime | None = None,
