@@ -44,6 +44,8 @@ def story(ok) -> None:
 
 
 LIGHT_READS = [
+    ("--as", "li", "case", "list"),
+    ("--as", "li", "report", "kpi", "--month", "2026-11"),
 ]
 
 
