@@ -48,6 +48,8 @@ LIGHT_READS = [
     ("--as", "li", "task", "list", "--overdue"),
     ("--as", "li", "task", "list", "--owner", "li", "--limit", "20"),
     ("--as", "li", "--lang", "zh-CN", "task", "list", "--visit", "1", "--state", "all"),
+    ("--as", "li", "case", "list"),
+    ("--as", "li", "report", "kpi", "--month", "2026-11"),
 ]
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy, stored
@@ -32,9 +32,16 @@ from receptionctl.domain.core.vocab import CaseKind, CaseSource, CaseState, Seve
 from receptionctl.domain.people.clients import resolve_client
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.cases import CaseAboutClient, DayCheck, DutyLog, Escalation
-from receptionctl.store.tables.common import Client, ServiceCase, Staff, Task
-from receptionctl.store.tables.measures import Deduction
+from receptionctl.store import light
+
+if TYPE_CHECKING:  # the writes' table classes, imported inside the functions that write
+    from receptionctl.store.tables.cases import DutyLog, Escalation
+    from receptionctl.store.tables.common import ServiceCase, Staff
+
+# Reads select through the light handles (store/light.py), so that `case list`, `case show`
+# and the reports that read cases build no table class (docs/ARCHITECTURE.md, "Reading fast").
+service_case, duty_log, case_escalation = light.service_case, light.duty_log, light.case_escalation
+case_about_client, case_day_check = light.case_about_client, light.case_day_check
 
 # The stored codes of cases, the front desk and its logs, as they are shown (i18n.code): case
 # kinds, sources, states, severities and the policy's default categories; the desk's log kinds,
@@ -153,19 +160,34 @@ sees_staff_complaints = access.sees_staff_complaints  # the rule lives in core/a
 def _visible(q, session: Session, actor: str | None):
     """Complaints about staff only for those who may see them, and never for the person they
     are about."""
+    about = service_case.c.about_staff_id
     if not sees_staff_complaints(session, actor):
-        return q.where(ServiceCase.about_staff_id.is_(None))
+        return q.where(about.is_(None))
     me = _staff_id(session, actor) if actor is not None else None
-    return q if me is None else q.where(or_(ServiceCase.about_staff_id.is_(None), ServiceCase.about_staff_id != me))
+    return q if me is None else q.where(or_(about.is_(None), about != me))
 
 
-def _load(session: Session, actor: str, case_id: int) -> ServiceCase:
-    row = session.get(ServiceCase, case_id)
+def _checked(session: Session, actor: str, case_id: int, row):
+    """`row` (the case `case_id`, an ORM object or a row read through the light handles; None: no
+    such case) if `actor` may see it, else NotFound."""
     if row is not None and row.about_staff_id is not None and row.about_staff_id == _staff_id(session, actor):
         row = None  # a complaint about yourself is not yours to see or handle
     if row is None or (row.about_staff_id is not None and not sees_staff_complaints(session, actor)):
         raise NotFound(_("no case {case}").format(case=case_id), hint=_("see `receptionctl case list`"))
     return row
+
+
+def _seen(session: Session, actor: str, case_id: int):
+    """The case's row, read (through the light handles), if `actor` may see it; else NotFound."""
+    row = session.execute(select(service_case).where(service_case.c.id == case_id)).first()
+    return _checked(session, actor, case_id, row)
+
+
+def _load(session: Session, actor: str, case_id: int) -> ServiceCase:
+    """The case to change (its ORM object), if `actor` may see it; else NotFound."""
+    from receptionctl.store.tables.common import ServiceCase
+
+    return _checked(session, actor, case_id, session.get(ServiceCase, case_id))
 
 
 def _minute(moment: datetime) -> str:
@@ -174,45 +196,48 @@ def _minute(moment: datetime) -> str:
 
 # -- reading -------------------------------------------------------------------------------
 def _case_query():
-    owner, about = aliased(Staff, name="owner"), aliased(Staff, name="about")
-    other = aliased(Client, name="other")
-    responsible = aliased(Staff, name="responsible")
-    return (select(ServiceCase, Client.name, owner.username, owner.name, about.username, other.name, other.id,
-                   responsible.username)
-            .outerjoin(Client, Client.id == ServiceCase.client_id)
-            .outerjoin(owner, owner.id == ServiceCase.owner_id)
-            .outerjoin(about, about.id == ServiceCase.about_staff_id)
-            .outerjoin(CaseAboutClient, CaseAboutClient.case_id == ServiceCase.id)
-            .outerjoin(other, other.id == CaseAboutClient.client_id)
-            .outerjoin(responsible, responsible.id == ServiceCase.responsible_staff_id))
+    """The cases' columns, with the names of their client, owner, the person a complaint is about,
+    the other customer it is about and the person found responsible (labelled as CaseView names them)."""
+    owner, about = light.staff.alias("owner"), light.staff.alias("about")
+    other, responsible = light.client.alias("other"), light.staff.alias("responsible")
+    return (select(service_case, light.client.c.name.label("client"), owner.c.username.label("owner"),
+                   owner.c.name.label("owner_name"), about.c.username.label("about"), other.c.name.label("other"),
+                   other.c.id.label("other_id"), responsible.c.username.label("responsible"))
+            .outerjoin(light.client, light.client.c.id == service_case.c.client_id)
+            .outerjoin(owner, owner.c.id == service_case.c.owner_id)
+            .outerjoin(about, about.c.id == service_case.c.about_staff_id)
+            .outerjoin(case_about_client, case_about_client.c.case_id == service_case.c.id)
+            .outerjoin(other, other.c.id == case_about_client.c.client_id)
+            .outerjoin(responsible, responsible.c.id == service_case.c.responsible_staff_id))
 
 
-def _view(row, now: datetime, escalations=(), log=()) -> CaseView:
-    c, client, owner, owner_name, about, other, other_id, responsible = row
+def _view(c, now: datetime, escalations=(), log=()) -> CaseView:
+    """A row of _case_query as its read model."""
     return CaseView(
-        c.id, c.kind, c.source, c.state, c.category, c.severity, c.text, client, c.client_id, c.visit_id, about,
-        c.about_staff_id is not None, c.received_at, c.received_by, c.acknowledged_at, owner, owner_name, c.due_at,
-        c.due_at is not None and c.state in ("received", "acknowledged", "assigned") and c.due_at < now,
+        c.id, c.kind, c.source, c.state, c.category, c.severity, c.text, c.client, c.client_id, c.visit_id, c.about,
+        c.about_staff_id is not None, c.received_at, c.received_by, c.acknowledged_at, c.owner, c.owner_name,
+        c.due_at, c.due_at is not None and c.state in ("received", "acknowledged", "assigned") and c.due_at < now,
         c.root_cause, c.action, c.prevention, c.resolved_at, c.resolved_by, c.callback_at, c.callback_note,
         c.satisfied, c.reviewed_at, c.reviewed_by, c.review_note, c.closed_at, tuple(escalations), tuple(log),
-        other, other_id, responsible,
+        c.other, c.other_id, c.responsible,
     )
 
 
 def _escalations(session: Session, case_id: int, now: datetime) -> list[EscalationView]:
-    rows = session.execute(select(Escalation, Staff.username, Staff.name).join(Staff, Staff.id == Escalation.to_id)
-                           .where(Escalation.case_id == case_id).order_by(Escalation.id))
-    return [EscalationView(e.id, u, n, e.question, e.promised_at, e.at, e.by, e.answered_at, e.answer,
-                           e.answered_at is None and e.promised_at < now) for e, u, n in rows]
+    e, to = case_escalation, light.staff
+    rows = session.execute(select(e, to.c.username, to.c.name).join(to, to.c.id == e.c.to_id)
+                           .where(e.c.case_id == case_id).order_by(e.c.id))
+    return [EscalationView(r.id, r.username, r.name, r.question, r.promised_at, r.at, r.by, r.answered_at, r.answer,
+                           r.answered_at is None and r.promised_at < now) for r in rows]
 
 
 def show_case(session: Session, actor: str, case_id: int) -> CaseView:
     """A case with its escalations and the logbook lines about it."""
-    _load(session, actor, case_id)
+    row = session.execute(_case_query().where(service_case.c.id == case_id)).first()
+    _checked(session, actor, case_id, row)
     now = clock.now()
-    row = session.execute(_case_query().where(ServiceCase.id == case_id)).first()
-    log = [_log_view(r) for r in session.scalars(select(DutyLog).where(DutyLog.case_id == case_id)
-                                                 .order_by(DutyLog.at, DutyLog.id))]
+    log = [_log_view(r) for r in session.execute(select(duty_log).where(duty_log.c.case_id == case_id)
+                                                 .order_by(duty_log.c.at, duty_log.c.id))]
     return _view(row, now, _escalations(session, case_id, now), log)
 
 
@@ -228,22 +253,22 @@ def list_cases(session: Session, actor: str | None, *, state: str | None = None,
         if state not in {s.value for s in CaseState}:
             raise BadInput(_("state {state!r} is not valid: expected one of {choices}").format(
                 state=state, choices=", ".join(s.value for s in CaseState)))
-        q = q.where(ServiceCase.state == state)
+        q = q.where(service_case.c.state == state)
     if kind is not None:
-        q = q.where(ServiceCase.kind == _choice(kind, CaseKind, "kind"))
+        q = q.where(service_case.c.kind == _choice(kind, CaseKind, "kind"))
     if open_only:
-        q = q.where(ServiceCase.state != "closed")
+        q = q.where(service_case.c.state != "closed")
     if client is not None:
-        q = q.where(ServiceCase.client_id == resolve_client(session, client).id)
+        q = q.where(service_case.c.client_id == resolve_client(session, client).id)
     if owner is not None:
-        q = q.where(ServiceCase.owner_id == find.staff(session, owner, "--owner").id)
+        q = q.where(service_case.c.owner_id == find.staff(session, owner, "--owner").id)
     if overdue:
-        q = q.where(ServiceCase.state.in_(("received", "acknowledged", "assigned")), ServiceCase.due_at < now)
+        q = q.where(service_case.c.state.in_(("received", "acknowledged", "assigned")), service_case.c.due_at < now)
     if start is not None:
-        q = q.where(ServiceCase.received_at >= start)
+        q = q.where(service_case.c.received_at >= start)
     if end is not None:
-        q = q.where(ServiceCase.received_at < end)
-    rows = session.execute(q.order_by(ServiceCase.received_at, ServiceCase.id).limit(limit))
+        q = q.where(service_case.c.received_at < end)
+    rows = session.execute(q.order_by(service_case.c.received_at, service_case.c.id).limit(limit))
     return [_view(r, now) for r in rows]
 
 
@@ -260,7 +285,8 @@ def _choice(value: str, enum, what: str) -> str:
 
 
 def _staff_id(session: Session, username: str) -> int | None:
-    return session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(True)))
+    staff = light.staff
+    return session.scalar(select(staff.c.id).where(staff.c.username == username, staff.c.active.is_(True)))
 
 
 def _record(session: Session, actor: str, action: str, row: ServiceCase, after: dict) -> None:
@@ -297,7 +323,8 @@ def _open(session: Session, row: ServiceCase, key: str, owner_role: str, due_at:
 def _duty_managers(session: Session, row: ServiceCase) -> bool:
     """Whether the case is the duty manager's from the start: a complaint about a member of staff,
     or about another customer."""
-    return row.about_staff_id is not None or session.get(CaseAboutClient, row.id) is not None
+    return row.about_staff_id is not None or session.scalar(
+        select(case_about_client.c.case_id).where(case_about_client.c.case_id == row.id)) is not None
 
 
 def _manager_role(session: Session, row: ServiceCase) -> str:
@@ -312,6 +339,9 @@ def add_case(session: Session, actor: str, *, kind: str, text: str, source: str 
     about a member of staff (`about`) or about another customer (`about_client`, seed 003) goes
     to the duty manager. Without a category, a complaint about a member of staff is of category
     "staff" (complaints about staff), any other case "other"."""
+    from receptionctl.store.tables.cases import CaseAboutClient
+    from receptionctl.store.tables.common import ServiceCase
+
     access.require(session, actor, RECEIVE, N_("record cases"))
     rules = policy.load(session)
     kind, source = _choice(kind, CaseKind, "kind"), _choice(source, CaseSource, "source")
@@ -335,12 +365,13 @@ def add_case(session: Session, actor: str, *, kind: str, text: str, source: str 
             raise BadInput(_("visit {visit} is {client}'s, not the client given with --client").format(
                 visit=visit_id, client=visit_client_name))
         client_id = visit_client_id
-    about_id = None
+    about_id = about_name = None
     if about is not None:
         if kind != "complaint":
             raise BadInput(_("--about names the member of staff a complaint is about: expected --kind complaint, "
                              "not {kind}").format(kind=kind))
-        about_id = find.staff(session, about, "--about").id
+        person = find.staff(session, about, "--about")
+        about_id, about_name = person.id, person.username
     other_id = _other_client(session, kind, about_client, about, client_id)
     row = ServiceCase(kind=kind, source=source, client_id=client_id, visit_id=visit_id, category=category,
                       severity=severity, text=text, about_staff_id=about_id, state="received",
@@ -358,10 +389,10 @@ def add_case(session: Session, actor: str, *, kind: str, text: str, source: str 
     _record(session, actor, "case.add", row, {"kind": kind, "source": source, "category": category,
                                               "severity": severity, "text": text, "client_id": client_id,
                                               "state": "received", "about_client_id": other_id})
-    outbox.emit(session, "case.add", {"case_id": row.id, "kind": kind, "source": source, "category": category, "severity": severity, "client_id": client_id, "visit_id": visit_id, "by": actor, **({"about": session.get(Staff, about_id).username, "seen_by": sorted(SEE_STAFF_COMPLAINTS), "restricted": True} if about_id is not None else {"description": text})})
+    outbox.emit(session, "case.add", {"case_id": row.id, "kind": kind, "source": source, "category": category, "severity": severity, "client_id": client_id, "visit_id": visit_id, "by": actor, **({"about": about_name, "seen_by": sorted(SEE_STAFF_COMPLAINTS), "restricted": True} if about_id is not None else {"description": text})})
     if about_id is not None and not sees_staff_complaints(session, actor):
         # the one who took it down sees what they typed, once; then it is the duty manager's
-        return _view(session.execute(_case_query().where(ServiceCase.id == row.id)).first(), now)
+        return _view(session.execute(_case_query().where(service_case.c.id == row.id)).first(), now)
     return show_case(session, actor, row.id)
 
 
@@ -389,9 +420,9 @@ def open_red_line_case(session: Session, actor: str, visit_id: int, client_id: i
     """Feedback under the red line is a complaint (seed 001): a case of kind complaint, from
     the visit, high, unless the visit has one from its feedback still open. Returns its id."""
     marker = stored.RED_LINE.format(score=score, red_line=red_line)  # English: found again by its words
-    open_id = session.scalar(select(ServiceCase.id).where(
-        ServiceCase.visit_id == visit_id, ServiceCase.kind == "complaint", ServiceCase.source == "visit",
-        ServiceCase.state != "closed", ServiceCase.text.like("feedback score %")))
+    open_id = session.scalar(select(service_case.c.id).where(
+        service_case.c.visit_id == visit_id, service_case.c.kind == "complaint", service_case.c.source == "visit",
+        service_case.c.state != "closed", service_case.c.text.like("feedback score %")))
     if open_id is not None:
         return None
     text = marker + (f": {comment}" if comment else "")
@@ -463,14 +494,17 @@ def escalate_unacknowledged(session: Session, actor: str, now: datetime | None =
     complaint about staff or another customer is the duty manager's already. `notify send` runs
     it. The ids of the cases escalated."""
     now = now or clock.now()
-    done = select(Task.case_id).where(Task.key == SHIFT_LEADER_KEY, Task.case_id.is_not(None))
+    sc, task = service_case, light.task
+    done = select(task.c.case_id).where(task.c.key == SHIFT_LEADER_KEY, task.c.case_id.is_not(None))
     rows = session.execute(
-        select(ServiceCase, Task.due_at).join(Task, (Task.case_id == ServiceCase.id) & (Task.key == "case-ack"))
-        .where(ServiceCase.source == "desk", ServiceCase.state == "received", ServiceCase.about_staff_id.is_(None),
-               Task.state == "open", Task.due_at <= now, ServiceCase.id.not_in(done),
-               ServiceCase.id.not_in(select(CaseAboutClient.case_id)))
-        .order_by(Task.due_at, ServiceCase.id)).all()
-    for row, due_at in rows:
+        select(sc, task.c.due_at.label("ack_due_at"))
+        .join(task, (task.c.case_id == sc.c.id) & (task.c.key == "case-ack"))
+        .where(sc.c.source == "desk", sc.c.state == "received", sc.c.about_staff_id.is_(None),
+               task.c.state == "open", task.c.due_at <= now, sc.c.id.not_in(done),
+               sc.c.id.not_in(select(case_about_client.c.case_id)))
+        .order_by(task.c.due_at, sc.c.id)).all()
+    for row in rows:
+        due_at = row.ack_due_at
         zh = _KIND_ZH.get(row.kind, row.kind)
         late = max(1, round((now - row.received_at).total_seconds() / 60))
         engine.open_case_task(session, row.id, SHIFT_LEADER_KEY,
@@ -484,12 +518,14 @@ def escalate_unacknowledged(session: Session, actor: str, now: datetime | None =
         outbox.emit(session, "case.escalate", {"case_id": row.id, "kind": row.kind, "severity": row.severity,
                                                "to": SHIFT_LEADER, "received_at": row.received_at,
                                                "received_by": row.received_by, "minutes": late})
-    return [row.id for row, _due in rows]
+    return [row.id for row in rows]
 
 
 def escalate(session: Session, actor: str, case_id: int, to: str, question: str, answer_by: datetime) -> CaseView:
     """Beyond the handler's remit: a named person is asked, and the client is promised an
     answer by `answer_by`; the promise is tracked and its breach is an alert."""
+    from receptionctl.store.tables.cases import Escalation
+
     access.require(session, actor, RECEIVE, N_("escalate cases"))
     row = _load(session, actor, case_id)
     lifecycle.case_step(case_id, row.state, "escalate")
@@ -520,6 +556,8 @@ def escalate(session: Session, actor: str, case_id: int, to: str, question: str,
 def answer(session: Session, actor: str, case_id: int, text: str, escalation_id: int | None = None) -> CaseView:
     """The escalated question is answered (by the person asked, a manager or an admin); the
     case's handler passes it on to the client."""
+    from receptionctl.store.tables.cases import Escalation
+
     row = _load(session, actor, case_id)
     lifecycle.case_step(case_id, row.state, "answer")
     text = required_text(text, "--text", N_("the answer"), limit=2000)
@@ -565,12 +603,12 @@ def steps_open_to(session: Session, actor: str, case_id: int) -> tuple[str, ...]
     (an escalation waiting: answered by the person asked or a manager, and the case not resolved
     until it is; resolve and callback: the owner or a manager). A case they may not see: NotFound,
     as `case show`."""
-    row = _load(session, actor, case_id)
+    row = _seen(session, actor, case_id)
     who = access.find_actor(session, actor)
     if who is None:
         return ()
-    waiting = list(session.scalars(select(Escalation).where(Escalation.case_id == case_id,
-                                                            Escalation.answered_at.is_(None))))
+    e = case_escalation
+    waiting = session.execute(select(e).where(e.c.case_id == case_id, e.c.answered_at.is_(None))).all()
     out = []
     for step, roles in STEP_ROLES.items():
         if row.state not in lifecycle.CASE[step] or not who.has(*roles):
@@ -623,8 +661,8 @@ def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: s
     _may_handle(session, actor, row, N_("resolve cases"))
     person = _responsible(session, row, responsible)
     row.state = lifecycle.case_step(case_id, row.state, "resolve")
-    waiting = session.scalar(select(Escalation.id).where(Escalation.case_id == case_id,
-                                                         Escalation.answered_at.is_(None)))
+    e = case_escalation
+    waiting = session.scalar(select(e.c.id).where(e.c.case_id == case_id, e.c.answered_at.is_(None)))
     if waiting is not None:
         raise Refused(_("case {case} has escalation {escalation} waiting for an answer: the client was promised "
                         "it").format(case=case_id, escalation=waiting),
@@ -653,6 +691,8 @@ def resolve(session: Session, actor: str, case_id: int, *, cause: str, action: s
 
 def _deduct(session: Session, actor: str, row: ServiceCase, points: int, rules: dict) -> int:
     """Points from the person responsible (else the person complained about)."""
+    from receptionctl.store.tables.measures import Deduction
+
     person_id = row.responsible_staff_id or row.about_staff_id
     if person_id is None:
         raise BadInput(_("--deduct applies to the person responsible for a complaint; case {case} is about no "
@@ -709,11 +749,14 @@ def close(session: Session, actor: str, case_id: int) -> CaseView:
 
 
 # -- the duty logbook ------------------------------------------------------------------------
-def _log_view(r: DutyLog) -> LogView:
+def _log_view(r) -> LogView:
+    """A logbook line (its ORM object, or its row read through the light handles) as its read model."""
     return LogView(r.id, r.at, r.by, r.text, r.case_id, r.visit_id)
 
 
 def _log(session: Session, actor: str, text: str, case_id: int | None = None, visit_id: int | None = None) -> DutyLog:
+    from receptionctl.store.tables.cases import DutyLog
+
     row = DutyLog(at=clock.now(), by=actor, text=text, case_id=case_id, visit_id=visit_id)
     session.add(row)
     session.flush()
@@ -746,16 +789,17 @@ def list_log(session: Session, actor: str, day: date | None = None) -> list[LogV
     about staff only for those who may see it."""
     day = day or policy.today(session)
     start, end = _day_bounds(session, day)
-    q = (select(DutyLog).outerjoin(ServiceCase, ServiceCase.id == DutyLog.case_id)
-         .where(DutyLog.at >= start, DutyLog.at < end))
+    log = duty_log
+    q = (select(log).outerjoin(service_case, service_case.c.id == log.c.case_id)
+         .where(log.c.at >= start, log.c.at < end))
     if not sees_staff_complaints(session, actor):
-        q = q.where(or_(DutyLog.case_id.is_(None), ServiceCase.about_staff_id.is_(None)))
-    return [_log_view(r) for r in session.scalars(q.order_by(DutyLog.at, DutyLog.id))]
+        q = q.where(or_(log.c.case_id.is_(None), service_case.c.about_staff_id.is_(None)))
+    return [_log_view(r) for r in session.execute(q.order_by(log.c.at, log.c.id))]
 
 
 # -- the end-of-day check --------------------------------------------------------------------
-_STEP_TIMES = (ServiceCase.received_at, ServiceCase.acknowledged_at, ServiceCase.assigned_at,
-               ServiceCase.resolved_at, ServiceCase.callback_at, ServiceCase.reviewed_at, ServiceCase.closed_at)
+_STEP_TIMES = tuple(service_case.c[name] for name in ("received_at", "acknowledged_at", "assigned_at", "resolved_at",
+                                                      "callback_at", "reviewed_at", "closed_at"))
 
 
 def touched(session: Session, actor: str, day: date) -> list[CaseView]:
@@ -763,7 +807,7 @@ def touched(session: Session, actor: str, day: date) -> list[CaseView]:
     start, end = _day_bounds(session, day)
     now = clock.now()
     q = _visible(_case_query(), session, actor).where(or_(*((t >= start) & (t < end) for t in _STEP_TIMES)))
-    return [_view(r, now) for r in session.execute(q.order_by(ServiceCase.id))]
+    return [_view(r, now) for r in session.execute(q.order_by(service_case.c.id))]
 
 
 def day_check(session: Session, actor: str, day: date | None = None, note: str | None = None,
@@ -777,8 +821,10 @@ def day_check(session: Session, actor: str, day: date | None = None, note: str |
     if day > today:
         raise BadInput(_("day {day} is in the future: expected today or a past day").format(day=day))
     cases = tuple(touched(session, actor, day))
-    done = session.get(DayCheck, day.isoformat())
+    done = _day_checked(session, day)
     if record:
+        from receptionctl.store.tables.cases import DayCheck
+
         if done is not None:
             raise Refused(_("the case check of {day} was made already ({user}, {at})").format(
                 day=day, user=done.by, at=_minute(done.at)))
@@ -791,6 +837,11 @@ def day_check(session: Session, actor: str, day: date | None = None, note: str |
     return DayCheckView(day, cases, done.at if done else None, done.by if done else None, done.note if done else None)
 
 
+def _day_checked(session: Session, day: date):
+    """The case check made of `day` (at, by, note), or None."""
+    return session.execute(select(case_day_check).where(case_day_check.c.day == day.isoformat())).first()
+
+
 def missing_day_check(session: Session, day: date) -> date | None:
     """The last working day before `day` when its case check was not made while cases were
     open or handled, else None."""
@@ -800,12 +851,12 @@ def missing_day_check(session: Session, day: date) -> date | None:
         if cal.is_working_day(prev):
             break
         prev -= timedelta(days=1)
-    if session.get(DayCheck, prev.isoformat()) is not None:
+    if _day_checked(session, prev) is not None:
         return None
     # a day with nothing open and nothing handled needs no check (a team without cases)
     start, end = _day_bounds(session, prev)
-    busy = session.scalar(select(ServiceCase.id).where(or_(
-        ServiceCase.state != "closed", *((t >= start) & (t < end) for t in _STEP_TIMES))).limit(1))
+    busy = session.scalar(select(service_case.c.id).where(or_(
+        service_case.c.state != "closed", *((t >= start) & (t < end) for t in _STEP_TIMES))).limit(1))
     return prev if busy is not None else None
 
 
@@ -834,12 +885,11 @@ class Patterns:
 
 
 def _dimension_rows(session: Session, actor: str, start: datetime, end: datetime) -> list[tuple]:
-    about = aliased(Staff, name="about")
-    q = (select(ServiceCase.category, Client.name, about.username, ServiceCase.root_cause, ServiceCase.source,
-                ServiceCase.kind)
-         .outerjoin(Client, Client.id == ServiceCase.client_id)
-         .outerjoin(about, about.id == ServiceCase.about_staff_id)
-         .where(ServiceCase.received_at >= start, ServiceCase.received_at < end))
+    sc, about = service_case, light.staff.alias("about")
+    q = (select(sc.c.category, light.client.c.name, about.c.username, sc.c.root_cause, sc.c.source, sc.c.kind)
+         .outerjoin(light.client, light.client.c.id == sc.c.client_id)
+         .outerjoin(about, about.c.id == sc.c.about_staff_id)
+         .where(sc.c.received_at >= start, sc.c.received_at < end))
     return list(session.execute(_visible(q, session, actor)))
 
 
@@ -884,12 +934,12 @@ def repeated_causes(session: Session, actor: str | None, now: datetime) -> list[
     out = []
     sentence = {"client": N_("{n} cases about client {value} in the last {days} days"),
                 "category": N_("{n} cases about category {value} in the last {days} days")}
-    for label, column, join in (("client", Client.name, True), ("category", ServiceCase.category, False)):
-        q = select(column, func.count(ServiceCase.id)).where(ServiceCase.received_at >= since,
-                                                             ServiceCase.received_at < now)
+    sc = service_case
+    for label, column, join in (("client", light.client.c.name, True), ("category", sc.c.category, False)):
+        q = select(column, func.count(sc.c.id)).where(sc.c.received_at >= since, sc.c.received_at < now)
         if join:
-            q = q.join(Client, Client.id == ServiceCase.client_id)
-        q = _visible(q, session, actor).group_by(column).having(func.count(ServiceCase.id) >= rules["pattern_count"])
+            q = q.join(light.client, light.client.c.id == sc.c.client_id)
+        q = _visible(q, session, actor).group_by(column).having(func.count(sc.c.id) >= rules["pattern_count"])
         out += [_(sentence[label]).format(n=n, value=code(value) if label == "category" else value,
                                           days=rules["pattern_days"])
                 for value, n in session.execute(q.order_by(column))]
@@ -912,21 +962,22 @@ def digest(session: Session, actor: str | None, day: date, now: datetime) -> Cas
     overdue: dict[str, list[int]] = {}
     for c in list_cases(session, actor, overdue=True):
         overdue.setdefault(c.owner or "unassigned", []).append(c.id)
-    q = (select(Escalation, Staff.username, Staff.name).join(Staff, Staff.id == Escalation.to_id)
-         .join(ServiceCase, ServiceCase.id == Escalation.case_id)
-         .where(Escalation.answered_at.is_(None), ServiceCase.state != "closed"))
-    q = _visible(q, session, actor).order_by(Escalation.promised_at, Escalation.id)
-    escalations = tuple((e.case_id, EscalationView(e.id, u, n, e.question, e.promised_at, e.at, e.by, None, None,
-                                                   e.promised_at < now)) for e, u, n in session.execute(q))
+    e, to = case_escalation, light.staff
+    q = (select(e, to.c.username, to.c.name).join(to, to.c.id == e.c.to_id)
+         .join(service_case, service_case.c.id == e.c.case_id)
+         .where(e.c.answered_at.is_(None), service_case.c.state != "closed"))
+    q = _visible(q, session, actor).order_by(e.c.promised_at, e.c.id)
+    escalations = tuple((r.case_id, EscalationView(r.id, r.username, r.name, r.question, r.promised_at, r.at, r.by,
+                                                   None, None, r.promised_at < now)) for r in session.execute(q))
     return CaseDigest(received, overdue, escalations, missing_day_check(session, day),
                       tuple(repeated_causes(session, actor, now)))
 
 
 def deductions(session: Session, staff_username: str | None = None) -> list[tuple]:
     """(username, points, reason, at, by) of every deduction, newest first."""
-    q = select(Staff.username, Deduction.points, Deduction.reason, Deduction.at, Deduction.by).join(
-        Staff, Staff.id == Deduction.staff_id)
+    staff, d = light.staff, light.deduction
+    q = select(staff.c.username, d.c.points, d.c.reason, d.c.at, d.c.by).join(staff, staff.c.id == d.c.staff_id)
     if staff_username is not None:
-        q = q.where(Staff.username == staff_username)
-    return list(session.execute(q.order_by(Deduction.at.desc())))
+        q = q.where(staff.c.username == staff_username)
+    return list(session.execute(q.order_by(d.c.at.desc())))
 

@@ -16,17 +16,19 @@ shows it as one line after the step's confirmation, never in JSON. By the case's
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain.core.steps import NextStep, Person, named, people_with
-from receptionctl.store.tables.cases import Escalation
-from receptionctl.store.tables.common import ServiceCase, Staff, Task
+from receptionctl.store import light
+
+# read through the light handles (store/light.py): a case's next step builds no table class
+service_case, case_escalation, staff, task = light.service_case, light.case_escalation, light.staff, light.task
 
 
 def next_step(session: Session, case_id: int) -> NextStep | None:
     """What comes next for the case, who does it and how."""
-    row = session.get(ServiceCase, case_id)
+    row = session.execute(select(service_case).where(service_case.c.id == case_id)).first()
     if row is None:
         return None
     c, restricted = str(case_id), row.about_staff_id is not None
@@ -41,10 +43,11 @@ def next_step(session: Session, case_id: int) -> NextStep | None:
         return NextStep("case.assign", who, more, manager, ("case", "assign", c, "--to", "USER"),
                         due_at=_due(session, case_id, "case-assign"), subject=case_id)
     if row.state == "assigned":
-        waiting = session.execute(select(Escalation.promised_at, Staff.username, Staff.name)
-                                  .join(Staff, Staff.id == Escalation.to_id)
-                                  .where(Escalation.case_id == case_id, Escalation.answered_at.is_(None))
-                                  .order_by(Escalation.promised_at, Escalation.id)).first()
+        e = case_escalation
+        waiting = session.execute(select(e.c.promised_at, staff.c.username, staff.c.name)
+                                  .join(staff, staff.c.id == e.c.to_id)
+                                  .where(e.c.case_id == case_id, e.c.answered_at.is_(None))
+                                  .order_by(e.c.promised_at, e.c.id)).first()
         if waiting is not None:
             return NextStep("case.answer", (Person(waiting.username, waiting.name or waiting.username, ""),),
                             command=("case", "answer", c, "--text", "TEXT"), due_at=waiting.promised_at,
@@ -66,26 +69,33 @@ def next_step(session: Session, case_id: int) -> NextStep | None:
     return NextStep("case.closed", subject=case_id)
 
 
-def _owner(session: Session, row: ServiceCase) -> tuple[Person, ...]:
-    staff = session.get(Staff, row.owner_id) if row.owner_id is not None else None
-    return (Person(staff.username, staff.name or staff.username, "owner"),) if staff is not None else ()
+def _person(session: Session, staff_id: int):
+    """The member of staff `staff_id` (username, name, active), or None."""
+    return session.execute(select(staff.c.username, staff.c.name, staff.c.active)
+                           .where(staff.c.id == staff_id)).first()
+
+
+def _owner(session: Session, row) -> tuple[Person, ...]:
+    who = _person(session, row.owner_id) if row.owner_id is not None else None
+    return (Person(who.username, who.name or who.username, "owner"),) if who is not None else ()
 
 
 def _open_task(session: Session, case_id: int, key: str):
-    return session.scalars(select(Task).where(Task.case_id == case_id, Task.key == key, Task.state == "open")
-                           .order_by(Task.id)).first()
+    t = task
+    return session.execute(select(t.c.due_at, t.c.assignee_id, t.c.owner)
+                           .where(t.c.case_id == case_id, t.c.key == key, t.c.state == "open")
+                           .order_by(t.c.id)).first()
 
 
 def _due(session: Session, case_id: int, key: str):
-    task = _open_task(session, case_id, key)
-    return task.due_at if task is not None else None
+    step = _open_task(session, case_id, key)
+    return step.due_at if step is not None else None
 
 
 def _task_people(session: Session, case_id: int, key: str) -> list[Person]:
     """The person a case's open step is given to (whoever took the case down acknowledges it)."""
-    task = _open_task(session, case_id, key)
-    if task is None or task.assignee_id is None:
+    step = _open_task(session, case_id, key)
+    if step is None or step.assignee_id is None:
         return []
-    staff = session.get(Staff, task.assignee_id)
-    return [Person(staff.username, staff.name or staff.username, task.owner)] if staff is not None and staff.active \
-        else []
+    who = _person(session, step.assignee_id)
+    return [Person(who.username, who.name or who.username, step.owner)] if who is not None and who.active else []

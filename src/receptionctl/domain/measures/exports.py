@@ -29,7 +29,7 @@ from receptionctl.domain.visits.visits import Assigned, VisitView
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
-from receptionctl.store.tables.common import ServiceCase, Staff, Visit
+from receptionctl.store.tables.common import Staff, Visit
 from receptionctl.store.tables.visits import Assignment
 
 KINDS = ("visits", "tasks", "cases", "feedback")
@@ -106,10 +106,11 @@ def cases(session: Session, actor: str | None, *, start: datetime | None = None,
     only for those who may see it (never for the person it is about). `host`: only the cases
     about the visits that person hosts."""
     now = clock.now()
-    q = _window(case_stage._visible(case_stage._case_query(), session, actor), ServiceCase.received_at, start, end)
+    sc = light.service_case  # as case_stage._case_query reads them
+    q = _window(case_stage._visible(case_stage._case_query(), session, actor), sc.c.received_at, start, end)
     if host is not None:
-        q = q.where(ServiceCase.visit_id.in_(_hosted(session, host)))
-    return _stream(session, q.order_by(ServiceCase.received_at, ServiceCase.id), lambda row: case_stage._view(row, now))
+        q = q.where(sc.c.visit_id.in_(_hosted(session, host)))
+    return _stream(session, q.order_by(sc.c.received_at, sc.c.id), lambda row: case_stage._view(row, now))
 
 
 def feedback(session: Session, *, start: datetime | None = None, end: datetime | None = None,

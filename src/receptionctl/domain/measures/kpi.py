@@ -19,16 +19,19 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import Numeric, and_, case, cast, func, or_
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import Numeric, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock, lifecycle, policy
 from receptionctl.domain.visits import pipeline
 from receptionctl.domain.visits.followups import converted
-from receptionctl.store.tables.common import Client, ServiceCase, Staff, Task, Visit
-from receptionctl.store.tables.quality import Drill, Inspection, InspectionFinding
-from receptionctl.store.tables.visits import Assignment, Evaluation, Feedback, Plan
+from receptionctl.store import light
+
+# Read through the light handles (store/light.py): `report kpi` builds no table class
+# (docs/ARCHITECTURE.md, "Reading fast").
+client, service_case, staff, task, visit = light.client, light.service_case, light.staff, light.task, light.visit
+drill, inspection, inspection_finding = light.drill, light.inspection, light.inspection_finding
+assignment, evaluation, feedback, plan = light.assignment, light.evaluation, light.feedback, light.plan
 
 GROUPS = ("team", "person", "client-tier", "purpose", "level")
 TOOK_PLACE = lifecycle.RECEIVED  # a visit received: it took place
@@ -165,20 +168,20 @@ def _key(q, by: str | None, visit_id, client_id=None):
     grouping)."""
     if by is None:
         return q, None
-    if visit_id is not Visit.id:
-        q = q.outerjoin(Visit, Visit.id == visit_id)
+    if visit_id is not visit.c.id:
+        q = q.outerjoin(visit, visit.c.id == visit_id)
     if by in ("team", "person"):
-        host, person = aliased(Assignment, name="host"), aliased(Staff, name="host_staff")
-        q = (q.outerjoin(host, and_(host.visit_id == Visit.id, host.role == "host"))
-             .outerjoin(person, person.id == host.staff_id))
-        return q, person.dept if by == "team" else person.username
+        host, person = assignment.alias("host"), staff.alias("host_staff")
+        q = (q.outerjoin(host, and_(host.c.visit_id == visit.c.id, host.c.role == "host"))
+             .outerjoin(person, person.c.id == host.c.staff_id))
+        return q, person.c.dept if by == "team" else person.c.username
     if by == "client-tier":
-        who = Visit.client_id if client_id is None else func.coalesce(client_id, Visit.client_id)
-        return q.outerjoin(Client, Client.id == who), Client.tier
+        who = visit.c.client_id if client_id is None else func.coalesce(client_id, visit.c.client_id)
+        return q.outerjoin(client, client.c.id == who), client.c.tier
     if by == "purpose":
-        return q, Visit.purpose
+        return q, visit.c.purpose
     if by == "level":
-        return q, Visit.level
+        return q, visit.c.level
     raise ValueError(f"unknown grouping {by!r}")
 
 
@@ -237,19 +240,19 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
         return raw.setdefault((cur, key), _Raw())
 
     # 1. visits received: counted, their cost and budget summed
-    cost, budget = cast(Evaluation.cost, Numeric(14, 2)), cast(Plan.budget, Numeric(14, 2))
-    base = Visit.__table__.outerjoin(Evaluation, Evaluation.visit_id == Visit.id).outerjoin(
-        Plan, Plan.visit_id == Visit.id)
-    took_place = Visit.status.in_(TOOK_PLACE)
-    for (cur, key), s in _grouped(session, by, Visit.starts_at, Visit.id, [took_place], {
-        "visits": _flag(Visit.id.is_not(None)), "cost": func.coalesce(cost, 0),
-        "budget": func.coalesce(budget, 0), "with_cost": _flag(Evaluation.cost.is_not(None)),
-        "with_budget": _flag(Plan.budget.is_not(None)),
-        "over_budget": _flag(and_(Evaluation.cost.is_not(None), Plan.budget.is_not(None), cost > budget)),
-        "reception_cost": func.coalesce(cast(Evaluation.reception_cost, Numeric(14, 2)), 0),
-        "material_cost": func.coalesce(cast(Evaluation.material_cost, Numeric(14, 2)), 0),
-        "with_reception": _flag(Evaluation.reception_cost.is_not(None)),
-        "with_material": _flag(Evaluation.material_cost.is_not(None)),
+    cost, budget = cast(evaluation.c.cost, Numeric(14, 2)), cast(plan.c.budget, Numeric(14, 2))
+    base = visit.outerjoin(evaluation, evaluation.c.visit_id == visit.c.id).outerjoin(
+        plan, plan.c.visit_id == visit.c.id)
+    took_place = visit.c.status.in_(TOOK_PLACE)
+    for (cur, key), s in _grouped(session, by, visit.c.starts_at, visit.c.id, [took_place], {
+        "visits": _flag(visit.c.id.is_not(None)), "cost": func.coalesce(cost, 0),
+        "budget": func.coalesce(budget, 0), "with_cost": _flag(evaluation.c.cost.is_not(None)),
+        "with_budget": _flag(plan.c.budget.is_not(None)),
+        "over_budget": _flag(and_(evaluation.c.cost.is_not(None), plan.c.budget.is_not(None), cost > budget)),
+        "reception_cost": func.coalesce(cast(evaluation.c.reception_cost, Numeric(14, 2)), 0),
+        "material_cost": func.coalesce(cast(evaluation.c.material_cost, Numeric(14, 2)), 0),
+        "with_reception": _flag(evaluation.c.reception_cost.is_not(None)),
+        "with_material": _flag(evaluation.c.material_cost.is_not(None)),
     }, base=base, **span).items():
         r = at(cur, key)
         for name in ("visits", "with_cost", "with_budget", "over_budget", "with_reception", "with_material"):
@@ -259,14 +262,14 @@ def measure(session: Session, first: date, last: date, by: str | None = None) ->
     # 2. of those, the converted ones: a won or intent outcome within the policy's window
     window = rules["conversion_window_days"]
     for cur, key, converted_at, ends_at in _rows(
-            session, by, Visit.starts_at, Visit.id, [took_place, Visit.converted_at.is_not(None)],
-            [Visit.converted_at, Visit.ends_at], **span):
+            session, by, visit.c.starts_at, visit.c.id, [took_place, visit.c.converted_at.is_not(None)],
+            [visit.c.converted_at, visit.c.ends_at], **span):
         at(cur, key).converted += converted(converted_at, ends_at, window)
     # 3. feedback forms received
-    for (cur, key), s in _grouped(session, by, Feedback.at, Feedback.visit_id, [], {
-        "forms": _flag(Feedback.visit_id.is_not(None)), "score_sum": Feedback.score,
-        "excellent": _flag(Feedback.score >= rules["excellent_score"]),
-    }, base=Feedback.__table__, **span).items():
+    for (cur, key), s in _grouped(session, by, feedback.c.at, feedback.c.visit_id, [], {
+        "forms": _flag(feedback.c.visit_id.is_not(None)), "score_sum": feedback.c.score,
+        "excellent": _flag(feedback.c.score >= rules["excellent_score"]),
+    }, base=feedback, **span).items():
         r = at(cur, key)
         r.forms, r.score_sum, r.excellent = int(s["forms"] or 0), int(s["score_sum"] or 0), int(s["excellent"] or 0)
     _cases_and_tasks(session, by, span, at)
@@ -292,10 +295,10 @@ def _cases_and_tasks(session: Session, by: str | None, span: dict, at) -> None:
     """The cases received (complaints, times to acknowledgement and resolution) and the tasks due
     (on time, late, missed, skipped, done) of both periods, added to `at(current, key)`."""
     # 4. cases received: complaints counted; the times to acknowledgement and resolution
+    sc = service_case.c
     for cur, key, kind, received, acked, resolved in _rows(
-            session, by, ServiceCase.received_at, ServiceCase.visit_id, [],
-            [ServiceCase.kind, ServiceCase.received_at, ServiceCase.acknowledged_at, ServiceCase.resolved_at],
-            client_id=ServiceCase.client_id, base=ServiceCase.__table__, **span):
+            session, by, sc.received_at, sc.visit_id, [], [sc.kind, sc.received_at, sc.acknowledged_at, sc.resolved_at],
+            client_id=sc.client_id, base=service_case, **span):
         r = at(cur, key)
         r.cases += 1
         r.complaints += kind == "complaint"
@@ -304,15 +307,15 @@ def _cases_and_tasks(session: Session, by: str | None, span: dict, at) -> None:
         if resolved is not None:
             r.resolution.append((resolved - received).total_seconds() / 3600)
     # 5. tasks due: the procedure's tasks of visits on time, late, missed, skipped; every task done
-    of_visit = Task.visit_id.is_not(None)
-    done = Task.state == "done"
-    for (cur, key), s in _grouped(session, by, Task.due_at, Task.visit_id, [], {
-        "on_time": _flag(and_(of_visit, done, Task.done_at <= Task.due_at)),
-        "late": _flag(and_(of_visit, done, Task.done_at > Task.due_at)),
-        "missed": _flag(and_(of_visit, Task.state == "missed")),
-        "skipped": _flag(and_(of_visit, Task.state == "skipped")),
-        "done": _flag(done), "due": _flag(Task.state != "skipped"),
-    }, base=Task.__table__, **span).items():
+    of_visit = task.c.visit_id.is_not(None)
+    done = task.c.state == "done"
+    for (cur, key), s in _grouped(session, by, task.c.due_at, task.c.visit_id, [], {
+        "on_time": _flag(and_(of_visit, done, task.c.done_at <= task.c.due_at)),
+        "late": _flag(and_(of_visit, done, task.c.done_at > task.c.due_at)),
+        "missed": _flag(and_(of_visit, task.c.state == "missed")),
+        "skipped": _flag(and_(of_visit, task.c.state == "skipped")),
+        "done": _flag(done), "due": _flag(task.c.state != "skipped"),
+    }, base=task, **span).items():
         r = at(cur, key)
         for name, value in s.items():
             setattr(r, name, int(value or 0))
@@ -325,27 +328,28 @@ def _quality(session: Session, by: str | None, span: dict, at, days: tuple[date,
     `at(current, key)`. Two statements."""
     # 6. inspections, one row per finding (or one for an inspection without any): each inspection
     # counted once, on its first row; their findings as they stand now
-    first_row = or_(InspectionFinding.number.is_(None), InspectionFinding.number == 1)
-    base = Inspection.__table__.outerjoin(
-        InspectionFinding, InspectionFinding.inspection_id == Inspection.id).outerjoin(
-        Task, Task.id == InspectionFinding.task_id)
-    finding = InspectionFinding.number.is_not(None)
-    for (cur, key), s in _grouped(session, by, Inspection.at, Inspection.visit_id, [], {
-        "inspections": _flag(first_row), "scored": _flag(and_(first_row, Inspection.score.is_not(None))),
-        "score_total": case((first_row, func.coalesce(Inspection.score, 0)), else_=0),
+    first_row = or_(inspection_finding.c.number.is_(None), inspection_finding.c.number == 1)
+    base = inspection.outerjoin(
+        inspection_finding, inspection_finding.c.inspection_id == inspection.c.id).outerjoin(
+        task, task.c.id == inspection_finding.c.task_id)
+    finding = inspection_finding.c.number.is_not(None)
+    for (cur, key), s in _grouped(session, by, inspection.c.at, inspection.c.visit_id, [], {
+        "inspections": _flag(first_row), "scored": _flag(and_(first_row, inspection.c.score.is_not(None))),
+        "score_total": case((first_row, func.coalesce(inspection.c.score, 0)), else_=0),
         "findings": _flag(finding),
-        "open_findings": _flag(and_(finding, or_(InspectionFinding.task_id.is_(None), Task.state == "open"))),
-        "fixed": _flag(Task.state == "done"), "unassigned": _flag(and_(finding, InspectionFinding.task_id.is_(None))),
-        "overdue_findings": _flag(and_(Task.state == "open", Task.due_at < clock.now())),
+        "open_findings": _flag(and_(finding, or_(inspection_finding.c.task_id.is_(None), task.c.state == "open"))),
+        "fixed": _flag(task.c.state == "done"),
+        "unassigned": _flag(and_(finding, inspection_finding.c.task_id.is_(None))),
+        "overdue_findings": _flag(and_(task.c.state == "open", task.c.due_at < clock.now())),
     }, base=base, **span).items():
         r = at(cur, key)
         for name, value in s.items():
             setattr(r, name, int(value or 0))
     # 7. drills held, by their day
     prev_first, first, last = days
-    current = case((Drill.day >= first.isoformat(), 1), else_=0)
+    current = case((drill.c.day >= first.isoformat(), 1), else_=0)
     for cur, n in session.execute(select(current, func.count()).where(
-            Drill.day >= prev_first.isoformat(), Drill.day <= last.isoformat()).group_by(current)):
+            drill.c.day >= prev_first.isoformat(), drill.c.day <= last.isoformat()).group_by(current)):
         at(bool(cur), None).drills += int(n)
 
 
