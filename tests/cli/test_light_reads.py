@@ -44,6 +44,9 @@ def story(ok) -> None:
 
 
 LIGHT_READS = [
+    ("visit", "show", "1"),
+    ("visit", "list", "--from", "today", "--to", "+7d"),
+    ("followup", "due", "--within", "7"),
 ]
 
 
