@@ -281,9 +281,6 @@ def create_visit(
     its kind among them, and the campus-only ones do not. Without `level`, a VIP client's visit is
     received at the policy's vip_level, any other at level 3; a VIP visit below vip_level needs an
     approver's `waive_level`. Without `host`, the client's account manager hosts it."""
-    from receptionctl.store.tables.common import Visit
-    from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent
-
     access.require(session, actor, VISIT_WRITE, N_("record visits"))
     offsite_kind = site_kind(offsite_kind, offsite)
     offsite = offsite_kind is not None
@@ -316,20 +313,13 @@ def create_visit(
     if headcount > MAX_HEADCOUNT:
         raise BadInput(_("headcount {headcount} is not valid: expected at most {max}").format(headcount=headcount,
                                                                                              max=MAX_HEADCOUNT))
-    row = Visit(
+    row = _add_visit(
+        session, actor, now, host_id,
         client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
         ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
         offsite_kind=offsite_kind, urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed,
-        created_at=now, created_by=actor,
         level_waived_by=waived_by,
     )
-    session.add(row)
-    session.flush()
-    session.add(Plan(visit_id=row.id, status="draft", nda=False))
-    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
-    if host_id is not None:
-        session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
-
     engine.on(session, Event("visit.recorded", row.id, actor))
     session.flush()
     view = get_view(session, row.id)
@@ -342,6 +332,21 @@ def create_visit(
     warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
     return Done(view, warnings + waiver_warnings)
+
+
+def _add_visit(session: Session, actor: str, now: datetime, host_id: int | None, **fields) -> Visit:
+    """The rows of a visit just recorded: the visit, its draft plan, the plan's first event, its host."""
+    from receptionctl.store.tables.common import Visit
+    from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent
+
+    row = Visit(**fields, created_at=now, created_by=actor)
+    session.add(row)
+    session.flush()
+    session.add(Plan(visit_id=row.id, status="draft", nda=False))
+    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
+    if host_id is not None:
+        session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
+    return row
 
 
 # -- the tier's level and the keeper's hosting (issue 26) -------------------------------------------
