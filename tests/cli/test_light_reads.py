@@ -50,6 +50,9 @@ LIGHT_READS = [
     ("--as", "li", "--lang", "zh-CN", "task", "list", "--visit", "1", "--state", "all"),
     ("--as", "li", "case", "list"),
     ("--as", "li", "report", "kpi", "--month", "2026-11"),
+    ("visit", "show", "1"),
+    ("visit", "list", "--from", "today", "--to", "+7d"),
+    ("followup", "due", "--within", "7"),
 ]
 
 

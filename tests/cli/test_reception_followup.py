@@ -362,3 +362,31 @@ def test_the_investigation_is_in_the_audit_log(team, held):
     team("--as", "li", "feedback", "add", str(held), "--score", "30", "--channel", "phone", env=AFTER)
     event = [e for e in team("audit", "--json").json() if e["action"] == "feedback.add"][0]
     assert isinstance(event["after"]["investigation_task"], int)
+
+
+def test_the_sheet_reads_each_of_its_lists_only_when_it_has_rows(team, held, db_target):
+    """The visit sheet's first statement says which lists have rows: a list without rows costs no
+    statement, and one with rows is read and shown (issue 28: at most 8 statements for a visit)."""
+    from receptionctl.domain.visits.views import show_visit
+    from tests.conftest import statements
+
+    def lists_read(seen):  # after the sheet's own statement, which asks whether each list has rows
+        return sorted(t for t in LISTS if any(f"FROM {t} " in " ".join(q.split()) + " " for q in seen[1:]))
+
+    LISTS = ("guest", "incident", "note", "visit_callback", "feedback_request", "attachment", "feedback_answer")
+    bare = statements(db_target, lambda s: show_visit(s, held))
+    assert len(bare) == 5  # the visit, the policy, its people, its clashes, its guest
+    assert lists_read(bare) == ["guest"]
+    team("--as", "li", "incident", "add", str(held), "--kind", "safety", "--severity", "low", "--text", "wet floor",
+         env=AFTER)
+    team("--as", "li", "note", "add", str(held), "--kind", "question", "--text", "Lead time?", env=AFTER)
+    team("--as", "li", "note", "add", str(held), "--kind", "promise", "--text", "Send the brochure", env=AFTER)
+    team("--as", "wang", "visit", "callback", str(held), "--note", "pleased", env=AFTER)
+    full = statements(db_target, lambda s: show_visit(s, held))
+    assert lists_read(full) == ["guest", "incident", "note", "visit_callback"]
+    shown = team("visit", "show", str(held), "--json", env=AFTER).json()
+    assert [g["name"] for g in shown["guests"]] == ["Liu Yang"]
+    assert [i["text"] for i in shown["incidents"]] == ["wet floor"]
+    assert [n["text"] for n in shown["notes"]] == ["Lead time?", "Send the brochure"]
+    assert [n["text"] for n in shown["open_promises"]] == ["Send the brochure"]
+    assert "pleased" in team("visit", "show", str(held), env=AFTER).stdout

@@ -33,18 +33,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock, policy
 from receptionctl.domain.core.secrets import KEY_CHECK
 from receptionctl.errors import BadInput, NotFound, Refused, StorageError
 from receptionctl.i18n import N_, _, ngettext
+from receptionctl.store import light
 from receptionctl.store.db import FILES_ENV, FILES_INFO
-from receptionctl.store.tables.common import Meta, ServiceCase, Staff, Visit
-from receptionctl.store.tables.records import Attachment
 
 KINDS = ("photo", "video", "form", "minutes", "contract", "other")
 # the kinds as text output shows them (code(kind, "kind")); form and other are common codes
@@ -320,10 +318,11 @@ def _check_file(text: str, kind: str, allowed: tuple[str, ...], max_bytes: int, 
 def _staff_id(session: Session, username: str | None) -> int | None:
     if username is None:
         return None
-    return session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(True)))
+    staff = light.staff.c
+    return session.scalar(select(staff.id).where(staff.username == username, staff.active.is_(True)))
 
 
-def _may_see_case(session: Session, actor: str | None, row: ServiceCase | None) -> bool:
+def _may_see_case(session: Session, actor: str | None, row) -> bool:
     """The rule of domain/cases/cases.py: a complaint about a member of staff only for duty managers,
     approvers and admins (and the tool itself, actor None), never for the person it is about."""
     if row is None:
@@ -334,15 +333,21 @@ def _may_see_case(session: Session, actor: str | None, row: ServiceCase | None) 
     return who is not None and who.has(*SEE_STAFF_COMPLAINTS) and who.id != row.about_staff_id
 
 
-def _case(session: Session, actor: str | None, case_id: int) -> ServiceCase:
-    row = session.get(ServiceCase, case_id)
+def _case_row(session: Session, case_id: int):
+    """The case's id and about_staff_id (None: no such case)."""
+    case = light.service_case.c
+    return session.execute(select(case.id, case.about_staff_id).where(case.id == case_id)).first()
+
+
+def _case(session: Session, actor: str | None, case_id: int):
+    row = _case_row(session, case_id)
     if not _may_see_case(session, actor, row):
         raise NotFound(_("no case {id}").format(id=case_id), hint=_("see `receptionctl case list`"))
     return row
 
 
-def _visit(session: Session, visit_id: int) -> Visit:
-    row = session.get(Visit, visit_id)
+def _visit(session: Session, visit_id: int):
+    row = session.execute(select(light.visit.c.id).where(light.visit.c.id == visit_id)).first()
     if row is None:
         raise NotFound(_("no visit {id}").format(id=visit_id), hint=_("see `receptionctl visit list`"))
     return row
@@ -354,12 +359,12 @@ def _target(session: Session, actor: str | None, visit_id: int | None, case_id: 
     return _visit(session, visit_id) if visit_id is not None else _case(session, actor, case_id)
 
 
-def _view(r: Attachment) -> AttachmentView:
+def _view(r) -> AttachmentView:
     return AttachmentView(r.id, r.visit_id, r.case_id, r.name, r.kind, r.size, r.sha256, r.media, r.note,
                           r.added_at, r.added_by)
 
 
-def _audit(session: Session, actor: str, action: str, row: Attachment, restricted: bool, **data) -> None:
+def _audit(session: Session, actor: str, action: str, row, restricted: bool, **data) -> None:
     """The audit line; an attachment of a restricted case keeps its name and note out of the log."""
     facts = {"kind": row.kind, "size": row.size, "sha256": row.sha256,
              **({"visit": row.visit_id} if row.visit_id else {"case": row.case_id})}
@@ -374,9 +379,10 @@ def _audit(session: Session, actor: str, action: str, row: Attachment, restricte
     audit.record(session, actor, action, "attachment", row.id, visit_id=row.visit_id, before=before, after=after)
 
 
-def _restricted(session: Session, row: Attachment) -> bool:
+def _restricted(session: Session, row) -> bool:
+    case = light.service_case.c
     return row.case_id is not None and session.scalar(
-        select(ServiceCase.about_staff_id).where(ServiceCase.id == row.case_id)) is not None
+        select(case.about_staff_id).where(case.id == row.case_id)) is not None
 
 
 # -- use cases ------------------------------------------------------------------------------------
@@ -385,6 +391,8 @@ def add(session: Session, actor: str, files: Iterable[str], *, visit_id: int | N
     """Attach files to a visit or a case (any member of staff who may see it). Every file is
     checked before any is stored (all or nothing); each is copied into the store, once per
     content, before its row is written; each attachment is audited."""
+    from receptionctl.store.tables.records import Attachment
+
     access.require(session, actor, ADD, N_("attach files"))
     target = _target(session, actor, visit_id, case_id)
     if kind not in KINDS:
@@ -409,14 +417,15 @@ def add(session: Session, actor: str, files: Iterable[str], *, visit_id: int | N
         raise StorageError(_("cannot store the file in {folder}: {reason}").format(
             folder=root, reason=reasons.os_error(exc, exc.strerror or str(exc)))) from None
     hashes = {sha for sha, _new in stored}
-    known = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(hashes)).distinct()))
+    sha256 = light.attachment.c.sha256
+    known = set(session.scalars(select(sha256).where(sha256.in_(hashes)).distinct()))
     now = clock.now()
     rows = [Attachment(visit_id=visit_id, case_id=case_id, name=c.name, kind=kind, media=c.media, size=c.size,
                        sha256=sha, note=note, added_at=now, added_by=actor)
             for c, (sha, _new) in zip(checked, stored)]
     session.add_all(rows)
     session.flush()
-    restricted = isinstance(target, ServiceCase) and target.about_staff_id is not None
+    restricted = case_id is not None and target.about_staff_id is not None
     seen: set[str] = set(known)
     shared = []
     for row in rows:
@@ -438,9 +447,10 @@ def listing(session: Session, actor: str | None, *, visit_id: int | None = None,
 def for_target(session: Session, *, visit_id: int | None = None, case_id: int | None = None) -> list[AttachmentView]:
     """The attachments of a visit or a case, oldest first, in one statement (for the read
     models of `visit show` and `case show`, which have checked the visit or the case)."""
-    q = select(Attachment).order_by(Attachment.id)
-    q = q.where(Attachment.visit_id == visit_id) if visit_id is not None else q.where(Attachment.case_id == case_id)
-    return [_view(r) for r in session.scalars(q)]
+    att = light.attachment
+    q = select(att).order_by(att.c.id)
+    q = q.where(att.c.visit_id == visit_id) if visit_id is not None else q.where(att.c.case_id == case_id)
+    return [_view(r) for r in session.execute(q)]
 
 
 def summary(files: Iterable[AttachmentView]) -> str:
@@ -454,13 +464,15 @@ def summary(files: Iterable[AttachmentView]) -> str:
     return f" ({total} attachment{'s' if total != 1 else ''}: {parts})"
 
 
-def _load(session: Session, actor: str, attachment_id: int) -> tuple[Attachment, bool]:
-    row = session.get(Attachment, attachment_id)
+def _load(session: Session, actor: str, attachment_id: int) -> tuple[object, bool]:
+    """The attachment's row (read-only) and whether its case is restricted."""
+    att = light.attachment
+    row = session.execute(select(att).where(att.c.id == attachment_id)).first()
     if row is None:
         raise NotFound(_("no attachment {id}").format(id=attachment_id), hint=_("see `receptionctl attach list VISIT`"))
     restricted = False
     if row.case_id is not None:
-        case = session.get(ServiceCase, row.case_id)
+        case = _case_row(session, row.case_id)
         if not _may_see_case(session, actor, case):
             raise NotFound(_("no attachment {id}").format(id=attachment_id),
                            hint=_("see `receptionctl attach list VISIT`"))
@@ -528,7 +540,6 @@ def remove_attachment(session: Session, actor: str, attachment_id: int) -> Remov
     row, restricted = _load(session, actor, attachment_id)
     view = _view(row)
     _audit(session, actor, "attachment.remove", row, restricted)
-    session.expunge(row)
     hashes = remove(session, [attachment_id])
     return Removed(view, store_root(session), tuple(hashes))
 
@@ -540,12 +551,13 @@ def ids_for(session: Session, visit_ids: Iterable[int] = (), case_ids: Iterable[
     visit_ids, case_ids = list(visit_ids), list(case_ids)
     if not visit_ids and not case_ids:
         return []
+    att = light.attachment.c
     conditions = []
     if visit_ids:
-        conditions.append(Attachment.visit_id.in_(visit_ids))
+        conditions.append(att.visit_id.in_(visit_ids))
     if case_ids:
-        conditions.append(Attachment.case_id.in_(case_ids))
-    return list(session.scalars(select(Attachment.id).where(or_(*conditions)).order_by(Attachment.id)))
+        conditions.append(att.case_id.in_(case_ids))
+    return list(session.scalars(select(att.id).where(or_(*conditions)).order_by(att.id)))
 
 
 def remove(session: Session, ids: Iterable[int]) -> list[str]:
@@ -557,11 +569,12 @@ def remove(session: Session, ids: Iterable[int]) -> list[str]:
     ids = list(ids)
     if not ids:
         return []
-    hashes = set(session.scalars(select(Attachment.sha256).where(Attachment.id.in_(ids)).distinct()))
-    session.execute(delete(Attachment).where(Attachment.id.in_(ids)).execution_options(synchronize_session=False))
+    att = light.attachment.c
+    hashes = set(session.scalars(select(att.sha256).where(att.id.in_(ids)).distinct()))
+    session.execute(delete(light.attachment).where(att.id.in_(ids)))
     if not hashes:
         return []
-    still = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(hashes)).distinct()))
+    still = set(session.scalars(select(att.sha256).where(att.sha256.in_(hashes)).distinct()))
     return sorted(hashes - still)
 
 
@@ -584,8 +597,8 @@ def unlink(root: Path | None, hashes: Iterable[str]) -> int:
 
 # -- db check, backup, restore ---------------------------------------------------------------
 def _rows(session: Session) -> list[tuple[int, str, str]]:
-    return [tuple(r) for r in session.execute(select(Attachment.id, Attachment.name, Attachment.sha256)
-                                              .order_by(Attachment.id))]
+    att = light.attachment.c
+    return [tuple(r) for r in session.execute(select(att.id, att.name, att.sha256).order_by(att.id))]
 
 
 def _by_hash(rows) -> dict[str, list[tuple[int, str]]]:
@@ -686,7 +699,7 @@ def check_restore(session: Session, actor: str, keys: Callable[[], object], sour
     and every file its attachment rows refer to is in the backup's store `source_root` with
     its SHA-256 (copied, checked, into `dest_root`, the store to be). Records the restore in
     the copy's audit log. Exit 5 on a failed check. Returns the number of files."""
-    stored = session.get(Meta, KEY_CHECK)
+    stored = session.execute(select(light.meta.c.value).where(light.meta.c.key == KEY_CHECK)).first()
     if stored is not None:
         cipher = keys()
         if cipher is None:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
-from sqlmodel import delete, select, update
 
 from receptionctl.domain import engine
 from receptionctl.domain.cases import cases
@@ -26,8 +26,11 @@ from receptionctl.domain.visits import pipeline, survey
 from receptionctl.domain.visits.visits import VISIT_WRITE, get_view
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code, ngettext
-from receptionctl.store.tables.common import Client, Task, Visit
-from receptionctl.store.tables.visits import Callback, Evaluation, Feedback, FeedbackAnswer, Guest, Incident
+from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from receptionctl.store.tables.common import Visit
+    from receptionctl.store.tables.visits import Feedback
 
 AFTER = frozenset({"coordinator", "host"})
 SCALE = (1, 5)  # a scale answer: 1 poor ... 5 excellent
@@ -102,6 +105,7 @@ def archive_label(client: str, starts_at: datetime, zone) -> str:
 
 def complete(session: Session, actor: str, visit_id: int) -> Done:
     """The visit took place: it is completed and gets the procedure's follow-up tasks."""
+    from receptionctl.store.tables.visits import Guest
 
     access.require(session, actor, VISIT_WRITE, N_("complete visits"))
     visit, plan = load_for_change(session, visit_id)
@@ -229,6 +233,8 @@ def _ready_for_feedback(session: Session, visit_id: int, replace: bool):
     """The checks before a form is taken (after the actor's right to record it): the visit
     took place, and it has no form yet unless it is replaced. Returns the visit and its
     current form (or None)."""
+    from receptionctl.store.tables.visits import Feedback
+
     visit, _plan = load_for_change(session, visit_id)
     if visit.status not in lifecycle.ENDED:
         raise Refused(_("visit {visit} is {status}: feedback is collected after the visit").format(
@@ -263,6 +269,8 @@ def add_feedback(session: Session, actor: str, visit_id: int, *, score: int | No
     recorded already. A score under the red line raises an alert and an investigation task for
     the coordinator, and opens a complaint case (unless one from this visit's feedback is still
     open)."""
+    from receptionctl.store.tables.visits import Feedback, FeedbackAnswer
+
     access.require(session, actor, AFTER, N_("record feedback"))
     channel = _check_form(score, channel, answers, intent)
     comment, suggestion = _text(comment, "--comment"), _text(suggestion, "--suggestion")
@@ -329,6 +337,8 @@ def _check_form(score: int | None, channel: str | None, answers, intent: str | N
 
 def _remove_form(session: Session, old: Feedback, visit_id: int) -> dict:
     """The form being replaced, removed with its answers; what it said, for the audit log."""
+    from receptionctl.store.tables.visits import FeedbackAnswer
+
     before = {k: getattr(old, k) for k in ("score", "channel", "intent", "comment", "suggestion", "at", "by")}
     before["answers"] = dict(session.execute(select(FeedbackAnswer.key, FeedbackAnswer.value)
                                              .where(FeedbackAnswer.visit_id == visit_id)).all()) or None
@@ -378,7 +388,7 @@ def _closed(visit_id: int) -> str:
 
 def set_outcome(session: Session, actor: str, visit_id: int, outcome: str, note: str | None = None) -> Done:
     """won or lost ends the weekly chain; won or intent within the conversion window converts."""
-
+    from receptionctl.store.tables.common import Visit
 
     access.require(session, actor, AFTER, N_("record outcomes"))
     if outcome not in {o.value for o in Outcome}:
@@ -440,9 +450,10 @@ def converted(converted_at: datetime | None, ends_at: datetime, window_days: int
     return converted_at is not None and converted_at <= ends_at + timedelta(days=window_days)
 
 
-def outcome_view(session: Session, visit_id: int) -> OutcomeView:
-
-    v = session.get(Visit, visit_id)
+def outcome_view(session: Session, visit_id: int, v=None) -> OutcomeView:
+    """`v`: the visit's row, when the caller has read it already (else one statement)."""
+    if v is None:
+        v = session.execute(select(light.visit).where(light.visit.c.id == visit_id)).first()
     window = policy.load(session)["conversion_window_days"]
     return OutcomeView(v.id, v.outcome, v.outcome_at, v.outcome_note,
                        converted(v.converted_at, v.ends_at, window))
@@ -454,6 +465,8 @@ def evaluate(session: Session, actor: str, visit_id: int, *, strengths: str, wea
     the reception cost, as a whole (`cost`) or as its reception cost and material cost apart,
     whose sum is the cost; set against the plan's budget. Written again, it replaces the texts,
     and the costs given (a cost part not given keeps its value)."""
+    from receptionctl.store.tables.visits import Evaluation
+
     access.require(session, actor, AFTER, N_("write evaluations"))
     strengths = required_text(strengths, "--strengths", N_("what went well"), 4000)
     weaknesses = required_text(weaknesses, "--weaknesses", N_("what went less well"), 4000)
@@ -519,22 +532,38 @@ def _costs(row, cost: Decimal | None, reception: Decimal | None,
 
 
 def what_keeps_open(session: Session, visit) -> list[str]:
-    """What still stands between a completed visit and its closing."""
+    """What still stands between a completed visit and its closing: one statement."""
+    return keeps_open(*session.execute(select(*open_columns(visit.id))).one())
 
 
+def open_columns(visit_id) -> tuple:
+    """What what_keeps_open reads of a visit (`visit_id`: a value, or the column of an enclosing
+    query): whether its form is in, whether its evaluation is written, its open tasks, its open
+    incidents."""
+    task, incident = light.task.c, light.incident.c
+    return (
+        select(light.feedback.c.visit_id).where(light.feedback.c.visit_id == visit_id)
+        .correlate_except(light.feedback).exists().label("has_form"),
+        select(light.evaluation.c.visit_id).where(light.evaluation.c.visit_id == visit_id)
+        .correlate_except(light.evaluation).exists().label("has_evaluation"),
+        select(func.count(task.id)).where(task.visit_id == visit_id, task.state == "open").scalar_subquery()
+        .label("open_tasks"),
+        select(func.count(incident.id)).where(incident.visit_id == visit_id, incident.resolved_at.is_(None))
+        .scalar_subquery().label("open_incidents"),
+    )
+
+
+def keeps_open(feedback, evaluation, open_n, incidents) -> list[str]:
+    """What still stands between a completed visit and its closing, in words, from open_columns."""
     missing = []
-    if session.get(Feedback, visit.id) is None:
+    if not feedback:
         missing.append(_("the feedback form is in"))
-    if session.get(Evaluation, visit.id) is None:
+    if not evaluation:
         missing.append(_("the evaluation is written"))
-
-    open_n = session.scalar(select(func.count(Task.id)).where(Task.visit_id == visit.id, Task.state == "open")) or 0
     if open_n:
         missing.append(ngettext("{n} open task is done (follow-up, escalation, or due after the visit)",
                                 "{n} open tasks are done (follow-up, escalation, or due after the visit)",
                                 open_n).format(n=open_n))
-    incidents = session.scalar(select(func.count(Incident.id)).where(
-        Incident.visit_id == visit.id, Incident.resolved_at.is_(None))) or 0
     if incidents:
         missing.append(ngettext("{n} open incident is resolved", "{n} open incidents are resolved",
                                 incidents).format(n=incidents))
@@ -573,41 +602,58 @@ def list_feedback(session: Session, *, visit_id: int | None = None, client: str 
     """Feedback forms by the time they were received, filtered in SQL: one visit's, one
     client's, received in [start, end), scored under `below`."""
     rules = policy.load(session)
+    feedback, answer, visit = light.feedback, light.feedback_answer, light.visit
     where = []
     if visit_id is not None:
-        where.append(Feedback.visit_id == visit_id)
+        where.append(feedback.c.visit_id == visit_id)
     if client is not None:
-        where.append(Visit.client_id == resolve_client(session, client).id)
+        where.append(visit.c.client_id == resolve_client(session, client).id)
     if start is not None:
-        where.append(Feedback.at >= start)
+        where.append(feedback.c.at >= start)
     if end is not None:
-        where.append(Feedback.at < end)
+        where.append(feedback.c.at < end)
     if below is not None:
         if not 0 <= below <= 101:
             raise BadInput(_("--below {below} is not valid: expected a score from 0 to 101").format(below=below))
-        where.append(Feedback.score < below)
-    q = (select(Feedback, Client.name).join(Visit, Visit.id == Feedback.visit_id)
-         .join(Client, Client.id == Visit.client_id).where(*where))
+        where.append(feedback.c.score < below)
+    q = (select(feedback, light.client.c.name.label("client_name")).join(visit, visit.c.id == feedback.c.visit_id)
+         .join(light.client, light.client.c.id == visit.c.client_id).where(*where))
     # the answers of the same forms, in one query; their questions from each visit's procedure
     stored: dict[int, dict[str, str]] = {}
     procedure_of: dict[int, int | None] = {}
     for vid, proc_id, key, value in session.execute(
-            select(FeedbackAnswer.visit_id, Visit.procedure_id, FeedbackAnswer.key, FeedbackAnswer.value)
-            .join(Feedback, Feedback.visit_id == FeedbackAnswer.visit_id)
-            .join(Visit, Visit.id == FeedbackAnswer.visit_id).where(*where)):
+            select(answer.c.visit_id, visit.c.procedure_id, answer.c.key, answer.c.value)
+            .join(feedback, feedback.c.visit_id == answer.c.visit_id)
+            .join(visit, visit.c.id == answer.c.visit_id).where(*where)):
         stored.setdefault(vid, {})[key] = value
         procedure_of[vid] = proc_id
-    forms: dict[int | None, tuple[QuestionSpec, ...]] = {}
-    for proc_id in set(procedure_of.values()):
-        forms[proc_id] = engine.by_id(session, proc_id).questions if proc_id else engine.current(session).questions
+    forms = {proc_id: form_of(session, proc_id) for proc_id in set(procedure_of.values())}
     views = []
-    for f, name in session.execute(q.order_by(Feedback.at, Feedback.visit_id)):
+    for f in session.execute(q.order_by(feedback.c.at, feedback.c.visit_id)):
+        name = f.client_name
         answers = (_answer_views(forms[procedure_of[f.visit_id]], stored[f.visit_id])
                    if f.visit_id in stored else ())
         views.append(dataclasses.replace(feedback_view(f, rules, answers), client=name))
     if visit_id is not None and not views:
         get_view(session, visit_id)  # exit 3 for an unknown visit (asked only when it has no form)
     return views
+
+
+def form_of(session: Session, procedure_id: int | None) -> tuple[QuestionSpec, ...]:
+    """The feedback form of the procedure version `procedure_id` (None: the current one)."""
+    return engine.by_id(session, procedure_id).questions if procedure_id else engine.current(session).questions
+
+
+def one_feedback(session: Session, form, client: str, procedure_id: int | None, rules: dict,
+                 answered: bool) -> FeedbackView:
+    """One visit's form from its row (`form`, read by the caller, as list_feedback reads it), with
+    its answers when it has some (`answered`: one statement more)."""
+    stored: dict[str, str] = {}
+    if answered:
+        answer = light.feedback_answer.c
+        stored = dict(session.execute(select(answer.key, answer.value).where(answer.visit_id == form.visit_id)).all())
+    answers = _answer_views(form_of(session, procedure_id), stored) if stored else ()
+    return dataclasses.replace(feedback_view(form, rules, answers), client=client)
 
 
 def show_feedback(session: Session, visit_id: int) -> FeedbackView:
@@ -635,7 +681,7 @@ class CallbackView:
     recorded_at: datetime
 
 
-def _callback_view(row: Callback, client: str) -> CallbackView:
+def _callback_view(row, client: str) -> CallbackView:
     return CallbackView(row.id, row.visit_id, client, row.at, row.by, row.note, row.satisfied, row.via,
                         row.recorded_at)
 
@@ -645,6 +691,8 @@ def record_callback(session: Session, actor: str, visit: Visit, *, note: str | N
     """A callback recorded, the one way whether it is `visit callback` or a feedback form taken by
     phone: its row, the event (the engine completes the procedure's callback step with it, at the
     time of the call), the audit line."""
+    from receptionctl.store.tables.visits import Callback
+
     row = Callback(visit_id=visit.id, at=at, by=actor, note=note, satisfied=satisfied, via=via,
                    recorded_at=clock.now())
     session.add(row)
@@ -682,7 +730,8 @@ def call_back(session: Session, actor: str, visit_id: int, note: str, satisfied:
 
 def called_back(session: Session, visit_id: int) -> bool:
     """Whether a callback after the visit is recorded."""
-    return session.scalar(select(Callback.id).where(Callback.visit_id == visit_id).limit(1)) is not None
+    callback = light.visit_callback.c
+    return session.scalar(select(callback.id).where(callback.visit_id == visit_id).limit(1)) is not None
 
 
 def list_callbacks(session: Session, visit_id: int, client: str | None = None) -> tuple[CallbackView, ...]:
@@ -690,5 +739,7 @@ def list_callbacks(session: Session, visit_id: int, client: str | None = None) -
     the caller has read the visit already)."""
     if client is None:
         client = get_view(session, visit_id).client
-    rows = session.scalars(select(Callback).where(Callback.visit_id == visit_id).order_by(Callback.at, Callback.id))
+    callback = light.visit_callback
+    rows = session.execute(select(callback).where(callback.c.visit_id == visit_id)
+                           .order_by(callback.c.at, callback.c.id))
     return tuple(_callback_view(r, client) for r in rows)

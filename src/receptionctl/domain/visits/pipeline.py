@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, func
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
@@ -38,8 +38,12 @@ from receptionctl.domain.core.base import Done
 from receptionctl.domain.engine import Event
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _, chinese, code, code_in, ngettext
-from receptionctl.store.tables.common import Client, Opportunity, Staff, Task, Visit
-from receptionctl.store.tables.visits import Assignment, OpportunityStage
+from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from receptionctl.store.tables.common import Opportunity
+
+OPP, STAGE, TASK = light.opportunity.c, light.opportunity_stage.c, light.task.c
 
 STAGES = ("first-contact", "needs", "proposal", "negotiation", "won", "lost")
 OPEN = STAGES[:4]
@@ -94,30 +98,32 @@ def stage_label(stage: str) -> str:
 
 # -- reading ----------------------------------------------------------------------------------
 def _query():
-    owner = aliased(Staff, name="owner")
-    return (select(Opportunity, Client.name, owner.username, owner.name)
-            .join(Client, Client.id == Opportunity.client_id)
-            .outerjoin(owner, owner.id == Opportunity.owner_id))
+    owner, client = light.staff.alias("owner"), light.client
+    return (select(light.opportunity, client.c.name.label("client_name"), owner.c.username.label("owner_username"),
+                   owner.c.name.label("owner_name"))
+            .join(client, client.c.id == OPP.client_id)
+            .outerjoin(owner, owner.c.id == OPP.owner_id))
 
 
 def _views(session: Session, rows, now: datetime) -> list[OpportunityView]:
     """The rows as views, with their stages and open next-step tasks (two statements)."""
-    ids = [o.id for o, *_rest in rows]
+    ids = [o.id for o in rows]
     stages: dict[int, list[StageView]] = {}
     tasks: dict[int, int] = {}
     if ids:
-        owner = aliased(Staff, name="owner")
-        for s, username in session.execute(
-                select(OpportunityStage, owner.username).outerjoin(owner, owner.id == OpportunityStage.owner_id)
-                .where(OpportunityStage.opportunity_id.in_(ids)).order_by(OpportunityStage.at, OpportunityStage.id)):
+        owner = light.staff.alias("owner")
+        for s in session.execute(
+                select(light.opportunity_stage, owner.c.username.label("owner_username"))
+                .outerjoin(owner, owner.c.id == STAGE.owner_id)
+                .where(STAGE.opportunity_id.in_(ids)).order_by(STAGE.at, STAGE.id)):
             stages.setdefault(s.opportunity_id, []).append(
-                StageView(s.stage, s.at, s.by, username, s.priority, s.next_at, s.note, s.visit_id))
-        tasks = dict(session.execute(select(Task.opportunity_id, Task.id).where(
-            Task.opportunity_id.in_(ids), Task.state == "open")).all())
-    return [OpportunityView(o.id, o.client_id, client, o.stage, o.priority, o.next_at, username, name, o.note,
-                            o.opened_at, o.opened_by, o.stage_at, o.closed_at, o.visit_id,
+                StageView(s.stage, s.at, s.by, s.owner_username, s.priority, s.next_at, s.note, s.visit_id))
+        tasks = dict(session.execute(select(TASK.opportunity_id, TASK.id).where(
+            TASK.opportunity_id.in_(ids), TASK.state == "open")).all())
+    return [OpportunityView(o.id, o.client_id, o.client_name, o.stage, o.priority, o.next_at, o.owner_username,
+                            o.owner_name, o.note, o.opened_at, o.opened_by, o.stage_at, o.closed_at, o.visit_id,
                             o.closed_at is None and o.next_at is not None and o.next_at < now, tasks.get(o.id),
-                            tuple(stages.get(o.id, ()))) for o, client, username, name in rows]
+                            tuple(stages.get(o.id, ()))) for o in rows]
 
 
 def list_opportunities(session: Session, *, stage: str | None = None, owner: str | None = None,
@@ -129,39 +135,43 @@ def list_opportunities(session: Session, *, stage: str | None = None, owner: str
                                                                                   stages=", ".join(STAGES)))
     q = _query()
     if stage is not None:
-        q = q.where(Opportunity.stage == stage)
+        q = q.where(OPP.stage == stage)
     elif not ended:
-        q = q.where(Opportunity.closed_at.is_(None))
+        q = q.where(OPP.closed_at.is_(None))
     if owner is not None:
-        q = q.where(Opportunity.owner_id == find.staff(session, owner, "--owner").id)
+        q = q.where(OPP.owner_id == find.staff(session, owner, "--owner").id)
     if client is not None:
-        q = q.where(Opportunity.client_id == find.client(session, client).id)
-    rank = case(*((Opportunity.priority == p, i) for p, i in RANK.items()), else_=len(RANK))
-    rows = session.execute(q.order_by(Opportunity.closed_at.is_not(None), rank, Opportunity.next_at.is_(None),
-                                      Opportunity.next_at, Opportunity.closed_at.desc(), Opportunity.id)).all()
+        q = q.where(OPP.client_id == find.client(session, client).id)
+    rank = case(*((OPP.priority == p, i) for p, i in RANK.items()), else_=len(RANK))
+    rows = session.execute(q.order_by(OPP.closed_at.is_not(None), rank, OPP.next_at.is_(None),
+                                      OPP.next_at, OPP.closed_at.desc(), OPP.id)).all()
     return _views(session, rows, clock.now())
 
 
 def get_view(session: Session, opportunity_id: int) -> OpportunityView:
-    return _views(session, session.execute(_query().where(Opportunity.id == opportunity_id)).all(), clock.now())[0]
+    return _views(session, session.execute(_query().where(OPP.id == opportunity_id)).all(), clock.now())[0]
 
 
 def client_opportunities(session: Session, client: str) -> list[OpportunityView]:
     """A client's opportunities, the open one first, then the ended ones, newest first (each with its
     stages): `followup show`."""
     row = find.client(session, client)
-    rows = session.execute(_query().where(Opportunity.client_id == row.id).order_by(
-        Opportunity.closed_at.is_not(None), Opportunity.opened_at.desc(), Opportunity.id.desc())).all()
+    rows = session.execute(_query().where(OPP.client_id == row.id).order_by(
+        OPP.closed_at.is_not(None), OPP.opened_at.desc(), OPP.id.desc())).all()
     return _views(session, rows, clock.now())
 
 
 # -- writing ----------------------------------------------------------------------------------
 def _open_of(session: Session, client_id: int) -> Opportunity | None:
+    from receptionctl.store.tables.common import Opportunity
+
     return session.scalars(select(Opportunity).where(Opportunity.open_client_id == client_id)).first()
 
 
 def _record(session: Session, opp: Opportunity, actor: str, at: datetime, visit_id: int | None = None) -> None:
     """The stage the opportunity has just reached, with its owner, priority and next date."""
+    from receptionctl.store.tables.visits import OpportunityStage
+
     session.add(OpportunityStage(opportunity_id=opp.id, stage=opp.stage, at=at, by=actor, owner_id=opp.owner_id,
                                  priority=opp.priority, next_at=opp.next_at, note=opp.note, visit_id=visit_id))
 
@@ -187,9 +197,10 @@ def _next_step(session: Session, opp: Opportunity, client: str, actor: str, why:
 
 def _host_of_latest_visit(session: Session, client_id: int) -> int | None:
     """The host of the client's latest visit that took place: the default owner of its opportunity."""
-    return session.scalar(select(Assignment.staff_id).join(Visit, Visit.id == Assignment.visit_id).where(
-        Visit.client_id == client_id, Assignment.role == "host", Visit.status.in_(lifecycle.RECEIVED))
-        .order_by(Visit.starts_at.desc()).limit(1))
+    asg, visit = light.assignment.c, light.visit.c
+    return session.scalar(select(asg.staff_id).join(light.visit, visit.id == asg.visit_id).where(
+        visit.client_id == client_id, asg.role == "host", visit.status.in_(lifecycle.RECEIVED))
+        .order_by(visit.starts_at.desc()).limit(1))
 
 
 def _check(to: str, next_at: datetime | None, priority: str | None, note: str | None, rules: dict) -> str | None:
@@ -271,6 +282,8 @@ def _unchanged(opp: Opportunity, to: str, next_at, priority, person, note) -> bo
 def _new(session: Session, actor: str, client, priority: str, owner_id: int | None, at: datetime,
          visit_id: int | None = None, next_at: datetime | None = None) -> Opportunity:
     """A new opportunity of the client, at first contact (its stage row written)."""
+    from receptionctl.store.tables.common import Opportunity
+
     opp = Opportunity(client_id=client.id, open_client_id=client.id, stage="first-contact", priority=priority,
                       owner_id=owner_id, visit_id=visit_id, opened_at=at, opened_by=actor, stage_at=at,
                       next_at=next_at)
@@ -288,18 +301,20 @@ def _state(opp: Opportunity) -> dict:
 
 
 def _emit(session: Session, actor: str, opp: Opportunity, client: str, was: str | None) -> None:
-    owner = session.get(Staff, opp.owner_id) if opp.owner_id else None
+    owner = (session.scalar(select(light.staff.c.username).where(light.staff.c.id == opp.owner_id))
+             if opp.owner_id else None)
     outbox.emit(session, "opportunity.stage", {
         "opportunity_id": opp.id, "client": client, "stage": opp.stage, "kind": opp.stage, "was": was,
-        "priority": opp.priority, "next_at": opp.next_at, "owner": owner.username if owner else None, "by": actor})
+        "priority": opp.priority, "next_at": opp.next_at, "owner": owner, "by": actor})
 
 
 def _end_chains(session: Session, actor: str, opp: Opportunity, client: str, warnings: list[str]) -> list[int]:
     """Won or lost: the engine skips the open steps of the follow-up chain of the client's visits
     (`opportunity.ended`); the visits it touched."""
-    visits = list(session.scalars(select(Task.visit_id).join(Visit, Visit.id == Task.visit_id).where(
-        Visit.client_id == opp.client_id, Task.state == "open", Task.stage == "followup").distinct()
-        .order_by(Task.visit_id)))
+    visit = light.visit.c
+    visits = list(session.scalars(select(TASK.visit_id).join(light.visit, visit.id == TASK.visit_id).where(
+        visit.client_id == opp.client_id, TASK.state == "open", TASK.stage == "followup").distinct()
+        .order_by(TASK.visit_id)))
     touched, closed = [], 0
     for visit_id in visits:
         n = engine.on(session, Event("opportunity.ended", visit_id, actor, note=f"opportunity {opp.stage}",
@@ -321,8 +336,14 @@ def _chain_next(session: Session, visit) -> datetime | None:
     keys = [s.key for s in proc.tasks if s.chain]
     if not keys:
         return None
-    return session.scalar(select(func.min(Task.due_at)).where(Task.visit_id == visit.id, Task.state == "open",
-                                                              Task.key.in_(keys)))
+    return session.scalar(select(func.min(TASK.due_at)).where(TASK.visit_id == visit.id, TASK.state == "open",
+                                                              TASK.key.in_(keys)))
+
+
+def _client(session: Session, client_id: int):
+    """The client's row (its id, name and tier), read through the light handles."""
+    client = light.client.c
+    return session.execute(select(client.id, client.name, client.tier).where(client.id == client_id)).one()
 
 
 def feed(session: Session, actor: str, visit, intent: str) -> list[str]:
@@ -332,7 +353,7 @@ def feed(session: Session, actor: str, visit, intent: str) -> list[str]:
     stage = INTENT_STAGE.get(intent)
     if stage is None or visit.status not in lifecycle.ENDED:
         return []
-    client = session.get(Client, visit.client_id)
+    client = _client(session, visit.client_id)
     opp = _open_of(session, client.id)
     if opp is not None and STAGES.index(stage) <= STAGES.index(opp.stage):
         return []
@@ -340,15 +361,15 @@ def feed(session: Session, actor: str, visit, intent: str) -> list[str]:
     next_at = _chain_next(session, visit) or now + timedelta(days=policy.load(session)["proposal_days"])
     opened = opp is None
     if opened:
-        host = session.scalar(select(Assignment.staff_id).where(Assignment.visit_id == visit.id,
-                                                                Assignment.role == "host"))
+        asg = light.assignment.c
+        host = session.scalar(select(asg.staff_id).where(asg.visit_id == visit.id, asg.role == "host"))
         me = access.find_actor(session, actor)
         priority = min(TIER_PRIORITY.get(client.tier, "medium"), INTENT_PRIORITY[intent], key=RANK.get)
         opp = _new(session, actor, client, priority, host or (me.id if me else None), min(visit.starts_at, now),
                    visit.id, next_at)
     before = _state(opp)
     if stage != opp.stage:
-        had_task = session.scalar(select(Task.id).where(Task.opportunity_id == opp.id, Task.state == "open"))
+        had_task = session.scalar(select(TASK.id).where(TASK.opportunity_id == opp.id, TASK.state == "open"))
         opp.stage, opp.stage_at, opp.next_at = stage, now, opp.next_at or next_at
         session.flush()
         _record(session, opp, actor, now, visit.id)
@@ -366,7 +387,7 @@ def end(session: Session, actor: str, visit, outcome: str) -> tuple[list[str], l
     """The visit's outcome is won or lost: so is the client's open opportunity, if it has one,
     and the follow-up chain of the client's visits ends. (What was done in words, the visits
     whose chain was ended.)"""
-    client = session.get(Client, visit.client_id)
+    client = _client(session, visit.client_id)
     opp = _open_of(session, client.id)
     if opp is None or outcome not in ENDED:
         return [], []
@@ -401,8 +422,8 @@ def funnel(session: Session, prev_start: datetime, start: datetime, end_: dateti
     reached = {s: [0, 0] for s in STAGES}
     last: dict[int, str] = {}
     for opp_id, stage, at in session.execute(
-            select(OpportunityStage.opportunity_id, OpportunityStage.stage, OpportunityStage.at)
-            .where(OpportunityStage.at < end_).order_by(OpportunityStage.at, OpportunityStage.id)):
+            select(STAGE.opportunity_id, STAGE.stage, STAGE.at)
+            .where(STAGE.at < end_).order_by(STAGE.at, STAGE.id)):
         if at >= prev_start and stage in reached:
             reached[stage][0 if at >= start else 1] += 1
         if at <= now:  # the stage it was at at the period's end (the query stops there), or now
@@ -419,11 +440,12 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     the follow-up is to be looked at again (adjust the follow-up as the client answers)."""
     rules = policy.load(session)
     days = rules["pipeline_stall_days"]
+    client = light.client
     rows = session.execute(
-        select(Opportunity.id, Client.name, Opportunity.stage, Opportunity.stage_at, Opportunity.priority)
-        .join(Client, Client.id == Opportunity.client_id)
-        .where(and_(Opportunity.open_client_id.is_not(None), Opportunity.stage_at < now - timedelta(days=days)))
-        .order_by(Opportunity.stage_at)).all()
+        select(OPP.id, client.c.name, OPP.stage, OPP.stage_at, OPP.priority)
+        .join(client, client.c.id == OPP.client_id)
+        .where(and_(OPP.open_client_id.is_not(None), OPP.stage_at < now - timedelta(days=days)))
+        .order_by(OPP.stage_at)).all()
     return [Alert("opportunity_stalled", _("opportunity {id} of {client} ({priority} priority) has been at {stage} "
                                            "for {n} days: follow it up or mark it lost").format(
         id=oid, client=client, priority=code(priority), stage=stage_label(stage), n=(now - at).days), None, NORMAL)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, lifecycle, outbox
@@ -17,8 +18,10 @@ from receptionctl.domain.engine import Event
 from receptionctl.domain.visits import visits
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code
-from receptionctl.store.tables.common import Task
-from receptionctl.store.tables.visits import Assignment, Guest, Incident
+from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from receptionctl.store.tables.visits import Guest
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def at_the_door(session: Session, actor: str) -> list[visits.VisitView]:
 def checkin(session: Session, actor: str, visit_id: int, name: str, title: str | None = None,
             id_number: str | None = None, cipher=None, force: bool = False) -> Done:
     """Register a visitor at the door: the visit is then in progress."""
-
+    from receptionctl.store.tables.visits import Guest
 
     access.require(session, actor, access.RECEPTION, N_("check guests in"))
     visit, _plan = load_for_change(session, visit_id)
@@ -141,8 +144,8 @@ def walk_in(session: Session, actor: str, *, client: str, host: str, name: str, 
     row = visits.record_walk_in(session, actor, client=client, host=host, purpose=purpose, hours=hours)
     done = checkin(session, actor, row.id, name, title, id_number, cipher=cipher, force=True)
     host_view = visits.get_view(session, row.id)
-    host_id = session.scalar(select(Assignment.staff_id).where(Assignment.visit_id == row.id,
-                                                               Assignment.role == "host"))
+    asg = light.assignment.c
+    host_id = session.scalar(select(asg.staff_id).where(asg.visit_id == row.id, asg.role == "host"))
     task_id = engine.open_desk_task(session, "meet-walk-in", f"Meet walk-in guest {done.view.name} at the front desk",
                                     f"到前台接待未预约来访的{done.view.name}", "host", clock.now(), host_id,
                                     visit_id=row.id)
@@ -152,7 +155,7 @@ def walk_in(session: Session, actor: str, *, client: str, host: str, name: str, 
 
 
 def checkout(session: Session, actor: str, visit_id: int, name: str) -> Done:
-
+    from receptionctl.store.tables.visits import Guest
 
     access.require(session, actor, access.RECEPTION, N_("check guests out"))
     visit, _plan = load_for_change(session, visit_id)
@@ -175,7 +178,8 @@ def guests_of(session: Session, visit_ids: list[int]) -> dict[int, tuple[GuestVi
     visits): each visit's in the order they came."""
     out: dict[int, list[GuestView]] = {v: [] for v in visit_ids}
     if visit_ids:
-        for g in session.scalars(select(Guest).where(Guest.visit_id.in_(visit_ids)).order_by(Guest.id)):
+        guest = light.guest
+        for g in session.execute(select(guest).where(guest.c.visit_id.in_(visit_ids)).order_by(guest.c.id)):
             out[g.visit_id].append(_guest_view(g))
     return {v: tuple(found) for v, found in out.items()}
 
@@ -183,9 +187,8 @@ def guests_of(session: Session, visit_ids: list[int]) -> dict[int, tuple[GuestVi
 def guests(session: Session, visit_id: int, *, actor: str | None = None, reveal: bool = False,
            cipher=None) -> tuple[GuestView, ...]:
     """The visit's guests, identity numbers masked (revealed to an admin who asks, audited)."""
-
-
-    rows = list(session.scalars(select(Guest).where(Guest.visit_id == visit_id).order_by(Guest.id)))
+    guest = light.guest
+    rows = session.execute(select(guest).where(guest.c.visit_id == visit_id).order_by(guest.c.id)).all()
     if not reveal:
         return tuple(_guest_view(g) for g in rows)
     access.require(session, actor, access.REVEAL, N_("reveal identity numbers"))
@@ -221,6 +224,8 @@ def add_incident(session: Session, actor: str, visit_id: int, kind: str, severit
     if severity not in {s.value for s in Severity}:
         raise BadInput(_("severity {severity!r} is not valid: expected low, medium, high or critical").format(
             severity=severity))
+    from receptionctl.store.tables.visits import Incident
+
     text = required_text(text, "--text", N_("what happened"))
     visit, _plan = load_for_change(session, visit_id)
     if visit.status in ("cancelled", "closed"):
@@ -264,19 +269,22 @@ def _titles(session: Session, opened) -> dict[int, str]:
     when the interface is Chinese and the procedure gives one (one query; none in English)."""
     if not opened or not chinese():
         return {}
-    rows = session.execute(select(Task.id, Task.title_zh).where(Task.id.in_([t.id for t in opened])))
+    task = light.task.c
+    rows = session.execute(select(task.id, task.title_zh).where(task.id.in_([t.id for t in opened])))
     return {tid: zh for tid, zh in rows if zh}
 
 
 def _assigned(session: Session, visit_id: int, role: str) -> bool:
-    return session.scalars(select(Assignment.id).where(Assignment.visit_id == visit_id,
-                                                       Assignment.role == role)).first() is not None
+    asg = light.assignment.c
+    return session.scalars(select(asg.id).where(asg.visit_id == visit_id, asg.role == role)).first() is not None
 
 
 def resolve_incident(session: Session, actor: str, incident_id: int, text: str) -> Done:
     """Resolve an incident: the procedure closes its on-site and escalation tasks and, when
     it affected the client, opens the host's callback."""
     access.require(session, actor, access.RECEPTION, N_("resolve incidents"))
+    from receptionctl.store.tables.visits import Incident
+
     text = required_text(text, "--text", N_("how it was resolved"))
     row = session.get(Incident, incident_id)
     if row is None:
@@ -302,12 +310,13 @@ def resolve_incident(session: Session, actor: str, incident_id: int, text: str) 
 
 
 def list_incidents(session: Session, *, visit_id: int | None = None, open_only: bool = False) -> list[IncidentView]:
-
-
-    q = select(Incident).order_by(Incident.at, Incident.id)
+    incident = light.incident
+    q = select(incident).order_by(incident.c.at, incident.c.id)
     if visit_id is not None:
-        load_for_change(session, visit_id)  # exit 3 for an unknown visit
-        q = q.where(Incident.visit_id == visit_id)
+        q = q.where(incident.c.visit_id == visit_id)
     if open_only:
-        q = q.where(Incident.resolved_at.is_(None))
-    return [_incident_view(i) for i in session.scalars(q)]
+        q = q.where(incident.c.resolved_at.is_(None))
+    found = [_incident_view(i) for i in session.execute(q)]
+    if visit_id is not None and not found:
+        visits.must_exist(session, visit_id)  # exit 3 for an unknown visit (asked only when it has none)
+    return found

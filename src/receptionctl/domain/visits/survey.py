@@ -20,17 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, lifecycle, notify, outbox, policy
 from receptionctl.domain.core.base import Done, load_for_change
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, translated
-from receptionctl.store.tables.common import Client, Contact
-from receptionctl.store.tables.notify import NotifyMessage
-from receptionctl.store.tables.visits import Feedback, FeedbackRequest
+from receptionctl.store import light
 
 WRITE = frozenset({"coordinator", "host"})
 EVENT = "feedback.request"
@@ -52,18 +50,21 @@ class RequestView:
 
 def main_contact(session: Session, client_id: int):
     """The client's main contact: its first contact person (the lowest id), or None."""
-    return session.scalars(select(Contact).where(Contact.client_id == client_id).order_by(Contact.id).limit(1)).first()
+    contact = light.contact
+    return session.execute(select(contact).where(contact.c.client_id == client_id).order_by(contact.c.id)
+                           .limit(1)).first()
 
 
 def requests_of(session: Session, visit_id: int) -> tuple[RequestView, ...]:
     """A visit's feedback requests, oldest first, with the state of their mail: one statement."""
+    req, contact, message = light.feedback_request, light.contact, light.notify_message
     rows = session.execute(
-        select(FeedbackRequest, Contact.name, NotifyMessage.state, NotifyMessage.sent_at)
-        .outerjoin(Contact, Contact.id == FeedbackRequest.contact_id)
-        .outerjoin(NotifyMessage, NotifyMessage.id == FeedbackRequest.message_id)
-        .where(FeedbackRequest.visit_id == visit_id).order_by(FeedbackRequest.at, FeedbackRequest.id)).all()
-    return tuple(RequestView(r.visit_id, r.contact_id, name, r.lang, r.at, r.by, r.message_id, state, sent_at)
-                 for r, name, state, sent_at in rows)
+        select(req.c.visit_id, req.c.contact_id, contact.c.name, req.c.lang, req.c.at, req.c.by, req.c.message_id,
+               message.c.state, message.c.sent_at)
+        .outerjoin(contact, contact.c.id == req.c.contact_id)
+        .outerjoin(message, message.c.id == req.c.message_id)
+        .where(req.c.visit_id == visit_id).order_by(req.c.at, req.c.id)).all()
+    return tuple(RequestView(*r) for r in rows)
 
 
 # the words of the questionnaire mail, written in the contact's language (i18n.translated)
@@ -102,6 +103,9 @@ def compose(questions, lang: str, contact: str, client: str, day: str, visit_id:
 
 def _queue(session: Session, actor: str, visit, contact, lang: str | None = None) -> RequestView:
     """Queue the questionnaire to `contact` (who has an address) and record the request."""
+    from receptionctl.store.tables.common import Client
+    from receptionctl.store.tables.visits import FeedbackRequest
+
     rules = policy.load(session)
     lang = lang or contact.lang or rules["feedback_language"]
     client = session.get(Client, visit.client_id)
@@ -143,6 +147,9 @@ def request(session: Session, actor: str, visit_id: int, contact_id: int | None 
             lang: str | None = None) -> Done:
     """`feedback request`: mail the visit's questionnaire now (queued), to the main contact or
     another contact of the client, whatever the policy's switch says."""
+    from receptionctl.store.tables.common import Contact
+    from receptionctl.store.tables.visits import Feedback
+
     access.require(session, actor, WRITE, N_("send feedback requests"))
     visit, _plan = load_for_change(session, visit_id)
     if visit.status not in lifecycle.ENDED:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
@@ -28,8 +28,10 @@ from receptionctl.domain.people.clients import resolve_client
 from receptionctl.domain.visits import clashes
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, day_label, ngettext
-from receptionctl.store.tables.common import Client, Staff, Visit
-from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent, PlanItem
+from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from receptionctl.store.tables.common import Visit
 
 VISIT_WRITE = frozenset({"coordinator", "host"})
 _PURPOSE = N_("purpose {purpose!r} is not valid: expected one of talk, tour, tech, signing, other")
@@ -69,8 +71,41 @@ class Assigned:
 
 
 # -- reading ----------------------------------------------------------------------------
-def _visit_query():
+VIEW_COLUMNS = ("id", "client_id", "purpose", "level", "status", "starts_at", "ends_at", "headcount", "venue",
+                "offsite", "urgent", "short_notice", "walk_in", "offsite_kind")
 
+
+def visit_query(*more):
+    """The columns of a VisitView (and `more`), through the light handles: one statement. Filter
+    it on `light.visit.c`; a row becomes a view with view_of."""
+    v, plan = light.visit, light.plan
+    host, host_staff = light.assignment.alias("host"), light.staff.alias("host_staff")
+    return (
+        select(*(v.c[k] for k in VIEW_COLUMNS), light.client.c.name.label("client"),
+               plan.c.status.label("plan_status"), plan.c.reapproval, host_staff.c.username.label("host"), *more)
+        .join(light.client, light.client.c.id == v.c.client_id)
+        .join(plan, plan.c.visit_id == v.c.id)
+        .outerjoin(host, and_(host.c.visit_id == v.c.id, host.c.role == "host"))
+        .outerjoin(host_staff, host_staff.c.id == host.c.staff_id)
+    )
+
+
+def view_of(row) -> VisitView:
+    """A VisitView of a row of visit_query."""
+    return VisitView(
+        id=row.id, client=row.client, client_id=row.client_id, purpose=row.purpose, level=row.level,
+        status=row.status, starts_at=row.starts_at, ends_at=row.ends_at, headcount=row.headcount, venue=row.venue,
+        offsite=row.offsite, urgent=row.urgent, short_notice=row.short_notice, host=row.host,
+        plan_status=row.plan_status, reapproval=row.reapproval, walk_in=bool(row.walk_in),
+        offsite_kind=row.offsite_kind,
+    )
+
+
+def _visit_query():
+    """The ORM form of visit_query, for the readers not yet on the light handles (filtered on
+    the table classes' columns; a row becomes a view with _view). It builds the table classes."""
+    from receptionctl.store.tables.common import Client, Staff, Visit
+    from receptionctl.store.tables.visits import Assignment, Plan
 
     host = aliased(Assignment, name="host")
     host_staff = aliased(Staff, name="host_staff")
@@ -84,6 +119,7 @@ def _visit_query():
 
 
 def _view(row) -> VisitView:
+    """A VisitView of a row of _visit_query (the ORM form)."""
     v, client, plan_status, reapproval, host = row
     return VisitView(
         id=v.id, client=client, client_id=v.client_id, purpose=v.purpose, level=v.level, status=v.status,
@@ -94,11 +130,16 @@ def _view(row) -> VisitView:
 
 
 def get_view(session: Session, visit_id: int) -> VisitView:
-
-    row = session.execute(_visit_query().where(Visit.id == visit_id)).first()
+    row = session.execute(visit_query().where(light.visit.c.id == visit_id)).first()
     if row is None:
         raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
-    return _view(row)
+    return view_of(row)
+
+
+def must_exist(session: Session, visit_id: int) -> None:
+    """NotFound (exit 3) for an unknown visit: one light statement."""
+    if session.scalar(select(light.visit.c.id).where(light.visit.c.id == visit_id)) is None:
+        raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
 
 
 def list_visits(
@@ -110,31 +151,29 @@ def list_visits(
     client: str | None = None,
     limit: int | None = None,
 ) -> list[VisitView]:
-
-    q = _visit_query()
+    v = light.visit.c
+    q = visit_query()
     if start is not None:
-        q = q.where(Visit.ends_at > start, Visit.starts_at > start - timedelta(hours=MAX_HOURS))
+        q = q.where(v.ends_at > start, v.starts_at > start - timedelta(hours=MAX_HOURS))
     if end is not None:
-        q = q.where(Visit.starts_at < end)
+        q = q.where(v.starts_at < end)
     if status is not None:
         if status not in {s.value for s in VisitStatus}:
             raise BadInput(_("status {status!r} is not valid: expected one of {choices}").format(
                 status=status, choices=", ".join(s.value for s in VisitStatus)))
-        q = q.where(Visit.status == status)
+        q = q.where(v.status == status)
     if client is not None:
-        q = q.where(Visit.client_id == resolve_client(session, client).id)
-    return [_view(r) for r in session.execute(q.order_by(Visit.starts_at, Visit.id).limit(limit))]
+        q = q.where(v.client_id == resolve_client(session, client).id)
+    return [view_of(r) for r in session.execute(q.order_by(v.starts_at, v.id).limit(limit))]
 
 
 def assignments(session: Session, visit_id: int) -> tuple[Assigned, ...]:
-
-
-    main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
+    main, backup, asg = light.staff.alias("main"), light.staff.alias("backup"), light.assignment
     rows = session.execute(
-        select(Assignment.role, main.username, main.name, backup.username, backup.name)
-        .join(main, main.id == Assignment.staff_id)
-        .outerjoin(backup, backup.id == Assignment.backup_id)
-        .where(Assignment.visit_id == visit_id)
+        select(asg.c.role, main.c.username, main.c.name, backup.c.username, backup.c.name)
+        .join(main, main.c.id == asg.c.staff_id)
+        .outerjoin(backup, backup.c.id == asg.c.backup_id)
+        .where(asg.c.visit_id == visit_id)
     ).all()
     order = {r.value: i for i, r in enumerate(VisitRole)}
     return tuple(sorted((Assigned(*r) for r in rows), key=lambda a: order.get(a.role, 99)))
@@ -274,20 +313,13 @@ def create_visit(
     if headcount > MAX_HEADCOUNT:
         raise BadInput(_("headcount {headcount} is not valid: expected at most {max}").format(headcount=headcount,
                                                                                              max=MAX_HEADCOUNT))
-    row = Visit(
+    row = _add_visit(
+        session, actor, now, host_id,
         client_id=client_row.id, purpose=purpose, level=level, status="planning", starts_at=starts_at,
         ends_at=ends_at, headcount=headcount, venue=venue, venue_key=venue_key(venue), offsite=offsite,
         offsite_kind=offsite_kind, urgent=urgent, short_notice=short, notice_had=had, notice_needed=needed,
-        created_at=now, created_by=actor,
         level_waived_by=waived_by,
     )
-    session.add(row)
-    session.flush()
-    session.add(Plan(visit_id=row.id, status="draft", nda=False))
-    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
-    if host_id is not None:
-        session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
-
     engine.on(session, Event("visit.recorded", row.id, actor))
     session.flush()
     view = get_view(session, row.id)
@@ -300,6 +332,21 @@ def create_visit(
     warnings += day_off_warning(session, row.id, starts_at)
     warnings += [c.text for c in clashes.find(session, [row.id])]
     return Done(view, warnings + waiver_warnings)
+
+
+def _add_visit(session: Session, actor: str, now: datetime, host_id: int | None, **fields) -> Visit:
+    """The rows of a visit just recorded: the visit, its draft plan, the plan's first event, its host."""
+    from receptionctl.store.tables.common import Visit
+    from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent
+
+    row = Visit(**fields, created_at=now, created_by=actor)
+    session.add(row)
+    session.flush()
+    session.add(Plan(visit_id=row.id, status="draft", nda=False))
+    session.add(PlanEvent(visit_id=row.id, at=now, actor=actor, action="drafted", note=None))
+    if host_id is not None:
+        session.add(Assignment(visit_id=row.id, role="host", staff_id=host_id))
+    return row
 
 
 # -- the tier's level and the keeper's hosting (issue 26) -------------------------------------------
@@ -331,6 +378,8 @@ def tier_level(session: Session, actor: str, client, level: int, waive: bool,
 def _edit_level(session: Session, actor: str, visit, level: int, waive: bool) -> list[str]:
     """A visit's level changes (or an approver waives the rule for the level it has: the client
     became VIP): the rule checked, the waiver kept or cleared, and audited."""
+    from receptionctl.store.tables.common import Client
+
     client = session.get(Client, visit.client_id)
     waived_by, warnings = tier_level(session, actor, client, level, waive, visit.level_waived_by)
     if waived_by and waived_by != visit.level_waived_by:
@@ -349,7 +398,8 @@ def _keeper_hosts(session: Session, client, warnings: list[str]) -> tuple[str | 
     """The client's account manager hosts a visit recorded without --host, when they are active."""
     if client.manager_id is None:
         return None, warnings
-    keeper = session.get(Staff, client.manager_id)
+    keeper = session.execute(select(light.staff.c.username, light.staff.c.active)
+                             .where(light.staff.c.id == client.manager_id)).first()
     if not keeper.active:
         return None, warnings + [_("client {client}'s account manager {user} is inactive: the visit has no host "
                                    "yet").format(client=client.name, user=keeper.username)]
@@ -389,6 +439,9 @@ def record_walk_in(session: Session, actor: str, *, client: str, host: str, purp
     """A guest arrived without an approved visit and the desk lets them in (seed 004): a
     level-3 visit from now, in progress at once, flagged walk_in, with its host. No
     preparation is opened (it is too late); the host is told at once (by the caller)."""
+    from receptionctl.store.tables.common import Visit
+    from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent
+
     access.require(session, actor, WALK_IN, N_("check in walk-in guests"))
     client_row = resolve_client(session, client)
     if purpose not in {p.value for p in Purpose}:
@@ -419,6 +472,7 @@ def _audit_fields(view: VisitView) -> dict:
 def reopen_plan(session: Session, actor: str, visit, plan, what: str, action: str = "edit") -> None:
     """A change to the plan (or a reschedule): a submitted or approved plan goes back to
     draft, and "re-approval needed" is recorded when it had been approved."""
+    from receptionctl.store.tables.visits import PlanEvent
 
     new_visit_status = lifecycle.visit_step(visit.id, visit.status, action)
     if visit.status == "in_progress":
@@ -443,7 +497,7 @@ def reschedule(
     until: datetime | None = None,
 ) -> Done:
     """Move a visit; without --hours or --until it keeps its length."""
-
+    from receptionctl.store.tables.visits import PlanItem
 
     access.require(session, actor, VISIT_WRITE, N_("reschedule visits"))
     visit, plan = load_for_change(session, visit_id)
@@ -595,10 +649,11 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     (`stale`). The day of a visit itself is the no-show alert's. One statement."""
     zone = policy.work_zone(policy.load(session))
     day_start = datetime.combine(now.astimezone(zone).date(), time(0, 0), zone)
+    v, client = light.visit.c, light.client
     rows = session.execute(
-        select(Visit.id, Client.name, Visit.status, Visit.starts_at).join(Client, Client.id == Visit.client_id)
-        .where(Visit.status.in_(lifecycle.COMING), Visit.starts_at < day_start)
-        .order_by(Visit.starts_at, Visit.id))
+        select(v.id, client.c.name, v.status, v.starts_at).join(client, client.c.id == v.client_id)
+        .where(v.status.in_(lifecycle.COMING), v.starts_at < day_start)
+        .order_by(v.starts_at, v.id))
     return [Alert("stale", _(STALE[status]).format(visit=visit_id, client=client, status=lifecycle.state_text(status),
                                                    starts=f"{clock.local(starts_at):%Y-%m-%d %H:%M}"), visit_id)
             for visit_id, client, status, starts_at in rows]
