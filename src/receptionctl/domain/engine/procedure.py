@@ -13,9 +13,8 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl import i18n, reasons
 from receptionctl.domain.core import access, audit, clock
@@ -26,7 +25,7 @@ from receptionctl.domain.core.vocab import STAGES, OffsiteKind, Purpose, StaffRo
 from receptionctl.domain.engine.events import EVENTS, canonical
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import ProcedureVersion, Visit
+from receptionctl.store import light
 
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {
@@ -552,14 +551,19 @@ def summary_line(changes: dict | None, *, translate: bool = False) -> str:
     return _(", ").join(parts) or _("no task or question changed")
 
 
+_VERSION = light.procedure_version  # read through the light handle; `store` writes the table class
+
+
 def _latest(session: Session):
-    return session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id.desc()).limit(1)).first()
+    return session.execute(select(_VERSION).order_by(_VERSION.c.id.desc()).limit(1)).first()
 
 
 def store(session: Session, actor: str, proc: Procedure, text: str, source: str, *, reason: str,
           chapter: str | None = None, page: str | None = None, method: str = DEFAULT_METHOD) -> Procedure:
     """Store a validated version with its change record: the reason, where in the manual
     (chapter, page), how it was issued, and what it changes against the version in use."""
+    from receptionctl.store.tables.common import ProcedureVersion
+
     latest = _latest(session)
     changes = compare(_from_row(latest) if latest is not None else None, proc)
     row = ProcedureVersion(
@@ -619,7 +623,7 @@ def load_file(session: Session, actor: str, path: str, reason: str, *, chapter: 
 
 def seed_default(session: Session, actor: str) -> Procedure | None:
     """Load the shipped default procedure when the database has none."""
-    if session.scalars(select(ProcedureVersion.id).limit(1)).first() is not None:
+    if session.scalar(select(_VERSION.c.id).limit(1)) is not None:
         return None
     text = default_text()
     return store(session, actor, parse(text, "default.toml"), text, "default.toml", reason=INIT_REASON,
@@ -627,14 +631,14 @@ def seed_default(session: Session, actor: str) -> Procedure | None:
 
 
 def current(session: Session) -> Procedure:
-    row = session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id.desc()).limit(1)).first()
+    row = _latest(session)
     if row is None:
         raise NotFound(_("no procedure is loaded"), hint=_("run `receptionctl init` (it loads the default procedure)"))
     return _from_row(row)
 
 
 def by_id(session: Session, procedure_id: int) -> Procedure:
-    row = session.get(ProcedureVersion, procedure_id)
+    row = session.execute(select(_VERSION).where(_VERSION.c.id == procedure_id)).first()
     if row is None:
         raise NotFound(_("no procedure version {id}").format(id=procedure_id))
     return _from_row(row)
@@ -663,8 +667,9 @@ class VersionView:
 def history(session: Session) -> list[VersionView]:
     """Every version, oldest first, with its change record. A version stored before the change
     record (migration 0014) has its changes worked out here, against the version before it."""
-    counts = dict(session.execute(select(Visit.procedure_id, func.count(Visit.id)).group_by(Visit.procedure_id)).all())
-    rows = list(session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id)))
+    visit = light.visit.c
+    counts = dict(session.execute(select(visit.procedure_id, func.count(visit.id)).group_by(visit.procedure_id)).all())
+    rows = list(session.execute(select(_VERSION).order_by(_VERSION.c.id)))
     out, previous = [], None
     for r in rows:
         proc = _from_row(r)
