@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, outbox, policy
@@ -30,8 +30,10 @@ from receptionctl.domain.core.base import required_text, visit_client
 from receptionctl.domain.core.vocab import InspectionArea
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
-from receptionctl.store.tables.common import Staff, Task
-from receptionctl.store.tables.quality import Inspection, InspectionFinding
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
+
 
 AREAS = tuple(a.value for a in InspectionArea)
 INSPECT = frozenset({"coordinator", "duty_manager", "approver", "desk_supervisor"})  # and admin
@@ -129,6 +131,7 @@ def add_inspection(session: Session, actor: str, *, area: str, inspector: str, f
     """Record an inspection of `area` by `inspector` (an active member of staff) at `at` (default
     now), its score (0-100) and findings, numbered 1, 2, ... in the order given (a coordinator,
     a duty manager, an approver, a desk supervisor or an admin)."""
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
     access.require(session, actor, INSPECT, N_("record inspections"))
     at, texts = _check(session, area, score, at, findings, visit_id)
     person = find.staff(session, inspector, N_("the inspector"), active_only=True)
@@ -147,6 +150,7 @@ def add_inspection(session: Session, actor: str, *, area: str, inspector: str, f
 
 
 def _finding(session: Session, inspection_id: int, number: int) -> tuple[Inspection, InspectionFinding]:
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
     row = session.get(Inspection, inspection_id)
     if row is None:
         raise NotFound(_("no inspection {id}").format(id=inspection_id), hint=_("see `receptionctl inspect list`"))
@@ -162,6 +166,7 @@ def _finding(session: Session, inspection_id: int, number: int) -> tuple[Inspect
 
 def _refuse_if_handled(session: Session, row: Inspection, finding: InspectionFinding) -> None:
     """A finding whose corrective task is open or done is not given another."""
+    from receptionctl.store.tables.common import Task
     task = session.get(Task, finding.task_id) if finding.task_id is not None else None
     if task is None or task.state == "skipped":
         return
@@ -208,6 +213,8 @@ def fix_finding(session: Session, actor: str, inspection_id: int, number: int, o
 
 # -- reading ---------------------------------------------------------------------------------
 def _findings(session: Session, inspection_ids: list[int], now: datetime) -> dict[int, list[FindingView]]:
+    from receptionctl.store.tables.common import Staff, Task
+    from receptionctl.store.tables.quality import InspectionFinding
     owner = aliased(Staff, name="owner")
     rows = session.execute(
         select(InspectionFinding.inspection_id, InspectionFinding.number, InspectionFinding.text,
@@ -226,6 +233,8 @@ def _findings(session: Session, inspection_ids: list[int], now: datetime) -> dic
 
 def show_inspection(session: Session, inspection_id: int) -> InspectionView:
     """An inspection whole: its findings, each with its state and its corrective task."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.quality import Inspection
     row = session.execute(select(Inspection, Staff.username, Staff.name)
                           .join(Staff, Staff.id == Inspection.inspector_id)
                           .where(Inspection.id == inspection_id)).first()
@@ -242,6 +251,8 @@ def list_inspections(session: Session, *, area: str | None = None, start: dateti
                      limit: int | None = None) -> list[InspectionLine]:
     """Inspections, newest first, each with its findings counted (all, open, past their task's due
     time); `open_only`: those with an open finding. Two statements."""
+    from receptionctl.store.tables.common import Staff, Task
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
     if area is not None and area not in AREAS:
         raise BadInput(_("area {area!r} is not valid: expected one of {choices}").format(
             area=area, choices=", ".join(AREAS)))
@@ -276,6 +287,7 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     inspection_interval_days) whose last inspection, or before any the setting itself, is older
     than that (inspection_overdue); each inspection with findings that have no corrective task
     (finding_unassigned). Two statements (the policy is read once per command)."""
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
     rules = policy.load(session)
     zone = policy.work_zone(rules)
     today = now.astimezone(zone).date()

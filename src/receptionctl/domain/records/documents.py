@@ -19,18 +19,20 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import Done, clean_place
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, ngettext
-from receptionctl.store.tables.common import Staff
-from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.records import Document, DocumentLoan
+
 
 # who keeps the documents and their register (admin always may): register, lend, take back,
 # recall, destroy. Anyone active on the staff may borrow; anyone may read the register.
@@ -149,6 +151,7 @@ def _zone(session: Session):
 # -- finding a document -------------------------------------------------------------------------
 def _title_key(session: Session, ref: str) -> str:
     """The title named by `ref`: exact (any case), else a unique prefix, else a unique part."""
+    from receptionctl.store.tables.records import Document
     key = _key(ref)
     if session.scalar(select(Document.id).where(Document.title_key == key).limit(1)) is not None:
         return key
@@ -182,6 +185,7 @@ def resolve(session: Session, ref: str, version: str | None = None, *, lock: boo
     unique part). `version` picks that version of the title (of the id's title too); without
     it, an id is that document and a title its newest version. `lock`: for a change, the row
     is locked until the end of the transaction (PostgreSQL; SQLite writes one at a time)."""
+    from receptionctl.store.tables.records import Document
     ref = " ".join((ref or "").split())
     if not ref:
         raise BadInput(_("document '' is not valid: expected a document id or a title"))
@@ -207,6 +211,7 @@ def resolve(session: Session, ref: str, version: str | None = None, *, lock: boo
 
 # -- read models ----------------------------------------------------------------------------------
 def _summary_query(today: date):
+    from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
     c, ln, d2 = aliased(DocumentCopy), aliased(DocumentLoan), aliased(Document)
 
     def count(model, *where):
@@ -231,10 +236,13 @@ def _summary(row) -> DocumentView:
 
 
 def _view(session: Session, doc_id: int) -> DocumentView:
+    from receptionctl.store.tables.records import Document
     return _summary(session.execute(_summary_query(policy.today(session)).where(Document.id == doc_id)).one())
 
 
 def _loan_query():
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
     borrower, returner = aliased(Staff, name="borrower"), aliased(Staff, name="returner")
     return (select(DocumentLoan, DocumentCopy.number, Document.title, Document.version, borrower.username,
                    borrower.name, returner.username, returner.name)
@@ -255,6 +263,8 @@ def _loan(row, today: date, zone) -> LoanView:
 
 def _copies(session: Session, doc: Document, today: date) -> list[CopyView]:
     """The document's copies by number, with the open loan of each (one statement)."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.records import DocumentCopy, DocumentLoan
     borrower, witness = aliased(Staff, name="borrower"), aliased(Staff, name="witness")
     rows = session.execute(
         select(DocumentCopy, DocumentLoan.due_day, borrower.username, borrower.name, witness.username, witness.name)
@@ -275,6 +285,7 @@ def _copies(session: Session, doc: Document, today: date) -> list[CopyView]:
 def list_documents(session: Session, *, recalled_only: bool = False, limit: int | None = None) -> list[DocumentView]:
     """Every document version, by title then the order registered, with its copies held,
     out and destroyed (two statements however many). `recalled_only`: the recalled ones."""
+    from receptionctl.store.tables.records import Document
     q = _summary_query(policy.today(session))
     if recalled_only:
         q = q.where(Document.recalled_at.is_not(None))
@@ -283,6 +294,7 @@ def list_documents(session: Session, *, recalled_only: bool = False, limit: int 
 
 def list_out(session: Session, *, recalled_only: bool = False, limit: int | None = None) -> list[LoanView]:
     """The copies lent now, by due day: borrower, due day, overdue."""
+    from receptionctl.store.tables.records import Document, DocumentLoan
     q = _loan_query().where(DocumentLoan.returned_at.is_(None))
     if recalled_only:
         q = q.where(Document.recalled_at.is_not(None))
@@ -293,6 +305,7 @@ def list_out(session: Session, *, recalled_only: bool = False, limit: int | None
 
 def show(session: Session, ref: str, version: str | None = None) -> DocumentShow:
     """A document version, its copies and its lending register (the seed's form)."""
+    from receptionctl.store.tables.records import DocumentLoan
     doc = resolve(session, ref, version)
     today, zone = policy.today(session), _zone(session)
     view = _view(session, doc.id)
@@ -302,6 +315,7 @@ def show(session: Session, ref: str, version: str | None = None) -> DocumentShow
 
 
 def _load_loan(session: Session, loan_id: int) -> LoanView:
+    from receptionctl.store.tables.records import DocumentLoan
     return _loan(session.execute(_loan_query().where(DocumentLoan.id == loan_id)).one(), policy.today(session),
                  _zone(session))
 
@@ -312,6 +326,7 @@ def add(session: Session, actor: str, title: str, *, version: str | None = None,
     """Register a version of a document with `copies` numbered copies, held by the keeper at
     `place`. Without `version`: 1 for a new title, else the newest whole-number version + 1.
     A newer version does not recall the old one: that is `recall`."""
+    from receptionctl.store.tables.records import Document, DocumentCopy
     access.require(session, actor, KEEPERS, N_("register documents"))
     title = _line(title, N_("title"), 300)
     version = _version(version)
@@ -358,6 +373,8 @@ def add(session: Session, actor: str, title: str, *, version: str | None = None,
 
 def _open_loans(session: Session, doc: Document) -> dict[int, tuple]:
     """Copy number -> (copy, open loan or None, borrower username or None), every copy."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.records import DocumentCopy, DocumentLoan
     rows = session.execute(
         select(DocumentCopy, DocumentLoan, Staff.username)
         .outerjoin(DocumentLoan, and_(DocumentLoan.copy_id == DocumentCopy.id, DocumentLoan.returned_at.is_(None)))
@@ -381,6 +398,7 @@ def lend(session: Session, actor: str, ref: str, *, to: str, due: date | None = 
          version: str | None = None, note: str | None = None) -> Done:
     """Lend a copy (the first one held, unless `copy`) to an active staff member, due back on
     `due` (default: today + the policy's doc_loan_days); a new line in the register."""
+    from receptionctl.store.tables.records import Document, DocumentLoan
     access.require(session, actor, KEEPERS, N_("lend documents"))
     note = _note(note, "--note")
     doc = resolve(session, ref, version, lock=True)
@@ -443,6 +461,7 @@ def give_back(session: Session, actor: str, ref: str, *, copy: int | None = None
     """A copy is back with the keeper: the date and who returned it (`by`, default the acting
     user; the borrower may differ) close its line of the register. Without `copy`: the one
     copy out, or the one copy out with `by`."""
+    from receptionctl.store.tables.common import Staff
     keeper = access.require(session, actor, KEEPERS, N_("record documents returned"))
     note = _note(note, "--note")
     doc = resolve(session, ref, version, lock=True)
@@ -576,6 +595,8 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now`, one statement per kind (and the policy):
     doc_overdue, one per copy out past its due day; doc_recall, one per recalled version
     with copies out (or, with the policy's doc_recall_destroy, held and not destroyed)."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
     rules = policy.load(session)
     today = now.astimezone(policy.work_zone(rules)).date()  # the day of `now` (an as-of report's)
     out: list[Alert] = []
