@@ -24,6 +24,7 @@ from receptionctl.domain.core.vocab import DrillKind
 from receptionctl.domain.desk.onsite import on_site
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _, ngettext
+from receptionctl.store import light
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.common import Staff
@@ -168,14 +169,13 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """drill_overdue when the last drill held by `now`'s day (or, before any, the policy's
     drill_interval_days itself, set at `init` or `db migrate`) is older than that interval. One
     statement (the policy is read once per command)."""
-    from receptionctl.store.tables.quality import Drill
     rules = policy.load(session)
     days = rules["drill_interval_days"]
     if not days:
         return []
     zone = policy.work_zone(rules)
     today = now.astimezone(zone).date()
-    last = session.scalar(select(func.max(Drill.day)).where(Drill.day <= today.isoformat()))
+    last = session.scalar(select(func.max(light.drill.c.day)).where(light.drill.c.day <= today.isoformat()))
     if last is not None:
         due = date.fromisoformat(last) + timedelta(days=days)
         if due < today:

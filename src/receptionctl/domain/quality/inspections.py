@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain import engine
@@ -30,6 +30,7 @@ from receptionctl.domain.core.base import required_text, visit_client
 from receptionctl.domain.core.vocab import InspectionArea
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
+from receptionctl.store import light
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.quality import Inspection, InspectionFinding
@@ -286,13 +287,21 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """What needs attention at `now`: each area with an interval (the policy's
     inspection_interval_days) whose last inspection, or before any the setting itself, is older
     than that (inspection_overdue); each inspection with findings that have no corrective task
-    (finding_unassigned). Two statements (the policy is read once per command)."""
-    from receptionctl.store.tables.quality import Inspection, InspectionFinding
+    (finding_unassigned). One statement (the policy is read once per command)."""
     rules = policy.load(session)
     zone = policy.work_zone(rules)
     today = now.astimezone(zone).date()
-    last = dict(session.execute(select(Inspection.area, func.max(Inspection.at)).where(Inspection.at <= now)
-                                .group_by(Inspection.area)).all())
+    insp, finding = light.inspection.c, light.inspection_finding.c
+    # both in one statement: each area's last inspection (n NULL), then the inspections with findings
+    # that have no corrective task (n their count)
+    rows = session.execute(union_all(
+        select(null().label("id"), insp.area, func.max(insp.at).label("at"), null().label("n"))
+        .where(insp.at <= now).group_by(insp.area),
+        select(insp.id, insp.area, insp.at, func.count())
+        .join(light.inspection_finding, finding.inspection_id == insp.id)
+        .where(finding.task_id.is_(None), insp.recorded_at <= now)
+        .group_by(insp.id, insp.area, insp.at)).subquery().select().order_by("id")).all()
+    last = {r.area: r.at for r in rows if r.id is None}
     since = policy.set_at(session, "inspection_interval_days")
     out: list[Alert] = []
     for area, days in rules["inspection_interval_days"]:
@@ -312,12 +321,7 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
             out.append(Alert("inspection_overdue", _(
                 "the {area} area has not been inspected; one every {days} days (the policy's "
                 "inspection_interval_days) was due {due}").format(**said)))
-    rows = session.execute(
-        select(Inspection.id, Inspection.area, Inspection.at, func.count())
-        .join(InspectionFinding, InspectionFinding.inspection_id == Inspection.id)
-        .where(InspectionFinding.task_id.is_(None), Inspection.recorded_at <= now)
-        .group_by(Inspection.id, Inspection.area, Inspection.at).order_by(Inspection.id))
-    for iid, area, at, n in rows:
+    for iid, area, at, n in (r for r in rows if r.id is not None):
         out.append(Alert("finding_unassigned", ngettext(
             "inspection {id} ({area}, {day}): {n} finding has no corrective task (receptionctl inspect fix {id} "
             "FINDING --owner USER --due DAY)",
