@@ -29,6 +29,7 @@ from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import Done, clean_place
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, ngettext
+from receptionctl.store import light
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.records import Document, DocumentLoan
@@ -240,20 +241,28 @@ def _view(session: Session, doc_id: int) -> DocumentView:
     return _summary(session.execute(_summary_query(policy.today(session)).where(Document.id == doc_id)).one())
 
 
+# Read through the light handles (store/light.py): the lending register and the report's alerts
+# build no table class.
+doc_t, copy_t, loan_t = light.document, light.document_copy, light.document_loan
+loan_c = loan_t.c
+
+
 def _loan_query():
-    from receptionctl.store.tables.common import Staff
-    from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
-    borrower, returner = aliased(Staff, name="borrower"), aliased(Staff, name="returner")
-    return (select(DocumentLoan, DocumentCopy.number, Document.title, Document.version, borrower.username,
-                   borrower.name, returner.username, returner.name)
-            .join(DocumentCopy, DocumentCopy.id == DocumentLoan.copy_id)
-            .join(Document, Document.id == DocumentLoan.document_id)
-            .join(borrower, borrower.id == DocumentLoan.borrower_id)
-            .outerjoin(returner, returner.id == DocumentLoan.returner_id))
+    """A loan's row, with its copy's number (`copy`), its document's title and version, the
+    borrower's and the returner's usernames and names."""
+    borrower, returner = light.staff.alias("borrower"), light.staff.alias("returner")
+    return (select(loan_t, copy_t.c.number.label("copy"), doc_t.c.title, doc_t.c.version,
+                   borrower.c.username.label("borrower"), borrower.c.name.label("borrower_name"),
+                   returner.c.username.label("returner"), returner.c.name.label("returner_name"))
+            .join(copy_t, copy_t.c.id == loan_c.copy_id)
+            .join(doc_t, doc_t.c.id == loan_c.document_id)
+            .join(borrower, borrower.c.id == loan_c.borrower_id)
+            .outerjoin(returner, returner.c.id == loan_c.returner_id))
 
 
-def _loan(row, today: date, zone) -> LoanView:
-    ln, copy, title, version, borrower, borrower_name, returner, returner_name = row
+def _loan(ln, today: date, zone) -> LoanView:
+    copy, title, version, borrower, borrower_name = ln.copy, ln.title, ln.version, ln.borrower, ln.borrower_name
+    returner, returner_name = ln.returner, ln.returner_name
     due = date.fromisoformat(ln.due_day)
     late = ln.returned_at is not None and ln.returned_at.astimezone(zone).date() > due
     return LoanView(ln.id, ln.number, ln.document_id, title, version, copy, ln.lent_at, ln.lent_by, borrower,
@@ -294,29 +303,26 @@ def list_documents(session: Session, *, recalled_only: bool = False, limit: int 
 
 def list_out(session: Session, *, recalled_only: bool = False, limit: int | None = None) -> list[LoanView]:
     """The copies lent now, by due day: borrower, due day, overdue."""
-    from receptionctl.store.tables.records import Document, DocumentLoan
-    q = _loan_query().where(DocumentLoan.returned_at.is_(None))
+    q = _loan_query().where(loan_c.returned_at.is_(None))
     if recalled_only:
-        q = q.where(Document.recalled_at.is_not(None))
+        q = q.where(doc_t.c.recalled_at.is_not(None))
     today, zone = policy.today(session), _zone(session)
-    rows = session.execute(q.order_by(DocumentLoan.due_day, DocumentLoan.lent_at, DocumentLoan.id).limit(limit))
+    rows = session.execute(q.order_by(loan_c.due_day, loan_c.lent_at, loan_c.id).limit(limit))
     return [_loan(r, today, zone) for r in rows]
 
 
 def show(session: Session, ref: str, version: str | None = None) -> DocumentShow:
     """A document version, its copies and its lending register (the seed's form)."""
-    from receptionctl.store.tables.records import DocumentLoan
     doc = resolve(session, ref, version)
     today, zone = policy.today(session), _zone(session)
     view = _view(session, doc.id)
     register = [_loan(r, today, zone) for r in session.execute(
-        _loan_query().where(DocumentLoan.document_id == doc.id).order_by(DocumentLoan.number))]
+        _loan_query().where(loan_c.document_id == doc.id).order_by(loan_c.number))]
     return DocumentShow(**view.__dict__, copy_list=_copies(session, doc, today), register=register)
 
 
 def _load_loan(session: Session, loan_id: int) -> LoanView:
-    from receptionctl.store.tables.records import DocumentLoan
-    return _loan(session.execute(_loan_query().where(DocumentLoan.id == loan_id)).one(), policy.today(session),
+    return _loan(session.execute(_loan_query().where(loan_c.id == loan_id)).one(), policy.today(session),
                  _zone(session))
 
 
@@ -595,29 +601,28 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now`, one statement per kind (and the policy):
     doc_overdue, one per copy out past its due day; doc_recall, one per recalled version
     with copies out (or, with the policy's doc_recall_destroy, held and not destroyed)."""
-    from receptionctl.store.tables.common import Staff
-    from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
     rules = policy.load(session)
     today = now.astimezone(policy.work_zone(rules)).date()  # the day of `now` (an as-of report's)
     out: list[Alert] = []
-    open_at = and_(DocumentLoan.lent_at <= now, or_(DocumentLoan.returned_at.is_(None), DocumentLoan.returned_at > now))
-    for row in session.execute(_loan_query().where(open_at, DocumentLoan.due_day < today.isoformat())
-                               .order_by(DocumentLoan.due_day, DocumentLoan.id)):
-        ln, number, title, version, user, name = row[:6]
+    open_at = and_(loan_c.lent_at <= now, or_(loan_c.returned_at.is_(None), loan_c.returned_at > now))
+    for ln in session.execute(_loan_query().where(open_at, loan_c.due_day < today.isoformat())
+                              .order_by(loan_c.due_day, loan_c.id)):
+        number, title, version, user, name = ln.copy, ln.title, ln.version, ln.borrower, ln.borrower_name
         out.append(Alert("doc_overdue", _("{title!r} version {version}, copy {copy} (document {id}, register no. {number}) "
                                      "was due back {due}: lent to {name} ({user}) on {day}, not returned").format(
             title=title, version=version, copy=number, id=ln.document_id, number=ln.number, due=ln.due_day, name=name,
             user=user, day=f"{clock.local(ln.lent_at):%Y-%m-%d}")))
-    borrower = aliased(Staff, name="borrower")
+    borrower = light.staff.alias("borrower")
+    d, c = doc_t.c, copy_t.c
     recalled: dict[int, tuple] = {}
     for doc_id, title, version, recalled_at, number, destroyed_at, user in session.execute(
-            select(Document.id, Document.title, Document.version, Document.recalled_at, DocumentCopy.number,
-                   DocumentCopy.destroyed_at, borrower.username)
-            .join(DocumentCopy, DocumentCopy.document_id == Document.id)
-            .outerjoin(DocumentLoan, and_(DocumentLoan.copy_id == DocumentCopy.id, open_at))
-            .outerjoin(borrower, borrower.id == DocumentLoan.borrower_id)
-            .where(Document.recalled_at.is_not(None), Document.recalled_at <= now)
-            .order_by(Document.recalled_at, Document.id, DocumentCopy.number)):
+            select(d.id, d.title, d.version, d.recalled_at, c.number, c.destroyed_at, borrower.c.username)
+            .join(copy_t, c.document_id == d.id)
+            .outerjoin(loan_t, and_(loan_c.copy_id == c.id, open_at))
+            .outerjoin(borrower, borrower.c.id == loan_c.borrower_id)
+            .where(d.recalled_at.is_not(None), d.recalled_at <= now)
+            .select_from(doc_t)
+            .order_by(d.recalled_at, d.id, c.number)):
         entry = recalled.setdefault(doc_id, (title, version, recalled_at, [], []))
         if user is not None:
             entry[3].append(_("copy {n} out with {user}").format(n=number, user=user))

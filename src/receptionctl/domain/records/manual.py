@@ -33,6 +33,7 @@ from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.domain.engine import METHODS, Procedure, VersionView
 from receptionctl.errors import NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
+from receptionctl.store import light
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.common import ProcedureVersion
@@ -359,15 +360,15 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     (up to ALERT_NAMES, then counting) the active staff whose reading task for it was due
     before `now` (the policy's procedure_ack_days after the load) and was still open at `now`.
     One statement."""
-    from receptionctl.store.tables.common import ProcedureVersion, Staff, Task
+    pv, t, staff = light.procedure_version.c, light.task.c, light.staff.c
     rows = session.execute(
-        select(ProcedureVersion.id, ProcedureVersion.name, ProcedureVersion.version, ProcedureVersion.loaded_at,
-               Task.due_at, Staff.username, Staff.name.label("staff_name"))
-        .join(ProcedureVersion, Task.key == KEY_PREFIX + cast(ProcedureVersion.id, String))
-        .join(Staff, Staff.id == Task.assignee_id)
-        .where(Task.stage == "desk", Task.key.like(f"{KEY_PREFIX}%"), Task.created_at <= now, Task.due_at < now,
-               or_(Task.state == "open", Task.done_at > now), Staff.active.is_(True))
-        .order_by(ProcedureVersion.id, Staff.username)).all()
+        select(pv.id, pv.name, pv.version, pv.loaded_at, t.due_at, staff.username, staff.name.label("staff_name"))
+        .select_from(light.task)
+        .join(light.procedure_version, t.key == KEY_PREFIX + cast(pv.id, String))
+        .join(light.staff, staff.id == t.assignee_id)
+        .where(t.stage == "desk", t.key.like(f"{KEY_PREFIX}%"), t.created_at <= now, t.due_at < now,
+               or_(t.state == "open", t.done_at > now), staff.active.is_(True))
+        .order_by(pv.id, staff.username)).all()
     by_version: dict[int, list] = {}
     for r in rows:
         by_version.setdefault(r.id, []).append(r)
