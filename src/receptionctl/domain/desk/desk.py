@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain import engine
@@ -692,38 +692,40 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what the front desk's manager must see: each refused handover not
     settled (`handover_refused`), and each day whose handovers were not reviewed within the
     policy's handover_review_hours of its end (`handover_review`; looked for back to
-    REVIEW_GRACE_DAYS days past the deadline). Three statements at most."""
-    h, shift_, review_ = light.desk_handover.c, light.desk_shift.c, light.desk_handover_review.c
+    REVIEW_GRACE_DAYS days past the deadline). One statement: the refused handovers, the
+    handovers prepared on those days and the days' reviews, the three parts of a union."""
     rules = policy.load(session)
     zone = policy.work_zone(rules)
-    out: list[Alert] = []
-    for h_id, from_by, to_by, refused_at, question, shift in session.execute(
-            select(h.id, h.from_by, h.to_by, h.refused_at, h.question, shift_.shift)
-            .join(light.desk_shift, shift_.id == h.shift_id)
-            .where(h.refused_at.is_not(None), h.refused_at <= now, h.settled_at.is_(None), h.accepted_at.is_(None))
-            .order_by(h.refused_at, h.id)):
-        out.append(Alert("handover_refused", _("handover {handover} ({shift} shift of {user}) was refused by {by} at "
-                                          "{at}: {question}; {user}'s shift stays responsible until the supervisor "
-                                          "settles it").format(handover=h_id, shift=code(shift), user=from_by,
-                                                               by=to_by, at=_minute(refused_at),
-                                                               question=_clip(question, 120))))
+    h, shift_, review_ = light.desk_handover.c, light.desk_shift.c, light.desk_handover_review.c
     hours = rules["handover_review_hours"]
     today = now.astimezone(zone).date()
     due = [today - timedelta(days=i) for i in range(math.ceil(hours / 24) + REVIEW_GRACE_DAYS + 1)]
     due = [d for d in due if datetime.combine(d, time(0, 0), zone) + timedelta(days=1, hours=hours) <= now]
-    if not due:
-        return out
-    first, last = min(due), max(due)
-    start = datetime.combine(first, time(0, 0), zone)
-    end = datetime.combine(last, time(0, 0), zone) + timedelta(days=1)
+    parts = [select(literal_column("0", Integer).label("part"), h.id, h.from_by, h.to_by, h.refused_at.label("at"),
+                    h.question, shift_.shift, null().label("day"))
+             .join(light.desk_shift, shift_.id == h.shift_id)
+             .where(h.refused_at.is_not(None), h.refused_at <= now, h.settled_at.is_(None), h.accepted_at.is_(None))]
+    if due:
+        start = datetime.combine(min(due), time(0, 0), zone)
+        end = datetime.combine(max(due), time(0, 0), zone) + timedelta(days=1)
+        parts += [select(literal_column("1", Integer), h.id, null(), null(), h.prepared_at, null(), null(), null())
+                  .where(h.prepared_at >= start, h.prepared_at < end),
+                  select(literal_column("2", Integer), null(), null(), null(), null(), null(), null(), review_.day)
+                  .where(review_.day.in_([d.isoformat() for d in due]))]
+    both = union_all(*parts).subquery()
+    rows = session.execute(select(both).order_by(both.c.part, both.c.at, both.c.id)).all()
+    out: list[Alert] = []
+    for r in (r for r in rows if r.part == 0):
+        out.append(Alert("handover_refused", _("handover {handover} ({shift} shift of {user}) was refused by {by} at "
+                                               "{at}: {question}; {user}'s shift stays responsible until the "
+                                               "supervisor settles it").format(
+            handover=r.id, shift=code(r.shift), user=r.from_by, by=r.to_by, at=_minute(r.at),
+            question=_clip(r.question, 120))))
     counts: dict[date, int] = {}
-    for (at,) in session.execute(select(h.prepared_at).where(h.prepared_at >= start, h.prepared_at < end)):
-        d = at.astimezone(zone).date()
+    for r in (r for r in rows if r.part == 1):
+        d = r.at.astimezone(zone).date()
         counts[d] = counts.get(d, 0) + 1
-    if not counts:
-        return out
-    reviewed = set(session.scalars(select(review_.day).where(
-        review_.day.in_([d.isoformat() for d in counts]))))
+    reviewed = {r.day for r in rows if r.part == 2}
     for d in sorted(counts):
         if d.isoformat() not in reviewed:
             out.append(Alert("handover_review", ngettext(

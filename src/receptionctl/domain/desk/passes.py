@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
@@ -472,35 +472,41 @@ def collect_mail(session: Session, actor: str, mail_id: int, by: str | None = No
 
 # -- for the daily report ----------------------------------------------------------------------
 def alerts(session: Session, now: datetime) -> list[Alert]:
-    """(kind, text) of what needs attention at `now`, one statement per kind:
+    """(kind, text) of what needs attention at `now`, in one statement (a union of three parts):
     pass_overdue (out past its time), mail_uncollected (at the desk longer than the policy's
     mail_days), goods_waiting (recorded before today and their owner has not agreed)."""
     rules = policy.load(session)
-    out: list[Alert] = []
-    for p in session.execute(_pass_query().where(
-            sp.issued_at <= now, sp.until < now,
-            or_(sp.returned_at.is_(None), sp.returned_at > now)).order_by(sp.until, sp.id)):
-        host = p.who
-        said = dict(id=p.id, name=p.name, company=p.company, at=_minute(p.until), host=host)
-        out.append(Alert("pass_overdue", _("pass {id} ({name}, {company}) was due back {at} and is not returned; host "
-                                      "{host}").format(**said) if host else
-                    _("pass {id} ({name}, {company}) was due back {at} and is not returned").format(**said)))
     days = rules["mail_days"]
-    for m in session.execute(_mail_query().where(
-            mail.received_at < now - timedelta(days=days),
-            or_(mail.collected_at.is_(None), mail.collected_at > now)).order_by(mail.received_at, mail.id)):
-        to = m.who
-        out.append(Alert("mail_uncollected", _("{kind} {id} for {to}, received {at}, not collected within {days} days "
-                                          "(the policy's mail_days)").format(kind=code(m.kind), id=m.id,
-                                                                             to=to or m.to_dept,
-                                                                             at=_minute(m.received_at), days=days)))
     day_start = datetime.combine(now.astimezone(policy.work_zone(rules)).date(), time(0, 0), policy.work_zone(rules))
-    for g in session.execute(_goods_query().where(
-            goods.requested_at < day_start,
-            or_(goods.approved_at.is_(None), goods.approved_at > now)).order_by(goods.requested_at, goods.id)):
-        owner = g.who
-        out.append(Alert("goods_waiting", _("goods {id} ({qty} × {what}, carried by {carrier}) have waited since {at} "
-                                       "for {owner}'s agreement").format(id=g.id, qty=g.qty, what=g.what,
-                                                                         carrier=g.carrier, at=_minute(g.requested_at),
-                                                                         owner=owner)))
+    passes = _pass_query().where(sp.issued_at <= now, sp.until < now,
+                                 or_(sp.returned_at.is_(None), sp.returned_at > now))
+    items = _mail_query().where(mail.received_at < now - timedelta(days=days),
+                                or_(mail.collected_at.is_(None), mail.collected_at > now))
+    waiting = _goods_query().where(goods.requested_at < day_start,
+                                   or_(goods.approved_at.is_(None), goods.approved_at > now))
+    # each part as (part, id, a, b, at, who, qty): a pass's name and company, an item's kind and
+    # department, the goods' description and carrier; the moment each is ordered by
+    parts = union_all(
+        passes.with_only_columns(literal_column("0", Integer).label("part"), sp.id, sp.name.label("a"),
+                                 sp.company.label("b"), sp.until.label("at"), passes.selected_columns.who,
+                                 null().label("qty")),
+        items.with_only_columns(literal_column("1", Integer), mail.id, mail.kind, mail.to_dept, mail.received_at,
+                                items.selected_columns.who, null()),
+        waiting.with_only_columns(literal_column("2", Integer), goods.id, goods.what, goods.carrier,
+                                  goods.requested_at, waiting.selected_columns.who, goods.qty)).subquery()
+    out: list[Alert] = []
+    for r in session.execute(select(parts).order_by(parts.c.part, parts.c.at, parts.c.id)):
+        if r.part == 0:
+            said = dict(id=r.id, name=r.a, company=r.b, at=_minute(r.at), host=r.who)
+            out.append(Alert("pass_overdue", _("pass {id} ({name}, {company}) was due back {at} and is not returned; "
+                                               "host {host}").format(**said) if r.who else
+                             _("pass {id} ({name}, {company}) was due back {at} and is not returned").format(**said)))
+        elif r.part == 1:
+            out.append(Alert("mail_uncollected", _("{kind} {id} for {to}, received {at}, not collected within {days} "
+                                                   "days (the policy's mail_days)").format(
+                kind=code(r.a), id=r.id, to=r.who or r.b, at=_minute(r.at), days=days)))
+        else:
+            out.append(Alert("goods_waiting", _("goods {id} ({qty} × {what}, carried by {carrier}) have waited since "
+                                                "{at} for {owner}'s agreement").format(
+                id=r.id, qty=r.qty, what=r.a, carrier=r.b, at=_minute(r.at), owner=r.who)))
     return out
