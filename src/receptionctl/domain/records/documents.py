@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, func, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain.core import access, audit, clock, find, policy
@@ -30,6 +30,7 @@ from receptionctl.domain.core.base import Done, clean_place
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store import light
+from receptionctl.store.types import UTCDateTime
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.records import Document, DocumentLoan
@@ -597,32 +598,49 @@ def destroy(session: Session, actor: str, ref: str, *, version: str | None, copy
 
 
 # -- for the daily report ---------------------------------------------------------------------------
+def _alert_rows(now: datetime, today: date):
+    """The copies out past their due day (part 0, by due day), and the copies of the versions
+    recalled by `now` with their borrower if out (part 1, by recall, document, copy): a union."""
+    open_at = and_(loan_c.lent_at <= now, or_(loan_c.returned_at.is_(None), loan_c.returned_at > now))
+    late = _loan_query().where(open_at, loan_c.due_day < today.isoformat())
+    cols = late.selected_columns
+    borrower = light.staff.alias("recall_borrower")
+    d, c = doc_t.c, copy_t.c
+    parts = union_all(
+        late.with_only_columns(
+            literal_column("0", Integer).label("part"), loan_c.due_day, type_coerce(null(), UTCDateTime()).label(
+                "recalled_at"), loan_c.id.label("sort_id"), cols.copy, loan_c.document_id.label("doc_id"), cols.title,
+            cols.version, loan_c.number.label("reg_no"), loan_c.lent_at,
+            type_coerce(null(), UTCDateTime()).label("destroyed_at"), cols.borrower.label("user"),
+            cols.borrower_name.label("name")),
+        select(literal_column("1", Integer), null(), d.recalled_at, d.id, c.number, d.id, d.title, d.version, null(),
+               null(), c.destroyed_at, borrower.c.username, null())
+        .select_from(doc_t)
+        .join(copy_t, c.document_id == d.id)
+        .outerjoin(loan_t, and_(loan_c.copy_id == c.id, open_at))
+        .outerjoin(borrower, borrower.c.id == loan_c.borrower_id)
+        .where(d.recalled_at.is_not(None), d.recalled_at <= now)).subquery()
+    p = parts.c
+    return select(parts).order_by(p.part, p.due_day, p.recalled_at, p.sort_id, p.copy)
+
+
 def alerts(session: Session, now: datetime) -> list[Alert]:
-    """(kind, text) of what needs attention at `now`, one statement per kind (and the policy):
+    """(kind, text) of what needs attention at `now`, in one statement (and the policy):
     doc_overdue, one per copy out past its due day; doc_recall, one per recalled version
     with copies out (or, with the policy's doc_recall_destroy, held and not destroyed)."""
     rules = policy.load(session)
     today = now.astimezone(policy.work_zone(rules)).date()  # the day of `now` (an as-of report's)
     out: list[Alert] = []
-    open_at = and_(loan_c.lent_at <= now, or_(loan_c.returned_at.is_(None), loan_c.returned_at > now))
-    for ln in session.execute(_loan_query().where(open_at, loan_c.due_day < today.isoformat())
-                              .order_by(loan_c.due_day, loan_c.id)):
-        number, title, version, user, name = ln.copy, ln.title, ln.version, ln.borrower, ln.borrower_name
+    rows = session.execute(_alert_rows(now, today)).all()
+    for ln in (r for r in rows if r.part == 0):
         out.append(Alert("doc_overdue", _("{title!r} version {version}, copy {copy} (document {id}, register no. {number}) "
                                      "was due back {due}: lent to {name} ({user}) on {day}, not returned").format(
-            title=title, version=version, copy=number, id=ln.document_id, number=ln.number, due=ln.due_day, name=name,
-            user=user, day=f"{clock.local(ln.lent_at):%Y-%m-%d}")))
-    borrower = light.staff.alias("borrower")
-    d, c = doc_t.c, copy_t.c
+            title=ln.title, version=ln.version, copy=ln.copy, id=ln.doc_id, number=ln.reg_no, due=ln.due_day,
+            name=ln.name, user=ln.user, day=f"{clock.local(ln.lent_at):%Y-%m-%d}")))
     recalled: dict[int, tuple] = {}
-    for doc_id, title, version, recalled_at, number, destroyed_at, user in session.execute(
-            select(d.id, d.title, d.version, d.recalled_at, c.number, c.destroyed_at, borrower.c.username)
-            .join(copy_t, c.document_id == d.id)
-            .outerjoin(loan_t, and_(loan_c.copy_id == c.id, open_at))
-            .outerjoin(borrower, borrower.c.id == loan_c.borrower_id)
-            .where(d.recalled_at.is_not(None), d.recalled_at <= now)
-            .select_from(doc_t)
-            .order_by(d.recalled_at, d.id, c.number)):
+    for r in (r for r in rows if r.part == 1):
+        doc_id, title, version, recalled_at, number, destroyed_at, user = (r.doc_id, r.title, r.version, r.recalled_at,
+                                                                           r.copy, r.destroyed_at, r.user)
         entry = recalled.setdefault(doc_id, (title, version, recalled_at, [], []))
         if user is not None:
             entry[3].append(_("copy {n} out with {user}").format(n=number, user=user))

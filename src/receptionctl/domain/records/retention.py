@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import Integer, and_, case, false, func, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, find, policy
@@ -28,6 +28,7 @@ from receptionctl.domain.core.base import required_text
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
+from receptionctl.store.types import UTCDateTime
 
 PLACEHOLDER = "(erased)"  # what an erased name or text reads afterwards
 # who may place and remove holds, create runs and approve them (admin always may): the approvers
@@ -534,12 +535,25 @@ def _parse(text: str) -> datetime:
 def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now` for the daily report: runs waiting for an
     approval, and records due for destruction for more than the policy's retention_alert_days
-    with no retention run pending. Two statements."""
+    with no retention run pending. One statement: the counts of what is due (its first row),
+    then the runs pending (ignored when one of them is a retention run)."""
     rules = policy.load(session)
     out: list[Alert] = []
-    runs = session.execute(select(retention_run.c.id, retention_run.c.kind, retention_run.c.first_by, retention_run.c.first_at,
-                                  retention_run.c.created_by, retention_run.c.created_at)
-                           .where(retention_run.c.state == "pending").order_by(retention_run.c.id)).all()
+    grace = rules["retention_alert_days"]
+    cutoffs = cutoffs_at(rules, now, grace)
+    counts = []
+    for n, part in enumerate(PARTS):
+        d = due_of(part.key, cutoffs[part.key])
+        counts.append(d.apply(select(func.count())).where(~d.held).scalar_subquery().label(f"n{n}"))
+    r = retention_run.c
+    both = union_all(
+        select(literal_column("0", Integer).label("part"), null().label("id"), null().label("kind"),
+               null().label("first_by"), type_coerce(null(), UTCDateTime()).label("first_at"),
+               null().label("created_by"), type_coerce(null(), UTCDateTime()).label("created_at"), *counts),
+        select(literal_column("1", Integer), r.id, r.kind, r.first_by, r.first_at, r.created_by, r.created_at,
+               *(null() for _n in counts)).where(r.state == "pending")).subquery()
+    rows = session.execute(select(both).order_by(both.c.part, both.c.id)).all()
+    found, runs = rows[0][-len(PARTS):], rows[1:]
     for r in runs:
         if r.first_by:
             out.append(Alert("retention_due", _("{kind} run {id} waits for its second approval (first approved by {user} "
@@ -552,13 +566,6 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
                                 day=f"{clock.local(r.created_at):%Y-%m-%d}")))
     if any(r.kind == "retention" for r in runs):
         return out
-    grace = rules["retention_alert_days"]
-    cutoffs = cutoffs_at(rules, now, grace)
-    counts = []
-    for part in PARTS:
-        d = due_of(part.key, cutoffs[part.key])
-        counts.append(d.apply(select(func.count())).where(~d.held).scalar_subquery())
-    found = session.execute(select(*counts)).one()
     due = [_("{n} {records_class} ({records})").format(n=n, records_class=_(CLASS_WORDS[part.cls]),
                                                         records=_(part.records))
            for part, n in zip(PARTS, found) if n]
