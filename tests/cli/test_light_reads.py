@@ -44,6 +44,8 @@ def story(ok) -> None:
 
 
 LIGHT_READS = [
+    ("report", "daily"),
+    ("report", "daily", "--format", "json"),
 ]
 
 
