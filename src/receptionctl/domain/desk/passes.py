@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, literal_column, null, or_, select, union_all
+from sqlalchemy import Integer, cast, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
@@ -489,9 +489,9 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     parts = union_all(
         passes.with_only_columns(literal_column("0", Integer).label("part"), sp.id, sp.name.label("a"),
                                  sp.company.label("b"), sp.until.label("at"), passes.selected_columns.who,
-                                 null().label("qty")),
+                                 cast(null(), Integer).label("qty")),  # typed: PostgreSQL types a union
         items.with_only_columns(literal_column("1", Integer), mail.id, mail.kind, mail.to_dept, mail.received_at,
-                                items.selected_columns.who, null()),
+                                items.selected_columns.who, cast(null(), Integer)),  # pairwise, NULL with NULL text
         waiting.with_only_columns(literal_column("2", Integer), goods.id, goods.what, goods.carrier,
                                   goods.requested_at, waiting.selected_columns.who, goods.qty)).subquery()
     out: list[Alert] = []
