@@ -53,6 +53,8 @@ LIGHT_READS = [
     ("visit", "show", "1"),
     ("visit", "list", "--from", "today", "--to", "+7d"),
     ("followup", "due", "--within", "7"),
+    ("report", "daily"),
+    ("report", "daily", "--format", "json"),
 ]
 
 

@@ -21,10 +21,10 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import or_
+from sqlalchemy import Integer, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.cases.cases import list_cases
@@ -33,9 +33,11 @@ from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import required_text
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, choices, code, ngettext, typed
-from receptionctl.store.tables.common import Client, Staff, Task, Visit
-from receptionctl.store.tables.desk import DeskLog, DeskShift, Handover, HandoverReview, MailItem, SitePass
-from receptionctl.store.tables.visits import Guest
+from receptionctl.store import light
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.desk import DeskShift, Handover
+
 
 # who may do what (admin always may)
 DESK = frozenset({"desk", "security", "desk_supervisor"})  # shifts, the duty log, handovers
@@ -141,6 +143,7 @@ def _day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
 
 
 def _open_shift(session: Session, staff_id: int) -> DeskShift | None:
+    from receptionctl.store.tables.desk import DeskShift
     return session.scalars(select(DeskShift).where(DeskShift.staff_id == staff_id, DeskShift.ended_at.is_(None))
                            .order_by(DeskShift.started_at.desc(), DeskShift.id.desc())).first()
 
@@ -174,6 +177,8 @@ def shift_at(shifts, moment: datetime, zone) -> str | None:
 
 
 def _shift_views(session: Session, q) -> list[ShiftView]:
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.desk import DeskShift, Handover
     rows = session.execute(
         q.add_columns(Staff.username, Staff.name, Handover.id, Handover.accepted_at, Handover.refused_at,
                       Handover.settled_at)
@@ -190,12 +195,14 @@ def _shift_views(session: Session, q) -> list[ShiftView]:
 
 
 def _shift_view(session: Session, shift_id: int) -> ShiftView:
+    from receptionctl.store.tables.desk import DeskShift
     return _shift_views(session, select(DeskShift).where(DeskShift.id == shift_id))[0]
 
 
 def start_shift(session: Session, actor: str, shift: str | None = None) -> ShiftView:
     """The acting person is on duty from now: `shift` names one of the policy's desk_shifts
     (default: the one whose hours contain now). One open shift per person."""
+    from receptionctl.store.tables.desk import DeskShift
     who = access.require(session, actor, DESK, N_("start a desk shift"))
     rules = policy.load(session)
     names = [n for n, _, _ in rules["desk_shifts"]]
@@ -226,6 +233,7 @@ def end_shift(session: Session, actor: str, without_handover: str | None = None)
     """The acting person's shift ends. The outgoing shift stays responsible until its handover
     is accepted (seed 004): so the shift ends only with an accepted handover, or, when nobody
     takes over, with `without_handover` saying why, written in the duty log."""
+    from receptionctl.store.tables.desk import DeskLog, Handover
     who = access.require(session, actor, DESK, N_("end a desk shift"))
     row = _open_shift(session, who.id)
     if row is None:
@@ -271,6 +279,7 @@ def end_shift(session: Session, actor: str, without_handover: str | None = None)
 
 def list_shifts(session: Session, actor: str, day: date | None = None) -> list[ShiftView]:
     """The shifts that started on `day` (default today), and any still open."""
+    from receptionctl.store.tables.desk import DeskShift
     access.require(session, actor, DESK, N_("see the desk's shifts"))
     start, end = _day_bounds(session, day or policy.today(session))
     q = select(DeskShift).where(or_((DeskShift.started_at >= start) & (DeskShift.started_at < end),
@@ -280,6 +289,8 @@ def list_shifts(session: Session, actor: str, day: date | None = None) -> list[S
 
 # -- the duty log ----------------------------------------------------------------------------
 def _log_views(session: Session, q) -> list[DeskLogView]:
+    from receptionctl.store.tables.common import Staff, Task
+    from receptionctl.store.tables.desk import DeskLog
     passed = aliased(Staff, name="passed")
     rows = session.execute(q.add_columns(passed.username, Task.state)
                            .outerjoin(passed, passed.id == DeskLog.passed_to_id)
@@ -300,6 +311,7 @@ def add_entry(session: Session, actor: str, text: str, *, kind: str | None = Non
     """A line of the front-desk duty log, on the writer's open shift when there is one. What
     is passed on to someone becomes their task, due at once. The log is append-only: a
     correction is a new entry pointing at the one it corrects (`corrects`)."""
+    from receptionctl.store.tables.desk import DeskLog
     access.require(session, actor, DESK, N_("write the front-desk duty log"))
     text = required_text(text, N_("the entry"), N_("what happened, was asked or passed on"), limit=4000)
     if kind is not None and kind not in LOG_KINDS:
@@ -337,6 +349,7 @@ def list_entries(session: Session, actor: str, day: date | None = None,
                  shift_id: int | None = None) -> list[DeskLogView]:
     """The duty log of a day (default today, unless a shift is given) and/or of one shift;
     each entry says which later entries correct it."""
+    from receptionctl.store.tables.desk import DeskLog, DeskShift
     access.require(session, actor, DESK, N_("read the front-desk duty log"))
     q = select(DeskLog)
     if shift_id is not None:
@@ -414,6 +427,9 @@ def open_items(session: Session, actor: str) -> list[OpenItem]:
     """What is open now, for a handover: cases not closed (never a complaint about staff), passes
     not returned, mail not collected, guests still on site. Four statements. Their texts are
     written in the language of the run (they are stored with the handover, as its summary)."""
+    from receptionctl.store.tables.common import Client, Staff, Visit
+    from receptionctl.store.tables.desk import MailItem, SitePass
+    from receptionctl.store.tables.visits import Guest
     out = []
     for c in list_cases(session, actor, open_only=True):
         if c.restricted:  # a complaint about staff: the handover is read by the whole desk
@@ -446,6 +462,7 @@ def open_items(session: Session, actor: str) -> list[OpenItem]:
 
 
 def _handover_views(session: Session, q) -> list[HandoverView]:
+    from receptionctl.store.tables.desk import DeskShift, Handover
     rows = session.execute(q.add_columns(DeskShift.shift).join(DeskShift, DeskShift.id == Handover.shift_id)
                            .order_by(Handover.prepared_at, Handover.id))
     out = []
@@ -459,6 +476,7 @@ def _handover_views(session: Session, q) -> list[HandoverView]:
 
 
 def _view(session: Session, handover_id: int) -> HandoverView:
+    from receptionctl.store.tables.desk import Handover
     found = _handover_views(session, select(Handover).where(Handover.id == handover_id))
     if not found:
         raise NotFound(_("no handover {handover}").format(handover=handover_id), hint=_("see the day's handovers"))
@@ -466,6 +484,7 @@ def _view(session: Session, handover_id: int) -> HandoverView:
 
 
 def _load(session: Session, handover_id: int) -> Handover:
+    from receptionctl.store.tables.desk import Handover
     row = session.get(Handover, handover_id)
     if row is None:
         raise NotFound(_("no handover {handover}").format(handover=handover_id), hint=_("see the day's handovers"))
@@ -476,6 +495,7 @@ def prepare(session: Session, actor: str, summary: str, checks) -> HandoverView:
     """The outgoing person's handover of their open shift: what happened (`summary`), what is
     open (listed automatically), and every item of the policy's handover_checklist checked
     (`ITEM=ok|problem[:note]`). Signed by the outgoing person: their name and the time."""
+    from receptionctl.store.tables.desk import Handover
     who = access.require(session, actor, DESK, N_("prepare a handover"))
     rules = policy.load(session)
     summary = required_text(summary, N_("the summary"), N_("what happened during the shift and what the next one "
@@ -509,6 +529,7 @@ def unchecked(session: Session, actor: str, checks) -> tuple[str, ...]:
 
 def _shift_to_hand_over(session: Session, staff_id: int, actor: str) -> DeskShift:
     """The actor's open shift, which has no handover yet."""
+    from receptionctl.store.tables.desk import Handover
     shift = _open_shift(session, staff_id)
     if shift is None:
         raise Refused(_("{user} has no open shift: a handover is prepared by the outgoing person, on their "
@@ -523,6 +544,7 @@ def _shift_to_hand_over(session: Session, staff_id: int, actor: str) -> DeskShif
 
 def _waiting(session: Session, actor: str, handover_id: int | None, states: tuple[str, ...], doing: str) -> Handover:
     """The handover named, or the one handover in `states` prepared by someone else."""
+    from receptionctl.store.tables.desk import Handover
     if handover_id is not None:
         return _load(session, handover_id)
     waiting = Handover.refused_at.is_(None) | Handover.settled_at.is_not(None)  # pending or settled
@@ -608,6 +630,7 @@ def refuse(session: Session, actor: str, question: str, handover_id: int | None 
 
 def settle(session: Session, actor: str, handover_id: int, note: str) -> HandoverView:
     """The supervisor has dealt with a refused handover; the incoming person may now accept it."""
+    from receptionctl.store.tables.common import Task
     access.require(session, actor, SUPERVISE, N_("settle a refused handover"))
     note = required_text(note, N_("the note"), N_("how the question was answered or settled"), limit=2000)
     h = _load(session, handover_id)
@@ -628,6 +651,7 @@ def settle(session: Session, actor: str, handover_id: int, note: str) -> Handove
 
 def list_handovers(session: Session, actor: str, day: date | None = None) -> list[HandoverView]:
     """The handovers prepared on `day` (default today)."""
+    from receptionctl.store.tables.desk import Handover
     access.require(session, actor, DESK, N_("see handovers"))
     start, end = _day_bounds(session, day or policy.today(session))
     return _handover_views(session, select(Handover).where(Handover.prepared_at >= start, Handover.prepared_at < end))
@@ -641,6 +665,7 @@ def show_handover(session: Session, actor: str, handover_id: int) -> HandoverVie
 def review(session: Session, actor: str, day: date, note: str | None = None) -> ReviewView:
     """The manager has read the day's handovers and signs them (seed 004: every day); once per
     day. A day not reviewed within the policy's handover_review_hours of its end is an alert."""
+    from receptionctl.store.tables.desk import Handover, HandoverReview
     access.require(session, actor, SUPERVISE, N_("review the day's handovers"))
     if day > policy.today(session):
         raise BadInput(_("day {day} is in the future: expected today or a past day").format(day=day))
@@ -667,40 +692,40 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what the front desk's manager must see: each refused handover not
     settled (`handover_refused`), and each day whose handovers were not reviewed within the
     policy's handover_review_hours of its end (`handover_review`; looked for back to
-    REVIEW_GRACE_DAYS days past the deadline). Three statements at most."""
+    REVIEW_GRACE_DAYS days past the deadline). One statement: the refused handovers, the
+    handovers prepared on those days and the days' reviews, the three parts of a union."""
     rules = policy.load(session)
     zone = policy.work_zone(rules)
-    out: list[Alert] = []
-    for h_id, from_by, to_by, refused_at, question, shift in session.execute(
-            select(Handover.id, Handover.from_by, Handover.to_by, Handover.refused_at, Handover.question,
-                   DeskShift.shift)
-            .join(DeskShift, DeskShift.id == Handover.shift_id)
-            .where(Handover.refused_at.is_not(None), Handover.refused_at <= now, Handover.settled_at.is_(None),
-                   Handover.accepted_at.is_(None))
-            .order_by(Handover.refused_at, Handover.id)):
-        out.append(Alert("handover_refused", _("handover {handover} ({shift} shift of {user}) was refused by {by} at "
-                                          "{at}: {question}; {user}'s shift stays responsible until the supervisor "
-                                          "settles it").format(handover=h_id, shift=code(shift), user=from_by,
-                                                               by=to_by, at=_minute(refused_at),
-                                                               question=_clip(question, 120))))
+    h, shift_, review_ = light.desk_handover.c, light.desk_shift.c, light.desk_handover_review.c
     hours = rules["handover_review_hours"]
     today = now.astimezone(zone).date()
     due = [today - timedelta(days=i) for i in range(math.ceil(hours / 24) + REVIEW_GRACE_DAYS + 1)]
     due = [d for d in due if datetime.combine(d, time(0, 0), zone) + timedelta(days=1, hours=hours) <= now]
-    if not due:
-        return out
-    first, last = min(due), max(due)
-    start = datetime.combine(first, time(0, 0), zone)
-    end = datetime.combine(last, time(0, 0), zone) + timedelta(days=1)
+    parts = [select(literal_column("0", Integer).label("part"), h.id, h.from_by, h.to_by, h.refused_at.label("at"),
+                    h.question, shift_.shift, null().label("day"))
+             .join(light.desk_shift, shift_.id == h.shift_id)
+             .where(h.refused_at.is_not(None), h.refused_at <= now, h.settled_at.is_(None), h.accepted_at.is_(None))]
+    if due:
+        start = datetime.combine(min(due), time(0, 0), zone)
+        end = datetime.combine(max(due), time(0, 0), zone) + timedelta(days=1)
+        parts += [select(literal_column("1", Integer), h.id, null(), null(), h.prepared_at, null(), null(), null())
+                  .where(h.prepared_at >= start, h.prepared_at < end),
+                  select(literal_column("2", Integer), null(), null(), null(), null(), null(), null(), review_.day)
+                  .where(review_.day.in_([d.isoformat() for d in due]))]
+    both = union_all(*parts).subquery()
+    rows = session.execute(select(both).order_by(both.c.part, both.c.at, both.c.id)).all()
+    out: list[Alert] = []
+    for r in (r for r in rows if r.part == 0):
+        out.append(Alert("handover_refused", _("handover {handover} ({shift} shift of {user}) was refused by {by} at "
+                                               "{at}: {question}; {user}'s shift stays responsible until the "
+                                               "supervisor settles it").format(
+            handover=r.id, shift=code(r.shift), user=r.from_by, by=r.to_by, at=_minute(r.at),
+            question=_clip(r.question, 120))))
     counts: dict[date, int] = {}
-    for (at,) in session.execute(select(Handover.prepared_at).where(Handover.prepared_at >= start,
-                                                                    Handover.prepared_at < end)):
-        d = at.astimezone(zone).date()
+    for r in (r for r in rows if r.part == 1):
+        d = r.at.astimezone(zone).date()
         counts[d] = counts.get(d, 0) + 1
-    if not counts:
-        return out
-    reviewed = set(session.scalars(select(HandoverReview.day).where(
-        HandoverReview.day.in_([d.isoformat() for d in counts]))))
+    reviewed = {r.day for r in rows if r.part == 2}
     for d in sorted(counts):
         if d.isoformat() not in reviewed:
             out.append(Alert("handover_review", ngettext(

@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, policy
 from receptionctl.domain.core.alerts import Alert
@@ -21,7 +20,7 @@ from receptionctl.domain.desk import desk
 from receptionctl.domain.desk.desk import DESK, CheckView, ShiftView
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.desk import DeskCheck, DeskLog, Handover
+from receptionctl.store import light
 
 KINDS = ("open", "close")
 CHECKLIST = {"open": "desk_open_checklist", "close": "desk_close_checklist"}  # the policy key of each
@@ -58,7 +57,8 @@ class DeskDayView:
     handovers: int
 
 
-def _view(row: DeskCheck) -> DeskCheckView:
+def _view(row) -> DeskCheckView:
+    """`row`: a desk check, a stored one or a row of light.desk_check."""
     checks = tuple(CheckView(item, bool(c["ok"]), c.get("note")) for item, c in json.loads(row.checks).items())
     return DeskCheckView(row.id, row.kind, date.fromisoformat(row.day), row.at, row.by, row.shift_id, checks, row.note)
 
@@ -79,6 +79,7 @@ _DONE = {"open": N_("the desk was opened already on {day} ({user}, {at})"),
 
 
 def _not_done(session: Session, kind: str, day: date) -> None:
+    from receptionctl.store.tables.desk import DeskCheck
     done = session.scalars(select(DeskCheck).where(DeskCheck.kind == kind, DeskCheck.day == day.isoformat())).first()
     if done is not None:
         raise Refused(_(_DONE[kind]).format(day=day, user=done.by, at=_minute(done.at)),
@@ -102,6 +103,7 @@ def check(session: Session, actor: str, kind: str, checks, note: str | None = No
     """The desk opened (`open`) or closed (`close`) today: every item of the policy's checklist
     checked (`ITEM=ok|problem[:NOTE]`), on the checker's shift when they are on one; once a day
     each. Audited."""
+    from receptionctl.store.tables.desk import DeskCheck
     who = access.require(session, actor, DESK, N_("open or close the desk"))
     kind = _kind(kind)
     rules = policy.load(session)
@@ -127,6 +129,7 @@ def check(session: Session, actor: str, kind: str, checks, note: str | None = No
 def day_view(session: Session, actor: str, day: date | None = None) -> DeskDayView:
     """A day at the desk: its opening and closing checks, its shifts, how many duty-log entries
     and handovers it had. Four statements."""
+    from receptionctl.store.tables.desk import DeskCheck, DeskLog, Handover
     access.require(session, actor, DESK, N_("see the desk's day"))
     day = day or policy.today(session)
     if day > policy.today(session):
@@ -146,13 +149,14 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """A day before `now`'s (back GRACE_DAYS days) whose desk was opened and not closed
     (`desk_unclosed`); the problems found at the last opening or closing, today's or the day
     before's (`desk_problem`). One statement."""
+    dc = light.desk_check.c
     zone = policy.work_zone(policy.load(session))
     today = now.astimezone(zone).date()
     first = today - timedelta(days=GRACE_DAYS)
-    rows = list(session.scalars(select(DeskCheck).where(DeskCheck.day >= first.isoformat(),
-                                                        DeskCheck.day <= today.isoformat(), DeskCheck.at <= now)
-                                .order_by(DeskCheck.day, DeskCheck.at, DeskCheck.id)))
-    by_day: dict[str, dict[str, DeskCheck]] = {}
+    rows = session.execute(select(light.desk_check).where(dc.day >= first.isoformat(), dc.day <= today.isoformat(),
+                                                          dc.at <= now)
+                           .order_by(dc.day, dc.at, dc.id)).all()
+    by_day: dict[str, dict] = {}
     for r in rows:
         by_day.setdefault(r.day, {})[r.kind] = r
     out = [Alert("desk_unclosed", _("the desk was opened on {day} ({user}, {at}) and not closed with its closing "

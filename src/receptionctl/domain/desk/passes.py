@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import or_
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import Integer, cast, literal_column, null, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, policy
@@ -22,8 +22,12 @@ from receptionctl.domain.core.base import clean_place
 from receptionctl.domain.core.secrets import clean_id_number, mask, verify
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.common import Staff, Task
-from receptionctl.store.tables.desk import GoodsRelease, MailItem, SitePass
+from receptionctl.store import light
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.desk import GoodsRelease, MailItem, SitePass
+
 
 # who keeps the desk's logs (admin always may): issue and take back passes, record goods and
 # let them out, receive and hand out mail
@@ -105,13 +109,19 @@ def _optional(value: str | None, what: str, limit: int) -> str | None:
 
 
 # -- temporary passes ----------------------------------------------------------------------
+# Read through the light handles (store/light.py): a read builds no table class.
+sp, goods, mail = light.site_pass.c, light.goods_release.c, light.mail_item.c
+
+
 def _pass_query():
-    host = aliased(Staff, name="host")
-    return select(SitePass, host.username, host.name).outerjoin(host, host.id == SitePass.host_id)
+    """A pass's row, with its host's username (`who`) and name (`who_name`)."""
+    host = light.staff.alias("host")
+    return (select(light.site_pass, host.c.username.label("who"), host.c.name.label("who_name"))
+            .outerjoin(host, host.c.id == sp.host_id))
 
 
-def _pass_view(row, now: datetime, shown: str | None = None) -> PassView:
-    p, host, host_name = row
+def _pass_view(p, now: datetime, shown: str | None = None) -> PassView:
+    host, host_name = p.who, p.who_name
     out = p.returned_at is None or p.returned_at > now
     return PassView(p.id, p.name, p.company, p.purpose, host, host_name, p.place,
                     shown if shown is not None else p.id_number_mask, p.issued_at, p.issued_by, p.until,
@@ -121,10 +131,10 @@ def _pass_view(row, now: datetime, shown: str | None = None) -> PassView:
 def _reveal(session: Session, actor: str | None, rows: list, cipher, now: datetime) -> list[PassView]:
     """The passes with their numbers in clear: an admin who asks, each reveal audited."""
     access.require(session, actor, access.REVEAL, N_("reveal identity numbers"))
-    key = verify(session, cipher) if any(r[0].id_number_enc for r in rows) else None
+    key = verify(session, cipher) if any(r.id_number_enc for r in rows) else None
     out = []
     for row in rows:
-        p = row[0]
+        p = row
         shown = None
         if p.id_number_enc:
             shown = key.decrypt(p.id_number_enc)
@@ -134,6 +144,7 @@ def _reveal(session: Session, actor: str | None, rows: list, cipher, now: dateti
 
 
 def _load_pass(session: Session, pass_id: int) -> SitePass:
+    from receptionctl.store.tables.desk import SitePass
     row = session.get(SitePass, pass_id)
     if row is None:
         raise NotFound(_("no pass {id}").format(id=pass_id), hint=_("see `receptionctl pass list`"))
@@ -142,9 +153,10 @@ def _load_pass(session: Session, pass_id: int) -> SitePass:
 
 def show_pass(session: Session, pass_id: int, *, actor: str | None = None, reveal: bool = False,
               cipher=None) -> PassView:
-    _load_pass(session, pass_id)
     now = clock.now()
-    rows = [session.execute(_pass_query().where(SitePass.id == pass_id)).one()]
+    rows = [session.execute(_pass_query().where(sp.id == pass_id)).first()]
+    if rows[0] is None:
+        raise NotFound(_("no pass {id}").format(id=pass_id), hint=_("see `receptionctl pass list`"))
     return _reveal(session, actor, rows, cipher, now)[0] if reveal else _pass_view(rows[0], now)
 
 
@@ -154,8 +166,8 @@ def list_passes(session: Session, *, out_only: bool = False, actor: str | None =
     now = clock.now()
     q = _pass_query()
     if out_only:
-        q = q.where(SitePass.returned_at.is_(None))
-    rows = list(session.execute(q.order_by(SitePass.issued_at, SitePass.id).limit(limit)))
+        q = q.where(sp.returned_at.is_(None))
+    rows = list(session.execute(q.order_by(sp.issued_at, sp.id).limit(limit)))
     return _reveal(session, actor, rows, cipher, now) if reveal else [_pass_view(r, now) for r in rows]
 
 
@@ -163,8 +175,8 @@ def out_now(session: Session, now: datetime) -> list[PassView]:
     """Passes out at `now`: issued by then and not returned by then (for the list of who is
     on site); one statement, numbers masked."""
     rows = session.execute(_pass_query().where(
-        SitePass.issued_at <= now, or_(SitePass.returned_at.is_(None), SitePass.returned_at > now))
-        .order_by(SitePass.issued_at, SitePass.id))
+        sp.issued_at <= now, or_(sp.returned_at.is_(None), sp.returned_at > now))
+        .order_by(sp.issued_at, sp.id))
     return [_pass_view(r, now) for r in rows]
 
 
@@ -173,6 +185,7 @@ def issue_pass(session: Session, actor: str, *, name: str, company: str, purpose
                cipher=None) -> PassView:
     """A temporary pass for a worker or contractor, valid until `until`; their identity
     number is stored encrypted and shown masked."""
+    from receptionctl.store.tables.desk import SitePass
     access.require(session, actor, FRONT_DESK, N_("issue passes"))
     name = _text(name, "--name", 200)
     company = _text(company, "--company", 300)
@@ -215,18 +228,21 @@ def return_pass(session: Session, actor: str, pass_id: int) -> PassView:
 
 # -- goods leaving the site ----------------------------------------------------------------
 def _goods_query():
-    owner = aliased(Staff, name="owner")
-    return select(GoodsRelease, owner.username, owner.name).join(owner, owner.id == GoodsRelease.owner_id)
+    """A release's row, with its owner's username (`who`) and name (`who_name`)."""
+    owner = light.staff.alias("owner")
+    return (select(light.goods_release, owner.c.username.label("who"), owner.c.name.label("who_name"))
+            .join(owner, owner.c.id == goods.owner_id))
 
 
-def _goods_view(row) -> GoodsView:
-    g, owner, owner_name = row
+def _goods_view(g) -> GoodsView:
+    owner, owner_name = g.who, g.who_name
     state = "released" if g.released_at else "agreed" if g.approved_at else "waiting"
     return GoodsView(g.id, g.what, g.qty, owner, owner_name, g.carrier, state, g.requested_at, g.requested_by,
                      g.approved_at, g.approved_by, g.released_at, g.released_by)
 
 
 def _load_goods(session: Session, goods_id: int) -> GoodsRelease:
+    from receptionctl.store.tables.desk import GoodsRelease
     row = session.get(GoodsRelease, goods_id)
     if row is None:
         raise NotFound(_("no goods {id}").format(id=goods_id), hint=_("see `receptionctl goods list`"))
@@ -234,16 +250,18 @@ def _load_goods(session: Session, goods_id: int) -> GoodsRelease:
 
 
 def show_goods(session: Session, goods_id: int) -> GoodsView:
-    _load_goods(session, goods_id)
-    return _goods_view(session.execute(_goods_query().where(GoodsRelease.id == goods_id)).one())
+    row = session.execute(_goods_query().where(goods.id == goods_id)).first()
+    if row is None:
+        raise NotFound(_("no goods {id}").format(id=goods_id), hint=_("see `receptionctl goods list`"))
+    return _goods_view(row)
 
 
 def list_goods(session: Session, *, pending: bool = False, limit: int | None = None) -> list[GoodsView]:
     """The release log by the time each request was recorded; `pending`: not released yet."""
     q = _goods_query()
     if pending:
-        q = q.where(GoodsRelease.released_at.is_(None))
-    rows = session.execute(q.order_by(GoodsRelease.requested_at, GoodsRelease.id).limit(limit))
+        q = q.where(goods.released_at.is_(None))
+    rows = session.execute(q.order_by(goods.requested_at, goods.id).limit(limit))
     return [_goods_view(r) for r in rows]
 
 
@@ -254,6 +272,7 @@ def _agree_key(goods_id: int) -> str:
 def request_goods(session: Session, actor: str, *, what: str, qty: int, owner: str, carrier: str) -> GoodsView:
     """The desk records goods someone wants to carry out; their owner is asked at once to
     agree (a desk task of theirs, due now). Nothing leaves before the owner agrees."""
+    from receptionctl.store.tables.desk import GoodsRelease
     access.require(session, actor, FRONT_DESK, N_("record goods leaving the site"))
     what = _text(what, "--what", 2000)
     if not 1 <= qty <= MAX_QTY:
@@ -279,6 +298,7 @@ def request_goods(session: Session, actor: str, *, what: str, qty: int, owner: s
 
 def approve_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
     """The owner (or an admin) agrees that the goods may leave; their task is done."""
+    from receptionctl.store.tables.common import Staff, Task
     who = access.find_actor(session, actor)
     if who is None:
         access.refuse_inactive(session, actor, N_("agree to release goods"))
@@ -305,6 +325,7 @@ def approve_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
 
 def release_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
     """The goods leave with their carrier: refused until the owner has agreed, and once."""
+    from receptionctl.store.tables.common import Staff
     access.require(session, actor, FRONT_DESK, N_("release goods"))
     row = _load_goods(session, goods_id)
     if row.released_at is not None:
@@ -324,12 +345,14 @@ def release_goods(session: Session, actor: str, goods_id: int) -> GoodsView:
 
 # -- mail and newspapers ----------------------------------------------------------------------
 def _mail_query():
-    to = aliased(Staff, name="to")
-    return select(MailItem, to.username, to.name).outerjoin(to, to.id == MailItem.to_id)
+    """An item's row, with its addressee's username (`who`) and name (`who_name`)."""
+    to = light.staff.alias("to")
+    return (select(light.mail_item, to.c.username.label("who"), to.c.name.label("who_name"))
+            .outerjoin(to, to.c.id == mail.to_id))
 
 
-def _mail_view(row, now: datetime, days: int) -> MailView:
-    m, to, to_name = row
+def _mail_view(m, now: datetime, days: int) -> MailView:
+    to, to_name = m.who, m.who_name
     waiting = m.collected_at is None or m.collected_at > now
     return MailView(m.id, m.kind, to, to_name, m.to_dept, m.sender, m.tracking, m.received_at, m.received_by,
                     m.collected_at, m.collected_by, m.task_id,
@@ -337,6 +360,7 @@ def _mail_view(row, now: datetime, days: int) -> MailView:
 
 
 def _load_mail(session: Session, mail_id: int) -> MailItem:
+    from receptionctl.store.tables.desk import MailItem
     row = session.get(MailItem, mail_id)
     if row is None:
         raise NotFound(_("no mail {id}").format(id=mail_id), hint=_("see `receptionctl mail list`"))
@@ -344,8 +368,9 @@ def _load_mail(session: Session, mail_id: int) -> MailItem:
 
 
 def show_mail(session: Session, mail_id: int) -> MailView:
-    _load_mail(session, mail_id)
-    row = session.execute(_mail_query().where(MailItem.id == mail_id)).one()
+    row = session.execute(_mail_query().where(mail.id == mail_id)).first()
+    if row is None:
+        raise NotFound(_("no mail {id}").format(id=mail_id), hint=_("see `receptionctl mail list`"))
     return _mail_view(row, clock.now(), policy.load(session)["mail_days"])
 
 
@@ -353,16 +378,17 @@ def list_mail(session: Session, *, uncollected: bool = False, limit: int | None 
     """The mail log by the time each item came in; `uncollected`: still at the desk."""
     q = _mail_query()
     if uncollected:
-        q = q.where(MailItem.collected_at.is_(None))
+        q = q.where(mail.collected_at.is_(None))
     days = policy.load(session)["mail_days"]
     now = clock.now()
     return [_mail_view(r, now, days)
-            for r in session.execute(q.order_by(MailItem.received_at, MailItem.id).limit(limit))]
+            for r in session.execute(q.order_by(mail.received_at, mail.id).limit(limit))]
 
 
 def _addressee(session: Session, ref: str) -> tuple[Staff | None, str | None]:
     """A person (an exact username first), else a department some active staff member is in
     (case-insensitive), else a person by a unique part of the username or name."""
+    from receptionctl.store.tables.common import Staff
     ref = " ".join((ref or "").split())
     if not ref:
         raise BadInput(_("--to '' is not valid: expected a username, a name or a department"))
@@ -384,6 +410,7 @@ def receive_mail(session: Session, actor: str, *, to: str, kind: str, sender: st
     """A letter, parcel or newspaper in the mail log. For a person: a desk task of theirs to
     collect it, due within the policy's mail_days. For a department: no task (a department is
     not a role); it waits in the log, an alert after mail_days like any other item."""
+    from receptionctl.store.tables.desk import MailItem
     access.require(session, actor, FRONT_DESK, N_("receive mail"))
     if kind not in MAIL_KINDS:
         raise BadInput(_("--kind {kind!r} is not valid: expected one of {choices}").format(
@@ -414,6 +441,7 @@ def collect_mail(session: Session, actor: str, mail_id: int, by: str | None = No
     """Handed out: who took it (`by`, default the acting person's name) and when; the
     addressee's task is done. The desk may hand out anything; anyone on the staff may
     collect their own mail, or their department's."""
+    from receptionctl.store.tables.common import Staff
     who = access.find_actor(session, actor)
     if who is None:
         access.refuse_inactive(session, actor, N_("collect mail"))
@@ -444,34 +472,41 @@ def collect_mail(session: Session, actor: str, mail_id: int, by: str | None = No
 
 # -- for the daily report ----------------------------------------------------------------------
 def alerts(session: Session, now: datetime) -> list[Alert]:
-    """(kind, text) of what needs attention at `now`, one statement per kind:
+    """(kind, text) of what needs attention at `now`, in one statement (a union of three parts):
     pass_overdue (out past its time), mail_uncollected (at the desk longer than the policy's
     mail_days), goods_waiting (recorded before today and their owner has not agreed)."""
     rules = policy.load(session)
-    out: list[Alert] = []
-    for p, host, _host_name in session.execute(_pass_query().where(
-            SitePass.issued_at <= now, SitePass.until < now,
-            or_(SitePass.returned_at.is_(None), SitePass.returned_at > now)).order_by(SitePass.until, SitePass.id)):
-        said = dict(id=p.id, name=p.name, company=p.company, at=_minute(p.until), host=host)
-        out.append(Alert("pass_overdue", _("pass {id} ({name}, {company}) was due back {at} and is not returned; host "
-                                      "{host}").format(**said) if host else
-                    _("pass {id} ({name}, {company}) was due back {at} and is not returned").format(**said)))
     days = rules["mail_days"]
-    for m, to, _to_name in session.execute(_mail_query().where(
-            MailItem.received_at < now - timedelta(days=days),
-            or_(MailItem.collected_at.is_(None), MailItem.collected_at > now)).order_by(MailItem.received_at,
-                                                                                        MailItem.id)):
-        out.append(Alert("mail_uncollected", _("{kind} {id} for {to}, received {at}, not collected within {days} days "
-                                          "(the policy's mail_days)").format(kind=code(m.kind), id=m.id,
-                                                                             to=to or m.to_dept,
-                                                                             at=_minute(m.received_at), days=days)))
     day_start = datetime.combine(now.astimezone(policy.work_zone(rules)).date(), time(0, 0), policy.work_zone(rules))
-    for g, owner, _owner_name in session.execute(_goods_query().where(
-            GoodsRelease.requested_at < day_start,
-            or_(GoodsRelease.approved_at.is_(None), GoodsRelease.approved_at > now)).order_by(
-            GoodsRelease.requested_at, GoodsRelease.id)):
-        out.append(Alert("goods_waiting", _("goods {id} ({qty} × {what}, carried by {carrier}) have waited since {at} "
-                                       "for {owner}'s agreement").format(id=g.id, qty=g.qty, what=g.what,
-                                                                         carrier=g.carrier, at=_minute(g.requested_at),
-                                                                         owner=owner)))
+    passes = _pass_query().where(sp.issued_at <= now, sp.until < now,
+                                 or_(sp.returned_at.is_(None), sp.returned_at > now))
+    items = _mail_query().where(mail.received_at < now - timedelta(days=days),
+                                or_(mail.collected_at.is_(None), mail.collected_at > now))
+    waiting = _goods_query().where(goods.requested_at < day_start,
+                                   or_(goods.approved_at.is_(None), goods.approved_at > now))
+    # each part as (part, id, a, b, at, who, qty): a pass's name and company, an item's kind and
+    # department, the goods' description and carrier; the moment each is ordered by
+    parts = union_all(
+        passes.with_only_columns(literal_column("0", Integer).label("part"), sp.id, sp.name.label("a"),
+                                 sp.company.label("b"), sp.until.label("at"), passes.selected_columns.who,
+                                 cast(null(), Integer).label("qty")),  # typed: PostgreSQL types a union
+        items.with_only_columns(literal_column("1", Integer), mail.id, mail.kind, mail.to_dept, mail.received_at,
+                                items.selected_columns.who, cast(null(), Integer)),  # pairwise, NULL with NULL text
+        waiting.with_only_columns(literal_column("2", Integer), goods.id, goods.what, goods.carrier,
+                                  goods.requested_at, waiting.selected_columns.who, goods.qty)).subquery()
+    out: list[Alert] = []
+    for r in session.execute(select(parts).order_by(parts.c.part, parts.c.at, parts.c.id)):
+        if r.part == 0:
+            said = dict(id=r.id, name=r.a, company=r.b, at=_minute(r.at), host=r.who)
+            out.append(Alert("pass_overdue", _("pass {id} ({name}, {company}) was due back {at} and is not returned; "
+                                               "host {host}").format(**said) if r.who else
+                             _("pass {id} ({name}, {company}) was due back {at} and is not returned").format(**said)))
+        elif r.part == 1:
+            out.append(Alert("mail_uncollected", _("{kind} {id} for {to}, received {at}, not collected within {days} "
+                                                   "days (the policy's mail_days)").format(
+                kind=code(r.a), id=r.id, to=r.who or r.b, at=_minute(r.at), days=days)))
+        else:
+            out.append(Alert("goods_waiting", _("goods {id} ({qty} × {what}, carried by {carrier}) have waited since "
+                                                "{at} for {owner}'s agreement").format(
+                id=r.id, qty=r.qty, what=r.a, carrier=r.b, at=_minute(r.at), owner=r.who)))
     return out

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.alerts import Alert
@@ -24,8 +24,11 @@ from receptionctl.domain.core.vocab import DrillKind
 from receptionctl.domain.desk.onsite import on_site
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _, ngettext
-from receptionctl.store.tables.common import Staff
-from receptionctl.store.tables.quality import Drill, DrillPerson
+from receptionctl.store import light
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.common import Staff
+
 
 KINDS = tuple(k.value for k in DrillKind)
 DRILL = frozenset({"coordinator", "duty_manager", "approver", "desk_supervisor", "security"})  # and admin
@@ -107,6 +110,7 @@ def add_drill(session: Session, actor: str, *, kind: str, people: list[str], not
     drill is recorded as it ends (at most ROLL_CALL_MINUTES after `at`). A coordinator, a duty
     manager, an approver, a desk supervisor, security or an admin. Done: the drill, and the
     headcount's difference as a warning."""
+    from receptionctl.store.tables.quality import Drill, DrillPerson
     access.require(session, actor, DRILL, N_("record drills"))
     if kind not in KINDS:
         raise BadInput(_("kind {kind!r} is not valid: expected one of {choices}").format(
@@ -135,6 +139,8 @@ def add_drill(session: Session, actor: str, *, kind: str, people: list[str], not
 def list_drills(session: Session, *, kind: str | None = None, first: date | None = None, last: date | None = None,
                 drill_id: int | None = None, limit: int | None = None) -> list[DrillView]:
     """Drills, newest first, each with who took part. Two statements."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.quality import Drill, DrillPerson
     if kind is not None and kind not in KINDS:
         raise BadInput(_("kind {kind!r} is not valid: expected one of {choices}").format(
             kind=kind, choices=", ".join(KINDS)))
@@ -169,7 +175,7 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
         return []
     zone = policy.work_zone(rules)
     today = now.astimezone(zone).date()
-    last = session.scalar(select(func.max(Drill.day)).where(Drill.day <= today.isoformat()))
+    last = session.scalar(select(func.max(light.drill.c.day)).where(light.drill.c.day <= today.isoformat()))
     if last is not None:
         due = date.fromisoformat(last) + timedelta(days=days)
         if due < today:

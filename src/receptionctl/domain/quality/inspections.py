@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, outbox, policy
@@ -30,8 +30,11 @@ from receptionctl.domain.core.base import required_text, visit_client
 from receptionctl.domain.core.vocab import InspectionArea
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
-from receptionctl.store.tables.common import Staff, Task
-from receptionctl.store.tables.quality import Inspection, InspectionFinding
+from receptionctl.store import light
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
+
 
 AREAS = tuple(a.value for a in InspectionArea)
 INSPECT = frozenset({"coordinator", "duty_manager", "approver", "desk_supervisor"})  # and admin
@@ -129,6 +132,7 @@ def add_inspection(session: Session, actor: str, *, area: str, inspector: str, f
     """Record an inspection of `area` by `inspector` (an active member of staff) at `at` (default
     now), its score (0-100) and findings, numbered 1, 2, ... in the order given (a coordinator,
     a duty manager, an approver, a desk supervisor or an admin)."""
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
     access.require(session, actor, INSPECT, N_("record inspections"))
     at, texts = _check(session, area, score, at, findings, visit_id)
     person = find.staff(session, inspector, N_("the inspector"), active_only=True)
@@ -147,6 +151,7 @@ def add_inspection(session: Session, actor: str, *, area: str, inspector: str, f
 
 
 def _finding(session: Session, inspection_id: int, number: int) -> tuple[Inspection, InspectionFinding]:
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
     row = session.get(Inspection, inspection_id)
     if row is None:
         raise NotFound(_("no inspection {id}").format(id=inspection_id), hint=_("see `receptionctl inspect list`"))
@@ -162,6 +167,7 @@ def _finding(session: Session, inspection_id: int, number: int) -> tuple[Inspect
 
 def _refuse_if_handled(session: Session, row: Inspection, finding: InspectionFinding) -> None:
     """A finding whose corrective task is open or done is not given another."""
+    from receptionctl.store.tables.common import Task
     task = session.get(Task, finding.task_id) if finding.task_id is not None else None
     if task is None or task.state == "skipped":
         return
@@ -208,6 +214,8 @@ def fix_finding(session: Session, actor: str, inspection_id: int, number: int, o
 
 # -- reading ---------------------------------------------------------------------------------
 def _findings(session: Session, inspection_ids: list[int], now: datetime) -> dict[int, list[FindingView]]:
+    from receptionctl.store.tables.common import Staff, Task
+    from receptionctl.store.tables.quality import InspectionFinding
     owner = aliased(Staff, name="owner")
     rows = session.execute(
         select(InspectionFinding.inspection_id, InspectionFinding.number, InspectionFinding.text,
@@ -226,6 +234,8 @@ def _findings(session: Session, inspection_ids: list[int], now: datetime) -> dic
 
 def show_inspection(session: Session, inspection_id: int) -> InspectionView:
     """An inspection whole: its findings, each with its state and its corrective task."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.quality import Inspection
     row = session.execute(select(Inspection, Staff.username, Staff.name)
                           .join(Staff, Staff.id == Inspection.inspector_id)
                           .where(Inspection.id == inspection_id)).first()
@@ -242,6 +252,8 @@ def list_inspections(session: Session, *, area: str | None = None, start: dateti
                      limit: int | None = None) -> list[InspectionLine]:
     """Inspections, newest first, each with its findings counted (all, open, past their task's due
     time); `open_only`: those with an open finding. Two statements."""
+    from receptionctl.store.tables.common import Staff, Task
+    from receptionctl.store.tables.quality import Inspection, InspectionFinding
     if area is not None and area not in AREAS:
         raise BadInput(_("area {area!r} is not valid: expected one of {choices}").format(
             area=area, choices=", ".join(AREAS)))
@@ -275,12 +287,21 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     """What needs attention at `now`: each area with an interval (the policy's
     inspection_interval_days) whose last inspection, or before any the setting itself, is older
     than that (inspection_overdue); each inspection with findings that have no corrective task
-    (finding_unassigned). Two statements (the policy is read once per command)."""
+    (finding_unassigned). One statement (the policy is read once per command)."""
     rules = policy.load(session)
     zone = policy.work_zone(rules)
     today = now.astimezone(zone).date()
-    last = dict(session.execute(select(Inspection.area, func.max(Inspection.at)).where(Inspection.at <= now)
-                                .group_by(Inspection.area)).all())
+    insp, finding = light.inspection.c, light.inspection_finding.c
+    # both in one statement: each area's last inspection (n NULL), then the inspections with findings
+    # that have no corrective task (n their count)
+    rows = session.execute(union_all(
+        select(null().label("id"), insp.area, func.max(insp.at).label("at"), null().label("n"))
+        .where(insp.at <= now).group_by(insp.area),
+        select(insp.id, insp.area, insp.at, func.count())
+        .join(light.inspection_finding, finding.inspection_id == insp.id)
+        .where(finding.task_id.is_(None), insp.recorded_at <= now)
+        .group_by(insp.id, insp.area, insp.at)).subquery().select().order_by("id")).all()
+    last = {r.area: r.at for r in rows if r.id is None}
     since = policy.set_at(session, "inspection_interval_days")
     out: list[Alert] = []
     for area, days in rules["inspection_interval_days"]:
@@ -300,12 +321,7 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
             out.append(Alert("inspection_overdue", _(
                 "the {area} area has not been inspected; one every {days} days (the policy's "
                 "inspection_interval_days) was due {due}").format(**said)))
-    rows = session.execute(
-        select(Inspection.id, Inspection.area, Inspection.at, func.count())
-        .join(InspectionFinding, InspectionFinding.inspection_id == Inspection.id)
-        .where(InspectionFinding.task_id.is_(None), Inspection.recorded_at <= now)
-        .group_by(Inspection.id, Inspection.area, Inspection.at).order_by(Inspection.id))
-    for iid, area, at, n in rows:
+    for iid, area, at, n in (r for r in rows if r.id is not None):
         out.append(Alert("finding_unassigned", ngettext(
             "inspection {id} ({area}, {day}): {n} finding has no corrective task (receptionctl inspect fix {id} "
             "FINDING --owner USER --due DAY)",

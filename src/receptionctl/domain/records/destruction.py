@@ -20,11 +20,6 @@ from sqlalchemy.orm import Session
 from receptionctl.domain.core import audit
 from receptionctl.domain.records import attachments
 from receptionctl.domain.records.retention import PLACEHOLDER
-from receptionctl.store.tables.care import CareLog
-from receptionctl.store.tables.cases import DutyLog, Escalation
-from receptionctl.store.tables.common import AuditEvent, Contact, ServiceCase, Task
-from receptionctl.store.tables.desk import Handover, SitePass
-from receptionctl.store.tables.visits import Guest
 
 # the keys of audit events (before/after) that hold a record's personal values
 CONTACT_KEYS = frozenset({"name", "title", "phone", "email", "diet", "transport", "needs", "id_number", "birthday"})
@@ -40,6 +35,8 @@ def destroy(session: Session, key: str, ids, erased: set[str]) -> list[str]:
     """Destroy the records of part `key` that `ids` selects (a run's items still listed; the
     personal values erased are added to `erased`); the attachment hashes no longer referenced
     (to delete after the commit)."""
+    from receptionctl.store.tables.desk import SitePass
+    from receptionctl.store.tables.visits import Guest
     if key == "id_numbers:guest":
         session.execute(update(Guest).where(Guest.id.in_(ids)).values(id_number_enc=None, id_number_mask=None)
                         .execution_options(synchronize_session=False))
@@ -67,6 +64,8 @@ def _values(*texts: str | None) -> set[str]:
 
 
 def _erase_contacts(session: Session, ids) -> set[str]:
+    from receptionctl.store.tables.care import CareLog
+    from receptionctl.store.tables.common import Contact, Task
     rows = session.execute(select(Contact.name, Contact.phone, Contact.email).where(Contact.id.in_(ids))).all()
     values = set().union(*(_values(*r) for r in rows)) if rows else set()
     session.execute(update(Contact).where(Contact.id.in_(ids)).values(
@@ -86,6 +85,8 @@ def _erase_contacts(session: Session, ids) -> set[str]:
 
 
 def _erase_guests(session: Session, ids) -> set[str]:
+    from receptionctl.store.tables.common import Task
+    from receptionctl.store.tables.visits import Guest
     rows = session.execute(select(Guest.name).where(Guest.id.in_(ids))).all()
     values = set().union(*(_values(*r) for r in rows)) if rows else set()
     visits = select(Guest.visit_id).where(Guest.id.in_(ids)).correlate(None)
@@ -104,6 +105,8 @@ def _erased(column):
 
 
 def _erase_cases(session: Session, ids) -> None:
+    from receptionctl.store.tables.cases import DutyLog, Escalation
+    from receptionctl.store.tables.common import ServiceCase, Task
     c = ServiceCase
     session.execute(update(c).where(c.id.in_(ids)).values(
         text=PLACEHOLDER, root_cause=_erased(c.root_cause), action=_erased(c.action),
@@ -146,6 +149,7 @@ def scrub(session: Session, own: dict[str, tuple[Any, frozenset[str]]], *, value
     """Blank the personal keys in the audit events of the erased records (`own`: entity ->
     (their ids, the keys)), and replace the erased `values` in those events and in every event
     of the `visits`. Two statements, whatever the number of events."""
+    from receptionctl.store.tables.common import AuditEvent
     found = [and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(ids)) for entity, (ids, _keys) in own.items()]
     if visits is not None and values:
         found.append(AuditEvent.visit_id.in_(visits))
@@ -189,6 +193,7 @@ def replace(text: str | None, values: list[str]) -> str | None:
 
 def _scrub_tasks(session: Session, where, values: set[str]) -> None:
     """The erased values replaced in the titles and notes of the tasks `where` selects."""
+    from receptionctl.store.tables.common import Task
     ordered = sorted(values, key=len, reverse=True)
     changes = []
     for tid, title, title_zh, note in session.execute(select(Task.id, Task.title, Task.title_zh, Task.note)
@@ -202,6 +207,7 @@ def _scrub_tasks(session: Session, where, values: set[str]) -> None:
 
 def _scrub_handovers(session: Session, kind: str, ids, values: set[str]) -> None:
     """The desk handovers' open items about the erased records: their text replaced."""
+    from receptionctl.store.tables.desk import Handover
     listed = set(session.scalars(ids))
     if not listed:
         return

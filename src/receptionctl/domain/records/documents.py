@@ -19,18 +19,22 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import Integer, and_, func, literal_column, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import Done, clean_place
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, ngettext
-from receptionctl.store.tables.common import Staff
-from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
+from receptionctl.store import light
+from receptionctl.store.types import UTCDateTime
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.records import Document, DocumentLoan
+
 
 # who keeps the documents and their register (admin always may): register, lend, take back,
 # recall, destroy. Anyone active on the staff may borrow; anyone may read the register.
@@ -149,6 +153,7 @@ def _zone(session: Session):
 # -- finding a document -------------------------------------------------------------------------
 def _title_key(session: Session, ref: str) -> str:
     """The title named by `ref`: exact (any case), else a unique prefix, else a unique part."""
+    from receptionctl.store.tables.records import Document
     key = _key(ref)
     if session.scalar(select(Document.id).where(Document.title_key == key).limit(1)) is not None:
         return key
@@ -182,6 +187,7 @@ def resolve(session: Session, ref: str, version: str | None = None, *, lock: boo
     unique part). `version` picks that version of the title (of the id's title too); without
     it, an id is that document and a title its newest version. `lock`: for a change, the row
     is locked until the end of the transaction (PostgreSQL; SQLite writes one at a time)."""
+    from receptionctl.store.tables.records import Document
     ref = " ".join((ref or "").split())
     if not ref:
         raise BadInput(_("document '' is not valid: expected a document id or a title"))
@@ -207,6 +213,7 @@ def resolve(session: Session, ref: str, version: str | None = None, *, lock: boo
 
 # -- read models ----------------------------------------------------------------------------------
 def _summary_query(today: date):
+    from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
     c, ln, d2 = aliased(DocumentCopy), aliased(DocumentLoan), aliased(Document)
 
     def count(model, *where):
@@ -231,21 +238,32 @@ def _summary(row) -> DocumentView:
 
 
 def _view(session: Session, doc_id: int) -> DocumentView:
+    from receptionctl.store.tables.records import Document
     return _summary(session.execute(_summary_query(policy.today(session)).where(Document.id == doc_id)).one())
 
 
+# Read through the light handles (store/light.py): the lending register and the report's alerts
+# build no table class.
+doc_t, copy_t, loan_t = light.document, light.document_copy, light.document_loan
+loan_c = loan_t.c
+
+
 def _loan_query():
-    borrower, returner = aliased(Staff, name="borrower"), aliased(Staff, name="returner")
-    return (select(DocumentLoan, DocumentCopy.number, Document.title, Document.version, borrower.username,
-                   borrower.name, returner.username, returner.name)
-            .join(DocumentCopy, DocumentCopy.id == DocumentLoan.copy_id)
-            .join(Document, Document.id == DocumentLoan.document_id)
-            .join(borrower, borrower.id == DocumentLoan.borrower_id)
-            .outerjoin(returner, returner.id == DocumentLoan.returner_id))
+    """A loan's row, with its copy's number (`copy`), its document's title and version, the
+    borrower's and the returner's usernames and names."""
+    borrower, returner = light.staff.alias("borrower"), light.staff.alias("returner")
+    return (select(loan_t, copy_t.c.number.label("copy"), doc_t.c.title, doc_t.c.version,
+                   borrower.c.username.label("borrower"), borrower.c.name.label("borrower_name"),
+                   returner.c.username.label("returner"), returner.c.name.label("returner_name"))
+            .join(copy_t, copy_t.c.id == loan_c.copy_id)
+            .join(doc_t, doc_t.c.id == loan_c.document_id)
+            .join(borrower, borrower.c.id == loan_c.borrower_id)
+            .outerjoin(returner, returner.c.id == loan_c.returner_id))
 
 
-def _loan(row, today: date, zone) -> LoanView:
-    ln, copy, title, version, borrower, borrower_name, returner, returner_name = row
+def _loan(ln, today: date, zone) -> LoanView:
+    copy, title, version, borrower, borrower_name = ln.copy, ln.title, ln.version, ln.borrower, ln.borrower_name
+    returner, returner_name = ln.returner, ln.returner_name
     due = date.fromisoformat(ln.due_day)
     late = ln.returned_at is not None and ln.returned_at.astimezone(zone).date() > due
     return LoanView(ln.id, ln.number, ln.document_id, title, version, copy, ln.lent_at, ln.lent_by, borrower,
@@ -255,6 +273,8 @@ def _loan(row, today: date, zone) -> LoanView:
 
 def _copies(session: Session, doc: Document, today: date) -> list[CopyView]:
     """The document's copies by number, with the open loan of each (one statement)."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.records import DocumentCopy, DocumentLoan
     borrower, witness = aliased(Staff, name="borrower"), aliased(Staff, name="witness")
     rows = session.execute(
         select(DocumentCopy, DocumentLoan.due_day, borrower.username, borrower.name, witness.username, witness.name)
@@ -275,6 +295,7 @@ def _copies(session: Session, doc: Document, today: date) -> list[CopyView]:
 def list_documents(session: Session, *, recalled_only: bool = False, limit: int | None = None) -> list[DocumentView]:
     """Every document version, by title then the order registered, with its copies held,
     out and destroyed (two statements however many). `recalled_only`: the recalled ones."""
+    from receptionctl.store.tables.records import Document
     q = _summary_query(policy.today(session))
     if recalled_only:
         q = q.where(Document.recalled_at.is_not(None))
@@ -283,11 +304,11 @@ def list_documents(session: Session, *, recalled_only: bool = False, limit: int 
 
 def list_out(session: Session, *, recalled_only: bool = False, limit: int | None = None) -> list[LoanView]:
     """The copies lent now, by due day: borrower, due day, overdue."""
-    q = _loan_query().where(DocumentLoan.returned_at.is_(None))
+    q = _loan_query().where(loan_c.returned_at.is_(None))
     if recalled_only:
-        q = q.where(Document.recalled_at.is_not(None))
+        q = q.where(doc_t.c.recalled_at.is_not(None))
     today, zone = policy.today(session), _zone(session)
-    rows = session.execute(q.order_by(DocumentLoan.due_day, DocumentLoan.lent_at, DocumentLoan.id).limit(limit))
+    rows = session.execute(q.order_by(loan_c.due_day, loan_c.lent_at, loan_c.id).limit(limit))
     return [_loan(r, today, zone) for r in rows]
 
 
@@ -297,12 +318,12 @@ def show(session: Session, ref: str, version: str | None = None) -> DocumentShow
     today, zone = policy.today(session), _zone(session)
     view = _view(session, doc.id)
     register = [_loan(r, today, zone) for r in session.execute(
-        _loan_query().where(DocumentLoan.document_id == doc.id).order_by(DocumentLoan.number))]
+        _loan_query().where(loan_c.document_id == doc.id).order_by(loan_c.number))]
     return DocumentShow(**view.__dict__, copy_list=_copies(session, doc, today), register=register)
 
 
 def _load_loan(session: Session, loan_id: int) -> LoanView:
-    return _loan(session.execute(_loan_query().where(DocumentLoan.id == loan_id)).one(), policy.today(session),
+    return _loan(session.execute(_loan_query().where(loan_c.id == loan_id)).one(), policy.today(session),
                  _zone(session))
 
 
@@ -312,6 +333,7 @@ def add(session: Session, actor: str, title: str, *, version: str | None = None,
     """Register a version of a document with `copies` numbered copies, held by the keeper at
     `place`. Without `version`: 1 for a new title, else the newest whole-number version + 1.
     A newer version does not recall the old one: that is `recall`."""
+    from receptionctl.store.tables.records import Document, DocumentCopy
     access.require(session, actor, KEEPERS, N_("register documents"))
     title = _line(title, N_("title"), 300)
     version = _version(version)
@@ -358,6 +380,8 @@ def add(session: Session, actor: str, title: str, *, version: str | None = None,
 
 def _open_loans(session: Session, doc: Document) -> dict[int, tuple]:
     """Copy number -> (copy, open loan or None, borrower username or None), every copy."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.records import DocumentCopy, DocumentLoan
     rows = session.execute(
         select(DocumentCopy, DocumentLoan, Staff.username)
         .outerjoin(DocumentLoan, and_(DocumentLoan.copy_id == DocumentCopy.id, DocumentLoan.returned_at.is_(None)))
@@ -381,6 +405,7 @@ def lend(session: Session, actor: str, ref: str, *, to: str, due: date | None = 
          version: str | None = None, note: str | None = None) -> Done:
     """Lend a copy (the first one held, unless `copy`) to an active staff member, due back on
     `due` (default: today + the policy's doc_loan_days); a new line in the register."""
+    from receptionctl.store.tables.records import Document, DocumentLoan
     access.require(session, actor, KEEPERS, N_("lend documents"))
     note = _note(note, "--note")
     doc = resolve(session, ref, version, lock=True)
@@ -443,6 +468,7 @@ def give_back(session: Session, actor: str, ref: str, *, copy: int | None = None
     """A copy is back with the keeper: the date and who returned it (`by`, default the acting
     user; the borrower may differ) close its line of the register. Without `copy`: the one
     copy out, or the one copy out with `by`."""
+    from receptionctl.store.tables.common import Staff
     keeper = access.require(session, actor, KEEPERS, N_("record documents returned"))
     note = _note(note, "--note")
     doc = resolve(session, ref, version, lock=True)
@@ -572,31 +598,49 @@ def destroy(session: Session, actor: str, ref: str, *, version: str | None, copy
 
 
 # -- for the daily report ---------------------------------------------------------------------------
+def _alert_rows(now: datetime, today: date):
+    """The copies out past their due day (part 0, by due day), and the copies of the versions
+    recalled by `now` with their borrower if out (part 1, by recall, document, copy): a union."""
+    open_at = and_(loan_c.lent_at <= now, or_(loan_c.returned_at.is_(None), loan_c.returned_at > now))
+    late = _loan_query().where(open_at, loan_c.due_day < today.isoformat())
+    cols = late.selected_columns
+    borrower = light.staff.alias("recall_borrower")
+    d, c = doc_t.c, copy_t.c
+    parts = union_all(
+        late.with_only_columns(
+            literal_column("0", Integer).label("part"), loan_c.due_day, type_coerce(null(), UTCDateTime()).label(
+                "recalled_at"), loan_c.id.label("sort_id"), cols.copy, loan_c.document_id.label("doc_id"), cols.title,
+            cols.version, loan_c.number.label("reg_no"), loan_c.lent_at,
+            type_coerce(null(), UTCDateTime()).label("destroyed_at"), cols.borrower.label("user"),
+            cols.borrower_name.label("name")),
+        select(literal_column("1", Integer), null(), d.recalled_at, d.id, c.number, d.id, d.title, d.version, null(),
+               null(), c.destroyed_at, borrower.c.username, null())
+        .select_from(doc_t)
+        .join(copy_t, c.document_id == d.id)
+        .outerjoin(loan_t, and_(loan_c.copy_id == c.id, open_at))
+        .outerjoin(borrower, borrower.c.id == loan_c.borrower_id)
+        .where(d.recalled_at.is_not(None), d.recalled_at <= now)).subquery()
+    p = parts.c
+    return select(parts).order_by(p.part, p.due_day, p.recalled_at, p.sort_id, p.copy)
+
+
 def alerts(session: Session, now: datetime) -> list[Alert]:
-    """(kind, text) of what needs attention at `now`, one statement per kind (and the policy):
+    """(kind, text) of what needs attention at `now`, in one statement (and the policy):
     doc_overdue, one per copy out past its due day; doc_recall, one per recalled version
     with copies out (or, with the policy's doc_recall_destroy, held and not destroyed)."""
     rules = policy.load(session)
     today = now.astimezone(policy.work_zone(rules)).date()  # the day of `now` (an as-of report's)
     out: list[Alert] = []
-    open_at = and_(DocumentLoan.lent_at <= now, or_(DocumentLoan.returned_at.is_(None), DocumentLoan.returned_at > now))
-    for row in session.execute(_loan_query().where(open_at, DocumentLoan.due_day < today.isoformat())
-                               .order_by(DocumentLoan.due_day, DocumentLoan.id)):
-        ln, number, title, version, user, name = row[:6]
+    rows = session.execute(_alert_rows(now, today)).all()
+    for ln in (r for r in rows if r.part == 0):
         out.append(Alert("doc_overdue", _("{title!r} version {version}, copy {copy} (document {id}, register no. {number}) "
                                      "was due back {due}: lent to {name} ({user}) on {day}, not returned").format(
-            title=title, version=version, copy=number, id=ln.document_id, number=ln.number, due=ln.due_day, name=name,
-            user=user, day=f"{clock.local(ln.lent_at):%Y-%m-%d}")))
-    borrower = aliased(Staff, name="borrower")
+            title=ln.title, version=ln.version, copy=ln.copy, id=ln.doc_id, number=ln.reg_no, due=ln.due_day,
+            name=ln.name, user=ln.user, day=f"{clock.local(ln.lent_at):%Y-%m-%d}")))
     recalled: dict[int, tuple] = {}
-    for doc_id, title, version, recalled_at, number, destroyed_at, user in session.execute(
-            select(Document.id, Document.title, Document.version, Document.recalled_at, DocumentCopy.number,
-                   DocumentCopy.destroyed_at, borrower.username)
-            .join(DocumentCopy, DocumentCopy.document_id == Document.id)
-            .outerjoin(DocumentLoan, and_(DocumentLoan.copy_id == DocumentCopy.id, open_at))
-            .outerjoin(borrower, borrower.id == DocumentLoan.borrower_id)
-            .where(Document.recalled_at.is_not(None), Document.recalled_at <= now)
-            .order_by(Document.recalled_at, Document.id, DocumentCopy.number)):
+    for r in (r for r in rows if r.part == 1):
+        doc_id, title, version, recalled_at, number, destroyed_at, user = (r.doc_id, r.title, r.version, r.recalled_at,
+                                                                           r.copy, r.destroyed_at, r.user)
         entry = recalled.setdefault(doc_id, (title, version, recalled_at, [], []))
         if user is not None:
             entry[3].append(_("copy {n} out with {user}").format(n=number, user=user))

@@ -26,12 +26,12 @@ from receptionctl.domain.records.retention import (
 from receptionctl.domain.records.runs import show_run
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.common import Client, Contact, Visit
-from receptionctl.store.tables.records import RetentionItem, RetentionRun
-from receptionctl.store.tables.visits import Guest
+from receptionctl.store import light
 
 
 def _matches(session: Session, contact_ids: list[int], guest_ids: list[int], name: str | None) -> list[Match]:
+    from receptionctl.store.tables.common import Client, Contact, Visit
+    from receptionctl.store.tables.visits import Guest
     cq = select(Contact, Client.name).join(Client, Client.id == Contact.client_id)
     gq = (select(Guest, Client.name).join(Visit, Visit.id == Guest.visit_id)
           .join(Client, Client.id == Visit.client_id))
@@ -72,6 +72,7 @@ def erase_person(session: Session, actor: str, *, contacts: list[int] = (), gues
     """A pending run of kind erasure for one person's records on their request (PIPL Art. 47):
     contacts and guests by id, or every contact and guest with that name (all listed). Refused
     while a legal hold keeps one of them. Approved twice like any run."""
+    from receptionctl.store.tables.records import RetentionItem, RetentionRun
     access.require(session, actor, APPROVERS, N_("erase a person's data"))
     if not contacts and not guests and name is None:
         raise BadInput(_("no one named: expected contact ids, guest ids or a name"))
@@ -82,9 +83,10 @@ def erase_person(session: Session, actor: str, *, contacts: list[int] = (), gues
     matches = _matches(session, list(contacts), list(guests), name)
     contact_ids = [m.id for m in matches if m.kind == "contact"]
     guest_ids = [m.id for m in matches if m.kind == "guest"]
-    left = {("contact", i) for i in session.scalars(select(Contact.id).where(Contact.id.in_(contact_ids),
+    contact, guest = light.contact.c, light.guest.c  # as contact_left and guest_left read them
+    left = {("contact", i) for i in session.scalars(select(contact.id).where(contact.id.in_(contact_ids),
                                                                              contact_left()))}
-    left |= {("guest", i) for i in session.scalars(select(Guest.id).where(Guest.id.in_(guest_ids), guest_left()))}
+    left |= {("guest", i) for i in session.scalars(select(guest.id).where(guest.id.in_(guest_ids), guest_left()))}
     done = [m for m in matches if (m.kind, m.id) not in left]
     if done:
         raise Refused(_("{kind} {id} is erased already: nothing of it is left to erase").format(

@@ -19,10 +19,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, lifecycle, policy
@@ -33,9 +33,11 @@ from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.domain.engine import METHODS, Procedure, VersionView
 from receptionctl.errors import NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
-from receptionctl.store.tables.common import ProcedureVersion, Staff, StaffRole, Task, Visit
-from receptionctl.store.tables.records import ProcedureAck
-from receptionctl.store.tables.visits import Assignment
+from receptionctl.store import light
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.common import ProcedureVersion
+
 
 __all__ = ["METHODS", "KEY_PREFIX", "load", "ack", "readers", "history", "version", "change_rows", "alerts"]
 
@@ -131,6 +133,7 @@ def load(session: Session, actor: str, path: str, reason: str, *, chapter: str |
     task of an older version is asked to read this one instead (their old task is closed as
     superseded). The admin who loads it is not asked. Each gets one desk task, due the policy's
     procedure_ack_days working days from now, closed by `ack`."""
+    from receptionctl.store.tables.common import ProcedureVersion
     proc = engine.load_file(session, actor, path, reason, chapter=chapter, page=page, method=method)
     row = session.get(ProcedureVersion, proc.id)  # in the session already: no statement
     changes = json.loads(row.changes)
@@ -143,6 +146,8 @@ def load(session: Session, actor: str, path: str, reason: str, *, chapter: str |
 
 
 def _ask_readers(session: Session, actor: str, proc: Procedure, roles) -> tuple[tuple[str, ...], datetime | None, int]:
+    from receptionctl.store.tables.common import Staff, StaffRole, Visit
+    from receptionctl.store.tables.visits import Assignment
     staff_roles = sorted(set(roles) & _STAFF_ROLES)
     visit_roles = sorted(set(roles) & _VISIT_ROLES)
     candidates: set[int] = set()
@@ -179,6 +184,7 @@ def _ask_readers(session: Session, actor: str, proc: Procedure, roles) -> tuple[
 
 # -- acknowledging -----------------------------------------------------------------------------
 def _version_row(session: Session, version_id: int | None) -> ProcedureVersion:
+    from receptionctl.store.tables.common import ProcedureVersion
     if version_id is None:
         row = session.scalars(select(ProcedureVersion).order_by(ProcedureVersion.id.desc()).limit(1)).first()
         if row is None:
@@ -196,6 +202,7 @@ def ack(session: Session, actor: str, version_id: int | None = None) -> AckView:
     """The acting member of staff has read a version (default: the one in use). Recorded once
     per person and version; their reading task for it closes. Acknowledging again changes
     nothing (`already`)."""
+    from receptionctl.store.tables.records import ProcedureAck
     who = access.require(session, actor, access.ANY_STAFF, N_("acknowledge the procedure"))
     row = _version_row(session, version_id)
     done = session.get(ProcedureAck, (row.id, who.id))
@@ -213,6 +220,7 @@ def ack(session: Session, actor: str, version_id: int | None = None) -> AckView:
 
 
 def _was_asked(session: Session, version_id: int, staff_id: int) -> bool:
+    from receptionctl.store.tables.common import Task
     return session.scalar(select(Task.id).where(Task.key == _key(version_id), Task.assignee_id == staff_id)
                           .limit(1)) is not None
 
@@ -221,6 +229,8 @@ def _was_asked(session: Session, version_id: int, staff_id: int) -> bool:
 def readers(session: Session, version_id: int | None = None) -> ReadersView:
     """Who was asked to read a version (default: the one in use), who has read it and when,
     who has not: the people asked first (not read, overdue first), then the others who read it."""
+    from receptionctl.store.tables.common import ProcedureVersion, Staff, Task
+    from receptionctl.store.tables.records import ProcedureAck
     row = _version_row(session, version_id)
     latest = session.scalar(select(func.max(ProcedureVersion.id)))
     now = clock.now()
@@ -253,6 +263,8 @@ def readers(session: Session, version_id: int | None = None) -> ReadersView:
 def history(session: Session) -> list[ChangeView]:
     """Every version, oldest first, with its change record and how many were asked to read it
     and have read it."""
+    from receptionctl.store.tables.common import Task
+    from receptionctl.store.tables.records import ProcedureAck
     versions = engine.history(session)
     asked = dict(session.execute(select(Task.key, func.count(Task.id))
                                  .where(Task.key.in_([_key(v.id) for v in versions])).group_by(Task.key)).all())
@@ -348,14 +360,15 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
     (up to ALERT_NAMES, then counting) the active staff whose reading task for it was due
     before `now` (the policy's procedure_ack_days after the load) and was still open at `now`.
     One statement."""
+    pv, t, staff = light.procedure_version.c, light.task.c, light.staff.c
     rows = session.execute(
-        select(ProcedureVersion.id, ProcedureVersion.name, ProcedureVersion.version, ProcedureVersion.loaded_at,
-               Task.due_at, Staff.username, Staff.name.label("staff_name"))
-        .join(ProcedureVersion, Task.key == KEY_PREFIX + cast(ProcedureVersion.id, String))
-        .join(Staff, Staff.id == Task.assignee_id)
-        .where(Task.stage == "desk", Task.key.like(f"{KEY_PREFIX}%"), Task.created_at <= now, Task.due_at < now,
-               or_(Task.state == "open", Task.done_at > now), Staff.active.is_(True))
-        .order_by(ProcedureVersion.id, Staff.username)).all()
+        select(pv.id, pv.name, pv.version, pv.loaded_at, t.due_at, staff.username, staff.name.label("staff_name"))
+        .select_from(light.task)
+        .join(light.procedure_version, t.key == KEY_PREFIX + cast(pv.id, String))
+        .join(light.staff, staff.id == t.assignee_id)
+        .where(t.stage == "desk", t.key.like(f"{KEY_PREFIX}%"), t.created_at <= now, t.due_at < now,
+               or_(t.state == "open", t.done_at > now), staff.active.is_(True))
+        .order_by(pv.id, staff.username)).all()
     by_version: dict[int, list] = {}
     for r in rows:
         by_version.setdefault(r.id, []).append(r)

@@ -19,18 +19,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import and_, case, false, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Integer, and_, case, false, func, literal_column, null, or_, select, type_coerce, union_all
+from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.alerts import Alert
 from receptionctl.domain.core.base import required_text
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.common import AuditEvent, Client, Contact, ServiceCase, Visit
-from receptionctl.store.tables.desk import SitePass
-from receptionctl.store.tables.records import Attachment, LegalHold, RetentionRun
-from receptionctl.store.tables.visits import Guest
+from receptionctl.store import light
+from receptionctl.store.types import UTCDateTime
 
 PLACEHOLDER = "(erased)"  # what an erased name or text reads afterwards
 # who may place and remove holds, create runs and approve them (admin always may): the approvers
@@ -202,12 +200,19 @@ class Approval:
     hashes: tuple[str, ...]  # attachment files no longer referenced
 
 
+# Read through the light handles (store/light.py): the daily report's alert and every read here
+# build no table class; the writes (a hold placed or removed) import theirs.
+(audit_event, client, contact, service_case, visit, site_pass, attachment, legal_hold, retention_run,
+ guest) = (light.audit_event, light.client, light.contact, light.service_case, light.visit, light.site_pass,
+           light.attachment, light.legal_hold, light.retention_run, light.guest)
+
+
 # -- holds ------------------------------------------------------------------------------------
 # The expressions below are the same for every query: built once (aliasing a table is slow).
 @cache
 def _holds(target: str):
     """The ids a legal hold in force keeps, of one kind."""
-    return (select(LegalHold.target_id).where(LegalHold.target == target, LegalHold.removed_at.is_(None))
+    return (select(legal_hold.c.target_id).where(legal_hold.c.target == target, legal_hold.c.removed_at.is_(None))
             .correlate(None))
 
 
@@ -217,32 +222,33 @@ def _visit_held(visit_id, client_id):
 
 @cache
 def _held_visits():
-    v = aliased(Visit)
+    v = visit.alias().c
     return select(v.id).where(_visit_held(v.id, v.client_id)).correlate(None)
 
 
-def _case_held(c=ServiceCase):
+def _case_held(case_=service_case):
     """A case is held by a hold on it, on its client, or on the visit it arose in (or that
     visit's client)."""
+    c = case_.c
     return or_(c.id.in_(_holds("case")), c.client_id.in_(_holds("client")), c.visit_id.in_(_held_visits()))
 
 
 @cache
 def _held_cases():
-    c = aliased(ServiceCase)
-    return select(c.id).where(_case_held(c)).correlate(None)
+    c = service_case.alias()
+    return select(c.c.id).where(_case_held(c)).correlate(None)
 
 
 @cache
 def _audit_held():
     """An audit event about a held record: of a held visit (or a visit of a held client), about
     a held client, case, or a contact of a held client."""
-    contacts = select(Contact.id).where(Contact.client_id.in_(_holds("client"))).correlate(None)
-    guests = select(Guest.id).where(Guest.visit_id.in_(_held_visits())).correlate(None)
-    files = select(Attachment.id).where(or_(Attachment.visit_id.in_(_held_visits()),
-                                            Attachment.case_id.in_(_held_cases()))).correlate(None)
-    holds = select(LegalHold.id).where(LegalHold.removed_at.is_(None)).correlate(None)
-    e = AuditEvent
+    contacts = select(contact.c.id).where(contact.c.client_id.in_(_holds("client"))).correlate(None)
+    guests = select(guest.c.id).where(guest.c.visit_id.in_(_held_visits())).correlate(None)
+    files = select(attachment.c.id).where(or_(attachment.c.visit_id.in_(_held_visits()),
+                                            attachment.c.case_id.in_(_held_cases()))).correlate(None)
+    holds = select(legal_hold.c.id).where(legal_hold.c.removed_at.is_(None)).correlate(None)
+    e = audit_event.c
     # visit_id IS NOT NULL first: NULL IN (...) is NULL, and NOT NULL would keep every event without a visit
     return or_(and_(e.visit_id.is_not(None), e.visit_id.in_(_held_visits())),
                and_(e.entity == "client", e.entity_id.in_(_holds("client"))),
@@ -254,17 +260,21 @@ def _audit_held():
                and_(e.entity == "legal_hold", e.entity_id.in_(holds)))
 
 
-_VISIT_CLIENT = aliased(Client, name="visit_client")
-_HELD_CLIENT = aliased(Client, name="held_client")
+_VISIT_CLIENT = client.alias("visit_client")
+_HELD_CLIENT = client.alias("held_client")
 
 
 def _hold_query():
     vc, held_client = _VISIT_CLIENT, _HELD_CLIENT
-    return (select(LegalHold, held_client.name, Visit.starts_at, vc.name, ServiceCase.kind)
-            .outerjoin(held_client, and_(LegalHold.target == "client", held_client.id == LegalHold.target_id))
-            .outerjoin(Visit, and_(LegalHold.target == "visit", Visit.id == LegalHold.target_id))
-            .outerjoin(vc, vc.id == Visit.client_id)
-            .outerjoin(ServiceCase, and_(LegalHold.target == "case", ServiceCase.id == LegalHold.target_id)))
+    """A hold's row, with what it keeps: the client's name (`held_name`), the visit's start and
+    client (`visit_starts`, `visit_client`), the case's kind (`case_kind`)."""
+    return (select(legal_hold, held_client.c.name.label("held_name"), visit.c.starts_at.label("visit_starts"),
+                   vc.c.name.label("visit_client"), service_case.c.kind.label("case_kind"))
+            .outerjoin(held_client, and_(legal_hold.c.target == "client",
+                                         held_client.c.id == legal_hold.c.target_id))
+            .outerjoin(visit, and_(legal_hold.c.target == "visit", visit.c.id == legal_hold.c.target_id))
+            .outerjoin(vc, vc.c.id == visit.c.client_id)
+            .outerjoin(service_case, and_(legal_hold.c.target == "case", service_case.c.id == legal_hold.c.target_id)))
 
 
 def _label(target: str, target_id: int, client: str | None, starts: datetime | None, visit_client: str | None,
@@ -303,8 +313,8 @@ def label_shown(view: HoldView) -> str:
     return _("{target} {id}").format(target=code(view.target), id=view.target_id)
 
 
-def _hold_view(row) -> HoldView:
-    h, client, starts, visit_client, kind = row
+def _hold_view(h) -> HoldView:
+    client, starts, visit_client, kind = h.held_name, h.visit_starts, h.visit_client, h.case_kind
     return HoldView(h.id, h.target, h.target_id, _label(h.target, h.target_id, client, starts, visit_client, kind),
                     h.reason, h.placed_at, h.placed_by, h.removed_at is None, h.removed_at, h.removed_by,
                     h.removed_reason)
@@ -323,6 +333,7 @@ def _target(session: Session, text: str) -> tuple[str, int]:
         if kind == "visit":
             raise BadInput(_("target {target!r} is not valid: expected visit:N, N the visit's id").format(target=text))
         raise BadInput(_("target {target!r} is not valid: expected case:N, N the case's id").format(target=text))
+    from receptionctl.store.tables.common import ServiceCase, Visit
     model = Visit if kind == "visit" else ServiceCase
     if session.get(model, int(ref)) is None:
         if kind == "visit":
@@ -334,6 +345,7 @@ def _target(session: Session, text: str) -> tuple[str, int]:
 def add_hold(session: Session, actor: str, target: str, reason: str) -> HoldView:
     """Keep a client (its visits, contacts, guests, cases and attachments), a visit (its guests,
     attachments and cases) or a case out of every retention run and erasure until removed."""
+    from receptionctl.store.tables.records import LegalHold
     access.require(session, actor, APPROVERS, N_("place legal holds"))
     kind, target_id = _target(session, target)
     reason = required_text(reason, N_("reason"), N_("why the records must be kept (the matter, the request)"))
@@ -351,7 +363,7 @@ def add_hold(session: Session, actor: str, target: str, reason: str) -> HoldView
 
 
 def show_hold(session: Session, hold_id: int) -> HoldView:
-    row = session.execute(_hold_query().where(LegalHold.id == hold_id)).first()
+    row = session.execute(_hold_query().where(legal_hold.c.id == hold_id)).first()
     if row is None:
         raise NotFound(_("no legal hold {id}").format(id=hold_id), hint=_("see `receptionctl hold list`"))
     return _hold_view(row)
@@ -361,12 +373,13 @@ def list_holds(session: Session, *, all_: bool = False) -> list[HoldView]:
     """Holds in force by the time they were placed; `all_`: removed ones too."""
     q = _hold_query()
     if not all_:
-        q = q.where(LegalHold.removed_at.is_(None))
-    return [_hold_view(r) for r in session.execute(q.order_by(LegalHold.placed_at, LegalHold.id))]
+        q = q.where(legal_hold.c.removed_at.is_(None))
+    return [_hold_view(r) for r in session.execute(q.order_by(legal_hold.c.placed_at, legal_hold.c.id))]
 
 
 def remove_hold(session: Session, actor: str, hold_id: int, reason: str) -> HoldView:
     """The hold ends (the matter is settled): its records follow their retention periods again."""
+    from receptionctl.store.tables.records import LegalHold
     access.require(session, actor, APPROVERS, N_("remove legal holds"))
     row = session.get(LegalHold, hold_id)
     if row is None:
@@ -384,17 +397,18 @@ def remove_hold(session: Session, actor: str, hold_id: int, reason: str) -> Hold
 
 def refuse_if_held(session: Session, contact_ids, guest_ids) -> None:
     """Refused (exit 1) naming the first legal hold that keeps one of these records."""
-    clients = or_(LegalHold.target_id.in_(select(Contact.client_id).where(Contact.id.in_(contact_ids))
+    clients = or_(legal_hold.c.target_id.in_(select(contact.c.client_id).where(contact.c.id.in_(contact_ids))
                                           .correlate(None)),
-                  LegalHold.target_id.in_(select(Visit.client_id).join(Guest, Guest.visit_id == Visit.id)
-                                          .where(Guest.id.in_(guest_ids)).correlate(None)))
-    visits = LegalHold.target_id.in_(select(Guest.visit_id).where(Guest.id.in_(guest_ids)).correlate(None))
+                  legal_hold.c.target_id.in_(select(visit.c.client_id).join(guest, guest.c.visit_id == visit.c.id)
+                                          .where(guest.c.id.in_(guest_ids)).correlate(None)))
+    visits = legal_hold.c.target_id.in_(select(guest.c.visit_id).where(guest.c.id.in_(guest_ids)).correlate(None))
     row = session.execute(_hold_query().where(
-        LegalHold.removed_at.is_(None),
-        or_(and_(LegalHold.target == "client", clients), and_(LegalHold.target == "visit", visits)))
-        .order_by(LegalHold.id).limit(1)).first()
+        legal_hold.c.removed_at.is_(None),
+        or_(and_(legal_hold.c.target == "client", clients), and_(legal_hold.c.target == "visit", visits)))
+        .order_by(legal_hold.c.id).limit(1)).first()
     if row is not None:
-        h, client, starts, visit_client, kind = row
+        h = row
+        client, starts, visit_client, kind = h.held_name, h.visit_starts, h.visit_client, h.case_kind
         label = _label(h.target, h.target_id, client, starts, visit_client, kind, translated=True)
         raise Refused(_("legal hold {id} keeps {label} ({reason}): its records cannot be erased while the hold is in "
                         "force").format(id=h.id, label=label, reason=h.reason),
@@ -416,7 +430,7 @@ class Due:
 
 def contact_left():
     """A contact that still holds something personal."""
-    c = Contact
+    c = contact.c
     return or_(c.name != PLACEHOLDER, c.title.is_not(None), c.phone.is_not(None), c.email.is_not(None),
                c.diet.is_not(None), c.transport.is_not(None), c.needs.is_not(None), c.id_number_enc.is_not(None),
                c.id_number_mask.is_not(None), c.birthday.is_not(None))
@@ -424,66 +438,66 @@ def contact_left():
 
 def guest_left():
     """A guest that still holds something personal."""
-    g = Guest
+    g = guest.c
     return or_(g.name != PLACEHOLDER, g.title.is_not(None), g.id_number_enc.is_not(None),
                g.id_number_mask.is_not(None))
 
 
-_LAST = aliased(Visit, name="last_visit")  # the client's last visit
+_LAST = visit.alias("last_visit")  # the client's last visit
 
 
 def due_of(key: str, cutoff: datetime | None) -> Due:
     """Part `key`'s records due at `cutoff` (None: any age, for an erasure)."""
     if key == "id_numbers:guest":
-        return Due(Guest.id, Visit.ends_at, _visit_held(Visit.id, Visit.client_id),
-                    lambda q: q.select_from(Guest).join(Visit, Visit.id == Guest.visit_id).where(
-                        or_(Guest.id_number_enc.is_not(None), Guest.id_number_mask.is_not(None)),
-                        Visit.ends_at < cutoff, Visit.starts_at < cutoff))  # implied: read by the index
+        return Due(guest.c.id, visit.c.ends_at, _visit_held(visit.c.id, visit.c.client_id),
+                    lambda q: q.select_from(guest).join(visit, visit.c.id == guest.c.visit_id).where(
+                        or_(guest.c.id_number_enc.is_not(None), guest.c.id_number_mask.is_not(None)),
+                        visit.c.ends_at < cutoff, visit.c.starts_at < cutoff))  # implied: read by the index
     if key == "id_numbers:pass":
-        since = func.coalesce(SitePass.returned_at, SitePass.until)
-        return Due(SitePass.id, since, false(), lambda q: q.select_from(SitePass).where(
-            or_(SitePass.id_number_enc.is_not(None), SitePass.id_number_mask.is_not(None)), since < cutoff))
+        since = func.coalesce(site_pass.c.returned_at, site_pass.c.until)
+        return Due(site_pass.c.id, since, false(), lambda q: q.select_from(site_pass).where(
+            or_(site_pass.c.id_number_enc.is_not(None), site_pass.c.id_number_mask.is_not(None)), since < cutoff))
     if key in ("contact_details:contact", "erasure:contact"):
-        v = _LAST
-        last = (select(func.max(v.ends_at)).where(v.client_id == Contact.client_id, v.status != "cancelled")
-                .correlate(Contact).scalar_subquery())
-        since = case((last > Contact.created_at, last), else_=Contact.created_at)
-        held = Contact.client_id.in_(_holds("client"))
+        v = _LAST.c
+        last = (select(func.max(v.ends_at)).where(v.client_id == contact.c.client_id, v.status != "cancelled")
+                .correlate(contact).scalar_subquery())
+        since = case((last > contact.c.created_at, last), else_=contact.c.created_at)
+        held = contact.c.client_id.in_(_holds("client"))
         if cutoff is None:
-            return Due(Contact.id, since, held, lambda q: q.select_from(Contact).where(contact_left()))
-        return Due(Contact.id, since, held,
-                    lambda q: q.select_from(Contact).where(contact_left(), since < cutoff))
+            return Due(contact.c.id, since, held, lambda q: q.select_from(contact).where(contact_left()))
+        return Due(contact.c.id, since, held,
+                    lambda q: q.select_from(contact).where(contact_left(), since < cutoff))
     if key in ("contact_details:guest", "erasure:guest"):
-        v = _LAST
-        last = (select(func.max(v.ends_at)).where(v.client_id == Visit.client_id, v.status != "cancelled")
-                .correlate(Visit).scalar_subquery())
-        since = func.coalesce(last, Visit.ends_at)
-        held = _visit_held(Visit.id, Visit.client_id)
+        v = _LAST.c
+        last = (select(func.max(v.ends_at)).where(v.client_id == visit.c.client_id, v.status != "cancelled")
+                .correlate(visit).scalar_subquery())
+        since = func.coalesce(last, visit.c.ends_at)
+        held = _visit_held(visit.c.id, visit.c.client_id)
 
         def apply(q):
-            q = q.select_from(Guest).join(Visit, Visit.id == Guest.visit_id).where(guest_left())
+            q = q.select_from(guest).join(visit, visit.c.id == guest.c.visit_id).where(guest_left())
             if cutoff is None:
                 return q
             # implied by `since < cutoff`, and cheap: the visit began before the cutoff (read by the
             # index), and its client has no visit ending after it (one list, made once), so that the
             # client's last visit is looked for only where it may be old
             recent = select(v.client_id).where(v.ends_at >= cutoff, v.status != "cancelled")
-            return q.where(Visit.starts_at < cutoff, Visit.client_id.not_in(recent), since < cutoff)
-        return Due(Guest.id, since, held, apply)
+            return q.where(visit.c.starts_at < cutoff, visit.c.client_id.not_in(recent), since < cutoff)
+        return Due(guest.c.id, since, held, apply)
     if key == "attachments":
-        model = Attachment
-        since = func.coalesce(Visit.ends_at, ServiceCase.closed_at)
+        model = attachment.c
+        since = func.coalesce(visit.c.ends_at, service_case.c.closed_at)
         held = or_(and_(model.visit_id.is_not(None), model.visit_id.in_(_held_visits())),
                    and_(model.case_id.is_not(None), model.case_id.in_(_held_cases())))
-        return Due(model.id, since, held, lambda q: q.select_from(model)
-                    .outerjoin(Visit, Visit.id == model.visit_id)
-                    .outerjoin(ServiceCase, ServiceCase.id == model.case_id).where(since < cutoff))
+        return Due(model.id, since, held, lambda q: q.select_from(attachment)
+                    .outerjoin(visit, visit.c.id == model.visit_id)
+                    .outerjoin(service_case, service_case.c.id == model.case_id).where(since < cutoff))
     if key == "cases":
-        return Due(ServiceCase.id, ServiceCase.closed_at, _case_held(), lambda q: q.select_from(ServiceCase).where(
-            ServiceCase.state == "closed", ServiceCase.closed_at < cutoff, ServiceCase.text != PLACEHOLDER))
+        return Due(service_case.c.id, service_case.c.closed_at, _case_held(), lambda q: q.select_from(service_case).where(
+            service_case.c.state == "closed", service_case.c.closed_at < cutoff, service_case.c.text != PLACEHOLDER))
     if key == "audit":
-        return Due(AuditEvent.id, AuditEvent.at, _audit_held(),
-                    lambda q: q.select_from(AuditEvent).where(AuditEvent.at < cutoff))
+        return Due(audit_event.c.id, audit_event.c.at, _audit_held(),
+                    lambda q: q.select_from(audit_event).where(audit_event.c.at < cutoff))
     raise ValueError(f"unknown record class {key!r}")  # pragma: no cover
 
 
@@ -507,8 +521,8 @@ def plan(session: Session) -> RetentionPlan:
             oldest = _parse(oldest)
         rows.append(PlanRow(part.cls, part.key, part.records, part.setting, rules[part.setting], part.since, cutoff,
                             (total or 0) - (kept or 0), kept or 0, oldest, part.action))
-    pending = tuple(session.scalars(select(RetentionRun.id).where(RetentionRun.state == "pending")
-                                    .order_by(RetentionRun.id)))
+    pending = tuple(session.scalars(select(retention_run.c.id).where(retention_run.c.state == "pending")
+                                    .order_by(retention_run.c.id)))
     return RetentionPlan(now, tuple(rows), sum(r.due for r in rows), pending)
 
 
@@ -521,12 +535,25 @@ def _parse(text: str) -> datetime:
 def alerts(session: Session, now: datetime) -> list[Alert]:
     """(kind, text) of what needs attention at `now` for the daily report: runs waiting for an
     approval, and records due for destruction for more than the policy's retention_alert_days
-    with no retention run pending. Two statements."""
+    with no retention run pending. One statement: the counts of what is due (its first row),
+    then the runs pending (ignored when one of them is a retention run)."""
     rules = policy.load(session)
     out: list[Alert] = []
-    runs = session.execute(select(RetentionRun.id, RetentionRun.kind, RetentionRun.first_by, RetentionRun.first_at,
-                                  RetentionRun.created_by, RetentionRun.created_at)
-                           .where(RetentionRun.state == "pending").order_by(RetentionRun.id)).all()
+    grace = rules["retention_alert_days"]
+    cutoffs = cutoffs_at(rules, now, grace)
+    counts = []
+    for n, part in enumerate(PARTS):
+        d = due_of(part.key, cutoffs[part.key])
+        counts.append(d.apply(select(func.count())).where(~d.held).scalar_subquery().label(f"n{n}"))
+    r = retention_run.c
+    both = union_all(
+        select(literal_column("0", Integer).label("part"), null().label("id"), null().label("kind"),
+               null().label("first_by"), type_coerce(null(), UTCDateTime()).label("first_at"),
+               null().label("created_by"), type_coerce(null(), UTCDateTime()).label("created_at"), *counts),
+        select(literal_column("1", Integer), r.id, r.kind, r.first_by, r.first_at, r.created_by, r.created_at,
+               *(null() for _n in counts)).where(r.state == "pending")).subquery()
+    rows = session.execute(select(both).order_by(both.c.part, both.c.id)).all()
+    found, runs = rows[0][-len(PARTS):], rows[1:]
     for r in runs:
         if r.first_by:
             out.append(Alert("retention_due", _("{kind} run {id} waits for its second approval (first approved by {user} "
@@ -539,13 +566,6 @@ def alerts(session: Session, now: datetime) -> list[Alert]:
                                 day=f"{clock.local(r.created_at):%Y-%m-%d}")))
     if any(r.kind == "retention" for r in runs):
         return out
-    grace = rules["retention_alert_days"]
-    cutoffs = cutoffs_at(rules, now, grace)
-    counts = []
-    for part in PARTS:
-        d = due_of(part.key, cutoffs[part.key])
-        counts.append(d.apply(select(func.count())).where(~d.held).scalar_subquery())
-    found = session.execute(select(*counts)).one()
     due = [_("{n} {records_class} ({records})").format(n=n, records_class=_(CLASS_WORDS[part.cls]),
                                                         records=_(part.records))
            for part, n in zip(PARTS, found) if n]

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, String, and_, cast, delete, func, insert, literal, select
+from sqlalchemy import Integer, String, cast, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, policy
@@ -34,13 +35,15 @@ from receptionctl.domain.records.retention import (
 )
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.common import AuditEvent
-from receptionctl.store.tables.records import DestructionRecord, RetentionItem, RetentionRun
+
+if TYPE_CHECKING:  # annotations only: a read builds no table class
+    from receptionctl.store.tables.records import RetentionRun
 
 RUN_STATES = ("pending", "done", "cancelled")
 
 
 def _load_run(session: Session, run_id: int) -> RetentionRun:
+    from receptionctl.store.tables.records import RetentionRun
     row = session.get(RetentionRun, run_id)
     if row is None:
         raise NotFound(_("no retention run {id}").format(id=run_id), hint=_("see `receptionctl retention list`"))
@@ -49,6 +52,7 @@ def _load_run(session: Session, run_id: int) -> RetentionRun:
 
 def _views(session: Session, rows: list[RetentionRun]) -> list[RunView]:
     """The runs with their destruction records: one statement for all the records."""
+    from receptionctl.store.tables.records import DestructionRecord
     ids = [r.id for r in rows]
     records: dict[int, list[DestructionView]] = {i: [] for i in ids}
     if ids:
@@ -78,6 +82,7 @@ def show_run(session: Session, run_id: int) -> RunView:
 
 def list_runs(session: Session, *, state: str | None = None, limit: int | None = None) -> list[RunView]:
     """Runs by id (the oldest first); `state`: pending, done or cancelled."""
+    from receptionctl.store.tables.records import RetentionRun
     q = select(RetentionRun)
     if state is not None:
         if state not in RUN_STATES:
@@ -88,11 +93,13 @@ def list_runs(session: Session, *, state: str | None = None, limit: int | None =
 
 
 def _items(run_id: int, key: str):
+    from receptionctl.store.tables.records import RetentionItem
     return (select(RetentionItem.record_id)
             .where(RetentionItem.run_id == run_id, RetentionItem.record_class == key).correlate(None))
 
 
 def _item_counts(session: Session, run_id: int) -> dict[str, int]:
+    from receptionctl.store.tables.records import RetentionItem
     return dict(session.execute(select(RetentionItem.record_class, func.count())
                                 .where(RetentionItem.run_id == run_id).group_by(RetentionItem.record_class)).all())
 
@@ -100,6 +107,7 @@ def _item_counts(session: Session, run_id: int) -> dict[str, int]:
 def create_run(session: Session, actor: str, note: str | None = None) -> RunView:
     """A pending run of what is due now (each record listed by class and id; the audit log by
     its cut-off moment). Nothing is destroyed until two different people approve it."""
+    from receptionctl.store.tables.records import RetentionItem, RetentionRun
     access.require(session, actor, APPROVERS, N_("create retention runs"))
     note = (note or "").strip() or None
     if note is not None and len(note) > 2000:
@@ -165,6 +173,8 @@ def approve(session: Session, actor: str, run_id: int) -> Approval:
     """One approval of a pending run. The first destroys nothing; the second, by a different
     person, destroys the run's records in this transaction and writes the destruction records.
     The same person twice is not allowed (exit 4)."""
+    from receptionctl.store.tables.common import AuditEvent
+    from receptionctl.store.tables.records import DestructionRecord, RetentionItem, RetentionRun
     who = access.require(session, actor, APPROVERS, N_("approve retention runs"))
     run = _load_run(session, run_id)
     _pending(run)
@@ -192,9 +202,10 @@ def approve(session: Session, actor: str, run_id: int) -> Approval:
         cutoff = datetime.fromisoformat(info["cutoff"]) if info.get("cutoff") else None
         if key == "audit":
             d = due_of("audit", cutoff)
-            audit.deleting(session, and_(AuditEvent.at < cutoff, ~d.held))  # the chain: anchor and reseal
-            result = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff, ~d.held)
-                                     .execution_options(synchronize_session=False))
+            # the events due, by their ids (due_of reads through the light handles; the delete is the table's)
+            gone = AuditEvent.id.in_(d.apply(select(d.id)).where(~d.held))
+            audit.deleting(session, gone)  # the chain: anchor and reseal
+            result = session.execute(delete(AuditEvent).where(gone).execution_options(synchronize_session=False))
             destroyed[key] = result.rowcount or 0
             continue
         d = due_of(key, cutoff)

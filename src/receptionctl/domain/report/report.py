@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import Integer, and_, case, func, literal_column, null, or_, select, true, type_coerce, union_all
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl import i18n
 from receptionctl.domain.care import care
@@ -30,10 +29,14 @@ from receptionctl.domain.records import documents, manual, retention
 from receptionctl.domain.visits import clashes, pipeline
 from receptionctl.domain.visits import visits as visit_records
 from receptionctl.domain.visits.followups import converted
-from receptionctl.domain.visits.visits import VisitView, _view, _visit_query
+from receptionctl.domain.visits.visits import VisitView
 from receptionctl.i18n import N_, _, ngettext
-from receptionctl.store.tables.common import Client, Task, Visit
-from receptionctl.store.tables.visits import Feedback, Incident, Plan
+from receptionctl.store import light
+from receptionctl.store.types import UTCDateTime
+
+# Read through the light handles (store/light.py): the report builds no table class.
+visit, client, task, feedback, incident, plan = (light.visit, light.client, light.task, light.feedback, light.incident,
+                                                 light.plan)
 
 ACTIVE = lifecycle.ACTIVE
 
@@ -128,10 +131,11 @@ def _preparation(session: Session, visit_ids: list[int], now: datetime) -> dict[
     # the tasks of these visits (their index), not every preparation task there is: SQLite, without
     # statistics, would otherwise take the stage's index and read all of them (ten times slower at
     # 10,000 visits, `make bench`); `stage || ''` is the stage, without its index
+    t = task.c
     rows = session.execute(
-        select(Task.visit_id, Task.state, Task.title, Task.due_at, Task.title_zh)
-        .where(Task.visit_id.in_(visit_ids), Task.stage.concat("") == "prepare", Task.state != "skipped")
-        .order_by(Task.due_at, Task.id)
+        select(t.visit_id, t.state, t.title, t.due_at, t.title_zh)
+        .where(t.visit_id.in_(visit_ids), t.stage.concat("") == "prepare", t.state != "skipped")
+        .order_by(t.due_at, t.id)
     )
     for visit_id, state, title, due_at, title_zh in rows:
         entry = out[visit_id]
@@ -198,7 +202,8 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     due_today, overdue, due_today_by_owner, overdue_by_owner = (_tasks(session, w, per_owner, hide) if tasks
                                                                 else ((), (), {}, {}))
     case_digest = service_cases.digest(session, viewer, w.day, w.cutoff)
-    alerts = (_feedback_alerts(session, rules, w) + _incident_alerts(session, w) + _plan_alerts(session, views)
+    red_line, incidents, again = _row_alerts(session, rules, w)
+    alerts = (red_line + incidents + _plan_alerts(again, views)
               + _case_alerts(case_digest) + _door_alerts(rules, w, views)
               + [a for area in AREAS for a in area(session, w.cutoff)] + _owner_alerts(session))
     alerts.sort(key=alert_rank)  # what matters first
@@ -213,16 +218,41 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     )
 
 
+# The columns of a VisitView, read through the light handles (the same as the visits area's
+# light visit query, visits.visit_query/view_of, once both are in one tree).
+_VIEW_COLUMNS = ("id", "client_id", "purpose", "level", "status", "starts_at", "ends_at", "headcount", "venue",
+                 "offsite", "urgent", "short_notice", "walk_in", "offsite_kind")
+
+
+def _visit_rows():
+    """A VisitView's columns of each visit, with its client, plan and primary host."""
+    host, host_staff = light.assignment.alias("host"), light.staff.alias("host_staff")
+    return (
+        select(*(visit.c[k] for k in _VIEW_COLUMNS), client.c.name.label("client"),
+               plan.c.status.label("plan_status"), plan.c.reapproval, host_staff.c.username.label("host"))
+        .join(client, client.c.id == visit.c.client_id)
+        .join(plan, plan.c.visit_id == visit.c.id)
+        .outerjoin(host, and_(host.c.visit_id == visit.c.id, host.c.role == "host"))
+        .outerjoin(host_staff, host_staff.c.id == host.c.staff_id)
+    )
+
+
+def _visit_view(row) -> VisitView:
+    return VisitView(**{k: getattr(row, k) for k in _VIEW_COLUMNS if k != "walk_in"}, client=row.client,
+                     host=row.host, plan_status=row.plan_status, reapproval=row.reapproval, walk_in=bool(row.walk_in))
+
+
 def _visits(session: Session, w: _Window) -> tuple[list, list, list, list]:
     """The window's visits (with client, plan and host); the day's, and the look-ahead's that need
     a look, with their flags; the clashes among them, each pair once."""
+    v = visit.c
     rows = session.execute(
-        _visit_query()
-        .where(Visit.starts_at < w.ahead_end, Visit.ends_at > w.start, Visit.status != "cancelled",
-               Visit.starts_at > w.start - timedelta(hours=MAX_HOURS))  # an index range, however long the history
-        .order_by(Visit.starts_at, Visit.id)
+        _visit_rows()
+        .where(v.starts_at < w.ahead_end, v.ends_at > w.start, v.status != "cancelled",
+               v.starts_at > w.start - timedelta(hours=MAX_HOURS))  # an index range, however long the history
+        .order_by(v.starts_at, v.id)
     ).all()
-    views = [_view(r) for r in rows]
+    views = [_visit_view(r) for r in rows]
     prep = _preparation(session, [v.id for v in views], w.cutoff)
     found = clashes.find(session, window=(w.start, w.ahead_end))
     clash_ids = {c.visit_id for c in found}
@@ -272,47 +302,55 @@ def _tasks(session: Session, w: _Window, per_owner: int | None, hide: bool) -> t
             count_by_owner(session, now=w.cutoff, **today_), count_by_owner(session, now=w.cutoff, **late))
 
 
-def _feedback_alerts(session: Session, rules: dict, w: _Window) -> list[Alert]:
+def _row_alerts(session: Session, rules: dict, w: _Window) -> tuple[list[Alert], list[Alert], list[tuple]]:
     """Feedback under the red line: received in the last 7 days, or still under investigation
-    (two index ranges, not one scan of every form ever received)."""
-    investigating = select(Task.visit_id).where(Task.state == "open", Task.key == "investigate-feedback")
-    recent = or_(and_(Feedback.at >= w.start - timedelta(days=7), Feedback.at < w.end),
-                 and_(Feedback.at < w.end, Feedback.visit_id.in_(investigating)))
+    (two index ranges, not one scan of every form ever received); open high or critical
+    incidents; plans needing approval again. One statement: the three parts of a union, each in
+    its order (the form's time, the incident's, the visit's start); the plans as rows."""
+    t, f, i, v, c, pl = task.c, feedback.c, incident.c, visit.c, client.c, plan.c
+    investigating = select(t.visit_id).where(t.state == "open", t.key == "investigate-feedback")
+    recent = or_(and_(f.at >= w.start - timedelta(days=7), f.at < w.end),
+                 and_(f.at < w.end, f.visit_id.in_(investigating)))
+    red = (select(literal_column("0", Integer).label("part"), f.visit_id.label("visit_id"), c.name.label("client"),
+                  f.at.label("at"), f.score.label("score"), null().label("incident_id"), null().label("severity"),
+                  null().label("kind"), null().label("text"))
+           .join(visit, v.id == f.visit_id).join(client, c.id == v.client_id)
+           .where(f.score < rules["red_line_score"], recent))
+    open_incidents = (select(literal_column("1", Integer), i.visit_id, c.name, i.at, null(), i.id, i.severity, i.kind,
+                             i.text)
+                      .join(visit, v.id == i.visit_id).join(client, c.id == v.client_id)
+                      .where(i.resolved_at.is_(None), i.severity.in_(("high", "critical")), i.at < w.end))
+    again = (select(literal_column("2", Integer), v.id, c.name, v.starts_at, null(), null(), null(), null(),
+                    pl.reapproval)
+             .join(plan, pl.visit_id == v.id).join(client, c.id == v.client_id)
+             .where(pl.reapproval.is_not(None), v.status.in_(ACTIVE)))
+    both = union_all(red, open_incidents, again).subquery()
+    rows = session.execute(select(both).order_by(both.c.part, both.c.at)).all()
+    return (_feedback_alerts(rules, [r for r in rows if r.part == 0]),
+            _incident_alerts([r for r in rows if r.part == 1]), [r for r in rows if r.part == 2])
+
+
+def _feedback_alerts(rules: dict, rows: list) -> list[Alert]:
     return [_alert("red_line", N_("visit {visit} ({client}): feedback score {score} under the red line "
-                                  "{red_line} ({day})"), visit_id, visit=visit_id, client=client, score=score,
-                   red_line=rules["red_line_score"], day=f"{clock.local(at):%Y-%m-%d}")
-            for visit_id, client, score, at in session.execute(
-                select(Feedback.visit_id, Client.name, Feedback.score, Feedback.at)
-                .join(Visit, Visit.id == Feedback.visit_id)
-                .join(Client, Client.id == Visit.client_id)
-                .where(Feedback.score < rules["red_line_score"], recent)
-                .order_by(Feedback.at))]
+                                  "{red_line} ({day})"), r.visit_id, visit=r.visit_id, client=r.client,
+                   score=r.score, red_line=rules["red_line_score"], day=f"{clock.local(r.at):%Y-%m-%d}")
+            for r in rows]
 
 
-def _incident_alerts(session: Session, w: _Window) -> list[Alert]:
+def _incident_alerts(rows: list) -> list[Alert]:
     """Open high or critical incidents; a critical one is a critical alert."""
     return [_alert("incident", N_("visit {visit} ({client}): open {severity} {kind} incident #{incident}: {text}"),
-                   visit_id, ("severity", "kind"), CRITICAL if severity == "critical" else NORMAL, visit=visit_id,
-                   client=client, severity=severity, kind=kind, incident=inc_id, text=text_)
-            for inc_id, visit_id, client, severity, kind, text_ in session.execute(
-                select(Incident.id, Incident.visit_id, Client.name, Incident.severity, Incident.kind, Incident.text)
-                .join(Visit, Visit.id == Incident.visit_id)
-                .join(Client, Client.id == Visit.client_id)
-                .where(Incident.resolved_at.is_(None), Incident.severity.in_(("high", "critical")),
-                       Incident.at < w.end)
-                .order_by(Incident.at))]
+                   r.visit_id, ("severity", "kind"), CRITICAL if r.severity == "critical" else NORMAL,
+                   visit=r.visit_id, client=r.client, severity=r.severity, kind=r.kind, incident=r.incident_id,
+                   text=r.text)
+            for r in rows]
 
 
-def _plan_alerts(session: Session, views: list[VisitView]) -> list[Alert]:
-    """Plans needing approval again; the window's open visits with no host."""
-    out = [_alert("reapproval", N_("visit {visit} ({client}): plan needs approval again ({why})"), visit_id,
-                  visit=visit_id, client=client, why=stored.change(why))
-           for visit_id, client, why in session.execute(
-               select(Visit.id, Client.name, Plan.reapproval)
-               .join(Plan, Plan.visit_id == Visit.id)
-               .join(Client, Client.id == Visit.client_id)
-               .where(Plan.reapproval.is_not(None), Visit.status.in_(ACTIVE))
-               .order_by(Visit.starts_at))]
+def _plan_alerts(again: list, views: list[VisitView]) -> list[Alert]:
+    """Plans needing approval again (`again`: their rows); the window's open visits with no host."""
+    out = [_alert("reapproval", N_("visit {visit} ({client}): plan needs approval again ({why})"), r.visit_id,
+                  visit=r.visit_id, client=r.client, why=stored.change(r.text))
+           for r in again]
     return out + [_alert("no_host", N_("visit {visit} ({client}, {starts}): no primary host"), v.id, visit=v.id,
                          client=v.client, starts=f"{clock.local(v.starts_at):%Y-%m-%d %H:%M}")
                   for v in views if v.host is None and v.status in ACTIVE]
@@ -375,30 +413,38 @@ def _months(session: Session, rules: dict, w: _Window) -> tuple[MonthToDate, Mon
 
 def _month_pair(session: Session, rules: dict, windows) -> tuple[MonthToDate, MonthToDate]:
     """Visits received, feedback forms, average score, excellent share, converted, in each of two
-    windows [start, end) (labelled): three statements for both, each window's figures summed
-    apart (conditional aggregates), as one window's own statements would count them."""
+    windows [start, end) (labelled): one statement for both, each window's figures summed apart
+    (conditional aggregates), as one window's own statements would count them. Its first row
+    holds the counts; the others are the converted visits (the conversion is judged here)."""
     (_, a_start, a_end), (_, b_start, b_end) = windows
-    seen = [and_(col >= a_start, col < a_end) for col in (Visit.starts_at, Feedback.at)]
-    seen_b = [and_(col >= b_start, col < b_end) for col in (Visit.starts_at, Feedback.at)]
-    received = session.execute(
-        select(*(func.count(case((w, Visit.id))) for w in (seen[0], seen_b[0])))
-        .where(or_(seen[0], seen_b[0]), Visit.status.in_(lifecycle.RECEIVED))).one()
-    excellent = Feedback.score >= rules["excellent_score"]
-    forms = session.execute(
-        select(*(x for w in (seen[1], seen_b[1]) for x in (
-            func.count(case((w, Feedback.visit_id))), func.avg(case((w, Feedback.score))),
-            func.sum(case((and_(w, excellent), 1), else_=0)))))
-        .where(or_(seen[1], seen_b[1]))).one()
+    v, f = visit.c, feedback.c
+    seen = [and_(col >= a_start, col < a_end) for col in (v.starts_at, f.at)]
+    seen_b = [and_(col >= b_start, col < b_end) for col in (v.starts_at, f.at)]
+    received = (select(*(func.count(case((w, v.id))).label(f"r{n}") for n, w in enumerate((seen[0], seen_b[0]))))
+                .where(or_(seen[0], seen_b[0]), v.status.in_(lifecycle.RECEIVED)).subquery())
+    excellent = f.score >= rules["excellent_score"]
+    forms = (select(*(x.label(f"{k}{n}") for n, w in enumerate((seen[1], seen_b[1])) for k, x in (
+        ("n", func.count(case((w, f.visit_id)))), ("avg", func.avg(case((w, f.score)))),
+        ("good", func.sum(case((and_(w, excellent), 1), else_=0))))))
+             .where(or_(seen[1], seen_b[1])).subquery())
+    counts = (select(literal_column("0", Integer).label("part"), *received.c, *forms.c,
+                     type_coerce(null(), UTCDateTime()).label("converted_at"),
+                     type_coerce(null(), UTCDateTime()).label("ends_at"), null().label("which"))
+              .select_from(received).join(forms, true()))
+    conversions = (select(literal_column("1", Integer), *(null() for _c in (*received.c, *forms.c)), v.converted_at,
+                          v.ends_at, case((seen[0], 0), else_=1))
+                   .where(or_(seen[0], seen_b[0]), v.converted_at.is_not(None)))
+    both = union_all(counts, conversions).subquery()
+    rows = session.execute(select(both).order_by(both.c.part)).all()
+    first = rows[0]
     conv = [0, 0]
-    for converted_at, ends_at, which in session.execute(
-            select(Visit.converted_at, Visit.ends_at, case((seen[0], 0), else_=1))
-            .where(or_(seen[0], seen_b[0]), Visit.converted_at.is_not(None))):
-        conv[which] += converted(converted_at, ends_at, rules["conversion_window_days"])
+    for r in rows[1:]:
+        conv[r.which] += converted(r.converted_at, r.ends_at, rules["conversion_window_days"])
     out = []
     for i, (label, _start, _end) in enumerate(windows):
-        n, avg, good = forms[3 * i:3 * i + 3]
+        n, avg, good = getattr(first, f"n{i}"), getattr(first, f"avg{i}"), getattr(first, f"good{i}")
         out.append(MonthToDate(
-            month=label, visits_received=received[i] or 0, feedback_collected=n or 0,
+            month=label, visits_received=getattr(first, f"r{i}") or 0, feedback_collected=n or 0,
             average_score=round(float(avg), 1) if avg is not None else None,
             excellent_share=(int(good or 0) / n) if n else None, converted=conv[i],
         ))
