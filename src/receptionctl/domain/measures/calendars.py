@@ -32,6 +32,7 @@ from receptionctl.domain.core.vocab import VisitRole
 from receptionctl.domain.measures import exports
 from receptionctl.domain.visits import visits as visit_stage
 from receptionctl.domain.visits.visits import VisitView
+from receptionctl.store import light
 from receptionctl.store.tables.common import AuditEvent, Client, ServiceCase, Staff, StaffRole, Task, Visit
 from receptionctl.store.tables.visits import Assignment, Guest
 
@@ -204,10 +205,10 @@ def person(session: Session, staff_id: int, username: str, *, tasks: bool = Fals
     now = clock.now().replace(minute=0, second=0, microsecond=0)
     start, end = now - timedelta(days=DAYS_BACK), now + timedelta(days=DAYS_AHEAD)
     rules = policy.load(session)
-    q = (visit_stage._visit_query().where(Visit.starts_at >= start, Visit.starts_at < end,
-                                          Visit.id.in_(_theirs(staff_id)))
-         .order_by(Visit.starts_at, Visit.id))
-    rows = exports._stream(session, q, visit_stage._view)
+    v = light.visit.c  # the visits' query is on the light handles (visits.visit_query)
+    q = (visit_stage.visit_query().where(v.starts_at >= start, v.starts_at < end, v.id.in_(_theirs(staff_id)))
+         .order_by(v.starts_at, v.id))
+    rows = exports._stream(session, q, visit_stage.view_of)
     todos = _todos(session, staff_id, start, end) if tasks else ()
     return Feed(dbid.database_id(session), rules["work_zone"], username,
                 _events(session, rows, rules["calendar_guest_names"]), todos)

@@ -20,8 +20,9 @@ from receptionctl.domain.core import clock, lifecycle, policy
 from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.core.vocab import role_owner
 from receptionctl.domain.engine import count_by_owner
-from receptionctl.domain.visits.visits import _view, _visit_query
+from receptionctl.domain.visits.visits import view_of, visit_query
 from receptionctl.i18n import N_, _, code, ngettext
+from receptionctl.store import light
 from receptionctl.store.tables.common import Staff, Task, Visit
 from receptionctl.store.tables.visits import Feedback
 
@@ -137,9 +138,10 @@ def build(session: Session, weeks: int = 8) -> Charts:
     # 4. readiness of the coming visits: from now to the end of the daily report's look-ahead
     ahead_until = calendar_for(rules["country"]).add(today, rules["lookahead_working_days"])
     ahead_end = datetime.combine(ahead_until + timedelta(days=1), time(0, 0), zone)
-    views = [_view(r) for r in session.execute(
-        _visit_query().where(Visit.starts_at >= now, Visit.starts_at < ahead_end, Visit.status.in_(COMING))
-        .order_by(Visit.starts_at, Visit.id)).all()]
+    lv = light.visit.c  # the visits' query is on the light handles (visits.visit_query)
+    views = [view_of(r) for r in session.execute(
+        visit_query().where(lv.starts_at >= now, lv.starts_at < ahead_end, lv.status.in_(COMING))
+        .order_by(lv.starts_at, lv.id)).all()]
     prep: dict[int, list[int]] = {v.id: [0, 0] for v in views}
     if views:
         for visit_id, done, total in session.execute(

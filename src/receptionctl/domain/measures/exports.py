@@ -13,24 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from receptionctl.domain.cases import cases as case_stage
 from receptionctl.domain.cases.cases import CaseView
 from receptionctl.domain.core import clock, find, policy
 from receptionctl.domain.core.vocab import VisitRole
-from receptionctl.domain.engine import TaskView
 from receptionctl.domain.engine.schedule import Days
-from receptionctl.domain.engine.tasklist import filtered, row_view, task_query
+from receptionctl.domain.engine.tasklist import TaskView, filtered, row_view, task_query
 from receptionctl.domain.visits import visits as visit_stage
 from receptionctl.domain.visits.followups import FeedbackView, list_feedback
 from receptionctl.domain.visits.visits import Assigned, VisitView
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
-from receptionctl.store.tables.common import Staff, Visit
-from receptionctl.store.tables.visits import Assignment
 
 KINDS = ("visits", "tasks", "cases", "feedback")
 ROW_TYPES = {"visits": VisitView, "tasks": TaskView, "cases": CaseView, "feedback": FeedbackView}
@@ -66,8 +63,9 @@ def _window(q, column, start: datetime | None, end: datetime | None):
 
 def _hosted(session: Session, host: str):
     """The ids of the visits `host` hosts, as a subquery (the person checked at once)."""
-    uid = find.staff(session, host, N_("host")).id
-    return select(Assignment.visit_id).where(Assignment.role == "host", Assignment.staff_id == uid)
+    uid = find.staff_row(session, host, N_("host")).id
+    a = light.assignment.c
+    return select(a.visit_id).where(a.role == "host", a.staff_id == uid)
 
 
 def _stream(session: Session, q, view: Callable) -> Iterator:
@@ -79,10 +77,11 @@ def _stream(session: Session, q, view: Callable) -> Iterator:
 def visits(session: Session, *, start: datetime | None = None, end: datetime | None = None,
            host: str | None = None) -> Iterator[VisitView]:
     """Visits starting in [start, end), by start time; `host`: only the visits that person hosts."""
-    q = _window(visit_stage._visit_query(), Visit.starts_at, start, end)
+    v = light.visit.c  # the visits' query is on the light handles (visits.visit_query)
+    q = _window(visit_stage.visit_query(), v.starts_at, start, end)
     if host is not None:
-        q = q.where(Visit.id.in_(_hosted(session, host)))
-    return _stream(session, q.order_by(Visit.starts_at, Visit.id), visit_stage._view)
+        q = q.where(v.id.in_(_hosted(session, host)))
+    return _stream(session, q.order_by(v.starts_at, v.id), visit_stage.view_of)
 
 
 def tasks(session: Session, actor: str | None, *, start: datetime | None = None, end: datetime | None = None,
@@ -149,12 +148,13 @@ def calendar_status(visit_status: str) -> str:
 
 def _teams(session: Session, ids: list[int]) -> dict[int, tuple[Assigned, ...]]:
     """The assignments of these visits, in one statement, each visit's in the order of VisitRole."""
-    main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
+    a = light.assignment
+    main, backup = light.staff.alias("main"), light.staff.alias("backup")
     rows = session.execute(
-        select(Assignment.visit_id, Assignment.role, main.username, main.name, backup.username, backup.name)
-        .join(main, main.id == Assignment.staff_id)
-        .outerjoin(backup, backup.id == Assignment.backup_id)
-        .where(Assignment.visit_id.in_(ids)))
+        select(a.c.visit_id, a.c.role, main.c.username, main.c.name, backup.c.username, backup.c.name)
+        .join(main, main.c.id == a.c.staff_id)
+        .outerjoin(backup, backup.c.id == a.c.backup_id)
+        .where(a.c.visit_id.in_(ids)))
     order = {r.value: i for i, r in enumerate(VisitRole)}
     teams: dict[int, list[Assigned]] = {}
     for visit_id, *rest in rows:

@@ -218,41 +218,17 @@ def daily(session: Session, day: date | None = None, per_owner: int | None = Non
     )
 
 
-# The columns of a VisitView, read through the light handles (the same as the visits area's
-# light visit query, visits.visit_query/view_of, once both are in one tree).
-_VIEW_COLUMNS = ("id", "client_id", "purpose", "level", "status", "starts_at", "ends_at", "headcount", "venue",
-                 "offsite", "urgent", "short_notice", "walk_in", "offsite_kind")
-
-
-def _visit_rows():
-    """A VisitView's columns of each visit, with its client, plan and primary host."""
-    host, host_staff = light.assignment.alias("host"), light.staff.alias("host_staff")
-    return (
-        select(*(visit.c[k] for k in _VIEW_COLUMNS), client.c.name.label("client"),
-               plan.c.status.label("plan_status"), plan.c.reapproval, host_staff.c.username.label("host"))
-        .join(client, client.c.id == visit.c.client_id)
-        .join(plan, plan.c.visit_id == visit.c.id)
-        .outerjoin(host, and_(host.c.visit_id == visit.c.id, host.c.role == "host"))
-        .outerjoin(host_staff, host_staff.c.id == host.c.staff_id)
-    )
-
-
-def _visit_view(row) -> VisitView:
-    return VisitView(**{k: getattr(row, k) for k in _VIEW_COLUMNS if k != "walk_in"}, client=row.client,
-                     host=row.host, plan_status=row.plan_status, reapproval=row.reapproval, walk_in=bool(row.walk_in))
-
-
 def _visits(session: Session, w: _Window) -> tuple[list, list, list, list]:
     """The window's visits (with client, plan and host); the day's, and the look-ahead's that need
     a look, with their flags; the clashes among them, each pair once."""
     v = visit.c
     rows = session.execute(
-        _visit_rows()
+        visit_records.visit_query()
         .where(v.starts_at < w.ahead_end, v.ends_at > w.start, v.status != "cancelled",
                v.starts_at > w.start - timedelta(hours=MAX_HOURS))  # an index range, however long the history
         .order_by(v.starts_at, v.id)
     ).all()
-    views = [_visit_view(r) for r in rows]
+    views = [visit_records.view_of(r) for r in rows]
     prep = _preparation(session, [v.id for v in views], w.cutoff)
     found = clashes.find(session, window=(w.start, w.ahead_end))
     clash_ids = {c.visit_id for c in found}

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
@@ -98,34 +98,6 @@ def view_of(row) -> VisitView:
         offsite=row.offsite, urgent=row.urgent, short_notice=row.short_notice, host=row.host,
         plan_status=row.plan_status, reapproval=row.reapproval, walk_in=bool(row.walk_in),
         offsite_kind=row.offsite_kind,
-    )
-
-
-def _visit_query():
-    """The ORM form of visit_query, for the readers not yet on the light handles (filtered on
-    the table classes' columns; a row becomes a view with _view). It builds the table classes."""
-    from receptionctl.store.tables.common import Client, Staff, Visit
-    from receptionctl.store.tables.visits import Assignment, Plan
-
-    host = aliased(Assignment, name="host")
-    host_staff = aliased(Staff, name="host_staff")
-    return (
-        select(Visit, Client.name, Plan.status, Plan.reapproval, host_staff.username)
-        .join(Client, Client.id == Visit.client_id)
-        .join(Plan, Plan.visit_id == Visit.id)
-        .outerjoin(host, and_(host.visit_id == Visit.id, host.role == "host"))
-        .outerjoin(host_staff, host_staff.id == host.staff_id)
-    )
-
-
-def _view(row) -> VisitView:
-    """A VisitView of a row of _visit_query (the ORM form)."""
-    v, client, plan_status, reapproval, host = row
-    return VisitView(
-        id=v.id, client=client, client_id=v.client_id, purpose=v.purpose, level=v.level, status=v.status,
-        starts_at=v.starts_at, ends_at=v.ends_at, headcount=v.headcount, venue=v.venue, offsite=v.offsite,
-        urgent=v.urgent, short_notice=v.short_notice, host=host, plan_status=plan_status, reapproval=reapproval,
-        walk_in=bool(v.walk_in), offsite_kind=v.offsite_kind,
     )
 
 
