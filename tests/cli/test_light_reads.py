@@ -44,6 +44,10 @@ def story(ok) -> None:
 
 
 LIGHT_READS = [
+    ("audit", "--last", "20"),
+    ("--as", "li", "audit", "--entity", "case", "--json"),
+    ("audit", "verify"),
+    ("notify", "list"),
 ]
 
 
