@@ -55,6 +55,10 @@ LIGHT_READS = [
     ("followup", "due", "--within", "7"),
     ("report", "daily"),
     ("report", "daily", "--format", "json"),
+    ("audit", "--last", "20"),
+    ("--as", "li", "audit", "--entity", "case", "--json"),
+    ("audit", "verify"),
+    ("notify", "list"),
 ]
 
 

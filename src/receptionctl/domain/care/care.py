@@ -21,9 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, policy
@@ -33,8 +32,12 @@ from receptionctl.domain.core.vocab import CareKind
 from receptionctl.domain.core.when import parse_yearly, yearly_first, yearly_on
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
-from receptionctl.store.tables.care import CareDate, CareLog
-from receptionctl.store.tables.common import Client, Contact, Staff
+from receptionctl.store import light
+
+# Reads go through the light handles (store/light.py): `care list`, `client show` and the daily
+# report build no table class for them; the writes import the classes inside the function.
+client_t, contact_t, staff_t, date_t, log_t = (light.client, light.contact, light.staff, light.care_date,
+                                               light.care_log)
 
 KINDS = tuple(k.value for k in CareKind)
 CARE_ROLE = "coordinator"  # a greeting of a client without an account manager falls to the coordinators
@@ -101,11 +104,12 @@ class _Client:
 
 # -- the occasions ---------------------------------------------------------------------------------
 def _clients(session: Session, rules: dict, client_ids) -> dict[int, _Client]:
-    keeper = aliased(Staff, name="keeper")
-    q = (select(Client.id, Client.name, Client.tier, Client.anniversary, keeper.id, keeper.username)
-         .outerjoin(keeper, and_(keeper.id == Client.manager_id, keeper.active.is_(True))))
+    keeper = staff_t.alias("keeper")
+    c = client_t.c
+    q = (select(c.id, c.name, c.tier, c.anniversary, keeper.c.id, keeper.c.username)
+         .outerjoin(keeper, and_(keeper.c.id == c.manager_id, keeper.c.active.is_(True))))
     if client_ids is not None:
-        q = q.where(Client.id.in_(list(client_ids)))
+        q = q.where(c.id.in_(list(client_ids)))
     return {r[0]: _Client(*r) for r in session.execute(q)}
 
 
@@ -141,11 +145,12 @@ def _gather(session: Session, rules: dict, start: date, end: date, client_ids=No
         found.append(Occasion(key, day, kind, name, c.id, c.name, c.tier, contact_id, contact, years, c.keeper,
                               _due(day, rules, cal, zone)))
 
-    births = select(Contact.id, Contact.client_id, Contact.name, Contact.birthday).where(Contact.birthday.is_not(None))
-    dates = select(CareDate.id, CareDate.client_id, CareDate.name, CareDate.day, CareDate.once)
+    k, d = contact_t.c, date_t.c
+    births = select(k.id, k.client_id, k.name, k.birthday).where(k.birthday.is_not(None))
+    dates = select(d.id, d.client_id, d.name, d.day, d.once)
     if client_ids is not None:
-        births = births.where(Contact.client_id.in_(list(client_ids)))
-        dates = dates.where(CareDate.client_id.in_(list(client_ids)))
+        births = births.where(k.client_id.in_(list(client_ids)))
+        dates = dates.where(d.client_id.in_(list(client_ids)))
     for cid, client_id, name, birthday in session.execute(births):
         for day, years in _in(birthday, start, end):
             add(f"care-birthday-{cid}-{day:%Y%m%d}", day, "birthday", name, clients[client_id], cid, name, years)
@@ -175,8 +180,8 @@ def _with_state(session: Session, found: list[Occasion], start: date, zone, clie
     since = datetime.combine(start, time(0, 0), zone) - MARGIN
     tasks = engine.care_tasks(session, since, client_ids)
     by_key = {key: (tid, state) for tid, key, state, _assignee in tasks}
-    sent_q = (select(CareLog.occasion, CareLog.at, CareLog.by).where(CareLog.at >= since, CareLog.occasion.is_not(None))
-              .order_by(CareLog.at))
+    g = log_t.c
+    sent_q = select(g.occasion, g.at, g.by).where(g.at >= since, g.occasion.is_not(None)).order_by(g.at)
     sent = {key: (at, by) for key, at, by in session.execute(sent_q)}
     out = []
     for o in found:
@@ -280,8 +285,8 @@ class GreetingView:
 def _contact(session: Session, client_id: int, ref: str):
     """A contact of this client by id, exact name or a unique part of it (case-insensitive)."""
     ref = " ".join(ref.split())
-    rows = list(session.execute(select(Contact.id, Contact.name).where(Contact.client_id == client_id)
-                                .order_by(Contact.id)))
+    rows = list(session.execute(select(contact_t.c.id, contact_t.c.name).where(contact_t.c.client_id == client_id)
+                                .order_by(contact_t.c.id)))
     if ref.isdigit():
         rows_by_id = [r for r in rows if r[0] == int(ref)]
         if rows_by_id:
@@ -314,6 +319,8 @@ def log(session: Session, actor: str, client_ref: str, kind: str, note: str, *, 
     greeting, an anniversary's or an achievement's congratulations. It answers the client's
     occasion of that kind around today (within care_lookahead_days either side; `on`: that day's)
     and closes its greeting task; audited."""
+    from receptionctl.store.tables.care import CareLog
+
     access.require(session, actor, CARE_WRITE, N_("record greetings"))
     if kind not in KINDS:
         raise BadInput(_("kind {kind!r} is not valid: expected one of {kinds}").format(kind=kind, kinds=", ".join(KINDS)))
@@ -358,18 +365,20 @@ def history(session: Session, *, client: str | None = None, start: datetime | No
     """The greetings sent, newest first, filtered in SQL (one statement)."""
     if kind is not None and kind not in KINDS:
         raise BadInput(_("kind {kind!r} is not valid: expected one of {kinds}").format(kind=kind, kinds=", ".join(KINDS)))
-    q = (select(CareLog, Client.name, Contact.name).join(Client, Client.id == CareLog.client_id)
-         .outerjoin(Contact, Contact.id == CareLog.contact_id))
+    g = log_t.c
+    q = (select(log_t, client_t.c.name.label("client_name"), contact_t.c.name.label("contact_name"))
+         .join(client_t, client_t.c.id == g.client_id)
+         .outerjoin(contact_t, contact_t.c.id == g.contact_id))
     if client is not None:
-        q = q.where(CareLog.client_id == find.client(session, client).id)
+        q = q.where(g.client_id == find.client(session, client).id)
     if start is not None:
-        q = q.where(CareLog.at >= start)
+        q = q.where(g.at >= start)
     if end is not None:
-        q = q.where(CareLog.at < end)
+        q = q.where(g.at < end)
     if kind is not None:
-        q = q.where(CareLog.kind == kind)
-    return [_greeting(row, name, contact) for row, name, contact in
-            session.execute(q.order_by(CareLog.at.desc(), CareLog.id.desc()))]
+        q = q.where(g.kind == kind)
+    return [_greeting(row, row.client_name, row.contact_name) for row in
+            session.execute(q.order_by(g.at.desc(), g.id.desc()))]
 
 
 # -- a client's care dates -------------------------------------------------------------------------
@@ -391,17 +400,20 @@ def _date_view(row, client: str) -> CareDateView:
 
 def list_dates(session: Session, client: str | None = None) -> list[CareDateView]:
     """The care dates (of one client), by client and day."""
-    q = select(CareDate, Client.name).join(Client, Client.id == CareDate.client_id)
+    q = select(date_t, client_t.c.name.label("client_name")).join(client_t, client_t.c.id == date_t.c.client_id)
     if client is not None:
-        q = q.where(CareDate.client_id == find.client(session, client).id)
-    rows = session.execute(q.order_by(Client.name_key, CareDate.id)).all()
-    return sorted((_date_view(row, name) for row, name in rows), key=lambda v: (v.client.casefold(), v.day[-5:], v.id))
+        q = q.where(date_t.c.client_id == find.client(session, client).id)
+    rows = session.execute(q.order_by(client_t.c.name_key, date_t.c.id)).all()
+    return sorted((_date_view(row, row.client_name) for row in rows),
+                  key=lambda v: (v.client.casefold(), v.day[-5:], v.id))
 
 
 def add_date(session: Session, actor: str, client_ref: str, name: str, day: str, *, once: bool = False) -> Done:
     """A date the client is greeted on every year ("MM-DD", or "YYYY-MM-DD": every year since), or
     on that one day (`once`, a full date): a founding day, a plant's opening, an award. Its greeting
     task opens at once when the day is near; audited."""
+    from receptionctl.store.tables.care import CareDate
+
     access.require(session, actor, access.CLIENT_WRITE, N_("add care dates"))
     client = find.client(session, client_ref)
     name = required_text(name, N_("the care date's name"), N_("what the day is"), limit=200)
@@ -427,6 +439,9 @@ def add_date(session: Session, actor: str, client_ref: str, name: str, day: str,
 
 def remove_date(session: Session, actor: str, date_id: int) -> Done:
     """Remove a care date; its open greeting tasks are skipped. Audited."""
+    from receptionctl.store.tables.care import CareDate
+    from receptionctl.store.tables.common import Client
+
     access.require(session, actor, access.CLIENT_WRITE, N_("remove care dates"))
     row = session.get(CareDate, date_id)
     if row is None:

@@ -19,15 +19,18 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import case, event, func, text, update
+from sqlalchemy import case, event, func, select, text, update
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain.core import clock
 from receptionctl.errors import StorageError
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.cases import DutyLog
-from receptionctl.store.tables.common import AuditEvent, Meta, ServiceCase
+from receptionctl.store import light
+
+# Reads go through the light handles (store/light.py): nearly every domain module imports this
+# one, and a read must not build the table classes for it. The writes (an event recorded, the
+# chain resealed) import the table class inside the function.
+events, meta = light.audit_event, light.meta
 
 GENESIS = "0" * 64  # the prev_hash of the first event of the log
 ANCHOR = "audit_anchor"  # meta: {"id": N, "prev_hash": H}, the first event left after retention deleted older ones
@@ -77,7 +80,7 @@ def _head(session: Session) -> tuple[int, str]:
     head = session.info.get(_HEAD)
     if head is None:
         _lock(session)
-        row = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+        row = session.execute(select(events.c.id, events.c.hash).order_by(events.c.id.desc()).limit(1)).first()
         head = (row.id, row.hash or "") if row is not None else (0, GENESIS)
         session.info[_HEAD] = head
     return head
@@ -126,6 +129,8 @@ def record(
 ) -> None:
     """One event, chained to the last: one INSERT (and, first in a transaction, one read of the
     last event; on PostgreSQL the lock before it)."""
+    from receptionctl.store.tables.common import AuditEvent
+
     behalf = session.info.get("receptionctl.on_behalf")  # access.ON_BEHALF: (declared user, the admin behind)
     if behalf and actor == behalf[0]:
         actor = BEHALF.format(user=actor, admin=behalf[1])  # the declared and the real identity, both recorded
@@ -164,7 +169,7 @@ def version(session: Session) -> int:
     """The newest audit event's id, in one look at the primary key. Every change of the database is
     audited in the change's own transaction, so a read made at the same version is still true
     (apart from what the passing of time changes): the web's pages are kept by it (web/base.py)."""
-    return session.execute(select(func.max(AuditEvent.id))).scalar() or 0
+    return session.execute(select(func.max(events.c.id))).scalar() or 0
 
 
 def list_events(
@@ -179,23 +184,24 @@ def list_events(
 ) -> list[AuditView]:
     """`hide_restricted`: leave out the events of complaints about staff (their case's steps and
     their logbook lines), for a reader who may not see them."""
-    q = select(AuditEvent).order_by(AuditEvent.id)
+    q = select(events).order_by(events.c.id)
     if hide_restricted:
-        restricted = select(ServiceCase.id).where(ServiceCase.about_staff_id.is_not(None))
-        restricted_lines = select(DutyLog.id).where(DutyLog.case_id.in_(restricted))
-        q = q.where(~((AuditEvent.entity == "case") & AuditEvent.entity_id.in_(restricted)),
-                    ~((AuditEvent.entity == "duty_log") & AuditEvent.entity_id.in_(restricted_lines)))
+        cases, lines = light.service_case, light.duty_log
+        restricted = select(cases.c.id).where(cases.c.about_staff_id.is_not(None))
+        restricted_lines = select(lines.c.id).where(lines.c.case_id.in_(restricted))
+        q = q.where(~((events.c.entity == "case") & events.c.entity_id.in_(restricted)),
+                    ~((events.c.entity == "duty_log") & events.c.entity_id.in_(restricted_lines)))
     if visit_id is not None:
-        q = q.where(AuditEvent.visit_id == visit_id)
+        q = q.where(events.c.visit_id == visit_id)
     if entity is not None:
-        q = q.where(AuditEvent.entity == entity)
+        q = q.where(events.c.entity == entity)
     if actor is not None:
-        q = q.where(AuditEvent.actor == actor)
+        q = q.where(events.c.actor == actor)
     if since is not None:
-        q = q.where(AuditEvent.at >= since)
+        q = q.where(events.c.at >= since)
     if limit is not None:
-        q = q.order_by(None).order_by(AuditEvent.id.desc()).limit(limit)
-    rows = list(session.scalars(q))
+        q = q.order_by(None).order_by(events.c.id.desc()).limit(limit)
+    rows = list(session.execute(q))
     if limit is not None:
         rows.reverse()
     return [
@@ -236,7 +242,7 @@ class ChainCheck:
 
 
 def _anchor(session: Session) -> tuple[int, str] | None:
-    value = session.scalar(select(Meta.value).where(Meta.key == ANCHOR))
+    value = session.scalar(select(meta.c.value).where(meta.c.key == ANCHOR))
     if not value:
         return None
     try:
@@ -248,14 +254,13 @@ def _anchor(session: Session) -> tuple[int, str] | None:
 
 def _batches(session: Session, start_after: int | None = None):
     """The events in id order, BATCH at a time (keyset: each read starts after the last id)."""
-    cols = (AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.entity,
-            AuditEvent.entity_id, AuditEvent.visit_id, AuditEvent.before, AuditEvent.after, AuditEvent.prev_hash,
-            AuditEvent.hash)
+    cols = (events.c.id, events.c.at, events.c.actor, events.c.action, events.c.entity, events.c.entity_id,
+            events.c.visit_id, events.c.before, events.c.after, events.c.prev_hash, events.c.hash)
     last = start_after
     while True:
-        q = select(*cols).order_by(AuditEvent.id).limit(BATCH)
+        q = select(*cols).order_by(events.c.id).limit(BATCH)
         if last is not None:
-            q = q.where(AuditEvent.id > last)
+            q = q.where(events.c.id > last)
         rows = session.execute(q).all()
         if not rows:
             return
@@ -325,7 +330,10 @@ def refuse_if_broken(session: Session) -> None:
 def deleting(session: Session, where) -> None:
     """Before the tool deletes the events `where` selects (retention): note the first event left
     that followed a deleted one other than the oldest ones (it will be resealed); deleting the
-    oldest ones only moves the anchor. One statement."""
+    oldest ones only moves the anchor. One statement. `where` is made of AuditEvent's columns
+    (the caller's delete), so this selects from the same table class."""
+    from receptionctl.store.tables.common import AuditEvent
+
     gone = case((where, 1), else_=0)
     first_kept = select(func.min(AuditEvent.id)).where(gone == 0).scalar_subquery()
     first_gap = select(func.min(AuditEvent.id)).where(gone == 1, AuditEvent.id > first_kept).scalar_subquery()
@@ -360,6 +368,8 @@ def reseal(session: Session, actor: str, run_id: int) -> Reseal | None:
     changed event to the head (BATCH per read, one bulk update per batch), and an event
     "audit.reseal" (the run, how many, the old and the new head) recorded. None when nothing
     was changed."""
+    from receptionctl.store.tables.common import AuditEvent, Meta
+
     start, deleted = session.info.pop(_DIRTY, (None, False))
     if start is None and not deleted:
         return None
@@ -369,7 +379,7 @@ def reseal(session: Session, actor: str, run_id: int) -> Reseal | None:
     head = _head(session)
     anchor_id = None
     if deleted:
-        first = session.execute(select(AuditEvent.id, AuditEvent.prev_hash).order_by(AuditEvent.id).limit(1)).first()
+        first = session.execute(select(events.c.id, events.c.prev_hash).order_by(events.c.id).limit(1)).first()
         if first is not None and first.prev_hash != GENESIS and _anchor(session) != (first.id, first.prev_hash):
             value = json.dumps({"id": first.id, "prev_hash": first.prev_hash})
             row = session.get(Meta, ANCHOR)
@@ -381,8 +391,8 @@ def reseal(session: Session, actor: str, run_id: int) -> Reseal | None:
     count = 0
     old_head = head[1]
     if start is not None:
-        before = session.execute(select(AuditEvent.hash).where(AuditEvent.id < start)
-                                 .order_by(AuditEvent.id.desc()).limit(1)).first()
+        before = session.execute(select(events.c.hash).where(events.c.id < start)
+                                 .order_by(events.c.id.desc()).limit(1)).first()
         prev = before.hash if before is not None else None
         for rows in _batches(session, start - 1):
             changes = []

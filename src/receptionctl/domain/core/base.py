@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.errors import BadInput, NotFound
 from receptionctl.i18n import _
-from receptionctl.store.tables.common import Client, Visit
-from receptionctl.store.tables.visits import Plan
+from receptionctl.store import light
 
 MAX_HOURS = 24 * 14  # a visit lasts at most two weeks
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -74,15 +73,19 @@ def amount(text: str | None, what: str) -> Decimal | None:
 
 def visit_client(session: Session, visit_id: int) -> tuple[int, str]:
     """The client (id, name) of a visit that a record names (NotFound when there is no such visit)."""
-    row = session.execute(select(Visit.client_id, Client.name).join(Client, Client.id == Visit.client_id)
-                          .where(Visit.id == visit_id)).first()
+    visit, client = light.visit, light.client
+    row = session.execute(select(visit.c.client_id, client.c.name).join(client, client.c.id == visit.c.client_id)
+                          .where(visit.c.id == visit_id)).first()
     if row is None:
         raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))
     return row[0], row[1]
 
 
 def load_for_change(session: Session, visit_id: int):
-    """The visit and plan rows, for a change (NotFound when missing)."""
+    """The visit and plan rows, for a change (NotFound when missing): the ORM objects, to change."""
+    from receptionctl.store.tables.common import Visit
+    from receptionctl.store.tables.visits import Plan
+
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise NotFound(_("no visit {visit}").format(visit=visit_id), hint=_("see `receptionctl visit list`"))

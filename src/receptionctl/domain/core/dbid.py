@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.errors import StorageError
 from receptionctl.i18n import _
-from receptionctl.store.tables.common import Meta
+from receptionctl.store import light
 
 KEY = "database_id"
 _CACHE = "receptionctl.database_id"
@@ -24,7 +24,7 @@ def database_id(session: Session) -> str:
     cached = session.info.get(_CACHE)
     if cached:
         return cached
-    value = session.scalar(select(Meta.value).where(Meta.key == KEY))
+    value = session.scalar(select(light.meta.c.value).where(light.meta.c.key == KEY))
     if not value:
         raise StorageError(_("this database has no id: run `receptionctl db migrate`"))
     session.info[_CACHE] = value
@@ -33,6 +33,8 @@ def database_id(session: Session) -> str:
 
 def ensure(session: Session) -> str:
     """Give the database its id if it has none (in the caller's transaction); the id."""
+    from receptionctl.store.tables.common import Meta
+
     row = session.get(Meta, KEY)
     if row is None:
         row = Meta(key=KEY, value=uuid.uuid4().hex)

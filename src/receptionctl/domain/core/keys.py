@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit
 from receptionctl.domain.core.secrets import KEY_CHECK, Cipher, verify
 from receptionctl.errors import ReceptionError, StorageError
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import Contact, Meta
-from receptionctl.store.tables.desk import SitePass
-from receptionctl.store.tables.visits import Guest
+from receptionctl.store import light
 
-# every encrypted column: (table name, model); a new one must be added here (a test checks it)
-SENSITIVE = (("contact", Contact), ("guest", Guest), ("site_pass", SitePass))
+# every encrypted column: (table name, its light handle); a new one must be added here (a test checks it)
+SENSITIVE = (("contact", light.contact), ("guest", light.guest), ("site_pass", light.site_pass))
+meta = light.meta
 BATCH = 500  # rows per UPDATE statement (one executemany each)
 
 
@@ -45,11 +44,11 @@ def may_rotate(session: Session, actor: str) -> None:
 
 def opens(session: Session, cipher: Cipher) -> bool:
     """Whether `cipher` opens this database's key check (after a failed rotation: which key is in use)."""
-    stored = session.get(Meta, KEY_CHECK)
+    stored = session.scalar(select(meta.c.value).where(meta.c.key == KEY_CHECK))
     if stored is None:
         return False
     try:
-        cipher.decrypt(stored.value)
+        cipher.decrypt(stored)
     except ReceptionError:
         return False
     return True
@@ -61,16 +60,16 @@ def rotate(session: Session, actor: str, old, new: Cipher) -> Rotated:
     A value `old` cannot open stops it all (exit 5, nothing changed)."""
     may_rotate(session, actor)
     old = verify(session, old)  # exit 5 when missing or wrong
-    check = session.get(Meta, KEY_CHECK)
+    check = session.scalar(select(meta.c.key).where(meta.c.key == KEY_CHECK))
     assert check is not None  # verify wrote it if it was missing
     # the check first: on PostgreSQL its row lock holds back writers that verify the key
     # (secrets.verify reads it FOR SHARE) until this transaction ends
-    session.execute(update(Meta).where(Meta.key == KEY_CHECK).values(value=new.check_token())
-                    .execution_options(synchronize_session=False))
+    session.execute(update(meta).where(meta.c.key == KEY_CHECK).values(value=new.check_token()))
     counts = {}
-    for name, model in SENSITIVE:
-        rows = session.execute(select(model.id, model.id_number_enc).where(model.id_number_enc.is_not(None))
-                               .order_by(model.id)).all()
+    for name, table in SENSITIVE:
+        rows = session.execute(select(table.c.id, table.c.id_number_enc).where(table.c.id_number_enc.is_not(None))
+                               .order_by(table.c.id)).all()
+        by_id = update(table).where(table.c.id == bindparam("row_id")).values(id_number_enc=bindparam("token"))
         changes = []
         for row_id, token in rows:
             try:
@@ -81,9 +80,9 @@ def rotate(session: Session, actor: str, old, new: Cipher) -> Rotated:
                         table=name, id=row_id),
                     hint=_("find the key it was written with (a .key.old-* file beside the database, or an older "
                            "RECEPTIONCTL_KEY) and give both, newest first: RECEPTIONCTL_KEY=NEW,OLD")) from None
-            changes.append({"id": row_id, "id_number_enc": new.encrypt(clear)})
-        for start in range(0, len(changes), BATCH):  # bulk UPDATE by primary key: one executemany per batch
-            session.execute(update(model), changes[start:start + BATCH])
+            changes.append({"row_id": row_id, "token": new.encrypt(clear)})
+        for start in range(0, len(changes), BATCH):  # UPDATE by primary key: one executemany per batch
+            session.execute(by_id, changes[start:start + BATCH])
         counts[name] = len(changes)
     done = Rotated(counts["contact"], counts["guest"], counts["site_pass"])
     audit.record(session, actor, "key.rotate", "key", None, after={**counts, "total": done.total})

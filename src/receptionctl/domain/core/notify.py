@@ -26,15 +26,16 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, policy, stored
 from receptionctl.errors import NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.cases import Escalation
-from receptionctl.store.tables.common import ServiceCase, Staff
-from receptionctl.store.tables.common import StaffRole as RoleRow
-from receptionctl.store.tables.notify import NotifyMessage, NotifyOnce
+from receptionctl.store import light
+
+# Through the light handles (store/light.py): every change queues its notifications here, and a
+# read must not build the table classes for it; the ORM writes import their class inside.
+staff, roles_t, messages, once = light.staff, light.staff_role, light.notify_message, light.notify_once
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 STATES = (QUEUED, SENT, FAILED)
@@ -179,19 +180,19 @@ def queue(session: Session, event: str, payload: dict[str, Any]) -> int:
         return 0
     roles = {t for t in wanted if t not in policy.NOTIFY_PEOPLE}
     named = {payload.get(t) for t in wanted if t in policy.NOTIFY_PEOPLE} - {None, ""}
-    holders = select(RoleRow.staff_id).where(RoleRow.role.in_(sorted(roles)))
+    holders = select(roles_t.c.staff_id).where(roles_t.c.role.in_(sorted(roles)))
     people: dict[str, tuple[str | None, set[str]]] = {}
     by_mail = rules["notify_staff_email"]  # issue 30: their e-mail address as their own channel
     for username, url, email, role in session.execute(
-            select(Staff.username, Staff.notify_url, Staff.email, RoleRow.role)
-            .outerjoin(RoleRow, RoleRow.staff_id == Staff.id)
-            .where(Staff.active.is_(True), or_(Staff.id.in_(holders), Staff.username.in_(sorted(named))))):
+            select(staff.c.username, staff.c.notify_url, staff.c.email, roles_t.c.role)
+            .outerjoin(roles_t, roles_t.c.staff_id == staff.c.id)
+            .where(staff.c.active.is_(True), or_(staff.c.id.in_(holders), staff.c.username.in_(sorted(named))))):
         if not url and by_mail and email:
             url = mail_channel(email)
         people.setdefault(username, (url, set()))[1].add(role or "")
     rows = _messages(rules, event, payload, roles, named, people)
     if rows:
-        session.execute(insert(NotifyMessage.__table__), rows)
+        session.execute(insert(messages), rows)
     return len(rows)
 
 
@@ -244,6 +245,8 @@ def queue_mail(session: Session, event: str, address: str, recipient: str, subje
     """Queue a mail to someone outside the staff (a client's contact), in the caller's transaction:
     its channel is `mailto:ADDRESS` (with `?reply-to=` when answers go elsewhere); `notify send`
     hands it to the smtp server of its settings. The id of the message."""
+    from receptionctl.store.tables.notify import NotifyMessage
+
     channel = mail_channel(address, reply_to)
     row = _row(event, recipient, channel, subject, body, json.dumps(plain(event, payload), ensure_ascii=False,
                                                                    sort_keys=True), clock.now())
@@ -281,14 +284,13 @@ def _mark_once(session: Session, event: str, ref_id: int) -> bool:
             from sqlalchemy.dialects.sqlite import insert as upsert
         else:
             from sqlalchemy.dialects.postgresql import insert as upsert
-        table = NotifyOnce.__table__
-        done = session.execute(upsert(table).values(**values).on_conflict_do_nothing().returning(table.c.ref_id))
+        done = session.execute(upsert(once).values(**values).on_conflict_do_nothing().returning(once.c.ref_id))
         return done.first() is not None
     from sqlalchemy.exc import IntegrityError
 
     try:
         with session.begin_nested():
-            session.execute(insert(NotifyOnce.__table__).values(**values))
+            session.execute(insert(once).values(**values))
     except IntegrityError:
         return False
     return True
@@ -297,17 +299,18 @@ def _mark_once(session: Session, event: str, ref_id: int) -> bool:
 def breached_promises(session: Session) -> list[dict[str, Any]]:
     """Escalations whose promised answer time has passed unanswered on a case still open, each
     found once (recorded in notify_once): the payloads of their promise.breach events."""
-    asked, about = aliased(Staff, name="asked"), aliased(Staff, name="about")
+    esc, case = light.case_escalation, light.service_case
+    asked, about = staff.alias("asked"), staff.alias("about")
     rows = session.execute(
-        select(Escalation.id, Escalation.case_id, Escalation.promised_at, Escalation.by, Escalation.question,
-               asked.username, ServiceCase.kind, ServiceCase.severity, about.username)
-        .join(ServiceCase, ServiceCase.id == Escalation.case_id)
-        .join(asked, asked.id == Escalation.to_id)
-        .outerjoin(about, about.id == ServiceCase.about_staff_id)
-        .outerjoin(NotifyOnce, and_(NotifyOnce.event == "promise.breach", NotifyOnce.ref_id == Escalation.id))
-        .where(Escalation.answered_at.is_(None), Escalation.promised_at < clock.now(),
-               ServiceCase.state != "closed", NotifyOnce.ref_id.is_(None))
-        .order_by(Escalation.id)).all()
+        select(esc.c.id, esc.c.case_id, esc.c.promised_at, esc.c.by, esc.c.question,
+               asked.c.username, case.c.kind, case.c.severity, about.c.username)
+        .join(case, case.c.id == esc.c.case_id)
+        .join(asked, asked.c.id == esc.c.to_id)
+        .outerjoin(about, about.c.id == case.c.about_staff_id)
+        .outerjoin(once, and_(once.c.event == "promise.breach", once.c.ref_id == esc.c.id))
+        .where(esc.c.answered_at.is_(None), esc.c.promised_at < clock.now(),
+               case.c.state != "closed", once.c.ref_id.is_(None))
+        .order_by(esc.c.id)).all()
     found = []
     for esc_id, case_id, promised_at, by, question, asked_name, kind, severity, about_name in rows:
         if not _mark_once(session, "promise.breach", esc_id):
@@ -341,15 +344,15 @@ def lease(rules: dict[str, Any]) -> timedelta:
 def due(session: Session, limit: int = 1000) -> list[int]:
     """The ids of the queued messages due now, oldest first."""
     return list(session.scalars(
-        select(NotifyMessage.id).where(NotifyMessage.state == QUEUED, NotifyMessage.next_at <= clock.now())
-        .order_by(NotifyMessage.next_at, NotifyMessage.id).limit(limit)))
+        select(messages.c.id).where(messages.c.state == QUEUED, messages.c.next_at <= clock.now())
+        .order_by(messages.c.next_at, messages.c.id).limit(limit)))
 
 
 def claim(session: Session, message_id: int) -> Claimed | None:
     """Take one due message for this run: an UPDATE that only one concurrent run can win (its
     next_at moves past now by a lease). None when another run has it, or it is no longer due."""
     now = clock.now()
-    table = NotifyMessage.__table__
+    table = messages
     won = session.execute(
         update(table).where(table.c.id == message_id, table.c.state == QUEUED, table.c.next_at <= now)
         .values(next_at=now + lease(policy.load(session)), attempts=table.c.attempts + 1))
@@ -371,7 +374,7 @@ def settle(session: Session, claimed: Claimed, ok: bool, error: str | None, perm
     "failed" (the URL is unusable, or the policy's retries are spent)."""
     rules = policy.load(session)
     now = clock.now()
-    table = NotifyMessage.__table__
+    table = messages
     mine = and_(table.c.id == claimed.id, table.c.attempts == claimed.attempts)  # not retaken meanwhile
     if ok:
         outcome, values = SENT, {"state": SENT, "sent_at": now, "last_error": None}
@@ -456,7 +459,7 @@ def mask(url: str | None) -> str | None:
     return scheme + rest
 
 
-def _view(row: NotifyMessage) -> MessageView:
+def _view(row) -> MessageView:
     return MessageView(row.id, row.event, row.recipient, mask(row.channel), row.subject, row.body, row.state,
                        row.attempts, row.created_at, row.next_at if row.state == QUEUED else None, row.sent_at,
                        row.last_error)
@@ -464,22 +467,24 @@ def _view(row: NotifyMessage) -> MessageView:
 
 def list_messages(session: Session, states: tuple[str, ...] = (), limit: int | None = None) -> list[MessageView]:
     """The notifications, newest first; only those in `states` when given."""
-    q = select(NotifyMessage)
+    q = select(messages)
     if states:
-        q = q.where(NotifyMessage.state.in_(states))
-    return [_view(r) for r in session.scalars(q.order_by(NotifyMessage.id.desc()).limit(limit))]
+        q = q.where(messages.c.state.in_(states))
+    return [_view(r) for r in session.execute(q.order_by(messages.c.id.desc()).limit(limit))]
 
 
 def counts(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 
-    got = dict(session.execute(select(NotifyMessage.state, func.count()).group_by(NotifyMessage.state)).all())
+    got = dict(session.execute(select(messages.c.state, func.count()).group_by(messages.c.state)).all())
     return {s: got.get(s, 0) for s in STATES}
 
 
 def retry(session: Session, actor: str, message_id: int) -> MessageView:
     """Queue a failed notification again, due now, with its attempts counted from 0 (admin or
     coordinator; audited)."""
+    from receptionctl.store.tables.notify import NotifyMessage
+
     access.require(session, actor, frozenset({"coordinator"}), "retry notifications")
     row = session.get(NotifyMessage, message_id)
     if row is None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from receptionctl.errors import BadInput, StorageError
 from receptionctl.i18n import _
-from receptionctl.store.tables.common import Meta
+from receptionctl.store import light
 
 _CHECK = b"receptionctl key check"
 KEY_CHECK = "key_check"
@@ -79,6 +80,7 @@ def clean_id_number(value: str) -> str:
 def verify(session: Session, keys: "Callable[[], Cipher | None] | Cipher | None") -> Cipher:
     """The cipher, checked against the token stored at `init`; a clear error if missing or wrong.
     `keys` may be a callable, so that the key is only looked for once it is needed."""
+    from receptionctl.store.tables.common import Meta
 
     cipher = keys() if callable(keys) else keys
     if cipher is None:
@@ -90,9 +92,10 @@ def verify(session: Session, keys: "Callable[[], Cipher | None] | Cipher | None"
     # FOR SHARE on PostgreSQL (SQLite writers are serialised anyway): a `db rotate-key` that
     # has changed the check waits for this transaction, and this one for it, so that nothing
     # is written under a key the database no longer uses
-    stored = session.get(Meta, KEY_CHECK, with_for_update={"read": True})
+    stored = session.scalar(select(light.meta.c.value).where(light.meta.c.key == KEY_CHECK)
+                            .with_for_update(read=True))
     if stored is None:
         session.add(Meta(key=KEY_CHECK, value=cipher.check_token()))
         return cipher
-    cipher.decrypt(stored.value)  # raises the clear error on a wrong key
+    cipher.decrypt(stored)  # raises the clear error on a wrong key
     return cipher

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
-from receptionctl.store.tables.common import Staff, StaffRole
+from receptionctl.store import light
 
 MAX_NAMED = 3  # when several people may act, the hint names this many
 
@@ -60,9 +60,10 @@ def people_with(session: Session, roles: Iterable[str], *, but: Iterable[str] = 
     if not roles:
         return []
     skip = set(but)
+    staff, held = light.staff, light.staff_role
     rows = session.execute(
-        select(Staff.username, Staff.name, StaffRole.role).join(StaffRole, StaffRole.staff_id == Staff.id)
-        .where(Staff.active.is_(True), StaffRole.role.in_(roles)).order_by(Staff.name, Staff.username))
+        select(staff.c.username, staff.c.name, held.c.role).join(held, held.c.staff_id == staff.c.id)
+        .where(staff.c.active.is_(True), held.c.role.in_(roles)).order_by(staff.c.name, staff.c.username))
     found: dict[str, Person] = {}
     for username, name, role in sorted(rows, key=lambda r: roles.index(r.role)):
         if username not in skip and username not in found:

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_
-from sqlalchemy.orm import Session, aliased
-from sqlmodel import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.care import care
@@ -21,7 +20,11 @@ from receptionctl.domain.core.when import parse_yearly
 from receptionctl.domain.people.notes import list_notes
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code
-from receptionctl.store.tables.common import Client, Contact, Staff, StaffRole, Visit
+from receptionctl.store import light
+
+# Reads go through the light handles (store/light.py), so that `client list` and `client show`
+# build no table class; the writes import the classes inside the function.
+client_t, contact_t, staff_t = light.client, light.contact, light.staff
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-./]{2,30}$")
@@ -107,6 +110,8 @@ def add_client(session: Session, actor: str, name: str, tier: str = "normal", in
                manager: str | None = None, anniversary: str | None = None) -> Done:
     """A client organisation, with its account manager (who keeps it: required for a VIP client,
     an alert in the daily report until it has one) and its anniversary; audited."""
+    from receptionctl.store.tables.common import Client
+
     access.require(session, actor, access.CLIENT_WRITE, N_("add clients"))
     name = _name(name, N_("client name"))
     if _ID.fullmatch(name):
@@ -134,13 +139,21 @@ def add_client(session: Session, actor: str, name: str, tier: str = "normal", in
 def _manager(session: Session, ref: str):
     """The account manager named by `ref`: an active person with the host or coordinator role."""
     row = find.staff(session, ref, N_("the client's manager"), active_only=True)
-    roles = set(session.scalars(select(StaffRole.role).where(StaffRole.staff_id == row.id)))
+    held = light.staff_role
+    roles = set(session.scalars(select(held.c.role).where(held.c.staff_id == row.id)))
     if not roles & MANAGER_ROLES:
         raise Refused(_("{user} cannot be a client's manager: has the role {roles}, the manager needs host or "
                         "coordinator (they host the client's visits)").format(
             user=row.username, roles=_(", ").join(code(r, "role") for r in sorted(roles)) or _("none")),
             hint=_("choose someone with the host role, or ask an admin to give it"))
     return row
+
+
+def _keeper(session: Session, staff_id: int | None):
+    """The account manager's staff row (username, name, active), or None."""
+    if staff_id is None:
+        return None
+    return session.execute(select(staff_t).where(staff_t.c.id == staff_id)).first()
 
 
 def _keeper_warnings(row, keeper) -> list[str]:
@@ -151,18 +164,19 @@ def _keeper_warnings(row, keeper) -> list[str]:
 
 
 def list_clients(session: Session, tier: str | None = None) -> list[ClientView]:
-    keeper = aliased(Staff, name="keeper")
+    keeper = staff_t.alias("keeper")
+    c = client_t.c
     q = (
-        select(Client, func.count(Contact.id), keeper.username)
-        .outerjoin(Contact, Contact.client_id == Client.id)
-        .outerjoin(keeper, keeper.id == Client.manager_id)
-        .group_by(Client.id, keeper.username)
-        .order_by(Client.name_key)
+        select(c.id, c.name, c.tier, c.industry, c.created_at, func.count(contact_t.c.id), keeper.c.username,
+               c.anniversary)
+        .outerjoin(contact_t, contact_t.c.client_id == c.id)
+        .outerjoin(keeper, keeper.c.id == c.manager_id)
+        .group_by(c.id, keeper.c.username)
+        .order_by(c.name_key)
     )
     if tier is not None:
-        q = q.where(Client.tier == tier)
-    return [ClientView(c.id, c.name, c.tier, c.industry, c.created_at, n, m, c.anniversary)
-            for c, n, m in session.execute(q).all()]
+        q = q.where(c.tier == tier)
+    return [ClientView(*row) for row in session.execute(q).all()]
 
 
 def _contact_view(row, id_number: str | None) -> ContactView:
@@ -184,7 +198,7 @@ def _contacts_of(session: Session, actor: str, client, cipher) -> list[ContactVi
     """A client's contact people, identity numbers masked; with a `cipher` (a reveal, already
     allowed), in clear, each reveal audited."""
     views = []
-    for row in session.scalars(select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)):
+    for row in session.execute(select(contact_t).where(contact_t.c.client_id == client.id).order_by(contact_t.c.id)):
         shown = row.id_number_mask
         if cipher is not None and row.id_number_enc:
             shown = cipher.decrypt(row.id_number_enc)
@@ -205,7 +219,7 @@ def show_client(
         cipher = verify(session, cipher)
     contacts = _contacts_of(session, actor, client, cipher if reveal else None)
     promises = tuple(list_notes(session, client_id=client.id, open_promises=True))
-    keeper = session.get(Staff, client.manager_id) if client.manager_id is not None else None
+    keeper = _keeper(session, client.manager_id)
     return ClientDetail(client.id, client.name, client.tier, client.industry, client.created_at, tuple(contacts),
                         promises, keeper.username if keeper else None, keeper.name if keeper else None,
                         keeper.active if keeper else None, client.anniversary,
@@ -229,6 +243,7 @@ def add_contact(
     cipher=None,
     lang: str | None = None,
 ) -> Done:
+    from receptionctl.store.tables.common import Contact
 
     access.require(session, actor, access.CLIENT_WRITE, N_("add contacts"))
     client = resolve_client(session, client_ref)
@@ -279,8 +294,8 @@ def _email(email: str) -> str:
 
 
 def _client_view(session: Session, row) -> ClientView:
-    n = session.scalar(select(func.count(Contact.id)).where(Contact.client_id == row.id)) or 0
-    keeper = session.get(Staff, row.manager_id) if row.manager_id is not None else None
+    n = session.scalar(select(func.count(contact_t.c.id)).where(contact_t.c.client_id == row.id)) or 0
+    keeper = _keeper(session, row.manager_id)
     return ClientView(row.id, row.name, row.tier, row.industry, row.created_at, n,
                       keeper.username if keeper else None, row.anniversary)
 
@@ -290,8 +305,10 @@ def edit_client(session: Session, actor: str, ref: str, *, name: str | None = No
     """Correct a client's name, tier or industry, name its account manager or its anniversary (an
     empty --industry, --manager or --anniversary clears it); audited. The client's open greeting
     tasks follow a new manager, and its care tasks follow the tier and the anniversary."""
+    from receptionctl.store.tables.common import Client
+
     access.require(session, actor, access.CLIENT_WRITE, N_("edit clients"))
-    row = resolve_client(session, ref)
+    row = session.get(Client, resolve_client(session, ref).id)  # the ORM object, to change
     if all(v is None for v in (name, tier, industry, manager, anniversary)):
         raise BadInput(_("nothing to change: expected --name, --tier, --industry, --manager or --anniversary"))
     before = _fields(session, row)
@@ -323,7 +340,7 @@ def edit_client(session: Session, actor: str, ref: str, *, name: str | None = No
                  after={k: after[k] for k in changed})
     if row.manager_id != old_manager:
         engine.reassign_care_tasks(session, row.id, old_manager, row.manager_id)
-    keeper = session.get(Staff, row.manager_id) if row.manager_id is not None else None
+    keeper = _keeper(session, row.manager_id)
     warnings = _keeper_warnings(row, keeper) if {"tier", "manager"} & set(changed) else []
     if {"tier", "anniversary"} & set(changed):
         warnings += care.opened_words(care.sync(session, actor, [row.id]))
@@ -334,7 +351,8 @@ def edit_client(session: Session, actor: str, ref: str, *, name: str | None = No
 
 def _fields(session: Session, row) -> dict:
     """What `client edit` changes, as the audit log keeps it (the manager by username)."""
-    manager = session.scalar(select(Staff.username).where(Staff.id == row.manager_id)) if row.manager_id else None
+    manager = (session.scalar(select(staff_t.c.username).where(staff_t.c.id == row.manager_id))
+               if row.manager_id else None)
     return {"name": row.name, "tier": row.tier, "industry": row.industry, "manager": manager,
             "anniversary": row.anniversary}
 
@@ -344,9 +362,10 @@ def _below_level(session: Session, row) -> list[str]:
     if row.tier != "vip":
         return []
     least = policy.load(session)["vip_level"]
-    visits = list(session.scalars(select(Visit.id).where(
-        Visit.client_id == row.id, Visit.level > least, Visit.level_waived_by.is_(None),
-        Visit.status.in_(lifecycle.COMING)).order_by(Visit.starts_at)))
+    v = light.visit.c
+    visits = list(session.scalars(select(v.id).where(
+        v.client_id == row.id, v.level > least, v.level_waived_by.is_(None),
+        v.status.in_(lifecycle.COMING)).order_by(v.starts_at)))
     return [_("visit {visit} of {client} is below level {level}, which a VIP client's visit needs: `receptionctl "
               "visit edit {visit} --level {level}`, or an approver waives it (--waive-level)").format(
         visit=v, client=row.name, level=least) for v in visits]
@@ -365,6 +384,9 @@ def list_contacts(session: Session, ref: str, *, actor: str | None = None, revea
 
 
 def _contact(session: Session, contact_id: int):
+    """The contact row, to change or remove: the ORM object."""
+    from receptionctl.store.tables.common import Contact
+
     row = session.get(Contact, contact_id)
     if row is None:
         raise NotFound(_("no contact {contact}").format(contact=contact_id),
@@ -444,11 +466,12 @@ def remove_contact(session: Session, actor: str, contact_id: int) -> ContactView
 def alerts(session: Session, now: datetime) -> list[Alert]:
     """VIP clients without an active account manager (seed 001: a VIP client gets a dedicated
     manager): one statement, over the VIP clients only."""
-    keeper = aliased(Staff, name="keeper")
-    rows = session.execute(select(Client.id, Client.name, keeper.username)
-                           .outerjoin(keeper, keeper.id == Client.manager_id)
-                           .where(Client.tier == "vip", or_(keeper.id.is_(None), keeper.active.is_(False)))
-                           .order_by(Client.name_key))
+    keeper = staff_t.alias("keeper")
+    c = client_t.c
+    rows = session.execute(select(c.id, c.name, keeper.c.username)
+                           .outerjoin(keeper, keeper.c.id == c.manager_id)
+                           .where(c.tier == "vip", or_(keeper.c.id.is_(None), keeper.c.active.is_(False)))
+                           .order_by(c.name_key))
     out = []
     for client_id, name, username in rows:
         if username is None:

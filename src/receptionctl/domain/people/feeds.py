@@ -16,16 +16,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, find
 from receptionctl.domain.core.vocab import StaffRole
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import Staff
-from receptionctl.store.tables.logins import CalendarFeed, CalendarMiss
+from receptionctl.store import light
+
+# reads through the light handles (store/light.py); the writes import their table class inside
+feed_t, staff_t, miss_t = light.calendar_feed, light.staff, light.calendar_miss
 
 TOKEN_BYTES = 32  # 256 random bits
 FEED_LANGS = ("zh-CN", "en")
@@ -76,7 +77,7 @@ def feed_url(base: str, token: str) -> str:
     return base.rstrip("/") + PATH.format(token=token)
 
 
-def _person(session: Session, actor: str, ref: str, doing: str) -> Staff:
+def _person(session: Session, actor: str, ref: str, doing: str):
     """The person named by `ref`, if the actor may act on their address: their own; an admin anyone's."""
     me = access.require(session, actor, frozenset(r.value for r in StaffRole), doing)
     person = find.staff(session, ref)
@@ -96,6 +97,8 @@ def _lang(lang: str) -> str:
 
 def make(session: Session, actor: str, ref: str, base: str, lang: str) -> FeedState:
     """A new secret address for `ref` (ending the one they had): its URL, shown this once."""
+    from receptionctl.store.tables.logins import CalendarFeed
+
     person = _person(session, actor, ref, N_("make a calendar address"))
     if not person.active:
         raise Refused(_("{user} is inactive: a calendar address is for active staff").format(user=person.username))
@@ -117,6 +120,8 @@ def make(session: Session, actor: str, ref: str, base: str, lang: str) -> FeedSt
 
 def revoke(session: Session, actor: str, ref: str) -> FeedState:
     """End `ref`'s address: whoever holds it gets 404 from now on."""
+    from receptionctl.store.tables.logins import CalendarFeed
+
     person = _person(session, actor, ref, N_("revoke a calendar address"))
     row = session.get(CalendarFeed, person.id)
     if row is None:
@@ -130,7 +135,7 @@ def revoke(session: Session, actor: str, ref: str) -> FeedState:
 def state(session: Session, actor: str, ref: str) -> FeedState:
     """Whether `ref` has an address (their own; an admin anyone's)."""
     person = _person(session, actor, ref, N_("see a calendar address"))
-    row = session.get(CalendarFeed, person.id)
+    row = session.execute(select(feed_t).where(feed_t.c.staff_id == person.id)).first()
     if row is None:
         return FeedState(person.username, person.name, person.active)
     return FeedState(person.username, person.name, person.active, row.created_at, row.created_by, row.lang)
@@ -139,9 +144,10 @@ def state(session: Session, actor: str, ref: str) -> FeedState:
 def holders(session: Session, actor: str) -> list[FeedState]:
     """Everyone who has an address (admin only)."""
     access.require(session, actor, access.STAFF_WRITE, N_("list the calendar addresses"))
-    rows = session.execute(select(Staff, CalendarFeed).join(CalendarFeed, CalendarFeed.staff_id == Staff.id)
-                           .order_by(Staff.username))
-    return [FeedState(s.username, s.name, s.active, f.created_at, f.created_by, f.lang) for s, f in rows]
+    rows = session.execute(select(staff_t.c.username, staff_t.c.name, staff_t.c.active, feed_t.c.created_at,
+                                  feed_t.c.created_by, feed_t.c.lang)
+                           .join(feed_t, feed_t.c.staff_id == staff_t.c.id).order_by(staff_t.c.username))
+    return [FeedState(*r) for r in rows]
 
 
 def owner(session: Session, token: str) -> FeedOwner | None:
@@ -150,18 +156,21 @@ def owner(session: Session, token: str) -> FeedOwner | None:
     if not token or len(token) > 128:
         return None
     wanted = digest(token)
-    row = session.execute(select(CalendarFeed, Staff).join(Staff, Staff.id == CalendarFeed.staff_id)
-                          .where(CalendarFeed.token_hash == wanted)).first()
+    row = session.execute(select(feed_t.c.token_hash, feed_t.c.lang, feed_t.c.created_at, staff_t.c.id,
+                                 staff_t.c.username, staff_t.c.name, staff_t.c.email, staff_t.c.active)
+                          .join(staff_t, staff_t.c.id == feed_t.c.staff_id)
+                          .where(feed_t.c.token_hash == wanted)).first()
     if row is None:
         return None
-    feed, person = row
-    if not secrets.compare_digest(feed.token_hash, wanted) or not person.active:
+    if not secrets.compare_digest(row.token_hash, wanted) or not row.active:
         return None
-    return FeedOwner(person.id, person.username, person.name, person.email, feed.lang, feed.created_at)
+    return FeedOwner(row.id, row.username, row.name, row.email, row.lang, row.created_at)
 
 
 def count_miss(session: Session) -> None:
     """One more request for an address that does not exist, in this hour's count (a write session)."""
+    from receptionctl.store.tables.logins import CalendarMiss
+
     now = clock.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
     row = session.get(CalendarMiss, hour)
@@ -179,7 +188,7 @@ def misses(session: Session, actor: str) -> Misses:
 
     def since(delta: timedelta) -> int:
         start = (now - delta).replace(minute=0, second=0, microsecond=0)
-        return session.scalar(select(func.coalesce(func.sum(CalendarMiss.count), 0))
-                              .where(CalendarMiss.hour >= start)) or 0
+        return session.scalar(select(func.coalesce(func.sum(miss_t.c.count), 0))
+                              .where(miss_t.c.hour >= start)) or 0
 
     return Misses(since(timedelta(0)), since(timedelta(hours=23)), since(timedelta(days=6, hours=23)))

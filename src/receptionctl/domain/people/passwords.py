@@ -16,15 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.vocab import StaffRole, check_username
 from receptionctl.errors import BadInput, NotAllowed
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import Staff
-from receptionctl.store.tables.logins import StaffLogin
+from receptionctl.store import light
+
+# reads through the light handles (store/light.py); the writes import their table class inside
+staff_t, login_t = light.staff, light.staff_login
 
 MAX_LENGTH = 1024  # longer is not a password but a mistake (or an attempt to make the hash slow)
 
@@ -57,7 +59,10 @@ class LoginCheck:
 REFUSED = LoginCheck(False)
 
 
-def _login(session: Session, staff_id: int) -> StaffLogin:
+def _login(session: Session, staff_id: int):
+    """The person's login row, made when they have none: the ORM object, to change."""
+    from receptionctl.store.tables.logins import StaffLogin
+
     row = session.get(StaffLogin, staff_id)
     if row is None:
         row = StaffLogin(staff_id=staff_id, must_change=False, failures=0, session_version=0)
@@ -125,11 +130,13 @@ def check_login(session: Session, username: str, password: str) -> LoginCheck:
     """A sign-in attempt, written in the caller's write session whatever the answer (the
     failures count and the audit must stay when it is refused): LoginCheck(ok=True, ...) or
     REFUSED, the same for every reason."""
+    from receptionctl.store.tables.logins import StaffLogin
+
     try:
         who = check_username((username or "").strip())
     except BadInput:
         who = None
-    staff = session.scalars(select(Staff).where(Staff.username == who)).first() if who else None
+    staff = session.execute(select(staff_t).where(staff_t.c.username == who)).first() if who else None
     row = session.get(StaffLogin, staff.id) if staff is not None else None
     if staff is None or row is None or not row.password_hash:
         _matches(_dummy_hash(), password or "")
@@ -151,7 +158,7 @@ def check_login(session: Session, username: str, password: str) -> LoginCheck:
     return LoginCheck(True, staff.username, staff.name, row.must_change, row.session_version)
 
 
-def _failed(session: Session, staff: Staff, row: StaffLogin, now) -> LoginCheck:
+def _failed(session: Session, staff, row, now) -> LoginCheck:
     """A wrong password: counted; the policy's login_max_failures in a row lock the login."""
     rules = policy.load(session)
     row.failures = (row.failures or 0) + 1
@@ -168,16 +175,20 @@ def _failed(session: Session, staff: Staff, row: StaffLogin, now) -> LoginCheck:
 def signed_in(session: Session, username: str, version: int) -> LoginCheck:
     """Whether a session made for `username` at `version` still stands: they are active, and
     neither a password change, a reset nor a sign-out has moved their version on since."""
-    staff = session.scalars(select(Staff).where(Staff.username == username, Staff.active.is_(True))).first()
-    row = session.get(StaffLogin, staff.id) if staff is not None else None
+    row = session.execute(
+        select(staff_t.c.username, staff_t.c.name, login_t.c.password_hash, login_t.c.must_change,
+               login_t.c.session_version).join(login_t, login_t.c.staff_id == staff_t.c.id)
+        .where(staff_t.c.username == username, staff_t.c.active.is_(True))).first()
     if row is None or not row.password_hash or row.session_version != version:
         return REFUSED
-    return LoginCheck(True, staff.username, staff.name, row.must_change, row.session_version)
+    return LoginCheck(True, row.username, row.name, row.must_change, row.session_version)
 
 
 def sign_out(session: Session, actor: str) -> None:
     """The person signs out: every session of theirs ends (their version moves on); audited."""
-    staff = session.scalars(select(Staff).where(Staff.username == actor)).first()
+    from receptionctl.store.tables.logins import StaffLogin
+
+    staff = session.execute(select(staff_t.c.id).where(staff_t.c.username == actor)).first()
     row = session.get(StaffLogin, staff.id) if staff is not None else None
     if row is None:
         raise NotAllowed(_("{user!r} is not signed in").format(user=actor))

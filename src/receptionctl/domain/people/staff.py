@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
-from sqlmodel import select
 
 from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock, find, notify, policy
 from receptionctl.domain.core.vocab import StaffRole, check_username
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _
-from receptionctl.store.tables.common import Staff
-from receptionctl.store.tables.common import StaffRole as RoleRow
+from receptionctl.store import light
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,8 @@ def _text(value: str, what: str, limit: int = 200) -> str:
 def add_staff(
     session: Session, actor: str, username: str, name: str, dept: str, roles: list[str], email: str | None = None
 ) -> StaffView:
-
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.common import StaffRole as RoleRow
 
     access.require(session, actor, access.STAFF_WRITE, N_("add staff"))
     check_username(username)
@@ -83,12 +82,14 @@ def add_staff(
 
 def list_staff(session: Session, usernames: list[str] | None = None) -> list[StaffView]:
     """Staff members with their roles (only `usernames` when given), in one query."""
-    q = select(Staff, RoleRow.role).outerjoin(RoleRow, RoleRow.staff_id == Staff.id)
+    staff, held = light.staff, light.staff_role  # a read: through the light handles
+    q = select(staff, held.c.role).outerjoin(held, held.c.staff_id == staff.c.id)
     if usernames is not None:
-        q = q.where(Staff.username.in_(usernames))
+        q = q.where(staff.c.username.in_(usernames))
     views: dict[int, tuple] = {}
-    for staff, role in session.execute(q.order_by(Staff.username, RoleRow.role)).all():
-        entry = views.setdefault(staff.id, (staff, []))
+    for row in session.execute(q.order_by(staff.c.username, held.c.role)).all():
+        role = row.role
+        entry = views.setdefault(row.id, (row, []))
         if role:
             entry[1].append(role)
     return [StaffView(s.id, s.username, s.name, s.dept, tuple(r), s.active, notify.mask(s.notify_url), s.db_login,
@@ -109,20 +110,22 @@ def _check_roles(roles: list[str]) -> None:
 
 
 def _other_admins(session: Session, staff_id: int) -> int:
+    staff, held = light.staff, light.staff_role
     return session.scalar(
-        select(func.count(Staff.id)).join(RoleRow, RoleRow.staff_id == Staff.id)
-        .where(RoleRow.role == "admin", Staff.active.is_(True), Staff.id != staff_id)
+        select(func.count(staff.c.id)).join(held, held.c.staff_id == staff.c.id)
+        .where(held.c.role == "admin", staff.c.active.is_(True), staff.c.id != staff_id)
     ) or 0
 
 
-def _checked(session: Session, row: Staff, notify_url: str | None, db_login: str | None,
+def _checked(session: Session, row, notify_url: str | None, db_login: str | None,
              email: str | None) -> tuple[str | None, str | None, str | None]:
     """The channel, the database login and the e-mail address of `staff edit`, checked (None: unchanged)."""
     if email is not None:
         email = check_email(email)
     if db_login:
         db_login = check_username(db_login.strip(), N_("database login"))
-        holder = session.scalar(select(Staff.username).where(Staff.db_login == db_login, Staff.id != row.id))
+        staff = light.staff
+        holder = session.scalar(select(staff.c.username).where(staff.c.db_login == db_login, staff.c.id != row.id))
         if holder is not None:
             raise Refused(_("database login {login} is already {user}'s: expected one login per person").format(
                 login=db_login, user=holder))
@@ -142,8 +145,11 @@ def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = Non
     """Change a person's name, department, roles, notification channel (an Apprise URL that
     Apprise can parse; "" clears it) or e-mail address ("" clears it) (admin only). The last
     active admin keeps the admin role."""
+    from receptionctl.store.tables.common import Staff
+    from receptionctl.store.tables.common import StaffRole as RoleRow
+
     access.require(session, actor, access.STAFF_WRITE, N_("edit staff"))
-    row = find.staff(session, ref)
+    row = session.get(Staff, find.staff(session, ref).id)  # the ORM object, to change
     _check_roles([*add_roles, *remove_roles])
     both = set(add_roles) & set(remove_roles)
     if both:
@@ -185,8 +191,10 @@ def edit_staff(session: Session, actor: str, ref: str, *, name: str | None = Non
 def set_active(session: Session, actor: str, ref: str, active: bool) -> StaffView:
     """Deactivate a person who left (they keep their history, cannot act, are not offered as
     owner; their open tasks need a new owner), or activate them again. Not the last admin."""
+    from receptionctl.store.tables.common import Staff
+
     access.require(session, actor, access.STAFF_WRITE, N_("activate or deactivate staff"))
-    row = find.staff(session, ref)
+    row = session.get(Staff, find.staff(session, ref).id)  # the ORM object, to change
     before = get_staff(session, row.username)
     if row.active == active:
         raise Refused((_("{user} is already active") if active else _("{user} is already inactive")).format(
