@@ -78,6 +78,14 @@ def week_label(monday: date) -> str:
     return f"Week {week} ({first}–{sunday.day} {MONTHS[sunday.month - 1]})"
 
 
+def _coming(session: Session, now: datetime, ahead_end: datetime) -> list:
+    """The visits coming in [now, ahead_end), through the light handles (visits.visit_query)."""
+    lv = light.visit.c
+    return [view_of(r) for r in session.execute(
+        visit_query().where(lv.starts_at >= now, lv.starts_at < ahead_end, lv.status.in_(COMING))
+        .order_by(lv.starts_at, lv.id)).all()]
+
+
 def build(session: Session, weeks: int = 8) -> Charts:
     """The four charts: the last `weeks` ISO weeks (the current one included) in the company's
     zone; the tasks overdue now; the visits from now to the end of the daily report's look-ahead."""
@@ -138,10 +146,7 @@ def build(session: Session, weeks: int = 8) -> Charts:
     # 4. readiness of the coming visits: from now to the end of the daily report's look-ahead
     ahead_until = calendar_for(rules["country"]).add(today, rules["lookahead_working_days"])
     ahead_end = datetime.combine(ahead_until + timedelta(days=1), time(0, 0), zone)
-    lv = light.visit.c  # the visits' query is on the light handles (visits.visit_query)
-    views = [view_of(r) for r in session.execute(
-        visit_query().where(lv.starts_at >= now, lv.starts_at < ahead_end, lv.status.in_(COMING))
-        .order_by(lv.starts_at, lv.id)).all()]
+    views = _coming(session, now, ahead_end)
     prep: dict[int, list[int]] = {v.id: [0, 0] for v in views}
     if views:
         for visit_id, done, total in session.execute(
