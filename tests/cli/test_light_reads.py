@@ -1,5 +1,6 @@
 """The reads a team runs most build no table class: they select through the light handles of
-store/light.py, so neither SQLModel nor pydantic is imported, nor any module of store/tables/
+store/light.py, so neither SQLModel nor pydantic nor SQLAlchemy's ORM is imported (the session,
+store/db.py's Work, runs Core statements on its connection), nor any module of store/tables/
 (building those classes cost more than the rest of such a command together). Import lists, not
 timings: the times live in `make bench` (docs/ARCHITECTURE.md, "Reading fast")."""
 
@@ -12,7 +13,7 @@ import sys
 
 import pytest
 
-NOT_ON_A_READ = ("sqlmodel", "pydantic", "receptionctl.store.tables", "receptionctl.store.models")
+NOT_ON_A_READ = ("sqlmodel", "pydantic", "sqlalchemy.orm", "receptionctl.store.tables", "receptionctl.store.models")
 
 PROBE = """
 import json, sys

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, dbid
@@ -17,6 +16,9 @@ from receptionctl.domain.engine import adopt_orphans, seed_default
 from receptionctl.errors import BadInput, NotAllowed
 from receptionctl.i18n import N_, _
 from receptionctl.store.tables.common import Meta, Policy, ProcedureVersion, Staff, StaffRole
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass

@@ -8,20 +8,23 @@ BEGIN IMMEDIATE (a deferred transaction that reads then writes can fail with
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from receptionctl import reasons
 from receptionctl.errors import BadInput, ReceptionError, Refused, StorageError
 from receptionctl.i18n import _
 from receptionctl.store.migrations import SCHEMA_HEAD
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_S = 15
 FILES_INFO = "receptionctl.files"  # session.info: the attachment store's folder (None: none configured)
@@ -97,6 +100,68 @@ def _share_compiled_sql(engine: Engine) -> None:
         _SQLITE_BASE.append(base)
     engine.dialect = _SQLITE_BASE[0].dialect
     engine.update_execution_options(compiled_cache=_COMPILED_SQL)
+
+
+class Work:
+    """A command's session over one connection and its transaction. A Core statement (a read
+    through the light handles of store/light.py) runs on the connection itself, so that a read
+    never imports the ORM (0.1 s of every run); the ORM's Session is made on first need (a
+    table class's object read, added or flushed, or any statement once the ORM is loaded) over
+    the same connection and transaction, and it takes the session's `info` over. The domain
+    calls it as it would a Session: execute, scalar, scalars, get_bind, info; the rest (add, get,
+    flush, delete, ...) is the ORM Session's."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._orm: Any = None
+        self.info: dict = {}
+
+    @property
+    def orm(self) -> "Session":
+        if self._orm is None:
+            from sqlalchemy.orm import Session
+
+            self._orm = Session(bind=self._conn, expire_on_commit=False, autoflush=True, info=self.info)
+            self.info = self._orm.info  # one dict from now on, whoever reads it
+        return self._orm
+
+    def _core(self) -> bool:
+        """No ORM statement can exist while sqlalchemy.orm was never imported: run on the connection."""
+        return self._orm is None and "sqlalchemy.orm" not in sys.modules
+
+    def execute(self, statement, params=None, **kw):
+        if self._core():
+            return self._conn.execute(statement, params, **kw)
+        return self.orm.execute(statement, params, **kw)
+
+    def scalar(self, statement, params=None, **kw):
+        if self._core():
+            return self._conn.scalar(statement, params, **kw)
+        return self.orm.scalar(statement, params, **kw)
+
+    def scalars(self, statement, params=None, **kw):
+        if self._core():
+            return self._conn.scalars(statement, params, **kw)
+        return self.orm.scalars(statement, params, **kw)
+
+    def get_bind(self, *args, **kw):
+        return self._conn
+
+    def connection(self, *args, **kw) -> Connection:
+        return self._conn
+
+    def flush(self, *args, **kw) -> None:
+        if self._orm is not None:
+            self._orm.flush(*args, **kw)
+
+    def close(self) -> None:
+        if self._orm is not None:
+            self._orm.close()
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.orm, name)
 
 
 class Database:
@@ -222,7 +287,7 @@ class Database:
             if not self._checked:
                 check_revision(conn, self.url)
                 self._checked = True
-            session = Session(bind=conn, expire_on_commit=False, autoflush=True)
+            session = Work(conn)
             session.info[FILES_INFO] = self.files  # the attachment store (domain.attachments.store_root)
             try:
                 yield session
@@ -263,6 +328,8 @@ class Database:
                                              "{table} row {row}); nothing was changed").format(
                                                  n=len(broken), table=broken[0][0], row=broken[0][1]))
             if seed is not None:
+                from sqlalchemy.orm import Session
+
                 session = Session(bind=conn, expire_on_commit=False)
                 seed(session, before)
                 session.flush()

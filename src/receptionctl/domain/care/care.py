@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, policy
@@ -33,6 +33,9 @@ from receptionctl.domain.core.when import parse_yearly, yearly_first, yearly_on
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Reads go through the light handles (store/light.py): `care list`, `client show` and the daily
 # report build no table class for them; the writes import the classes inside the function.

@@ -22,7 +22,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy, stored
@@ -33,6 +32,9 @@ from receptionctl.domain.people.clients import resolve_client
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # the writes' table classes, imported inside the functions that write
     from receptionctl.store.tables.cases import DutyLog, Escalation

@@ -16,11 +16,15 @@ shows it as one line after the step's confirmation, never in JSON. By the case's
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core.steps import NextStep, Person, named, people_with
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # read through the light handles (store/light.py): a case's next step builds no table class
 service_case, case_escalation, staff, task = light.service_case, light.case_escalation, light.staff, light.task

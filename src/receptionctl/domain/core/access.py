@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.errors import BadInput, NotAllowed, Refused, StorageError
 from receptionctl.i18n import _, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Read through the light handles (store/light.py): every command establishes who acts,
 # and a read must not build the table classes for it.

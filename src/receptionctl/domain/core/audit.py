@@ -17,15 +17,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, event, func, select, text, update
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock
 from receptionctl.errors import StorageError
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Reads go through the light handles (store/light.py): nearly every domain module imports this
 # one, and a read must not build the table classes for it. The writes (an event recorded, the
@@ -64,9 +66,17 @@ def _row_hash(prev_hash: str | None, r) -> str:
                       r.after)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_head(session: Session, previous_transaction) -> None:  # pragma: no cover - a rolled-back savepoint
     session.info.pop(_HEAD, None)
+
+
+def _listen() -> None:
+    """The head kept in session.info is forgotten when a savepoint rolls back: listened for from
+    the first event recorded (a write: the ORM is loaded then, never by a read)."""
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_soft_rollback", _forget_head):
+        event.listen(Session, "after_soft_rollback", _forget_head)
 
 
 def _lock(session: Session) -> None:
@@ -131,6 +141,7 @@ def record(
     last event; on PostgreSQL the lock before it)."""
     from receptionctl.store.tables.common import AuditEvent
 
+    _listen()
     behalf = session.info.get("receptionctl.on_behalf")  # access.ON_BEHALF: (declared user, the admin behind)
     if behalf and actor == behalf[0]:
         actor = BEHALF.format(user=actor, admin=behalf[1])  # the declared and the real identity, both recorded

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.errors import BadInput, NotFound
 from receptionctl.i18n import _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MAX_HOURS = 24 * 14  # a visit lasts at most two weeks
 MAX_AMOUNT = Decimal("999999999999.99")

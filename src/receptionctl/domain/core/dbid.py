@@ -7,13 +7,16 @@ it is not a policy setting."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.errors import StorageError
 from receptionctl.i18n import _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KEY = "database_id"
 _CACHE = "receptionctl.database_id"

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import String, cast, func, or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _ID = re.compile(r"[0-9]{1,9}")
 SHOWN = 8  # candidates named in an "ambiguous" error

@@ -10,15 +10,18 @@ after.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit
 from receptionctl.domain.core.secrets import KEY_CHECK, Cipher, verify
 from receptionctl.errors import ReceptionError, StorageError
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # every encrypted column: (table name, its light handle); a new one must be added here (a test checks it)
 SENSITIVE = (("contact", light.contact), ("guest", light.guest), ("site_pass", light.site_pass))

@@ -23,15 +23,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, policy, stored
 from receptionctl.errors import NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Through the light handles (store/light.py): every change queues its notifications here, and a
 # read must not build the table classes for it; the ORM writes import their class inside.

@@ -13,11 +13,12 @@ payload is plain JSON: ids, codes, names, times as ISO 8601 text.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from receptionctl.domain.core import notify
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 OUTBOX = "outbox"
 

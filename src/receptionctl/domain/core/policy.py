@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, clock
 from receptionctl.domain.core.calendar import FESTIVALS
@@ -24,6 +23,9 @@ from receptionctl.domain.core.vocab import Tier
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

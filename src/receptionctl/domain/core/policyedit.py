@@ -5,9 +5,8 @@ apart from it so that the policy's reading, which every command does, builds no 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl import reasons
@@ -26,6 +25,9 @@ from receptionctl.domain.core.policy import (
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
 from receptionctl.store.tables.common import Policy
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

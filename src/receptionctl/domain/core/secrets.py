@@ -3,14 +3,16 @@ only to an admin who asks, and each reveal audited."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.errors import BadInput, StorageError
 from receptionctl.i18n import _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _CHECK = b"receptionctl key check"
 KEY_CHECK = "key_check"

@@ -24,7 +24,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, literal_column, null, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain import engine
 from receptionctl.domain.cases.cases import list_cases
@@ -34,6 +33,10 @@ from receptionctl.domain.core.base import required_text
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, choices, code, ngettext, typed
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.desk import DeskShift, Handover
@@ -289,6 +292,8 @@ def list_shifts(session: Session, actor: str, day: date | None = None) -> list[S
 
 # -- the duty log ----------------------------------------------------------------------------
 def _log_views(session: Session, q) -> list[DeskLogView]:
+    from sqlalchemy.orm import aliased  # a query of the table classes
+
     from receptionctl.store.tables.common import Staff, Task
     from receptionctl.store.tables.desk import DeskLog
     passed = aliased(Staff, name="passed")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, policy
 from receptionctl.domain.core.alerts import Alert
@@ -21,6 +21,9 @@ from receptionctl.domain.desk.desk import DESK, CheckView, ShiftView
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KINDS = ("open", "close")
 CHECKLIST = {"open": "desk_open_checklist", "close": "desk_close_checklist"}  # the policy key of each

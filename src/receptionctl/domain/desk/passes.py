@@ -13,7 +13,6 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, cast, literal_column, null, or_, select, union_all
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, policy
@@ -23,6 +22,9 @@ from receptionctl.domain.core.secrets import clean_id_number, mask, verify
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.common import Staff

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, insert, select, update
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock
 from receptionctl.domain.engine.schedule import FIXED
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def open_case_task(session: Session, case_id: int, key: str, title: str, title_zh: str | None, owner_role: str,

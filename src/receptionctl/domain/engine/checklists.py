@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock, stored
 from receptionctl.domain.core.vocab import STAGES
@@ -16,6 +16,9 @@ from receptionctl.domain.engine.schedule import COMPRESS_REASONS
 from receptionctl.domain.engine.tasklist import PER_VISIT, TaskView, list_tasks
 from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

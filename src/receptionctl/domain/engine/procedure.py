@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from receptionctl import i18n, reasons
 from receptionctl.domain.core import access, audit, clock
@@ -26,6 +26,9 @@ from receptionctl.domain.engine.events import EVENTS, canonical
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 OWNERS = {r.value for r in VisitRole} | {r.value for r in StaffRole}
 TASK_KEYS = {

@@ -9,14 +9,17 @@ the tasks and the case and desk tasks import it, it imports none of them."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock, policy
 from receptionctl.domain.core.calendar import WorkCalendar, calendar_for
 from receptionctl.domain.core.due import parse_due
 from receptionctl.i18n import N_
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def context(session: Session) -> tuple[dict, WorkCalendar]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock, find
 from receptionctl.domain.core.calendar import WorkCalendar
@@ -21,6 +21,9 @@ from receptionctl.domain.engine.schedule import Days
 from receptionctl.errors import BadInput, NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 TASK_STAGES = (*STAGES, "case", "desk", "care")  # the procedure's stages, cases' steps, the desk's, clients' care
 VISIT_ROLES = {r.value for r in VisitRole}

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import string
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, update
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
@@ -36,6 +36,9 @@ from receptionctl.errors import BadInput, NotAllowed, Refused
 from receptionctl.i18n import N_, _, code, code_in
 from receptionctl.store.tables.common import Task, Visit
 from receptionctl.store.tables.visits import Assignment, Plan
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # desk tasks that close when their action is done, not with `task done`: key prefix -> the command
 ACTION_TASKS = (("goods-agree-", "goods approve N"), ("mail-collect", "mail collect N"),

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import and_, case, func, or_
-from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain.core import clock, dbid, policy
@@ -35,6 +34,10 @@ from receptionctl.domain.visits.visits import VisitView
 from receptionctl.store import light
 from receptionctl.store.tables.common import AuditEvent, Client, ServiceCase, Staff, StaffRole, Task, Visit
 from receptionctl.store.tables.visits import Assignment, Guest
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 DAYS_BACK = 30  # a person's feed: visits from this many days back ...
 DAYS_AHEAD = 180  # ... to this many days ahead
@@ -109,6 +112,8 @@ def _changes(session: Session, ids: list[int]) -> dict[int, tuple[int, datetime 
 
 def _teams(session: Session, ids: list[int]) -> dict[int, tuple[Member, ...]]:
     """The teams of these visits with their addresses, in one statement, in the order of VisitRole."""
+    from sqlalchemy.orm import aliased  # a query of the table classes
+
     main, backup = aliased(Staff, name="main"), aliased(Staff, name="backup")
     rows = session.execute(
         select(Assignment.visit_id, Assignment.role, main.username, main.name, main.email, backup.username,

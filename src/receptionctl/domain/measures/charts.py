@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, or_
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl import i18n
@@ -25,6 +25,9 @@ from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store import light
 from receptionctl.store.tables.common import Staff, Task, Visit
 from receptionctl.store.tables.visits import Feedback
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CHARTS = ("satisfaction", "funnel", "overdue", "readiness")
 TOOK_PLACE = lifecycle.RECEIVED  # a visit received (as domain/measures/kpi.py counts it)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.cases import cases as case_stage
 from receptionctl.domain.cases.cases import CaseView
@@ -28,6 +27,9 @@ from receptionctl.domain.visits.visits import Assigned, VisitView
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KINDS = ("visits", "tasks", "cases", "feedback")
 ROW_TYPES = {"visits": VisitView, "tasks": TaskView, "cases": CaseView, "feedback": FeedbackView}

@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Numeric, and_, case, cast, func, or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import clock, lifecycle, policy
 from receptionctl.domain.visits import pipeline
 from receptionctl.domain.visits.followups import converted
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Read through the light handles (store/light.py): `report kpi` builds no table class
 # (docs/ARCHITECTURE.md, "Reading fast").

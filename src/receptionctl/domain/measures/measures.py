@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_
-from sqlalchemy.orm import Session, aliased
 from sqlmodel import select
 
 from receptionctl.domain import engine
@@ -37,6 +37,10 @@ from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code, typed
 from receptionctl.store.tables.common import ServiceCase, Staff, Task, Visit
 from receptionctl.store.tables.measures import Deduction, Training, TrainingPerson
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 DEDUCT = frozenset({"approver", "duty_manager"})  # and admin
 TRAIN = frozenset({"coordinator", "duty_manager", "approver"})  # and admin: record and read everyone's training
@@ -346,6 +350,8 @@ def list_training(session: Session, actor: str, person: str | None = None, first
     """One line per person per training, by day; for one person, their training tracking card
     (job rotations on it too); only those of `kind` when given. Someone without a TRAIN role sees
     their own card only."""
+    from sqlalchemy.orm import aliased  # a query of the table classes
+
     me = _may_read(session, actor)
     trainee = aliased(Staff, name="trainee")
     q = (select(Training, TrainingPerson, trainee.username, trainee.name)

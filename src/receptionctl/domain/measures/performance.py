@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain.core import access, find, policy
@@ -21,6 +21,9 @@ from receptionctl.domain.measures import kpi, measures, rewards
 from receptionctl.errors import NotAllowed
 from receptionctl.i18n import N_, _, code
 from receptionctl.store.tables.common import Staff
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 READ_ALL = frozenset({"approver", "duty_manager", "coordinator"})  # and admin; others see their own
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain.cases import cases as service_cases
 from receptionctl.domain.core import lifecycle, policy
 from receptionctl.store.tables.common import Client, ServiceCase, Task, Visit
 from receptionctl.store.tables.visits import Feedback
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 LOWEST = 5  # the lowest scores shown
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain.cases import cases
@@ -24,6 +24,9 @@ from receptionctl.errors import BadInput, NotAllowed
 from receptionctl.i18n import N_, _
 from receptionctl.store.tables.common import Staff
 from receptionctl.store.tables.measures import Reward
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KINDS = tuple(k.value for k in RewardKind)
 REWARD = frozenset({"approver", "duty_manager", "coordinator"})  # and admin

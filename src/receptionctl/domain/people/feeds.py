@@ -15,15 +15,18 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, find
 from receptionctl.domain.core.vocab import StaffRole
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # reads through the light handles (store/light.py); the writes import their table class inside
 feed_t, staff_t, miss_t = light.calendar_feed, light.staff, light.calendar_miss

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock
 from receptionctl.domain.core.base import Done, load_for_change, required_text
@@ -16,6 +16,9 @@ from receptionctl.domain.core.vocab import NoteKind
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

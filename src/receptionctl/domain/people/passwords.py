@@ -15,15 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.vocab import StaffRole, check_username
 from receptionctl.errors import BadInput, NotAllowed
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # reads through the light handles (store/light.py); the writes import their table class inside
 staff_t, login_t = light.staff, light.staff_login

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock, find, notify, policy
@@ -14,6 +14,9 @@ from receptionctl.domain.core.vocab import StaffRole, check_username
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

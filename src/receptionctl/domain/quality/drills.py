@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.alerts import Alert
@@ -25,6 +24,9 @@ from receptionctl.domain.desk.onsite import on_site
 from receptionctl.errors import BadInput
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.common import Staff

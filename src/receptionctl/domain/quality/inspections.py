@@ -21,7 +21,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, null, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, outbox, policy
@@ -31,6 +30,10 @@ from receptionctl.domain.core.vocab import InspectionArea
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.quality import Inspection, InspectionFinding
@@ -214,6 +217,8 @@ def fix_finding(session: Session, actor: str, inspection_id: int, number: int, o
 
 # -- reading ---------------------------------------------------------------------------------
 def _findings(session: Session, inspection_ids: list[int], now: datetime) -> dict[int, list[FindingView]]:
+    from sqlalchemy.orm import aliased  # a query of the table classes
+
     from receptionctl.store.tables.common import Staff, Task
     from receptionctl.store.tables.quality import InspectionFinding
     owner = aliased(Staff, name="owner")

@@ -31,10 +31,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl import reasons
 from receptionctl.domain.core import access, audit, clock, policy
@@ -43,6 +42,9 @@ from receptionctl.errors import BadInput, NotFound, Refused, StorageError
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store import light
 from receptionctl.store.db import FILES_ENV, FILES_INFO
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KINDS = ("photo", "video", "form", "minutes", "contract", "other")
 # the kinds as text output shows them (code(kind, "kind")); form and other are common codes

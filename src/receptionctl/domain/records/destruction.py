@@ -12,14 +12,16 @@ Imports: erasure -> runs -> destruction -> retention."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, literal, null, or_, select, update
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import audit
 from receptionctl.domain.records import attachments
 from receptionctl.domain.records.retention import PLACEHOLDER
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # the keys of audit events (before/after) that hold a record's personal values
 CONTACT_KEYS = frozenset({"name", "title", "phone", "email", "diet", "transport", "needs", "id_number", "birthday"})

@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, and_, func, literal_column, null, or_, select, type_coerce, union_all
-from sqlalchemy.orm import Session, aliased
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.alerts import Alert
@@ -31,6 +30,10 @@ from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store import light
 from receptionctl.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.records import Document, DocumentLoan
@@ -213,6 +216,8 @@ def resolve(session: Session, ref: str, version: str | None = None, *, lock: boo
 
 # -- read models ----------------------------------------------------------------------------------
 def _summary_query(today: date):
+    from sqlalchemy.orm import aliased  # a query of the table classes
+
     from receptionctl.store.tables.records import Document, DocumentCopy, DocumentLoan
     c, ln, d2 = aliased(DocumentCopy), aliased(DocumentLoan), aliased(Document)
 
@@ -273,6 +278,8 @@ def _loan(ln, today: date, zone) -> LoanView:
 
 def _copies(session: Session, doc: Document, today: date) -> list[CopyView]:
     """The document's copies by number, with the open loan of each (one statement)."""
+    from sqlalchemy.orm import aliased  # a query of the table classes
+
     from receptionctl.store.tables.common import Staff
     from receptionctl.store.tables.records import DocumentCopy, DocumentLoan
     borrower, witness = aliased(Staff, name="borrower"), aliased(Staff, name="witness")

@@ -9,9 +9,9 @@ Imports: erasure -> runs -> destruction -> retention."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, insert, or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock
 from receptionctl.domain.records.retention import (
@@ -27,6 +27,9 @@ from receptionctl.domain.records.runs import show_run
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def _matches(session: Session, contact_ids: list[int], guest_ids: list[int], name: str | None) -> list[Match]:

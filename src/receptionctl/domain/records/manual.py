@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import String, cast, func, or_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, lifecycle, policy
@@ -34,6 +33,9 @@ from receptionctl.domain.engine import METHODS, Procedure, VersionView
 from receptionctl.errors import NotFound
 from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.common import ProcedureVersion

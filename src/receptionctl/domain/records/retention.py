@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import Integer, and_, case, false, func, literal_column, null, or_, select, type_coerce, union_all
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, find, policy
 from receptionctl.domain.core.alerts import Alert
@@ -29,6 +28,9 @@ from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store import light
 from receptionctl.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 PLACEHOLDER = "(erased)"  # what an erased name or text reads afterwards
 # who may place and remove holds, create runs and approve them (admin always may): the approvers

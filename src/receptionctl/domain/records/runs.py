@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, String, cast, delete, func, insert, literal, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core import access, audit, clock, policy
 from receptionctl.domain.core.base import required_text
@@ -35,6 +34,9 @@ from receptionctl.domain.records.retention import (
 )
 from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # annotations only: a read builds no table class
     from receptionctl.store.tables.records import RetentionRun

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, and_, case, func, literal_column, null, or_, select, true, type_coerce, union_all
-from sqlalchemy.orm import Session
 
 from receptionctl import i18n
 from receptionctl.domain.care import care
@@ -33,6 +33,9 @@ from receptionctl.domain.visits.visits import VisitView
 from receptionctl.i18n import N_, _, ngettext
 from receptionctl.store import light
 from receptionctl.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Read through the light handles (store/light.py): the report builds no table class.
 visit, client, task, feedback, incident, plan = (light.visit, light.client, light.task, light.feedback, light.incident,

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import and_, func, literal, select, union_all
-from sqlalchemy.orm import Session
 
 from receptionctl.domain.core.base import MAX_HOURS
 from receptionctl.i18n import _
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

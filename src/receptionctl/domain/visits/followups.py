@@ -12,7 +12,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.cases import cases
@@ -27,6 +26,9 @@ from receptionctl.domain.visits.visits import VISIT_WRITE, get_view
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from receptionctl.store.tables.common import Visit

@@ -29,7 +29,6 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
@@ -39,6 +38,9 @@ from receptionctl.domain.engine import Event
 from receptionctl.errors import BadInput, Refused
 from receptionctl.i18n import N_, _, chinese, code, code_in, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from receptionctl.store.tables.common import Opportunity

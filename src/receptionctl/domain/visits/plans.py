@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import engine
@@ -37,6 +37,9 @@ from receptionctl.errors import BadInput, NotAllowed, NotFound, Refused
 from receptionctl.i18n import N_, _, code
 from receptionctl.store.tables.common import Client, Contact, Staff, Visit
 from receptionctl.store.tables.visits import Assignment, Plan, PlanEvent, PlanItem
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 APPROVE = frozenset({"approver"})
 

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, lifecycle, outbox
@@ -19,6 +18,9 @@ from receptionctl.domain.visits import visits
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, chinese, code
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from receptionctl.store.tables.visits import Guest

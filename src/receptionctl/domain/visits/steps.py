@@ -21,8 +21,9 @@ stage reads it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func
-from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from receptionctl.domain import engine
@@ -32,6 +33,9 @@ from receptionctl.domain.visits.plans import count_items, submission_gaps
 from receptionctl.domain.visits.visits import assignments
 from receptionctl.store.tables.common import Staff, Visit
 from receptionctl.store.tables.visits import Evaluation, Feedback, Incident, Plan
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 PLANNERS = ("coordinator",)  # besides the visit's host: who plans, submits, completes and follows a visit up
 DESK = ("desk",)  # who checks guests in, besides the visit's greeter

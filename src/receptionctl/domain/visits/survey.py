@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, lifecycle, notify, outbox, policy
@@ -29,6 +29,9 @@ from receptionctl.domain.core.base import Done, load_for_change
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, translated
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 WRITE = frozenset({"coordinator", "host"})
 EVENT = "feedback.request"

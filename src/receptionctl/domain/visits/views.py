@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.cases import cases
@@ -22,6 +21,9 @@ from receptionctl.domain.visits.visits import Assigned, VisitView, assignments, 
 from receptionctl.errors import NotFound
 from receptionctl.i18n import _, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

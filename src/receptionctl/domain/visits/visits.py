@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
 
 from receptionctl.domain import engine
 from receptionctl.domain.core import access, audit, clock, find, lifecycle, outbox, policy
@@ -29,6 +28,9 @@ from receptionctl.domain.visits import clashes
 from receptionctl.errors import BadInput, NotFound, Refused
 from receptionctl.i18n import N_, _, code, day_label, ngettext
 from receptionctl.store import light
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from receptionctl.store.tables.common import Visit

@@ -6,13 +6,15 @@ follow-up rule). A top-layer module, so that the engine never reaches up into a 
 from __future__ import annotations
 
 from datetime import datetime
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from receptionctl.domain import engine
 from receptionctl.domain.core.base import Done
 from receptionctl.domain.visits import followups, pipeline
 from receptionctl.store.tables.common import Visit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def done(session: Session, actor: str, task_id: int, note: str | None = None, at: datetime | None = None):
