@@ -492,3 +492,14 @@ def test_no_change_to_a_cancelled_plan_even_with_the_same_values(team, cli, unch
     with unchanged():
         one_error_line(cli("--as", "li", "plan", "set", str(vid), "--budget", "100"), 1, "cancelled")
     assert "Before it can be submitted" not in team("plan", "show", str(vid)).stdout
+
+
+def test_the_audit_log_records_a_new_visits_times_in_the_zone_they_were_given(team):
+    """The visit's times in its audit event are the ones written (here at +08:00, the company's
+    zone), not the same moments read back from the database in UTC: the log reads as it always
+    did, since the visit's read moved to the light handles."""
+    vid = new_visit(team, at="2026-12-01 10:00")["id"]
+    new = next(e for e in team("audit", "--json").json() if e["action"] == "visit.new")
+    assert new["visit_id"] == vid
+    assert new["after"]["starts_at"] == "2026-12-01T10:00:00+08:00", new["after"]
+    assert new["after"]["ends_at"].endswith("+08:00"), new["after"]

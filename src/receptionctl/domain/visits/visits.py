@@ -298,7 +298,7 @@ def create_visit(
     session.flush()
     view = get_view(session, row.id)
     audit.record(session, actor, "visit.new", "visit", row.id, visit_id=row.id,
-                 after={**_audit_fields(view), **({"level_waived_by": waived_by} if waived_by else {})})
+                 after={**_audit_fields(view, row), **({"level_waived_by": waived_by} if waived_by else {})})
     if waived_by:
         _audit_waiver(session, actor, row.id, client_row, level, least)
     outbox.emit(session, "visit.new", {"visit_id": row.id, "client": view.client, "purpose": purpose, "level": level, "starts_at": starts_at, "ends_at": ends_at, "host": view.host, "urgent": urgent, "short_notice": short, "by": actor})
@@ -435,12 +435,16 @@ def record_walk_in(session: Session, actor: str, *, client: str, host: str, purp
     session.add(Assignment(visit_id=row.id, role="host", staff_id=host_row.id))
     session.flush()
     audit.record(session, actor, "visit.walk_in", "visit", row.id, visit_id=row.id,
-                 after=_audit_fields(get_view(session, row.id)))
+                 after=_audit_fields(get_view(session, row.id), row))
     return row
 
 
-def _audit_fields(view: VisitView) -> dict:
-    return {k: v for k, v in view.__dict__.items() if k not in ("client_id", "reapproval")}
+def _audit_fields(view: VisitView, row) -> dict:
+    """The visit as its audit event records it: the view, with the times as they were written
+    (`row`, the table class's object: in the zone they were given in, as the log always had
+    them; the view reads them back from the database, in UTC)."""
+    fields = {k: v for k, v in view.__dict__.items() if k not in ("client_id", "reapproval")}
+    return {**fields, "starts_at": row.starts_at, "ends_at": row.ends_at}
 
 
 def reopen_plan(session: Session, actor: str, visit, plan, what: str, action: str = "edit") -> None:
