@@ -48,6 +48,8 @@ def daily(
     sending = None
     if mail_to:  # the server, sender and addresses checked before any work (exit 2)
         sending = _outgoing(mail_to)
+    # json alone: every task, read as it is written (inside the session), never held at once
+    streamed = sending is None and (out.json or fmt is Format.json)
     with st.session() as session:
         target = None
         if day:
@@ -60,15 +62,21 @@ def daily(
         every = all_tasks or out.json or fmt is Format.json
         rules = policy.load(session)
         per_owner = rules["report_lines_per_owner"]
-        r = build(session, target, per_owner=None if every else per_owner, viewer=st.actor)
+        r = build(session, target, per_owner=None if every else per_owner, viewer=st.actor, stream=streamed)
         link = policy.report_link(rules, r.date)
+        if streamed:
+            from receptionctl.render.output import write_json
+
+            write_json(render.as_json(r))
     limit = None if every else per_owner
-    if sending is not None and fmt is None and not out.json:
+    if streamed:
+        pass  # written above
+    elif sending is not None and fmt is None and not out.json:
         pass  # --mail alone: the mail is the output (cron sends no second copy)
     elif out.json or fmt is Format.json:
         from receptionctl.render.output import write_json
 
-        write_json(render.as_json(r))  # written as it is encoded, never held whole
+        write_json(render.as_json(r))  # with --mail: the lists are held, for the mail too
     elif fmt is Format.markdown:
         import sys
 

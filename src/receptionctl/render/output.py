@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from receptionctl import i18n
 from receptionctl.domain.core import clock
@@ -63,19 +63,61 @@ def print_json(value: Any) -> None:
     write_json(jsonable(value))
 
 
+class Stream:
+    """A list of a JSON document written item by item as it is read (write_json): for a list too
+    long to hold, such as every overdue task of a large database. `convert` makes each item a
+    JSON value (default jsonable). It is a value of the document's top-level object."""
+
+    def __init__(self, items: Iterable[Any], convert: Callable[[Any], Any] = jsonable) -> None:
+        self.items, self.convert = items, convert
+
+
 def write_json(value: Any, batch: int = 8192) -> None:
     """`value` (already jsonable) as indented JSON and a newline on stdout, the same text as
     json.dumps, written in batches of pieces as it is encoded: never held whole as one string
     (a list of thousands of tasks keeps its peak memory down by the size of its text, twice
-    over), nor written piece by piece (thousands of small writes cost more than the encoding)."""
+    over), nor written piece by piece (thousands of small writes cost more than the encoding).
+    A Stream among the top-level object's values is written item by item as it is read, in the
+    same text json.dumps gives the list."""
+    streams: dict[str, Stream] = {}
+    if isinstance(value, dict) and any(isinstance(v, Stream) for v in value.values()):
+        value = dict(value)
+        for key, v in value.items():
+            if isinstance(v, Stream):
+                mark = f"\x00stream {len(streams)}\x00"  # no value of a report holds a NUL
+                streams[json.dumps(mark)] = v
+                value[key] = mark
     pieces: list[str] = []
+
+    def flush() -> None:
+        sys.stdout.write("".join(pieces))
+        pieces.clear()
+
     for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(value):
-        pieces.append(piece)
+        mark = next((m for m in streams if piece.endswith(m)), None) if streams else None
+        if mark is not None:
+            pieces.append(piece[: -len(mark)])
+            _write_stream(streams.pop(mark), pieces, flush, batch)
+        else:
+            pieces.append(piece)
         if len(pieces) >= batch:
-            sys.stdout.write("".join(pieces))
-            pieces.clear()
+            flush()
     pieces.append("\n")
-    sys.stdout.write("".join(pieces))
+    flush()
+
+
+def _write_stream(stream: Stream, pieces: list[str], flush: Callable[[], None], batch: int) -> None:
+    """The list, as json.dumps(indent=2) writes it as a value of a top-level object: its items
+    at the second level of indentation (a JSON text holds no raw newline inside a string)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    first = True
+    for item in stream.items:
+        pieces.append("[\n    " if first else ",\n    ")
+        pieces.append(encoder.encode(stream.convert(item)).replace("\n", "\n    "))
+        first = False
+        if len(pieces) >= batch:
+            flush()
+    pieces.append("[]" if first else "\n  ]")
 
 
 def is_tty() -> bool:

@@ -14,7 +14,7 @@ from receptionctl import i18n
 from receptionctl.domain.core import clock
 from receptionctl.domain.core.vocab import role_owner
 from receptionctl.i18n import N_, _, code, ngettext
-from receptionctl.render.output import is_tty, jsonable, task_title, text
+from receptionctl.render.output import Stream, is_tty, jsonable, task_title, text
 
 ALERT_NAMES = {"red_line": N_("red line"), "incident": N_("incident"), "reapproval": N_("re-approval"),
                "no_host": N_("no host"),
@@ -788,6 +788,12 @@ def html_body(r, limit: int | None = PER_OWNER, look: Look = MAIL) -> str:
 
 
 # -- json ---------------------------------------------------------------------------------
+def _tasks_json(tasks):
+    """Listed tasks as JSON values; tasks read as they are written (the report's TaskStream) as a
+    Stream that write_json writes item by item."""
+    return jsonable(tasks) if isinstance(tasks, (list, tuple)) else Stream(tasks, jsonable)
+
+
 def as_json(r) -> dict:
     def visit(rv) -> dict:
         return {**jsonable(rv.visit), "readiness": rv.readiness, "prepared": rv.prepared, "to_prepare": rv.to_prepare,
@@ -800,8 +806,8 @@ def as_json(r) -> dict:
         "lookahead_until": r.lookahead_until.isoformat(),
         "visits": [visit(rv) for rv in r.visits],
         "clashes": list(r.clashes),
-        "due_today": jsonable(r.due_today),
-        "overdue": jsonable(r.overdue),
+        "due_today": _tasks_json(r.due_today),
+        "overdue": _tasks_json(r.overdue),
         "alerts": jsonable(r.alerts),
         "month": jsonable(r.month),
         "last_month": jsonable(r.last_month),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from sqlalchemy import Integer, and_, case, func, literal_column, null, or_, select, true, type_coerce, union_all
 
@@ -23,6 +23,7 @@ from receptionctl.domain.core.calendar import calendar_for
 from receptionctl.domain.desk import desk, duties, passes
 from receptionctl.domain.desk.onsite import on_site
 from receptionctl.domain.engine import TaskView, count_by_owner, inactive_owners, list_tasks
+from receptionctl.domain.engine.tasklist import iter_tasks
 from receptionctl.domain.people import clients
 from receptionctl.domain.quality import drills, inspections
 from receptionctl.domain.records import documents, manual, retention
@@ -191,19 +192,40 @@ def _window(rules: dict, day: date | None) -> _Window:
                    ahead_until, datetime.combine(ahead_until, time(0, 0), zone) + timedelta(days=1))
 
 
+@dataclass(frozen=True)
+class TaskStream:
+    """Due or overdue tasks read as they are used, not held: what the JSON report lists when it
+    lists every one (`daily(stream=True)`). `count` is how many, counted in SQL first; iterate it
+    once, while the session that made it is open."""
+    count: int
+    rows: Callable[[], Iterator[TaskView]]
+
+    def __iter__(self) -> Iterator[TaskView]:
+        return self.rows()
+
+    def __len__(self) -> int:
+        return self.count
+
+
 def daily(session: Session, day: date | None = None, per_owner: int | None = None,
-          viewer: str | None = None, tasks: bool = True) -> DailyReport:
+          viewer: str | None = None, tasks: bool = True, stream: bool = False) -> DailyReport:
     """The daily report of `day` (default today). `per_owner`: list at most so many due and
     overdue tasks per person (or role) and count the rest; None lists every one. `viewer`:
     the person reading it; complaints about staff are left out unless they may see them.
     `tasks=False`: without the due and overdue tasks (none read: for a page that shows the
-    visits and the alerts only, the board)."""
+    visits and the alerts only, the board). `stream` (with per_owner None): the due and overdue
+    tasks as TaskStreams, read while the report is written (the JSON report: a large database's
+    hundreds of thousands of overdue tasks are never held at once)."""
     rules = policy.load(session)
     w = _window(rules, day)
     views, todays, ahead, found = _visits(session, w)
     hide = viewer is not None and not service_cases.sees_staff_complaints(session, viewer)
-    due_today, overdue, due_today_by_owner, overdue_by_owner = (_tasks(session, w, per_owner, hide) if tasks
-                                                                else ((), (), {}, {}))
+    if not tasks:
+        due_today, overdue, due_today_by_owner, overdue_by_owner = (), (), {}, {}
+    elif stream and per_owner is None:
+        due_today, overdue, due_today_by_owner, overdue_by_owner = (*_streams(session, w, hide), {}, {})
+    else:
+        due_today, overdue, due_today_by_owner, overdue_by_owner = _tasks(session, w, per_owner, hide)
     case_digest = service_cases.digest(session, viewer, w.day, w.cutoff)
     red_line, incidents, again = _row_alerts(session, rules, w)
     alerts = (red_line + incidents + _plan_alerts(again, views)
@@ -279,6 +301,18 @@ def _tasks(session: Session, w: _Window, per_owner: int | None, hide: bool) -> t
     return (tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, by_priority=True, **today_)),
             tuple(list_tasks(session, now=w.cutoff, per_owner=per_owner, by_priority=True, **late)),
             count_by_owner(session, now=w.cutoff, **today_), count_by_owner(session, now=w.cutoff, **late))
+
+
+def _streams(session: Session, w: _Window, hide: bool) -> tuple[TaskStream, TaskStream]:
+    """Due today and overdue, as _tasks lists them without a limit (high priority first, then by
+    due time), each counted now and read when it is written."""
+    spans = ({"due_from": w.cutoff, "due_before": w.end}, {"due_before": w.cutoff})
+    out = []
+    for span in spans:
+        filters = {"state": "open", "hide_restricted": hide, **span}
+        count = sum(count_by_owner(session, now=w.cutoff, **filters).values())
+        out.append(TaskStream(count, lambda f=filters: iter_tasks(session, now=w.cutoff, by_priority=True, **f)))
+    return out[0], out[1]
 
 
 def _row_alerts(session: Session, rules: dict, w: _Window) -> tuple[list[Alert], list[Alert], list[tuple]]:
