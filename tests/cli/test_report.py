@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
@@ -327,3 +328,39 @@ def test_the_report_gathers_every_areas_alerts_from_its_registry():
                                  clients.alerts}
     with pytest.raises(ValueError):
         Alert("incident", "x", None, "urgent")
+
+
+def test_the_json_report_streams_every_task_and_says_what_the_held_lists_said(tmp_path):
+    """`report daily --format json` reads its due and overdue tasks as it writes them (a large
+    database's hundreds of thousands are never held at once): the same text as the report built
+    with its lists held, in a fixed number of statements whatever the rows (three more: each list
+    counted first, and the two read apart)."""
+    import contextlib
+    import io
+
+    from bench.synthetic import build
+    from receptionctl.domain.report.report import TaskStream, daily
+    from receptionctl.render.output import write_json
+    from receptionctl.render.report import as_json
+    from receptionctl.store.db import Database
+
+    now = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    texts, counts = {}, {}
+    for n in (40, 300):
+        target = str(tmp_path / f"s{n}.db")
+        build(target, n, now)
+        for stream in (False, True):
+            out = io.StringIO()
+
+            def run(session, stream=stream, out=out):
+                r = daily(session, stream=stream)
+                assert isinstance(r.overdue, TaskStream) is stream
+                with contextlib.redirect_stdout(out):
+                    write_json(as_json(r))
+
+            counts[n, stream] = count_statements(target, run)
+            texts[n, stream] = out.getvalue()
+            Database(target).dispose()
+        assert texts[n, True] == texts[n, False]
+        assert len(json.loads(texts[n, True])["overdue"]) > 0
+    assert counts[40, True] == counts[300, True] == counts[40, False] + 3, counts
