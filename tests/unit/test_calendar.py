@@ -75,3 +75,14 @@ def test_notice_count_matches_shift(day, n):
 def test_unknown_country():
     with pytest.raises(BadInput):
         WorkCalendar("XX")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 6, 30)), st.integers(min_value=-10, max_value=900))
+def test_working_days_after_counts_as_the_days_one_by_one(start, span):
+    """The running count per year (a task due months ahead says "in N working days") gives what
+    counting the days one by one gives, across year ends, national days and make-up weekends."""
+    cal = calendar_for("CN")
+    end = start + timedelta(days=span)
+    one_by_one = sum(1 for i in range(1, (end - start).days + 1) if cal.is_working_day(start + timedelta(days=i)))
+    assert cal.working_days_after(start, end) == one_by_one

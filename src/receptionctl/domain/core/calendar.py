@@ -39,6 +39,7 @@ class WorkCalendar:
     def __init__(self, country: str = "CN") -> None:
         self.country = country.upper()
         self._years: dict[int, tuple[frozenset[int], dict[str, str], frozenset[str]]] = {}
+        self._counts: dict[int, list[int]] = {}  # each year's running count of working days (_running)
         self._source = None  # the holidays object, built only when a year is not cached
         if not self._known():
             self._holidays()  # an unknown country is refused now, not at the first question
@@ -148,6 +149,32 @@ class WorkCalendar:
         if day.weekday() in weekend:
             return iso in workdays
         return iso not in names
+
+    def working_days_after(self, start: date, end: date) -> int:
+        """How many working days there are in (start, end]: read from each year's running count,
+        not day by day (a list of thousands of tasks due months ahead asks it for each)."""
+        if end <= start:
+            return 0
+        if start.year == end.year:
+            counts = self._running(end.year)
+            return counts[end.timetuple().tm_yday] - counts[start.timetuple().tm_yday]
+        counts = self._running(start.year)
+        n = counts[-1] - counts[start.timetuple().tm_yday]
+        for year in range(start.year + 1, end.year):
+            n += self._running(year)[-1]
+        return n + self._running(end.year)[end.timetuple().tm_yday]
+
+    def _running(self, year: int) -> list[int]:
+        """[0, working days of Jan 1, ... of Jan 1 to day n, ...]: by day of the year, cached."""
+        counts = self._counts.get(year)
+        if counts is None:
+            counts, n, day = [0], 0, date(year, 1, 1)
+            while day.year == year:
+                n += self.is_working_day(day)
+                counts.append(n)
+                day += timedelta(days=1)
+            self._counts[year] = counts
+        return counts
 
     def holiday_name(self, day: date) -> str | None:
         return self._year(day.year)[1].get(day.isoformat())

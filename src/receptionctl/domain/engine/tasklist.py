@@ -133,7 +133,7 @@ def in_words(state: str, due_at: datetime, done_at: datetime | None, done_by: st
     else:
         zone = zone or clock.zone()
         start, end = now.astimezone(zone).date(), due_at.astimezone(zone).date()
-        wd = sum(1 for i in range(1, (end - start).days + 1) if cal.is_working_day(start + timedelta(days=i)))
+        wd = cal.working_days_after(start, end)
         days = (end - start).days
         return f"in {wd} working day{'s' if wd != 1 else ''}" if wd else f"in {days} day{'s' if days != 1 else ''}"
     return f"{amount} overdue" if late else f"in {amount}"
