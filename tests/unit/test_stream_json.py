@@ -8,6 +8,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from receptionctl.render.output import Stream, write_json
 
@@ -42,3 +44,19 @@ def test_a_stream_is_read_once_and_only_as_it_is_written():
     with contextlib.redirect_stdout(out):
         write_json({"before": 1, "tasks": Stream(items(), lambda item: item)})
     assert read == [0, 1, 2] and json.loads(out.getvalue())["tasks"] == [{"n": 0}, {"n": 1}, {"n": 2}]
+
+
+FLAT = st.dictionaries(st.text(max_size=8), st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30),
+                                                      st.floats(allow_nan=False), st.lists(st.integers(), max_size=2)),
+                       max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FLAT, max_size=4))
+def test_a_streamed_object_of_plain_values_is_encoded_as_json_dumps_encodes_it(items):
+    """Items made of strings (quotes, control characters, any script), numbers, booleans and
+    nulls are written without the indenting encoder, in its very text."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        write_json({"head": 1, "tasks": Stream(list(items), lambda item: item)})
+    assert out.getvalue() == json.dumps({"head": 1, "tasks": items}, ensure_ascii=False, indent=2) + "\n"
