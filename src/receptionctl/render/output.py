@@ -238,6 +238,16 @@ def _cells(row: Any, columns: Sequence[Column]) -> list[str]:
             for c in columns]
 
 
+def _all_cells(rows: list, columns: Sequence[Column]) -> list[list[str]]:
+    """_cells of every row; rows of plain dicts in English (a long task list, piped) without a
+    call for a cell that is already one line of printable text."""
+    if i18n.chinese() or not all(type(r) is dict for r in rows):
+        return [_cells(r, columns) for r in rows]
+    keys = [c[0] for c in columns]
+    return [[v if type(v) is str and v.isprintable() else text(v) for k in keys for v in (r.get(k),)]
+            for r in rows]
+
+
 def console(stderr: bool = False):
     """The one place a rich Console is made. Under NO_COLOR (configure(styled=False)) it has no
     colour system: rich then writes no escape code at all (its own NO_COLOR check drops the
@@ -256,12 +266,12 @@ def print_table(rows: Iterable[Any], columns: Sequence[Column], title: str | Non
     run's setting, see configure); a record's show passes True. `pager`: a long list (taller
     than the terminal) goes through the pager ($PAGER, else less), as git's does."""
     rows = list(rows)
-    cells = [_cells(r, columns) for r in rows]
+    cells = _all_cells(rows, columns)
     if is_tty():
         _rich_table(cells, columns, title, _wide if wide is None else wide, pager)
         return
     headers = [label(c[1]) for c in columns]
-    lens = [[cell_len(v) for v in c] for c in cells]  # once each: the widths and the padding use them
+    lens = [[len(v) if v.isascii() else cell_len(v) for v in c] for c in cells]  # once each: widths, padding
     widths = [max(cell_len(h), *(n[i] for n in lens)) if cells else cell_len(h) for i, h in enumerate(headers)]
     out = sys.stdout
     if title:
