@@ -125,24 +125,21 @@ class Work:
             self.info = self._orm.info  # one dict from now on, whoever reads it
         return self._orm
 
-    def _core(self) -> bool:
-        """No ORM statement can exist while sqlalchemy.orm was never imported: run on the connection."""
-        return self._orm is None and "sqlalchemy.orm" not in sys.modules
+    def _runner(self):
+        """The connection itself while no ORM statement can exist (sqlalchemy.orm never imported),
+        else the ORM Session."""
+        if self._orm is None and "sqlalchemy.orm" not in sys.modules:
+            return self._conn
+        return self.orm
 
     def execute(self, statement, params=None, **kw):
-        if self._core():
-            return self._conn.execute(statement, params, **kw)
-        return self.orm.execute(statement, params, **kw)
+        return self._runner().execute(statement, params, **kw)
 
     def scalar(self, statement, params=None, **kw):
-        if self._core():
-            return self._conn.scalar(statement, params, **kw)
-        return self.orm.scalar(statement, params, **kw)
+        return self._runner().scalar(statement, params, **kw)
 
     def scalars(self, statement, params=None, **kw):
-        if self._core():
-            return self._conn.scalars(statement, params, **kw)
-        return self.orm.scalars(statement, params, **kw)
+        return self._runner().scalars(statement, params, **kw)
 
     def get_bind(self, *args, **kw):
         return self._conn

@@ -229,6 +229,12 @@ def row_view(row, now: datetime, days: "Days") -> TaskView:
     )
 
 
+def _order(by_priority: bool) -> tuple:
+    """By due time; with `by_priority`, high first, then medium (and those without), then low."""
+    t = light.task.c
+    return (PRIORITY_RANK, t.due_at, t.id) if by_priority else (t.due_at, t.id)
+
+
 def list_tasks(
     session: Session,
     *,
@@ -257,7 +263,7 @@ def list_tasks(
     q = filtered(session, q, visit_id=visit_id, owner=owner, stage=stage, overdue=overdue, state=state,
                   due_before=due_before, due_from=due_from, stages=stages, now=now, hide_restricted=hide_restricted)
     days = Days(session)
-    order = (PRIORITY_RANK, light.task.c.due_at, light.task.c.id) if by_priority else (light.task.c.due_at, light.task.c.id)
+    order = _order(by_priority)
     if per_owner is None:
         return [row_view(r, now, days) for r in session.execute(q.order_by(*order).limit(limit))]
     rank = func.row_number().over(partition_by=group, order_by=order).label("rank_in_group")
@@ -277,8 +283,7 @@ def iter_tasks(session: Session, *, now: datetime | None = None, by_priority: bo
     q, _group = task_query()
     q = filtered(session, q, now=now, **filters)
     days = Days(session)
-    order = (PRIORITY_RANK, light.task.c.due_at, light.task.c.id) if by_priority else (light.task.c.due_at,
-                                                                                       light.task.c.id)
+    order = _order(by_priority)
     for row in session.execute(q.order_by(*order).execution_options(yield_per=batch)):
         yield row_view(row, now, days)
 
