@@ -42,6 +42,7 @@ def story(ok) -> None:
     ok("--as", "li", "plan", "assign", "1", "--role", "host", "--staff", "li", "--backup", "wang")
     ok("--as", "li", "plan", "item", "1", "--at", "2026-12-01 10:00", "--title", "Welcome")
     ok("--as", "li", "case", "add", "--client", "Acme", "--kind", "complaint", "--text", "Late reply")
+    ok("--as", "li", "case", "add", "--kind", "complaint", "--text", "Rude", "--about", "wang")
 
 
 LIGHT_READS = [
@@ -50,7 +51,10 @@ LIGHT_READS = [
     ("--as", "li", "task", "list", "--owner", "li", "--limit", "20"),
     ("--as", "li", "--lang", "zh-CN", "task", "list", "--visit", "1", "--state", "all"),
     ("--as", "li", "case", "list"),
+    ("--as", "li", "case", "list", "--json", "--open"),
     ("--as", "li", "report", "kpi", "--month", "2026-11"),
+    ("--as", "li", "report", "kpi", "--month", "2026-11", "--by", "team"),
+    ("--as", "li", "report", "kpi", "--month", "2026-11", "--json"),
     ("visit", "show", "1"),
     ("visit", "list", "--from", "today", "--to", "+7d"),
     ("followup", "due", "--within", "7"),
